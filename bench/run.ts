@@ -1,0 +1,189 @@
+// `npm run bench`: throughput as ratios against a bare Fastify route measured in the same run with
+// the same signing load generator, then scale (1,000,000 stored machines), the engine burst and
+// clock advances. Prints a table and writes bench/results/latest.json. Never part of `npm test`.
+//
+//   BENCH_SECONDS=8 BENCH_CONCURRENCY=16 BENCH_MACHINES=1000000 BENCH_BURST=10000 npm run bench
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runLoad, type LoadResult, type Target } from './load.ts';
+import { seedMachines } from './seed.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const MACHINES = Number(process.env.BENCH_MACHINES ?? 1_000_000);
+const BURST = Number(process.env.BENCH_BURST ?? 10_000);
+const ROOT = { accessKeyId: 'LTAI5tBenchmarkKeyId000000', accessKeySecret: 'BenchmarkSecret0123456789abcdef' };
+const ACCOUNT = '1000000000000001';
+const REGION = 'cn-hangzhou';
+const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+interface Proc {
+  child: ChildProcess;
+  url: string;
+}
+
+function start(args: string[], env: Record<string, string> = {}): Promise<Proc> {
+  const child = spawn(process.execPath, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c) => {
+      out += String(c);
+      const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
+  });
+}
+
+function stop(p: Proc): Promise<void> {
+  return new Promise((resolve) => {
+    p.child.removeAllListeners('exit');
+    p.child.once('exit', () => resolve());
+    p.child.kill('SIGTERM');
+  });
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+function startOpeneas(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Proc> {
+  return start(['bin/openeas.js', 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
+    OPENEAS_ACCOUNT_ID: ACCOUNT,
+    OPENEAS_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId,
+    OPENEAS_ROOT_ACCESS_KEY_SECRET: ROOT.accessKeySecret,
+    OPENEAS_DATABASE_URL: '',
+    ...extraEnv,
+  });
+}
+
+const target = (url: string, action: string, method: Target['method'], p: string, body?: () => string): Target => ({ url, action, method, path: p, body, ...ROOT });
+
+async function admin(url: string, method: string, p: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${url}/_openeas${p}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  return res.json();
+}
+
+async function call(url: string, action: string, method: Target['method'], p: string, body?: unknown): Promise<any> {
+  const r = await runLoad(target(url, action, method, p, body ? () => JSON.stringify(body) : undefined), { seconds: 60, concurrency: 1, maxRequests: 1 });
+  if (r.errors) throw new Error(`${action} failed: ${r.firstError}`);
+  return r;
+}
+
+const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, seconds: SECONDS, concurrency: CONCURRENCY };
+const rows: Array<[string, string, string]> = [];
+const row = (name: string, value: string, verdict = '') => {
+  rows.push([name, value, verdict]);
+  console.log(`${name.padEnd(58)} ${value.padEnd(28)} ${verdict}`);
+};
+const fmt = (r: LoadResult) => `${r.rps.toFixed(0)} req/s p99 ${r.p99.toFixed(1)} ms${r.errors ? ` ERR ${r.errors}` : ''}`;
+
+async function throughput(): Promise<void> {
+  const bare = await start(['--import', 'tsx', 'bench/bare-server.ts']);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-'));
+  const server = await startOpeneas(dataDir, { OPENEAS_PROVISION_SECONDS: '3600' });
+  try {
+    await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', { ResourceType: 'SelfManaged', ResourceName: 'bench', SelfManagedResourceOptions: { ExternalClusterId: 'c' } });
+    const basePath = `/api/v2/resources/${REGION}/${await fetchGroupId(server.url)}`;
+    // 100 machines, so the list page is full.
+    await call(server.url, 'CreateResourceInstances', 'POST', `${basePath}/instances`, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid' });
+
+    const bareGet = await runLoad(target(bare.url, 'Bare', 'GET', '/bench'), { seconds: SECONDS, concurrency: CONCURRENCY });
+    const barePost = await runLoad(target(bare.url, 'Bare', 'POST', '/bench', () => JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' })), { seconds: SECONDS, concurrency: CONCURRENCY });
+    row('bare Fastify GET (signed load)', fmt(bareGet));
+    row('bare Fastify POST (signed load)', fmt(barePost));
+
+    const createRun = await runLoad(target(server.url, 'CreateResourceInstances', 'POST', `${basePath}/instances`, () => JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' })), { seconds: SECONDS, concurrency: CONCURRENCY });
+    const createRatio = createRun.rps / barePost.rps;
+    row('CreateResourceInstances (count 1), SQLite', fmt(createRun), `${(createRatio * 100).toFixed(1)}% of bare (target ≥ 25%) ${createRatio >= 0.25 ? 'PASS' : 'FAIL'}`);
+
+    const listRun = await runLoad(target(server.url, 'ListResourceInstances', 'GET', `${basePath}/instances?PageSize=100`), { seconds: SECONDS, concurrency: CONCURRENCY });
+    const listRatio = listRun.rps / bareGet.rps;
+    row('ListResourceInstances (page of 100), SQLite', fmt(listRun), `${(listRatio * 100).toFixed(1)}% of bare (target ≥ 20%) ${listRatio >= 0.2 ? 'PASS' : 'FAIL'}`);
+
+    const describeRun = await runLoad(target(server.url, 'DescribeResource', 'GET', basePath), { seconds: SECONDS, concurrency: CONCURRENCY });
+    row('DescribeResource, SQLite', fmt(describeRun), `${((describeRun.rps / bareGet.rps) * 100).toFixed(1)}% of bare`);
+    results.throughput = { bareGet, barePost, createRun, createRatio, listRun, listRatio, describeRun };
+  } finally {
+    await stop(server);
+    await stop(bare);
+  }
+}
+
+async function fetchGroupId(url: string): Promise<string> {
+  // The load generator only reports status; read the id straight from a list call's body.
+  const { hashPayload, signV3 } = await import('../src/gateway/signature/index.ts');
+  const u = new URL(url);
+  const headers: Record<string, string> = {
+    host: u.host,
+    'x-acs-version': '2021-07-01',
+    'x-acs-action': 'ListResources',
+    'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'x-acs-signature-nonce': `${Date.now()}${Math.random()}`,
+    'x-acs-content-sha256': hashPayload('ACS3-HMAC-SHA256', Buffer.alloc(0)),
+  };
+  headers.authorization = signV3({ method: 'GET', rawUrl: '/api/v2/resources', headers, body: Buffer.alloc(0), accessKeyId: ROOT.accessKeyId, secret: ROOT.accessKeySecret });
+  const res = await fetch(`${url}/api/v2/resources`, { headers });
+  const body = await res.json();
+  return body.Resources[0].ResourceId;
+}
+
+async function scale(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-scale-'));
+  // First start creates the schema and the account; then seed straight into the file.
+  const first = await startOpeneas(dataDir);
+  await stop(first);
+  const big = Math.min(100_000, MACHINES);
+  const rest = MACHINES - big;
+  const plan = [big, ...Array.from({ length: 9 }, (_, i) => Math.floor(rest / 9) + (i < rest % 9 ? 1 : 0))].filter((n) => n > 0);
+  const t0 = Date.now();
+  const groups = seedMachines(dataDir, { accountId: ACCOUNT, region: REGION, groups: plan });
+  row(`seeded ${MACHINES.toLocaleString('en')} machines (${big.toLocaleString('en')} in one group)`, `${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const server = await startOpeneas(dataDir);
+  try {
+    const base = `/api/v2/resources/${REGION}/${groups[0]}`;
+    const latency = async (name: string, p: string, action: string, limitMs?: number) => {
+      await runLoad(target(server.url, action, 'GET', p), { seconds: 1, concurrency: 1 }); // warm-up
+      const r = await runLoad(target(server.url, action, 'GET', p), { seconds: SECONDS, concurrency: 1 });
+      row(name, `p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms`, limitMs ? `target p99 < ${limitMs} ms ${r.p99 < limitMs ? 'PASS' : 'FAIL'}` : '');
+      return r;
+    };
+    const filtered = await latency('ListResourceInstances InstanceStatus=NotReady (100k group)', `${base}/instances?InstanceStatus=NotReady&PageSize=100`, 'ListResourceInstances', 20);
+    const charge = await latency('ListResourceInstances ChargeType=PostPaid page 50', `${base}/instances?ChargeType=PostPaid&PageSize=100&PageNumber=50`, 'ListResourceInstances', 20);
+    const describe = await latency('DescribeResource (100k group)', base, 'DescribeResource', 20);
+    const rss = rssMb(server.child.pid!);
+    row('server RSS after the scale queries', `${rss.toFixed(0)} MB`, `target < 300 MB ${rss < 300 ? 'PASS' : 'FAIL'}`);
+    results.scale = { machines: MACHINES, filtered, charge, describe, rssMb: rss };
+  } finally {
+    await stop(server);
+  }
+}
+
+async function burst(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-burst-'));
+  const server = await startOpeneas(dataDir, { OPENEAS_PROVISION_SECONDS: '30' });
+  try {
+    await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } });
+    const group = await fetchGroupId(server.url);
+    const t0 = Date.now();
+    await runLoad(target(server.url, 'CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, () => JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid' })), { seconds: 600, concurrency: 4, maxRequests: Math.ceil(BURST / 100) });
+    row(`created ${BURST.toLocaleString('en')} machines (100 per call)`, `${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const t1 = Date.now();
+    const adv = await admin(server.url, 'POST', '/clock/advance', { seconds: 30 });
+    const ms = Date.now() - t1;
+    row(`engine: ${BURST.toLocaleString('en')} machines due at once → Ready`, `${ms} ms (${adv.JobsRun} jobs)`, `target < 2000 ms ${ms < 2000 ? 'PASS' : 'FAIL'}`);
+    results.burst = { machines: BURST, readyMs: ms, jobs: adv.JobsRun };
+  } finally {
+    await stop(server);
+  }
+}
+
+await throughput();
+await burst();
+await scale();
+fs.mkdirSync(path.join(repo, 'bench/results'), { recursive: true });
+fs.writeFileSync(path.join(repo, 'bench/results/latest.json'), JSON.stringify({ ...results, rows }, null, 2) + '\n');
+console.log('\nwritten bench/results/latest.json');

@@ -1,0 +1,197 @@
+// Admin endpoints that steer time and the machine engine: the clock, manual progression,
+// stock, faults and quotas. All behind the admin guard (loopback or admin token).
+import type { FastifyRequest } from 'fastify';
+import { apiError } from '../gateway/errors.ts';
+import { adminBody, type AdminRoute } from './routes.ts';
+import { addFault, FAULT_KINDS, listFaults, type FaultKind, type FaultSpec } from '../engine/faults.ts';
+import { transitionInstances } from '../engine/instance-lifecycle.ts';
+import { formatTime } from '../eas/presenters.ts';
+import { isRegion, zonesOf } from '../eas/regions.ts';
+import type { Services } from '../services.ts';
+
+const STOCK_STATUSES = ['WithStock', 'ClosedWithStock', 'NoStock'] as const;
+
+function num(body: Record<string, unknown>, name: string, opts: { min?: number; max?: number } = {}): number | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
+    throw apiError('InvalidParameter', { name, reason: `It must be a number${opts.min !== undefined ? ` >= ${opts.min}` : ''}${opts.max !== undefined ? ` and <= ${opts.max}` : ''}.` });
+  }
+  return v;
+}
+
+function text(body: Record<string, unknown>, name: string, required = false): string | undefined {
+  const v = body[name];
+  if (v === undefined || v === null || v === '') {
+    if (required) throw apiError('MissingParameter', { name });
+    return undefined;
+  }
+  if (typeof v !== 'string') throw apiError('InvalidParameter', { name, reason: 'It must be a string.' });
+  return v;
+}
+
+function clockView(s: Services): Record<string, unknown> {
+  return { Now: formatTime(s.clock.now()), NowMs: s.clock.now(), OffsetMs: s.clock.offsetMs };
+}
+
+/** How far to move: {"seconds": n} or {"to": "<ISO time>"}. */
+function advanceBy(body: Record<string, unknown>, s: Services): number {
+  const to = text(body, 'to') ?? text(body, 'To');
+  if (to !== undefined) {
+    const t = Date.parse(to);
+    if (Number.isNaN(t)) throw apiError('InvalidParameter', { name: 'to', reason: 'It must be an ISO 8601 time.' });
+    if (t < s.clock.now()) throw apiError('InvalidParameter', { name: 'to', reason: 'The clock only moves forward.' });
+    return t - s.clock.now();
+  }
+  const seconds = num(body, 'seconds', { min: 0 }) ?? num(body, 'Seconds', { min: 0 });
+  if (seconds === undefined) throw apiError('MissingParameter', { name: 'seconds' });
+  return seconds * 1000;
+}
+
+function faultSpec(body: Record<string, unknown>): { kind: FaultKind; spec: FaultSpec } {
+  const kind = text(body, 'Kind', true) as FaultKind;
+  if (!FAULT_KINDS.includes(kind)) throw apiError('InvalidParameter', { name: 'Kind', reason: `It must be one of: ${FAULT_KINDS.join(', ')}.` });
+  const spec: FaultSpec = {
+    Region: text(body, 'Region'),
+    Zone: text(body, 'Zone'),
+    InstanceType: text(body, 'InstanceType'),
+    InstanceId: text(body, 'InstanceId'),
+    Action: text(body, 'Action'),
+    Count: num(body, 'Count', { min: 1 }),
+    Fraction: num(body, 'Fraction', { min: 0, max: 1 }),
+    LatencyMs: num(body, 'LatencyMs', { min: 0, max: 60_000 }),
+    Reason: text(body, 'Reason'),
+  };
+  if (kind === 'CreateFailure' && spec.Count === undefined) throw apiError('MissingParameter', { name: 'Count' });
+  if (kind === 'FailureRate' && spec.Fraction === undefined) throw apiError('MissingParameter', { name: 'Fraction' });
+  if (kind === 'NotReady' && spec.InstanceId === undefined) throw apiError('MissingParameter', { name: 'InstanceId' });
+  if (kind === 'Latency' && spec.LatencyMs === undefined) throw apiError('MissingParameter', { name: 'LatencyMs' });
+  return { kind, spec: Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as FaultSpec };
+}
+
+/** NotReady faults act on the machine at once; clearing them brings it back. */
+async function setNotReady(s: Services, instanceId: string, notReady: boolean): Promise<void> {
+  await s.store.transaction(async (tx) => {
+    const row = await tx.selectFrom('instances').selectAll().where('id', '=', instanceId).executeTakeFirst();
+    if (!row) {
+      if (notReady) throw apiError('InvalidParameter', { name: 'InstanceId', reason: `No machine ${instanceId} exists.` });
+      return;
+    }
+    const from = notReady ? 'Ready' : 'NotReady';
+    if (row.health === from) await transitionInstances(tx, [row], notReady ? 'NotReady' : 'Ready', s.clock.now());
+    else if (notReady) throw apiError('InvalidParameter', { name: 'InstanceId', reason: `Machine ${instanceId} is ${row.status}, not Ready.` });
+  });
+}
+
+async function clearFaults(s: Services, ids?: string[]): Promise<number> {
+  const faults = (await listFaults(s.store.db)).filter((f) => !ids || ids.includes(f.id));
+  for (const f of faults) {
+    if (f.kind === 'NotReady' && f.spec.InstanceId) await setNotReady(s, f.spec.InstanceId, false);
+  }
+  if (faults.length > 0) await s.store.db.deleteFrom('faults').where('id', 'in', faults.map((f) => f.id)).execute();
+  await s.latencyFaults.refresh();
+  return faults.length;
+}
+
+function param(req: FastifyRequest, name: string): string {
+  return (req.params as Record<string, string>)[name]!;
+}
+
+export const engineAdminRoutes: AdminRoute[] = [
+  { method: 'GET', path: '/clock', handler: async (_req, s) => clockView(s) },
+  {
+    method: 'POST',
+    path: '/clock/advance',
+    handler: async (req, s) => {
+      const ran = await s.scheduler.advance(advanceBy(adminBody(req), s));
+      return { ...clockView(s), JobsRun: ran };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/engine/progress',
+    handler: async (req, s) => {
+      const body = adminBody(req);
+      const ids = body.InstanceIds;
+      if (ids !== undefined && (!Array.isArray(ids) || ids.some((i) => typeof i !== 'string'))) {
+        throw apiError('InvalidParameter', { name: 'InstanceIds', reason: 'It must be an array of instance ids.' });
+      }
+      return { JobsRun: await s.scheduler.nudge({ subjectIds: ids as string[] | undefined }) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/stock',
+    handler: async (_req, s) => ({ Stock: await s.store.db.selectFrom('stock').selectAll().orderBy('region').orderBy('zone').orderBy('instance_type').execute() }),
+  },
+  {
+    method: 'PUT',
+    path: '/stock',
+    handler: async (req, s) => {
+      const body = adminBody(req);
+      const region = text(body, 'Region', true)!;
+      if (!isRegion(region)) throw apiError('InvalidParameter', { name: 'Region', reason: `Unknown region ${region}.` });
+      const zone = text(body, 'Zone') ?? '*';
+      if (zone !== '*' && !zonesOf(region).includes(zone)) throw apiError('InvalidParameter', { name: 'Zone', reason: `Zone ${zone} is not in ${region}.` });
+      const type = text(body, 'InstanceType', true)!;
+      if (!s.catalog.get(type)) throw apiError('InvalidParameter', { name: 'InstanceType', reason: `Unknown instance type ${type}.` });
+      const status = text(body, 'Status') ?? 'WithStock';
+      if (!(STOCK_STATUSES as readonly string[]).includes(status)) throw apiError('InvalidParameter', { name: 'Status', reason: `It must be one of: ${STOCK_STATUSES.join(', ')}.` });
+      const available = num(body, 'Available', { min: 0 });
+      const row = { region, zone, instance_type: type, status, available: available ?? null };
+      await s.store.db.insertInto('stock').values(row)
+        .onConflict((oc) => oc.columns(['region', 'zone', 'instance_type']).doUpdateSet({ status, available: row.available })).execute();
+      return { Stock: row };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/stock',
+    handler: async (_req, s) => ({ Cleared: Number((await s.store.db.deleteFrom('stock').executeTakeFirst()).numDeletedRows) }),
+  },
+  { method: 'GET', path: '/faults', handler: async (_req, s) => ({ Faults: await listFaults(s.store.db) }) },
+  {
+    method: 'POST',
+    path: '/faults',
+    handler: async (req, s) => {
+      const { kind, spec } = faultSpec(adminBody(req));
+      if (kind === 'NotReady') await setNotReady(s, spec.InstanceId!, true);
+      const fault = await s.store.transaction((tx) => addFault(tx, kind, spec, s.clock.now()));
+      await s.latencyFaults.refresh();
+      return { Fault: fault };
+    },
+  },
+  { method: 'DELETE', path: '/faults', handler: async (_req, s) => ({ Cleared: await clearFaults(s) }) },
+  {
+    method: 'DELETE',
+    path: '/faults/:id',
+    handler: async (req, s) => {
+      const cleared = await clearFaults(s, [param(req, 'id')]);
+      if (cleared === 0) throw apiError('InvalidParameter', { name: 'id', reason: 'No such fault.' });
+      return { Cleared: cleared };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/accounts/:id/quota',
+    handler: async (req, s) => {
+      const body = adminBody(req);
+      const accountId = param(req, 'id');
+      const region = text(body, 'Region', true)!;
+      const row = {
+        account_id: accountId,
+        region,
+        max_instances: num(body, 'Instances', { min: 0 }) ?? null,
+        max_vcpus: num(body, 'Vcpus', { min: 0 }) ?? null,
+        max_gpus: num(body, 'Gpus', { min: 0 }) ?? null,
+      };
+      if (!(await s.store.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst())) {
+        throw apiError('InvalidParameter', { name: 'id', reason: `No account ${accountId}.` });
+      }
+      await s.store.db.insertInto('account_quotas').values(row)
+        .onConflict((oc) => oc.columns(['account_id', 'region']).doUpdateSet({ max_instances: row.max_instances, max_vcpus: row.max_vcpus, max_gpus: row.max_gpus }))
+        .execute();
+      return { Quota: row };
+    },
+  },
+];

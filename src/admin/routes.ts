@@ -1,0 +1,84 @@
+// /_openeas/…: the operator's plane (health, clock, accounts…). Health is open; the rest pass the guard.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiError } from '../gateway/errors.ts';
+import { sendJson } from '../gateway/envelope.ts';
+import { assertAdmin } from './guard.ts';
+import { createAccount } from '../ram/accounts.ts';
+import type { Services } from '../services.ts';
+
+export type AdminHandler = (req: FastifyRequest, services: Services) => Promise<Record<string, unknown>>;
+
+export interface AdminRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path below /_openeas. */
+  path: string;
+  handler: AdminHandler;
+  /** Health checks are open to everyone. */
+  open?: boolean;
+}
+
+/** The JSON body of an admin request, as an object. */
+export function adminBody(req: FastifyRequest): Record<string, unknown> {
+  const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+  if (raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw apiError('InvalidBody.Malformed', { reason: (e as Error).message });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw apiError('InvalidBody.NotObject');
+  return parsed as Record<string, unknown>;
+}
+
+function optionalString(body: Record<string, unknown>, name: string): string | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw apiError('InvalidParameter', { name, reason: 'It must be a string.' });
+  return v;
+}
+
+export const coreAdminRoutes: AdminRoute[] = [
+  {
+    method: 'GET',
+    path: '/health',
+    open: true,
+    handler: async (_req, s) => {
+      await s.store.db.selectFrom('settings').select('key').limit(1).execute();
+      return { status: 'ok', database: s.store.dialect, version: s.version };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/accounts',
+    handler: async (req, s) => {
+      const body = adminBody(req);
+      try {
+        const created = await createAccount(s.store, s.secrets, {
+          accountId: optionalString(body, 'AccountId'),
+          accessKeyId: optionalString(body, 'AccessKeyId'),
+          accessKeySecret: optionalString(body, 'AccessKeySecret'),
+        }, s.clock.now());
+        return { AccountId: created.accountId, AccessKeyId: created.accessKeyId, AccessKeySecret: created.accessKeySecret };
+      } catch (e) {
+        throw apiError('InvalidParameter', { name: 'AccountId', reason: (e as Error).message });
+      }
+    },
+  },
+];
+
+export function adminPlugin(services: Services, routes: AdminRoute[]) {
+  return (app: FastifyInstance) => {
+    for (const route of routes) {
+      app.route({
+        method: route.method,
+        url: `/_openeas${route.path}`,
+        handler: async (req: FastifyRequest, reply: FastifyReply) => {
+          if (!route.open) assertAdmin(req, services.config);
+          const body = await route.handler(req, services);
+          return sendJson(reply, req.id, 200, { RequestId: req.id, ...body });
+        },
+      });
+    }
+  };
+}

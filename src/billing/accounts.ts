@@ -1,0 +1,74 @@
+// An account's money: the balance in integer fen, created on first use with the configured
+// opening balance, read under a row lock (PostgreSQL) or the write lock (SQLite) before any
+// change, so concurrent orders can never spend the same fen twice.
+import { apiError } from '../gateway/errors.ts';
+import type { Tx } from '../store/database.ts';
+import type { BillingAccountsTable } from '../store/schema.ts';
+import type { Services } from '../services.ts';
+import { enqueueJobs } from '../engine/scheduler.ts';
+import { transitionInstances } from '../engine/instance-lifecycle.ts';
+import { floorHour, HOUR_MS } from './calendar.ts';
+import { formatCny } from './money.ts';
+import { OVERDUE_JOB, RELEASE_STOPPED_JOB, SETTLE_JOB } from './job-kinds.ts';
+import './errors.ts';
+
+/** What money handling needs: the settings and the store (the CLI has no running server). */
+export type MoneyDeps = Pick<Services, 'config' | 'store'>;
+
+/** The account's billing row, created (with the opening balance and its hourly settlement) on first use, locked. */
+export async function billingAccount(tx: Tx, s: MoneyDeps, accountId: string, now: number): Promise<BillingAccountsTable> {
+  const created = await tx.insertInto('billing_accounts')
+    .values({ account_id: accountId, balance_fen: s.config.initialBalanceFen, settled_until: floorHour(now), overdue_since: null, created_at: now })
+    .onConflict((oc) => oc.column('account_id').doNothing())
+    .executeTakeFirst();
+  if (Number(created.numInsertedOrUpdatedRows ?? 0n) === 1) {
+    await enqueueJobs(tx, [{ kind: SETTLE_JOB, accountId, subjectId: accountId, dueAt: floorHour(now) + HOUR_MS }], now);
+  }
+  return tx.selectFrom('billing_accounts').selectAll().where('account_id', '=', accountId)
+    .$if(s.store.dialect === 'postgres', (q) => q.forUpdate())
+    .executeTakeFirstOrThrow();
+}
+
+/** Takes `fen` from the balance, or refuses the payment (the caller's transaction rolls back). */
+export async function pay(tx: Tx, account: BillingAccountsTable, fen: number): Promise<void> {
+  if (account.balance_fen < fen) {
+    throw apiError('PAY.INSUFFICIENT_BALANCE', { required: formatCny(fen), available: formatCny(account.balance_fen) });
+  }
+  await tx.updateTable('billing_accounts').set((eb) => ({ balance_fen: eb('balance_fen', '-', fen) }))
+    .where('account_id', '=', account.account_id).execute();
+  account.balance_fen -= fen;
+}
+
+/**
+ * Adds `fen` (negative takes money away: an operator's adjustment). A balance back at zero or
+ * above ends an overdue period: the pending stop is cancelled and pay-as-you-go machines stopped
+ * for it run again (and are metered again from now).
+ */
+export async function deposit(tx: Tx, s: MoneyDeps, accountId: string, fen: number, now: number): Promise<BillingAccountsTable> {
+  const account = await billingAccount(tx, s, accountId, now);
+  const balance = account.balance_fen + fen;
+  let overdueSince = account.overdue_since;
+  if (balance >= 0 && overdueSince !== null) {
+    overdueSince = null;
+    await tx.deleteFrom('jobs').where('kind', '=', OVERDUE_JOB).where('subject_id', '=', accountId).execute();
+    const stopped = await tx.selectFrom('instances').selectAll()
+      .where('account_id', '=', accountId).where('charge_type', '=', 'PostPaid').where('health', '=', 'Stopped').execute();
+    for (let i = 0; i < stopped.length; i += 500) {
+      await tx.deleteFrom('jobs').where('kind', '=', RELEASE_STOPPED_JOB)
+        .where('subject_id', 'in', stopped.slice(i, i + 500).map((r) => r.id)).execute();
+    }
+    await transitionInstances(tx, stopped, 'Ready', now);
+  } else if (balance < 0 && overdueSince === null && fen < 0) {
+    // An adjustment into debt starts the overdue clock like a settlement would.
+    overdueSince = now;
+    await enqueueJobs(tx, [{ kind: OVERDUE_JOB, accountId, subjectId: accountId, dueAt: now + s.config.overdueStopDays * 86_400_000 }], now);
+  }
+  await tx.updateTable('billing_accounts').set({ balance_fen: balance, overdue_since: overdueSince })
+    .where('account_id', '=', accountId).execute();
+  return { ...account, balance_fen: balance, overdue_since: overdueSince };
+}
+
+/** Balance as read by QueryAccountBalance and the admin API (creates the row on first use). */
+export async function balanceOf(s: Services, accountId: string): Promise<BillingAccountsTable> {
+  return s.store.transaction((tx) => billingAccount(tx, s, accountId, s.clock.now()));
+}

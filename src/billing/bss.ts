@@ -1,0 +1,388 @@
+// The BSS OpenAPI (2017-12-14, RPC) operations openeas answers, with the request and response
+// field names of the official SDK @alicloud/bssopenapi20171214: balance, bills, orders, renewal.
+// Every response is `{RequestId, Success, Code, Message, Data}` like the real service's.
+import { apiError } from '../gateway/errors.ts';
+import type { Input, Operation, Output, RawInput } from '../gateway/operation.ts';
+import type { OperationRegistry } from '../gateway/registry.ts';
+import type { CallContext } from '../gateway/context.ts';
+import type { Services } from '../services.ts';
+import type { InstancesTable } from '../store/schema.ts';
+import { formatTime } from '../eas/presenters.ts';
+import { oncePerClientToken } from '../eas/idempotency.ts';
+import { balanceOf } from './accounts.ts';
+import { renewMachines, scheduleTerms } from './subscriptions.ts';
+import { billingDateOf } from './calendar.ts';
+import { cnyNumber, formatCny } from './money.ts';
+import './errors.ts';
+
+const VERSION = '2017-12-14';
+const PRODUCT_NAME = 'PAI-EAS';
+
+type Handler = (input: Input, ctx: CallContext) => Promise<Output>;
+
+interface BssSpec {
+  action: string;
+  params: Record<string, { type: 'string' | 'int' | 'bool'; required?: boolean; min?: number; max?: number; enum?: readonly string[] }>;
+  handle: Handler;
+}
+
+function validateRaw(spec: BssSpec, raw: RawInput): Input {
+  const out: Input = {};
+  for (const [name, p] of Object.entries(spec.params)) {
+    const v = raw.query[name];
+    if (v === undefined || v === '') {
+      if (p.required) throw apiError('MissingParameter', { name });
+      continue;
+    }
+    if (p.type === 'int') {
+      const n = Number(v);
+      if (!Number.isInteger(n) || (p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
+        throw apiError('InvalidParameter', { name, reason: `It must be an integer${p.min !== undefined ? ` from ${p.min}` : ''}${p.max !== undefined ? ` to ${p.max}` : ''}.` });
+      }
+      out[name] = n;
+    } else if (p.type === 'bool') {
+      if (!/^(true|false)$/i.test(v)) throw apiError('InvalidParameter', { name, reason: 'It must be true or false.' });
+      out[name] = v.toLowerCase() === 'true';
+    } else {
+      if (p.enum && !p.enum.includes(v)) throw apiError('InvalidParameter', { name, reason: `It must be one of: ${p.enum.join(', ')}.` });
+      out[name] = v;
+    }
+  }
+  return out;
+}
+
+function operation(spec: BssSpec): Operation {
+  return {
+    product: 'bssopenapi',
+    version: VERSION,
+    action: spec.action,
+    // The BSS API documents its RAM actions as bssapi:<Action>, on all resources.
+    authorize: () => ({ action: `bssapi:${spec.action}`, resource: '*' }),
+    validate: (raw) => validateRaw(spec, raw),
+    handle: spec.handle,
+  };
+}
+
+const ok = (data?: unknown): Output => ({ Code: 'Success', Message: 'Successful!', Success: true, ...(data === undefined ? {} : { Data: data }) });
+
+/** A ProductCode filter that names another product matches nothing; an unknown product is refused where it acts. */
+function ourProduct(s: Services, code: unknown): boolean {
+  return code === undefined || String(code).toLowerCase() === s.config.bssProductCode.toLowerCase();
+}
+
+function requireOurProduct(s: Services, code: unknown): void {
+  if (!ourProduct(s, code)) throw apiError('InvalidProductCode', { productCode: String(code), expected: s.config.bssProductCode });
+}
+
+function cycleOf(input: Input): string {
+  const cycle = input.BillingCycle as string;
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(cycle)) throw apiError('InvalidParameter', { name: 'BillingCycle', reason: 'It must be a month, YYYY-MM.' });
+  return cycle;
+}
+
+function page(input: Input, defaultSize: number): { num: number; size: number; offset: number } {
+  const num = (input.PageNum as number | undefined) ?? 1;
+  const size = (input.PageSize as number | undefined) ?? defaultSize;
+  return { num, size, offset: (num - 1) * size };
+}
+
+function subscriptionFilter(input: Input): string | undefined {
+  return input.SubscriptionType as string | undefined;
+}
+
+/** Amount fields every bill line has; nothing is paid by coupons or credit here. */
+function amounts(fen: number): Record<string, unknown> {
+  const cny = cnyNumber(fen);
+  return {
+    PretaxGrossAmount: cny, PretaxAmount: cny, PaymentAmount: cny, CashAmount: cny, AfterTaxAmount: cny, PretaxAmountLocal: cny,
+    Tax: 0, DeductedByCoupons: 0, DeductedByCashCoupons: 0, DeductedByPrepaidCard: 0, InvoiceDiscount: 0, AdjustAmount: 0, OutstandingAmount: 0,
+    Currency: 'CNY', PaymentCurrency: 'CNY',
+  };
+}
+
+const itemKind = (subscriptionType: string) => (subscriptionType === 'Subscription' ? 'SubscriptionOrder' : 'PayAsYouGoBill');
+
+function productFields(s: Services, ownerId: string): Record<string, unknown> {
+  return { ProductCode: s.config.bssProductCode, ProductName: PRODUCT_NAME, ProductType: '', ProductDetail: PRODUCT_NAME, CommodityCode: s.config.bssProductCode, PipCode: s.config.bssProductCode, OwnerID: ownerId };
+}
+
+const queryAccountBalance: BssSpec = {
+  action: 'QueryAccountBalance',
+  params: {},
+  async handle(_input, ctx) {
+    const account = await balanceOf(ctx.services, ctx.caller.accountId);
+    const amount = formatCny(account.balance_fen);
+    return ok({ AvailableAmount: amount, AvailableCashAmount: amount, CreditAmount: '0.00', MybankCreditAmount: '0.00', QuotaLimit: '0.00', Currency: 'CNY' });
+  },
+};
+
+const queryBillOverview: BssSpec = {
+  action: 'QueryBillOverview',
+  params: { BillingCycle: { type: 'string', required: true }, ProductCode: { type: 'string' }, ProductType: { type: 'string' }, SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, BillOwnerId: { type: 'int' } },
+  async handle(input, ctx) {
+    const s = ctx.services;
+    const account = ctx.caller.accountId;
+    const cycle = cycleOf(input);
+    const sub = subscriptionFilter(input);
+    const rows = ourProduct(s, input.ProductCode)
+      ? await s.store.db.selectFrom('bill_items')
+        .select((eb) => ['subscription_type', eb.fn.sum<number>('amount_fen').as('amount')])
+        .where('account_id', '=', account).where('billing_cycle', '=', cycle)
+        .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
+        .groupBy('subscription_type').orderBy('subscription_type').execute()
+      : [];
+    return ok({
+      BillingCycle: cycle, AccountID: account, AccountName: account,
+      Items: {
+        Item: rows.map((r) => ({
+          ...productFields(s, account), BillAccountID: account, BillAccountName: account, BizType: PRODUCT_NAME,
+          SubscriptionType: r.subscription_type, Item: itemKind(r.subscription_type), RoundDownDiscount: '0', ...amounts(Number(r.amount)),
+        })),
+      },
+    });
+  },
+};
+
+const queryBill: BssSpec = {
+  action: 'QueryBill',
+  params: {
+    BillingCycle: { type: 'string', required: true }, Type: { type: 'string' }, ProductCode: { type: 'string' }, ProductType: { type: 'string' },
+    SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, IsHideZeroCharge: { type: 'bool' }, IsDisplayLocalCurrency: { type: 'bool' },
+    OwnerId: { type: 'int' }, BillOwnerId: { type: 'int' }, PageNum: { type: 'int', min: 1 }, PageSize: { type: 'int', min: 1, max: 300 },
+  },
+  async handle(input, ctx) {
+    const s = ctx.services;
+    const account = ctx.caller.accountId;
+    const cycle = cycleOf(input);
+    const p = page(input, 20);
+    const sub = subscriptionFilter(input);
+    // Every bill here is a normal charge: no refunds or adjustments are ever made.
+    const none = !ourProduct(s, input.ProductCode) || (input.Type !== undefined && input.Type !== 'Normal');
+    const base = s.store.db.selectFrom('bill_items')
+      .where('account_id', '=', account).where('billing_cycle', '=', cycle)
+      .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!));
+    const grouped = base.select((eb) => [
+      'record_id', 'subscription_type',
+      eb.fn.min<number>('period_start').as('start'), eb.fn.max<number>('period_end').as('end'),
+      eb.fn.max<number>('created_at').as('paid'), eb.fn.sum<number>('amount_fen').as('amount'),
+    ]).groupBy(['record_id', 'subscription_type'])
+      .$if(input.IsHideZeroCharge === true, (q) => q.having((eb) => eb.fn.sum('amount_fen'), '>', 0));
+    const [rows, all] = none ? [[], []] : await Promise.all([
+      grouped.orderBy('paid').orderBy('record_id').limit(p.size).offset(p.offset).execute(),
+      grouped.execute(),
+    ]);
+    return ok({
+      BillingCycle: cycle, AccountID: account, AccountName: account, PageNum: p.num, PageSize: p.size, TotalCount: all.length,
+      Items: {
+        Item: rows.map((r) => ({
+          ...productFields(s, account), RecordID: r.record_id, SubOrderId: r.record_id, PaymentTransactionID: r.record_id,
+          Item: itemKind(r.subscription_type), SubscriptionType: r.subscription_type, Status: 'PayOff', RoundDownDiscount: '0',
+          UsageStartTime: formatTime(Number(r.start)), UsageEndTime: formatTime(Number(r.end)), PaymentTime: formatTime(Number(r.paid)),
+          ...amounts(Number(r.amount)),
+        })),
+      },
+    });
+  },
+};
+
+const queryInstanceBill: BssSpec = {
+  action: 'QueryInstanceBill',
+  params: {
+    BillingCycle: { type: 'string', required: true }, ProductCode: { type: 'string' }, ProductType: { type: 'string' },
+    SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, IsBillingItem: { type: 'bool' }, IsHideZeroCharge: { type: 'bool' },
+    Granularity: { type: 'string', enum: ['MONTHLY', 'DAILY'] }, BillingDate: { type: 'string' },
+    OwnerId: { type: 'int' }, BillOwnerId: { type: 'int' }, PageNum: { type: 'int', min: 1 }, PageSize: { type: 'int', min: 1, max: 300 },
+  },
+  async handle(input, ctx) {
+    const s = ctx.services;
+    const account = ctx.caller.accountId;
+    const cycle = cycleOf(input);
+    const p = page(input, 20);
+    const sub = subscriptionFilter(input);
+    const daily = input.Granularity === 'DAILY';
+    const date = input.BillingDate as string | undefined;
+    if (daily && (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date) || !date.startsWith(cycle))) {
+      throw apiError('InvalidParameter', { name: 'BillingDate', reason: 'With Granularity DAILY it must be a day (YYYY-MM-DD) of BillingCycle.' });
+    }
+    let items = ourProduct(s, input.ProductCode)
+      ? await s.store.db.selectFrom('bill_items').selectAll()
+        .where('account_id', '=', account).where('billing_cycle', '=', cycle)
+        .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
+        .orderBy('instance_id').orderBy('subscription_type').orderBy('period_start').execute()
+      : [];
+    // A daily bill holds the items that start on that day (billing time zone).
+    if (daily) items = items.filter((i) => billingDateOf(i.period_start, s.config.billingUtcOffsetMinutes) === date);
+    const lines = new Map<string, { item: (typeof items)[number]; amount: number; usageMs: number }>();
+    for (const i of items) {
+      const key = `${i.instance_id}/${i.subscription_type}`;
+      const line = lines.get(key);
+      if (line) {
+        line.amount += Number(i.amount_fen);
+        line.usageMs += Number(i.usage_ms);
+      } else lines.set(key, { item: i, amount: Number(i.amount_fen), usageMs: Number(i.usage_ms) });
+    }
+    let all = [...lines.values()];
+    if (input.IsHideZeroCharge === true) all = all.filter((l) => l.amount !== 0);
+    const shown = all.slice(p.offset, p.offset + p.size);
+    return ok({
+      BillingCycle: cycle, AccountID: account, AccountName: account, PageNum: p.num, PageSize: p.size, TotalCount: all.length,
+      Items: {
+        Item: shown.map(({ item: i, amount, usageMs }) => {
+          const payg = i.subscription_type === 'PayAsYouGo';
+          return {
+            ...productFields(s, account), InstanceID: i.instance_id, NickName: i.instance_id, BillingDate: daily ? date : '',
+            SubscriptionType: i.subscription_type, Item: itemKind(i.subscription_type), BillingType: payg ? 'PayAsYouGo' : 'Subscription',
+            BillingItem: input.IsBillingItem === true ? 'Instance' : '', Region: i.region, Zone: i.zone, ResourceGroup: i.resource_id,
+            InstanceSpec: i.instance_type, InstanceConfig: `InstanceType:${i.instance_type}`, InternetIP: '', IntranetIP: '', Tag: '', CostUnit: '',
+            ListPrice: formatCny(Number(i.list_price_fen)), ListPriceUnit: payg ? 'CNY/Hour' : 'CNY/Month',
+            Usage: payg ? (usageMs / 3_600_000).toFixed(4) : '1', UsageUnit: payg ? 'Hour' : 'Month',
+            ServicePeriod: payg ? String(Math.round(usageMs / 1000)) : String(Math.round(usageMs / 1000)), ServicePeriodUnit: 'Second',
+            DeductedByResourcePackage: '0',
+            ...amounts(amount),
+          };
+        }),
+      },
+    });
+  },
+};
+
+type OrderRow = { id: string; order_type: string; subscription_type: string; region: string; instance_ids: string; quantity: number; amount_fen: number; payment_status: string; usage_start: number; usage_end: number; created_at: number };
+
+function presentOrder(s: Services, o: OrderRow): Record<string, unknown> {
+  const amount = formatCny(Number(o.amount_fen));
+  return {
+    OrderId: o.id, RelatedOrderId: '', SubOrderId: o.id, OrderType: o.order_type, SubscriptionType: o.subscription_type,
+    ProductCode: s.config.bssProductCode, ProductType: '', CommodityCode: s.config.bssProductCode,
+    PaymentStatus: o.payment_status, CreateTime: formatTime(Number(o.created_at)), PaymentTime: formatTime(Number(o.created_at)),
+    PretaxGrossAmount: amount, PretaxAmount: amount, AfterTaxAmount: amount, PretaxAmountLocal: amount, Tax: '0.00',
+    Currency: 'CNY', PaymentCurrency: 'CNY',
+  };
+}
+
+function isoTime(input: Input, name: string): number | undefined {
+  const v = input[name] as string | undefined;
+  if (v === undefined) return undefined;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw apiError('InvalidParameter', { name, reason: 'It must be a UTC time like 2019-01-01T00:00:00Z.' });
+  return t;
+}
+
+const queryOrders: BssSpec = {
+  action: 'QueryOrders',
+  params: {
+    CreateTimeStart: { type: 'string' }, CreateTimeEnd: { type: 'string' }, ProductCode: { type: 'string' }, ProductType: { type: 'string' },
+    SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, OrderType: { type: 'string', enum: ['New', 'Renew', 'Upgrade', 'Refund'] },
+    PaymentStatus: { type: 'string', enum: ['Paid', 'Unpaid', 'Cancelled'] }, OwnerId: { type: 'int' },
+    PageNum: { type: 'int', min: 1 }, PageSize: { type: 'int', min: 1, max: 100 },
+  },
+  async handle(input, ctx) {
+    const s = ctx.services;
+    const p = page(input, 20);
+    const from = isoTime(input, 'CreateTimeStart');
+    const to = isoTime(input, 'CreateTimeEnd');
+    const base = s.store.db.selectFrom('orders').where('account_id', '=', ctx.caller.accountId)
+      .$if(from !== undefined, (q) => q.where('created_at', '>=', from!))
+      .$if(to !== undefined, (q) => q.where('created_at', '<', to!))
+      .$if(input.SubscriptionType !== undefined, (q) => q.where('subscription_type', '=', input.SubscriptionType as string))
+      .$if(input.OrderType !== undefined, (q) => q.where('order_type', '=', input.OrderType as string))
+      .$if(input.PaymentStatus !== undefined, (q) => q.where('payment_status', '=', input.PaymentStatus as string));
+    const [count, rows] = ourProduct(s, input.ProductCode)
+      ? await Promise.all([
+        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p.size).offset(p.offset).execute(),
+      ])
+      : [{ n: 0 }, []];
+    return ok({ HostName: '', PageNum: p.num, PageSize: p.size, TotalCount: Number(count.n), OrderList: { Order: rows.map((o) => presentOrder(s, o)) } });
+  },
+};
+
+const getOrderDetail: BssSpec = {
+  action: 'GetOrderDetail',
+  params: { OrderId: { type: 'string', required: true }, OwnerId: { type: 'int' } },
+  async handle(input, ctx) {
+    const s = ctx.services;
+    const o = await s.store.db.selectFrom('orders').selectAll()
+      .where('account_id', '=', ctx.caller.accountId).where('id', '=', input.OrderId as string).executeTakeFirst();
+    if (!o) throw apiError('InvalidOrderId.NotFound', { orderId: input.OrderId as string });
+    return ok({
+      HostName: '', PageNum: 1, PageSize: 20, TotalCount: 1,
+      OrderList: {
+        Order: [{
+          ...presentOrder(s, o), InstanceIDs: (JSON.parse(o.instance_ids) as string[]).join(','), Quantity: String(o.quantity),
+          Region: o.region, UsageStartTime: formatTime(Number(o.usage_start)), UsageEndTime: formatTime(Number(o.usage_end)),
+          Operator: ctx.caller.accountId, OrderSubType: '', Config: `Period:${o.months};PeriodUnit:Month`, OriginalConfig: '', ExtendInfos: {},
+        }],
+      },
+    });
+  },
+};
+
+async function ownMachines(ctx: CallContext, ids: string[], tx = ctx.services.store.db): Promise<InstancesTable[]> {
+  const rows = await tx.selectFrom('instances').selectAll().where('account_id', '=', ctx.caller.accountId).where('id', 'in', ids).execute();
+  const found = new Set(rows.filter((r) => r.health !== 'Deleting').map((r) => r.id));
+  const missing = ids.find((id) => !found.has(id));
+  if (missing) throw apiError('InvalidInstanceId.NotFound', { instanceId: missing });
+  const notPrepaid = rows.find((r) => r.charge_type !== 'PrePaid');
+  if (notPrepaid) throw apiError('InvalidInstance.ChargeType', { instanceId: notPrepaid.id });
+  return rows;
+}
+
+const RENEW_PERIODS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36];
+
+const renewInstance: BssSpec = {
+  action: 'RenewInstance',
+  params: {
+    ProductCode: { type: 'string', required: true }, InstanceId: { type: 'string', required: true }, RenewPeriod: { type: 'int', required: true },
+    ClientToken: { type: 'string' }, ProductType: { type: 'string' }, OwnerId: { type: 'int' },
+  },
+  async handle(input, ctx) {
+    const s = ctx.services;
+    requireOurProduct(s, input.ProductCode);
+    const months = input.RenewPeriod as number;
+    if (!RENEW_PERIODS.includes(months)) throw apiError('InvalidParameter', { name: 'RenewPeriod', reason: `It must be one of: ${RENEW_PERIODS.join(', ')} (months).` });
+    const { ClientToken: _token, ...params } = input;
+    return s.store.transaction((tx) => {
+      const now = s.clock.now();
+      return oncePerClientToken(tx, ctx, 'RenewInstance', params, now, async () => {
+        const rows = await ownMachines(ctx, [input.InstanceId as string], tx);
+        const { renewed, orderId } = await renewMachines(tx, s, ctx.caller.accountId, rows, months, now, false);
+        await scheduleTerms(tx, s, renewed, now);
+        return ok({ OrderId: orderId });
+      });
+    });
+  },
+};
+
+const setRenewal: BssSpec = {
+  action: 'SetRenewal',
+  params: {
+    InstanceIDs: { type: 'string', required: true }, RenewalStatus: { type: 'string', required: true, enum: ['AutoRenewal', 'ManualRenewal', 'NotRenewal'] },
+    RenewalPeriod: { type: 'int' }, RenewalPeriodUnit: { type: 'string', enum: ['M', 'Y'] }, ProductCode: { type: 'string' },
+    ProductType: { type: 'string' }, SubscriptionType: { type: 'string' }, OwnerId: { type: 'int' },
+  },
+  async handle(input, ctx) {
+    const s = ctx.services;
+    requireOurProduct(s, input.ProductCode);
+    const ids = [...new Set((input.InstanceIDs as string).split(',').map((i) => i.trim()).filter(Boolean))];
+    if (ids.length === 0) throw apiError('MissingParameter', { name: 'InstanceIDs' });
+    if (ids.length > 100) throw apiError('InvalidParameter', { name: 'InstanceIDs', reason: 'At most 100 instances can be set at once.' });
+    const auto = input.RenewalStatus === 'AutoRenewal';
+    const period = (input.RenewalPeriod as number | undefined) ?? 1;
+    if (auto && ![1, 2, 3, 6, 12].includes(period)) throw apiError('InvalidParameter', { name: 'RenewalPeriod', reason: 'It must be one of: 1, 2, 3, 6, 12.' });
+    const months = input.RenewalPeriodUnit === 'Y' ? period * 12 : period;
+    await s.store.transaction(async (tx) => {
+      const now = s.clock.now();
+      const rows = await ownMachines(ctx, ids, tx);
+      await tx.updateTable('instances').set({ auto_renewal: auto ? 1 : 0, updated_at: now }).where('id', 'in', ids).where('account_id', '=', ctx.caller.accountId).execute();
+      const updated = rows.map((r) => ({ ...r, auto_renewal: auto ? 1 : 0 }));
+      await scheduleTerms(tx, s, updated.filter((r) => r.expired_at !== null && r.health !== 'Stopped'), now, new Map(auto ? ids.map((id) => [id, months]) : []));
+    });
+    return ok();
+  },
+};
+
+export const BSS_OPERATIONS: BssSpec[] = [queryAccountBalance, queryBillOverview, queryBill, queryInstanceBill, queryOrders, getOrderDetail, renewInstance, setRenewal];
+
+export function registerBssOperations(registry: OperationRegistry): void {
+  for (const spec of BSS_OPERATIONS) registry.addRpc(operation(spec));
+}

@@ -1,0 +1,32 @@
+// Billing's part in the machine lifecycle (src/hooks.ts): ordering machines pays for them.
+// Metering needs no hook: engine/instance-lifecycle.ts records every running interval itself.
+import { apiError } from '../gateway/errors.ts';
+import type { Hooks } from '../hooks.ts';
+import type { Services } from '../services.ts';
+import { billingAccount } from './accounts.ts';
+import { orderSubscriptions } from './subscriptions.ts';
+import { formatCny } from './money.ts';
+import './errors.ts';
+
+export function billingHooks(s: Services): Hooks {
+  return {
+    async machinesOrdered(tx, ctx, rows, now) {
+      if (rows.length === 0) return;
+      const accountId = ctx.caller.accountId;
+      const prepaid = rows.filter((r) => r.charge_type === 'PrePaid');
+      const postpaid = rows.filter((r) => r.charge_type !== 'PrePaid');
+      if (postpaid.length > 0) {
+        const account = await billingAccount(tx, s, accountId, now);
+        if (account.balance_fen < s.config.postPaidMinimumBalanceFen) {
+          throw apiError('InvalidAccountStatus.NotEnoughBalance', {
+            minimum: formatCny(s.config.postPaidMinimumBalanceFen), available: formatCny(account.balance_fen),
+          });
+        }
+      }
+      // One paid order per create call, for one term of every PrePaid machine in it.
+      if (prepaid.length > 0) await orderSubscriptions(tx, s, accountId, prepaid, now);
+    },
+    async machinesRunning() {},
+    async machinesReleased() {},
+  };
+}

@@ -1,0 +1,236 @@
+// Subscription (PrePaid) machines: the paid order when they are created, the term's end
+// (auto-renewal charged `renewalLeadDays` before expiry and retried, else expiry → Stopped),
+// manual renewal (BSS RenewInstance), and release when the grace period ends.
+import type { Tx } from '../store/database.ts';
+import type { BillItemsTable, InstancesTable } from '../store/schema.ts';
+import type { Services } from '../services.ts';
+import { enqueueJobs, type JobRow, type Scheduler } from '../engine/scheduler.ts';
+import { removeInstances, transitionInstances, isRunning } from '../engine/instance-lifecycle.ts';
+import { addMonths, billingCycleOf, DAY_MS, HOUR_MS } from './calendar.ts';
+import { billingAccount, pay } from './accounts.ts';
+import { monthlyPrice } from './rates.ts';
+import { newOrderId } from './ids.ts';
+import { RELEASE_STOPPED_JOB, TERM_JOB } from './job-kinds.ts';
+
+type Row = InstancesTable;
+
+async function chunked<T>(items: T[], size: number, fn: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await fn(items.slice(i, i + size));
+}
+
+/** When a machine's next term event is due: the renewal attempt (auto-renewal) or its expiry. */
+function nextTermDue(s: Services, row: Pick<Row, 'auto_renewal' | 'expired_at'>, now: number): number {
+  const expiry = row.expired_at!;
+  if (row.auto_renewal !== 1) return expiry;
+  return Math.min(expiry, Math.max(now, expiry - s.config.renewalLeadDays * DAY_MS));
+}
+
+/** Replaces the machines' pending term events (after an order, a renewal or SetRenewal). */
+export async function scheduleTerms(tx: Tx, s: Services, rows: Row[], now: number, months: Map<string, number> = new Map()): Promise<void> {
+  // Keep the auto-renewal period already chosen (SetRenewal) unless a new one is given.
+  await chunked(rows, 500, async (c) => {
+    const pending = await tx.selectFrom('jobs').select(['subject_id', 'payload']).where('kind', '=', TERM_JOB).where('subject_id', 'in', c.map((r) => r.id)).execute();
+    for (const j of pending) {
+      if (!months.has(j.subject_id)) months.set(j.subject_id, Number((JSON.parse(j.payload) as { months?: number }).months ?? 1) || 1);
+    }
+  });
+  await chunked(rows, 500, (c) => tx.deleteFrom('jobs').where('kind', '=', TERM_JOB).where('subject_id', 'in', c.map((r) => r.id)).execute());
+  await enqueueJobs(tx, rows.map((r) => ({
+    kind: TERM_JOB, accountId: r.account_id, subjectId: r.id, dueAt: nextTermDue(s, r, now), payload: { months: months.get(r.id) ?? 1 },
+  })), now);
+}
+
+interface Purchase {
+  row: Row;
+  from: number;
+  to: number;
+  months: number;
+  amount: number;
+}
+
+/** Records one paid order with a bill item per machine-term, and takes the money (all or nothing). */
+async function placeOrder(tx: Tx, s: Services, accountId: string, orderType: 'New' | 'Renew', purchases: Purchase[], now: number): Promise<string> {
+  const account = await billingAccount(tx, s, accountId, now);
+  const total = purchases.reduce((sum, p) => sum + p.amount, 0);
+  await pay(tx, account, total);
+  const orderId = newOrderId();
+  await tx.insertInto('orders').values({
+    id: orderId,
+    account_id: accountId,
+    order_type: orderType,
+    subscription_type: 'Subscription',
+    region: purchases[0]!.row.region,
+    instance_ids: JSON.stringify(purchases.map((p) => p.row.id)),
+    quantity: purchases.length,
+    months: Math.max(...purchases.map((p) => p.months)),
+    amount_fen: total,
+    payment_status: 'Paid',
+    usage_start: Math.min(...purchases.map((p) => p.from)),
+    usage_end: Math.max(...purchases.map((p) => p.to)),
+    created_at: now,
+  }).execute();
+  const cycle = billingCycleOf(now, s.config.billingUtcOffsetMinutes);
+  const items: BillItemsTable[] = purchases.map((p) => ({
+    account_id: accountId,
+    record_id: orderId,
+    instance_id: p.row.id,
+    resource_id: p.row.resource_id,
+    region: p.row.region,
+    zone: p.row.zone,
+    instance_type: p.row.instance_type,
+    subscription_type: 'Subscription',
+    billing_cycle: cycle,
+    period_start: p.from,
+    period_end: p.to,
+    usage_ms: p.to - p.from,
+    list_price_fen: monthlyPrice(s, p.row.instance_type, p.row.system_disk_gb),
+    amount_fen: p.amount,
+    created_at: now,
+  }));
+  items.sort((x, y) => (x.instance_id < y.instance_id ? -1 : x.instance_id > y.instance_id ? 1 : 0));
+  await chunked(items, 200, (c) => tx.insertInto('bill_items').values(c).onConflict((oc) => oc.doNothing()).execute());
+  return orderId;
+}
+
+/** The paid order of a create call's PrePaid machines (rows already carry their expiry). */
+export async function orderSubscriptions(tx: Tx, s: Services, accountId: string, rows: Row[], now: number): Promise<string> {
+  const months = s.config.subscriptionMonths;
+  const orderId = await placeOrder(tx, s, accountId, 'New', rows.map((row) => ({
+    row, from: row.created_at, to: row.expired_at!, months, amount: monthlyPrice(s, row.instance_type, row.system_disk_gb) * months,
+  })), now);
+  await scheduleTerms(tx, s, rows, now);
+  return orderId;
+}
+
+/** A renewal extends the term from the old expiry (a machine in its grace period pays for the gap). */
+function renewedExpiry(row: Row, months: number, now: number): number {
+  const next = addMonths(row.expired_at!, months);
+  return next > now ? next : addMonths(now, months);
+}
+
+/**
+ * Renews machines by `months` in one paid order. `affordableOnly` renews those the balance
+ * covers (auto-renewal); otherwise the whole order is paid or refused. Stopped machines in their
+ * grace period run again. Returns the renewed machines and the order id.
+ */
+export async function renewMachines(
+  tx: Tx, s: Services, accountId: string, rows: Row[], months: number, now: number, affordableOnly: boolean,
+): Promise<{ renewed: Row[]; orderId?: string }> {
+  let chosen = rows;
+  if (affordableOnly) {
+    const account = await billingAccount(tx, s, accountId, now);
+    let left = account.balance_fen;
+    chosen = [];
+    for (const r of rows) {
+      const price = monthlyPrice(s, r.instance_type, r.system_disk_gb) * months;
+      if (price <= left) {
+        chosen.push(r);
+        left -= price;
+      }
+    }
+  }
+  if (chosen.length === 0) return { renewed: [] };
+  const purchases = chosen.map((row) => ({
+    row, from: row.expired_at!, to: renewedExpiry(row, months, now), months, amount: monthlyPrice(s, row.instance_type, row.system_disk_gb) * months,
+  }));
+  const orderId = await placeOrder(tx, s, accountId, 'Renew', purchases, now);
+  // One UPDATE per distinct new expiry: machines bought together stay together.
+  const byExpiry = new Map<number, string[]>();
+  for (const p of purchases) byExpiry.set(p.to, [...(byExpiry.get(p.to) ?? []), p.row.id]);
+  for (const [expiry, ids] of byExpiry) {
+    await chunked(ids, 500, (c) => tx.updateTable('instances').set({ expired_at: expiry, updated_at: now }).where('id', 'in', c).execute());
+  }
+  const renewed = purchases.map((p) => ({ ...p.row, expired_at: p.to }));
+  const stopped = renewed.filter((r) => r.health === 'Stopped');
+  if (stopped.length > 0) {
+    await chunked(stopped, 500, (c) => tx.deleteFrom('jobs').where('kind', '=', RELEASE_STOPPED_JOB).where('subject_id', 'in', c.map((r) => r.id)).execute());
+    await transitionInstances(tx, stopped, 'Ready', now);
+  }
+  return { renewed, orderId };
+}
+
+async function loadRows(tx: Tx, ids: string[]): Promise<Map<string, Row>> {
+  const out = new Map<string, Row>();
+  await chunked(ids, 500, async (c) => {
+    for (const r of await tx.selectFrom('instances').selectAll().where('id', 'in', c).execute()) out.set(r.id, r);
+  });
+  return out;
+}
+
+const dueOf = (jobs: JobRow[]) => Math.max(...jobs.map((j) => j.due_at ?? 0));
+
+export function registerSubscriptionJobs(scheduler: Scheduler, s: Services): void {
+  scheduler.register(TERM_JOB, async (tx, jobs) => {
+    const rows = await loadRows(tx, jobs.map((j) => j.subject_id));
+    const expire: Row[] = [];
+    const renew = new Map<string, { job: JobRow; row: Row }[]>(); // by account and months
+    const later: { row: Row; dueAt: number; months: number }[] = [];
+    for (const job of jobs) {
+      const row = rows.get(job.subject_id);
+      const due = job.due_at!;
+      if (!row || row.charge_type !== 'PrePaid' || row.expired_at === null || row.health === 'Stopped') continue;
+      if (due >= row.expired_at) {
+        if (isRunning(row.health)) expire.push(row);
+        continue;
+      }
+      const months = Number((JSON.parse(job.payload) as { months?: number }).months ?? 1) || 1;
+      if (row.auto_renewal === 1) {
+        const key = `${row.account_id}/${months}/${due}`;
+        renew.set(key, [...(renew.get(key) ?? []), { job, row }]);
+      } else {
+        later.push({ row, dueAt: row.expired_at, months });
+      }
+    }
+    for (const [key, list] of renew) {
+      const [accountId, m] = key.split("/") as [string, string, string];
+      const months = Number(m);
+      const now = dueOf(list.map((l) => l.job));
+      const { renewed } = await renewMachines(tx, s, accountId, list.map((l) => l.row), months, now, true);
+      const ok = new Set(renewed.map((r) => r.id));
+      for (const r of renewed) later.push({ row: r, dueAt: nextTermDue(s, r, now), months });
+      for (const { job, row } of list) {
+        if (ok.has(row.id)) continue;
+        // Failed (balance): retry until expiry; the last attempt is the expiry itself.
+        later.push({ row, dueAt: Math.min(row.expired_at!, job.due_at! + s.config.renewalRetryHours * HOUR_MS), months });
+      }
+    }
+    const now = dueOf(jobs);
+    await enqueueJobs(tx, later.map((l) => ({ kind: TERM_JOB, accountId: l.row.account_id, subjectId: l.row.id, dueAt: l.dueAt, payload: { months: l.months } })), now);
+    if (expire.length > 0) {
+      // Stamped with each machine's own expiry: a batch may hold several due times.
+      const byExpiry = new Map<number, Row[]>();
+      for (const r of expire) byExpiry.set(r.expired_at!, [...(byExpiry.get(r.expired_at!) ?? []), r]);
+      for (const [expiry, list] of byExpiry) {
+        const { moved } = await transitionInstances(tx, list, 'Stopped', expiry);
+        await enqueueJobs(tx, moved.map((r) => ({
+          kind: RELEASE_STOPPED_JOB, accountId: r.account_id, subjectId: r.id, dueAt: expiry + s.config.expiryGraceDays * DAY_MS,
+        })), expiry);
+      }
+    }
+  });
+
+  scheduler.register(RELEASE_STOPPED_JOB, async (tx, jobs) => {
+    const rows = await loadRows(tx, jobs.map((j) => j.subject_id));
+    const overdue = new Map<string, boolean>();
+    const gone = new Map<number, Row[]>();
+    for (const job of jobs) {
+      const row = rows.get(job.subject_id);
+      if (!row || row.health !== 'Stopped') continue;
+      if (row.charge_type === 'PrePaid') {
+        if (row.expired_at === null || row.expired_at + s.config.expiryGraceDays * DAY_MS > job.due_at!) continue; // renewed meanwhile
+      } else {
+        if (!overdue.has(row.account_id)) {
+          const a = await tx.selectFrom('billing_accounts').select(['balance_fen', 'overdue_since']).where('account_id', '=', row.account_id).executeTakeFirst();
+          overdue.set(row.account_id, !!a && a.overdue_since !== null && a.balance_fen < 0);
+        }
+        if (!overdue.get(row.account_id)) continue; // topped up meanwhile
+      }
+      gone.set(job.due_at!, [...(gone.get(job.due_at!) ?? []), row]);
+    }
+    for (const [due, list] of gone) {
+      const { moved } = await transitionInstances(tx, list, 'Deleting', due);
+      await s.hooks.machinesReleased(tx, moved, due);
+      await removeInstances(tx, moved, due);
+    }
+  });
+}

@@ -1,0 +1,69 @@
+// Resource groups: lookup (always scoped to the caller's account and the addressed region),
+// creation and the group-level rules (domain notes §1).
+import { apiError } from '../gateway/errors.ts';
+import type { Db, Tx } from '../store/database.ts';
+import type { ResourcesTable } from '../store/schema.ts';
+import type { CallContext } from '../gateway/context.ts';
+import { newResourceId } from '../ids.ts';
+import './errors.ts';
+
+export const READY_STATUS = 'ResourceReady';
+export const READY_MESSAGE = 'Resource is ready';
+
+/**
+ * The group `resourceId` as the caller may see it: another account's group, or one in another
+ * region than the one addressed, does not exist for this caller (404, never 403: ids leak nothing).
+ */
+export async function findGroup(db: Db | Tx, ctx: CallContext, resourceId: string, opts: { forUpdate?: boolean } = {}): Promise<ResourcesTable> {
+  const row = await db.selectFrom('resources').selectAll()
+    .where('id', '=', resourceId)
+    .where('account_id', '=', ctx.caller.accountId)
+    .where('region', '=', ctx.region)
+    .$if(opts.forUpdate === true && ctx.services.store.dialect === 'postgres', (qb) => qb.forUpdate())
+    .executeTakeFirst();
+  if (!row) throw apiError('InvalidResource.NotFound', { resourceId });
+  return row;
+}
+
+export interface NewGroup {
+  name?: string;
+  resourceType: string;
+  selfManaged?: unknown;
+  labels?: Record<string, string>;
+}
+
+export async function insertGroup(tx: Tx, ctx: CallContext, g: NewGroup, now: number): Promise<ResourcesTable> {
+  const id = newResourceId();
+  const row: ResourcesTable = {
+    id,
+    account_id: ctx.caller.accountId,
+    region: ctx.region,
+    // Unnamed groups are called by their id (openeas choice; the name is not unique anyway).
+    name: g.name ?? id,
+    resource_type: g.resourceType,
+    status: READY_STATUS,
+    message: READY_MESSAGE,
+    self_managed: g.selfManaged === undefined ? null : JSON.stringify(g.selfManaged),
+    labels: JSON.stringify(g.labels ?? {}),
+    instance_count: 0,
+    prepaid_instance_count: 0,
+    postpaid_instance_count: 0,
+    cpu_count: 0,
+    gpu_count: 0,
+    memory_mb: 0,
+    service_count: 0,
+    created_at: now,
+    updated_at: now,
+  };
+  await tx.insertInto('resources').values(row).execute();
+  return row;
+}
+
+/** Group names: 1–27 characters (UpdateResource's documented limit), letters, digits, `_` and `-`. */
+export function checkGroupName(name: unknown, param = 'ResourceName'): string | undefined {
+  if (name === undefined) return undefined;
+  if (typeof name !== 'string' || !/^[\p{L}\p{N}_-]{1,27}$/u.test(name)) {
+    throw apiError('InvalidParameter', { name: param, reason: 'It must be 1 to 27 letters, digits, underscores or hyphens.' });
+  }
+  return name;
+}

@@ -1,0 +1,16 @@
+// The hand-written behaviour of each EAS operation, by action name.
+import type { EasHandler } from '../operations.ts';
+import type { OperationSpec } from '../operation-spec.ts';
+import { RESOURCE_HANDLERS } from './resources.ts';
+import { INSTANCE_HANDLERS } from './instances.ts';
+import { SUBFEATURE_HANDLERS } from './subfeatures.ts';
+import { MACHINE_SPEC_OPERATION } from './machine-spec.ts';
+
+export const EAS_HANDLERS: Record<string, EasHandler> = {
+  ...RESOURCE_HANDLERS,
+  ...INSTANCE_HANDLERS,
+  ...SUBFEATURE_HANDLERS,
+};
+
+/** Operations that are not in the resource-group metadata file, with their own spec. */
+export const EXTRA_OPERATIONS: Array<{ spec: OperationSpec; handler: EasHandler; resource?: string }> = [MACHINE_SPEC_OPERATION];

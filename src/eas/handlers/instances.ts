@@ -1,0 +1,250 @@
+// Machines in a group: CreateResourceInstances (the seed API), ListResourceInstances,
+// DeleteResourceInstances, UpdateResourceInstance (cordon/uncordon/drain), instance labels,
+// MigrateResourceInstance and ListResourceInstanceWorker.
+import { sql, type SelectQueryBuilder } from 'kysely';
+import { apiError } from '../../gateway/errors.ts';
+import type { Input } from '../../gateway/operation.ts';
+import type { CallContext } from '../../gateway/context.ts';
+import type { Tx } from '../../store/database.ts';
+import type { Schema } from '../../store/schema.ts';
+import type { EasHandler } from '../operations.ts';
+import { findGroup } from '../groups.ts';
+import { checkLabels, MAX_LABELS } from '../labels.ts';
+import { orderMachines } from '../machines.ts';
+import { oncePerClientToken } from '../idempotency.ts';
+import { presentInstance } from '../presenters.ts';
+import { enqueueJobs } from '../../engine/scheduler.ts';
+import { RELEASE_JOB } from '../../engine/machine-jobs.ts';
+import { isRunning, moveInstances, transitionInstances, type InstanceRow } from '../../engine/instance-lifecycle.ts';
+import { machineOrderOf, requestTags } from './resources.ts';
+import { idList, mutate, paging, str } from './common.ts';
+import '../errors.ts';
+
+const createResourceInstances: EasHandler = {
+  async conditions(raw) {
+    return requestTags((raw.body as { Labels?: unknown } | undefined)?.Labels);
+  },
+  async handle(input, ctx) {
+    const order = machineOrderOf(input);
+    return mutate(ctx, (tx, now) =>
+      oncePerClientToken(tx, ctx, 'CreateResourceInstances', input, now, async () => {
+        const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+        const ids = await orderMachines(tx, ctx, group, order, now);
+        return { InstanceIds: ids, Message: `Create ${ids.length} new ecs instance(s) in resource [${group.id}] successfully` };
+      }),
+    );
+  },
+};
+
+type InstanceQuery = SelectQueryBuilder<Schema, 'instances', object>;
+
+/** ListResourceInstances Sort values → columns; usage is always 0 here, so those sort by creation. */
+const INSTANCE_SORT: Record<string, 'created_at' | 'expired_at'> = {
+  CreateTime: 'created_at',
+  ExpireTime: 'expired_at',
+  MemoryUsed: 'created_at',
+  GpuUsed: 'created_at',
+  CpuUsed: 'created_at',
+};
+
+function instanceFilters(q: InstanceQuery, input: Input): InstanceQuery {
+  const charge = str(input, 'ChargeType');
+  const status = str(input, 'InstanceStatus');
+  const name = str(input, 'InstanceName');
+  const id = str(input, 'InstanceId');
+  const ip = str(input, 'InstanceIP');
+  const keyword = str(input, 'Filter');
+  if (charge) q = q.where('charge_type', '=', charge);
+  if (status) q = q.where('status', '=', status);
+  if (name) q = q.where('name', '=', name);
+  if (id) q = q.where('id', '=', id);
+  if (ip) q = q.where('ip', '=', ip);
+  if (keyword) {
+    // "Keyword search by machine ID or IP": substring match on either.
+    const like = `%${keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([
+      eb(sql`id`, 'like', sql`${like} escape '\\'`),
+      eb(sql`ip`, 'like', sql`${like} escape '\\'`),
+    ]));
+  }
+  const labels = input.Label as Record<string, unknown> | undefined;
+  if (labels && typeof labels === 'object') {
+    for (const [key, value] of Object.entries(labels)) {
+      // A null or empty value matches any machine that has the key.
+      q = q.where((eb) => eb.exists(
+        eb.selectFrom('instance_labels').select('instance_labels.instance_id')
+          .whereRef('instance_labels.instance_id', '=', 'instances.id')
+          .where('instance_labels.key', '=', key)
+          .$if(value !== null && value !== undefined && value !== '', (sq) => sq.where('instance_labels.value', '=', String(value))),
+      ));
+    }
+  }
+  return q;
+}
+
+const listResourceInstances: EasHandler = {
+  async handle(input, ctx) {
+    const page = paging(input);
+    const group = await findGroup(ctx.services.store.db, ctx, input.ResourceId as string);
+    const sort = INSTANCE_SORT[str(input, 'Sort') ?? 'CreateTime'] ?? 'created_at';
+    const order = str(input, 'Order') === 'asc' ? 'asc' : 'desc';
+    const base = instanceFilters(ctx.services.store.db.selectFrom('instances').where('resource_id', '=', group.id), input);
+    const [{ total }, rows] = await Promise.all([
+      base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+      base.selectAll().orderBy(sort, order).orderBy('created_at', order).orderBy('id', order)
+        .limit(page.pageSize).offset(page.offset).execute(),
+    ]);
+    return { Instances: rows.map(presentInstance), PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: Number(total) };
+  },
+};
+
+/** Loads machines of a group by id; any id not in the group is a 404 naming it. */
+async function instancesOf(tx: Tx, resourceId: string, ids: string[]): Promise<InstanceRow[]> {
+  const rows: InstanceRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    rows.push(...(await tx.selectFrom('instances').selectAll()
+      .where('resource_id', '=', resourceId).where('id', 'in', ids.slice(i, i + 500)).execute()));
+  }
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const missing = ids.find((id) => !byId.has(id));
+  if (missing) throw apiError('InvalidInstance.NotFound', { instanceId: missing, resourceId });
+  return ids.map((id) => byId.get(id)!); // in the order the caller listed them
+}
+
+const deleteResourceInstances: EasHandler = {
+  async handle(input, ctx) {
+    const listed = idList(input.InstanceList);
+    const allFailed = input.AllFailed === true;
+    if (listed.length === 0 && !allFailed) throw apiError('MissingParameter', { name: 'InstanceList' });
+    return mutate(ctx, async (tx, now) => {
+      const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      const rows = await instancesOf(tx, group.id, listed);
+      if (allFailed) {
+        const failed = await tx.selectFrom('instances').selectAll()
+          .where('resource_id', '=', group.id).where('health', '=', 'CreateFailed').execute();
+        const have = new Set(rows.map((r) => r.id));
+        rows.push(...failed.filter((r) => !have.has(r.id)));
+      }
+      // Ordinary users may delete only pay-as-you-go machines, or machines whose creation failed.
+      const prepaid = rows.filter((r) => r.charge_type === 'PrePaid' && r.health !== 'CreateFailed' && r.health !== 'Deleting');
+      if (prepaid.length > 0) throw apiError('ChargeTypeViolation', { instanceIds: prepaid.map((r) => r.id).join(',') });
+      const { moved } = await transitionInstances(tx, rows.filter((r) => r.health !== 'Deleting'), 'Deleting', now);
+      const { config } = ctx.services;
+      const dueAt = config.progression === 'manual' ? null : config.progression === 'immediate' ? now : now + config.releaseSeconds * 1000;
+      await enqueueJobs(tx, moved.map((r) => ({ kind: RELEASE_JOB, accountId: r.account_id, subjectId: r.id, dueAt })), now);
+      return { Message: `Instances ${rows.map((r) => r.id).join(',')} are deleting` };
+    });
+  },
+};
+
+const updateResourceInstance: EasHandler = {
+  async handle(input, ctx) {
+    const action = input.Action as string;
+    if (!['Cordon', 'Uncordon', 'Drain'].includes(action)) {
+      throw apiError('InvalidParameter', { name: 'Action', reason: 'It must be one of: Cordon, Uncordon, Drain.' });
+    }
+    return mutate(ctx, async (tx, now) => {
+      const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      const [row] = await instancesOf(tx, group.id, [input.InstanceId as string]);
+      if (!isRunning(row!.health)) throw apiError('OperationDenied.InstanceStatus', { instanceId: row!.id, status: row!.status });
+      // Drain evicts the workers and, as in Kubernetes, cordons the machine first.
+      await transitionInstances(tx, [row!], row!.health as 'Ready' | 'NotReady', now, { cordoned: action !== 'Uncordon' });
+      return { ResourceId: group.id, InstanceId: row!.id };
+    });
+  },
+};
+
+/** The machines a label operation addresses: every machine (AllInstances) or the listed ones. */
+async function labelTargets(tx: Tx, ctx: CallContext, input: Input): Promise<{ groupId: string; rows: InstanceRow[] }> {
+  const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+  if (input.AllInstances === true) {
+    return { groupId: group.id, rows: await tx.selectFrom('instances').selectAll().where('resource_id', '=', group.id).execute() };
+  }
+  const ids = idList(input.InstanceIds);
+  if (ids.length === 0) throw apiError('MissingParameter', { name: 'InstanceIds' });
+  return { groupId: group.id, rows: await instancesOf(tx, group.id, ids) };
+}
+
+async function writeLabels(tx: Tx, rows: InstanceRow[], next: (current: Record<string, string>) => Record<string, string>, now: number): Promise<void> {
+  for (const r of rows) {
+    const labels = next(JSON.parse(r.labels) as Record<string, string>);
+    if (Object.keys(labels).length > MAX_LABELS) {
+      throw apiError('InvalidParameter', { name: 'Labels', reason: `Instance ${r.id} would have more than ${MAX_LABELS} labels.` });
+    }
+    await tx.updateTable('instances').set({ labels: JSON.stringify(labels), updated_at: now }).where('id', '=', r.id).execute();
+    await tx.deleteFrom('instance_labels').where('instance_id', '=', r.id).execute();
+    const entries = Object.entries(labels).map(([key, value]) => ({ instance_id: r.id, resource_id: r.resource_id, key, value }));
+    if (entries.length > 0) await tx.insertInto('instance_labels').values(entries).execute();
+  }
+}
+
+const updateResourceInstanceLabel: EasHandler = {
+  async conditions(raw) {
+    return requestTags((raw.body as { Labels?: unknown } | undefined)?.Labels);
+  },
+  async handle(input, ctx) {
+    const labels = checkLabels(input.Labels);
+    if (Object.keys(labels).length === 0) throw apiError('MissingParameter', { name: 'Labels' });
+    return mutate(ctx, async (tx, now) => {
+      const { rows } = await labelTargets(tx, ctx, input);
+      // "Update": given keys are set, other keys are kept.
+      await writeLabels(tx, rows, (current) => ({ ...current, ...labels }), now);
+      return { Message: 'Success' };
+    });
+  },
+};
+
+const deleteResourceInstanceLabel: EasHandler = {
+  async handle(input, ctx) {
+    const keys = [...idList(input.LabelKeys), ...idList(input.Keys)];
+    if (keys.length === 0) throw apiError('MissingParameter', { name: 'LabelKeys' });
+    return mutate(ctx, async (tx, now) => {
+      const { rows } = await labelTargets(tx, ctx, input);
+      await writeLabels(tx, rows, (current) => Object.fromEntries(Object.entries(current).filter(([k]) => !keys.includes(k))), now);
+      return { Message: 'success' };
+    });
+  },
+};
+
+const migrateResourceInstance: EasHandler = {
+  async handle(input, ctx) {
+    const ids = idList(input.InstanceIds);
+    if (ids.length === 0) throw apiError('MissingParameter', { name: 'InstanceIds' });
+    const destId = input.DestResourceId as string;
+    return mutate(ctx, async (tx, now) => {
+      const source = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      const dest = await findGroup(tx, ctx, destId, { forUpdate: true });
+      if (dest.id === source.id) throw apiError('InvalidParameter', { name: 'DestResourceId', reason: 'It must differ from the source resource group.' });
+      const rows = await instancesOf(tx, source.id, ids);
+      const busy = rows.find((r) => !isRunning(r.health) && r.health !== 'Stopped');
+      if (busy) throw apiError('OperationDenied.InstanceStatus', { instanceId: busy.id, status: busy.status });
+      // A machine keeps its charge type, expiry and labels; counters move with it.
+      await moveInstances(tx, rows, dest.id, now);
+      return { InstanceIds: ids, Message: 'Success' };
+    });
+  },
+};
+
+const listResourceInstanceWorker: EasHandler = {
+  async handle(input, ctx) {
+    const page = paging(input);
+    const db = ctx.services.store.db;
+    const group = await findGroup(db, ctx, input.ResourceId as string);
+    const name = input.InstanceName as string;
+    const machine = await db.selectFrom('instances').select('id').where('resource_id', '=', group.id).where('name', '=', name).executeTakeFirst();
+    if (!machine) throw apiError('InvalidInstance.NotFound', { instanceId: name, resourceId: group.id });
+    // openeas runs no services, so no worker (pod) is ever scheduled on a machine.
+    return { Pods: [], PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: 0 };
+  },
+};
+
+export const INSTANCE_HANDLERS: Record<string, EasHandler> = {
+  CreateResourceInstances: createResourceInstances,
+  ListResourceInstances: listResourceInstances,
+  DeleteResourceInstances: deleteResourceInstances,
+  UpdateResourceInstance: updateResourceInstance,
+  UpdateResourceInstanceLabel: updateResourceInstanceLabel,
+  DeleteResourceInstanceLabel: deleteResourceInstanceLabel,
+  MigrateResourceInstance: migrateResourceInstance,
+  ListResourceInstanceWorker: listResourceInstanceWorker,
+};

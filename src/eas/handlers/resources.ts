@@ -1,0 +1,195 @@
+// CreateResource, ListResources, DescribeResource, UpdateResource, DeleteResource.
+import { apiError } from '../../gateway/errors.ts';
+import type { Input } from '../../gateway/operation.ts';
+import type { CallContext } from '../../gateway/context.ts';
+import type { EasHandler } from '../operations.ts';
+import { checkGroupName, findGroup, insertGroup } from '../groups.ts';
+import { checkLabels } from '../labels.ts';
+import { orderMachines, type MachineOrder } from '../machines.ts';
+import { oncePerClientToken } from '../idempotency.ts';
+import { extraData, presentResource, presentResourceDetail, type Allocatable } from '../presenters.ts';
+import { RUNNING } from '../../engine/instance-lifecycle.ts';
+import { mutate, oneOf, paging, requireStr, str } from './common.ts';
+import '../errors.ts';
+
+export const RESOURCE_TYPES = ['Dedicated', 'SelfManaged'] as const;
+/** ListResources Sort/Order values from the metadata's descriptions (domain notes §7.1). */
+export const LIST_RESOURCES_SORT = ['PrePaidInstanceCount', 'CpuCount', 'Memory', 'CreateTime', 'PostPaidInstanceCount', 'MemoryUsed', 'GpuCount', 'GpuUsed', 'CpuUsed', 'ServiceCount'] as const;
+export const LIST_RESOURCES_ORDER = ['Desc', 'Asc'] as const;
+
+const SORT_COLUMN = {
+  PrePaidInstanceCount: 'prepaid_instance_count',
+  PostPaidInstanceCount: 'postpaid_instance_count',
+  CpuCount: 'cpu_count',
+  GpuCount: 'gpu_count',
+  Memory: 'memory_mb',
+  ServiceCount: 'service_count',
+  CreateTime: 'created_at',
+  // No services run on openeas machines, so usage is always 0: order by creation.
+  MemoryUsed: 'created_at',
+  GpuUsed: 'created_at',
+  CpuUsed: 'created_at',
+} as const;
+
+/** The machine part of a create request; EcsInstanceCount is 1–100 per the API reference. */
+export function machineOrderOf(input: Input): MachineOrder {
+  const count = input.EcsInstanceCount as number;
+  if (!Number.isInteger(count) || count < 1 || count > 100) {
+    throw apiError('InvalidParameter', { name: 'EcsInstanceCount', reason: 'It must be an integer from 1 to 100.' });
+  }
+  return {
+    instanceType: requireStr(input, 'EcsInstanceType'),
+    count,
+    chargeType: input.ChargeType as MachineOrder['chargeType'],
+    systemDiskSize: (input.SystemDiskSize as number | undefined) ?? 200,
+    autoRenewal: (input.AutoRenewal as boolean | undefined) ?? false,
+    zone: str(input, 'Zone'),
+    labels: checkLabels(input.Labels),
+    userData: str(input, 'UserData'),
+  };
+}
+
+function requireForDedicated(input: Input): void {
+  for (const name of ['EcsInstanceType', 'EcsInstanceCount', 'ChargeType']) {
+    if (input[name] === undefined || input[name] === '') throw apiError('MissingParameter', { name });
+  }
+}
+
+const createResource: EasHandler = {
+  async conditions(raw) {
+    const labels = (raw.body as { Labels?: unknown } | undefined)?.Labels;
+    return requestTags(labels);
+  },
+  async handle(input, ctx) {
+    const resourceType = oneOf(input, 'ResourceType', RESOURCE_TYPES) ?? 'Dedicated';
+    const name = checkGroupName(input.ResourceName);
+    const labels = checkLabels(input.Labels);
+    let order: MachineOrder | undefined;
+    if (resourceType === 'Dedicated') {
+      requireForDedicated(input);
+      order = machineOrderOf(input);
+    } else if (input.SelfManagedResourceOptions === undefined) {
+      throw apiError('MissingParameter', { name: 'SelfManagedResourceOptions' });
+    }
+    return mutate(ctx, (tx, now) =>
+      oncePerClientToken(tx, ctx, 'CreateResource', input, now, async () => {
+        const group = await insertGroup(tx, ctx, { name, resourceType, selfManaged: input.SelfManagedResourceOptions, labels }, now);
+        const instanceIds = order ? await orderMachines(tx, ctx, group, order, now) : [];
+        return { ResourceId: group.id, ResourceName: group.name, ClusterId: group.region, OwnerUid: group.account_id, InstanceIds: instanceIds };
+      }),
+    );
+  },
+};
+
+/** acs:RequestTag/<key> values from a request's Labels. */
+export function requestTags(labels: unknown): Record<string, string> {
+  if (!labels || typeof labels !== 'object' || Array.isArray(labels)) return {};
+  return Object.fromEntries(
+    Object.entries(labels as Record<string, unknown>).filter(([, v]) => typeof v === 'string').map(([k, v]) => [`acs:RequestTag/${k}`, v as string]),
+  );
+}
+
+async function allocatable(ctx: CallContext, ids: string[]): Promise<Map<string, Allocatable>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.services.store.db.selectFrom('instances')
+    .select((eb) => ['resource_id', eb.fn.max('cpu').as('cpu'), eb.fn.max('gpu').as('gpu'), eb.fn.max('memory_mb').as('mem')])
+    .where('resource_id', 'in', ids).where('health', 'in', [...RUNNING])
+    .groupBy('resource_id').execute();
+  return new Map(rows.map((r) => [r.resource_id, { cpu: Number(r.cpu), gpu: Number(r.gpu), memoryMb: Number(r.mem) }]));
+}
+
+const listResources: EasHandler = {
+  async handle(input, ctx) {
+    const page = paging(input);
+    const sort = oneOf(input, 'Sort', LIST_RESOURCES_SORT) ?? 'CreateTime';
+    const order = (oneOf(input, 'Order', LIST_RESOURCES_ORDER) ?? 'Desc') === 'Asc' ? 'asc' : 'desc';
+    const db = ctx.services.store.db;
+    let q = db.selectFrom('resources').where('account_id', '=', ctx.caller.accountId).where('region', '=', ctx.region);
+    const name = str(input, 'ResourceName');
+    const id = str(input, 'ResourceId');
+    const type = str(input, 'ResourceType');
+    const status = str(input, 'ResourceStatus');
+    if (name) q = q.where('name', '=', name);
+    if (id) q = q.where('id', '=', id);
+    if (type) q = q.where('resource_type', '=', type);
+    if (status) q = q.where('status', '=', status);
+    const [{ total }, rows] = await Promise.all([
+      q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+      q.selectAll('resources')
+        .orderBy(SORT_COLUMN[sort], order).orderBy('created_at', order).orderBy('id', order)
+        .limit(page.pageSize).offset(page.offset).execute(),
+    ]);
+    const ids = rows.map((r) => r.id);
+    const [logs, dlinks, alloc] = ids.length === 0 ? [[], [], new Map<string, Allocatable>()] : await Promise.all([
+      db.selectFrom('resource_logs').selectAll().where('resource_id', 'in', ids).execute(),
+      db.selectFrom('resource_dlinks').selectAll().where('resource_id', 'in', ids).execute(),
+      allocatable(ctx, ids),
+    ]);
+    const logOf = new Map(logs.map((l) => [l.resource_id, l]));
+    const dlinkOf = new Map(dlinks.map((d) => [d.resource_id, d]));
+    return {
+      Resources: rows.map((r) => presentResource(r, extraData(r.account_id, logOf.get(r.id), dlinkOf.get(r.id)), alloc.get(r.id))),
+      PageNumber: page.pageNumber,
+      PageSize: page.pageSize,
+      TotalCount: Number(total),
+    };
+  },
+};
+
+const describeResource: EasHandler = {
+  async handle(input, ctx) {
+    const db = ctx.services.store.db;
+    const group = await findGroup(db, ctx, input.ResourceId as string);
+    const [log, dlink] = await Promise.all([
+      db.selectFrom('resource_logs').selectAll().where('resource_id', '=', group.id).executeTakeFirst(),
+      db.selectFrom('resource_dlinks').selectAll().where('resource_id', '=', group.id).executeTakeFirst(),
+    ]);
+    return presentResourceDetail(group, extraData(group.account_id, log, dlink));
+  },
+};
+
+const updateResource: EasHandler = {
+  async handle(input, ctx) {
+    const name = checkGroupName(input.ResourceName);
+    const options = input.SelfManagedResourceOptions as Record<string, unknown> | undefined;
+    return mutate(ctx, async (tx, now) => {
+      const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      let selfManaged = group.self_managed;
+      if (options !== undefined) {
+        if (group.resource_type !== 'SelfManaged') {
+          throw apiError('InvalidParameter', { name: 'SelfManagedResourceOptions', reason: 'Only SelfManaged resource groups have these options.' });
+        }
+        // Only NodeMatchLabels and NodeTolerations can change (domain notes §1.5).
+        const current = (group.self_managed ? JSON.parse(group.self_managed) : {}) as Record<string, unknown>;
+        for (const key of ['NodeMatchLabels', 'NodeTolerations']) if (key in options) current[key] = options[key];
+        selfManaged = JSON.stringify(current);
+      }
+      const newName = name ?? group.name;
+      await tx.updateTable('resources').set({ name: newName, self_managed: selfManaged, updated_at: now }).where('id', '=', group.id).execute();
+      return { ResourceId: group.id, ResourceName: newName };
+    });
+  },
+};
+
+const deleteResource: EasHandler = {
+  async handle(input, ctx) {
+    return mutate(ctx, async (tx) => {
+      const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      if (group.instance_count > 0) throw apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what: `${group.instance_count} instance(s)` });
+      if (group.service_count > 0) throw apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what: `${group.service_count} service(s)` });
+      await tx.deleteFrom('jobs').where('subject_id', '=', group.id).execute();
+      await tx.deleteFrom('resource_logs').where('resource_id', '=', group.id).execute();
+      await tx.deleteFrom('resource_dlinks').where('resource_id', '=', group.id).execute();
+      await tx.deleteFrom('resources').where('id', '=', group.id).execute();
+      return { Message: `Resource [${group.id}] is deleted.` };
+    });
+  },
+};
+
+export const RESOURCE_HANDLERS: Record<string, EasHandler> = {
+  CreateResource: createResource,
+  ListResources: listResources,
+  DescribeResource: describeResource,
+  UpdateResource: updateResource,
+  DeleteResource: deleteResource,
+};

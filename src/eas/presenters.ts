@@ -1,0 +1,126 @@
+// Rows → the exact response shapes of the EAS metadata (field names, units, time format).
+import type { InstancesTable, ResourceDlinksTable, ResourceLogsTable, ResourcesTable } from '../store/schema.ts';
+
+/** `YYYY-MM-DDTHH:mm:ssZ`, the time format of every EAS response. */
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function megabytes(mb: number): string {
+  return `${mb}M`;
+}
+
+export function gigabytes(gb: number): string {
+  return `${gb}G`;
+}
+
+export function presentInstance(r: InstancesTable): Record<string, unknown> {
+  const labels = JSON.parse(r.labels) as Record<string, string>;
+  return {
+    InstanceId: r.id,
+    InstanceName: r.name,
+    InstanceIp: r.ip,
+    InstanceTenantIp: '',
+    InstanceStatus: r.status,
+    InstanceCpuCount: r.cpu,
+    InstanceGpuCount: r.gpu,
+    InstanceMemory: megabytes(r.memory_mb),
+    InstanceSystemDiskSize: r.system_disk_gb,
+    InstanceGpuMemory: gigabytes(r.gpu_memory_gb * r.gpu),
+    InstanceUsedCpu: 0,
+    InstanceUsedGpu: 0,
+    InstanceUsedMemory: megabytes(0),
+    InstanceUsedGpuMemory: megabytes(0),
+    InstanceType: r.instance_type,
+    CreateTime: formatTime(r.created_at),
+    ChargeType: r.charge_type,
+    ExpiredTime: r.expired_at === null ? '' : formatTime(r.expired_at),
+    AutoRenewal: r.auto_renewal === 1,
+    Arch: r.arch,
+    Region: r.region,
+    Zone: r.zone,
+    ResourceId: r.resource_id,
+    Labels: Object.entries(labels).map(([LabelKey, LabelValue]) => ({ LabelKey, LabelValue })),
+  };
+}
+
+/** The ExtraData keys the DescribeResource example shows, from the DLink and SLS-log sub-features. */
+export function extraData(
+  accountId: string,
+  log: ResourceLogsTable | undefined,
+  dlink: ResourceDlinksTable | undefined,
+): Record<string, unknown> {
+  const extra: Record<string, unknown> = {
+    role_arn: `acs:ram::${accountId}:role/AliyunServiceRoleForPaiEas`,
+    gpu_share: false,
+  };
+  if (dlink) {
+    Object.assign(extra, {
+      vpc_id: dlink.vpc_id,
+      vswitch_id: dlink.vswitch_id,
+      aux_vswitch_id_list: JSON.parse(dlink.aux_vswitch_list) as string[],
+      security_group_id: dlink.security_group_id,
+      destination_cidr: dlink.destination_cidrs,
+    });
+  }
+  if (log) {
+    Object.assign(extra, {
+      sls_project: log.project_name,
+      sls_logstore: log.log_store,
+      sls_status: log.status,
+      sls_message: log.message,
+    });
+  }
+  const updated = Math.max(log?.updated_at ?? 0, dlink?.updated_at ?? 0);
+  if (updated > 0) extra.update_time = formatTime(updated);
+  return extra;
+}
+
+export interface Allocatable {
+  cpu: number;
+  gpu: number;
+  memoryMb: number;
+}
+
+/** Fields shared by the ListResources `Resource` struct and DescribeResource. */
+function resourceFields(r: ResourcesTable): Record<string, unknown> {
+  return {
+    ResourceId: r.id,
+    ResourceName: r.name,
+    ResourceType: r.resource_type,
+    ClusterId: r.region,
+    OwnerUid: r.account_id,
+    CreateTime: formatTime(r.created_at),
+    UpdateTime: formatTime(r.updated_at),
+    InstanceCount: r.instance_count,
+    PrePaidInstanceCount: r.prepaid_instance_count,
+    PostPaidInstanceCount: r.postpaid_instance_count,
+    CpuCount: r.cpu_count,
+    GpuCount: r.gpu_count,
+    Memory: r.memory_mb,
+    CpuUsed: 0,
+    GpuUsed: 0,
+    MemoryUsed: 0,
+    ServiceCount: r.service_count,
+    Status: r.status,
+    Message: r.message,
+  };
+}
+
+/** ListResources item: ExtraData is an object here. */
+export function presentResource(r: ResourcesTable, extra: Record<string, unknown>, alloc: Allocatable | undefined): Record<string, unknown> {
+  return {
+    ...resourceFields(r),
+    ExtraData: extra,
+    Vendor: 'ECS',
+    Features: [],
+    InstanceMaxAllocatableCPU: alloc?.cpu ?? 0,
+    InstanceMaxAllocatableGPU: alloc?.gpu ?? 0,
+    InstanceMaxAllocatableMemory: alloc?.memoryMb ?? 0,
+  };
+}
+
+/** DescribeResource: ExtraData is a JSON string here (domain notes §1.4), ServiceCount a string on some pages; we keep it an integer. */
+export function presentResourceDetail(r: ResourcesTable, extra: Record<string, unknown>): Record<string, unknown> {
+  return { ...resourceFields(r), ExtraData: JSON.stringify(extra) };
+}

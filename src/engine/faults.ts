@@ -1,0 +1,125 @@
+// Capacity and injected faults. Stock and faults are rows (shared by every server process);
+// the latency faults the gateway consults per request are cached and refreshed on each
+// scheduler tick and on every change through the admin API.
+import crypto from 'node:crypto';
+import type { Store, Tx } from '../store/database.ts';
+
+export const NO_STOCK_REASON =
+  'OperationDenied.NoStock: The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.';
+
+export type FaultKind = 'CreateFailure' | 'FailureRate' | 'NotReady' | 'Latency';
+export const FAULT_KINDS: readonly FaultKind[] = ['CreateFailure', 'FailureRate', 'NotReady', 'Latency'];
+
+/** Parameters of a fault, as given to the admin API. */
+export interface FaultSpec {
+  Region?: string;
+  Zone?: string;
+  InstanceType?: string;
+  /** NotReady: the machine. */
+  InstanceId?: string;
+  /** Latency: the API action, e.g. CreateResourceInstances ('*' for all). */
+  Action?: string;
+  /** CreateFailure: how many machines fail (then the fault is used up). Latency: how many calls (absent = until cleared). */
+  Count?: number;
+  /** FailureRate: probability 0..1 that a new machine fails. */
+  Fraction?: number;
+  LatencyMs?: number;
+  /** Reason shown for failed machines. */
+  Reason?: string;
+}
+
+export interface Fault {
+  id: string;
+  kind: FaultKind;
+  spec: FaultSpec;
+  remaining: number | null;
+  createdAt: number;
+}
+
+export interface MachineOutcome {
+  ok: boolean;
+  reason?: string;
+}
+
+function matches(spec: FaultSpec, region: string, zone: string, type: string): boolean {
+  return (!spec.Region || spec.Region === region) && (!spec.Zone || spec.Zone === zone) && (!spec.InstanceType || spec.InstanceType === type);
+}
+
+export async function listFaults(db: Store['db'] | Tx): Promise<Fault[]> {
+  const rows = await db.selectFrom('faults').selectAll().orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, kind: r.kind as FaultKind, spec: JSON.parse(r.spec) as FaultSpec, remaining: r.remaining, createdAt: r.created_at }));
+}
+
+export async function addFault(tx: Tx, kind: FaultKind, spec: FaultSpec, now: number): Promise<Fault> {
+  const fault: Fault = { id: `fault-${crypto.randomUUID()}`, kind, spec, remaining: spec.Count ?? null, createdAt: now };
+  await tx.insertInto('faults').values({ id: fault.id, kind, spec: JSON.stringify(spec), remaining: fault.remaining, created_at: now }).execute();
+  return fault;
+}
+
+/**
+ * Decides, when machines are ordered, which of them will come up and which will end in
+ * CreateFailed: stock first (NoStock, or a limited number available), then injected faults.
+ */
+export async function decideOutcomes(tx: Tx, region: string, zone: string, type: string, count: number): Promise<MachineOutcome[]> {
+  const outcomes: MachineOutcome[] = Array.from({ length: count }, () => ({ ok: true }));
+  const failFrom = (start: number, n: number, reason: string) => {
+    for (let i = start, done = 0; i < outcomes.length && done < n; i++) {
+      if (outcomes[i]!.ok) {
+        outcomes[i] = { ok: false, reason };
+        done++;
+      }
+    }
+  };
+
+  const stock = await tx.selectFrom('stock').selectAll()
+    .where('region', '=', region).where('zone', 'in', [zone, '*']).where('instance_type', '=', type)
+    .orderBy('zone', 'desc') // a zone-specific row wins over the region-wide '*' row
+    .executeTakeFirst();
+  if (stock?.status === 'NoStock') failFrom(0, count, NO_STOCK_REASON);
+  else if (stock && stock.available !== null) {
+    const granted = Math.min(stock.available, count);
+    failFrom(granted, count - granted, NO_STOCK_REASON);
+    await tx.updateTable('stock').set({ available: stock.available - granted })
+      .where('region', '=', stock.region).where('zone', '=', stock.zone).where('instance_type', '=', type).execute();
+  }
+
+  const faults = (await listFaults(tx)).filter((f) => matches(f.spec, region, zone, type));
+  for (const f of faults) {
+    const reason = f.spec.Reason ?? `InjectedFault: machine creation failed (fault ${f.id})`;
+    if (f.kind === 'CreateFailure' && (f.remaining ?? 0) > 0) {
+      const left = outcomes.filter((o) => o.ok).length;
+      const n = Math.min(f.remaining!, left);
+      failFrom(0, n, reason);
+      if (f.remaining! - n <= 0) await tx.deleteFrom('faults').where('id', '=', f.id).execute();
+      else await tx.updateTable('faults').set({ remaining: f.remaining! - n }).where('id', '=', f.id).execute();
+    } else if (f.kind === 'FailureRate') {
+      for (let i = 0; i < outcomes.length; i++) {
+        if (outcomes[i]!.ok && Math.random() < (f.spec.Fraction ?? 0)) outcomes[i] = { ok: false, reason };
+      }
+    }
+  }
+  return outcomes;
+}
+
+/** The latency faults, cached for the gateway (refreshed by the scheduler tick and admin changes). */
+export class LatencyFaults {
+  #byAction = new Map<string, number>();
+
+  constructor(private readonly store: Store) {}
+
+  async refresh(): Promise<void> {
+    const next = new Map<string, number>();
+    for (const f of await listFaults(this.store.db)) {
+      if (f.kind !== 'Latency' || f.remaining === 0) continue;
+      const action = f.spec.Action ?? '*';
+      next.set(action, (next.get(action) ?? 0) + (f.spec.LatencyMs ?? 0));
+    }
+    this.#byAction = next;
+  }
+
+  /** Extra milliseconds to wait before handling `action`. */
+  delayFor(action: string): number {
+    if (this.#byAction.size === 0) return 0;
+    return (this.#byAction.get(action) ?? 0) + (this.#byAction.get('*') ?? 0);
+  }
+}

@@ -1,0 +1,246 @@
+// The machine state machine (domain notes §2.1–2.2) and the only code that changes a machine's
+// state. Every change also keeps the group's counters (InstanceCount, CpuCount…) and the
+// account's quota usage right in the same transaction, so no count is ever computed by a scan.
+import crypto from 'node:crypto';
+import type { Tx } from '../store/database.ts';
+import type { InstancesTable } from '../store/schema.ts';
+
+export type Health = 'Attaching' | 'Ready' | 'NotReady' | 'CreateFailed' | 'Deleting' | 'Stopped';
+
+/** Allowed transitions. Removal (release) is not a state: the row goes away. */
+export const TRANSITIONS: Readonly<Record<Health, readonly Health[]>> = {
+  Attaching: ['Ready', 'CreateFailed', 'Deleting'],
+  Ready: ['NotReady', 'Stopped', 'Deleting'],
+  NotReady: ['Ready', 'Stopped', 'Deleting'],
+  CreateFailed: ['Deleting'],
+  Stopped: ['Ready', 'Deleting'],
+  Deleting: [],
+};
+
+/** States whose machines count as group capacity (CpuCount, GpuCount, Memory) and are billed by the second. */
+export const RUNNING: readonly Health[] = ['Ready', 'NotReady'];
+
+export function isRunning(health: string): boolean {
+  return (RUNNING as readonly string[]).includes(health);
+}
+
+/** The API's InstanceStatus: Kubernetes' `Ready,SchedulingDisabled` rendered with a hyphen. */
+export function instanceStatus(health: string, cordoned: boolean): string {
+  return cordoned && isRunning(health) ? `${health}-SchedulingDisabled` : health;
+}
+
+export function canTransition(from: string, to: Health): boolean {
+  return (TRANSITIONS[from as Health] ?? []).includes(to);
+}
+
+export type InstanceRow = InstancesTable;
+
+interface CounterDelta {
+  instances: number;
+  prepaid: number;
+  postpaid: number;
+  cpu: number;
+  gpu: number;
+  memory: number;
+}
+
+const zero = (): CounterDelta => ({ instances: 0, prepaid: 0, postpaid: 0, cpu: 0, gpu: 0, memory: 0 });
+
+async function applyGroupDeltas(tx: Tx, deltas: Map<string, CounterDelta>, now: number): Promise<void> {
+  for (const [resourceId, d] of deltas) {
+    if (Object.values(d).every((v) => v === 0)) continue;
+    await tx.updateTable('resources')
+      .set((eb) => ({
+        instance_count: eb('instance_count', '+', d.instances),
+        prepaid_instance_count: eb('prepaid_instance_count', '+', d.prepaid),
+        postpaid_instance_count: eb('postpaid_instance_count', '+', d.postpaid),
+        cpu_count: eb('cpu_count', '+', d.cpu),
+        gpu_count: eb('gpu_count', '+', d.gpu),
+        memory_mb: eb('memory_mb', '+', d.memory),
+        updated_at: now,
+      }))
+      .where('id', '=', resourceId)
+      .execute();
+  }
+}
+
+function deltaFor(map: Map<string, CounterDelta>, resourceId: string): CounterDelta {
+  let d = map.get(resourceId);
+  if (!d) map.set(resourceId, (d = zero()));
+  return d;
+}
+
+function addCapacity(d: CounterDelta, row: InstanceRow, sign: 1 | -1): void {
+  d.cpu += sign * row.cpu;
+  d.gpu += sign * row.gpu;
+  d.memory += sign * row.memory_mb;
+}
+
+/** Inserts new machines (in `Attaching`) and counts them in their groups. */
+export async function insertInstances(tx: Tx, rows: InstanceRow[], now: number): Promise<void> {
+  if (rows.length === 0) return;
+  // Chunked: SQLite limits bound parameters per statement.
+  for (let i = 0; i < rows.length; i += 200) await tx.insertInto('instances').values(rows.slice(i, i + 200)).execute();
+  const labels = rows.flatMap((r) =>
+    Object.entries(JSON.parse(r.labels) as Record<string, string>).map(([key, value]) => ({ instance_id: r.id, resource_id: r.resource_id, key, value })),
+  );
+  for (let i = 0; i < labels.length; i += 200) await tx.insertInto('instance_labels').values(labels.slice(i, i + 200)).execute();
+  const deltas = new Map<string, CounterDelta>();
+  for (const r of rows) {
+    const d = deltaFor(deltas, r.resource_id);
+    d.instances += 1;
+    if (r.charge_type === 'PrePaid') d.prepaid += 1;
+    else d.postpaid += 1;
+    if (isRunning(r.health)) addCapacity(d, r, 1);
+  }
+  await applyGroupDeltas(tx, deltas, now);
+}
+
+export interface TransitionOptions {
+  failureReason?: string | null;
+  /** Set the cordon flag too (Cordon/Uncordon/Drain). */
+  cordoned?: boolean;
+}
+
+/**
+ * Moves machines to `to`, skipping those for which the transition is not allowed (returned as
+ * `skipped`). Capacity counters follow machines in and out of the running states.
+ */
+export async function transitionInstances(
+  tx: Tx,
+  rows: InstanceRow[],
+  to: Health,
+  now: number,
+  opts: TransitionOptions = {},
+): Promise<{ moved: InstanceRow[]; skipped: InstanceRow[] }> {
+  const moved: InstanceRow[] = [];
+  const skipped: InstanceRow[] = [];
+  const crossed: InstanceRow[] = [];
+  const deltas = new Map<string, CounterDelta>();
+  for (const r of rows) {
+    if (r.health !== to && !canTransition(r.health, to)) {
+      skipped.push(r);
+      continue;
+    }
+    const wasRunning = isRunning(r.health);
+    const next: InstanceRow = {
+      ...r,
+      health: to,
+      cordoned: opts.cordoned === undefined ? r.cordoned : opts.cordoned ? 1 : 0,
+      failure_reason: opts.failureReason === undefined ? r.failure_reason : opts.failureReason,
+      updated_at: now,
+    };
+    next.status = instanceStatus(next.health, next.cordoned === 1);
+    if (wasRunning !== isRunning(to)) {
+      addCapacity(deltaFor(deltas, r.resource_id), r, isRunning(to) ? 1 : -1);
+      crossed.push(r);
+    }
+    moved.push(next);
+  }
+  // One UPDATE per distinct resulting (status, cordoned, reason): batches stay batches.
+  const groups = new Map<string, InstanceRow[]>();
+  for (const m of moved) {
+    const key = JSON.stringify([m.health, m.cordoned, m.status, m.failure_reason]);
+    const g = groups.get(key);
+    if (g) g.push(m);
+    else groups.set(key, [m]);
+  }
+  for (const members of groups.values()) {
+    const first = members[0]!;
+    for (let i = 0; i < members.length; i += 500) {
+      await tx.updateTable('instances')
+        .set({ health: first.health, cordoned: first.cordoned, status: first.status, failure_reason: first.failure_reason, updated_at: now })
+        .where('id', 'in', members.slice(i, i + 500).map((m) => m.id))
+        .execute();
+    }
+  }
+  await applyGroupDeltas(tx, deltas, now);
+  await meterRunning(tx, crossed, isRunning(to), now);
+  return { moved, skipped };
+}
+
+/**
+ * Pay-as-you-go machines are billed by the second while running (Ready/NotReady, cordoned or
+ * not). Every entry into and exit from the running states passes through here, so this is the
+ * one place that records running intervals; billing/settlement.ts prices and settles them.
+ */
+async function meterRunning(tx: Tx, rows: InstanceRow[], entering: boolean, now: number): Promise<void> {
+  const metered = rows.filter((r) => r.charge_type === 'PostPaid');
+  if (metered.length === 0) return;
+  if (entering) {
+    const intervals = metered.map((r) => ({
+      id: crypto.randomUUID(),
+      account_id: r.account_id,
+      instance_id: r.id,
+      resource_id: r.resource_id,
+      region: r.region,
+      zone: r.zone,
+      instance_type: r.instance_type,
+      system_disk_gb: r.system_disk_gb,
+      start_at: now,
+      end_at: null,
+    }));
+    for (let i = 0; i < intervals.length; i += 200) await tx.insertInto('metered_intervals').values(intervals.slice(i, i + 200)).execute();
+    return;
+  }
+  for (let i = 0; i < metered.length; i += 500) {
+    await tx.updateTable('metered_intervals').set({ end_at: now })
+      .where('instance_id', 'in', metered.slice(i, i + 500).map((r) => r.id)).where('end_at', 'is', null)
+      .execute();
+  }
+}
+
+/** Releases machines for good: rows, labels and pending jobs go; group counts and quota usage drop. */
+export async function removeInstances(tx: Tx, rows: InstanceRow[], now: number): Promise<void> {
+  if (rows.length === 0) return;
+  const deltas = new Map<string, CounterDelta>();
+  const usage = new Map<string, { accountId: string; region: string; instances: number; vcpus: number; gpus: number }>();
+  for (const r of rows) {
+    const d = deltaFor(deltas, r.resource_id);
+    d.instances -= 1;
+    if (r.charge_type === 'PrePaid') d.prepaid -= 1;
+    else d.postpaid -= 1;
+    if (isRunning(r.health)) addCapacity(d, r, -1);
+    const key = `${r.account_id}/${r.region}`;
+    const u = usage.get(key) ?? { accountId: r.account_id, region: r.region, instances: 0, vcpus: 0, gpus: 0 };
+    u.instances += 1;
+    u.vcpus += r.cpu;
+    u.gpus += r.gpu;
+    usage.set(key, u);
+  }
+  await meterRunning(tx, rows.filter((r) => isRunning(r.health)), false, now);
+  for (let i = 0; i < rows.length; i += 500) {
+    const ids = rows.slice(i, i + 500).map((r) => r.id);
+    await tx.deleteFrom('instance_labels').where('instance_id', 'in', ids).execute();
+    await tx.deleteFrom('jobs').where('subject_id', 'in', ids).execute();
+    await tx.deleteFrom('instances').where('id', 'in', ids).execute();
+  }
+  await applyGroupDeltas(tx, deltas, now);
+  for (const u of usage.values()) {
+    await tx.updateTable('account_usage')
+      .set((eb) => ({ instances: eb('instances', '-', u.instances), vcpus: eb('vcpus', '-', u.vcpus), gpus: eb('gpus', '-', u.gpus) }))
+      .where('account_id', '=', u.accountId).where('region', '=', u.region)
+      .execute();
+  }
+}
+
+/** Moves machines to another group (MigrateResourceInstance); counters follow them. */
+export async function moveInstances(tx: Tx, rows: InstanceRow[], destResourceId: string, now: number): Promise<void> {
+  if (rows.length === 0) return;
+  const deltas = new Map<string, CounterDelta>();
+  for (const r of rows) {
+    for (const [groupId, sign] of [[r.resource_id, -1], [destResourceId, 1]] as const) {
+      const d = deltaFor(deltas, groupId);
+      d.instances += sign;
+      if (r.charge_type === 'PrePaid') d.prepaid += sign;
+      else d.postpaid += sign;
+      if (isRunning(r.health)) addCapacity(d, r, sign);
+    }
+  }
+  for (let i = 0; i < rows.length; i += 500) {
+    const ids = rows.slice(i, i + 500).map((r) => r.id);
+    await tx.updateTable('instances').set({ resource_id: destResourceId, updated_at: now }).where('id', 'in', ids).execute();
+    await tx.updateTable('instance_labels').set({ resource_id: destResourceId }).where('instance_id', 'in', ids).execute();
+  }
+  await applyGroupDeltas(tx, deltas, now);
+}

@@ -1,0 +1,36 @@
+// Where operations are found: ROA operations by method + path (Fastify's radix router), RPC
+// operations (RAM, STS, BSS…) by API version + action. Products only add entries here.
+import { apiError } from './errors.ts';
+import type { Operation } from './operation.ts';
+
+export interface RoaRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Fastify path, e.g. `/api/v2/resources/:ClusterId/:ResourceId`. */
+  routePath: string;
+  operation: Operation;
+}
+
+export class OperationRegistry {
+  readonly roaRoutes: RoaRoute[] = [];
+  readonly #rpc = new Map<string, Map<string, Operation>>();
+
+  addRoa(route: RoaRoute): void {
+    this.roaRoutes.push(route);
+  }
+
+  addRpc(operation: Operation): void {
+    let actions = this.#rpc.get(operation.version);
+    if (!actions) this.#rpc.set(operation.version, (actions = new Map()));
+    if (actions.has(operation.action)) throw new Error(`RPC action ${operation.version}/${operation.action} registered twice`);
+    actions.set(operation.action, operation);
+  }
+
+  /** Unknown versions name no product (InvalidProduct.NotFound); unknown actions no API (InvalidApi.NotFound). */
+  findRpc(version: string | undefined, action: string | undefined): Operation {
+    const actions = version ? this.#rpc.get(version) : undefined;
+    if (!actions) throw apiError('InvalidProduct.NotFound');
+    const op = action ? actions.get(action) : undefined;
+    if (!op) throw apiError('InvalidApi.NotFound');
+    return op;
+  }
+}

@@ -1,0 +1,53 @@
+// Identifier formats, as Alibaba Cloud shows them (see docs/ARCHITECTURE.md, "Identifiers").
+import crypto from 'node:crypto';
+
+const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const MIXED_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Uniform random string over `alphabet` (rejection sampling, no modulo bias). */
+export function randomString(length: number, alphabet: string = LOWER_ALNUM): string {
+  const out: string[] = [];
+  const limit = 256 - (256 % alphabet.length);
+  while (out.length < length) {
+    for (const byte of crypto.randomBytes(length * 2)) {
+      if (byte < limit) out.push(alphabet[byte % alphabet.length]!);
+      if (out.length === length) break;
+    }
+  }
+  return out.join('');
+}
+
+/** Upper-case UUID, the format of every RequestId. */
+export function newRequestId(): string {
+  return crypto.randomUUID().toUpperCase();
+}
+
+/** 16-digit account id (UID), never starting with 0. */
+export function newAccountId(): string {
+  return String(1 + crypto.randomInt(9)) + randomString(15, '0123456789');
+}
+
+/** Permanent AccessKey id: `LTAI5t` + 18 mixed-case alphanumerics (24 characters, like the real ones). */
+export function newAccessKeyId(): string {
+  return 'LTAI5t' + randomString(18, MIXED_ALNUM);
+}
+
+/** Temporary (STS) AccessKey id. */
+export function newStsAccessKeyId(): string {
+  return 'STS.' + randomString(24, MIXED_ALNUM);
+}
+
+/** AccessKey secret: 30 mixed-case alphanumerics. */
+export function newAccessKeySecret(): string {
+  return randomString(30, MIXED_ALNUM);
+}
+
+/** Resource group id: `eas-r-` + 18 lowercase alphanumerics. */
+export function newResourceId(): string {
+  return 'eas-r-' + randomString(18);
+}
+
+/** Machine instance id: `eas-i-` + 18 lowercase alphanumerics. */
+export function newInstanceId(): string {
+  return 'eas-i-' + randomString(18);
+}

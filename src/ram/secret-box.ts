@@ -1,0 +1,87 @@
+// AccessKey secrets must be readable to verify HMAC signatures, so they are stored encrypted
+// (AES-256-GCM) with a master key kept outside the database: OPENEAS_MASTER_KEY, or a 0600 key
+// file in the data directory. A canary row detects a master key that does not fit the database.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Store } from '../store/database.ts';
+
+const CANARY_KEY = 'secret_box.canary';
+const CANARY_TEXT = 'openeas-master-key-check';
+
+export class SecretBox {
+  readonly #key: Buffer;
+
+  constructor(key: Buffer) {
+    if (key.length !== 32) throw new Error('the master key must be 32 bytes');
+    this.#key = key;
+  }
+
+  encrypt(plain: string): string {
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.#key, iv);
+    const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join(':');
+  }
+
+  decrypt(sealed: string): string {
+    const [version, iv, tag, data] = sealed.split(':');
+    if (version !== 'v1' || !iv || !tag || data === undefined) throw new Error('unrecognised sealed secret');
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+  }
+}
+
+function parseKey(text: string): Buffer {
+  const t = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, 'hex');
+  const b = Buffer.from(t, 'base64');
+  if (b.length === 32) return b;
+  throw new Error('OPENEAS_MASTER_KEY must be 32 bytes, as 64 hex characters or base64');
+}
+
+/** The master key from configuration, or from `<dataDir>/master.key` (created 0600 when missing). */
+export function loadMasterKey(dataDir: string, configured?: string): Buffer {
+  if (configured) return parseKey(configured);
+  const file = path.join(dataDir, 'master.key');
+  fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    return parseKey(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const key = crypto.randomBytes(32);
+  // 'wx': never overwrite a key another process created a moment ago.
+  try {
+    fs.writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return parseKey(fs.readFileSync(file, 'utf8'));
+    throw e;
+  }
+}
+
+/** Checks (or, on a fresh database, records) that this master key is the one the data was sealed with. */
+export async function openSecretBox(store: Store, key: Buffer): Promise<SecretBox> {
+  const box = new SecretBox(key);
+  const row = await store.db.selectFrom('settings').select('value').where('key', '=', CANARY_KEY).executeTakeFirst();
+  if (!row) {
+    await store.db.insertInto('settings').values({ key: CANARY_KEY, value: box.encrypt(CANARY_TEXT) })
+      .onConflict((oc) => oc.doNothing()).execute();
+    return openSecretBox(store, key);
+  }
+  let ok = false;
+  try {
+    ok = box.decrypt(row.value) === CANARY_TEXT;
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new Error(
+      'the master key does not match this database: AccessKey secrets cannot be read. ' +
+        'Use the same OPENEAS_MASTER_KEY (or master.key file) that created the data.',
+    );
+  }
+  return box;
+}

@@ -1,0 +1,128 @@
+// Start-up and shutdown: configuration → store (migrations) → master key → clock → root account
+// → operations → gateway → background jobs. `startServer` is what `openeas serve` and the tests run.
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
+import { openStore } from './store/database.ts';
+import { Clock } from './engine/clock.ts';
+import { loadMasterKey, openSecretBox } from './ram/secret-box.ts';
+import { ensureRootAccount, type AccountCredentials } from './ram/accounts.ts';
+import { rootOnlyAuthorizer } from './ram/authorizer.ts';
+import { apiError } from './gateway/errors.ts';
+import { buildGateway } from './gateway/pipeline.ts';
+import { OperationRegistry } from './gateway/registry.ts';
+import { sweepNonces } from './gateway/authenticate.ts';
+import { adminPlugin, coreAdminRoutes } from './admin/routes.ts';
+import { registerEasOperations } from './eas/operations.ts';
+import { Catalog } from './eas/catalog.ts';
+import { Scheduler } from './engine/scheduler.ts';
+import { LatencyFaults } from './engine/faults.ts';
+import { registerMachineJobs } from './engine/machine-jobs.ts';
+import { registerSubfeatureJobs } from './eas/handlers/subfeatures.ts';
+import { engineAdminRoutes } from './admin/engine-routes.ts';
+import { noHooks } from './hooks.ts';
+import { PriceList } from './billing/prices.ts';
+import { billingAdminRoutes, billingHooks, registerBillingJobs, registerBssOperations } from './billing/index.ts';
+import type { Services } from './services.ts';
+
+const VERSION: string = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+export interface RunningServer {
+  app: FastifyInstance;
+  services: Services;
+  config: Config;
+  /** e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  port: number;
+  /** Root credentials; the secret only on the start that created them. */
+  root: AccountCredentials & { created: boolean };
+  close(): Promise<void>;
+}
+
+export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  const config = loadConfig(overrides, env);
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const background: NodeJS.Timeout[] = [];
+  try {
+    const secrets = await openSecretBox(store, loadMasterKey(config.dataDir, config.masterKey));
+    const clock = new Clock(store);
+    await clock.refresh();
+    const root = await ensureRootAccount(store, secrets, {
+      accountId: config.accountId,
+      accessKeyId: config.rootAccessKeyId,
+      accessKeySecret: config.rootAccessKeySecret,
+    }, clock.now());
+
+    const scheduler = new Scheduler(store, clock);
+    const latencyFaults = new LatencyFaults(store);
+    await latencyFaults.refresh();
+    const services: Services = {
+      config,
+      store,
+      clock,
+      secrets,
+      authorizer: rootOnlyAuthorizer,
+      resolveIdentity: async () => {
+        throw apiError('InvalidAccessKeyId.NotFound');
+      },
+      rootAccountId: root.accountId,
+      version: VERSION,
+      catalog: Catalog.load(config.catalogFile),
+      scheduler,
+      latencyFaults,
+      hooks: noHooks,
+      prices: new PriceList(),
+    };
+    // Billing pays for orders; metering is recorded by the lifecycle itself (docs/billing.md).
+    services.hooks = billingHooks(services);
+    registerMachineJobs(scheduler, services.hooks);
+    registerSubfeatureJobs(scheduler);
+    registerBillingJobs(scheduler, services);
+
+    const registry = new OperationRegistry();
+    registerEasOperations(registry);
+    registerBssOperations(registry);
+
+    const app = await buildGateway({ services, registry, plugins: [adminPlugin(services, [...coreAdminRoutes, ...engineAdminRoutes, ...billingAdminRoutes])] });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+
+    const sweep = setInterval(() => {
+      sweepNonces(services).catch((e) => app.log.warn({ err: e }, 'nonce sweep failed'));
+    }, 60_000);
+    sweep.unref();
+    background.push(sweep);
+
+    // Work that fell due while the server was down runs now; then the poll keeps up.
+    await scheduler.runDue();
+    scheduler.start(config.schedulerIntervalMs, (e) => app.log.error({ err: e }, 'scheduled work failed'));
+    const faultRefresh = setInterval(() => {
+      latencyFaults.refresh().catch((e) => app.log.warn({ err: e }, 'fault refresh failed'));
+    }, 1000);
+    faultRefresh.unref();
+    background.push(faultRefresh);
+
+    let closed = false;
+    return {
+      app,
+      services,
+      config,
+      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+      port,
+      root,
+      async close() {
+        if (closed) return;
+        closed = true;
+        for (const t of background) clearInterval(t);
+        await app.close(); // stops accepting, lets in-flight requests finish
+        await scheduler.stop();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    for (const t of background) clearInterval(t);
+    await store.close();
+    throw e;
+  }
+}

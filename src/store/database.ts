@@ -1,0 +1,87 @@
+// Opens the one query layer (Kysely) over either engine. Nothing above this file knows which
+// engine it talks to, except through `Store.dialect` where SQL genuinely differs (row locking).
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
+import type { Schema } from './schema.ts';
+import { migrateToLatest } from './migrations.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+export type Db = Kysely<Schema>;
+export type Tx = Transaction<Schema>;
+
+export interface Store {
+  db: Db;
+  dialect: DialectName;
+  /** Runs `fn` in one transaction: every mutation of a request is all-or-nothing. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// BIGINT columns hold epoch milliseconds and money in fen; both fit in a JS number.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE: a deferred transaction that reads and then
+ * writes can fail with SQLITE_BUSY when another process wrote in between, while an immediate
+ * one takes the single write lock up front and simply waits (busy_timeout) for it.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+export interface OpenStoreOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  /** Apply migrations (default true). */
+  migrate?: boolean;
+}
+
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+  let db: Db;
+  let dialect: DialectName;
+  if (opts.databaseUrl) {
+    dialect = 'postgres';
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    dialect = 'sqlite';
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    const file = path.join(opts.dataDir, 'openeas.db');
+    const sqlite = new BetterSqlite3(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    // Several processes may open the same file; wait for the writer instead of failing.
+    sqlite.pragma('busy_timeout = 5000');
+    db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  }
+  const store: Store = {
+    db,
+    dialect,
+    transaction: (fn) => db.transaction().execute(fn),
+    close: () => db.destroy(),
+  };
+  try {
+    if (opts.migrate !== false) await migrateToLatest(db, dialect);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return store;
+}

@@ -1,0 +1,294 @@
+// The one ordered list of schema migrations, applied at start-up on either engine.
+// Migrations use Kysely's schema builder only, so the same list runs on SQLite and PostgreSQL.
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+const migrations: Record<string, Migration> = {
+  '0001_foundation': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('access_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('owner_type', 'text', (c) => c.notNull())
+        .addColumn('owner_id', 'text')
+        .addColumn('secret_enc', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('access_keys_account').on('access_keys').columns(['account_id', 'owner_type', 'owner_id']).execute();
+      await db.schema.createTable('nonces')
+        .addColumn('access_key_id', 'text', (c) => c.notNull())
+        .addColumn('nonce', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('nonces_pk', ['access_key_id', 'nonce'])
+        .execute();
+      await db.schema.createIndex('nonces_expiry').on('nonces').column('expires_at').execute();
+      await db.schema.createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0002_resource_groups': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('resources')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('resource_type', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('self_managed', 'text')
+        .addColumn('labels', 'text', (c) => c.notNull())
+        .addColumn('instance_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('prepaid_instance_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('postpaid_instance_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('cpu_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('gpu_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('memory_mb', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('service_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('resources_account_region_created').on('resources').columns(['account_id', 'region', 'created_at']).execute();
+      await db.schema.createIndex('resources_account_region_name').on('resources').columns(['account_id', 'region', 'name']).execute();
+
+      await db.schema.createTable('instances')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'text', (c) => c.notNull().references('resources.id'))
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('zone', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('ip', 'text', (c) => c.notNull())
+        .addColumn('instance_type', 'text', (c) => c.notNull())
+        .addColumn('cpu', 'integer', (c) => c.notNull())
+        .addColumn('memory_mb', 'bigint', (c) => c.notNull())
+        .addColumn('gpu', 'integer', (c) => c.notNull())
+        .addColumn('gpu_memory_gb', 'integer', (c) => c.notNull())
+        .addColumn('arch', 'text', (c) => c.notNull())
+        .addColumn('system_disk_gb', 'integer', (c) => c.notNull())
+        .addColumn('charge_type', 'text', (c) => c.notNull())
+        .addColumn('auto_renewal', 'integer', (c) => c.notNull())
+        .addColumn('health', 'text', (c) => c.notNull())
+        .addColumn('cordoned', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('failure_reason', 'text')
+        .addColumn('user_data', 'text')
+        .addColumn('labels', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('expired_at', 'bigint')
+        .execute();
+      // One index per list filter, each ending in created_at so the default sort needs no sort step.
+      await db.schema.createIndex('instances_group_created').on('instances').columns(['resource_id', 'created_at']).execute();
+      await db.schema.createIndex('instances_group_status').on('instances').columns(['resource_id', 'status', 'created_at']).execute();
+      await db.schema.createIndex('instances_group_charge').on('instances').columns(['resource_id', 'charge_type', 'created_at']).execute();
+      await db.schema.createIndex('instances_group_expiry').on('instances').columns(['resource_id', 'expired_at']).execute();
+      await db.schema.createIndex('instances_group_name').on('instances').columns(['resource_id', 'name']).execute();
+      await db.schema.createIndex('instances_region_ip').on('instances').columns(['region', 'ip']).unique().execute();
+      await db.schema.createIndex('instances_account_region').on('instances').columns(['account_id', 'region']).execute();
+
+      await db.schema.createTable('instance_labels')
+        .addColumn('instance_id', 'text', (c) => c.notNull().references('instances.id').onDelete('cascade'))
+        .addColumn('resource_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('instance_labels_pk', ['instance_id', 'key'])
+        .execute();
+      await db.schema.createIndex('instance_labels_group_kv').on('instance_labels').columns(['resource_id', 'key', 'value']).execute();
+
+      await db.schema.createTable('jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('subject_id', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'bigint')
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('jobs_due').on('jobs').columns(['due_at']).execute();
+      await db.schema.createIndex('jobs_subject').on('jobs').columns(['subject_id', 'kind']).execute();
+
+      await db.schema.createTable('account_usage')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('instances', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('vcpus', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('gpus', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('account_usage_pk', ['account_id', 'region'])
+        .execute();
+      await db.schema.createTable('account_quotas')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('max_instances', 'integer')
+        .addColumn('max_vcpus', 'integer')
+        .addColumn('max_gpus', 'integer')
+        .addPrimaryKeyConstraint('account_quotas_pk', ['account_id', 'region'])
+        .execute();
+      await db.schema.createTable('ip_pools')
+        .addColumn('region', 'text', (c) => c.primaryKey())
+        .addColumn('next_host', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('client_tokens')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('token', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('response', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('client_tokens_pk', ['account_id', 'token'])
+        .execute();
+      await db.schema.createTable('resource_logs')
+        .addColumn('resource_id', 'text', (c) => c.primaryKey().references('resources.id').onDelete('cascade'))
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('project_name', 'text', (c) => c.notNull())
+        .addColumn('log_store', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('resource_dlinks')
+        .addColumn('resource_id', 'text', (c) => c.primaryKey().references('resources.id').onDelete('cascade'))
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('vpc_id', 'text', (c) => c.notNull())
+        .addColumn('vswitch_id', 'text', (c) => c.notNull())
+        .addColumn('security_group_id', 'text', (c) => c.notNull())
+        .addColumn('aux_vswitch_list', 'text', (c) => c.notNull())
+        .addColumn('destination_cidrs', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('stock')
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('zone', 'text', (c) => c.notNull())
+        .addColumn('instance_type', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('available', 'integer')
+        .addPrimaryKeyConstraint('stock_pk', ['region', 'zone', 'instance_type'])
+        .execute();
+      await db.schema.createTable('faults')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('spec', 'text', (c) => c.notNull())
+        .addColumn('remaining', 'integer')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0003_billing': {
+    async up(db: Kysely<any>) {
+      // One row per account that has touched billing: the balance (integer fen), how far
+      // pay-as-you-go usage has been settled (an hour boundary) and since when it is overdue.
+      await db.schema.createTable('billing_accounts')
+        .addColumn('account_id', 'text', (c) => c.primaryKey())
+        .addColumn('balance_fen', 'bigint', (c) => c.notNull())
+        .addColumn('settled_until', 'bigint', (c) => c.notNull())
+        .addColumn('overdue_since', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // Running intervals of pay-as-you-go machines, written by engine/instance-lifecycle.ts on
+      // every entry into / exit from a running state; settlement prices and then deletes them.
+      await db.schema.createTable('metered_intervals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('instance_id', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('zone', 'text', (c) => c.notNull())
+        .addColumn('instance_type', 'text', (c) => c.notNull())
+        .addColumn('system_disk_gb', 'integer', (c) => c.notNull())
+        .addColumn('start_at', 'bigint', (c) => c.notNull())
+        .addColumn('end_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('metered_intervals_account').on('metered_intervals').columns(['account_id', 'start_at']).execute();
+      await db.schema.createIndex('metered_intervals_instance').on('metered_intervals').columns(['instance_id', 'end_at']).execute();
+      await db.schema.createTable('orders')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('order_type', 'text', (c) => c.notNull())
+        .addColumn('subscription_type', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('instance_ids', 'text', (c) => c.notNull())
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addColumn('months', 'integer', (c) => c.notNull())
+        .addColumn('amount_fen', 'bigint', (c) => c.notNull())
+        .addColumn('payment_status', 'text', (c) => c.notNull())
+        .addColumn('usage_start', 'bigint', (c) => c.notNull())
+        .addColumn('usage_end', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('orders_account_created').on('orders').columns(['account_id', 'created_at']).execute();
+      // Bill items: one per machine and subscription term, or per machine and settled span of
+      // whole hours. The primary key makes settlement idempotent per (machine, hour).
+      await db.schema.createTable('bill_items')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('record_id', 'text', (c) => c.notNull())
+        .addColumn('instance_id', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('zone', 'text', (c) => c.notNull())
+        .addColumn('instance_type', 'text', (c) => c.notNull())
+        .addColumn('subscription_type', 'text', (c) => c.notNull())
+        .addColumn('billing_cycle', 'text', (c) => c.notNull())
+        .addColumn('period_start', 'bigint', (c) => c.notNull())
+        .addColumn('period_end', 'bigint', (c) => c.notNull())
+        .addColumn('usage_ms', 'bigint', (c) => c.notNull())
+        .addColumn('list_price_fen', 'bigint', (c) => c.notNull())
+        .addColumn('amount_fen', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        // (instance, kind, first hour) is unique; leading with the account serves the BSS queries
+        // without a second index (an index less to write on every settlement).
+        .addPrimaryKeyConstraint('bill_items_pk', ['account_id', 'instance_id', 'subscription_type', 'period_start'])
+        .execute();
+      // Settlement asks for an account's next due event.
+      await db.schema.createIndex('jobs_account_due').on('jobs').columns(['account_id', 'due_at']).execute();
+    },
+  },
+};
+
+/** Names of all migrations this binary knows, in order. */
+export const MIGRATION_NAMES = Object.keys(migrations).sort();
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/**
+ * Applies pending migrations. A database migrated by a newer openeas (a migration this binary
+ * does not know) is refused with a clear message instead of being half-understood.
+ */
+export async function migrateToLatest(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  const known = new Set(MIGRATION_NAMES);
+  const applied = await appliedMigrations(db);
+  const unknown = applied.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `the database schema is newer than this openeas (unknown migrations: ${unknown.join(', ')}); ` +
+        'upgrade openeas or use another data directory / database',
+    );
+  }
+  // On PostgreSQL, Kysely looks for its bookkeeping tables in every schema unless told which one;
+  // pin it to the connection's current schema so databases in other schemas never confuse it.
+  const migrationTableSchema = dialect === 'postgres'
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+    : undefined;
+  const migrator = new Migrator({ db, provider, migrationTableSchema });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+  }
+}
+
+async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
+  try {
+    const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    return rows.rows.map((r) => r.name);
+  } catch {
+    return []; // fresh database: the table does not exist yet
+  }
+}

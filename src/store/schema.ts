@@ -1,0 +1,282 @@
+// Row types of every table. Times are epoch milliseconds (BIGINT), money is integer fen.
+// Every domain row carries the owning account id; every query filters by it.
+import type { Generated } from 'kysely';
+
+export interface AccountsTable {
+  id: string;
+  created_at: number;
+}
+
+export interface AccessKeysTable {
+  id: string;
+  account_id: string;
+  /** 'root' for the account's own key, 'user' for a RAM user's, 'sts' for temporary keys. */
+  owner_type: string;
+  /** RAM user id or STS session id; null for root keys. */
+  owner_id: string | null;
+  /** AES-256-GCM ciphertext of the secret (see ram/secret-box.ts). */
+  secret_enc: string;
+  status: string;
+  created_at: number;
+  /** Temporary (STS) keys expire; permanent keys have null. */
+  expires_at: number | null;
+}
+
+export interface NoncesTable {
+  access_key_id: string;
+  nonce: string;
+  expires_at: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+/** A dedicated resource group. Counters are maintained with every machine change (never scanned). */
+export interface ResourcesTable {
+  id: string;
+  account_id: string;
+  region: string;
+  name: string;
+  resource_type: string;
+  status: string;
+  message: string;
+  /** JSON: SelfManagedResourceOptions as given. */
+  self_managed: string | null;
+  /** JSON: the Labels given at creation. */
+  labels: string;
+  instance_count: number;
+  prepaid_instance_count: number;
+  postpaid_instance_count: number;
+  /** Capacity of running machines (Ready/NotReady, cordoned or not). */
+  cpu_count: number;
+  gpu_count: number;
+  memory_mb: number;
+  service_count: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A machine in a group. `status` is the API's InstanceStatus: `health` plus `-SchedulingDisabled` when cordoned. */
+export interface InstancesTable {
+  id: string;
+  account_id: string;
+  resource_id: string;
+  region: string;
+  zone: string;
+  name: string;
+  ip: string;
+  instance_type: string;
+  cpu: number;
+  memory_mb: number;
+  gpu: number;
+  gpu_memory_gb: number;
+  arch: string;
+  system_disk_gb: number;
+  charge_type: string;
+  auto_renewal: number;
+  health: string;
+  cordoned: number;
+  status: string;
+  /** Why creation failed (CreateFailed), for operators. */
+  failure_reason: string | null;
+  user_data: string | null;
+  /** JSON object of labels, as shown; instance_labels indexes them for filtering. */
+  labels: string;
+  created_at: number;
+  updated_at: number;
+  expired_at: number | null;
+}
+
+export interface InstanceLabelsTable {
+  instance_id: string;
+  resource_id: string;
+  key: string;
+  value: string;
+}
+
+/** Due work: machine transitions, sub-feature progress, billing events. Claimed and deleted in one transaction. */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  account_id: string;
+  subject_id: string;
+  /** Epoch ms on the business clock; null = waits for a manual nudge (progression=manual). */
+  due_at: number | null;
+  /** JSON payload. */
+  payload: string;
+  created_at: number;
+}
+
+/** Per account and region: how much of the quota is used. Updated with a guarded UPDATE, so never overshot. */
+export interface AccountUsageTable {
+  account_id: string;
+  region: string;
+  instances: number;
+  vcpus: number;
+  gpus: number;
+}
+
+/** Per-account quota overrides (else the configured defaults). */
+export interface AccountQuotasTable {
+  account_id: string;
+  region: string;
+  max_instances: number | null;
+  max_vcpus: number | null;
+  max_gpus: number | null;
+}
+
+/** Next host number to hand out per region: machine IPs are never reused, so never duplicated. */
+export interface IpPoolsTable {
+  region: string;
+  next_host: number;
+}
+
+export interface ClientTokensTable {
+  account_id: string;
+  token: string;
+  action: string;
+  fingerprint: string;
+  response: string;
+  created_at: number;
+}
+
+export interface ResourceLogsTable {
+  resource_id: string;
+  account_id: string;
+  project_name: string;
+  log_store: string;
+  status: string;
+  message: string;
+  updated_at: number;
+}
+
+export interface ResourceDlinksTable {
+  resource_id: string;
+  account_id: string;
+  vpc_id: string;
+  vswitch_id: string;
+  security_group_id: string;
+  /** JSON array of auxiliary vSwitch ids. */
+  aux_vswitch_list: string;
+  destination_cidrs: string;
+  status: string;
+  updated_at: number;
+}
+
+/** Stock overrides per region/zone/type (default: WithStock, unlimited). */
+export interface StockTable {
+  region: string;
+  zone: string;
+  instance_type: string;
+  status: string;
+  /** Machines still available; null = unlimited. */
+  available: number | null;
+}
+
+/** Injected faults (admin API). */
+export interface FaultsTable {
+  id: string;
+  kind: string;
+  /** JSON: scope and parameters (Region, Zone, InstanceType, Action, Count, Fraction, LatencyMs…). */
+  spec: string;
+  /** Remaining uses for counted faults; null = until cleared. */
+  remaining: number | null;
+  created_at: number;
+}
+
+/** Money and settlement state of an account (billing/accounts.ts). Money is integer fen. */
+export interface BillingAccountsTable {
+  account_id: string;
+  balance_fen: number;
+  /** Pay-as-you-go usage before this hour boundary is settled. */
+  settled_until: number;
+  /** When the balance went negative; null when not overdue. */
+  overdue_since: number | null;
+  created_at: number;
+}
+
+/** A running interval of a pay-as-you-go machine (end_at null while it runs). */
+export interface MeteredIntervalsTable {
+  id: string;
+  account_id: string;
+  instance_id: string;
+  resource_id: string;
+  region: string;
+  zone: string;
+  instance_type: string;
+  system_disk_gb: number;
+  start_at: number;
+  end_at: number | null;
+}
+
+/** A paid subscription order (New: one per create call; Renew). */
+export interface OrdersTable {
+  id: string;
+  account_id: string;
+  /** New | Renew */
+  order_type: string;
+  /** Subscription */
+  subscription_type: string;
+  region: string;
+  /** JSON array of machine ids. */
+  instance_ids: string;
+  quantity: number;
+  months: number;
+  amount_fen: number;
+  /** Paid */
+  payment_status: string;
+  usage_start: number;
+  usage_end: number;
+  created_at: number;
+}
+
+/** A bill item: a subscription term of a machine, or a settled span of whole hours of one. */
+export interface BillItemsTable {
+  account_id: string;
+  /** Order id (Subscription) or settlement id (PayAsYouGo): QueryBill's RecordID. */
+  record_id: string;
+  instance_id: string;
+  resource_id: string;
+  region: string;
+  zone: string;
+  instance_type: string;
+  /** Subscription | PayAsYouGo */
+  subscription_type: string;
+  /** YYYY-MM in the billing time zone. */
+  billing_cycle: string;
+  period_start: number;
+  period_end: number;
+  /** Metered running time inside the period (PayAsYouGo); the term length (Subscription). */
+  usage_ms: number;
+  /** Hourly (PayAsYouGo) or monthly (Subscription) list price, fen. */
+  list_price_fen: number;
+  amount_fen: number;
+  created_at: number;
+}
+
+export interface Schema {
+  accounts: AccountsTable;
+  access_keys: AccessKeysTable;
+  nonces: NoncesTable;
+  settings: SettingsTable;
+  resources: ResourcesTable;
+  instances: InstancesTable;
+  instance_labels: InstanceLabelsTable;
+  jobs: JobsTable;
+  account_usage: AccountUsageTable;
+  account_quotas: AccountQuotasTable;
+  ip_pools: IpPoolsTable;
+  client_tokens: ClientTokensTable;
+  resource_logs: ResourceLogsTable;
+  resource_dlinks: ResourceDlinksTable;
+  stock: StockTable;
+  faults: FaultsTable;
+  billing_accounts: BillingAccountsTable;
+  metered_intervals: MeteredIntervalsTable;
+  orders: OrdersTable;
+  bill_items: BillItemsTable;
+}
+
+export type { Generated };

@@ -1,0 +1,14 @@
+// Calls the /_openeas admin plane from loopback, as an operator would with curl.
+export async function admin(baseUrl: string, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${baseUrl}/_openeas${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (res.status !== 200) throw new Error(`admin ${method} ${path} failed: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Moves the server's business clock forward and runs everything that falls due. */
+export const advance = (baseUrl: string, seconds: number) => admin(baseUrl, 'POST', '/clock/advance', { seconds });

@@ -1,0 +1,37 @@
+// Starts a real openeas server on a free port with a fresh data directory, as a user would.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import type { ConfigOverrides } from '../../src/config.ts';
+import type { Engine } from './engines.ts';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  databaseUrl?: string;
+  /** Stops and starts the server again on the same data (same port not guaranteed). */
+  restart(overrides?: ConfigOverrides): Promise<TestServer>;
+}
+
+export function tempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-test-'));
+}
+
+export async function startTestServer(engine: Engine, overrides: ConfigOverrides = {}): Promise<TestServer> {
+  const dataDir = overrides.dataDir ?? tempDataDir();
+  const databaseUrl = overrides.databaseUrl ?? (await engine.freshDatabaseUrl());
+  return boot({ logLevel: 'warn', ...overrides, dataDir, databaseUrl, port: overrides.port ?? 0 });
+}
+
+async function boot(overrides: ConfigOverrides): Promise<TestServer> {
+  // Tests never inherit a developer's OPENEAS_* environment.
+  const server = await startServer(overrides, {});
+  return Object.assign(server, {
+    dataDir: overrides.dataDir!,
+    databaseUrl: overrides.databaseUrl,
+    async restart(more: ConfigOverrides = {}) {
+      await server.close();
+      return boot({ ...overrides, ...more });
+    },
+  });
+}
