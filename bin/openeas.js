@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: registers the TypeScript loader, then runs the CLI.
-import { register } from 'node:module';
-register('tsx/esm', import.meta.url);
+// Thin launcher: registers the TypeScript loader (tsx), then runs the CLI.
+import { register } from 'tsx/esm/api';
+
+register();
 await import('../src/cli/main.ts');
