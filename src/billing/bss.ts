@@ -236,7 +236,7 @@ const queryInstanceBill: BssSpec = {
             InstanceSpec: i.instance_type, InstanceConfig: `InstanceType:${i.instance_type}`, InternetIP: '', IntranetIP: '', Tag: '', CostUnit: '',
             ListPrice: formatCny(Number(i.list_price_fen)), ListPriceUnit: payg ? 'CNY/Hour' : 'CNY/Month',
             Usage: payg ? (usageMs / 3_600_000).toFixed(4) : '1', UsageUnit: payg ? 'Hour' : 'Month',
-            ServicePeriod: payg ? String(Math.round(usageMs / 1000)) : String(Math.round(usageMs / 1000)), ServicePeriodUnit: 'Second',
+            ServicePeriod: String(Math.round(usageMs / 1000)), ServicePeriodUnit: 'Second',
             DeductedByResourcePackage: '0',
             ...amounts(amount),
           };
