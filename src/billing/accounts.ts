@@ -17,6 +17,8 @@ export type MoneyDeps = Pick<Services, 'config' | 'store'>;
 
 /** The account's billing row, created (with the opening balance and its hourly settlement) on first use, locked. */
 export async function billingAccount(tx: Tx, s: MoneyDeps, accountId: string, now: number): Promise<BillingAccountsTable> {
+  const existing = await lockBillingRow(tx, s, accountId);
+  if (existing) return existing;
   const created = await tx.insertInto('billing_accounts')
     .values({ account_id: accountId, balance_fen: s.config.initialBalanceFen, settled_until: floorHour(now), overdue_since: null, created_at: now })
     .onConflict((oc) => oc.column('account_id').doNothing())
@@ -24,9 +26,13 @@ export async function billingAccount(tx: Tx, s: MoneyDeps, accountId: string, no
   if (Number(created.numInsertedOrUpdatedRows ?? 0n) === 1) {
     await enqueueJobs(tx, [{ kind: SETTLE_JOB, accountId, subjectId: accountId, dueAt: floorHour(now) + HOUR_MS }], now);
   }
+  return (await lockBillingRow(tx, s, accountId))!;
+}
+
+function lockBillingRow(tx: Tx, s: MoneyDeps, accountId: string): Promise<BillingAccountsTable | undefined> {
   return tx.selectFrom('billing_accounts').selectAll().where('account_id', '=', accountId)
     .$if(s.store.dialect === 'postgres', (q) => q.forUpdate())
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 /** Takes `fen` from the balance, or refuses the payment (the caller's transaction rolls back). */

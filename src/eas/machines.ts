@@ -70,18 +70,24 @@ async function quotaLimits(tx: Tx, ctx: CallContext): Promise<{ instances: numbe
 async function takeQuota(tx: Tx, ctx: CallContext, instances: number, vcpus: number, gpus: number): Promise<void> {
   const account = ctx.caller.accountId;
   const limits = await quotaLimits(tx, ctx);
-  await tx.insertInto('account_usage').values({ account_id: account, region: ctx.region, instances: 0, vcpus: 0, gpus: 0 })
-    .onConflict((oc) => oc.columns(['account_id', 'region']).doNothing()).execute();
-  const r = await tx.updateTable('account_usage')
+  const take = async () => Number((await tx.updateTable('account_usage')
     .set((eb) => ({ instances: eb('instances', '+', instances), vcpus: eb('vcpus', '+', vcpus), gpus: eb('gpus', '+', gpus) }))
     .where('account_id', '=', account).where('region', '=', ctx.region)
     .where(sql<boolean>`instances + ${instances} <= ${limits.instances}`)
     .where(sql<boolean>`vcpus + ${vcpus} <= ${limits.vcpus}`)
     .where(sql<boolean>`gpus + ${gpus} <= ${limits.gpus}`)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 1) return;
-  const used = await tx.selectFrom('account_usage').selectAll()
-    .where('account_id', '=', account).where('region', '=', ctx.region).executeTakeFirstOrThrow();
+    .executeTakeFirst()).numUpdatedRows) === 1;
+  if (await take()) return;
+  let used = await tx.selectFrom('account_usage').selectAll()
+    .where('account_id', '=', account).where('region', '=', ctx.region).executeTakeFirst();
+  if (!used) {
+    // First order of this account in this region: create its usage row, then take again.
+    await tx.insertInto('account_usage').values({ account_id: account, region: ctx.region, instances: 0, vcpus: 0, gpus: 0 })
+      .onConflict((oc) => oc.columns(['account_id', 'region']).doNothing()).execute();
+    if (await take()) return;
+    used = await tx.selectFrom('account_usage').selectAll()
+      .where('account_id', '=', account).where('region', '=', ctx.region).executeTakeFirstOrThrow();
+  }
   const over = [
     { what: 'instance', used: used.instances, requested: instances, limit: limits.instances },
     { what: 'vCPU', used: used.vcpus, requested: vcpus, limit: limits.vcpus },
@@ -92,12 +98,16 @@ async function takeQuota(tx: Tx, ctx: CallContext, instances: number, vcpus: num
 
 /** Reserves `count` never-used host numbers of the region's address block. */
 async function allocateHosts(tx: Tx, region: string, count: number): Promise<number> {
-  await tx.insertInto('ip_pools').values({ region, next_host: 1 }).onConflict((oc) => oc.column('region').doNothing()).execute();
-  const row = await tx.updateTable('ip_pools')
+  const bump = () => tx.updateTable('ip_pools')
     .set((eb) => ({ next_host: eb('next_host', '+', count) }))
     .where('region', '=', region)
     .returning('next_host')
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  let row = await bump();
+  if (!row) {
+    await tx.insertInto('ip_pools').values({ region, next_host: 1 }).onConflict((oc) => oc.column('region').doNothing()).execute();
+    row = (await bump())!;
+  }
   const first = row.next_host - count;
   if (row.next_host - 1 > HOSTS_PER_REGION) throw apiError('InsufficientIpAddress', { region });
   return first;

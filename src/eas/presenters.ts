@@ -3,7 +3,7 @@ import type { InstancesTable, ResourceDlinksTable, ResourceLogsTable, ResourcesT
 
 /** `YYYY-MM-DDTHH:mm:ssZ`, the time format of every EAS response. */
 export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return new Date(ms).toISOString().slice(0, 19) + 'Z';
 }
 
 export function megabytes(mb: number): string {
@@ -14,7 +14,15 @@ export function gigabytes(gb: number): string {
   return `${gb}G`;
 }
 
-export function presentInstance(r: InstancesTable): Record<string, unknown> {
+/** The columns a machine's API view needs (lists read only these). */
+export const INSTANCE_VIEW_COLUMNS = [
+  'id', 'name', 'ip', 'status', 'cpu', 'gpu', 'memory_mb', 'system_disk_gb', 'gpu_memory_gb', 'instance_type',
+  'created_at', 'charge_type', 'expired_at', 'auto_renewal', 'arch', 'region', 'zone', 'resource_id', 'labels',
+] as const;
+
+export type InstanceView = Pick<InstancesTable, (typeof INSTANCE_VIEW_COLUMNS)[number]>;
+
+export function presentInstance(r: InstanceView): Record<string, unknown> {
   const labels = JSON.parse(r.labels) as Record<string, string>;
   return {
     InstanceId: r.id,

@@ -45,6 +45,29 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing is a
+ * measurable share of a request. Keep the most recently used ones (LRU, bounded: queries with
+ * IN-lists of varying length have many texts).
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database, capacity = 512) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (stmt) {
+        cache.delete(sqlText);
+      } else {
+        stmt = sqlite.prepare(sqlText);
+        if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sqlText, stmt);
+      return stmt;
+    },
+  };
+}
+
 export interface OpenStoreOptions {
   dataDir: string;
   databaseUrl?: string;
@@ -69,7 +92,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     sqlite.pragma('foreign_keys = ON');
     // Several processes may open the same file; wait for the writer instead of failing.
     sqlite.pragma('busy_timeout = 5000');
-    db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   }
   const store: Store = {
     db,

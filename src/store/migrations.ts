@@ -85,10 +85,10 @@ const migrations: Record<string, Migration> = {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addColumn('expired_at', 'bigint')
         .execute();
-      // One index per list filter, each ending in created_at so the default sort needs no sort step.
-      await db.schema.createIndex('instances_group_created').on('instances').columns(['resource_id', 'created_at']).execute();
-      await db.schema.createIndex('instances_group_status').on('instances').columns(['resource_id', 'status', 'created_at']).execute();
-      await db.schema.createIndex('instances_group_charge').on('instances').columns(['resource_id', 'charge_type', 'created_at']).execute();
+      // One index per list filter, each ending in (created_at, id) so the default sort needs no sort step.
+      await db.schema.createIndex('instances_group_created').on('instances').columns(['resource_id', 'created_at', 'id']).execute();
+      await db.schema.createIndex('instances_group_status').on('instances').columns(['resource_id', 'status', 'created_at', 'id']).execute();
+      await db.schema.createIndex('instances_group_charge').on('instances').columns(['resource_id', 'charge_type', 'created_at', 'id']).execute();
       await db.schema.createIndex('instances_group_expiry').on('instances').columns(['resource_id', 'expired_at']).execute();
       await db.schema.createIndex('instances_group_name').on('instances').columns(['resource_id', 'name']).execute();
       await db.schema.createIndex('instances_region_ip').on('instances').columns(['region', 'ip']).unique().execute();

@@ -12,7 +12,7 @@ import { findGroup } from '../groups.ts';
 import { checkLabels, MAX_LABELS } from '../labels.ts';
 import { orderMachines } from '../machines.ts';
 import { oncePerClientToken } from '../idempotency.ts';
-import { presentInstance } from '../presenters.ts';
+import { INSTANCE_VIEW_COLUMNS, presentInstance } from '../presenters.ts';
 import { enqueueJobs } from '../../engine/scheduler.ts';
 import { RELEASE_JOB } from '../../engine/machine-jobs.ts';
 import { isRunning, moveInstances, transitionInstances, type InstanceRow } from '../../engine/instance-lifecycle.ts';
@@ -89,12 +89,14 @@ const listResourceInstances: EasHandler = {
     const sort = INSTANCE_SORT[str(input, 'Sort') ?? 'CreateTime'] ?? 'created_at';
     const order = str(input, 'Order') === 'asc' ? 'asc' : 'desc';
     const base = instanceFilters(ctx.services.store.db.selectFrom('instances').where('resource_id', '=', group.id), input);
-    const [{ total }, rows] = await Promise.all([
-      base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-      base.selectAll().orderBy(sort, order).orderBy('created_at', order).orderBy('id', order)
-        .limit(page.pageSize).offset(page.offset).execute(),
-    ]);
-    return { Instances: rows.map(presentInstance), PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: Number(total) };
+    const rows = await base.select(INSTANCE_VIEW_COLUMNS)
+      .orderBy(sort, order).$if(sort !== 'created_at', (q) => q.orderBy('created_at', order)).orderBy('id', order)
+      .limit(page.pageSize).offset(page.offset).execute();
+    // A short page ends the list, so its length gives the total without a COUNT.
+    const total = rows.length < page.pageSize && (rows.length > 0 || page.offset === 0)
+      ? page.offset + rows.length
+      : Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    return { Instances: rows.map(presentInstance), PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: total };
   },
 };
 
