@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { apiError } from '../gateway/errors.ts';
 import type { Tx } from '../store/database.ts';
-import type { InstancesTable, ResourcesTable } from '../store/schema.ts';
+import type { InstancesTable, ResourcesTable, StockTable } from '../store/schema.ts';
 import type { CallContext } from '../gateway/context.ts';
 import { newInstanceId, randomString } from '../ids.ts';
 import { HOSTS_PER_REGION, ipOf, zonesOf } from './regions.ts';
@@ -39,7 +39,7 @@ export function resolveType(ctx: CallContext, instanceType: string, zone?: strin
 }
 
 /** The zone to build in: the one asked for (it must be in the region), else the first zone that sells the type with stock. */
-async function chooseZone(tx: Tx, ctx: CallContext, type: MachineType, asked?: string): Promise<string> {
+function chooseZone(ctx: CallContext, type: MachineType, stock: StockTable[], asked?: string): string {
   const zones = zonesOf(ctx.region);
   if (asked !== undefined) {
     if (!zones.includes(asked)) {
@@ -47,12 +47,7 @@ async function chooseZone(tx: Tx, ctx: CallContext, type: MachineType, asked?: s
     }
     return asked;
   }
-  const soldOut = new Set(
-    (await tx.selectFrom('stock').select('zone')
-      .where('region', '=', ctx.region).where('instance_type', '=', type.type)
-      .where((eb) => eb.or([eb('status', '=', 'NoStock'), eb('available', '=', 0)]))
-      .execute()).map((r) => r.zone),
-  );
+  const soldOut = new Set(stock.filter((s) => s.status === 'NoStock' || s.available === 0).map((s) => s.zone));
   return zones.find((z) => ctx.services.catalog.sells(type, ctx.region, z) && !soldOut.has(z) && !soldOut.has('*')) ?? zones[0]!;
 }
 
@@ -120,10 +115,13 @@ function hostName(): string {
 
 export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTable, order: MachineOrder, now: number): Promise<string[]> {
   const type = resolveType(ctx, order.instanceType, order.zone);
-  const zone = await chooseZone(tx, ctx, type, order.zone);
+  // Locked on PostgreSQL: two orders must not both take the last machines of a limited stock.
+  const stock = await tx.selectFrom('stock').selectAll().where('region', '=', ctx.region).where('instance_type', '=', type.type)
+    .$if(ctx.services.store.dialect === 'postgres', (q) => q.forUpdate()).execute();
+  const zone = chooseZone(ctx, type, stock, order.zone);
   await takeQuota(tx, ctx, order.count, order.count * type.vcpu, order.count * type.gpu);
   const firstHost = await allocateHosts(tx, ctx.region, order.count);
-  const outcomes = await decideOutcomes(tx, ctx.region, zone, type.type, order.count);
+  const outcomes = await decideOutcomes(tx, { region: ctx.region, zone, type: type.type, count: order.count, stock });
   const { config } = ctx.services;
 
   const rows: InstancesTable[] = outcomes.map((_, i) => ({

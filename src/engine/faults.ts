@@ -3,6 +3,7 @@
 // scheduler tick and on every change through the admin API.
 import crypto from 'node:crypto';
 import type { Store, Tx } from '../store/database.ts';
+import type { StockTable } from '../store/schema.ts';
 
 export const NO_STOCK_REASON =
   'OperationDenied.NoStock: The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.';
@@ -59,8 +60,13 @@ export async function addFault(tx: Tx, kind: FaultKind, spec: FaultSpec, now: nu
 /**
  * Decides, when machines are ordered, which of them will come up and which will end in
  * CreateFailed: stock first (NoStock, or a limited number available), then injected faults.
+ * `stock` holds the stock rows of the machine type in the region (zone rows and the '*' row).
  */
-export async function decideOutcomes(tx: Tx, region: string, zone: string, type: string, count: number): Promise<MachineOutcome[]> {
+export async function decideOutcomes(
+  tx: Tx,
+  order: { region: string; zone: string; type: string; count: number; stock: StockTable[] },
+): Promise<MachineOutcome[]> {
+  const { region, zone, type, count, stock } = order;
   const outcomes: MachineOutcome[] = Array.from({ length: count }, () => ({ ok: true }));
   const failFrom = (start: number, n: number, reason: string) => {
     for (let i = start, done = 0; i < outcomes.length && done < n; i++) {
@@ -71,16 +77,14 @@ export async function decideOutcomes(tx: Tx, region: string, zone: string, type:
     }
   };
 
-  const stock = await tx.selectFrom('stock').selectAll()
-    .where('region', '=', region).where('zone', 'in', [zone, '*']).where('instance_type', '=', type)
-    .orderBy('zone', 'desc') // a zone-specific row wins over the region-wide '*' row
-    .executeTakeFirst();
-  if (stock?.status === 'NoStock') failFrom(0, count, NO_STOCK_REASON);
-  else if (stock && stock.available !== null) {
-    const granted = Math.min(stock.available, count);
+  // A zone-specific row wins over the region-wide '*' row.
+  const row = stock.find((s) => s.zone === zone) ?? stock.find((s) => s.zone === '*');
+  if (row?.status === 'NoStock') failFrom(0, count, NO_STOCK_REASON);
+  else if (row && row.available !== null) {
+    const granted = Math.min(row.available, count);
     failFrom(granted, count - granted, NO_STOCK_REASON);
-    await tx.updateTable('stock').set({ available: stock.available - granted })
-      .where('region', '=', stock.region).where('zone', '=', stock.zone).where('instance_type', '=', type).execute();
+    await tx.updateTable('stock').set((eb) => ({ available: eb('available', '-', granted) }))
+      .where('region', '=', row.region).where('zone', '=', row.zone).where('instance_type', '=', row.instance_type).execute();
   }
 
   const faults = (await listFaults(tx)).filter((f) => matches(f.spec, region, zone, type));

@@ -159,3 +159,40 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+for (const engine of ENGINES) {
+  describe(`limited stock and start-up safety [${engine.name}]`, () => {
+    test('a limited stock is handed out once: later machines end CreateFailed for lack of stock', async () => {
+      const server = await startTestServer(engine, { provisionSeconds: 5 });
+      try {
+        const api = clientOf(server);
+        const group = await api.group();
+        await admin(server.url, 'PUT', '/stock', { Region: REGION, Zone: 'cn-hangzhou-b', InstanceType: 'ecs.g6.large', Status: 'WithStock', Available: 3 });
+        await Promise.all([1, 2, 3].map(() => api.create(group, { ...small, EcsInstanceCount: 2, Zone: 'cn-hangzhou-b' })));
+        await advance(server.url, 5);
+        assert.equal((await api.list(group, { InstanceStatus: 'Ready' })).TotalCount, 3);
+        const failed = await api.list(group, { InstanceStatus: 'CreateFailed' });
+        assert.equal(failed.TotalCount, 3);
+        assert.equal((await admin(server.url, 'GET', '/stock')).Stock[0].available, 0);
+      } finally {
+        await server.close();
+      }
+    });
+
+    test('a database from a newer openeas, or a different master key, is refused at start-up', async () => {
+      const server = await startTestServer(engine);
+      await server.close();
+      await assert.rejects(
+        startServer({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, port: 0, logLevel: 'warn', masterKey: 'ab'.repeat(32) }, {}),
+        /master key does not match/,
+      );
+      const store = await openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl });
+      await store.db.insertInto('kysely_migration' as never).values({ name: '9999_from_the_future', timestamp: new Date().toISOString() } as never).execute();
+      await store.close();
+      await assert.rejects(
+        startServer({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, port: 0, logLevel: 'warn' }, {}),
+        /schema is newer than this openeas/,
+      );
+    });
+  });
+}
