@@ -12,9 +12,6 @@ export const ERROR_CATALOG = {
   // Gateway: routing and request shape
   'InvalidApi.NotFound': { status: 404, message: 'Specified api is not found,please check your url and method.' },
   'InvalidProduct.NotFound': { status: 404, message: 'Cannot find product according to your specified domain.' },
-  'InvalidAction.NotFound': { status: 404, message: 'Specified api is not found,please check your url and method.' },
-  'InvalidVersion': { status: 400, message: 'Specified parameter Version is not valid.' },
-  'UnsupportedHTTPMethod': { status: 400, message: 'This http method not supported.' },
   'InvalidBody.Malformed': { status: 400, message: 'The request body is not valid JSON: {reason}' },
   'InvalidBody.NotObject': { status: 400, message: 'The request body must be a JSON object.' },
   'RequestBodyTooLarge': { status: 413, message: 'The request body exceeds the limit of {limit} bytes.' },
@@ -47,8 +44,7 @@ export const ERROR_CATALOG = {
   'InvalidParameter': { status: 400, message: 'The specified value of parameter "{name}" is not valid. {reason}' },
   'NotImplemented': { status: 501, message: 'openeas does not implement {action} yet.' },
 
-  // Throttling and faults
-  'Throttling': { status: 400, message: 'Request was denied due to request throttling.' },
+  // Server state
   'InternalError': { status: 500, message: 'The request processing has failed due to some unknown error, exception or failure.' },
   'ServiceUnavailable': { status: 503, message: 'The request has failed due to a temporary failure of the server.' },
 } satisfies Record<string, ErrorSpec>;

@@ -47,13 +47,22 @@ export async function buildGateway({ services, registry, plugins = [] }: Gateway
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
     bodyLimit: config.bodyLimit,
-    return503OnClosing: true,
+    // While shutting down, new requests get the ServiceUnavailable envelope (hook below), not Fastify's own body.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   });
 
   // 1. Every body is kept as the exact bytes received: signatures cover them.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw apiError('ServiceUnavailable');
+  });
 
   for (const plugin of plugins) await plugin(app);
 

@@ -6,7 +6,7 @@ import { apiError } from '../../gateway/errors.ts';
 import type { Input } from '../../gateway/operation.ts';
 import type { CallContext } from '../../gateway/context.ts';
 import type { Tx } from '../../store/database.ts';
-import type { Schema } from '../../store/schema.ts';
+import type { ResourcesTable, Schema } from '../../store/schema.ts';
 import type { EasHandler } from '../operations.ts';
 import { findGroup } from '../groups.ts';
 import { checkLabels, MAX_LABELS } from '../labels.ts';
@@ -82,6 +82,18 @@ function instanceFilters(q: InstanceQuery, input: Input): InstanceQuery {
   return q;
 }
 
+const LIST_FILTERS = ['ChargeType', 'InstanceStatus', 'InstanceName', 'InstanceId', 'InstanceIP', 'Filter', 'Label'] as const;
+
+/** The number of machines a list matches, from the group's counters, when its filters allow. */
+function countFromGroup(group: ResourcesTable, input: Input): number | undefined {
+  const used = LIST_FILTERS.filter((f) => input[f] !== undefined && input[f] !== '');
+  if (used.length === 0) return group.instance_count;
+  if (used.length === 1 && used[0] === 'ChargeType') {
+    return input.ChargeType === 'PrePaid' ? group.prepaid_instance_count : group.postpaid_instance_count;
+  }
+  return undefined;
+}
+
 const listResourceInstances: EasHandler = {
   async handle(input, ctx) {
     const page = paging(input);
@@ -92,10 +104,11 @@ const listResourceInstances: EasHandler = {
     const rows = await base.select(INSTANCE_VIEW_COLUMNS)
       .orderBy(sort, order).$if(sort !== 'created_at', (q) => q.orderBy('created_at', order)).orderBy('id', order)
       .limit(page.pageSize).offset(page.offset).execute();
-    // A short page ends the list, so its length gives the total without a COUNT.
+    // A short page ends the list, so its length gives the total; the group's own counters give it
+    // for the unfiltered and charge-type lists; only other filters need a COUNT.
     const total = rows.length < page.pageSize && (rows.length > 0 || page.offset === 0)
       ? page.offset + rows.length
-      : Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+      : countFromGroup(group, input) ?? Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
     return { Instances: rows.map(presentInstance), PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: total };
   },
 };
