@@ -11,6 +11,7 @@ import { billingAccount, pay } from './accounts.ts';
 import { monthlyPrice } from './rates.ts';
 import { newOrderId } from './ids.ts';
 import { RELEASE_STOPPED_JOB, TERM_JOB } from './job-kinds.ts';
+import { pushTo } from '../collections.ts';
 
 type Row = InstancesTable;
 
@@ -136,7 +137,7 @@ export async function renewMachines(
   const orderId = await placeOrder(tx, s, accountId, 'Renew', purchases, now);
   // One UPDATE per distinct new expiry: machines bought together stay together.
   const byExpiry = new Map<number, string[]>();
-  for (const p of purchases) byExpiry.set(p.to, [...(byExpiry.get(p.to) ?? []), p.row.id]);
+  for (const p of purchases) pushTo(byExpiry, p.to, p.row.id);
   for (const [expiry, ids] of byExpiry) {
     await chunked(ids, 500, (c) => tx.updateTable('instances').set({ expired_at: expiry, updated_at: now }).where('id', 'in', c).execute());
   }
@@ -176,7 +177,7 @@ export function registerSubscriptionJobs(scheduler: Scheduler, s: Services): voi
       const months = Number((JSON.parse(job.payload) as { months?: number }).months ?? 1) || 1;
       if (row.auto_renewal === 1) {
         const key = `${row.account_id}/${months}/${due}`;
-        renew.set(key, [...(renew.get(key) ?? []), { job, row }]);
+        pushTo(renew, key, { job, row });
       } else {
         later.push({ row, dueAt: row.expired_at, months });
       }
@@ -199,7 +200,7 @@ export function registerSubscriptionJobs(scheduler: Scheduler, s: Services): voi
     if (expire.length > 0) {
       // Stamped with each machine's own expiry: a batch may hold several due times.
       const byExpiry = new Map<number, Row[]>();
-      for (const r of expire) byExpiry.set(r.expired_at!, [...(byExpiry.get(r.expired_at!) ?? []), r]);
+      for (const r of expire) pushTo(byExpiry, r.expired_at!, r);
       for (const [expiry, list] of byExpiry) {
         const { moved } = await transitionInstances(tx, list, 'Stopped', expiry);
         await enqueueJobs(tx, moved.map((r) => ({
@@ -225,7 +226,7 @@ export function registerSubscriptionJobs(scheduler: Scheduler, s: Services): voi
         }
         if (!overdue.get(row.account_id)) continue; // topped up meanwhile
       }
-      gone.set(job.due_at!, [...(gone.get(job.due_at!) ?? []), row]);
+      pushTo(gone, job.due_at!, row);
     }
     for (const [due, list] of gone) {
       const { moved } = await transitionInstances(tx, list, 'Deleting', due);

@@ -4,6 +4,7 @@ import type { Tx } from '../store/database.ts';
 import type { JobRow, Scheduler } from './scheduler.ts';
 import { removeInstances, transitionInstances, type InstanceRow } from './instance-lifecycle.ts';
 import type { Hooks } from '../hooks.ts';
+import { pushTo } from '../collections.ts';
 
 export const PROVISION_JOB = 'instance.provision';
 export const RELEASE_JOB = 'instance.release';
@@ -29,7 +30,7 @@ export function registerMachineJobs(scheduler: Scheduler, hooks: Hooks): void {
       if (!row || row.health !== 'Attaching') continue; // deleted or moved on meanwhile
       const outcome = JSON.parse(job.payload) as { ok: boolean; reason?: string };
       if (outcome.ok) ready.push(row);
-      else failed.set(outcome.reason ?? '', [...(failed.get(outcome.reason ?? '') ?? []), row]);
+      else pushTo(failed, outcome.reason ?? '', row);
     }
     const { moved } = await transitionInstances(tx, ready, 'Ready', now);
     for (const [reason, list] of failed) await transitionInstances(tx, list, 'CreateFailed', now, { failureReason: reason || null });

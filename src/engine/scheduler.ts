@@ -26,7 +26,7 @@ export interface NewJob {
  */
 export type JobHandler = (tx: Tx, jobs: JobRow[]) => Promise<void>;
 
-const BATCH = 2000;
+const BATCH = 5000;
 
 export async function enqueueJobs(tx: Tx, jobs: NewJob[], now: number): Promise<void> {
   const rows: JobRow[] = jobs.map((j) => ({

@@ -6,6 +6,7 @@ import type { EasHandler } from '../operations.ts';
 import type { OperationSpec } from '../operation-spec.ts';
 import type { MachineType } from '../catalog.ts';
 import { idList } from './common.ts';
+import { pushTo } from '../../collections.ts';
 
 export const MACHINE_SPEC_SPEC: OperationSpec = {
   action: 'DescribeMachineSpec',
@@ -50,7 +51,7 @@ export const describeMachineSpec: EasHandler = {
     const zonesOf = new Map<string, string[]>();
     for (const s of stock) {
       const status = s.available === 0 ? 'NoStock' : s.status;
-      zonesOf.set(s.instance_type, [...(zonesOf.get(s.instance_type) ?? []), status]);
+      pushTo(zonesOf, s.instance_type, status);
     }
     return {
       InstanceMetas: types.map((t) => {
