@@ -40,11 +40,12 @@ describe('openeas command line', () => {
     assert.equal(await first.exited, 0);
 
     const second = serve(dataDir, { OPENEAS_ACCOUNT_ID: '1234567890123456' });
-    await second.ready;
+    const secondUrl = await second.ready;
+    assert.equal((await fetch(`${secondUrl}/_openeas/health`)).status, 200);
     assert.doesNotMatch(second.output().stdout, new RegExp(secret!), 'the secret is never shown again');
     assert.match(second.output().stdout, /account 1234567890123456/);
     second.child.kill('SIGINT');
-    assert.equal(await second.exited, 0);
+    assert.equal(await second.exited, 0, second.output().stderr);
   });
 
   test('a later start with a different account id or key refuses to start', async () => {
