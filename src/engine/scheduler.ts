@@ -28,7 +28,12 @@ export type JobHandler = (tx: Tx, jobs: JobRow[]) => Promise<void>;
 
 const BATCH = 5000;
 
+/** Per running batch: the earliest due time of any job enqueued while it runs (see #runBatch). */
+const enqueuedDuring = new WeakMap<Tx, { earliest: number }>();
+
 export async function enqueueJobs(tx: Tx, jobs: NewJob[], now: number): Promise<void> {
+  const mark = enqueuedDuring.get(tx);
+  if (mark) for (const j of jobs) if (j.dueAt !== null && j.dueAt < mark.earliest) mark.earliest = j.dueAt;
   const rows: JobRow[] = jobs.map((j) => ({
     id: crypto.randomUUID(),
     kind: j.kind,
@@ -127,20 +132,28 @@ export class Scheduler {
         .execute();
       if (jobs.length === 0) return 0;
       // Consecutive runs of one kind go to its handler together, keeping the overall due order.
+      // If a handler enqueues work due before the next run, the batch stops there: the rest is
+      // claimed again after that work, so everything still happens in due order.
+      const mark = { earliest: Number.POSITIVE_INFINITY };
+      enqueuedDuring.set(tx, mark);
       let start = 0;
+      let done = 0;
       for (let i = 1; i <= jobs.length; i++) {
         if (i === jobs.length || jobs[i]!.kind !== jobs[start]!.kind) {
           const run = jobs.slice(start, i);
+          if (mark.earliest < run[0]!.due_at!) break;
           const handler = this.#handlers.get(run[0]!.kind);
           if (handler) await handler(tx, run);
           else this.#onError(new Error(`no handler for job kind ${run[0]!.kind}; dropping ${run.length} job(s)`));
+          done = i;
           start = i;
         }
       }
-      for (let i = 0; i < jobs.length; i += 500) {
-        await tx.deleteFrom('jobs').where('id', 'in', jobs.slice(i, i + 500).map((j) => j.id)).execute();
+      enqueuedDuring.delete(tx);
+      for (let i = 0; i < done; i += 500) {
+        await tx.deleteFrom('jobs').where('id', 'in', jobs.slice(i, Math.min(i + 500, done)).map((j) => j.id)).execute();
       }
-      return jobs.length;
+      return done;
     });
   }
 }
