@@ -26,7 +26,7 @@ export interface NewJob {
  */
 export type JobHandler = (tx: Tx, jobs: JobRow[]) => Promise<void>;
 
-const BATCH = 5000;
+const BATCH = 2500;
 
 /** Per running batch: the earliest due time of any job enqueued while it runs (see #runBatch). */
 const enqueuedDuring = new WeakMap<Tx, { earliest: number }>();
