@@ -7,7 +7,10 @@ import { openStore } from './store/database.ts';
 import { Clock } from './engine/clock.ts';
 import { loadMasterKey, openSecretBox } from './ram/secret-box.ts';
 import { ensureRootAccount, type AccountCredentials } from './ram/accounts.ts';
-import { rootOnlyAuthorizer } from './ram/authorizer.ts';
+import { RamAuthorizer, rootOnlyAuthorizer } from './ram/authorizer.ts';
+import { identityResolver } from './ram/identity.ts';
+import { registerRamOperations } from './ram/api/index.ts';
+import { ramAdminRoutes } from './ram/admin-routes.ts';
 import { apiError } from './gateway/errors.ts';
 import { buildGateway } from './gateway/pipeline.ts';
 import { OperationRegistry } from './gateway/registry.ts';
@@ -73,6 +76,9 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
       hooks: noHooks,
       prices: new PriceList(),
     };
+    // RAM: users, roles and sessions behind non-root keys; every call judged by its policies (docs/ram.md).
+    services.resolveIdentity = identityResolver(services);
+    services.authorizer = new RamAuthorizer(services);
     // Billing pays for orders; metering is recorded by the lifecycle itself (docs/billing.md).
     services.hooks = billingHooks(services);
     registerMachineJobs(scheduler, services.hooks);
@@ -82,8 +88,9 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
     const registry = new OperationRegistry();
     registerEasOperations(registry);
     registerBssOperations(registry);
+    registerRamOperations(registry);
 
-    const app = await buildGateway({ services, registry, plugins: [adminPlugin(services, [...coreAdminRoutes, ...engineAdminRoutes, ...billingAdminRoutes])] });
+    const app = await buildGateway({ services, registry, plugins: [adminPlugin(services, [...coreAdminRoutes, ...engineAdminRoutes, ...billingAdminRoutes, ...ramAdminRoutes])] });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,15 +1,33 @@
-// Decides whether a caller may perform an action on a resource. The account's root key is not
-// subject to identity policies (protocol notes §6.5); RAM identities are judged by their policies.
-import { apiError } from '../gateway/errors.ts';
+// Decides whether a caller may perform an action on a resource (protocol notes §6.5):
+//   - the account's root key is not subject to identity policies;
+//   - a RAM user is judged by its own policies and its groups' (explicit Deny > Allow > implicit deny);
+//   - a role session by the role's policies intersected with the session policy of AssumeRole.
+// Compiled policies are cached per principal and tagged with the account's policy epoch
+// (ram_epochs), which every change bumps in its own transaction: each request reads the epoch
+// (one primary-key look-up) and recompiles only when it moved, so several processes sharing one
+// database never judge with stale policies.
+// Modes (config.ram): enforce (deny), soft (allow, log and record the would-be denial), off.
+import type { FastifyBaseLogger } from 'fastify';
+import { apiError, ApiError } from '../gateway/errors.ts';
 import type { CallContext, Caller } from '../gateway/context.ts';
 import type { AuthorizationRequest } from '../gateway/operation.ts';
+import type { Services } from '../services.ts';
+import type { Db } from '../store/database.ts';
+import { newRequestId } from '../ids.ts';
+import { compilePolicy, type CompiledPolicy } from './policy/compile.ts';
+import { parsePolicyDocument, SESSION_POLICY_MAX_LENGTH } from './policy/document.ts';
+import { evaluateWithSession, type AttachedPolicy, type DecisionDetail } from './policy/evaluate.ts';
+import type { ConditionValueMap } from './policy/request-values.ts';
+import { policiesOf, readEpoch, type AttachedPolicyRow, type PrincipalKind } from './directory.ts';
+import { easResourceOf } from './arn.ts';
+import { encodeDiagnostic, type DecodedDiagnosticMessage } from './diagnostic.ts';
 
 export interface Authorizer {
-  /** Resolves when allowed; throws Forbidden.RAM (with AccessDeniedDetail) when not. */
+  /** Resolves when allowed; throws Forbidden.RAM / NoPermission (with AccessDeniedDetail) when not. */
   authorize(caller: Caller, request: AuthorizationRequest, ctx: CallContext): Promise<void>;
 }
 
-/** Until RAM identities exist, only root keys can sign requests, and root may do everything. */
+/** Root may do everything; every other caller is refused (used before RAM is wired, and in unit tests). */
 export const rootOnlyAuthorizer: Authorizer = {
   async authorize(caller, request) {
     if (caller.principalType === 'root') return;
@@ -25,3 +43,264 @@ export const rootOnlyAuthorizer: Authorizer = {
     });
   },
 };
+
+/** Actions every authenticated caller may perform (STS GetCallerIdentity needs no permission). */
+const ALWAYS_ALLOWED = new Set(['sts:getcalleridentity']);
+
+// ---- compiled policies per principal, tagged with the epoch ---------------------------------
+
+/** The policies that apply to one principal, compiled. */
+export interface PrincipalPolicies {
+  policies: AttachedPolicy[];
+  rows: AttachedPolicyRow[];
+  /** Some statement tests acs:ResourceTag/…: the addressed group's labels must be loaded. */
+  usesResourceTags: boolean;
+}
+
+export interface PrincipalRef {
+  type: 'User' | 'Role';
+  id: string;
+}
+
+const COMPILED_LIMIT = 4096;
+
+export class PolicyCache {
+  readonly #accounts = new Map<string, { epoch: number; principals: Map<string, PrincipalPolicies> }>();
+  /** Identical documents (system policies, shared custom versions) compile once. */
+  readonly #compiled = new Map<string, CompiledPolicy>();
+  /** Recompilations, for tests and diagnostics. */
+  loads = 0;
+
+  async get(db: Db, accountId: string, principal: PrincipalRef): Promise<PrincipalPolicies> {
+    const epoch = await readEpoch(db, accountId);
+    let account = this.#accounts.get(accountId);
+    if (!account || account.epoch !== epoch) {
+      account = { epoch, principals: new Map() };
+      this.#accounts.set(accountId, account);
+    }
+    const key = `${principal.type}:${principal.id}`;
+    let hit = account.principals.get(key);
+    if (!hit) {
+      this.loads++;
+      const rows = await policiesOf(db, accountId, principal);
+      const policies = rows.map((r) => ({ name: r.name, type: r.policyType, version: r.version, compiled: this.compile(r.document) }));
+      hit = { policies, rows, usesResourceTags: policies.some((p) => mentionsResourceTags(p.compiled)) };
+      account.principals.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** Compiles a stored (already validated) document, or a session policy (validated by AssumeRole). */
+  compile(document: string, maxLength?: number): CompiledPolicy {
+    let hit = this.#compiled.get(document);
+    if (!hit) {
+      hit = compilePolicy(parsePolicyDocument(document, maxLength ? { maxLength } : {}));
+      if (this.#compiled.size >= COMPILED_LIMIT) this.#compiled.clear();
+      this.#compiled.set(document, hit);
+    }
+    return hit;
+  }
+}
+
+function mentionsResourceTags(p: CompiledPolicy): boolean {
+  return p.statements.some((s) => s.conditions.some((c) => c.key.toLowerCase().startsWith('acs:resourcetag/')));
+}
+
+// ---- judging ------------------------------------------------------------------------------
+
+/** Who is judged: a RAM user, or a role (optionally narrowed by a session policy). */
+export interface Subject {
+  accountId: string;
+  principal: PrincipalRef;
+  sessionPolicy?: string;
+}
+
+export interface Judgement {
+  detail: DecisionDetail;
+  conditionValues: ConditionValueMap;
+  /** The deciding statement, when one decided. */
+  deciding?: DecodedDiagnosticMessage['DecidingStatement'];
+  matched: DecodedDiagnosticMessage['MatchedPolicies'];
+}
+
+export function subjectOf(caller: Caller): Subject | undefined {
+  if (caller.principalType === 'user') return { accountId: caller.accountId, principal: { type: 'User', id: caller.principalId } };
+  if (caller.principalType === 'assumed-role') {
+    return {
+      accountId: caller.accountId,
+      principal: { type: 'Role', id: caller.principalId.split(':')[0] },
+      sessionPolicy: caller.sessionPolicy,
+    };
+  }
+  return undefined;
+}
+
+/** The global condition keys of a request (protocol notes §6.4). */
+export function globalConditionValues(services: Services, caller: Caller, ctx: { sourceIp: string; secureTransport: boolean }): ConditionValueMap {
+  return {
+    'acs:SourceIp': plainIp(ctx.sourceIp),
+    'acs:CurrentTime': new Date(services.clock.now()).toISOString().slice(0, 19) + 'Z',
+    'acs:SecureTransport': String(ctx.secureTransport),
+    'acs:AccessId': caller.accessKeyId,
+    'acs:PrincipalARN': caller.arn,
+    // Key-based calls never carry MFA (console logons do; openeas has none).
+    'acs:MFAPresent': 'false',
+  };
+}
+
+/** ::ffff:127.0.0.1 (an IPv4 peer on a dual-stack socket) is 127.0.0.1 to a policy. */
+function plainIp(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+/** acs:ResourceTag/<key> of the addressed resource group (its Labels), scoped by account. */
+async function resourceTags(db: Db, resource: string, accountId: string): Promise<ConditionValueMap> {
+  const target = easResourceOf(resource);
+  if (!target || target.accountId !== accountId) return {};
+  const row = await db.selectFrom('resources').select('labels').where('id', '=', target.resourceId).where('account_id', '=', accountId).executeTakeFirst();
+  if (!row) return {};
+  const labels = JSON.parse(row.labels || '{}') as Record<string, unknown>;
+  const out: ConditionValueMap = {};
+  for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') out[`acs:ResourceTag/${k}`] = v;
+  return out;
+}
+
+export async function judge(
+  services: Services,
+  cache: PolicyCache,
+  subject: Subject,
+  request: { action: string; resource: string },
+  values: ConditionValueMap,
+): Promise<Judgement> {
+  const set = await cache.get(services.store.db, subject.accountId, subject.principal);
+  let session: AttachedPolicy[] | undefined;
+  let sessionUsesTags = false;
+  if (subject.sessionPolicy !== undefined) {
+    const compiled = cache.compile(subject.sessionPolicy, SESSION_POLICY_MAX_LENGTH);
+    session = [{ name: 'SessionPolicy', type: 'Session', compiled }];
+    sessionUsesTags = mentionsResourceTags(compiled);
+  }
+  const conditionValues = set.usesResourceTags || sessionUsesTags
+    ? { ...(await resourceTags(services.store.db, request.resource, subject.accountId)), ...values }
+    : values;
+  const detail = evaluateWithSession(set.policies, session, { action: request.action, resource: request.resource, conditionValues });
+  let deciding: Judgement['deciding'];
+  const matched: Judgement['matched'] = [];
+  if (detail.decidingPolicy && detail.decidingStatement !== undefined) {
+    const p = detail.decidingPolicy;
+    const row = p.type === 'Session' ? undefined : set.rows.find((r) => r.name === p.name && r.policyType === p.type);
+    const document = p.type === 'Session' ? subject.sessionPolicy : row?.document;
+    deciding = {
+      PolicyName: p.name,
+      PolicyType: p.type,
+      PolicyVersion: p.version,
+      AttachedTo: row ? `${row.attachedTo.type}:${row.attachedTo.name}` : undefined,
+      StatementIndex: detail.decidingStatement,
+      Statement: statementOf(document, detail.decidingStatement),
+    };
+    matched.push({
+      PolicyIdentifier: p.name,
+      PolicyType: p.type,
+      PolicyVersion: p.version ?? '',
+      Effect: detail.decision === 'Allow' ? 'Allow' : 'Deny',
+      AttachedEntityType: row ? row.attachedTo.type : 'Session',
+      AttachedScope: 'Account',
+    });
+  }
+  return { detail, conditionValues, deciding, matched };
+}
+
+function statementOf(document: string | undefined, index: number): unknown {
+  if (!document) return undefined;
+  try {
+    const st = (JSON.parse(document) as { Statement?: unknown }).Statement;
+    return Array.isArray(st) ? st[index] : st;
+  } catch {
+    return undefined;
+  }
+}
+
+const PRINCIPAL_TYPE: Record<string, string> = { user: 'SubUser', 'assumed-role': 'AssumedRoleUser' };
+
+/** AccessDeniedDetail for a denial (protocol notes §6.8). */
+export function accessDeniedDetail(services: Services, caller: Caller, request: { action: string; resource: string }, j: Judgement): Record<string, string> {
+  const principal = {
+    AuthPrincipalType: PRINCIPAL_TYPE[caller.principalType] ?? 'SubUser',
+    AuthPrincipalOwnerId: caller.accountId,
+    // A RAM user is shown by its id, a role session as RoleName:SessionName (§6.8).
+    AuthPrincipalDisplayName: caller.principalType === 'user' ? caller.principalId : caller.displayName,
+  };
+  const explicit = j.detail.decision === 'ExplicitDeny';
+  const message: DecodedDiagnosticMessage = {
+    ExplicitDeny: explicit,
+    NoPermissionPolicyType: j.detail.policyType,
+    AuthAction: request.action,
+    AuthResource: request.resource,
+    AuthPrincipal: principal,
+    AuthConditions: Object.entries(j.conditionValues)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => ({ ConditionKey: k, ConditionValues: typeof v === 'string' ? [v] : [...(v as readonly string[])] })),
+    MatchedPolicies: j.matched,
+    DecidingStatement: j.deciding,
+  };
+  return {
+    AuthAction: request.action,
+    ...principal,
+    NoPermissionType: explicit ? 'ExplicitDeny' : 'ImplicitDeny',
+    PolicyType: j.detail.policyType,
+    EncodedDiagnosticMessage: encodeDiagnostic(services.secrets, caller.accountId, message),
+  };
+}
+
+/** RAM and STS APIs deny with NoPermission (AssumeRole.md); every other product with Forbidden.RAM. */
+function denial(action: string, detail: Record<string, string>): ApiError {
+  const code = /^(ram|sts):/i.test(action) ? 'NoPermission' : 'Forbidden.RAM';
+  return apiError(code, {}, { AccessDeniedDetail: detail });
+}
+
+export class RamAuthorizer implements Authorizer {
+  readonly cache = new PolicyCache();
+  constructor(private readonly services: Services) {}
+
+  async authorize(caller: Caller, request: AuthorizationRequest, ctx: CallContext): Promise<void> {
+    const mode = this.services.config.ram;
+    if (mode === 'off' || caller.principalType === 'root') return;
+    if (ALWAYS_ALLOWED.has(request.action.toLowerCase())) return;
+    const subject = subjectOf(caller);
+    if (!subject) throw denial(request.action, {});
+    const values: ConditionValueMap = { ...globalConditionValues(this.services, caller, ctx), ...(request.conditionValues ?? {}) };
+    const j = await judge(this.services, this.cache, subject, request, values);
+    if (j.detail.decision === 'Allow') return;
+    const detail = accessDeniedDetail(this.services, caller, request, j);
+    if (mode === 'soft') {
+      await recordDenial(this.services, ctx.log, ctx.requestId, caller, request, detail, j);
+      return;
+    }
+    throw denial(request.action, detail);
+  }
+}
+
+async function recordDenial(
+  services: Services,
+  log: FastifyBaseLogger,
+  requestId: string,
+  caller: Caller,
+  request: AuthorizationRequest,
+  detail: Record<string, string>,
+  j: Judgement,
+): Promise<void> {
+  log.warn({ action: request.action, resource: request.resource, principal: caller.arn, noPermissionType: detail.NoPermissionType }, 'RAM soft mode: request would be denied');
+  await services.store.db.insertInto('ram_denials').values({
+    id: newRequestId(),
+    account_id: caller.accountId,
+    request_id: requestId,
+    principal_arn: caller.arn,
+    action: request.action,
+    resource: request.resource,
+    no_permission_type: detail.NoPermissionType,
+    detail: JSON.stringify({ AccessDeniedDetail: detail, DecidingStatement: j.deciding ?? null }),
+    created_at: services.clock.now(),
+  }).execute();
+}
+
+export type { PrincipalKind };

@@ -250,6 +250,117 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('jobs_account_due').on('jobs').columns(['account_id', 'due_at']).execute();
     },
   },
+  '0004_ram': {
+    async up(db: Kysely<any>) {
+      // RAM identities and policies (docs/ram.md). Names are unique per account regardless of
+      // case (name_lower); system policies live in code, so attachments name policies by type + name.
+      await db.schema.createTable('ram_users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_lower', 'text', (c) => c.notNull())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('comments', 'text', (c) => c.notNull())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('mobile_phone', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('ram_users_name', ['account_id', 'name_lower'])
+        .execute();
+      await db.schema.createTable('ram_groups')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_lower', 'text', (c) => c.notNull())
+        .addColumn('comments', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('ram_groups_name', ['account_id', 'name_lower'])
+        .execute();
+      await db.schema.createTable('ram_group_members')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('joined_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ram_group_members_pk', ['group_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('ram_group_members_user').on('ram_group_members').columns(['user_id', 'group_id']).execute();
+      await db.schema.createTable('ram_roles')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_lower', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('trust_policy', 'text', (c) => c.notNull())
+        .addColumn('max_session_duration', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('ram_roles_name', ['account_id', 'name_lower'])
+        .execute();
+      await db.schema.createTable('ram_policies')
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_lower', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('default_version', 'text', (c) => c.notNull())
+        .addColumn('next_version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ram_policies_pk', ['account_id', 'name_lower'])
+        .execute();
+      await db.schema.createTable('ram_policy_versions')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('policy_name_lower', 'text', (c) => c.notNull())
+        .addColumn('version_id', 'text', (c) => c.notNull())
+        .addColumn('document', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ram_policy_versions_pk', ['account_id', 'policy_name_lower', 'version_id'])
+        .execute();
+      await db.schema.createTable('ram_attachments')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('principal_type', 'text', (c) => c.notNull()) // User | Group | Role
+        .addColumn('principal_id', 'text', (c) => c.notNull())
+        .addColumn('policy_type', 'text', (c) => c.notNull()) // System | Custom
+        .addColumn('policy_name_lower', 'text', (c) => c.notNull())
+        .addColumn('attached_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ram_attachments_pk', ['account_id', 'principal_type', 'principal_id', 'policy_type', 'policy_name_lower'])
+        .execute();
+      await db.schema.createIndex('ram_attachments_policy').on('ram_attachments').columns(['account_id', 'policy_type', 'policy_name_lower']).execute();
+      // Bumped in the same transaction as every change that can alter a decision, so every
+      // process's compiled-policy cache notices the change on its next request.
+      await db.schema.createTable('ram_epochs')
+        .addColumn('account_id', 'text', (c) => c.primaryKey())
+        .addColumn('epoch', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('sts_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('role_id', 'text', (c) => c.notNull())
+        .addColumn('role_name', 'text', (c) => c.notNull())
+        .addColumn('session_name', 'text', (c) => c.notNull())
+        .addColumn('access_key_id', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull())
+        .addColumn('session_policy', 'text')
+        .addColumn('source_arn', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sts_sessions_expiry').on('sts_sessions').columns(['account_id', 'expires_at']).execute();
+      // Would-be denials recorded in --ram soft mode.
+      await db.schema.createTable('ram_denials')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('principal_arn', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('resource', 'text', (c) => c.notNull())
+        .addColumn('no_permission_type', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('ram_denials_account').on('ram_denials').columns(['account_id', 'created_at']).execute();
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */

@@ -256,6 +256,120 @@ export interface BillItemsTable {
   created_at: number;
 }
 
+/** A RAM user. Names are unique per account regardless of case. */
+export interface RamUsersTable {
+  id: string;
+  account_id: string;
+  name: string;
+  name_lower: string;
+  display_name: string;
+  comments: string;
+  email: string;
+  mobile_phone: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RamGroupsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  name_lower: string;
+  comments: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RamGroupMembersTable {
+  account_id: string;
+  group_id: string;
+  user_id: string;
+  joined_at: number;
+}
+
+export interface RamRolesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  name_lower: string;
+  description: string;
+  /** AssumeRolePolicyDocument as given. */
+  trust_policy: string;
+  max_session_duration: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A custom policy; system policies are defined in code (ram/system-policies.ts). */
+export interface RamPoliciesTable {
+  account_id: string;
+  name: string;
+  name_lower: string;
+  description: string;
+  default_version: string;
+  /** Number of the next version id (v<n>); ids are never reused. */
+  next_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RamPolicyVersionsTable {
+  account_id: string;
+  policy_name_lower: string;
+  version_id: string;
+  document: string;
+  created_at: number;
+}
+
+export interface RamAttachmentsTable {
+  account_id: string;
+  /** User | Group | Role */
+  principal_type: string;
+  principal_id: string;
+  /** System | Custom */
+  policy_type: string;
+  policy_name_lower: string;
+  attached_at: number;
+}
+
+/** Per account: bumped with every change that can alter an authorization decision. */
+export interface RamEpochsTable {
+  account_id: string;
+  epoch: number;
+}
+
+/** An AssumeRole session; its temporary key is in access_keys (owner_type 'sts', owner_id = id). */
+export interface StsSessionsTable {
+  id: string;
+  account_id: string;
+  role_id: string;
+  role_name: string;
+  session_name: string;
+  access_key_id: string;
+  /** SHA-256 (hex) of the SecurityToken: the token itself is a credential and is not stored. */
+  token_hash: string;
+  session_policy: string | null;
+  /** ARN of the identity that called AssumeRole. */
+  source_arn: string;
+  /** Business time (services.clock). */
+  expires_at: number;
+  created_at: number;
+}
+
+/** A would-be denial recorded in --ram soft mode. */
+export interface RamDenialsTable {
+  id: string;
+  account_id: string;
+  request_id: string;
+  principal_arn: string;
+  action: string;
+  resource: string;
+  no_permission_type: string;
+  /** JSON: the AccessDeniedDetail and the decoded diagnostic. */
+  detail: string;
+  created_at: number;
+}
+
 export interface Schema {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
@@ -277,6 +391,16 @@ export interface Schema {
   metered_intervals: MeteredIntervalsTable;
   orders: OrdersTable;
   bill_items: BillItemsTable;
+  ram_users: RamUsersTable;
+  ram_groups: RamGroupsTable;
+  ram_group_members: RamGroupMembersTable;
+  ram_roles: RamRolesTable;
+  ram_policies: RamPoliciesTable;
+  ram_policy_versions: RamPolicyVersionsTable;
+  ram_attachments: RamAttachmentsTable;
+  ram_epochs: RamEpochsTable;
+  sts_sessions: StsSessionsTable;
+  ram_denials: RamDenialsTable;
 }
 
 export type { Generated };

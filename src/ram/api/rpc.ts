@@ -1,0 +1,118 @@
+// The shape shared by every RAM and STS operation: RPC parameters checked from a small table,
+// the RAM action and resource to authorize, a handler. Mutations run in one transaction and
+// bump the account's policy epoch when they can change an authorization decision.
+import { apiError } from '../../gateway/errors.ts';
+import type { AuthorizationRequest, Input, Operation, Output, RawInput } from '../../gateway/operation.ts';
+import type { CallContext } from '../../gateway/context.ts';
+import type { Tx } from '../../store/database.ts';
+import { bumpEpoch } from '../directory.ts';
+import { ramResourceArn, type RamResourceKind } from '../arn.ts';
+
+export const RAM_VERSION = '2015-05-01';
+export const STS_VERSION = '2015-04-01';
+
+export interface ParamSpec {
+  type: 'string' | 'int' | 'bool';
+  required?: boolean;
+  min?: number;
+  max?: number;
+}
+
+export interface RpcSpec {
+  action: string;
+  params: Record<string, ParamSpec>;
+  /** The RAM resource: a kind and the parameter naming it (list calls: none → `*`). */
+  resource?: { kind: RamResourceKind; param?: string } | ((raw: RawInput, ctx: CallContext) => string);
+  handle(input: Input, ctx: CallContext): Promise<Output>;
+}
+
+function validate(spec: RpcSpec, raw: RawInput): Input {
+  const out: Input = {};
+  for (const [name, p] of Object.entries(spec.params)) {
+    const v = raw.query[name];
+    if (v === undefined || v === '') {
+      if (p.required) throw apiError('MissingParameter', { name });
+      continue;
+    }
+    if (p.type === 'int') {
+      const n = Number(v);
+      if (!/^-?\d+$/.test(v) || (p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
+        throw apiError('InvalidParameter', { name, reason: `It must be an integer${p.min !== undefined ? ` from ${p.min}` : ''}${p.max !== undefined ? ` to ${p.max}` : ''}.` });
+      }
+      out[name] = n;
+    } else if (p.type === 'bool') {
+      if (!/^(true|false)$/i.test(v)) throw apiError('InvalidParameter', { name, reason: 'It must be true or false.' });
+      out[name] = v.toLowerCase() === 'true';
+    } else {
+      out[name] = v;
+    }
+  }
+  return out;
+}
+
+export function rpcOperation(product: 'ram' | 'sts', spec: RpcSpec): Operation {
+  return {
+    product,
+    version: product === 'ram' ? RAM_VERSION : STS_VERSION,
+    action: spec.action,
+    authorize(raw, ctx): AuthorizationRequest {
+      const r = spec.resource;
+      const resource = r === undefined
+        ? '*'
+        : typeof r === 'function'
+          ? r(raw, ctx)
+          : ramResourceArn(ctx.caller.accountId, r.kind, r.param ? raw.query[r.param] : undefined);
+      return { action: `${product}:${spec.action}`, resource };
+    },
+    validate: (raw) => validate(spec, raw),
+    handle: (input, ctx) => spec.handle(input, ctx),
+  };
+}
+
+/** One transaction; bumps the policy epoch when `affectsDecisions`. */
+export async function mutate<T>(ctx: CallContext, affectsDecisions: boolean, fn: (tx: Tx, now: number) => Promise<T>): Promise<T> {
+  const now = ctx.services.clock.now();
+  return ctx.services.store.transaction(async (tx) => {
+    const out = await fn(tx, now);
+    if (affectsDecisions) await bumpEpoch(tx, ctx.caller.accountId);
+    return out;
+  });
+}
+
+/** RAM's date format: 2015-01-23T12:33:18Z. */
+export function ramDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19) + 'Z';
+}
+
+/** Marker paging (ListUsers, ListPolicies …): the marker is the offset of the next page. */
+export function page<T>(items: T[], input: Input): { items: T[]; IsTruncated: boolean; Marker?: string } {
+  const max = (input.MaxItems as number | undefined) ?? 100;
+  const marker = input.Marker as string | undefined;
+  let offset = 0;
+  if (marker !== undefined) {
+    const n = Number(Buffer.from(marker, 'base64url').toString('utf8'));
+    if (!Number.isInteger(n) || n < 0) throw apiError('InvalidParameter', { name: 'Marker', reason: 'It is not a marker this API returned.' });
+    offset = n;
+  }
+  const slice = items.slice(offset, offset + max);
+  const truncated = offset + max < items.length;
+  return truncated
+    ? { items: slice, IsTruncated: true, Marker: Buffer.from(String(offset + max), 'utf8').toString('base64url') }
+    : { items: slice, IsTruncated: false };
+}
+
+export const PAGING: Record<string, ParamSpec> = { Marker: { type: 'string' }, MaxItems: { type: 'int', min: 1, max: 1000 } };
+
+/** Names of users, groups, roles and policies (RAM error list: InvalidChars / Length). */
+export function checkName(param: string, value: unknown, opts: { max: number; pattern: RegExp }): string {
+  const v = String(value ?? '');
+  if (v.length < 1 || v.length > opts.max) throw apiError(`InvalidParameter.${param}.Length`);
+  if (!opts.pattern.test(v)) throw apiError(`InvalidParameter.${param}.InvalidChars`);
+  return v;
+}
+
+export const USER_NAME = { max: 64, pattern: /^[A-Za-z0-9._@-]+$/ };
+export const GROUP_NAME = { max: 64, pattern: /^[A-Za-z0-9-]+$/ };
+export const ROLE_NAME = { max: 64, pattern: /^[A-Za-z0-9.-]+$/ };
+export const POLICY_NAME = { max: 128, pattern: /^[A-Za-z0-9-]+$/ };
+export const DISPLAY_NAME = { max: 128, pattern: /^[^\u0000-\u001f]+$/ };
