@@ -2,7 +2,7 @@
 // the same signing load generator, then scale (1,000,000 stored machines), the engine burst and
 // clock advances. Prints a table and writes bench/results/latest.json. Never part of `npm test`.
 //
-//   BENCH_SECONDS=8 BENCH_CONCURRENCY=16 BENCH_MACHINES=1000000 BENCH_BURST=10000 npm run bench
+//   BENCH_SECONDS=8 BENCH_CONCURRENCY=16 BENCH_MACHINES=1000000 BENCH_BURST=10000 BENCH_SCENARIOS=throughput,ram,burst,scale npm run bench
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -181,9 +181,52 @@ async function burst(): Promise<void> {
   }
 }
 
-await throughput();
-await burst();
-await scale();
+/**
+ * RAM overhead: DescribeResource signed by a RAM user with 50 attached policies of 20 statements
+ * each, against the same call signed by the account's root key (which skips identity policies).
+ */
+async function ramOverhead(): Promise<void> {
+  const { easClient, callRpc } = await import('../test/support/client.ts');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-ram-'));
+  const server = await startOpeneas(dataDir);
+  try {
+    await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } });
+    const group = await fetchGroupId(server.url);
+    const root = easClient({ url: server.url, ...ROOT });
+    const ram = (action: string, query: Record<string, unknown>) => callRpc(root, '2015-05-01', action, query);
+    await ram('CreateUser', { UserName: 'bench' });
+    const key = (await ram('CreateAccessKey', { UserName: 'bench' })).body.AccessKey;
+    for (let p = 0; p < 50; p++) {
+      const statements = Array.from({ length: 20 }, (_, i) => ({
+        Effect: 'Allow',
+        Action: p === 49 && i === 19 ? ['eas:DescribeResource'] : [`eas:List*`, `eas:Describe${p}x${i}`],
+        Resource: p === 49 && i === 19 ? [`acs:eas:${REGION}:${ACCOUNT}:resource/${group}`] : [`acs:eas:*:${ACCOUNT}:resource/eas-r-other${p}x${i}`],
+        Condition: { IpAddress: { 'acs:SourceIp': ['127.0.0.0/8', '10.0.0.0/8'] } },
+      }));
+      await ram('CreatePolicy', { PolicyName: `bench-${p}`, PolicyDocument: JSON.stringify({ Version: '1', Statement: statements }) });
+      await ram('AttachPolicyToUser', { PolicyType: 'Custom', PolicyName: `bench-${p}`, UserName: 'bench' });
+    }
+    const asRoot = target(server.url, 'DescribeResource', 'GET', `/api/v2/resources/${REGION}/${group}`);
+    const asUser = { ...asRoot, accessKeyId: key.AccessKeyId, accessKeySecret: key.AccessKeySecret };
+    await runLoad(asUser, { seconds: 1, concurrency: CONCURRENCY }); // warm the per-principal cache
+    const r = await runLoad(asRoot, { seconds: SECONDS, concurrency: CONCURRENCY });
+    const u = await runLoad(asUser, { seconds: SECONDS, concurrency: CONCURRENCY });
+    const overhead = 1 - u.rps / r.rps;
+    row('DescribeResource as root (no policy evaluation)', fmt(r));
+    row('DescribeResource as RAM user, 50 policies x 20 statements', fmt(u), `${(overhead * 100).toFixed(1)}% slower (target < 5%) ${overhead < 0.05 ? 'PASS' : 'FAIL'}`);
+    results.ram = { root: r, user: u, overhead };
+  } finally {
+    await stop(server);
+  }
+}
+
+const SCENARIOS: Record<string, () => Promise<void>> = { throughput, ram: ramOverhead, burst, scale };
+const chosen = (process.env.BENCH_SCENARIOS ?? Object.keys(SCENARIOS).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+for (const name of chosen) {
+  const run = SCENARIOS[name];
+  if (!run) throw new Error(`unknown scenario ${name}; choose from ${Object.keys(SCENARIOS).join(', ')}`);
+  await run();
+}
 fs.mkdirSync(path.join(repo, 'bench/results'), { recursive: true });
 fs.writeFileSync(path.join(repo, 'bench/results/latest.json'), JSON.stringify({ ...results, rows }, null, 2) + '\n');
 console.log('\nwritten bench/results/latest.json');
