@@ -2,7 +2,7 @@
 // stock, faults and quotas. All behind the admin guard (loopback or admin token).
 import type { FastifyRequest } from 'fastify';
 import { apiError } from '../gateway/errors.ts';
-import { adminBody, type AdminRoute } from './routes.ts';
+import { adminBody, bodyNumber as num, bodyText as text, type AdminRoute } from './routes.ts';
 import { addFault, FAULT_KINDS, listFaults, type FaultKind, type FaultSpec } from '../engine/faults.ts';
 import { transitionInstances } from '../engine/instance-lifecycle.ts';
 import { formatTime } from '../eas/presenters.ts';
@@ -10,25 +10,6 @@ import { isRegion, zonesOf } from '../eas/regions.ts';
 import type { Services } from '../services.ts';
 
 const STOCK_STATUSES = ['WithStock', 'ClosedWithStock', 'NoStock'] as const;
-
-function num(body: Record<string, unknown>, name: string, opts: { min?: number; max?: number } = {}): number | undefined {
-  const v = body[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
-    throw apiError('InvalidParameter', { name, reason: `It must be a number${opts.min !== undefined ? ` >= ${opts.min}` : ''}${opts.max !== undefined ? ` and <= ${opts.max}` : ''}.` });
-  }
-  return v;
-}
-
-function text(body: Record<string, unknown>, name: string, required = false): string | undefined {
-  const v = body[name];
-  if (v === undefined || v === null || v === '') {
-    if (required) throw apiError('MissingParameter', { name });
-    return undefined;
-  }
-  if (typeof v !== 'string') throw apiError('InvalidParameter', { name, reason: 'It must be a string.' });
-  return v;
-}
 
 function clockView(s: Services): Record<string, unknown> {
   return { Now: formatTime(s.clock.now()), NowMs: s.clock.now(), OffsetMs: s.clock.offsetMs };

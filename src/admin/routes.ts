@@ -31,12 +31,27 @@ export function adminBody(req: FastifyRequest): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function optionalString(body: Record<string, unknown>, name: string): string | undefined {
+/** An optional number field of an admin body, within bounds. */
+export function bodyNumber(body: Record<string, unknown>, name: string, opts: { min?: number; max?: number } = {}): number | undefined {
   const v = body[name];
   if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
+    throw apiError('InvalidParameter', { name, reason: `It must be a number${opts.min !== undefined ? ` >= ${opts.min}` : ''}${opts.max !== undefined ? ` and <= ${opts.max}` : ''}.` });
+  }
+  return v;
+}
+
+/** A string field of an admin body (empty counts as absent). */
+export function bodyText(body: Record<string, unknown>, name: string, required = false): string | undefined {
+  const v = body[name];
+  if (v === undefined || v === null || v === '') {
+    if (required) throw apiError('MissingParameter', { name });
+    return undefined;
+  }
   if (typeof v !== 'string') throw apiError('InvalidParameter', { name, reason: 'It must be a string.' });
   return v;
 }
+
 
 export const coreAdminRoutes: AdminRoute[] = [
   {
@@ -55,9 +70,9 @@ export const coreAdminRoutes: AdminRoute[] = [
       const body = adminBody(req);
       try {
         const created = await createAccount(s.store, s.secrets, {
-          accountId: optionalString(body, 'AccountId'),
-          accessKeyId: optionalString(body, 'AccessKeyId'),
-          accessKeySecret: optionalString(body, 'AccessKeySecret'),
+          accountId: bodyText(body, 'AccountId'),
+          accessKeyId: bodyText(body, 'AccessKeyId'),
+          accessKeySecret: bodyText(body, 'AccessKeySecret'),
         }, s.clock.now());
         return { AccountId: created.accountId, AccessKeyId: created.accessKeyId, AccessKeySecret: created.accessKeySecret };
       } catch (e) {

@@ -2,7 +2,8 @@
 // field names of the official SDK @alicloud/bssopenapi20171214: balance, bills, orders, renewal.
 // Every response is `{RequestId, Success, Code, Message, Data}` like the real service's.
 import { apiError } from '../gateway/errors.ts';
-import type { Input, Operation, Output, RawInput } from '../gateway/operation.ts';
+import { validateRpcParams, type RpcParams } from '../gateway/rpc-params.ts';
+import type { Input, Operation, Output } from '../gateway/operation.ts';
 import type { OperationRegistry } from '../gateway/registry.ts';
 import type { CallContext } from '../gateway/context.ts';
 import type { Services } from '../services.ts';
@@ -22,33 +23,8 @@ type Handler = (input: Input, ctx: CallContext) => Promise<Output>;
 
 interface BssSpec {
   action: string;
-  params: Record<string, { type: 'string' | 'int' | 'bool'; required?: boolean; min?: number; max?: number; enum?: readonly string[] }>;
+  params: RpcParams;
   handle: Handler;
-}
-
-function validateRaw(spec: BssSpec, raw: RawInput): Input {
-  const out: Input = {};
-  for (const [name, p] of Object.entries(spec.params)) {
-    const v = raw.query[name];
-    if (v === undefined || v === '') {
-      if (p.required) throw apiError('MissingParameter', { name });
-      continue;
-    }
-    if (p.type === 'int') {
-      const n = Number(v);
-      if (!Number.isInteger(n) || (p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
-        throw apiError('InvalidParameter', { name, reason: `It must be an integer${p.min !== undefined ? ` from ${p.min}` : ''}${p.max !== undefined ? ` to ${p.max}` : ''}.` });
-      }
-      out[name] = n;
-    } else if (p.type === 'bool') {
-      if (!/^(true|false)$/i.test(v)) throw apiError('InvalidParameter', { name, reason: 'It must be true or false.' });
-      out[name] = v.toLowerCase() === 'true';
-    } else {
-      if (p.enum && !p.enum.includes(v)) throw apiError('InvalidParameter', { name, reason: `It must be one of: ${p.enum.join(', ')}.` });
-      out[name] = v;
-    }
-  }
-  return out;
 }
 
 function operation(spec: BssSpec): Operation {
@@ -58,7 +34,7 @@ function operation(spec: BssSpec): Operation {
     action: spec.action,
     // The BSS API documents its RAM actions as bssapi:<Action>, on all resources.
     authorize: () => ({ action: `bssapi:${spec.action}`, resource: '*' }),
-    validate: (raw) => validateRaw(spec, raw),
+    validate: (raw) => validateRpcParams(spec.params, raw),
     handle: spec.handle,
   };
 }

@@ -4,7 +4,7 @@
 //   GET  /_openeas/ram/denials?AccountId=…&Limit=…  → {Denials: [...]}
 import type { FastifyRequest } from 'fastify';
 import { apiError } from '../gateway/errors.ts';
-import { adminBody, type AdminRoute } from '../admin/routes.ts';
+import { adminBody, bodyText as text, type AdminRoute } from '../admin/routes.ts';
 import type { Services } from '../services.ts';
 import { findRole, findUser } from './directory.ts';
 import { judge, PolicyCache, RamAuthorizer, type Subject } from './authorizer.ts';
@@ -12,16 +12,6 @@ import { PolicyDocumentError, parsePolicyDocument, SESSION_POLICY_MAX_LENGTH } f
 import type { ConditionValueMap } from './policy/request-values.ts';
 
 const PRINCIPAL = /^acs:ram::(\d+):(root|user\/([^/]+)|role\/([^/]+))$/i;
-
-function text(body: Record<string, unknown>, name: string, required = false): string | undefined {
-  const v = body[name];
-  if (v === undefined || v === null || v === '') {
-    if (required) throw apiError('MissingParameter', { name });
-    return undefined;
-  }
-  if (typeof v !== 'string') throw apiError('InvalidParameter', { name, reason: 'It must be a string.' });
-  return v;
-}
 
 function contextValues(v: unknown): ConditionValueMap {
   if (v === undefined || v === null) return {};

@@ -2,6 +2,7 @@
 // the RAM action and resource to authorize, a handler. Mutations run in one transaction and
 // bump the account's policy epoch when they can change an authorization decision.
 import { apiError } from '../../gateway/errors.ts';
+import { validateRpcParams, type RpcParamSpec } from '../../gateway/rpc-params.ts';
 import type { AuthorizationRequest, Input, Operation, Output, RawInput } from '../../gateway/operation.ts';
 import type { CallContext } from '../../gateway/context.ts';
 import type { Tx } from '../../store/database.ts';
@@ -11,12 +12,7 @@ import { ramResourceArn, type RamResourceKind } from '../arn.ts';
 export const RAM_VERSION = '2015-05-01';
 export const STS_VERSION = '2015-04-01';
 
-export interface ParamSpec {
-  type: 'string' | 'int' | 'bool';
-  required?: boolean;
-  min?: number;
-  max?: number;
-}
+export type ParamSpec = RpcParamSpec;
 
 export interface RpcSpec {
   action: string;
@@ -24,30 +20,6 @@ export interface RpcSpec {
   /** The RAM resource: a kind and the parameter naming it (list calls: none → `*`). */
   resource?: { kind: RamResourceKind; param?: string } | ((raw: RawInput, ctx: CallContext) => string);
   handle(input: Input, ctx: CallContext): Promise<Output>;
-}
-
-function validate(spec: RpcSpec, raw: RawInput): Input {
-  const out: Input = {};
-  for (const [name, p] of Object.entries(spec.params)) {
-    const v = raw.query[name];
-    if (v === undefined || v === '') {
-      if (p.required) throw apiError('MissingParameter', { name });
-      continue;
-    }
-    if (p.type === 'int') {
-      const n = Number(v);
-      if (!/^-?\d+$/.test(v) || (p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
-        throw apiError('InvalidParameter', { name, reason: `It must be an integer${p.min !== undefined ? ` from ${p.min}` : ''}${p.max !== undefined ? ` to ${p.max}` : ''}.` });
-      }
-      out[name] = n;
-    } else if (p.type === 'bool') {
-      if (!/^(true|false)$/i.test(v)) throw apiError('InvalidParameter', { name, reason: 'It must be true or false.' });
-      out[name] = v.toLowerCase() === 'true';
-    } else {
-      out[name] = v;
-    }
-  }
-  return out;
 }
 
 export function rpcOperation(product: 'ram' | 'sts', spec: RpcSpec): Operation {
@@ -64,7 +36,7 @@ export function rpcOperation(product: 'ram' | 'sts', spec: RpcSpec): Operation {
           : ramResourceArn(ctx.caller.accountId, r.kind, r.param ? raw.query[r.param] : undefined);
       return { action: `${product}:${spec.action}`, resource };
     },
-    validate: (raw) => validate(spec, raw),
+    validate: (raw) => validateRpcParams(spec.params, raw),
     handle: (input, ctx) => spec.handle(input, ctx),
   };
 }
