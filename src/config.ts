@@ -61,6 +61,8 @@ export interface Config {
   /** Optional extra machine-type catalog (JSON), merged over the built-in one. */
   catalogFile?: string;
   ram: RamMode;
+  /** How long a RAM policy-epoch read is trusted, ms (changes from other processes show up within it). */
+  ramCacheMs: number;
   /** Addresses whose X-Forwarded-For is believed for acs:SourceIp. */
   trustedProxies: string[];
 }
@@ -124,6 +126,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     progression: oneOf('OPENEAS_PROGRESSION', envStr('OPENEAS_PROGRESSION', env), ['time', 'immediate', 'manual'] as const),
     catalogFile: envStr('OPENEAS_CATALOG', env),
     ram: oneOf('OPENEAS_RAM', envStr('OPENEAS_RAM', env), ['enforce', 'soft', 'off'] as const),
+    ramCacheMs: envInt('OPENEAS_RAM_CACHE_MS', env),
     initialBalanceFen: envCny('OPENEAS_INITIAL_BALANCE', env),
     postPaidMinimumBalanceFen: envCny('OPENEAS_POSTPAID_MIN_BALANCE', env),
     renewalLeadDays: envInt('OPENEAS_RENEWAL_LEAD_DAYS', env),
@@ -168,6 +171,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     },
     schedulerIntervalMs: 200,
     ram: 'enforce',
+    ramCacheMs: 1000,
     trustedProxies: [],
     ...fromEnvDefined,
     ...defined,

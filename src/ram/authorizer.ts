@@ -64,20 +64,70 @@ export interface PrincipalRef {
 
 const COMPILED_LIMIT = 4096;
 
+export interface PolicyCacheOptions {
+  /**
+   * How long a read of the account's policy epoch is trusted, ms. 0 checks it on every request.
+   * Changes made through this process invalidate at once (invalidate()); changes made by another
+   * process sharing the database are seen within this time, like RAM's own propagation delay.
+   */
+  epochTtlMs?: number;
+  /** Wall clock, injectable for tests. */
+  now?: () => number;
+}
+
+interface AccountEntry {
+  epoch: number;
+  checkedAt: number;
+  principals: Map<string, PrincipalPolicies>;
+  /** RAM user id → name, for callers signing with a user's key. */
+  users: Map<string, { id: string; name: string } | null>;
+}
+
 export class PolicyCache {
-  readonly #accounts = new Map<string, { epoch: number; principals: Map<string, PrincipalPolicies> }>();
+  readonly #accounts = new Map<string, AccountEntry>();
+  readonly #ttl: number;
+  readonly #now: () => number;
   /** Identical documents (system policies, shared custom versions) compile once. */
   readonly #compiled = new Map<string, CompiledPolicy>();
   /** Recompilations, for tests and diagnostics. */
   loads = 0;
 
-  async get(db: Db, accountId: string, principal: PrincipalRef): Promise<PrincipalPolicies> {
-    const epoch = await readEpoch(db, accountId);
+  constructor(opts: PolicyCacheOptions = {}) {
+    this.#ttl = opts.epochTtlMs ?? 0;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** Forgets what is cached for an account (after a change made through this process). */
+  invalidate(accountId: string): void {
+    this.#accounts.delete(accountId);
+  }
+
+  /** The account's entry, current as of the policy epoch (read at most once per TTL). */
+  async #account(db: Db, accountId: string): Promise<AccountEntry> {
+    const now = this.#now();
     let account = this.#accounts.get(accountId);
+    if (account && this.#ttl > 0 && now - account.checkedAt < this.#ttl) return account;
+    const epoch = await readEpoch(db, accountId);
     if (!account || account.epoch !== epoch) {
-      account = { epoch, principals: new Map() };
+      account = { epoch, checkedAt: now, principals: new Map(), users: new Map() };
       this.#accounts.set(accountId, account);
     }
+    account.checkedAt = now;
+    return account;
+  }
+
+  /** A RAM user's id and name (null when it no longer exists); cached under the epoch. */
+  async user(db: Db, accountId: string, userId: string): Promise<{ id: string; name: string } | null> {
+    const account = await this.#account(db, accountId);
+    if (!account.users.has(userId)) {
+      const row = await db.selectFrom('ram_users').select(['id', 'name']).where('id', '=', userId).where('account_id', '=', accountId).executeTakeFirst();
+      account.users.set(userId, row ?? null);
+    }
+    return account.users.get(userId)!;
+  }
+
+  async get(db: Db, accountId: string, principal: PrincipalRef): Promise<PrincipalPolicies> {
+    const account = await this.#account(db, accountId);
     const key = `${principal.type}:${principal.id}`;
     let hit = account.principals.get(key);
     if (!hit) {
@@ -259,8 +309,10 @@ function denial(action: string, detail: Record<string, string>): ApiError {
 }
 
 export class RamAuthorizer implements Authorizer {
-  readonly cache = new PolicyCache();
-  constructor(private readonly services: Services) {}
+  readonly cache: PolicyCache;
+  constructor(private readonly services: Services) {
+    this.cache = new PolicyCache({ epochTtlMs: services.config.ramCacheMs });
+  }
 
   async authorize(caller: Caller, request: AuthorizationRequest, ctx: CallContext): Promise<void> {
     const mode = this.services.config.ram;

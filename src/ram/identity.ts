@@ -10,6 +10,7 @@ import type { Caller } from '../gateway/context.ts';
 import type { ParsedSignature } from '../gateway/signature/index.ts';
 import type { Services } from '../services.ts';
 import { assumedRoleArn, userArn } from './arn.ts';
+import { RamAuthorizer } from './authorizer.ts';
 
 /** SecurityTokens look like Alibaba's (`CAIS…`): the session id and a random part, base64url. */
 const TOKEN_PREFIX = 'CAIS';
@@ -40,8 +41,10 @@ export function identityResolver(services: Services): IdentityResolver {
   return async (key: AccessKeyRecord, sig: ParsedSignature): Promise<Caller> => {
     const db = services.store.db;
     if (key.ownerType === 'user') {
-      const user = await db.selectFrom('ram_users').select(['id', 'name'])
-        .where('id', '=', key.ownerId ?? '').where('account_id', '=', key.accountId).executeTakeFirst();
+      const user = services.authorizer instanceof RamAuthorizer
+        ? await services.authorizer.cache.user(db, key.accountId, key.ownerId ?? '')
+        : await db.selectFrom('ram_users').select(['id', 'name'])
+          .where('id', '=', key.ownerId ?? '').where('account_id', '=', key.accountId).executeTakeFirst();
       if (!user) throw apiError('InvalidAccessKeyId.NotFound');
       return {
         accountId: key.accountId,

@@ -130,3 +130,29 @@ describe('compiled-policy cache', () => {
   });
 });
 
+
+describe('policy cache epoch TTL', () => {
+  test('another process\'s change is seen once the TTL passes; a local invalidate is immediate', async () => {
+    const store = await openStore({ dataDir: tempDataDir() });
+    try {
+      let now = 1_000_000;
+      const cache = new PolicyCache({ epochTtlMs: 1000, now: () => now });
+      const accountId = '1000000000000077';
+      const principal = { type: 'User' as const, id: 'u-1' };
+      await cache.get(store.db, accountId, principal);
+      assert.equal(cache.loads, 1);
+      await store.transaction((tx) => bumpEpoch(tx, accountId));
+      now += 500;
+      await cache.get(store.db, accountId, principal);
+      assert.equal(cache.loads, 1, 'within the TTL the cached epoch is trusted');
+      now += 600;
+      await cache.get(store.db, accountId, principal);
+      assert.equal(cache.loads, 2, 'after the TTL the new epoch is read and policies reload');
+      cache.invalidate(accountId);
+      await cache.get(store.db, accountId, principal);
+      assert.equal(cache.loads, 3, 'a local change is seen at once');
+    } finally {
+      await store.close();
+    }
+  });
+});

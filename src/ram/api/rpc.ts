@@ -7,6 +7,7 @@ import type { AuthorizationRequest, Input, Operation, Output, RawInput } from '.
 import type { CallContext } from '../../gateway/context.ts';
 import type { Tx } from '../../store/database.ts';
 import { bumpEpoch } from '../directory.ts';
+import { RamAuthorizer } from '../authorizer.ts';
 import { ramResourceArn, type RamResourceKind } from '../arn.ts';
 
 export const RAM_VERSION = '2015-05-01';
@@ -44,11 +45,14 @@ export function rpcOperation(product: 'ram' | 'sts', spec: RpcSpec): Operation {
 /** One transaction; bumps the policy epoch when `affectsDecisions`. */
 export async function mutate<T>(ctx: CallContext, affectsDecisions: boolean, fn: (tx: Tx, now: number) => Promise<T>): Promise<T> {
   const now = ctx.services.clock.now();
-  return ctx.services.store.transaction(async (tx) => {
-    const out = await fn(tx, now);
+  const out = await ctx.services.store.transaction(async (tx) => {
+    const result = await fn(tx, now);
     if (affectsDecisions) await bumpEpoch(tx, ctx.caller.accountId);
-    return out;
+    return result;
   });
+  // This process sees its own change at once; others within the cache's epoch TTL.
+  if (affectsDecisions && ctx.services.authorizer instanceof RamAuthorizer) ctx.services.authorizer.cache.invalidate(ctx.caller.accountId);
+  return out;
 }
 
 /** RAM's date format: 2015-01-23T12:33:18Z. */
