@@ -244,6 +244,17 @@ for (const engine of ENGINES) {
       await eas('DeleteResourceInstanceLabel', 'DELETE', `/api/v2/resources/${REGION}/${group}/label`, { query: { AllInstances: true, LabelKeys: JSON.stringify(['a']) } });
       const labels = (await listInstances(group, { Sort: 'CreateTime', Order: 'asc' })).body.Instances.map((i: any) => i.Labels);
       assert.deepEqual(labels.flat().map((l: any) => l.LabelKey).sort(), ['b']);
+      assert.equal((await listInstances(group, { Label: JSON.stringify({ a: '' }) })).body.TotalCount, 0, 'the label index follows');
+
+      const unknown = await expectApiError(() => eas('UpdateResourceInstanceLabel', 'PUT', `/api/v2/resources/${REGION}/${group}/label`, { query: { InstanceIds: 'eas-i-000000000000000000' }, body: { Labels: { c: '3' } } }));
+      assert.equal(unknown.code, 'InvalidInstance.NotFound');
+      assert.equal(unknown.statusCode, 404);
+      const noKeys = await expectApiError(() => eas('DeleteResourceInstanceLabel', 'DELETE', `/api/v2/resources/${REGION}/${group}/label`, { query: { AllInstances: true } }));
+      assert.equal(noKeys.code, 'MissingParameter');
+      const tooMany = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v']));
+      const over = await expectApiError(() => eas('UpdateResourceInstanceLabel', 'PUT', `/api/v2/resources/${REGION}/${group}/label`, { query: { AllInstances: true }, body: { Labels: tooMany } }));
+      assert.equal(over.code, 'InvalidParameter', 'b plus 20 new keys is over the limit of 20');
+      assert.equal((await listInstances(group, { Label: JSON.stringify({ k0: 'v' }) })).body.TotalCount, 0, 'nothing was written');
     });
 
     test('migrating machines moves them and their counts to the destination group', async () => {
@@ -257,6 +268,12 @@ for (const engine of ENGINES) {
       assert.equal((await describe_(to)).body.InstanceCount, 1);
       assert.equal((await describe_(to)).body.CpuCount, 2);
       assert.equal((await listInstances(to)).body.Instances[0].ResourceId, to);
+
+      const migrate = (body: Record<string, unknown>) => eas('MigrateResourceInstance', 'POST', `/api/v2/resources/${REGION}/${from}/instances/migrate`, { body });
+      assert.equal((await expectApiError(() => migrate({ InstanceIds: [ids[1]], DestResourceId: 'eas-r-000000000000000000' }))).code, 'InvalidResource.NotFound');
+      assert.equal((await expectApiError(() => migrate({ InstanceIds: [ids[1]], DestResourceId: from }))).code, 'InvalidParameter');
+      assert.equal((await expectApiError(() => migrate({ InstanceIds: [ids[0]], DestResourceId: to }))).code, 'InvalidInstance.NotFound', 'it is no longer in the source group');
+      assert.equal((await expectApiError(() => migrate({ DestResourceId: to }))).code, 'MissingParameter');
     });
 
     test('a group with machines cannot be deleted; an empty one can', async () => {

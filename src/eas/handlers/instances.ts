@@ -19,6 +19,7 @@ import { isRunning, moveInstances, transitionInstances, type InstanceRow } from 
 import { machineOrderOf, requestTags } from './resources.ts';
 import { idList, mutate, paging, str } from './common.ts';
 import '../errors.ts';
+import { pushTo } from '../../collections.ts';
 
 const createResourceInstances: EasHandler = {
   async conditions(raw) {
@@ -180,17 +181,31 @@ async function labelTargets(tx: Tx, ctx: CallContext, input: Input): Promise<{ g
   return { groupId: group.id, rows: await instancesOf(tx, group.id, ids) };
 }
 
+/**
+ * Rewrites the labels of many machines in a few statements: machines that end with the same
+ * labels share one UPDATE, and the label index is replaced in chunks (AllInstances may address
+ * a group of 100,000 machines).
+ */
 async function writeLabels(tx: Tx, rows: InstanceRow[], next: (current: Record<string, string>) => Record<string, string>, now: number): Promise<void> {
+  const byLabels = new Map<string, string[]>();
+  const entries: Array<{ instance_id: string; resource_id: string; key: string; value: string }> = [];
   for (const r of rows) {
     const labels = next(JSON.parse(r.labels) as Record<string, string>);
     if (Object.keys(labels).length > MAX_LABELS) {
       throw apiError('InvalidParameter', { name: 'Labels', reason: `Instance ${r.id} would have more than ${MAX_LABELS} labels.` });
     }
-    await tx.updateTable('instances').set({ labels: JSON.stringify(labels), updated_at: now }).where('id', '=', r.id).execute();
-    await tx.deleteFrom('instance_labels').where('instance_id', '=', r.id).execute();
-    const entries = Object.entries(labels).map(([key, value]) => ({ instance_id: r.id, resource_id: r.resource_id, key, value }));
-    if (entries.length > 0) await tx.insertInto('instance_labels').values(entries).execute();
+    pushTo(byLabels, JSON.stringify(labels), r.id);
+    for (const [key, value] of Object.entries(labels)) entries.push({ instance_id: r.id, resource_id: r.resource_id, key, value });
   }
+  for (const [labels, ids] of byLabels) {
+    for (let i = 0; i < ids.length; i += 500) {
+      await tx.updateTable('instances').set({ labels, updated_at: now }).where('id', 'in', ids.slice(i, i + 500)).execute();
+    }
+  }
+  for (let i = 0; i < rows.length; i += 500) {
+    await tx.deleteFrom('instance_labels').where('instance_id', 'in', rows.slice(i, i + 500).map((r) => r.id)).execute();
+  }
+  for (let i = 0; i < entries.length; i += 200) await tx.insertInto('instance_labels').values(entries.slice(i, i + 200)).execute();
 }
 
 const updateResourceInstanceLabel: EasHandler = {
