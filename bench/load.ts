@@ -48,9 +48,12 @@ function request(agent: http.Agent, t: Target): Promise<{ status: number; ms: nu
   const start = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const req = http.request({ agent, host: u.hostname, port: u.port, method: t.method, path: t.path, headers }, (res) => {
+      // Like wrk, a successful body is read and dropped; only a failure's body is kept, for the report.
+      const status = res.statusCode ?? 0;
       const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - start) / 1e6, body: Buffer.concat(chunks).toString('utf8') }));
+      if (status === 200) res.resume();
+      else res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status, ms: Number(process.hrtime.bigint() - start) / 1e6, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
     req.end(body);

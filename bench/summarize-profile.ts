@@ -21,6 +21,6 @@ for (const [k, v] of byFn) {
   byFile.set(f, (byFile.get(f) ?? 0) + v);
 }
 console.log('total ms', (total / 1000).toFixed(0));
-for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(((v / total) * 100).toFixed(1).padStart(5) + '%', k);
+for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 30))) console.log(((v / total) * 100).toFixed(1).padStart(5) + '%', k);
 console.log('--- by file/package');
 for (const [k, v] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(((v / total) * 100).toFixed(1).padStart(5) + '%', k);

@@ -2,7 +2,8 @@
 // opening balance, read under a row lock (PostgreSQL) or the write lock (SQLite) before any
 // change, so concurrent orders can never spend the same fen twice.
 import { apiError } from '../gateway/errors.ts';
-import type { Tx } from '../store/database.ts';
+import type { Db, Tx } from '../store/database.ts';
+import { prepare } from '../store/prepared.ts';
 import type { BillingAccountsTable } from '../store/schema.ts';
 import type { Services } from '../services.ts';
 import { enqueueJobs } from '../engine/scheduler.ts';
@@ -29,10 +30,12 @@ export async function billingAccount(tx: Tx, s: MoneyDeps, accountId: string, no
   return (await lockBillingRow(tx, s, accountId))!;
 }
 
+const billingRowQuery = (db: Db, p: { accountId: string }) => db.selectFrom('billing_accounts').selectAll().where('account_id', '=', p.accountId);
+const billingRow = prepare<{ accountId: string }, BillingAccountsTable>(billingRowQuery);
+const billingRowForUpdate = prepare<{ accountId: string }, BillingAccountsTable>((db, p) => billingRowQuery(db, p).forUpdate());
+
 function lockBillingRow(tx: Tx, s: MoneyDeps, accountId: string): Promise<BillingAccountsTable | undefined> {
-  return tx.selectFrom('billing_accounts').selectAll().where('account_id', '=', accountId)
-    .$if(s.store.dialect === 'postgres', (q) => q.forUpdate())
-    .executeTakeFirst();
+  return (s.store.dialect === 'postgres' ? billingRowForUpdate : billingRow).first(tx, { accountId });
 }
 
 /** Takes `fen` from the balance, or refuses the payment (the caller's transaction rolls back). */

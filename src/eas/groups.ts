@@ -5,7 +5,15 @@ import type { Db, Tx } from '../store/database.ts';
 import type { ResourcesTable } from '../store/schema.ts';
 import type { CallContext } from '../gateway/context.ts';
 import { newResourceId } from '../ids.ts';
+import { prepare } from '../store/prepared.ts';
 import './errors.ts';
+
+type GroupKey = { id: string; accountId: string; region: string };
+const groupQuery = (db: Db, p: GroupKey) => db.selectFrom('resources').selectAll()
+  .where('id', '=', p.id).where('account_id', '=', p.accountId).where('region', '=', p.region);
+const group = prepare<GroupKey, ResourcesTable>(groupQuery);
+// PostgreSQL only: SQLite has no row locks (its write lock serialises writers instead).
+const groupForUpdate = prepare<GroupKey, ResourcesTable>((db, p) => groupQuery(db, p).forUpdate());
 
 export const READY_STATUS = 'ResourceReady';
 export const READY_MESSAGE = 'Resource is ready';
@@ -15,12 +23,8 @@ export const READY_MESSAGE = 'Resource is ready';
  * region than the one addressed, does not exist for this caller (404, never 403: ids leak nothing).
  */
 export async function findGroup(db: Db | Tx, ctx: CallContext, resourceId: string, opts: { forUpdate?: boolean } = {}): Promise<ResourcesTable> {
-  const row = await db.selectFrom('resources').selectAll()
-    .where('id', '=', resourceId)
-    .where('account_id', '=', ctx.caller.accountId)
-    .where('region', '=', ctx.region)
-    .$if(opts.forUpdate === true && ctx.services.store.dialect === 'postgres', (qb) => qb.forUpdate())
-    .executeTakeFirst();
+  const query = opts.forUpdate === true && ctx.services.store.dialect === 'postgres' ? groupForUpdate : group;
+  const row = await query.first(db, { id: resourceId, accountId: ctx.caller.accountId, region: ctx.region });
   if (!row) throw apiError('InvalidResource.NotFound', { resourceId });
   return row;
 }

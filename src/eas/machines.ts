@@ -4,8 +4,9 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { apiError } from '../gateway/errors.ts';
-import type { Tx } from '../store/database.ts';
-import type { InstancesTable, ResourcesTable, StockTable } from '../store/schema.ts';
+import type { Db, Tx } from '../store/database.ts';
+import type { AccountQuotasTable, AccountUsageTable, InstancesTable, ResourcesTable, StockTable } from '../store/schema.ts';
+import { prepare } from '../store/prepared.ts';
 import type { CallContext } from '../gateway/context.ts';
 import { newInstanceId, randomString } from '../ids.ts';
 import { HOSTS_PER_REGION, ipOf, zonesOf } from './regions.ts';
@@ -51,10 +52,31 @@ function chooseZone(ctx: CallContext, type: MachineType, stock: StockTable[], as
   return zones.find((z) => ctx.services.catalog.sells(type, ctx.region, z) && !soldOut.has(z) && !soldOut.has('*')) ?? zones[0]!;
 }
 
-async function quotaLimits(tx: Tx, ctx: CallContext): Promise<{ instances: number; vcpus: number; gpus: number }> {
+type AccountRegion = { account: string; region: string };
+type Amounts = { instances: number; vcpus: number; gpus: number };
+const quotaOverride = prepare<AccountRegion, AccountQuotasTable>((db, p) => db.selectFrom('account_quotas').selectAll()
+  .where('account_id', '=', p.account).where('region', '=', p.region));
+const usage = prepare<AccountRegion, AccountUsageTable>((db, p) => db.selectFrom('account_usage').selectAll()
+  .where('account_id', '=', p.account).where('region', '=', p.region));
+const takeUsage = prepare<AccountRegion & Amounts & { maxInstances: number; maxVcpus: number; maxGpus: number }, never>((db, p) => db.updateTable('account_usage')
+  .set((eb) => ({ instances: eb('instances', '+', p.instances), vcpus: eb('vcpus', '+', p.vcpus), gpus: eb('gpus', '+', p.gpus) }))
+  .where('account_id', '=', p.account).where('region', '=', p.region)
+  .where(sql<boolean>`instances + ${p.instances} <= ${p.maxInstances}`)
+  .where(sql<boolean>`vcpus + ${p.vcpus} <= ${p.maxVcpus}`)
+  .where(sql<boolean>`gpus + ${p.gpus} <= ${p.maxGpus}`));
+const bumpIpPool = prepare<{ region: string; count: number }, { next_host: number }>((db, p) => db.updateTable('ip_pools')
+  .set((eb) => ({ next_host: eb('next_host', '+', p.count) }))
+  .where('region', '=', p.region)
+  .returning('next_host'));
+type StockKey = { region: string; type: string };
+const stockQuery = (db: Db, p: StockKey) => db.selectFrom('stock').selectAll().where('region', '=', p.region).where('instance_type', '=', p.type);
+const stockOf = prepare<StockKey, StockTable>(stockQuery);
+// Locked on PostgreSQL: two orders must not both take the last machines of a limited stock.
+const stockOfForUpdate = prepare<StockKey, StockTable>((db, p) => stockQuery(db, p).forUpdate());
+
+async function quotaLimits(tx: Tx, ctx: CallContext): Promise<Amounts> {
   const d = ctx.services.config.quota;
-  const o = await tx.selectFrom('account_quotas').selectAll()
-    .where('account_id', '=', ctx.caller.accountId).where('region', '=', ctx.region).executeTakeFirst();
+  const o = await quotaOverride.first(tx, { account: ctx.caller.accountId, region: ctx.region });
   return { instances: o?.max_instances ?? d.instances, vcpus: o?.max_vcpus ?? d.vcpus, gpus: o?.max_gpus ?? d.gpus };
 }
 
@@ -65,23 +87,18 @@ async function quotaLimits(tx: Tx, ctx: CallContext): Promise<{ instances: numbe
 async function takeQuota(tx: Tx, ctx: CallContext, instances: number, vcpus: number, gpus: number): Promise<void> {
   const account = ctx.caller.accountId;
   const limits = await quotaLimits(tx, ctx);
-  const take = async () => Number((await tx.updateTable('account_usage')
-    .set((eb) => ({ instances: eb('instances', '+', instances), vcpus: eb('vcpus', '+', vcpus), gpus: eb('gpus', '+', gpus) }))
-    .where('account_id', '=', account).where('region', '=', ctx.region)
-    .where(sql<boolean>`instances + ${instances} <= ${limits.instances}`)
-    .where(sql<boolean>`vcpus + ${vcpus} <= ${limits.vcpus}`)
-    .where(sql<boolean>`gpus + ${gpus} <= ${limits.gpus}`)
-    .executeTakeFirst()).numUpdatedRows) === 1;
+  const key = { account, region: ctx.region };
+  const take = async () => (await takeUsage.affected(tx, {
+    ...key, instances, vcpus, gpus, maxInstances: limits.instances, maxVcpus: limits.vcpus, maxGpus: limits.gpus,
+  })) === 1;
   if (await take()) return;
-  let used = await tx.selectFrom('account_usage').selectAll()
-    .where('account_id', '=', account).where('region', '=', ctx.region).executeTakeFirst();
+  let used = await usage.first(tx, key);
   if (!used) {
     // First order of this account in this region: create its usage row, then take again.
     await tx.insertInto('account_usage').values({ account_id: account, region: ctx.region, instances: 0, vcpus: 0, gpus: 0 })
       .onConflict((oc) => oc.columns(['account_id', 'region']).doNothing()).execute();
     if (await take()) return;
-    used = await tx.selectFrom('account_usage').selectAll()
-      .where('account_id', '=', account).where('region', '=', ctx.region).executeTakeFirstOrThrow();
+    used = (await usage.first(tx, key))!;
   }
   const over = [
     { what: 'instance', used: used.instances, requested: instances, limit: limits.instances },
@@ -93,11 +110,7 @@ async function takeQuota(tx: Tx, ctx: CallContext, instances: number, vcpus: num
 
 /** Reserves `count` never-used host numbers of the region's address block. */
 async function allocateHosts(tx: Tx, region: string, count: number): Promise<number> {
-  const bump = () => tx.updateTable('ip_pools')
-    .set((eb) => ({ next_host: eb('next_host', '+', count) }))
-    .where('region', '=', region)
-    .returning('next_host')
-    .executeTakeFirst();
+  const bump = () => bumpIpPool.first(tx, { region, count });
   let row = await bump();
   if (!row) {
     await tx.insertInto('ip_pools').values({ region, next_host: 1 }).onConflict((oc) => oc.column('region').doNothing()).execute();
@@ -115,9 +128,7 @@ function hostName(): string {
 
 export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTable, order: MachineOrder, now: number): Promise<string[]> {
   const type = resolveType(ctx, order.instanceType, order.zone);
-  // Locked on PostgreSQL: two orders must not both take the last machines of a limited stock.
-  const stock = await tx.selectFrom('stock').selectAll().where('region', '=', ctx.region).where('instance_type', '=', type.type)
-    .$if(ctx.services.store.dialect === 'postgres', (q) => q.forUpdate()).execute();
+  const stock = await (ctx.services.store.dialect === 'postgres' ? stockOfForUpdate : stockOf).rows(tx, { region: ctx.region, type: type.type });
   const zone = chooseZone(ctx, type, stock, order.zone);
   await takeQuota(tx, ctx, order.count, order.count * type.vcpu, order.count * type.gpu);
   const firstHost = await allocateHosts(tx, ctx.region, order.count);

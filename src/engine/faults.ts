@@ -3,7 +3,8 @@
 // scheduler tick and on every change through the admin API.
 import crypto from 'node:crypto';
 import type { Store, Tx } from '../store/database.ts';
-import type { StockTable } from '../store/schema.ts';
+import type { FaultsTable, StockTable } from '../store/schema.ts';
+import { prepare } from '../store/prepared.ts';
 
 export const NO_STOCK_REASON =
   'OperationDenied.NoStock: The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.';
@@ -46,8 +47,10 @@ function matches(spec: FaultSpec, region: string, zone: string, type: string): b
   return (!spec.Region || spec.Region === region) && (!spec.Zone || spec.Zone === zone) && (!spec.InstanceType || spec.InstanceType === type);
 }
 
+const allFaults = prepare<object, FaultsTable>((db) => db.selectFrom('faults').selectAll().orderBy('created_at').orderBy('id'));
+
 export async function listFaults(db: Store['db'] | Tx): Promise<Fault[]> {
-  const rows = await db.selectFrom('faults').selectAll().orderBy('created_at').orderBy('id').execute();
+  const rows = await allFaults.rows(db, {});
   return rows.map((r) => ({ id: r.id, kind: r.kind as FaultKind, spec: JSON.parse(r.spec) as FaultSpec, remaining: r.remaining, createdAt: r.created_at }));
 }
 

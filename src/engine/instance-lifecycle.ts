@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import type { Tx } from '../store/database.ts';
 import type { InstancesTable } from '../store/schema.ts';
+import { insertRows, prepare } from '../store/prepared.ts';
 
 export type Health = 'Attaching' | 'Ready' | 'NotReady' | 'CreateFailed' | 'Deleting' | 'Stopped';
 
@@ -46,21 +47,22 @@ interface CounterDelta {
 
 const zero = (): CounterDelta => ({ instances: 0, prepaid: 0, postpaid: 0, cpu: 0, gpu: 0, memory: 0 });
 
+const addToGroupCounters = prepare<CounterDelta & { resourceId: string; now: number }, never>((db, p) => db.updateTable('resources')
+  .set((eb) => ({
+    instance_count: eb('instance_count', '+', p.instances),
+    prepaid_instance_count: eb('prepaid_instance_count', '+', p.prepaid),
+    postpaid_instance_count: eb('postpaid_instance_count', '+', p.postpaid),
+    cpu_count: eb('cpu_count', '+', p.cpu),
+    gpu_count: eb('gpu_count', '+', p.gpu),
+    memory_mb: eb('memory_mb', '+', p.memory),
+    updated_at: p.now,
+  }))
+  .where('id', '=', p.resourceId));
+
 async function applyGroupDeltas(tx: Tx, deltas: Map<string, CounterDelta>, now: number): Promise<void> {
   for (const [resourceId, d] of deltas) {
     if (Object.values(d).every((v) => v === 0)) continue;
-    await tx.updateTable('resources')
-      .set((eb) => ({
-        instance_count: eb('instance_count', '+', d.instances),
-        prepaid_instance_count: eb('prepaid_instance_count', '+', d.prepaid),
-        postpaid_instance_count: eb('postpaid_instance_count', '+', d.postpaid),
-        cpu_count: eb('cpu_count', '+', d.cpu),
-        gpu_count: eb('gpu_count', '+', d.gpu),
-        memory_mb: eb('memory_mb', '+', d.memory),
-        updated_at: now,
-      }))
-      .where('id', '=', resourceId)
-      .execute();
+    await addToGroupCounters.execute(tx, { ...d, resourceId, now });
   }
 }
 
@@ -79,12 +81,11 @@ function addCapacity(d: CounterDelta, row: InstanceRow, sign: 1 | -1): void {
 /** Inserts new machines (in `Attaching`) and counts them in their groups. */
 export async function insertInstances(tx: Tx, rows: InstanceRow[], now: number): Promise<void> {
   if (rows.length === 0) return;
-  // Chunked: SQLite limits bound parameters per statement.
-  for (let i = 0; i < rows.length; i += 200) await tx.insertInto('instances').values(rows.slice(i, i + 200)).execute();
+  await insertRows(tx, 'instances', rows);
   const labels = rows.flatMap((r) =>
     Object.entries(JSON.parse(r.labels) as Record<string, string>).map(([key, value]) => ({ instance_id: r.id, resource_id: r.resource_id, key, value })),
   );
-  for (let i = 0; i < labels.length; i += 200) await tx.insertInto('instance_labels').values(labels.slice(i, i + 200)).execute();
+  await insertRows(tx, 'instance_labels', labels);
   const deltas = new Map<string, CounterDelta>();
   for (const r of rows) {
     const d = deltaFor(deltas, r.resource_id);

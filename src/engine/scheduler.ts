@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import type { Store, Tx } from '../store/database.ts';
 import type { JobsTable } from '../store/schema.ts';
 import type { Clock } from './clock.ts';
+import { insertRows } from '../store/prepared.ts';
 
 export type JobRow = JobsTable;
 
@@ -43,7 +44,7 @@ export async function enqueueJobs(tx: Tx, jobs: NewJob[], now: number): Promise<
     payload: JSON.stringify(j.payload ?? {}),
     created_at: now,
   }));
-  for (let i = 0; i < rows.length; i += 200) await tx.insertInto('jobs').values(rows.slice(i, i + 200)).execute();
+  await insertRows(tx, 'jobs', rows);
 }
 
 export class Scheduler {

@@ -6,7 +6,9 @@ import { apiError } from './errors.ts';
 import { parseRequestTime, parseSignedRequest, type ParsedSignature, type WireRequest } from './signature/index.ts';
 import type { Caller } from './context.ts';
 import type { Services } from '../services.ts';
+import type { AccessKeysTable } from '../store/schema.ts';
 import type { FastifyBaseLogger } from 'fastify';
+import { prepare } from '../store/prepared.ts';
 
 export interface AccessKeyRecord {
   id: string;
@@ -21,10 +23,17 @@ export interface AccessKeyRecord {
 /** Resolves the identity (user, role session) behind a non-root key; supplied by the RAM layer. */
 export type IdentityResolver = (key: AccessKeyRecord, sig: ParsedSignature) => Promise<Caller>;
 
+// Every signed request runs these: prepared once, not rebuilt per call.
+const accessKeyById = prepare<{ id: string }, AccessKeyRow>((db, p) => db.selectFrom('access_keys')
+  .select(['id', 'account_id', 'owner_type', 'owner_id', 'secret_enc', 'status', 'expires_at'])
+  .where('id', '=', p.id));
+const insertNonce = prepare<{ key: string; nonce: string; expiresAt: number }, never>((db, p) => db.insertInto('nonces')
+  .values({ access_key_id: p.key, nonce: p.nonce, expires_at: p.expiresAt })
+  .onConflict((oc) => oc.columns(['access_key_id', 'nonce']).doNothing()));
+type AccessKeyRow = Pick<AccessKeysTable, 'id' | 'account_id' | 'owner_type' | 'owner_id' | 'secret_enc' | 'status' | 'expires_at'>;
+
 async function loadAccessKey(services: Services, id: string): Promise<AccessKeyRecord | undefined> {
-  const row = await services.store.db.selectFrom('access_keys')
-    .select(['id', 'account_id', 'owner_type', 'owner_id', 'secret_enc', 'status', 'expires_at'])
-    .where('id', '=', id).executeTakeFirst();
+  const row = await accessKeyById.first(services.store.db, { id });
   if (!row) return undefined;
   return {
     id: row.id,
@@ -68,11 +77,8 @@ export async function authenticate(wire: WireRequest, services: Services, log: F
 
   const caller = key.ownerType === 'root' ? rootCaller(key) : await services.resolveIdentity(key, sig);
 
-  const inserted = await services.store.db.insertInto('nonces')
-    .values({ access_key_id: key.id, nonce: sig.nonce, expires_at: wallNow + services.config.nonceTtlSeconds * 1000 })
-    .onConflict((oc) => oc.columns(['access_key_id', 'nonce']).doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+  const inserted = await insertNonce.affected(services.store.db, { key: key.id, nonce: sig.nonce, expiresAt: wallNow + services.config.nonceTtlSeconds * 1000 });
+  if (inserted === 0) {
     // The nonce row may be an expired one not yet swept: those no longer count.
     const existing = await services.store.db.selectFrom('nonces').select('expires_at')
       .where('access_key_id', '=', key.id).where('nonce', '=', sig.nonce).executeTakeFirst();

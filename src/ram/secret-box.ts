@@ -9,8 +9,13 @@ import type { Store } from '../store/database.ts';
 const CANARY_KEY = 'secret_box.canary';
 const CANARY_TEXT = 'openeas-master-key-check';
 
+/** Opened secrets kept in memory: every signed request needs its key's secret (AES costs ~20 µs). */
+const OPENED_CAPACITY = 4096;
+
 export class SecretBox {
   readonly #key: Buffer;
+  // Keyed by the sealed text, so a rotated or re-sealed secret is never served stale.
+  readonly #opened = new Map<string, string>();
 
   constructor(key: Buffer) {
     if (key.length !== 32) throw new Error('the master key must be 32 bytes');
@@ -25,6 +30,15 @@ export class SecretBox {
   }
 
   decrypt(sealed: string): string {
+    const cached = this.#opened.get(sealed);
+    if (cached !== undefined) return cached;
+    const plain = this.#open(sealed);
+    if (this.#opened.size >= OPENED_CAPACITY) this.#opened.delete(this.#opened.keys().next().value!);
+    this.#opened.set(sealed, plain);
+    return plain;
+  }
+
+  #open(sealed: string): string {
     const [version, iv, tag, data] = sealed.split(':');
     if (version !== 'v1' || !iv || !tag || data === undefined) throw new Error('unrecognised sealed secret');
     const decipher = crypto.createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64'));

@@ -1,0 +1,109 @@
+// Prepared queries: Kysely builds an operation tree and compiles it to SQL on every call, which
+// costs more than executing a simple indexed statement (measured ~15 µs against ~5 µs). A
+// prepared query is written with the same builder, compiled once per database with named
+// placeholders, and then executed with fresh values — one query layer, both engines, no
+// hand-written SQL text.
+import type { Compilable, CompiledQuery, Insertable, QueryResult } from 'kysely';
+import type { Db, Tx } from './database.ts';
+import type { Schema } from './schema.ts';
+
+const MARK = '\u0000openeas:param:';
+
+/** A placeholder for the value of parameter `name`; typed as that value so builders accept it. */
+export type Params<P> = { [K in keyof P]: P[K] };
+
+interface Compiled {
+  base: CompiledQuery;
+  /** For each SQL parameter: the name of the value to bind, or undefined for a constant. */
+  names: Array<string | undefined>;
+}
+
+export interface PreparedQuery<P, R> {
+  execute(db: Db | Tx, params: P): Promise<QueryResult<R>>;
+  /** The rows, for SELECT (and RETURNING) queries. */
+  rows(db: Db | Tx, params: P): Promise<R[]>;
+  first(db: Db | Tx, params: P): Promise<R | undefined>;
+  /** Rows changed by INSERT/UPDATE/DELETE. */
+  affected(db: Db | Tx, params: P): Promise<number>;
+}
+
+/**
+ * Prepares `build(db, p)`, where every value that changes between calls is written as `p.name`.
+ * Only values may vary: a query whose shape depends on the values (IN lists, `is null`) cannot be
+ * prepared. Compiled forms are kept per database (its dialect decides the SQL).
+ */
+export function prepare<P extends object, R>(build: (db: Db, p: Params<P>) => Compilable<R>): PreparedQuery<P, R> {
+  const byDialect = new WeakMap<object, Compiled>();
+  const placeholders = new Proxy({}, { get: (_t, name) => `${MARK}${String(name)}` }) as Params<P>;
+
+  const compiledFor = (db: Db | Tx): Compiled => {
+    const adapter = db.getExecutor().adapter;
+    let compiled = byDialect.get(adapter);
+    if (!compiled) {
+      const base = build(db as Db, placeholders).compile();
+      const names = base.parameters.map((v) => (typeof v === 'string' && v.startsWith(MARK) ? v.slice(MARK.length) : undefined));
+      compiled = { base, names };
+      byDialect.set(adapter, compiled);
+    }
+    return compiled;
+  };
+
+  const execute = (db: Db | Tx, params: P): Promise<QueryResult<R>> => {
+    const { base, names } = compiledFor(db);
+    const parameters = names.map((name, i) => {
+      if (name === undefined) return base.parameters[i];
+      const value = (params as Record<string, unknown>)[name];
+      if (value === undefined) throw new Error(`prepared query: no value for ${name}`);
+      return value;
+    });
+    return db.executeQuery<R>({ ...base, parameters } as CompiledQuery<R>);
+  };
+
+  return {
+    execute,
+    rows: async (db, params) => (await execute(db, params)).rows,
+    first: async (db, params) => (await execute(db, params)).rows[0],
+    affected: async (db, params) => Number((await execute(db, params)).numAffectedRows ?? 0n),
+  };
+}
+
+/** Rows per INSERT statement: SQLite limits bound parameters per statement. */
+export const INSERT_CHUNK = 200;
+
+interface CompiledInsert {
+  base: CompiledQuery;
+  /** For each SQL parameter: [row index, column]. */
+  slots: Array<[number, string]>;
+}
+
+const insertsByDialect = new WeakMap<object, Map<string, CompiledInsert>>();
+
+/**
+ * Inserts `rows` (all with the same columns) in chunks, each statement compiled once per
+ * (table, columns, row count) instead of being rebuilt for every call.
+ */
+export async function insertRows<T extends keyof Schema & string>(db: Db | Tx, table: T, rows: Array<Insertable<Schema[T]>>): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  const adapter = db.getExecutor().adapter;
+  let cache = insertsByDialect.get(adapter);
+  if (!cache) insertsByDialect.set(adapter, (cache = new Map()));
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    const chunk = rows.slice(start, start + INSERT_CHUNK);
+    const key = `${table}|${columns.join(',')}|${chunk.length}`;
+    let compiled = cache.get(key);
+    if (!compiled) {
+      const marked = chunk.map((_, i) => Object.fromEntries(columns.map((c) => [c, `${MARK}${i}:${c}`])));
+      const base = (db as Db).insertInto(table).values(marked as never).compile();
+      const slots = base.parameters.map((v): [number, string] => {
+        const m = /^\u0000openeas:param:(\d+):(.+)$/.exec(String(v));
+        if (!m) throw new Error(`insertRows: unexpected constant in ${table} insert`);
+        return [Number(m[1]), m[2]!];
+      });
+      compiled = { base, slots };
+      cache.set(key, compiled);
+    }
+    const parameters = compiled.slots.map(([i, c]) => (chunk[i] as Record<string, unknown>)[c] ?? null);
+    await db.executeQuery({ ...compiled.base, parameters } as CompiledQuery);
+  }
+}
