@@ -20,6 +20,7 @@ import { registerEasOperations } from './eas/operations.ts';
 import { Catalog } from './eas/catalog.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { LatencyFaults } from './engine/faults.ts';
+import { InstanceViews } from './eas/instance-views.ts';
 import { registerMachineJobs } from './engine/machine-jobs.ts';
 import { registerSubfeatureJobs } from './eas/handlers/subfeatures.ts';
 import { engineAdminRoutes } from './admin/engine-routes.ts';
@@ -73,6 +74,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
       catalog: Catalog.load(config.catalogFile),
       scheduler,
       latencyFaults,
+      instanceViews: new InstanceViews(),
       hooks: noHooks,
       prices: new PriceList(),
     };

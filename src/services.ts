@@ -10,6 +10,7 @@ import type { Scheduler } from './engine/scheduler.ts';
 import type { LatencyFaults } from './engine/faults.ts';
 import type { Hooks } from './hooks.ts';
 import type { PriceList } from './billing/prices.ts';
+import type { InstanceViews } from './eas/instance-views.ts';
 
 export interface Services {
   config: Config;
@@ -21,6 +22,8 @@ export interface Services {
   catalog: Catalog;
   scheduler: Scheduler;
   latencyFaults: LatencyFaults;
+  /** Rendered machines for lists (a cache checked against row versions). */
+  instanceViews: InstanceViews;
   hooks: Hooks;
   prices: PriceList;
   /** The account created on first start. */

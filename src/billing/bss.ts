@@ -15,6 +15,7 @@ import { renewMachines, scheduleTerms } from './subscriptions.ts';
 import { billingDateOf } from './calendar.ts';
 import { cnyNumber, formatCny } from './money.ts';
 import './errors.ts';
+import { updateInstances } from '../store/instances.ts';
 
 const VERSION = '2017-12-14';
 const PRODUCT_NAME = 'PAI-EAS';
@@ -349,7 +350,7 @@ const setRenewal: BssSpec = {
     await s.store.transaction(async (tx) => {
       const now = s.clock.now();
       const rows = await ownMachines(ctx, ids, tx);
-      await tx.updateTable('instances').set({ auto_renewal: auto ? 1 : 0, updated_at: now }).where('id', 'in', ids).where('account_id', '=', ctx.caller.accountId).execute();
+      await updateInstances(tx, { auto_renewal: auto ? 1 : 0, updated_at: now }).where('id', 'in', ids).where('account_id', '=', ctx.caller.accountId).execute();
       const updated = rows.map((r) => ({ ...r, auto_renewal: auto ? 1 : 0 }));
       await scheduleTerms(tx, s, updated.filter((r) => r.expired_at !== null && r.health !== 'Stopped'), now, new Map(auto ? ids.map((id) => [id, months]) : []));
     });

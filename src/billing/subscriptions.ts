@@ -12,6 +12,7 @@ import { monthlyPrice } from './rates.ts';
 import { newOrderId } from './ids.ts';
 import { RELEASE_STOPPED_JOB, TERM_JOB } from './job-kinds.ts';
 import { pushTo } from '../collections.ts';
+import { updateInstances } from '../store/instances.ts';
 
 type Row = InstancesTable;
 
@@ -139,7 +140,7 @@ export async function renewMachines(
   const byExpiry = new Map<number, string[]>();
   for (const p of purchases) pushTo(byExpiry, p.to, p.row.id);
   for (const [expiry, ids] of byExpiry) {
-    await chunked(ids, 500, (c) => tx.updateTable('instances').set({ expired_at: expiry, updated_at: now }).where('id', 'in', c).execute());
+    await chunked(ids, 500, (c) => updateInstances(tx, { expired_at: expiry, updated_at: now }).where('id', 'in', c).execute());
   }
   const renewed = purchases.map((p) => ({ ...p.row, expired_at: p.to }));
   const stopped = renewed.filter((r) => r.health === 'Stopped');

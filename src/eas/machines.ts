@@ -161,6 +161,7 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
     created_at: now,
     updated_at: now,
     expired_at: order.chargeType === 'PrePaid' ? addMonths(now, config.subscriptionMonths) : null,
+    version: 0,
   }));
   await insertInstances(tx, rows, now);
 

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { Tx } from '../store/database.ts';
 import type { InstancesTable } from '../store/schema.ts';
 import { insertRows, prepare } from '../store/prepared.ts';
+import { updateInstances } from '../store/instances.ts';
 
 export type Health = 'Attaching' | 'Ready' | 'NotReady' | 'CreateFailed' | 'Deleting' | 'Stopped';
 
@@ -149,8 +150,7 @@ export async function transitionInstances(
   for (const members of groups.values()) {
     const first = members[0]!;
     for (let i = 0; i < members.length; i += 500) {
-      await tx.updateTable('instances')
-        .set({ health: first.health, cordoned: first.cordoned, status: first.status, failure_reason: first.failure_reason, updated_at: now })
+      await updateInstances(tx, { health: first.health, cordoned: first.cordoned, status: first.status, failure_reason: first.failure_reason, updated_at: now })
         .where('id', 'in', members.slice(i, i + 500).map((m) => m.id))
         .execute();
     }
@@ -240,7 +240,7 @@ export async function moveInstances(tx: Tx, rows: InstanceRow[], destResourceId:
   }
   for (let i = 0; i < rows.length; i += 500) {
     const ids = rows.slice(i, i + 500).map((r) => r.id);
-    await tx.updateTable('instances').set({ resource_id: destResourceId, updated_at: now }).where('id', 'in', ids).execute();
+    await updateInstances(tx, { resource_id: destResourceId, updated_at: now }).where('id', 'in', ids).execute();
     await tx.updateTable('instance_labels').set({ resource_id: destResourceId }).where('instance_id', 'in', ids).execute();
   }
   await applyGroupDeltas(tx, deltas, now);

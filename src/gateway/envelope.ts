@@ -1,5 +1,6 @@
 // Renders every response: success bodies and the Alibaba error envelope
 // {RequestId, HostId, Code, Message, Recommend[, AccessDeniedDetail]} (protocol notes §5.3).
+import crypto from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { apiError, isApiError, type ApiError } from './errors.ts';
 
@@ -10,7 +11,37 @@ export function sendJson(reply: FastifyReply, requestId: string, status: number,
     .code(status)
     .header('content-type', JSON_CONTENT_TYPE)
     .header('x-acs-request-id', requestId)
-    .send(JSON.stringify(body));
+    .send(renderJson(body));
+}
+
+/**
+ * JSON text rendered earlier (cached machine views), placed into a response as it is instead of
+ * being parsed and serialised again. JSON.stringify calls toJSON, which leaves a marker string
+ * (with a per-process random part, so no user value can pose as one) that renderJson swaps out.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+
+  toJSON(): string {
+    if (!splicing) throw new Error('RawJson outside renderJson');
+    return `${RAW_MARKER}${splicing.push(this.text) - 1}`;
+  }
+}
+
+const RAW_MARKER = `\u0000raw:${crypto.randomBytes(6).toString('hex')}:`;
+const RAW_MARKER_JSON = new RegExp(`"${JSON.stringify(RAW_MARKER).slice(1, -1).replace(/\\/g, '\\\\')}(\\d+)"`, 'g');
+let splicing: string[] | undefined;
+
+export function renderJson(body: unknown): string {
+  const outer = splicing;
+  splicing = [];
+  try {
+    const text = JSON.stringify(body);
+    const raws = splicing;
+    return raws.length === 0 ? text : text.replace(RAW_MARKER_JSON, (_m, i: string) => raws[Number(i)]!);
+  } finally {
+    splicing = outer;
+  }
 }
 
 export function errorBody(err: ApiError, requestId: string, hostId: string, product = 'eas'): Record<string, unknown> {

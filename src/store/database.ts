@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type QueryResult, type SqliteDialectConfig, type Transaction } from 'kysely';
 import type { Schema } from './schema.ts';
 import { migrateToLatest } from './migrations.ts';
 
@@ -29,19 +29,66 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
  * one takes the single write lock up front and simply waits (busy_timeout) for it.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #sqlite: BetterSqlite3.Database;
+
+  constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database) {
+    super(config);
+    this.#sqlite = sqlite;
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    return new WaitingConnection(await super.acquireConnection(), this.#sqlite);
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
 
+/** How long a statement waits for another process's write lock before failing (SQLITE_BUSY). */
+const LOCK_WAIT_MS = 5000;
+
+/**
+ * Waits for another process's write lock without blocking the event loop. SQLite's own
+ * busy_timeout sleeps inside the call, which stops this process from serving anything else;
+ * with several server processes on one file (`--workers`) that wasted most of a core. A statement
+ * outside a transaction (BEGIN IMMEDIATE itself, a single write) that finds the database locked is
+ * retried after yielding to the event loop; inside a transaction the lock is already ours.
+ */
+class WaitingConnection implements DatabaseConnection {
+  constructor(
+    private readonly inner: DatabaseConnection,
+    private readonly sqlite: BetterSqlite3.Database,
+  ) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.inner.executeQuery<R>(query);
+      } catch (e) {
+        const busy = (e as { code?: string }).code === 'SQLITE_BUSY';
+        if (!busy || this.sqlite.inTransaction || Date.now() > deadline) throw e;
+        await new Promise((resolve) => (attempt < 4 ? setImmediate(resolve) : setTimeout(resolve, Math.min(20, attempt - 3))));
+      }
+    }
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+}
+
 class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+  readonly #config: SqliteDialectConfig;
+  readonly #sqlite: BetterSqlite3.Database;
+  constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database) {
     super(config);
     this.#config = config;
+    this.#sqlite = sqlite;
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#sqlite);
   }
 }
 
@@ -93,9 +140,10 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     // Checkpoint the WAL every ~80 MB instead of every 4 MB: each checkpoint syncs the database
     // file, and long clock advances write in big transactions (a year of billing: 1 s of 10).
     sqlite.pragma('wal_autocheckpoint = 20000');
-    // Several processes may open the same file; wait for the writer instead of failing.
-    sqlite.pragma('busy_timeout = 5000');
-    db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+    // Several processes may open the same file: a locked database is waited for by
+    // WaitingConnection (without blocking), not by SQLite sleeping inside the call.
+    sqlite.pragma('busy_timeout = 0');
+    db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, sqlite) });
   }
   const store: Store = {
     db,

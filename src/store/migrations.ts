@@ -361,6 +361,13 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('ram_denials_account').on('ram_denials').columns(['account_id', 'created_at']).execute();
     },
   },
+  '0005_instance_versions': {
+    async up(db: Kysely<any>) {
+      // Bumped by every change of a machine row (store/instances.ts): a rendered API view of a
+      // machine stays valid exactly as long as its (id, version) does.
+      await db.schema.alterTable('instances').addColumn('version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */

@@ -87,6 +87,8 @@ export interface InstancesTable {
   created_at: number;
   updated_at: number;
   expired_at: number | null;
+  /** Incremented by every update (store/instances.ts); keys cached renderings of the row. */
+  version: number;
 }
 
 export interface InstanceLabelsTable {

@@ -157,6 +157,38 @@ for (const engine of ENGINES) {
         await a.close();
       }
     });
+
+    test('a list never shows a machine as another server knew it before a change', async () => {
+      // Each server keeps rendered machines for its lists; a change made through the other server
+      // (labels, status, migration) must show at once, not when the cached rendering expires.
+      const a = await startTestServer(engine, { progression: 'manual' });
+      const b = await startServer({ dataDir: a.dataDir, databaseUrl: a.databaseUrl, port: 0, logLevel: 'warn', progression: 'manual' }, {});
+      try {
+        const apiA = clientOf(a);
+        const clientB = easClient({ url: b.url, ...apiA.creds });
+        const group = await apiA.group();
+        const other = await apiA.group();
+        const [id] = (await apiA.create(group, { ...small, EcsInstanceCount: 1, Labels: { tier: 'gold' } })).body.InstanceIds;
+        const seen = async (g = group) => (await apiA.list(g)).Instances.find((i: any) => i.InstanceId === id);
+        assert.deepEqual((await seen()).Labels, [{ LabelKey: 'tier', LabelValue: 'gold' }]);
+        assert.equal((await seen()).InstanceStatus, 'Attaching');
+
+        await callEas(clientB, { action: 'UpdateResourceInstanceLabel', method: 'PUT', pathname: `/api/v2/resources/${REGION}/${group}/label`, query: { InstanceIds: id }, body: { Labels: { tier: 'silver' } } });
+        assert.deepEqual((await seen()).Labels, [{ LabelKey: 'tier', LabelValue: 'silver' }]);
+
+        await admin(b.url, 'POST', '/engine/progress', {});
+        assert.equal((await seen()).InstanceStatus, 'Ready');
+        await callEas(clientB, { action: 'UpdateResourceInstance', method: 'PUT', pathname: `/api/v2/resources/${REGION}/${group}/instances/${id}`, body: { Action: 'Cordon' } });
+        assert.equal((await seen()).InstanceStatus, 'Ready-SchedulingDisabled');
+
+        await callEas(clientB, { action: 'MigrateResourceInstance', method: 'POST', pathname: `/api/v2/resources/${REGION}/${group}/instances/migrate`, body: { InstanceIds: [id], DestResourceId: other } });
+        assert.equal((await apiA.list(group)).Instances.length, 0);
+        assert.equal((await seen(other)).ResourceId, other);
+      } finally {
+        await b.close();
+        await a.close();
+      }
+    });
   });
 }
 

@@ -12,7 +12,6 @@ import { findGroup } from '../groups.ts';
 import { checkLabels, MAX_LABELS } from '../labels.ts';
 import { orderMachines } from '../machines.ts';
 import { oncePerClientToken } from '../idempotency.ts';
-import { INSTANCE_VIEW_COLUMNS, presentInstance } from '../presenters.ts';
 import { enqueueJobs } from '../../engine/scheduler.ts';
 import { RELEASE_JOB } from '../../engine/machine-jobs.ts';
 import { isRunning, moveInstances, transitionInstances, type InstanceRow } from '../../engine/instance-lifecycle.ts';
@@ -20,6 +19,7 @@ import { machineOrderOf, requestTags } from './resources.ts';
 import { idList, mutate, paging, str } from './common.ts';
 import '../errors.ts';
 import { pushTo } from '../../collections.ts';
+import { updateInstances } from '../../store/instances.ts';
 
 const createResourceInstances: EasHandler = {
   async conditions(raw) {
@@ -102,7 +102,7 @@ const listResourceInstances: EasHandler = {
     const sort = INSTANCE_SORT[str(input, 'Sort') ?? 'CreateTime'] ?? 'created_at';
     const order = str(input, 'Order') === 'asc' ? 'asc' : 'desc';
     const base = instanceFilters(ctx.services.store.db.selectFrom('instances').where('resource_id', '=', group.id), input);
-    const rows = await base.select(INSTANCE_VIEW_COLUMNS)
+    const rows = await base.select(['id', 'version'])
       .orderBy(sort, order).$if(sort !== 'created_at', (q) => q.orderBy('created_at', order)).orderBy('id', order)
       .limit(page.pageSize).offset(page.offset).execute();
     // A short page ends the list, so its length gives the total; the group's own counters give it
@@ -110,7 +110,8 @@ const listResourceInstances: EasHandler = {
     const total = rows.length < page.pageSize && (rows.length > 0 || page.offset === 0)
       ? page.offset + rows.length
       : countFromGroup(group, input) ?? Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
-    return { Instances: rows.map(presentInstance), PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: total };
+    const instances = await ctx.services.instanceViews.render(ctx.services.store.db, rows);
+    return { Instances: instances, PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: total };
   },
 };
 
@@ -199,7 +200,7 @@ async function writeLabels(tx: Tx, rows: InstanceRow[], next: (current: Record<s
   }
   for (const [labels, ids] of byLabels) {
     for (let i = 0; i < ids.length; i += 500) {
-      await tx.updateTable('instances').set({ labels, updated_at: now }).where('id', 'in', ids.slice(i, i + 500)).execute();
+      await updateInstances(tx, { labels, updated_at: now }).where('id', 'in', ids.slice(i, i + 500)).execute();
     }
   }
   for (let i = 0; i < rows.length; i += 500) {

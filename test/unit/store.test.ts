@@ -1,0 +1,77 @@
+// The store layer's own promises: prepared queries bind fresh values into a once-compiled
+// statement, every machine update bumps the row version that cached renderings trust, and a
+// second process waiting for SQLite's write lock waits instead of failing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openStore } from '../../src/store/database.ts';
+import { insertRows, prepare } from '../../src/store/prepared.ts';
+import { RawJson, renderJson } from '../../src/gateway/envelope.ts';
+import { tempDataDir } from '../support/server.ts';
+
+const settingByKey = prepare<{ key: string }, { value: string }>((db, p) => db.selectFrom('settings').select('value').where('key', '=', p.key));
+
+test('a prepared query binds new values on every call and refuses a missing one', async () => {
+  const store = await openStore({ dataDir: tempDataDir() });
+  try {
+    await insertRows(store.db, 'settings', [{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
+    await insertRows(store.db, 'settings', [{ key: 'c', value: '3' }]);
+    assert.equal((await settingByKey.first(store.db, { key: 'b' }))?.value, '2');
+    assert.equal((await settingByKey.first(store.db, { key: 'c' }))?.value, '3');
+    assert.equal(await settingByKey.first(store.db, { key: 'zzz' }), undefined);
+    await assert.rejects(settingByKey.first(store.db, {} as { key: string }), /no value for key/);
+  } finally {
+    await store.close();
+  }
+});
+
+test('every update of a machine row goes through updateInstances (which bumps its version)', () => {
+  const src = path.resolve(import.meta.dirname, '../../src');
+  const offenders: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (file.endsWith('.ts') && !file.endsWith(path.join('store', 'instances.ts'))) {
+        if (/updateTable\(\s*['"]instances['"]/.test(fs.readFileSync(file, 'utf8'))) offenders.push(path.relative(src, file));
+      }
+    }
+  };
+  walk(src);
+  assert.deepEqual(offenders, [], 'these files update instances without bumping the version');
+});
+
+test('rendered JSON is spliced into a response as is, and no user string can pose as it', () => {
+  const text = renderJson({ RequestId: 'r', Instances: new RawJson('[{"InstanceId":"eas-i-1"}]'), Note: '\u0000raw:0:0', TotalCount: 1 });
+  assert.deepEqual(JSON.parse(text), { RequestId: 'r', Instances: [{ InstanceId: 'eas-i-1' }], Note: '\u0000raw:0:0', TotalCount: 1 });
+  assert.throws(() => JSON.stringify(new RawJson('1')), /outside renderJson/);
+});
+
+test('SQLite: a process that finds the write lock taken waits for it instead of failing', async () => {
+  const dataDir = tempDataDir();
+  const first = await openStore({ dataDir });
+  const second = await openStore({ dataDir });
+  try {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const holder = first.transaction(async (tx) => {
+      await tx.insertInto('settings').values({ key: 'held', value: '1' }).execute();
+      entered();
+      await held;
+    });
+    await inside;
+    // Both a single write and a transaction queue behind the holder.
+    const write = second.db.insertInto('settings').values({ key: 'single', value: '2' }).execute();
+    const tx = second.transaction((t) => t.insertInto('settings').values({ key: 'tx', value: '3' }).execute());
+    setTimeout(release, 150);
+    await Promise.all([holder, write, tx]);
+    const keys = (await second.db.selectFrom('settings').select('key').where('key', 'in', ['held', 'single', 'tx']).execute()).map((r) => r.key).sort();
+    assert.deepEqual(keys, ['held', 'single', 'tx']);
+  } finally {
+    await second.close();
+    await first.close();
+  }
+});
