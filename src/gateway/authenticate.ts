@@ -77,7 +77,8 @@ export async function authenticate(wire: WireRequest, services: Services, log: F
 
   const caller = key.ownerType === 'root' ? rootCaller(key) : await services.resolveIdentity(key, sig);
 
-  const inserted = await insertNonce.affected(services.store.db, { key: key.id, nonce: sig.nonce, expiresAt: wallNow + services.config.nonceTtlSeconds * 1000 });
+  const nonce = sig.nonce;
+  const inserted = await services.store.write((db) => insertNonce.affected(db, { key: key.id, nonce, expiresAt: wallNow + services.config.nonceTtlSeconds * 1000 }));
   if (inserted === 0) {
     // The nonce row may be an expired one not yet swept: those no longer count.
     const existing = await services.store.db.selectFrom('nonces').select('expires_at')

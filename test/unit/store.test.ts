@@ -75,3 +75,25 @@ test('SQLite: a process that finds the write lock taken waits for it instead of 
     await first.close();
   }
 });
+
+test('transactions that share a commit stay separate: one that fails is undone alone', async () => {
+  const store = await openStore({ dataDir: tempDataDir() });
+  try {
+    // Started together, these run in one group commit on SQLite (each in its own savepoint).
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.transaction(async (tx) => {
+      await tx.insertInto('settings').values({ key: `member-${i}`, value: String(i) }).execute();
+      if (i === 4) throw new Error('member 4 changed its mind');
+      return i;
+    })));
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    assert.match(String((results[4] as PromiseRejectedResult).reason), /changed its mind/);
+    assert.deepEqual(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<number>).value), [0, 1, 2, 3, 5, 6, 7, 8, 9]);
+    const keys = (await store.db.selectFrom('settings').select('key').where('key', 'like', 'member-%').execute()).map((r) => r.key).sort();
+    assert.deepEqual(keys, ['member-0', 'member-1', 'member-2', 'member-3', 'member-5', 'member-6', 'member-7', 'member-8', 'member-9']);
+    // A single write shares the same path and is durable when it resolves.
+    await store.write((db) => db.insertInto('settings').values({ key: 'write', value: 'w' }).execute());
+    assert.equal((await store.db.selectFrom('settings').select('value').where('key', '=', 'write').executeTakeFirst())?.value, 'w');
+  } finally {
+    await store.close();
+  }
+});
