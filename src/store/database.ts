@@ -102,6 +102,19 @@ class ImmediateSqliteDialect extends SqliteDialect {
  * measurable share of a request. Keep the most recently used ones (LRU, bounded: queries with
  * IN-lists of varying length have many texts).
  */
+type StatementCache = ReturnType<typeof withStatementCache>;
+
+/**
+ * The handles of SQLite group-commit members, each holding the one connection exclusively until
+ * it returns: prepared queries (store/prepared.ts) run on it directly, synchronously, skipping
+ * the driver's queueing — nothing else can use the connection meanwhile.
+ */
+const exclusiveHandles = new WeakMap<object, StatementCache>();
+
+export function exclusiveStatements(db: Db | Tx): StatementCache | undefined {
+  return exclusiveHandles.get(db);
+}
+
 function withStatementCache(sqlite: BetterSqlite3.Database, capacity = 512) {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
@@ -142,7 +155,10 @@ class GroupCommit {
   readonly #queue: PendingTransaction[] = [];
   #draining = false;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly statements: StatementCache,
+  ) {}
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -188,7 +204,9 @@ class GroupCommit {
           await exec('savepoint member');
           try {
             // A distinct handle per member: per-transaction state (the scheduler's marks) is keyed by it.
-            const out = await current.fn(conn.withoutPlugins() as unknown as Tx);
+            const handle = conn.withoutPlugins();
+            exclusiveHandles.set(handle, this.statements);
+            const out = await current.fn(handle as unknown as Tx).finally(() => exclusiveHandles.delete(handle));
             await exec('release member');
             done.push({ t: current, out });
           } catch (e) {
@@ -222,6 +240,7 @@ export interface OpenStoreOptions {
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let db: Db;
   let dialect: DialectName;
+  let statements: StatementCache | undefined;
   if (opts.databaseUrl) {
     dialect = 'postgres';
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
@@ -240,9 +259,10 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     // Several processes may open the same file: a locked database is waited for by
     // WaitingConnection (without blocking), not by SQLite sleeping inside the call.
     sqlite.pragma('busy_timeout = 0');
-    db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, sqlite) });
+    statements = withStatementCache(sqlite);
+    db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: statements }, sqlite) });
   }
-  const groupCommit = dialect === 'sqlite' ? new GroupCommit(db) : undefined;
+  const groupCommit = statements ? new GroupCommit(db, statements) : undefined;
   const store: Store = {
     db,
     dialect,

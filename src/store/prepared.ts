@@ -4,7 +4,7 @@
 // placeholders, and then executed with fresh values — one query layer, both engines, no
 // hand-written SQL text.
 import type { Compilable, CompiledQuery, Insertable, QueryResult } from 'kysely';
-import type { Db, Tx } from './database.ts';
+import { exclusiveStatements, type Db, type Tx } from './database.ts';
 import type { Schema } from './schema.ts';
 
 const MARK = '\u0000openeas:param:';
@@ -56,7 +56,7 @@ export function prepare<P extends object, R>(build: (db: Db, p: Params<P>) => Co
       if (value === undefined) throw new Error(`prepared query: no value for ${name}`);
       return value;
     });
-    return db.executeQuery<R>({ ...base, parameters } as CompiledQuery<R>);
+    return run<R>(db, base, parameters);
   };
 
   return {
@@ -65,6 +65,18 @@ export function prepare<P extends object, R>(build: (db: Db, p: Params<P>) => Co
     first: async (db, params) => (await execute(db, params)).rows[0],
     affected: async (db, params) => Number((await execute(db, params)).numAffectedRows ?? 0n),
   };
+}
+
+/**
+ * Runs a compiled statement: straight on the connection when the caller holds it exclusively
+ * (a SQLite group-commit member), else through Kysely's driver (pooling, queueing, retries).
+ */
+function run<R>(db: Db | Tx, base: CompiledQuery, parameters: unknown[]): Promise<QueryResult<R>> {
+  const statements = exclusiveStatements(db);
+  if (!statements) return db.executeQuery<R>({ ...base, parameters } as CompiledQuery<R>);
+  const stmt = statements.prepare(base.sql);
+  if (stmt.reader) return Promise.resolve({ rows: stmt.all(parameters) as R[] });
+  return Promise.resolve({ rows: [], numAffectedRows: BigInt(stmt.run(parameters).changes) });
 }
 
 /** Rows per INSERT statement: SQLite limits bound parameters per statement. */
@@ -104,6 +116,6 @@ export async function insertRows<T extends keyof Schema & string>(db: Db | Tx, t
       cache.set(key, compiled);
     }
     const parameters = compiled.slots.map(([i, c]) => (chunk[i] as Record<string, unknown>)[c] ?? null);
-    await db.executeQuery({ ...compiled.base, parameters } as CompiledQuery);
+    await run(db, compiled.base, parameters);
   }
 }
