@@ -41,8 +41,18 @@ class ImmediateSqliteDriver extends SqliteDriver {
     this.#sqlite = sqlite;
   }
 
+  /** Someone holds the connection (a query, a transaction or a group commit is running). */
+  held = false;
+
   override async acquireConnection(): Promise<DatabaseConnection> {
-    return new WaitingConnection(await super.acquireConnection(), this.#sqlite);
+    const connection = await super.acquireConnection();
+    this.held = true;
+    return new WaitingConnection(connection, this.#sqlite);
+  }
+
+  override async releaseConnection(): Promise<void> {
+    this.held = false;
+    await super.releaseConnection();
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -87,13 +97,15 @@ class WaitingConnection implements DatabaseConnection {
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
   readonly #sqlite: BetterSqlite3.Database;
+  driver: ImmediateSqliteDriver | undefined;
   constructor(config: SqliteDialectConfig, sqlite: BetterSqlite3.Database) {
     super(config);
     this.#config = config;
     this.#sqlite = sqlite;
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config, this.#sqlite);
+    this.driver = new ImmediateSqliteDriver(this.#config, this.#sqlite);
+    return this.driver;
   }
 }
 
@@ -111,8 +123,27 @@ type StatementCache = ReturnType<typeof withStatementCache>;
  */
 const exclusiveHandles = new WeakMap<object, StatementCache>();
 
-export function exclusiveStatements(db: Db | Tx): StatementCache | undefined {
-  return exclusiveHandles.get(db);
+/** SQLite stores' own handles, for reads while the connection is idle. */
+const idleReaders = new WeakMap<object, { statements: StatementCache; sqlite: BetterSqlite3.Database; dialect: ImmediateSqliteDialect }>();
+
+export interface DirectStatements {
+  statements: StatementCache;
+  /** Only reads may run directly (an idle connection: writes need the lock-waiting path). */
+  readOnly: boolean;
+}
+
+/**
+ * Statements a prepared query may run straight on the SQLite connection, skipping the driver's
+ * queue: a group-commit member's (it holds the connection), or the store's own handle while
+ * nothing holds the connection — JavaScript runs one thing at a time, so a synchronous read then
+ * cannot interleave with anything.
+ */
+export function exclusiveStatements(db: Db | Tx): DirectStatements | undefined {
+  const member = exclusiveHandles.get(db);
+  if (member) return { statements: member, readOnly: false };
+  const idle = idleReaders.get(db);
+  if (idle && !idle.dialect.driver?.held && !idle.sqlite.inTransaction) return { statements: idle.statements, readOnly: true };
+  return undefined;
 }
 
 function withStatementCache(sqlite: BetterSqlite3.Database, capacity = 512) {
@@ -260,7 +291,9 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     // WaitingConnection (without blocking), not by SQLite sleeping inside the call.
     sqlite.pragma('busy_timeout = 0');
     statements = withStatementCache(sqlite);
-    db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: statements }, sqlite) });
+    const sqliteDialect = new ImmediateSqliteDialect({ database: statements }, sqlite);
+    db = new Kysely<Schema>({ dialect: sqliteDialect });
+    idleReaders.set(db, { statements, sqlite, dialect: sqliteDialect });
   }
   const groupCommit = statements ? new GroupCommit(db, statements) : undefined;
   const store: Store = {

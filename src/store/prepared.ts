@@ -72,11 +72,21 @@ export function prepare<P extends object, R>(build: (db: Db, p: Params<P>) => Co
  * (a SQLite group-commit member), else through Kysely's driver (pooling, queueing, retries).
  */
 function run<R>(db: Db | Tx, base: CompiledQuery, parameters: unknown[]): Promise<QueryResult<R>> {
-  const statements = exclusiveStatements(db);
-  if (!statements) return db.executeQuery<R>({ ...base, parameters } as CompiledQuery<R>);
-  const stmt = statements.prepare(base.sql);
-  if (stmt.reader) return Promise.resolve({ rows: stmt.all(parameters) as R[] });
-  return Promise.resolve({ rows: [], numAffectedRows: BigInt(stmt.run(parameters).changes) });
+  const direct = exclusiveStatements(db);
+  if (direct) {
+    const stmt = direct.statements.prepare(base.sql);
+    if (stmt.reader) {
+      try {
+        return Promise.resolve({ rows: stmt.all(parameters) as R[] });
+      } catch (e) {
+        // Another process is recovering the WAL: take the path that waits for it.
+        if (!direct.readOnly || (e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+      }
+    } else if (!direct.readOnly) {
+      return Promise.resolve({ rows: [], numAffectedRows: BigInt(stmt.run(parameters).changes) });
+    }
+  }
+  return db.executeQuery<R>({ ...base, parameters } as CompiledQuery<R>);
 }
 
 /** Rows per INSERT statement: SQLite limits bound parameters per statement. */

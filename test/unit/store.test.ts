@@ -97,3 +97,30 @@ test('transactions that share a commit stay separate: one that fails is undone a
     await store.close();
   }
 });
+
+test('a prepared read never sees another transaction half-done: it waits while the connection is held', async () => {
+  const store = await openStore({ dataDir: tempDataDir() });
+  try {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let committed = false;
+    const writer = store.transaction(async (tx) => {
+      await tx.insertInto('settings').values({ key: 'half', value: '1' }).execute();
+      entered();
+      await held;
+    }).then(() => (committed = true));
+    await inside;
+    const read = settingByKey.first(store.db, { key: 'half' }).then((row) => ({ row, committed }));
+    setTimeout(release, 50);
+    const seen = await read;
+    await writer;
+    assert.equal(seen.committed, true, 'the read ran only after the writer committed');
+    assert.equal(seen.row?.value, '1');
+    // With the connection idle again, reads run at once.
+    assert.equal((await settingByKey.first(store.db, { key: 'half' }))?.value, '1');
+  } finally {
+    await store.close();
+  }
+});
