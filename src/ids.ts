@@ -4,17 +4,27 @@ import crypto from 'node:crypto';
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const MIXED_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+// Random bytes are drawn from the CSPRNG in blocks: one call per id cost a system call each.
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
+function randomByte(): number {
+  if (poolAt === pool.length) {
+    crypto.randomFillSync(pool);
+    poolAt = 0;
+  }
+  return pool[poolAt++]!;
+}
+
 /** Uniform random string over `alphabet` (rejection sampling, no modulo bias). */
 export function randomString(length: number, alphabet: string = LOWER_ALNUM): string {
-  const out: string[] = [];
+  let out = '';
   const limit = 256 - (256 % alphabet.length);
   while (out.length < length) {
-    for (const byte of crypto.randomBytes(length * 2)) {
-      if (byte < limit) out.push(alphabet[byte % alphabet.length]!);
-      if (out.length === length) break;
-    }
+    const byte = randomByte();
+    if (byte < limit) out += alphabet[byte % alphabet.length]!;
   }
-  return out.join('');
+  return out;
 }
 
 /** Upper-case UUID, the format of every RequestId. */

@@ -12,15 +12,47 @@ export interface InstanceKey {
   version: number;
 }
 
+/** `id:version,id:version,…` → keys (ids never contain `:` or `,`). */
+export function parseKeys(page: string): InstanceKey[] {
+  if (page === '') return [];
+  return page.split(',').map((k) => {
+    const at = k.lastIndexOf(':');
+    return { id: k.slice(0, at), version: Number(k.slice(at + 1)) };
+  });
+}
+
 interface Rendered {
   version: number;
   json: string;
 }
 
+/** Whole pages kept (dashboards poll the same page): at most this many characters in all. */
+const PAGE_CACHE_CHARS = 8 * 1024 * 1024;
+
 export class InstanceViews {
   readonly #byId = new Map<string, Rendered>();
+  /** `id:version,…` of a page → its rendered array; the key changes with any machine on it. */
+  readonly #pages = new Map<string, string>();
+  #pageChars = 0;
 
   constructor(private readonly capacity = 20_000) {}
+
+  /** Like render, for a page given as its `id:version,…` string (what pageKeys reads). */
+  async renderPage(db: Db | Tx, page: string): Promise<RawJson> {
+    const hit = this.#pages.get(page);
+    if (hit !== undefined) return new RawJson(hit);
+    const rendered = await this.render(db, parseKeys(page));
+    if (rendered.text.length <= PAGE_CACHE_CHARS / 4) {
+      this.#pages.set(page, rendered.text);
+      this.#pageChars += rendered.text.length;
+      while (this.#pageChars > PAGE_CACHE_CHARS) {
+        const [oldest, text] = this.#pages.entries().next().value!;
+        this.#pages.delete(oldest);
+        this.#pageChars -= text.length;
+      }
+    }
+    return rendered;
+  }
 
   /** The JSON array of the machines `keys` (in that order); machines deleted meanwhile are left out. */
   async render(db: Db | Tx, keys: InstanceKey[]): Promise<RawJson> {

@@ -17,7 +17,6 @@ import { RELEASE_JOB } from '../../engine/machine-jobs.ts';
 import { isRunning, moveInstances, transitionInstances, type InstanceRow } from '../../engine/instance-lifecycle.ts';
 import { machineOrderOf, requestTags } from './resources.ts';
 import { idList, mutate, paging, str, type Page } from './common.ts';
-import type { InstanceKey } from '../instance-views.ts';
 import '../errors.ts';
 import { pushTo } from '../../collections.ts';
 import { updateInstances } from '../../store/instances.ts';
@@ -101,7 +100,7 @@ function countFromGroup(group: ResourcesTable, input: Input): number | undefined
  * (`id:version,…`, string_agg on both engines) rather than 100 two-column rows: turning rows into
  * JavaScript objects cost more than finding them.
  */
-async function pageKeys(db: Db, base: InstanceQuery, sort: 'created_at' | 'expired_at', order: 'asc' | 'desc', page: Page): Promise<InstanceKey[]> {
+async function pageKeys(db: Db, base: InstanceQuery, sort: 'created_at' | 'expired_at', order: 'asc' | 'desc', page: Page): Promise<string> {
   const dir = sql.raw(order);
   const byPage = sort === 'created_at'
     ? sql`created_at ${dir}, id ${dir}`
@@ -112,11 +111,7 @@ async function pageKeys(db: Db, base: InstanceQuery, sort: 'created_at' | 'expir
   const row = await db.selectFrom(inner.as('page'))
     .select(sql<string | null>`string_agg(id || ':' || version, ',' order by ${byPage})`.as('keys'))
     .executeTakeFirst();
-  if (!row?.keys) return [];
-  return row.keys.split(',').map((k) => {
-    const at = k.lastIndexOf(':');
-    return { id: k.slice(0, at), version: Number(k.slice(at + 1)) };
-  });
+  return row?.keys ?? '';
 }
 
 const listResourceInstances: EasHandler = {
@@ -126,13 +121,14 @@ const listResourceInstances: EasHandler = {
     const sort = INSTANCE_SORT[str(input, 'Sort') ?? 'CreateTime'] ?? 'created_at';
     const order = str(input, 'Order') === 'asc' ? 'asc' : 'desc';
     const base = instanceFilters(ctx.services.store.db.selectFrom('instances').where('resource_id', '=', group.id), input);
-    const rows = await pageKeys(ctx.services.store.db, base, sort, order, page);
+    const keys = await pageKeys(ctx.services.store.db, base, sort, order, page);
+    const rows = keys === '' ? 0 : keys.split(',').length;
     // A short page ends the list, so its length gives the total; the group's own counters give it
     // for the unfiltered and charge-type lists; only other filters need a COUNT.
-    const total = rows.length < page.pageSize && (rows.length > 0 || page.offset === 0)
-      ? page.offset + rows.length
+    const total = rows < page.pageSize && (rows > 0 || page.offset === 0)
+      ? page.offset + rows
       : countFromGroup(group, input) ?? Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
-    const instances = await ctx.services.instanceViews.render(ctx.services.store.db, rows);
+    const instances = await ctx.services.instanceViews.renderPage(ctx.services.store.db, keys);
     return { Instances: instances, PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: total };
   },
 };
