@@ -20,6 +20,7 @@ import { idList, mutate, paging, str, type Page } from './common.ts';
 import '../errors.ts';
 import { pushTo } from '../../collections.ts';
 import { updateInstances } from '../../store/instances.ts';
+import { prepare, type PreparedQuery } from '../../store/prepared.ts';
 
 const createResourceInstances: EasHandler = {
   async conditions(raw) {
@@ -95,22 +96,44 @@ function countFromGroup(group: ResourcesTable, input: Input): number | undefined
   return undefined;
 }
 
+type SortColumn = 'created_at' | 'expired_at';
+type Direction = 'asc' | 'desc';
+
 /**
  * The (id, version) of one page of machines, in order. The page comes back as ONE string
  * (`id:version,…`, string_agg on both engines) rather than 100 two-column rows: turning rows into
  * JavaScript objects cost more than finding them.
  */
-async function pageKeys(db: Db, base: InstanceQuery, sort: 'created_at' | 'expired_at', order: 'asc' | 'desc', page: Page): Promise<string> {
+function pageQuery(db: Db, base: InstanceQuery, sort: SortColumn, order: Direction, limit: number, offset: number) {
   const dir = sql.raw(order);
   const byPage = sort === 'created_at'
     ? sql`created_at ${dir}, id ${dir}`
     : sql`${sql.ref(sort)} ${dir}, created_at ${dir}, id ${dir}`;
   const inner = base.select(['id', 'version', 'created_at', 'expired_at'])
     .orderBy(sort, order).$if(sort !== 'created_at', (q) => q.orderBy('created_at', order)).orderBy('id', order)
-    .limit(page.pageSize).offset(page.offset);
-  const row = await db.selectFrom(inner.as('page'))
-    .select(sql<string | null>`string_agg(id || ':' || version, ',' order by ${byPage})`.as('keys'))
-    .executeTakeFirst();
+    .limit(limit).offset(offset);
+  return db.selectFrom(inner.as('page')).select(sql<string | null>`string_agg(id || ':' || version, ',' order by ${byPage})`.as('keys'));
+}
+
+// The unfiltered list (the common call) is prepared once per sort and direction.
+type PageParams = { resourceId: string; limit: number; offset: number };
+const unfilteredPages = new Map<string, PreparedQuery<PageParams, { keys: string | null }>>();
+
+function unfilteredPage(sort: SortColumn, order: Direction): PreparedQuery<PageParams, { keys: string | null }> {
+  const key = `${sort} ${order}`;
+  let query = unfilteredPages.get(key);
+  if (!query) {
+    query = prepare<PageParams, { keys: string | null }>((db, p) =>
+      pageQuery(db, db.selectFrom('instances').where('resource_id', '=', p.resourceId), sort, order, p.limit, p.offset));
+    unfilteredPages.set(key, query);
+  }
+  return query;
+}
+
+async function pageKeys(db: Db, base: InstanceQuery, filtered: boolean, resourceId: string, sort: SortColumn, order: Direction, page: Page): Promise<string> {
+  const row = filtered
+    ? await pageQuery(db, base, sort, order, page.pageSize, page.offset).executeTakeFirst()
+    : await unfilteredPage(sort, order).first(db, { resourceId, limit: page.pageSize, offset: page.offset });
   return row?.keys ?? '';
 }
 
@@ -121,7 +144,8 @@ const listResourceInstances: EasHandler = {
     const sort = INSTANCE_SORT[str(input, 'Sort') ?? 'CreateTime'] ?? 'created_at';
     const order = str(input, 'Order') === 'asc' ? 'asc' : 'desc';
     const base = instanceFilters(ctx.services.store.db.selectFrom('instances').where('resource_id', '=', group.id), input);
-    const keys = await pageKeys(ctx.services.store.db, base, sort, order, page);
+    const filtered = LIST_FILTERS.some((f) => input[f] !== undefined && input[f] !== '');
+    const keys = await pageKeys(ctx.services.store.db, base, filtered, group.id, sort, order, page);
     const rows = keys === '' ? 0 : keys.split(',').length;
     // A short page ends the list, so its length gives the total; the group's own counters give it
     // for the unfiltered and charge-type lists; only other filters need a COUNT.
