@@ -27,6 +27,21 @@ export function randomString(length: number, alphabet: string = LOWER_ALNUM): st
   return out;
 }
 
+/**
+ * Time-ordered UUID (version 7, RFC 9562) for internal rows written in bulk (jobs, metered
+ * intervals): consecutive inserts land on the same index page instead of a random one, so a
+ * commit writes fewer pages, and ties in due time break in creation order.
+ */
+export function newSortableId(now = Date.now()): string {
+  const b = Buffer.alloc(16);
+  for (let i = 6; i < 16; i++) b[i] = randomByte();
+  b.writeUIntBE(now, 0, 6);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** Upper-case UUID, the format of every RequestId. */
 export function newRequestId(): string {
   return crypto.randomUUID().toUpperCase();

@@ -1,10 +1,10 @@
 // The machine state machine (domain notes §2.1–2.2) and the only code that changes a machine's
 // state. Every change also keeps the group's counters (InstanceCount, CpuCount…) and the
 // account's quota usage right in the same transaction, so no count is ever computed by a scan.
-import crypto from 'node:crypto';
 import type { Tx } from '../store/database.ts';
 import type { InstancesTable } from '../store/schema.ts';
 import { insertRows, prepare } from '../store/prepared.ts';
+import { newSortableId } from '../ids.ts';
 import { updateInstances } from '../store/instances.ts';
 
 export type Health = 'Attaching' | 'Ready' | 'NotReady' | 'CreateFailed' | 'Deleting' | 'Stopped';
@@ -170,7 +170,7 @@ async function meterRunning(tx: Tx, rows: InstanceRow[], entering: boolean, now:
   if (metered.length === 0) return;
   if (entering) {
     const intervals = metered.map((r) => ({
-      id: crypto.randomUUID(),
+      id: newSortableId(),
       account_id: r.account_id,
       instance_id: r.id,
       resource_id: r.resource_id,

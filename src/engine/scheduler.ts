@@ -3,11 +3,11 @@
 // nothing runs twice. On PostgreSQL several server processes share the table with
 // `FOR UPDATE SKIP LOCKED`; on SQLite the single writer lock (BEGIN IMMEDIATE) serialises them.
 // Nothing here uses setTimeout for a business event: the poll only asks the database what is due.
-import crypto from 'node:crypto';
 import type { Store, Tx } from '../store/database.ts';
 import type { JobsTable } from '../store/schema.ts';
 import type { Clock } from './clock.ts';
 import { insertRows } from '../store/prepared.ts';
+import { newSortableId } from '../ids.ts';
 
 export type JobRow = JobsTable;
 
@@ -36,7 +36,7 @@ export async function enqueueJobs(tx: Tx, jobs: NewJob[], now: number): Promise<
   const mark = enqueuedDuring.get(tx);
   if (mark) for (const j of jobs) if (j.dueAt !== null && j.dueAt < mark.earliest) mark.earliest = j.dueAt;
   const rows: JobRow[] = jobs.map((j) => ({
-    id: crypto.randomUUID(),
+    id: newSortableId(),
     kind: j.kind,
     account_id: j.accountId,
     subject_id: j.subjectId,

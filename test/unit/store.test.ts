@@ -124,3 +124,11 @@ test('a prepared read never sees another transaction half-done: it waits while t
     await store.close();
   }
 });
+
+test('internal row ids are version-7 UUIDs that sort by creation time', async () => {
+  const { newSortableId } = await import('../../src/ids.ts');
+  const ids = [newSortableId(1_700_000_000_000), newSortableId(1_700_000_000_001), newSortableId(1_800_000_000_000)];
+  for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.deepEqual([...ids].sort(), ids);
+  assert.notEqual(newSortableId(1), newSortableId(1), 'random below the millisecond');
+});
