@@ -55,7 +55,14 @@ export interface PrincipalPolicies {
   rows: AttachedPolicyRow[];
   /** Some statement tests acs:ResourceTag/…: the addressed group's labels must be loaded. */
   usesResourceTags: boolean;
+  /** Some statement tests acs:CurrentTime: a decision holds only for the second it was made in. */
+  usesCurrentTime: boolean;
+  /** Decisions already made for this set (it is replaced, memo and all, when the epoch moves). */
+  decisions: Map<string, Omit<Judgement, 'conditionValues'>>;
 }
+
+/** Decisions remembered per principal; the oldest go first. */
+const DECISIONS_PER_PRINCIPAL = 1024;
 
 export interface PrincipalRef {
   type: 'User' | 'Role';
@@ -134,7 +141,13 @@ export class PolicyCache {
       this.loads++;
       const rows = await policiesOf(db, accountId, principal);
       const policies = rows.map((r) => ({ name: r.name, type: r.policyType, version: r.version, compiled: this.compile(r.document) }));
-      hit = { policies, rows, usesResourceTags: policies.some((p) => mentionsResourceTags(p.compiled)) };
+      hit = {
+        policies,
+        rows,
+        usesResourceTags: policies.some((p) => mentionsResourceTags(p.compiled)),
+        usesCurrentTime: policies.some((p) => mentionsCurrentTime(p.compiled)),
+        decisions: new Map(),
+      };
       account.principals.set(key, hit);
     }
     return hit;
@@ -154,6 +167,10 @@ export class PolicyCache {
 
 function mentionsResourceTags(p: CompiledPolicy): boolean {
   return p.statements.some((s) => s.conditions.some((c) => c.key.toLowerCase().startsWith('acs:resourcetag/')));
+}
+
+function mentionsCurrentTime(p: CompiledPolicy): boolean {
+  return p.statements.some((s) => s.conditions.some((c) => c.key.toLowerCase() === 'acs:currenttime'));
 }
 
 // ---- judging ------------------------------------------------------------------------------
@@ -225,14 +242,36 @@ export async function judge(
   const set = await cache.get(services.store.db, subject.accountId, subject.principal);
   let session: AttachedPolicy[] | undefined;
   let sessionUsesTags = false;
+  let sessionUsesTime = false;
   if (subject.sessionPolicy !== undefined) {
     const compiled = cache.compile(subject.sessionPolicy, SESSION_POLICY_MAX_LENGTH);
     session = [{ name: 'SessionPolicy', type: 'Session', compiled }];
     sessionUsesTags = mentionsResourceTags(compiled);
+    sessionUsesTime = mentionsCurrentTime(compiled);
   }
   const conditionValues = set.usesResourceTags || sessionUsesTags
     ? { ...(await resourceTags(services.store.db, request.resource, subject.accountId)), ...values }
     : values;
+  // The same request with the same condition values gets the same decision: the policies are fixed
+  // for as long as this set lives. Time is part of the question only when a policy asks about it.
+  const usesTime = set.usesCurrentTime || sessionUsesTime;
+  const question = JSON.stringify([request.action, request.resource, subject.sessionPolicy ?? null,
+    usesTime ? conditionValues : { ...conditionValues, 'acs:CurrentTime': undefined }]);
+  const known = set.decisions.get(question);
+  if (known) return { ...known, conditionValues };
+  const decided = decide(set, session, subject, request, conditionValues);
+  if (set.decisions.size >= DECISIONS_PER_PRINCIPAL) set.decisions.delete(set.decisions.keys().next().value!);
+  set.decisions.set(question, decided);
+  return { ...decided, conditionValues };
+}
+
+function decide(
+  set: PrincipalPolicies,
+  session: AttachedPolicy[] | undefined,
+  subject: Subject,
+  request: { action: string; resource: string },
+  conditionValues: ConditionValueMap,
+): Omit<Judgement, 'conditionValues'> {
   const detail = evaluateWithSession(set.policies, session, { action: request.action, resource: request.resource, conditionValues });
   let deciding: Judgement['deciding'];
   const matched: Judgement['matched'] = [];
@@ -257,7 +296,7 @@ export async function judge(
       AttachedScope: 'Account',
     });
   }
-  return { detail, conditionValues, deciding, matched };
+  return { detail, deciding, matched };
 }
 
 function statementOf(document: string | undefined, index: number): unknown {

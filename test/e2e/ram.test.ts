@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { callRpc, easClient, expectApiError } from '../support/client.ts';
+import { callEas, callRpc, easClient, expectApiError } from '../support/client.ts';
 import { admin, advance } from '../support/admin.ts';
 import { $Ram, allow, deny, eas, ramClient, rootCredentials, uniqueName, userWithPolicies, REGION } from '../support/ram.ts';
 
@@ -96,6 +96,22 @@ for (const engine of ENGINES) {
       assert.equal(err.code, 'Forbidden.RAM');
       const notLocal = await userWithPolicies(server, [allow('eas:ListResources'), deny('eas:*', '*', { NotIpAddress: { 'acs:SourceIp': '127.0.0.0/8' } })]);
       assert.equal((await eas(server, notLocal).listResources()).statusCode, 200);
+    });
+
+    test('one user\'s decisions follow the request\'s own source address, call after call', async () => {
+      // Decisions are remembered per question; the source address is part of the question.
+      const proxied = await startTestServer(engine, { trustedProxies: ['127.0.0.1', '::ffff:127.0.0.1'] });
+      try {
+        const user = await userWithPolicies(proxied, [allow('eas:ListResources', '*', { IpAddress: { 'acs:SourceIp': '10.0.0.0/8' } })]);
+        const client = easClient({ url: proxied.url, ...user });
+        const list = (from?: string) => callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources', headers: from ? { 'x-forwarded-for': from } : {} });
+        assert.equal((await list('10.1.2.3')).statusCode, 200);
+        assert.equal((await expectApiError(() => list('192.0.2.7'))).code, 'Forbidden.RAM');
+        assert.equal((await list('10.9.9.9')).statusCode, 200);
+        assert.equal((await expectApiError(() => list())).code, 'Forbidden.RAM');
+      } finally {
+        await proxied.close();
+      }
     });
 
     test('an acs:CurrentTime window flips when the business clock is advanced', async () => {
