@@ -19,6 +19,7 @@ import { chargeOf, clip } from './metering.ts';
 import { hourlyRate, monthlyPrice } from './rates.ts';
 import { newOrderId } from './ids.ts';
 import { OVERDUE_JOB, RELEASE_STOPPED_JOB, SETTLE_JOB, TERM_JOB } from './job-kinds.ts';
+import { insertRows } from '../store/prepared.ts';
 
 interface MachineUsage {
   meta: MeteredIntervalsTable;
@@ -136,11 +137,9 @@ async function settleAccount(tx: Tx, s: Services, job: JobRow): Promise<void> {
   // Inserted in key order, so the index grows at one end instead of everywhere.
   items.sort((x, y) => (x.instance_id < y.instance_id ? -1 : x.instance_id > y.instance_id ? 1 : 0));
   let charged = 0;
-  for (let i = 0; i < items.length; i += 200) {
-    const inserted = await tx.insertInto('bill_items').values(items.slice(i, i + 200))
-      .onConflict((oc) => oc.doNothing()).returning('amount_fen').execute();
-    for (const r of inserted) charged += Number(r.amount_fen);
-  }
+  // Idempotent per (machine, hour): an item already settled (by another process) is skipped, not charged again.
+  const inserted = await insertRows(tx, 'bill_items', items, { ignoreConflicts: true, returning: 'amount_fen' });
+  for (const r of inserted) charged += Number(r.amount_fen);
   await tx.deleteFrom('metered_intervals').where('account_id', '=', accountId).where('end_at', '<=', to).execute();
 
   const balance = account.balance_fen - charged;

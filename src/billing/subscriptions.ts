@@ -13,6 +13,7 @@ import { newOrderId } from './ids.ts';
 import { RELEASE_STOPPED_JOB, TERM_JOB } from './job-kinds.ts';
 import { pushTo } from '../collections.ts';
 import { updateInstances } from '../store/instances.ts';
+import { insertRows } from '../store/prepared.ts';
 
 type Row = InstancesTable;
 
@@ -90,7 +91,7 @@ async function placeOrder(tx: Tx, s: Services, accountId: string, orderType: 'Ne
     created_at: now,
   }));
   items.sort((x, y) => (x.instance_id < y.instance_id ? -1 : x.instance_id > y.instance_id ? 1 : 0));
-  await chunked(items, 200, (c) => tx.insertInto('bill_items').values(c).onConflict((oc) => oc.doNothing()).execute());
+  await insertRows(tx, 'bill_items', items, { ignoreConflicts: true });
   return orderId;
 }
 

@@ -181,7 +181,7 @@ async function meterRunning(tx: Tx, rows: InstanceRow[], entering: boolean, now:
       start_at: now,
       end_at: null,
     }));
-    for (let i = 0; i < intervals.length; i += 200) await tx.insertInto('metered_intervals').values(intervals.slice(i, i + 200)).execute();
+    await insertRows(tx, 'metered_intervals', intervals);
     return;
   }
   for (let i = 0; i < metered.length; i += 500) {

@@ -3,7 +3,7 @@
 // prepared query is written with the same builder, compiled once per database with named
 // placeholders, and then executed with fresh values — one query layer, both engines, no
 // hand-written SQL text.
-import type { Compilable, CompiledQuery, Insertable, QueryResult } from 'kysely';
+import { PostgresAdapter, sql, type Compilable, type CompiledQuery, type Insertable, type QueryResult } from 'kysely';
 import { exclusiveStatements, type Db, type Tx } from './database.ts';
 import type { Schema } from './schema.ts';
 
@@ -91,6 +91,8 @@ function run<R>(db: Db | Tx, base: CompiledQuery, parameters: unknown[]): Promis
 
 /** Rows per INSERT statement: SQLite limits bound parameters per statement. */
 export const INSERT_CHUNK = 200;
+/** Rows per INSERT on PostgreSQL, where the rows travel as one JSON parameter. */
+const PG_INSERT_CHUNK = 5000;
 
 interface CompiledInsert {
   base: CompiledQuery;
@@ -100,23 +102,50 @@ interface CompiledInsert {
 
 const insertsByDialect = new WeakMap<object, Map<string, CompiledInsert>>();
 
+export interface InsertOptions<C> {
+  /** ON CONFLICT DO NOTHING: rows whose key exists are skipped (and not returned). */
+  ignoreConflicts?: boolean;
+  /** A column to return for every inserted row. */
+  returning?: C;
+}
+
 /**
- * Inserts `rows` (all with the same columns) in chunks, each statement compiled once per
- * (table, columns, row count) instead of being rebuilt for every call.
+ * Inserts `rows` (all with the same columns) in chunks. SQLite: each statement is compiled once per
+ * (table, columns, row count) instead of being rebuilt for every call. PostgreSQL: the rows go as
+ * one JSON parameter expanded by json_populate_recordset — a constant statement text instead of one
+ * with thousands of parameters to parse for every chunk (a year of bills: 4.8 s of 16).
  */
-export async function insertRows<T extends keyof Schema & string>(db: Db | Tx, table: T, rows: Array<Insertable<Schema[T]>>): Promise<void> {
-  if (rows.length === 0) return;
+export async function insertRows<T extends keyof Schema & string, C extends keyof Schema[T] & string = never>(
+  db: Db | Tx,
+  table: T,
+  rows: Array<Insertable<Schema[T]>>,
+  opts: InsertOptions<C> = {},
+): Promise<Array<Pick<Schema[T], C>>> {
+  const out: Array<Pick<Schema[T], C>> = [];
+  if (rows.length === 0) return out;
   const columns = Object.keys(rows[0]!);
   const adapter = db.getExecutor().adapter;
+  if (adapter instanceof PostgresAdapter) {
+    const cols = sql.join(columns.map((c) => sql.ref(c)));
+    for (let start = 0; start < rows.length; start += PG_INSERT_CHUNK) {
+      const chunk = JSON.stringify(rows.slice(start, start + PG_INSERT_CHUNK));
+      const result = await sql<Pick<Schema[T], C>>`insert into ${sql.table(table)} (${cols}) select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${chunk}::json)${
+        opts.ignoreConflicts ? sql` on conflict do nothing` : sql``}${opts.returning ? sql` returning ${sql.ref(opts.returning)}` : sql``}`.execute(db);
+      out.push(...result.rows);
+    }
+    return out;
+  }
   let cache = insertsByDialect.get(adapter);
   if (!cache) insertsByDialect.set(adapter, (cache = new Map()));
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const chunk = rows.slice(start, start + INSERT_CHUNK);
-    const key = `${table}|${columns.join(',')}|${chunk.length}`;
+    const key = `${table}|${columns.join(',')}|${chunk.length}|${opts.ignoreConflicts ? 'ignore' : ''}|${opts.returning ?? ''}`;
     let compiled = cache.get(key);
     if (!compiled) {
       const marked = chunk.map((_, i) => Object.fromEntries(columns.map((c) => [c, `${MARK}${i}:${c}`])));
-      const base = (db as Db).insertInto(table).values(marked as never).compile();
+      let query = (db as Db).insertInto(table).values(marked as never);
+      if (opts.ignoreConflicts) query = query.onConflict((oc) => oc.doNothing());
+      const base = (opts.returning ? query.returning(opts.returning as never) : query).compile();
       const slots = base.parameters.map((v): [number, string] => {
         const m = /^\u0000openeas:param:(\d+):(.+)$/.exec(String(v));
         if (!m) throw new Error(`insertRows: unexpected constant in ${table} insert`);
@@ -126,6 +155,8 @@ export async function insertRows<T extends keyof Schema & string>(db: Db | Tx, t
       cache.set(key, compiled);
     }
     const parameters = compiled.slots.map(([i, c]) => (chunk[i] as Record<string, unknown>)[c] ?? null);
-    await run(db, compiled.base, parameters);
+    const result = await run<Pick<Schema[T], C>>(db, compiled.base, parameters);
+    if (opts.returning) out.push(...result.rows);
   }
+  return out;
 }
