@@ -31,7 +31,8 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
 /**
  * SQLite transactions start with BEGIN IMMEDIATE: a deferred transaction that reads and then
  * writes can fail with SQLITE_BUSY when another process wrote in between, while an immediate
- * one takes the single write lock up front and simply waits (busy_timeout) for it.
+ * one takes the single write lock up front and waits for it (WaitingConnection, below). The
+ * driver also tracks whether anything holds the one connection, for direct reads (exclusiveStatements).
  */
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #sqlite: BetterSqlite3.Database;
@@ -66,7 +67,7 @@ const LOCK_WAIT_MS = 5000;
 /**
  * Waits for another process's write lock without blocking the event loop. SQLite's own
  * busy_timeout sleeps inside the call, which stops this process from serving anything else;
- * with several server processes on one file (`--workers`) that wasted most of a core. A statement
+ * with several server processes on one file that wasted most of a core. A statement
  * outside a transaction (BEGIN IMMEDIATE itself, a single write) that finds the database locked is
  * retried after yielding to the event loop; inside a transaction the lock is already ours.
  */
@@ -109,11 +110,6 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-/**
- * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing is a
- * measurable share of a request. Keep the most recently used ones (LRU, bounded: queries with
- * IN-lists of varying length have many texts).
- */
 type StatementCache = ReturnType<typeof withStatementCache>;
 
 /**
@@ -146,6 +142,11 @@ export function exclusiveStatements(db: Db | Tx): DirectStatements | undefined {
   return undefined;
 }
 
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing is a
+ * measurable share of a request. Keep the most recently used ones (LRU, bounded: queries with
+ * IN-lists of varying length have many texts).
+ */
 function withStatementCache(sqlite: BetterSqlite3.Database, capacity = 512) {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
