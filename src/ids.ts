@@ -72,7 +72,12 @@ export function newResourceId(): string {
   return 'eas-r-' + randomString(18);
 }
 
-/** Machine instance id: `eas-i-` + 18 lowercase alphanumerics. */
-export function newInstanceId(): string {
-  return 'eas-i-' + randomString(18);
+/**
+ * Machine instance id: `eas-i-` + 18 lowercase alphanumerics, the format of every example. The
+ * first 9 are the creation time in base 36 and the other 9 random (46 bits): machines are created
+ * by the thousand and their id keys several indexes, and time-ordered keys append to those indexes
+ * instead of dirtying a random page each (a create's commit wrote 9 pages, mostly for that).
+ */
+export function newInstanceId(now = Date.now()): string {
+  return 'eas-i-' + now.toString(36).padStart(9, '0').slice(-9) + randomString(9);
 }

@@ -132,3 +132,12 @@ test('internal row ids are version-7 UUIDs that sort by creation time', async ()
   assert.deepEqual([...ids].sort(), ids);
   assert.notEqual(newSortableId(1), newSortableId(1), 'random below the millisecond');
 });
+
+test('machine ids keep the documented format and sort by creation time', async () => {
+  const { newInstanceId } = await import('../../src/ids.ts');
+  const ids = [newInstanceId(1_700_000_000_000), newInstanceId(1_700_000_000_001), newInstanceId(1_900_000_000_000)];
+  for (const id of ids) assert.match(id, /^eas-i-[a-z0-9]{18}$/);
+  assert.deepEqual([...ids].sort(), ids);
+  const sameInstant = new Set(Array.from({ length: 1000 }, () => newInstanceId(1_700_000_000_000)));
+  assert.equal(sameInstant.size, 1000, 'nine random characters tell apart machines created together');
+});
