@@ -219,6 +219,11 @@ class GroupCommit {
   async #run(group: PendingTransaction[]): Promise<void> {
     await this.db.connection().execute(async (conn) => {
       const exec = (text: string) => conn.executeQuery(CompiledQuery.raw(text));
+      // Savepoints run straight on the connection the group holds (they cannot meet another
+      // process's lock); BEGIN and COMMIT go through the driver, which waits for that lock.
+      const direct = async (text: string) => {
+        this.statements.prepare(text).run();
+      };
       try {
         await exec('begin immediate');
       } catch (e) {
@@ -233,17 +238,17 @@ class GroupCommit {
       try {
         while ((current = next())) {
           ran++;
-          await exec('savepoint member');
+          await direct('savepoint member');
           try {
             // A distinct handle per member: per-transaction state (the scheduler's marks) is keyed by it.
             const handle = conn.withoutPlugins();
             exclusiveHandles.set(handle, this.statements);
             const out = await current.fn(handle as unknown as Tx).finally(() => exclusiveHandles.delete(handle));
-            await exec('release member');
+            await direct('release member');
             done.push({ t: current, out });
           } catch (e) {
-            await exec('rollback to member');
-            await exec('release member');
+            await direct('rollback to member');
+            await direct('release member');
             current.reject(e);
           }
           current = undefined;
