@@ -202,11 +202,24 @@ export function subjectOf(caller: Caller): Subject | undefined {
   return undefined;
 }
 
+let lastSecond = Number.NaN;
+let lastSecondText = '';
+
+/** acs:CurrentTime, `YYYY-MM-DDTHH:mm:ssZ`; formatted once per second, not per request. */
+function currentTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastSecondText = new Date(second * 1000).toISOString().slice(0, 19) + 'Z';
+  }
+  return lastSecondText;
+}
+
 /** The global condition keys of a request (protocol notes §6.4). */
 export function globalConditionValues(services: Services, caller: Caller, ctx: { sourceIp: string; secureTransport: boolean }): ConditionValueMap {
   return {
     'acs:SourceIp': plainIp(ctx.sourceIp),
-    'acs:CurrentTime': new Date(services.clock.now()).toISOString().slice(0, 19) + 'Z',
+    'acs:CurrentTime': currentTime(services.clock.now()),
     'acs:SecureTransport': String(ctx.secureTransport),
     'acs:AccessId': caller.accessKeyId,
     'acs:PrincipalARN': caller.arn,
@@ -255,14 +268,28 @@ export async function judge(
   // The same request with the same condition values gets the same decision: the policies are fixed
   // for as long as this set lives. Time is part of the question only when a policy asks about it.
   const usesTime = set.usesCurrentTime || sessionUsesTime;
-  const question = JSON.stringify([request.action, request.resource, subject.sessionPolicy ?? null,
-    usesTime ? conditionValues : { ...conditionValues, 'acs:CurrentTime': undefined }]);
+  const question = questionOf(request, subject.sessionPolicy, conditionValues, usesTime);
   const known = set.decisions.get(question);
   if (known) return { ...known, conditionValues };
   const decided = decide(set, session, subject, request, conditionValues);
   if (set.decisions.size >= DECISIONS_PER_PRINCIPAL) set.decisions.delete(set.decisions.keys().next().value!);
   set.decisions.set(question, decided);
   return { ...decided, conditionValues };
+}
+
+/**
+ * The memo key of a decision: every input that can change it. Each part is a JSON string token
+ * (self-delimiting, control characters escaped), so no request value — labels are the caller's
+ * own text — can make two different questions read the same.
+ */
+export function questionOf(request: { action: string; resource: string }, sessionPolicy: string | undefined, values: ConditionValueMap, usesTime: boolean): string {
+  let key = JSON.stringify(request.action) + JSON.stringify(request.resource) + JSON.stringify(sessionPolicy ?? null);
+  for (const name in values) {
+    const value = values[name];
+    if (value === undefined || (!usesTime && name === 'acs:CurrentTime')) continue;
+    key += JSON.stringify(name) + JSON.stringify(value);
+  }
+  return key;
 }
 
 function decide(

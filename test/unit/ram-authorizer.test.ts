@@ -156,3 +156,22 @@ describe('policy cache epoch TTL', () => {
     }
   });
 });
+
+describe('remembered decisions', () => {
+  test('no crafted value makes two different questions read the same', async () => {
+    const { questionOf } = await import('../../src/ram/authorizer.ts');
+    const request = { action: 'eas:CreateResourceInstances', resource: 'acs:eas:cn-hangzhou:1:resource/eas-r-x' };
+    const honest = questionOf(request, undefined, { 'acs:RequestTag/a': 'x', 'acs:RequestTag/b': 'y' }, false);
+    const crafted = [
+      { 'acs:RequestTag/a': 'x\u0000acs:RequestTag/b\u0001y' },
+      { 'acs:RequestTag/a': 'x"acs:RequestTag/b""y' },
+      { 'acs:RequestTag/a': 'x","acs:RequestTag/b":"y' },
+    ];
+    for (const values of crafted) assert.notEqual(questionOf(request, undefined, values, false), honest);
+    // Time is part of the question only when a policy tests it.
+    const at = (t: string) => ({ 'acs:SourceIp': '10.0.0.1', 'acs:CurrentTime': t });
+    assert.equal(questionOf(request, undefined, at('2026-01-01T00:00:00Z'), false), questionOf(request, undefined, at('2027-01-01T00:00:00Z'), false));
+    assert.notEqual(questionOf(request, undefined, at('2026-01-01T00:00:00Z'), true), questionOf(request, undefined, at('2027-01-01T00:00:00Z'), true));
+    assert.notEqual(questionOf(request, 'session-a', at('t'), false), questionOf(request, 'session-b', at('t'), false));
+  });
+});
