@@ -68,8 +68,9 @@ export function prepare<P extends object, R>(build: (db: Db, p: Params<P>) => Co
 }
 
 /**
- * Runs a compiled statement: straight on the connection when the caller holds it exclusively
- * (a SQLite group-commit member), else through Kysely's driver (pooling, queueing, retries).
+ * Runs a compiled statement straight on the SQLite connection when that is safe (the caller is a
+ * group-commit member holding it, or it is a read and nothing holds it; see exclusiveStatements),
+ * else through Kysely's driver (pooling, queueing, waiting for another process's lock).
  */
 function run<R>(db: Db | Tx, base: CompiledQuery, parameters: unknown[]): Promise<QueryResult<R>> {
   const direct = exclusiveStatements(db);
