@@ -12,8 +12,9 @@ import { monthlyPrice } from './rates.ts';
 import { newOrderId } from './ids.ts';
 import { RELEASE_STOPPED_JOB, TERM_JOB } from './job-kinds.ts';
 import { pushTo } from '../collections.ts';
-import { updateInstances } from '../store/instances.ts';
+import { setExpiries } from '../store/instances.ts';
 import { insertRows } from '../store/prepared.ts';
+import { forIdChunks, inIds } from '../store/id-lists.ts';
 
 type Row = InstancesTable;
 
@@ -137,12 +138,7 @@ export async function renewMachines(
     row, from: row.expired_at!, to: renewedExpiry(row, months, now), months, amount: monthlyPrice(s, row.instance_type, row.system_disk_gb) * months,
   }));
   const orderId = await placeOrder(tx, s, accountId, 'Renew', purchases, now);
-  // One UPDATE per distinct new expiry: machines bought together stay together.
-  const byExpiry = new Map<number, string[]>();
-  for (const p of purchases) pushTo(byExpiry, p.to, p.row.id);
-  for (const [expiry, ids] of byExpiry) {
-    await chunked(ids, 500, (c) => updateInstances(tx, { expired_at: expiry, updated_at: now }).where('id', 'in', c).execute());
-  }
+  await setExpiries(tx, purchases.map((p) => ({ id: p.row.id, expiredAt: p.to })), now);
   const renewed = purchases.map((p) => ({ ...p.row, expired_at: p.to }));
   const stopped = renewed.filter((r) => r.health === 'Stopped');
   if (stopped.length > 0) {
@@ -154,8 +150,8 @@ export async function renewMachines(
 
 async function loadRows(tx: Tx, ids: string[]): Promise<Map<string, Row>> {
   const out = new Map<string, Row>();
-  await chunked(ids, 500, async (c) => {
-    for (const r of await tx.selectFrom('instances').selectAll().where('id', 'in', c).execute()) out.set(r.id, r);
+  await forIdChunks(tx, ids, async (c) => {
+    for (const r of await tx.selectFrom('instances').selectAll().where(inIds(tx, 'id', c)).execute()) out.set(r.id, r);
   });
   return out;
 }

@@ -6,6 +6,7 @@ import type { InstancesTable } from '../store/schema.ts';
 import { insertRows, prepare } from '../store/prepared.ts';
 import { newSortableId } from '../ids.ts';
 import { updateInstances } from '../store/instances.ts';
+import { forIdChunks, inIds } from '../store/id-lists.ts';
 
 export type Health = 'Attaching' | 'Ready' | 'NotReady' | 'CreateFailed' | 'Deleting' | 'Stopped';
 
@@ -149,11 +150,10 @@ export async function transitionInstances(
   }
   for (const members of groups.values()) {
     const first = members[0]!;
-    for (let i = 0; i < members.length; i += 500) {
-      await updateInstances(tx, { health: first.health, cordoned: first.cordoned, status: first.status, failure_reason: first.failure_reason, updated_at: now })
-        .where('id', 'in', members.slice(i, i + 500).map((m) => m.id))
-        .execute();
-    }
+    await forIdChunks(tx, members.map((m) => m.id), (c) =>
+      updateInstances(tx, { health: first.health, cordoned: first.cordoned, status: first.status, failure_reason: first.failure_reason, updated_at: now })
+        .where(inIds(tx, 'id', c))
+        .execute());
   }
   await applyGroupDeltas(tx, deltas, now);
   await meterRunning(tx, crossed, isRunning(to), now);

@@ -5,15 +5,14 @@ import type { JobRow, Scheduler } from './scheduler.ts';
 import { removeInstances, transitionInstances, type InstanceRow } from './instance-lifecycle.ts';
 import type { Hooks } from '../hooks.ts';
 import { pushTo } from '../collections.ts';
+import { forIdChunks, inIds } from '../store/id-lists.ts';
 
 export const PROVISION_JOB = 'instance.provision';
 export const RELEASE_JOB = 'instance.release';
 
 async function loadInstances(tx: Tx, ids: string[]): Promise<Map<string, InstanceRow>> {
   const rows: InstanceRow[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    rows.push(...(await tx.selectFrom('instances').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute()));
-  }
+  await forIdChunks(tx, ids, async (c) => rows.push(...(await tx.selectFrom('instances').selectAll().where(inIds(tx, 'id', c)).execute())));
   return new Map(rows.map((r) => [r.id, r]));
 }
 

@@ -8,6 +8,7 @@ import type { JobsTable } from '../store/schema.ts';
 import type { Clock } from './clock.ts';
 import { insertRows } from '../store/prepared.ts';
 import { newSortableId } from '../ids.ts';
+import { forIdChunks, inIds } from '../store/id-lists.ts';
 
 export type JobRow = JobsTable;
 
@@ -151,9 +152,7 @@ export class Scheduler {
         }
       }
       enqueuedDuring.delete(tx);
-      for (let i = 0; i < done; i += 500) {
-        await tx.deleteFrom('jobs').where('id', 'in', jobs.slice(i, Math.min(i + 500, done)).map((j) => j.id)).execute();
-      }
+      await forIdChunks(tx, jobs.slice(0, done).map((j) => j.id), (c) => tx.deleteFrom('jobs').where(inIds(tx, 'id', c)).execute());
       return done;
     });
   }
