@@ -123,6 +123,24 @@ export class PolicyCache {
     return account;
   }
 
+  /** The account's entry when its epoch read is still trusted (no database round trip needed). */
+  #fresh(accountId: string): AccountEntry | undefined {
+    const account = this.#accounts.get(accountId);
+    return account && this.#ttl > 0 && this.#now() - account.checkedAt < this.#ttl ? account : undefined;
+  }
+
+  /**
+   * What user() and get() answer without a database read, or undefined: every signed request asks,
+   * and a promise per step measured as a share of the RAM overhead.
+   */
+  cachedUser(accountId: string, userId: string): { id: string; name: string } | null | undefined {
+    return this.#fresh(accountId)?.users.get(userId);
+  }
+
+  cached(accountId: string, principal: PrincipalRef): PrincipalPolicies | undefined {
+    return this.#fresh(accountId)?.principals.get(`${principal.type}:${principal.id}`);
+  }
+
   /** A RAM user's id and name (null when it no longer exists); cached under the epoch. */
   async user(db: Db, accountId: string, userId: string): Promise<{ id: string; name: string } | null> {
     const account = await this.#account(db, accountId);
@@ -252,7 +270,7 @@ export async function judge(
   request: { action: string; resource: string },
   values: ConditionValueMap,
 ): Promise<Judgement> {
-  const set = await cache.get(services.store.db, subject.accountId, subject.principal);
+  const set = cache.cached(subject.accountId, subject.principal) ?? await cache.get(services.store.db, subject.accountId, subject.principal);
   let session: AttachedPolicy[] | undefined;
   let sessionUsesTags = false;
   let sessionUsesTime = false;
@@ -278,16 +296,17 @@ export async function judge(
 }
 
 /**
- * The memo key of a decision: every input that can change it. Each part is a JSON string token
- * (self-delimiting, control characters escaped), so no request value — labels are the caller's
- * own text — can make two different questions read the same.
+ * The memo key of a decision: every input that can change it, each written as `<length>:<text>`.
+ * Length-prefixed parts are self-delimiting, so no request value — labels are the caller's own
+ * text — can make two different questions read the same; and it is cheaper than escaping.
  */
 export function questionOf(request: { action: string; resource: string }, sessionPolicy: string | undefined, values: ConditionValueMap, usesTime: boolean): string {
-  let key = JSON.stringify(request.action) + JSON.stringify(request.resource) + JSON.stringify(sessionPolicy ?? null);
+  const part = (text: string) => `${text.length}:${text}`;
+  let key = part(request.action) + part(request.resource) + (sessionPolicy === undefined ? '-' : part(sessionPolicy));
   for (const name in values) {
     const value = values[name];
     if (value === undefined || (!usesTime && name === 'acs:CurrentTime')) continue;
-    key += JSON.stringify(name) + JSON.stringify(value);
+    key += part(name) + (typeof value === 'string' ? part(value) : `[${value.length}]${value.map(part).join('')}`);
   }
   return key;
 }

@@ -41,8 +41,10 @@ export function identityResolver(services: Services): IdentityResolver {
   return async (key: AccessKeyRecord, sig: ParsedSignature): Promise<Caller> => {
     const db = services.store.db;
     if (key.ownerType === 'user') {
-      const user = services.authorizer instanceof RamAuthorizer
-        ? await services.authorizer.cache.user(db, key.accountId, key.ownerId ?? '')
+      const cache = services.authorizer instanceof RamAuthorizer ? services.authorizer.cache : undefined;
+      const known = cache?.cachedUser(key.accountId, key.ownerId ?? '');
+      const user = known !== undefined ? known : cache
+        ? await cache.user(db, key.accountId, key.ownerId ?? '')
         : await db.selectFrom('ram_users').select(['id', 'name'])
           .where('id', '=', key.ownerId ?? '').where('account_id', '=', key.accountId).executeTakeFirst();
       if (!user) throw apiError('InvalidAccessKeyId.NotFound');
