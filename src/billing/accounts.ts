@@ -2,8 +2,8 @@
 // opening balance, read under a row lock (PostgreSQL) or the write lock (SQLite) before any
 // change, so concurrent orders can never spend the same fen twice.
 import { apiError } from '../gateway/errors.ts';
-import type { Db, Tx } from '../store/database.ts';
-import { prepare } from '../store/prepared.ts';
+import type { Tx } from '../store/database.ts';
+import { prepareLocked } from '../store/prepared.ts';
 import type { BillingAccountsTable } from '../store/schema.ts';
 import type { Services } from '../services.ts';
 import { enqueueJobs } from '../engine/scheduler.ts';
@@ -12,13 +12,14 @@ import { floorHour, HOUR_MS } from './calendar.ts';
 import { formatCny } from './money.ts';
 import { OVERDUE_JOB, RELEASE_STOPPED_JOB, SETTLE_JOB } from './job-kinds.ts';
 import './errors.ts';
+import { forIdChunks, inIds } from '../store/id-lists.ts';
 
 /** What money handling needs: the settings and the store (the CLI has no running server). */
 export type MoneyDeps = Pick<Services, 'config' | 'store'>;
 
 /** The account's billing row, created (with the opening balance and its hourly settlement) on first use, locked. */
 export async function billingAccount(tx: Tx, s: MoneyDeps, accountId: string, now: number): Promise<BillingAccountsTable> {
-  const existing = await lockBillingRow(tx, s, accountId);
+  const existing = await lockBillingRow(tx, accountId);
   if (existing) return existing;
   const created = await tx.insertInto('billing_accounts')
     .values({ account_id: accountId, balance_fen: s.config.initialBalanceFen, settled_until: floorHour(now), overdue_since: null, created_at: now })
@@ -27,15 +28,15 @@ export async function billingAccount(tx: Tx, s: MoneyDeps, accountId: string, no
   if (Number(created.numInsertedOrUpdatedRows ?? 0n) === 1) {
     await enqueueJobs(tx, [{ kind: SETTLE_JOB, accountId, subjectId: accountId, dueAt: floorHour(now) + HOUR_MS }], now);
   }
-  return (await lockBillingRow(tx, s, accountId))!;
+  return (await lockBillingRow(tx, accountId))!;
 }
 
-const billingRowQuery = (db: Db, p: { accountId: string }) => db.selectFrom('billing_accounts').selectAll().where('account_id', '=', p.accountId);
-const billingRow = prepare<{ accountId: string }, BillingAccountsTable>(billingRowQuery);
-const billingRowForUpdate = prepare<{ accountId: string }, BillingAccountsTable>((db, p) => billingRowQuery(db, p).forUpdate());
+const lockedBillingRow = prepareLocked<{ accountId: string }, BillingAccountsTable>((db, p) => db.selectFrom('billing_accounts').selectAll()
+  .where('account_id', '=', p.accountId));
 
-function lockBillingRow(tx: Tx, s: MoneyDeps, accountId: string): Promise<BillingAccountsTable | undefined> {
-  return (s.store.dialect === 'postgres' ? billingRowForUpdate : billingRow).first(tx, { accountId });
+/** The account's billing row, locked for the rest of the transaction (undefined before first use). */
+export function lockBillingRow(tx: Tx, accountId: string): Promise<BillingAccountsTable | undefined> {
+  return lockedBillingRow.first(tx, { accountId });
 }
 
 /** Takes `fen` from the balance, or refuses the payment (the caller's transaction rolls back). */
@@ -62,10 +63,8 @@ export async function deposit(tx: Tx, s: MoneyDeps, accountId: string, fen: numb
     await tx.deleteFrom('jobs').where('kind', '=', OVERDUE_JOB).where('subject_id', '=', accountId).execute();
     const stopped = await tx.selectFrom('instances').selectAll()
       .where('account_id', '=', accountId).where('charge_type', '=', 'PostPaid').where('health', '=', 'Stopped').execute();
-    for (let i = 0; i < stopped.length; i += 500) {
-      await tx.deleteFrom('jobs').where('kind', '=', RELEASE_STOPPED_JOB)
-        .where('subject_id', 'in', stopped.slice(i, i + 500).map((r) => r.id)).execute();
-    }
+    await forIdChunks(tx, stopped.map((r) => r.id), (ids) => tx.deleteFrom('jobs').where('kind', '=', RELEASE_STOPPED_JOB)
+      .where(inIds(tx, 'subject_id', ids)).execute());
     await transitionInstances(tx, stopped, 'Ready', now);
   } else if (balance < 0 && overdueSince === null && fen < 0) {
     // An adjustment into debt starts the overdue clock like a settlement would.

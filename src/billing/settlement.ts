@@ -20,6 +20,7 @@ import { hourlyRate, monthlyPrice } from './rates.ts';
 import { newOrderId } from './ids.ts';
 import { OVERDUE_JOB, RELEASE_STOPPED_JOB, SETTLE_JOB, TERM_JOB } from './job-kinds.ts';
 import { insertRows } from '../store/prepared.ts';
+import { lockBillingRow } from './accounts.ts';
 
 interface MachineUsage {
   meta: MeteredIntervalsTable;
@@ -65,8 +66,7 @@ async function renewalReserve(tx: Tx, s: Services, accountId: string, to: number
 async function settleAccount(tx: Tx, s: Services, job: JobRow): Promise<void> {
   const accountId = job.account_id;
   const due = job.due_at!;
-  const account = await tx.selectFrom('billing_accounts').selectAll().where('account_id', '=', accountId)
-    .$if(s.store.dialect === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
+  const account = await lockBillingRow(tx, accountId);
   if (!account) return;
   const from = account.settled_until;
   if (due <= from) return; // a stray duplicate: the hours before `from` are settled already

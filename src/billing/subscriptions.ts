@@ -18,10 +18,6 @@ import { forIdChunks, inIds } from '../store/id-lists.ts';
 
 type Row = InstancesTable;
 
-async function chunked<T>(items: T[], size: number, fn: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await fn(items.slice(i, i + size));
-}
-
 /** When a machine's next term event is due: the renewal attempt (auto-renewal) or its expiry. */
 function nextTermDue(s: Services, row: Pick<Row, 'auto_renewal' | 'expired_at'>, now: number): number {
   const expiry = row.expired_at!;
@@ -32,13 +28,14 @@ function nextTermDue(s: Services, row: Pick<Row, 'auto_renewal' | 'expired_at'>,
 /** Replaces the machines' pending term events (after an order, a renewal or SetRenewal). */
 export async function scheduleTerms(tx: Tx, s: Services, rows: Row[], now: number, months: Map<string, number> = new Map()): Promise<void> {
   // Keep the auto-renewal period already chosen (SetRenewal) unless a new one is given.
-  await chunked(rows, 500, async (c) => {
-    const pending = await tx.selectFrom('jobs').select(['subject_id', 'payload']).where('kind', '=', TERM_JOB).where('subject_id', 'in', c.map((r) => r.id)).execute();
+  const ids = rows.map((r) => r.id);
+  await forIdChunks(tx, ids, async (c) => {
+    const pending = await tx.selectFrom('jobs').select(['subject_id', 'payload']).where('kind', '=', TERM_JOB).where(inIds(tx, 'subject_id', c)).execute();
     for (const j of pending) {
       if (!months.has(j.subject_id)) months.set(j.subject_id, Number((JSON.parse(j.payload) as { months?: number }).months ?? 1) || 1);
     }
   });
-  await chunked(rows, 500, (c) => tx.deleteFrom('jobs').where('kind', '=', TERM_JOB).where('subject_id', 'in', c.map((r) => r.id)).execute());
+  await forIdChunks(tx, ids, (c) => tx.deleteFrom('jobs').where('kind', '=', TERM_JOB).where(inIds(tx, 'subject_id', c)).execute());
   await enqueueJobs(tx, rows.map((r) => ({
     kind: TERM_JOB, accountId: r.account_id, subjectId: r.id, dueAt: nextTermDue(s, r, now), payload: { months: months.get(r.id) ?? 1 },
   })), now);
@@ -142,7 +139,7 @@ export async function renewMachines(
   const renewed = purchases.map((p) => ({ ...p.row, expired_at: p.to }));
   const stopped = renewed.filter((r) => r.health === 'Stopped');
   if (stopped.length > 0) {
-    await chunked(stopped, 500, (c) => tx.deleteFrom('jobs').where('kind', '=', RELEASE_STOPPED_JOB).where('subject_id', 'in', c.map((r) => r.id)).execute());
+    await forIdChunks(tx, stopped.map((r) => r.id), (c) => tx.deleteFrom('jobs').where('kind', '=', RELEASE_STOPPED_JOB).where(inIds(tx, 'subject_id', c)).execute());
     await transitionInstances(tx, stopped, 'Ready', now);
   }
   return { renewed, orderId };

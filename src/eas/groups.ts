@@ -5,15 +5,14 @@ import type { Db, Tx } from '../store/database.ts';
 import type { ResourcesTable } from '../store/schema.ts';
 import type { CallContext } from '../gateway/context.ts';
 import { newResourceId } from '../ids.ts';
-import { prepare } from '../store/prepared.ts';
+import { prepare, prepareLocked } from '../store/prepared.ts';
 import './errors.ts';
 
 type GroupKey = { id: string; accountId: string; region: string };
 const groupQuery = (db: Db, p: GroupKey) => db.selectFrom('resources').selectAll()
   .where('id', '=', p.id).where('account_id', '=', p.accountId).where('region', '=', p.region);
 const group = prepare<GroupKey, ResourcesTable>(groupQuery);
-// PostgreSQL only: SQLite has no row locks (its write lock serialises writers instead).
-const groupForUpdate = prepare<GroupKey, ResourcesTable>((db, p) => groupQuery(db, p).forUpdate());
+const lockedGroup = prepareLocked<GroupKey, ResourcesTable>(groupQuery);
 
 export const READY_STATUS = 'ResourceReady';
 export const READY_MESSAGE = 'Resource is ready';
@@ -23,7 +22,7 @@ export const READY_MESSAGE = 'Resource is ready';
  * region than the one addressed, does not exist for this caller (404, never 403: ids leak nothing).
  */
 export async function findGroup(db: Db | Tx, ctx: CallContext, resourceId: string, opts: { forUpdate?: boolean } = {}): Promise<ResourcesTable> {
-  const query = opts.forUpdate === true && ctx.services.store.dialect === 'postgres' ? groupForUpdate : group;
+  const query = opts.forUpdate === true ? lockedGroup : group;
   const row = await query.first(db, { id: resourceId, accountId: ctx.caller.accountId, region: ctx.region });
   if (!row) throw apiError('InvalidResource.NotFound', { resourceId });
   return row;

@@ -6,6 +6,7 @@
 import type { Db, Tx } from '../store/database.ts';
 import { RawJson } from '../gateway/envelope.ts';
 import { INSTANCE_VIEW_COLUMNS, presentInstance } from './presenters.ts';
+import { forIdChunks, inIds } from '../store/id-lists.ts';
 
 export interface InstanceKey {
   id: string;
@@ -37,11 +38,11 @@ export class InstanceViews {
 
   constructor(private readonly capacity = 20_000) {}
 
-  /** Like render, for a page given as its `id:version,…` string (what pageKeys reads). */
+  /** The JSON array of a page given as its `id:version,…` string (what pageKeys reads). */
   async renderPage(db: Db | Tx, page: string): Promise<RawJson> {
     const hit = this.#pages.get(page);
     if (hit !== undefined) return new RawJson(hit);
-    const rendered = await this.render(db, parseKeys(page));
+    const rendered = await this.#render(db, parseKeys(page));
     if (rendered.text.length <= PAGE_CACHE_CHARS / 4) {
       this.#pages.set(page, rendered.text);
       this.#pageChars += rendered.text.length;
@@ -55,7 +56,7 @@ export class InstanceViews {
   }
 
   /** The JSON array of the machines `keys` (in that order); machines deleted meanwhile are left out. */
-  async render(db: Db | Tx, keys: InstanceKey[]): Promise<RawJson> {
+  async #render(db: Db | Tx, keys: InstanceKey[]): Promise<RawJson> {
     const texts: Array<string | undefined> = keys.map((k) => {
       const hit = this.#byId.get(k.id);
       return hit !== undefined && hit.version === k.version ? hit.json : undefined;
@@ -63,15 +64,15 @@ export class InstanceViews {
     const missing = keys.filter((_, i) => texts[i] === undefined).map((k) => k.id);
     if (missing.length > 0) {
       const fresh = new Map<string, string>();
-      for (let i = 0; i < missing.length; i += 500) {
+      await forIdChunks(db, missing, async (c) => {
         const rows = await db.selectFrom('instances').select([...INSTANCE_VIEW_COLUMNS, 'version'])
-          .where('id', 'in', missing.slice(i, i + 500)).execute();
+          .where(inIds(db, 'id', c)).execute();
         for (const row of rows) {
           const json = JSON.stringify(presentInstance(row));
           fresh.set(row.id, json);
           this.#remember(row.id, { version: row.version, json });
         }
-      }
+      });
       keys.forEach((k, i) => {
         if (texts[i] === undefined) texts[i] = fresh.get(k.id);
       });

@@ -4,9 +4,9 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { apiError } from '../gateway/errors.ts';
-import type { Db, Tx } from '../store/database.ts';
+import type { Tx } from '../store/database.ts';
 import type { AccountQuotasTable, AccountUsageTable, InstancesTable, ResourcesTable, StockTable } from '../store/schema.ts';
-import { prepare } from '../store/prepared.ts';
+import { prepare, prepareLocked } from '../store/prepared.ts';
 import type { CallContext } from '../gateway/context.ts';
 import { newInstanceId, randomString } from '../ids.ts';
 import { HOSTS_PER_REGION, ipOf, zonesOf } from './regions.ts';
@@ -68,11 +68,9 @@ const bumpIpPool = prepare<{ region: string; count: number }, { next_host: numbe
   .set((eb) => ({ next_host: eb('next_host', '+', p.count) }))
   .where('region', '=', p.region)
   .returning('next_host'));
-type StockKey = { region: string; type: string };
-const stockQuery = (db: Db, p: StockKey) => db.selectFrom('stock').selectAll().where('region', '=', p.region).where('instance_type', '=', p.type);
-const stockOf = prepare<StockKey, StockTable>(stockQuery);
-// Locked on PostgreSQL: two orders must not both take the last machines of a limited stock.
-const stockOfForUpdate = prepare<StockKey, StockTable>((db, p) => stockQuery(db, p).forUpdate());
+// Locked: two orders must not both take the last machines of a limited stock.
+const lockedStock = prepareLocked<{ region: string; type: string }, StockTable>((db, p) => db.selectFrom('stock').selectAll()
+  .where('region', '=', p.region).where('instance_type', '=', p.type));
 
 async function quotaLimits(tx: Tx, ctx: CallContext): Promise<Amounts> {
   const d = ctx.services.config.quota;
@@ -128,7 +126,7 @@ function hostName(): string {
 
 export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTable, order: MachineOrder, now: number): Promise<string[]> {
   const type = resolveType(ctx, order.instanceType, order.zone);
-  const stock = await (ctx.services.store.dialect === 'postgres' ? stockOfForUpdate : stockOf).rows(tx, { region: ctx.region, type: type.type });
+  const stock = await lockedStock.rows(tx, { region: ctx.region, type: type.type });
   const zone = chooseZone(ctx, type, stock, order.zone);
   await takeQuota(tx, ctx, order.count, order.count * type.vcpu, order.count * type.gpu);
   const firstHost = await allocateHosts(tx, ctx.region, order.count);

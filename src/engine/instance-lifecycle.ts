@@ -184,11 +184,9 @@ async function meterRunning(tx: Tx, rows: InstanceRow[], entering: boolean, now:
     await insertRows(tx, 'metered_intervals', intervals);
     return;
   }
-  for (let i = 0; i < metered.length; i += 500) {
-    await tx.updateTable('metered_intervals').set({ end_at: now })
-      .where('instance_id', 'in', metered.slice(i, i + 500).map((r) => r.id)).where('end_at', 'is', null)
-      .execute();
-  }
+  await forIdChunks(tx, metered.map((r) => r.id), (c) => tx.updateTable('metered_intervals').set({ end_at: now })
+    .where(inIds(tx, 'instance_id', c)).where('end_at', 'is', null)
+    .execute());
 }
 
 /** Releases machines for good: rows, labels and pending jobs go; group counts and quota usage drop. */
@@ -210,12 +208,11 @@ export async function removeInstances(tx: Tx, rows: InstanceRow[], now: number):
     usage.set(key, u);
   }
   await meterRunning(tx, rows.filter((r) => isRunning(r.health)), false, now);
-  for (let i = 0; i < rows.length; i += 500) {
-    const ids = rows.slice(i, i + 500).map((r) => r.id);
-    await tx.deleteFrom('instance_labels').where('instance_id', 'in', ids).execute();
-    await tx.deleteFrom('jobs').where('subject_id', 'in', ids).execute();
-    await tx.deleteFrom('instances').where('id', 'in', ids).execute();
-  }
+  await forIdChunks(tx, rows.map((r) => r.id), async (ids) => {
+    await tx.deleteFrom('instance_labels').where(inIds(tx, 'instance_id', ids)).execute();
+    await tx.deleteFrom('jobs').where(inIds(tx, 'subject_id', ids)).execute();
+    await tx.deleteFrom('instances').where(inIds(tx, 'id', ids)).execute();
+  });
   await applyGroupDeltas(tx, deltas, now);
   for (const u of usage.values()) {
     await tx.updateTable('account_usage')
@@ -238,10 +235,9 @@ export async function moveInstances(tx: Tx, rows: InstanceRow[], destResourceId:
       if (isRunning(r.health)) addCapacity(d, r, sign);
     }
   }
-  for (let i = 0; i < rows.length; i += 500) {
-    const ids = rows.slice(i, i + 500).map((r) => r.id);
-    await updateInstances(tx, { resource_id: destResourceId, updated_at: now }).where('id', 'in', ids).execute();
-    await tx.updateTable('instance_labels').set({ resource_id: destResourceId }).where('instance_id', 'in', ids).execute();
-  }
+  await forIdChunks(tx, rows.map((r) => r.id), async (ids) => {
+    await updateInstances(tx, { resource_id: destResourceId, updated_at: now }).where(inIds(tx, 'id', ids)).execute();
+    await tx.updateTable('instance_labels').set({ resource_id: destResourceId }).where(inIds(tx, 'instance_id', ids)).execute();
+  });
   await applyGroupDeltas(tx, deltas, now);
 }

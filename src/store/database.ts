@@ -4,13 +4,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type QueryResult, type SqliteDialectConfig, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type QueryResult, type SqliteDialectConfig, type Transaction } from 'kysely';
 import type { Schema } from './schema.ts';
 import { migrateToLatest } from './migrations.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type Db = Kysely<Schema>;
 export type Tx = Transaction<Schema>;
+
+/** The few places where SQL differs by engine (row locks, array parameters) ask this. */
+export function isPostgres(db: Db | Tx): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
 
 export interface Store {
   db: Db;

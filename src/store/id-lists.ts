@@ -2,15 +2,11 @@
 // per statement); PostgreSQL parses and plans a statement with hundreds of parameters anew every
 // time, which cost more than the rows themselves in a year of renewals, so there the list is one
 // array parameter (`= ANY($1)`) and chunks can be much larger.
-import { PostgresAdapter, sql, type Expression, type SqlBool } from 'kysely';
-import type { Db, Tx } from './database.ts';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import { isPostgres, type Db, type Tx } from './database.ts';
 
 const SQLITE_CHUNK = 500;
 const POSTGRES_CHUNK = 10_000;
-
-function isPostgres(db: Db | Tx): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
 
 /** `column` is one of `ids`. */
 export function inIds(db: Db | Tx, column: string, ids: readonly string[]): Expression<SqlBool> {

@@ -2,8 +2,8 @@
 // rendering of a machine (eas/instance-views.ts) is checked against; an update that forgot the
 // bump would let lists show stale machines, so nothing else may write `updateTable('instances')`
 // (test/unit/store.test.ts holds the code to that).
-import { PostgresAdapter, sql, type UpdateObject } from 'kysely';
-import type { Db, Tx } from './database.ts';
+import { sql, type UpdateObject } from 'kysely';
+import { isPostgres, type Db, type Tx } from './database.ts';
 import type { Schema } from './schema.ts';
 import { pushTo } from '../collections.ts';
 import { forIdChunks, inIds } from './id-lists.ts';
@@ -19,7 +19,7 @@ export function updateInstances(db: Db | Tx, values: UpdateObject<Schema, 'insta
  */
 export async function setExpiries(db: Db | Tx, expiries: ReadonlyArray<{ id: string; expiredAt: number }>, now: number): Promise<void> {
   if (expiries.length === 0) return;
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+  if (isPostgres(db)) {
     await sql`update instances set expired_at = v.expired_at, updated_at = ${now}, version = version + 1
       from (select unnest(${expiries.map((e) => e.id)}::text[]) as id, unnest(${expiries.map((e) => e.expiredAt)}::bigint[]) as expired_at) v
       where instances.id = v.id`.execute(db);

@@ -3,8 +3,8 @@
 // prepared query is written with the same builder, compiled once per database with named
 // placeholders, and then executed with fresh values — one query layer, both engines, no
 // hand-written SQL text.
-import { PostgresAdapter, sql, type Compilable, type CompiledQuery, type Insertable, type QueryResult } from 'kysely';
-import { exclusiveStatements, type Db, type Tx } from './database.ts';
+import { sql, type Compilable, type CompiledQuery, type Insertable, type QueryResult, type SelectQueryBuilder } from 'kysely';
+import { exclusiveStatements, isPostgres, type Db, type Tx } from './database.ts';
 import type { Schema } from './schema.ts';
 
 const MARK = '\u0000openeas:param:';
@@ -68,6 +68,15 @@ export function prepare<P extends object, R>(build: (db: Db, p: Params<P>) => Co
 }
 
 /**
+ * Like prepare, for a read that must lock its rows until the transaction ends: FOR UPDATE on
+ * PostgreSQL; SQLite has no row locks (its single write lock, taken by BEGIN IMMEDIATE, already
+ * serialises writers).
+ */
+export function prepareLocked<P extends object, R>(build: (db: Db, p: Params<P>) => SelectQueryBuilder<Schema, any, R>): PreparedQuery<P, R> {
+  return prepare<P, R>((db, p) => (isPostgres(db) ? build(db, p).forUpdate() : build(db, p)));
+}
+
+/**
  * Runs a compiled statement straight on the SQLite connection when that is safe (the caller is a
  * group-commit member holding it, or it is a read and nothing holds it; see exclusiveStatements),
  * else through Kysely's driver (pooling, queueing, waiting for another process's lock).
@@ -126,7 +135,7 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
   if (rows.length === 0) return out;
   const columns = Object.keys(rows[0]!);
   const adapter = db.getExecutor().adapter;
-  if (adapter instanceof PostgresAdapter) {
+  if (isPostgres(db)) {
     const cols = sql.join(columns.map((c) => sql.ref(c)));
     for (let start = 0; start < rows.length; start += PG_INSERT_CHUNK) {
       const chunk = JSON.stringify(rows.slice(start, start + PG_INSERT_CHUNK));

@@ -140,6 +140,21 @@ for (const engine of ENGINES) {
       assert.equal(err.code, 'IdempotentParameterMismatch');
     });
 
+    test('Sort=ExpireTime orders machines by expiry, both ways, across pages', async () => {
+      const group = await newGroup();
+      const made: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        made.push(...(await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PrePaid' })).body.InstanceIds);
+        await advance(server.url, 86_400); // a day apart: three different expiry times
+      }
+      const ids = async (query: Record<string, unknown>) => (await listInstances(group, { Sort: 'ExpireTime', ...query })).body.Instances.map((i: any) => i.InstanceId);
+      assert.deepEqual(await ids({ Order: 'asc' }), made);
+      assert.deepEqual(await ids({ Order: 'desc' }), [...made].reverse());
+      assert.deepEqual([...(await ids({ Order: 'asc', PageSize: 2 })), ...(await ids({ Order: 'asc', PageSize: 2, PageNumber: 2 }))], made);
+      const expiries = (await listInstances(group, { Sort: 'ExpireTime', Order: 'asc' })).body.Instances.map((i: any) => i.ExpiredTime);
+      assert.deepEqual([...expiries].sort(), expiries);
+    });
+
     test('filters, sorting and paging of ListResourceInstances', async () => {
       const group = await newGroup();
       const post = await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 3, ChargeType: 'PostPaid', Labels: { tier: 'web' } });

@@ -6,10 +6,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openStore } from '../../src/store/database.ts';
-import { insertRows, prepare } from '../../src/store/prepared.ts';
+import { insertRows, prepare, prepareLocked } from '../../src/store/prepared.ts';
+import { forIdChunks, inIds } from '../../src/store/id-lists.ts';
+import { ENGINES } from '../support/engines.ts';
 import { RawJson, renderJson } from '../../src/gateway/envelope.ts';
 import { tempDataDir } from '../support/server.ts';
 
+const lockedSetting = prepareLocked<{ key: string }, { value: string }>((db, p) => db.selectFrom('settings').select('value').where('key', '=', p.key));
 const settingByKey = prepare<{ key: string }, { value: string }>((db, p) => db.selectFrom('settings').select('value').where('key', '=', p.key));
 
 test('a prepared query binds new values on every call and refuses a missing one', async () => {
@@ -141,3 +144,27 @@ test('machine ids keep the documented format and sort by creation time', async (
   const sameInstant = new Set(Array.from({ length: 1000 }, () => newInstanceId(1_700_000_000_000)));
   assert.equal(sameInstant.size, 1000, 'nine random characters tell apart machines created together');
 });
+
+for (const engine of ENGINES) {
+  test(`bulk writes and id lists behave alike on each engine [${engine.name}]`, async () => {
+    const store = await openStore({ dataDir: tempDataDir(), databaseUrl: await engine.freshDatabaseUrl() });
+    try {
+      const rows = Array.from({ length: 1200 }, (_, i) => ({ key: `bulk-${String(i).padStart(4, '0')}`, value: String(i) }));
+      await insertRows(store.db, 'settings', rows.slice(0, 700));
+      // Conflicting rows are skipped and not returned (settlement relies on this to charge once).
+      const inserted = await insertRows(store.db, 'settings', rows, { ignoreConflicts: true, returning: 'key' });
+      assert.deepEqual(inserted.map((r) => r.key).sort(), rows.slice(700).map((r) => r.key));
+      const ids = rows.filter((_, i) => i % 2 === 0).map((r) => r.key); // 600: two chunks on SQLite
+      const found: string[] = [];
+      await forIdChunks(store.db, ids, async (c) => {
+        found.push(...(await store.db.selectFrom('settings').select('key').where(inIds(store.db, 'key', c)).execute()).map((r) => r.key));
+      });
+      assert.deepEqual(found.sort(), ids);
+      // A locked read runs on both engines (FOR UPDATE only where rows can be locked).
+      const one = await store.transaction((tx) => lockedSetting.first(tx, { key: 'bulk-0042' }));
+      assert.equal(one?.value, '42');
+    } finally {
+      await store.close();
+    }
+  });
+}

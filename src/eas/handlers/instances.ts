@@ -20,7 +20,8 @@ import { idList, mutate, paging, str, type Page } from './common.ts';
 import '../errors.ts';
 import { pushTo } from '../../collections.ts';
 import { updateInstances } from '../../store/instances.ts';
-import { prepare, type PreparedQuery } from '../../store/prepared.ts';
+import { insertRows, prepare, type PreparedQuery } from '../../store/prepared.ts';
+import { forIdChunks, inIds } from '../../store/id-lists.ts';
 
 const createResourceInstances: EasHandler = {
   async conditions(raw) {
@@ -87,8 +88,12 @@ function instanceFilters(q: InstanceQuery, input: Input): InstanceQuery {
 const LIST_FILTERS = ['ChargeType', 'InstanceStatus', 'InstanceName', 'InstanceId', 'InstanceIP', 'Filter', 'Label'] as const;
 
 /** The number of machines a list matches, from the group's counters, when its filters allow. */
-function countFromGroup(group: ResourcesTable, input: Input): number | undefined {
-  const used = LIST_FILTERS.filter((f) => input[f] !== undefined && input[f] !== '');
+/** The list filters a request sets. */
+function filtersUsed(input: Input): string[] {
+  return LIST_FILTERS.filter((f) => input[f] !== undefined && input[f] !== '');
+}
+
+function countFromGroup(group: ResourcesTable, input: Input, used: string[]): number | undefined {
   if (used.length === 0) return group.instance_count;
   if (used.length === 1 && used[0] === 'ChargeType') {
     return input.ChargeType === 'PrePaid' ? group.prepaid_instance_count : group.postpaid_instance_count;
@@ -144,14 +149,14 @@ const listResourceInstances: EasHandler = {
     const sort = INSTANCE_SORT[str(input, 'Sort') ?? 'CreateTime'] ?? 'created_at';
     const order = str(input, 'Order') === 'asc' ? 'asc' : 'desc';
     const base = instanceFilters(ctx.services.store.db.selectFrom('instances').where('resource_id', '=', group.id), input);
-    const filtered = LIST_FILTERS.some((f) => input[f] !== undefined && input[f] !== '');
-    const keys = await pageKeys(ctx.services.store.db, base, filtered, group.id, sort, order, page);
+    const used = filtersUsed(input);
+    const keys = await pageKeys(ctx.services.store.db, base, used.length > 0, group.id, sort, order, page);
     const rows = keys === '' ? 0 : keys.split(',').length;
     // A short page ends the list, so its length gives the total; the group's own counters give it
     // for the unfiltered and charge-type lists; only other filters need a COUNT.
     const total = rows < page.pageSize && (rows > 0 || page.offset === 0)
       ? page.offset + rows
-      : countFromGroup(group, input) ?? Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+      : countFromGroup(group, input, used) ?? Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
     const instances = await ctx.services.instanceViews.renderPage(ctx.services.store.db, keys);
     return { Instances: instances, PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: total };
   },
@@ -160,10 +165,8 @@ const listResourceInstances: EasHandler = {
 /** Loads machines of a group by id; any id not in the group is a 404 naming it. */
 async function instancesOf(tx: Tx, resourceId: string, ids: string[]): Promise<InstanceRow[]> {
   const rows: InstanceRow[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    rows.push(...(await tx.selectFrom('instances').selectAll()
-      .where('resource_id', '=', resourceId).where('id', 'in', ids.slice(i, i + 500)).execute()));
-  }
+  await forIdChunks(tx, ids, async (c) => rows.push(...(await tx.selectFrom('instances').selectAll()
+    .where('resource_id', '=', resourceId).where(inIds(tx, 'id', c)).execute())));
   const byId = new Map(rows.map((r) => [r.id, r]));
   const missing = ids.find((id) => !byId.has(id));
   if (missing) throw apiError('InvalidInstance.NotFound', { instanceId: missing, resourceId });
@@ -241,14 +244,10 @@ async function writeLabels(tx: Tx, rows: InstanceRow[], next: (current: Record<s
     for (const [key, value] of Object.entries(labels)) entries.push({ instance_id: r.id, resource_id: r.resource_id, key, value });
   }
   for (const [labels, ids] of byLabels) {
-    for (let i = 0; i < ids.length; i += 500) {
-      await updateInstances(tx, { labels, updated_at: now }).where('id', 'in', ids.slice(i, i + 500)).execute();
-    }
+    await forIdChunks(tx, ids, (c) => updateInstances(tx, { labels, updated_at: now }).where(inIds(tx, 'id', c)).execute());
   }
-  for (let i = 0; i < rows.length; i += 500) {
-    await tx.deleteFrom('instance_labels').where('instance_id', 'in', rows.slice(i, i + 500).map((r) => r.id)).execute();
-  }
-  for (let i = 0; i < entries.length; i += 200) await tx.insertInto('instance_labels').values(entries.slice(i, i + 200)).execute();
+  await forIdChunks(tx, rows.map((r) => r.id), (c) => tx.deleteFrom('instance_labels').where(inIds(tx, 'instance_id', c)).execute());
+  await insertRows(tx, 'instance_labels', entries);
 }
 
 const updateResourceInstanceLabel: EasHandler = {
