@@ -14,6 +14,14 @@ const groupQuery = (db: Db, p: GroupKey) => db.selectFrom('resources').selectAll
 const group = prepare<GroupKey, ResourcesTable>(groupQuery);
 const lockedGroup = prepareLocked<GroupKey, ResourcesTable>(groupQuery);
 
+/**
+ * The RAM resource of group `id` in the addressed region (protocol notes §8). Look-ups match ids
+ * exactly (findGroup), so the id as sent is the id of the group a call can touch.
+ */
+export function groupArn(ctx: CallContext, id: string): string {
+  return `acs:eas:${ctx.region}:${ctx.caller.accountId}:resource/${id}`;
+}
+
 export const READY_STATUS = 'ResourceReady';
 export const READY_MESSAGE = 'Resource is ready';
 

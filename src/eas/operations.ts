@@ -9,11 +9,14 @@ import type { OperationRegistry } from '../gateway/registry.ts';
 import type { AuthorizationRequest, Input, Operation, Output, RawInput } from '../gateway/operation.ts';
 import type { CallContext } from '../gateway/context.ts';
 import { EAS_HANDLERS, EXTRA_OPERATIONS } from './handlers/index.ts';
+import { groupArn } from './groups.ts';
 
 export interface EasHandler {
   handle(input: Input, ctx: CallContext): Promise<Output>;
   /** Condition values for RAM (acs:RequestTag/…, acs:ResourceTag/…), from the raw request. */
   conditions?(raw: RawInput, ctx: CallContext): Promise<AuthorizationRequest['conditionValues']>;
+  /** Further groups the call touches (MigrateResourceInstance's destination), from the raw request. */
+  alsoTouches?(raw: RawInput, ctx: CallContext): string[];
 }
 
 /**
@@ -21,7 +24,7 @@ export interface EasHandler {
  * `resource/<ResourceId>`; creating and listing groups on `resource/*`; the public catalog on `*`.
  */
 export function easResourceArn(raw: RawInput, ctx: CallContext): string {
-  return `acs:eas:${ctx.region}:${ctx.caller.accountId}:resource/${raw.params.ResourceId ?? '*'}`;
+  return groupArn(ctx, raw.params.ResourceId ?? '*');
 }
 
 function easOperation(spec: OperationSpec, handler: EasHandler | undefined, resourceOf = easResourceArn): Operation {
@@ -30,9 +33,11 @@ function easOperation(spec: OperationSpec, handler: EasHandler | undefined, reso
     version: EAS_PRODUCT.version,
     action: spec.action,
     async authorize(raw, ctx) {
+      const also = handler?.alsoTouches?.(raw, ctx);
       return {
         action: `eas:${spec.action}`,
         resource: resourceOf(raw, ctx),
+        ...(also && also.length > 0 ? { additionalResources: also } : {}),
         conditionValues: handler?.conditions ? await handler.conditions(raw, ctx) : undefined,
       };
     },

@@ -8,6 +8,11 @@ export interface AuthorizationRequest {
   action: string;
   /** e.g. `acs:eas:cn-hangzhou:1234567890123456:resource/eas-r-…`. */
   resource: string;
+  /**
+   * Further resources the call touches (MigrateResourceInstance's destination group, a RAM
+   * rename's new name …): each must be allowed the same action too.
+   */
+  additionalResources?: readonly string[];
   /** Service-specific condition values (acs:ResourceTag/…, acs:RequestTag/…). */
   conditionValues?: Record<string, string | string[] | undefined>;
 }

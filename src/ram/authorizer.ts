@@ -406,6 +406,12 @@ export class RamAuthorizer implements Authorizer {
     const subject = subjectOf(caller);
     if (!subject) throw denial(request.action, {});
     const values: ConditionValueMap = { ...globalConditionValues(this.services, caller, ctx), ...(request.conditionValues ?? {}) };
+    await this.#one(caller, subject, request, values, ctx, mode);
+    // Every further resource the call touches needs the same action allowed (docs/ram.md).
+    for (const resource of request.additionalResources ?? []) await this.#one(caller, subject, { ...request, resource }, values, ctx, mode);
+  }
+
+  async #one(caller: Caller, subject: Subject, request: AuthorizationRequest, values: ConditionValueMap, ctx: CallContext, mode: Services['config']['ram']): Promise<void> {
     const j = await judge(this.services, this.cache, subject, request, values);
     if (j.detail.decision === 'Allow') return;
     const detail = accessDeniedDetail(this.services, caller, request, j);

@@ -5,6 +5,7 @@ import { apiError } from '../gateway/errors.ts';
 import type { Db, Tx } from '../store/database.ts';
 import type { RamGroupsTable, RamPoliciesTable, RamRolesTable, RamUsersTable } from '../store/schema.ts';
 import { SYSTEM_POLICIES, SYSTEM_POLICY_DATE } from './system-policies.ts';
+import type { RamResourceKind } from './arn.ts';
 import './errors.ts';
 
 type Q = Db | Tx;
@@ -33,6 +34,27 @@ export async function findRole(q: Q, accountId: string, name: unknown): Promise<
     : undefined;
   if (!row) throw apiError('EntityNotExist.Role', { name: String(name ?? '') });
   return row;
+}
+
+/**
+ * The name RAM authorizes when a request spells `spelled`: the stored name of the entity that
+ * answers to it (look-ups fold case), else the spelling trimmed and lower-cased, so a missing
+ * entity is authorized under the same name whatever the spelling and its absence leaks nothing.
+ * (The policy matcher folds case too: ram-policy-language.md.) Roles: lower-case, as in role ARNs.
+ */
+export async function canonicalName(q: Q, accountId: string, kind: RamResourceKind, spelled: string): Promise<string> {
+  const lower = spelled.trim().toLowerCase();
+  if (lower === '') return '';
+  let stored: { name: string } | undefined;
+  if (kind === 'policy') {
+    stored = SYSTEM_POLICIES.get(lower)
+      ?? await q.selectFrom('ram_policies').select('name').where('account_id', '=', accountId).where('name_lower', '=', lower).executeTakeFirst();
+  } else {
+    const table = kind === 'user' ? 'ram_users' : kind === 'group' ? 'ram_groups' : 'ram_roles';
+    stored = await q.selectFrom(table).select('name').where('account_id', '=', accountId).where('name_lower', '=', lower).executeTakeFirst();
+  }
+  if (!stored) return lower;
+  return kind === 'role' ? stored.name.toLowerCase() : stored.name;
 }
 
 /** A policy of either type, as RAM APIs show it. */

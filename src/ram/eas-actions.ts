@@ -10,6 +10,8 @@ export interface EasAuthorizationRow {
   path: string;
   action: string;
   resource: string;
+  /** Further resources the call touches, authorized for the same action. */
+  alsoTouches: string[];
 }
 
 export async function easAuthorizationTable(): Promise<EasAuthorizationRow[]> {
@@ -21,8 +23,13 @@ export async function easAuthorizationTable(): Promise<EasAuthorizationRow[]> {
     for (const m of route.routePath.matchAll(/:(\w+)/g)) params[m[1]] = `{${m[1]}}`;
     params.ClusterId = '{regionId}';
     const ctx = { region: '{regionId}', caller: { accountId: '{accountId}' } } as unknown as CallContext;
-    const auth = await route.operation.authorize({ params, query: {}, body: undefined }, ctx);
-    rows.push({ api: route.operation.action, method: route.method, path: route.routePath.replace(/:(\w+)/g, '{$1}'), action: auth.action, resource: auth.resource });
+    // Body parameters that name a resource group, as placeholders.
+    const body = { DestResourceId: '{DestResourceId}' };
+    const auth = await route.operation.authorize({ params, query: {}, body }, ctx);
+    rows.push({
+      api: route.operation.action, method: route.method, path: route.routePath.replace(/:(\w+)/g, '{$1}'),
+      action: auth.action, resource: auth.resource, alsoTouches: [...(auth.additionalResources ?? [])],
+    });
   }
   return rows.sort((a, b) => a.api.localeCompare(b.api));
 }
@@ -30,6 +37,8 @@ export async function easAuthorizationTable(): Promise<EasAuthorizationRow[]> {
 /** The Markdown table docs/ram.md carries (scripts/ram-table.ts prints it). */
 export async function easAuthorizationMarkdown(): Promise<string> {
   const lines = ['| API | method and path | RAM action | resource ARN |', '|---|---|---|---|'];
-  for (const r of await easAuthorizationTable()) lines.push(`| ${r.api} | \`${r.method} ${r.path}\` | \`${r.action}\` | \`${r.resource}\` |`);
+  for (const r of await easAuthorizationTable()) {
+    lines.push(`| ${r.api} | \`${r.method} ${r.path}\` | \`${r.action}\` | ${[r.resource, ...r.alsoTouches].map((x) => `\`${x}\``).join(' and ')} |`);
+  }
   return lines.join('\n') + '\n';
 }

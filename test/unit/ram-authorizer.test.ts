@@ -10,7 +10,7 @@ import { decodeDiagnostic, encodeDiagnostic, type DecodedDiagnosticMessage } fro
 import { easAuthorizationMarkdown, easAuthorizationTable } from '../../src/ram/eas-actions.ts';
 import { assumedRoleArn, easResourceOf, parseRoleArn, ramResourceArn, roleArn } from '../../src/ram/arn.ts';
 import { PolicyCache } from '../../src/ram/authorizer.ts';
-import { bumpEpoch } from '../../src/ram/directory.ts';
+import { bumpEpoch, canonicalName } from '../../src/ram/directory.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
 import { createAccount } from '../../src/ram/accounts.ts';
 import { tempDataDir } from '../support/server.ts';
@@ -64,6 +64,8 @@ describe('ARNs and the EAS action table', () => {
     }
     const create = rows.find((r) => r.api === 'CreateResourceInstances')!;
     assert.equal(create.resource, 'acs:eas:{regionId}:{accountId}:resource/{ResourceId}');
+    // Machines enter the destination group: it is authorized too. No other call touches a second group.
+    for (const r of rows) assert.deepEqual(r.alsoTouches, r.api === 'MigrateResourceInstance' ? ['acs:eas:{regionId}:{accountId}:resource/{DestResourceId}'] : [], r.api);
   });
 
   test('docs/ram.md carries the current table (regenerate: node --import tsx scripts/ram-table.ts)', async () => {
@@ -76,6 +78,13 @@ describe('ARNs and the EAS action table', () => {
     assert.equal(assumedRoleArn('1234567890123456', 'EcsAdmin', 's1'), 'acs:ram::1234567890123456:role/ecsadmin/s1');
     assert.deepEqual(parseRoleArn('acs:ram::1234567890123456:role/EcsAdmin'), { accountId: '1234567890123456', roleName: 'EcsAdmin' });
     assert.equal(parseRoleArn('acs:ram::123:user/x'), undefined);
+    // The grammar: acs, ram and role in any case (the canonical ARN is what gets authorized);
+    // nothing around it, an empty region, no session part.
+    assert.deepEqual(parseRoleArn('ACS:RAM::123:ROLE/Admin-Role'), { accountId: '123', roleName: 'Admin-Role' });
+    for (const bad of [' acs:ram::123:role/a', 'acs:ram::123:role/a ', 'acs:ram::123:role/a/', 'acs:ram::123:role/a/s1', 'acs:ram:*:123:role/a', 'acs:ram::123:role/a%2Db', 'acs:ram::123:role/']) {
+      assert.equal(parseRoleArn(bad), undefined, bad);
+    }
+    assert.equal(ramResourceArn('1', 'role', 'Admin-Role'), 'acs:ram:*:1:role/admin-role');
     assert.equal(ramResourceArn('1', 'user', undefined), 'acs:ram:*:1:user/*');
     assert.equal(ramResourceArn('1', 'policy', 'p'), 'acs:ram:*:1:policy/p');
     assert.deepEqual(easResourceOf('acs:eas:cn-hangzhou:1:resource/eas-r-a'), { accountId: '1', resourceId: 'eas-r-a' });
@@ -173,5 +182,37 @@ describe('remembered decisions', () => {
     assert.equal(questionOf(request, undefined, at('2026-01-01T00:00:00Z'), false), questionOf(request, undefined, at('2027-01-01T00:00:00Z'), false));
     assert.notEqual(questionOf(request, undefined, at('2026-01-01T00:00:00Z'), true), questionOf(request, undefined, at('2027-01-01T00:00:00Z'), true));
     assert.notEqual(questionOf(request, 'session-a', at('t'), false), questionOf(request, 'session-b', at('t'), false));
+  });
+});
+
+describe('canonical names of RAM resources', () => {
+  const dataDir = tempDataDir();
+  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  test('a spelled name is authorized as the stored entity it reaches, or trimmed and lower-cased when none', async () => {
+    const store = await openStore({ dataDir });
+    try {
+      const box = new SecretBox(crypto.randomBytes(32));
+      const { accountId } = await createAccount(store, box, {}, Date.now());
+      const now = Date.now();
+      await store.transaction(async (tx) => {
+        await tx.insertInto('ram_users').values({ id: 'u1', account_id: accountId, name: 'Kate', name_lower: 'kate', display_name: 'Kate', comments: '', email: '', mobile_phone: '', created_at: now, updated_at: now }).execute();
+        await tx.insertInto('ram_roles').values({ id: 'r1', account_id: accountId, name: 'Admin-Role', name_lower: 'admin-role', description: '', trust_policy: '{}', max_session_duration: 3600, created_at: now, updated_at: now }).execute();
+      });
+      const cases: Array<[Parameters<typeof canonicalName>[2], string, string]> = [
+        ['user', 'KATE', 'Kate'],
+        ['user', ' kate ', 'Kate'],
+        // U+212A KELVIN SIGN lower-cases to "k": the look-up reaches Kate, so the resource must name her.
+        ['user', '\u212Aate', 'Kate'],
+        ['user', 'Nobody ', 'nobody'],
+        ['user', 'kate/', 'kate/'],
+        ['role', 'ADMIN-ROLE', 'admin-role'],
+        ['policy', 'administratoraccess', 'AdministratorAccess'],
+        ['group', 'Ghosts', 'ghosts'],
+      ];
+      for (const [kind, spelled, canonical] of cases) assert.equal(await canonicalName(store.db, accountId, kind, spelled), canonical, `${kind} ${JSON.stringify(spelled)}`);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import type { CallContext } from '../../gateway/context.ts';
 import type { Db, Tx } from '../../store/database.ts';
 import type { ResourcesTable, Schema } from '../../store/schema.ts';
 import type { EasHandler } from '../operations.ts';
-import { findGroup } from '../groups.ts';
+import { findGroup, groupArn } from '../groups.ts';
 import { checkLabels, MAX_LABELS } from '../labels.ts';
 import { orderMachines } from '../machines.ts';
 import { oncePerClientToken } from '../idempotency.ts';
@@ -279,6 +279,13 @@ const deleteResourceInstanceLabel: EasHandler = {
 };
 
 const migrateResourceInstance: EasHandler = {
+  // The destination group is authorized for eas:MigrateResourceInstance too: machines enter it.
+  // (Alibaba's action table names only the source; openeas's choice, docs/ram.md.) A missing or
+  // non-text DestResourceId names no group: `*`, and validation refuses it next.
+  alsoTouches(raw, ctx) {
+    const dest = (raw.body as { DestResourceId?: unknown } | undefined)?.DestResourceId;
+    return [groupArn(ctx, typeof dest === 'string' ? dest : '*')];
+  },
   async handle(input, ctx) {
     const ids = idList(input.InstanceIds);
     if (ids.length === 0) throw apiError('MissingParameter', { name: 'InstanceIds' });

@@ -64,6 +64,7 @@ const updateGroup: RpcSpec = {
   action: 'UpdateGroup',
   params: { GroupName: { type: 'string', required: true }, NewGroupName: { type: 'string' }, NewComments: { type: 'string' } },
   resource: { kind: 'group', param: 'GroupName' },
+  alsoTouches: [{ kind: 'group', param: 'NewGroupName' }],
   async handle(input, ctx) {
     const account = ctx.caller.accountId;
     const newName = input.NewGroupName === undefined ? undefined : checkName('NewGroupName', input.NewGroupName, GROUP_NAME);
@@ -103,6 +104,8 @@ const addUserToGroup: RpcSpec = {
   action: 'AddUserToGroup',
   params: { GroupName: { type: 'string', required: true }, UserName: { type: 'string', required: true } },
   resource: { kind: 'group', param: 'GroupName' },
+  // The user gains or loses the group's policies: it is touched as much as the group.
+  alsoTouches: [{ kind: 'user', param: 'UserName' }],
   async handle(input, ctx) {
     const account = ctx.caller.accountId;
     await mutate(ctx, true, async (tx, now) => {
@@ -123,6 +126,8 @@ const removeUserFromGroup: RpcSpec = {
   action: 'RemoveUserFromGroup',
   params: { GroupName: { type: 'string', required: true }, UserName: { type: 'string', required: true } },
   resource: { kind: 'group', param: 'GroupName' },
+  // The user gains or loses the group's policies: it is touched as much as the group.
+  alsoTouches: [{ kind: 'user', param: 'UserName' }],
   async handle(input, ctx) {
     const account = ctx.caller.accountId;
     await mutate(ctx, true, async (tx) => {

@@ -270,8 +270,9 @@ function attach(kind: PrincipalKind): RpcSpec {
   return {
     action: `AttachPolicyTo${kind}`,
     params,
-    // Authorized on the identity that receives the policy (docs/ram.md).
+    // Authorized on the identity that receives the policy and on the policy (docs/ram.md).
     resource: { kind: RESOURCE_KIND[kind], param },
+    alsoTouches: [{ kind: 'policy', param: 'PolicyName' }],
     async handle(input, ctx) {
       const type = policyType(input.PolicyType, true)!;
       const account = ctx.caller.accountId;
@@ -297,6 +298,7 @@ function detach(kind: PrincipalKind): RpcSpec {
     action: `DetachPolicyFrom${kind}`,
     params,
     resource: { kind: RESOURCE_KIND[kind], param },
+    alsoTouches: [{ kind: 'policy', param: 'PolicyName' }],
     async handle(input, ctx) {
       const type = policyType(input.PolicyType, true)!;
       const account = ctx.caller.accountId;

@@ -6,7 +6,7 @@ import { validateRpcParams, type RpcParamSpec } from '../../gateway/rpc-params.t
 import type { AuthorizationRequest, Input, Operation, Output, RawInput } from '../../gateway/operation.ts';
 import type { CallContext } from '../../gateway/context.ts';
 import type { Tx } from '../../store/database.ts';
-import { bumpEpoch } from '../directory.ts';
+import { bumpEpoch, canonicalName } from '../directory.ts';
 import { RamAuthorizer } from '../authorizer.ts';
 import { ramResourceArn, type RamResourceKind } from '../arn.ts';
 
@@ -15,12 +15,34 @@ export const STS_VERSION = '2015-04-01';
 
 export type ParamSpec = RpcParamSpec;
 
+/** A RAM entity a call names: its kind and the parameter that spells it (none: `*`). */
+export interface NamedEntity {
+  kind: RamResourceKind;
+  param?: string;
+}
+
 export interface RpcSpec {
   action: string;
   params: Record<string, ParamSpec>;
-  /** The RAM resource: a kind and the parameter naming it (list calls: none → `*`). */
-  resource?: { kind: RamResourceKind; param?: string } | ((raw: RawInput, ctx: CallContext) => string);
+  /** The RAM resource: the entity named by a parameter (list calls: none → `*`), or a function. */
+  resource?: NamedEntity | ((raw: RawInput, ctx: CallContext) => string | Promise<string>);
+  /**
+   * Further entities the call touches, authorized for the same action when the request names them:
+   * a rename's new name, the user joining a group, the policy being attached (docs/ram.md).
+   */
+  alsoTouches?: NamedEntity[];
   handle(input: Input, ctx: CallContext): Promise<Output>;
+}
+
+/**
+ * The ARN of the entity a parameter names, by its canonical name (directory.canonicalName): the
+ * stored entity's, whatever the request's case or surrounding spaces. Missing parameter → `*`.
+ */
+export async function entityArn(raw: RawInput, ctx: CallContext, entity: NamedEntity): Promise<string> {
+  const account = ctx.caller.accountId;
+  const spelled = entity.param === undefined ? undefined : raw.query[entity.param];
+  const name = spelled === undefined ? undefined : await canonicalName(ctx.services.store.db, account, entity.kind, spelled);
+  return ramResourceArn(account, entity.kind, name);
 }
 
 export function rpcOperation(product: 'ram' | 'sts', spec: RpcSpec): Operation {
@@ -28,14 +50,14 @@ export function rpcOperation(product: 'ram' | 'sts', spec: RpcSpec): Operation {
     product,
     version: product === 'ram' ? RAM_VERSION : STS_VERSION,
     action: spec.action,
-    authorize(raw, ctx): AuthorizationRequest {
+    async authorize(raw, ctx): Promise<AuthorizationRequest> {
       const r = spec.resource;
-      const resource = r === undefined
-        ? '*'
-        : typeof r === 'function'
-          ? r(raw, ctx)
-          : ramResourceArn(ctx.caller.accountId, r.kind, r.param ? raw.query[r.param] : undefined);
-      return { action: `${product}:${spec.action}`, resource };
+      const resource = r === undefined ? '*' : typeof r === 'function' ? await r(raw, ctx) : await entityArn(raw, ctx, r);
+      const also: string[] = [];
+      for (const entity of spec.alsoTouches ?? []) {
+        if (entity.param !== undefined && raw.query[entity.param] !== undefined) also.push(await entityArn(raw, ctx, entity));
+      }
+      return { action: `${product}:${spec.action}`, resource, ...(also.length > 0 ? { additionalResources: also } : {}) };
     },
     validate: (raw) => validateRpcParams(spec.params, raw),
     handle: (input, ctx) => spec.handle(input, ctx),

@@ -33,7 +33,12 @@ const assumeRole: RpcSpec = {
     RoleArn: { type: 'string', required: true }, RoleSessionName: { type: 'string', required: true }, DurationSeconds: { type: 'int' },
     Policy: { type: 'string' }, ExternalId: { type: 'string' }, SourceIdentity: { type: 'string' },
   },
-  resource: (raw) => raw.query.RoleArn ?? '*',
+  // The canonical ARN of the role RoleArn names (another account's roles are looked up there);
+  // text that is no role ARN names nothing and is refused below, before anything is touched.
+  resource: (raw) => {
+    const target = raw.query.RoleArn === undefined ? undefined : parseRoleArn(raw.query.RoleArn);
+    return target ? roleArn(target.accountId, target.roleName) : raw.query.RoleArn ?? '*';
+  },
   async handle(input, ctx) {
     const caller = ctx.caller;
     if (caller.principalType === 'root') throw noPermission('Roles may not be assumed by root accounts.');

@@ -8,7 +8,7 @@ import { ramResourceArn } from '../arn.ts';
 import type { RamUsersTable } from '../../store/schema.ts';
 import { newAccessKeyId, newAccessKeySecret, randomString } from '../../ids.ts';
 import { findUser } from '../directory.ts';
-import { checkName, DISPLAY_NAME, mutate, page, PAGING, ramDate, USER_NAME, type RpcSpec } from './rpc.ts';
+import { checkName, DISPLAY_NAME, entityArn, mutate, page, PAGING, ramDate, USER_NAME, type RpcSpec } from './rpc.ts';
 
 export const MAX_USERS = 1000;
 export const MAX_ACCESS_KEYS_PER_USER = 2;
@@ -92,6 +92,8 @@ const updateUser: RpcSpec = {
     NewComments: { type: 'string' }, NewEmail: { type: 'string' }, NewMobilePhone: { type: 'string' },
   },
   resource: { kind: 'user', param: 'UserName' },
+  // The new name is touched too: trust policies and Deny statements may name it.
+  alsoTouches: [{ kind: 'user', param: 'NewUserName' }],
   async handle(input, ctx) {
     const account = ctx.caller.accountId;
     const newName = input.NewUserName === undefined ? undefined : checkName('NewUserName', input.NewUserName, USER_NAME);
@@ -153,9 +155,11 @@ async function targetUser(input: Record<string, unknown>, ctx: CallContext, q = 
   return findUser(q, ctx.caller.accountId, input.UserName);
 }
 
-/** The named user, or the calling RAM user itself. */
-const selfOrNamed = (raw: RawInput, ctx: CallContext): string =>
-  ramResourceArn(ctx.caller.accountId, 'user', raw.query.UserName ?? (ctx.caller.principalType === 'user' ? ctx.caller.displayName : undefined));
+/** The named user, or the calling RAM user itself (its stored name). */
+const selfOrNamed = (raw: RawInput, ctx: CallContext): Promise<string> | string =>
+  raw.query.UserName === undefined
+    ? ramResourceArn(ctx.caller.accountId, 'user', ctx.caller.principalType === 'user' ? ctx.caller.displayName : undefined)
+    : entityArn(raw, ctx, { kind: 'user', param: 'UserName' });
 
 const createAccessKey: RpcSpec = {
   action: 'CreateAccessKey',

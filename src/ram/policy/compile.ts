@@ -1,7 +1,10 @@
 // Compiles a parsed PolicyDocument once into matchers, so that judging a request does no JSON
 // parsing, no pattern compilation and no value parsing on the policy side:
 //   - actions are lower-cased and matched case-insensitively (§6.2: "in most cases not case-sensitive");
-//   - resources are matched case-sensitively (§6.2 leaves this unconfirmed; the conservative choice);
+//   - resources are matched case-insensitively over the whole ARN (§6.2 leaves this unconfirmed):
+//     every name space openeas authorizes is case-insensitive (RAM names) or lower-case only (ids,
+//     regions), so folding never merges two resources, and a Deny written `user/Admin` holds for
+//     the user stored as `admin` and for every spelling of either;
 //   - `*`/`?` patterns become linear-time matchers (wildcard.ts explains why not RegExp);
 //   - condition values become Sets, numbers, epoch milliseconds and parsed CIDR blocks.
 //
@@ -54,7 +57,7 @@ export interface CompiledStatement {
   readonly actions: PatternSet;
   /** NotAction: the statement applies when `actions` does not match. */
   readonly notAction: boolean;
-  /** Undefined when the statement has no Resource (trust policies only): any resource. */
+  /** Matches lower-cased resources; undefined when the statement has no Resource (trust policies only): any resource. */
   readonly resources: PatternSet | undefined;
   /** Trust policies: does the statement's Principal name this caller? */
   readonly principal: ((p: TrustPrincipal) => boolean) | undefined;
@@ -81,7 +84,7 @@ export function compilePolicy(doc: PolicyDocument): CompiledPolicy {
     deny: s.effect === 'Deny',
     actions: compilePatternSet(s.action.patterns, true),
     notAction: s.action.negated,
-    resources: s.resource === undefined ? undefined : compilePatternSet(s.resource),
+    resources: s.resource === undefined ? undefined : compilePatternSet(s.resource, true),
     principal: s.principal === undefined ? undefined : compilePrincipal(s.principal),
     conditions: s.conditions.map(compileCondition),
   }));

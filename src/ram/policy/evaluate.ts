@@ -15,7 +15,7 @@ export type { TrustPrincipal } from './compile.ts';
 export interface RequestContext {
   /** e.g. eas:CreateResourceInstances; compared case-insensitively. */
   action: string;
-  /** e.g. acs:eas:cn-hangzhou:123:resource/eas-r-xxx; compared case-sensitively. */
+  /** e.g. acs:eas:cn-hangzhou:123:resource/eas-r-xxx; compared case-insensitively (compile.ts). */
   resource: string;
   /**
    * Condition keys (compared case-insensitively): acs:SourceIp, acs:CurrentTime (ISO 8601),
@@ -109,11 +109,11 @@ export function toDecision(detail: DecisionDetail): Decision {
 
 class Request {
   readonly actionLower: string;
-  readonly resource: string;
+  readonly resourceLower: string;
   readonly values: RequestValues;
   constructor(ctx: RequestContext) {
     this.actionLower = ctx.action.toLowerCase();
-    this.resource = ctx.resource;
+    this.resourceLower = ctx.resource.toLowerCase();
     this.values = new RequestValues(ctx.conditionValues);
   }
 }
@@ -148,7 +148,7 @@ function judge(
 
 /** Whether a statement whose action clause already covers the request applies to it. */
 function applies(st: CompiledStatement, request: Request, principal: TrustPrincipal | undefined): boolean {
-  if (st.resources !== undefined && !st.resources.matches(request.resource)) return false;
+  if (st.resources !== undefined && !st.resources.matches(request.resourceLower)) return false;
   // A statement with a Principal (trust policy) never applies when no caller is being judged.
   if (st.principal !== undefined && (principal === undefined || !st.principal(principal))) return false;
   const conditions = st.conditions;
