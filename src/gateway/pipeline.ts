@@ -15,6 +15,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { apiError } from './errors.ts';
 import { authenticate } from './authenticate.ts';
 import { errorBody, sendJson, toApiError } from './envelope.ts';
+import { clientAddress } from './client-address.ts';
 import { rpcParams, headerValues, type WireRequest } from './signature/index.ts';
 import type { CallContext } from './context.ts';
 import type { Operation, RawInput } from './operation.ts';
@@ -114,16 +115,6 @@ function hostOf(req: FastifyRequest): string {
   return req.headers.host ?? 'localhost';
 }
 
-function sourceIpOf(req: FastifyRequest, trustedProxies: string[]): string {
-  const peer = req.socket.remoteAddress ?? '';
-  const forwarded = req.headers['x-forwarded-for'];
-  if (forwarded && trustedProxies.includes(peer)) {
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return peer;
-}
-
 /** 5. The request's parameters: path params, decoded query (and form), parsed JSON body. */
 function decodeInput(req: FastifyRequest, wire: WireRequest): RawInput {
   const query = Object.fromEntries(rpcParams(wire));
@@ -151,7 +142,7 @@ async function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, se
     requestId: req.id,
     caller,
     region: raw.params.ClusterId ?? REGION_FROM_HOST.exec(host)?.[1] ?? services.config.defaultRegion,
-    sourceIp: sourceIpOf(req, services.config.trustedProxies),
+    sourceIp: clientAddress(req, services.config.trustedProxies),
     secureTransport: req.protocol === 'https',
     host,
     log: req.log,
