@@ -12,10 +12,12 @@
 //
 // Unknown routes answer InvalidApi.NotFound before any authentication, as Alibaba's gateway does.
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { apiError } from './errors.ts';
 import { authenticate } from './authenticate.ts';
 import { errorBody, sendJson, toApiError } from './envelope.ts';
 import { clientAddress } from './client-address.ts';
+import { LOG_REDACTION } from './log-redaction.ts';
 import { rpcParams, headerValues, type WireRequest } from './signature/index.ts';
 import type { CallContext } from './context.ts';
 import type { Operation, RawInput } from './operation.ts';
@@ -30,15 +32,18 @@ export interface GatewayOptions {
   registry: OperationRegistry;
   /** Registers extra plugins (admin plane) before the catch-all handlers. */
   plugins?: Array<(app: FastifyInstance) => Promise<void> | void>;
+  /** Where log lines go (default stdout); tests read them. */
+  logStream?: DestinationStream;
 }
 
-export async function buildGateway({ services, registry, plugins = [] }: GatewayOptions): Promise<FastifyInstance> {
+export async function buildGateway({ services, registry, plugins = [], logStream }: GatewayOptions): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
     logger: {
       level: config.logLevel,
       // Never log credentials: signatures, tokens and admin secrets stay out of every log line.
-      redact: ['req.headers.authorization', 'req.headers["x-acs-security-token"]', 'req.headers["x-acs-bearer-token"]', 'req.headers["x-openeas-admin-token"]'],
+      ...LOG_REDACTION,
+      ...(logStream ? { stream: logStream } : {}),
     },
     genReqId: () => newRequestId(),
     requestIdHeader: false,
