@@ -15,7 +15,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { DestinationStream } from 'pino';
 import { apiError } from './errors.ts';
 import { authenticate } from './authenticate.ts';
-import { errorBody, sendJson, toApiError } from './envelope.ts';
+import { errorBody, sendJson, toApiError, troubleshootUrl } from './envelope.ts';
 import { clientAddress } from './client-address.ts';
 import { LOG_REDACTION } from './log-redaction.ts';
 import { rpcParams, headerValues, type WireRequest } from './signature/index.ts';
@@ -35,6 +35,9 @@ export interface GatewayOptions {
   /** Where log lines go (default stdout); tests read them. */
   logStream?: DestinationStream;
 }
+
+// The product whose operation (or RPC version) a request reached, named in the error's Recommend.
+const answeredBy = new WeakMap<FastifyRequest, string>();
 
 export async function buildGateway({ services, registry, plugins = [], logStream }: GatewayOptions): Promise<FastifyInstance> {
   const { config } = services;
@@ -86,6 +89,8 @@ export async function buildGateway({ services, registry, plugins = [], logStream
     // V3-signed RPC calls name the API in headers; RPC-signed ones in parameters.
     const version = headerValues(wire.rawHeaders, 'x-acs-version')[0] ?? params.get('Version');
     const action = headerValues(wire.rawHeaders, 'x-acs-action')[0] ?? params.get('Action');
+    const product = registry.productOf(version);
+    if (product) answeredBy.set(req, product);
     const op = registry.findRpc(version, action);
     return serve(req, reply, op, services);
   };
@@ -93,7 +98,7 @@ export async function buildGateway({ services, registry, plugins = [], logStream
 
   app.setNotFoundHandler((req, reply) => {
     const err = apiError('InvalidApi.NotFound');
-    sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req)));
+    sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req), troubleshootUrl(err.code, req.id)));
   });
 
   // 9. Errors: one renderer for everything thrown anywhere in the pipeline.
@@ -101,7 +106,7 @@ export async function buildGateway({ services, registry, plugins = [], logStream
     const err = toApiError(e, config.bodyLimit);
     if (err.status >= 500) req.log.error({ err: e }, 'request failed');
     else req.log.debug({ code: err.code }, 'request rejected');
-    sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req)));
+    sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req), troubleshootUrl(err.code, req.id, answeredBy.get(req))));
   });
 
   return app;
@@ -139,6 +144,7 @@ function isForm(req: FastifyRequest): boolean {
 }
 
 async function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services): Promise<FastifyReply> {
+  answeredBy.set(req, op.product);
   const wire = wireOf(req);
   const caller = await authenticate(wire, services, req.log); // 4
   const raw = decodeInput(req, wire); // 5

@@ -25,7 +25,7 @@ export interface RpcSpec {
 
 export function rpcOperation(product: 'ram' | 'sts', spec: RpcSpec): Operation {
   return {
-    product,
+    product: product === 'ram' ? 'Ram' : 'Sts',
     version: product === 'ram' ? RAM_VERSION : STS_VERSION,
     action: spec.action,
     authorize(raw, ctx): AuthorizationRequest {
