@@ -1,6 +1,7 @@
 // One typed configuration object, built in one place from CLI flags, environment and defaults
 // (flags win over env, env over defaults). Every OPENEAS_* variable is listed in the README.
 import path from 'node:path';
+import { checkTrustedProxies } from './gateway/client-address.ts';
 
 export type ProgressionMode = 'time' | 'immediate' | 'manual';
 export type RamMode = 'enforce' | 'soft' | 'off';
@@ -63,7 +64,10 @@ export interface Config {
   ram: RamMode;
   /** How long a RAM policy-epoch read is trusted, ms (changes from other processes show up within it). */
   ramCacheMs: number;
-  /** Addresses whose X-Forwarded-For is believed for acs:SourceIp. */
+  /**
+   * Proxies (addresses or CIDR blocks) whose X-Forwarded-For is believed: it then names the client
+   * for acs:SourceIp and for the admin guard (gateway/client-address.ts).
+   */
   trustedProxies: string[];
 }
 
@@ -200,6 +204,7 @@ function validateConfig(c: Config): void {
   if (!Number.isInteger(c.billingUtcOffsetMinutes / 60)) throw new Error('OPENEAS_BILLING_UTC_OFFSET_MINUTES must be whole hours');
   if (!Number.isInteger(c.subscriptionMonths) || c.subscriptionMonths < 1) throw new Error('OPENEAS_SUBSCRIPTION_MONTHS must be a positive integer');
   if (c.provisionSeconds < 0) throw new Error('OPENEAS_PROVISION_SECONDS must be >= 0');
+  checkTrustedProxies(c.trustedProxies);
   if (c.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) {
     throw new Error('--database-url must be a postgres:// URL');
   }

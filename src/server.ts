@@ -2,6 +2,7 @@
 // → operations → gateway → background jobs. `startServer` is what `openeas serve` and the tests run.
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { openStore } from './store/database.ts';
 import { Clock } from './engine/clock.ts';
@@ -43,7 +44,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+export interface ServerOptions {
+  /** Where log lines go (default stdout). */
+  logStream?: DestinationStream;
+}
+
+export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env, options: ServerOptions = {}): Promise<RunningServer> {
   const config = loadConfig(overrides, env);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const background: NodeJS.Timeout[] = [];
@@ -92,7 +98,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
     registerBssOperations(registry);
     registerRamOperations(registry);
 
-    const app = await buildGateway({ services, registry, plugins: [adminPlugin(services, [...coreAdminRoutes, ...engineAdminRoutes, ...billingAdminRoutes, ...ramAdminRoutes])] });
+    const app = await buildGateway({ services, registry, logStream: options.logStream, plugins: [adminPlugin(services, [...coreAdminRoutes, ...engineAdminRoutes, ...billingAdminRoutes, ...ramAdminRoutes])] });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

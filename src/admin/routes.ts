@@ -1,7 +1,7 @@
 // /_openeas/…: the operator's plane (health, clock, accounts…). Health is open; the rest pass the guard.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiError } from '../gateway/errors.ts';
-import { sendJson } from '../gateway/envelope.ts';
+import { errorBody, sendJson, toApiError } from '../gateway/envelope.ts';
 import { assertAdmin } from './guard.ts';
 import { createAccount } from '../ram/accounts.ts';
 import type { Services } from '../services.ts';
@@ -83,11 +83,18 @@ export const coreAdminRoutes: AdminRoute[] = [
 ];
 
 export function adminPlugin(services: Services, routes: AdminRoute[]) {
+  // The envelope without Recommend: Alibaba's troubleshooter knows nothing of openeas's admin plane.
+  const errorHandler = (e: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const err = toApiError(e, services.config.bodyLimit);
+    if (err.status >= 500) req.log.error({ err: e }, 'admin request failed');
+    return sendJson(reply, req.id, err.status, errorBody(err, req.id, req.headers.host ?? 'localhost'));
+  };
   return (app: FastifyInstance) => {
     for (const route of routes) {
       app.route({
         method: route.method,
         url: `/_openeas${route.path}`,
+        errorHandler,
         handler: async (req: FastifyRequest, reply: FastifyReply) => {
           if (!route.open) assertAdmin(req, services.config);
           const body = await route.handler(req, services);
@@ -95,5 +102,13 @@ export function adminPlugin(services: Services, routes: AdminRoute[]) {
         },
       });
     }
+    app.route({
+      method: ['GET', 'POST', 'PUT', 'DELETE'],
+      url: '/_openeas/*',
+      errorHandler,
+      handler: async () => {
+        throw apiError('InvalidApi.NotFound');
+      },
+    });
   };
 }

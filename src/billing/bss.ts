@@ -30,7 +30,7 @@ interface BssSpec {
 
 function operation(spec: BssSpec): Operation {
   return {
-    product: 'bssopenapi',
+    product: 'BssOpenApi',
     version: VERSION,
     action: spec.action,
     // The BSS API documents its RAM actions as bssapi:<Action>, on all resources.

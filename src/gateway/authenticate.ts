@@ -3,6 +3,7 @@
 // the nonce is consumed only by a request whose signature verified, so a forged request can
 // never burn a legitimate client's nonce.
 import { apiError } from './errors.ts';
+import { redactValues } from './log-redaction.ts';
 import { parseRequestTime, parseSignedRequest, type ParsedSignature, type WireRequest } from './signature/index.ts';
 import type { Caller } from './context.ts';
 import type { Services } from '../services.ts';
@@ -70,8 +71,13 @@ export async function authenticate(wire: WireRequest, services: Services, log: F
   if (!sig.nonce) throw apiError('MissingSignatureNonce');
 
   if (!sig.verify(key.secret)) {
-    // Users fix their own signing by comparing this with their client's string to sign.
-    log.debug({ stringToSign: sig.stringToSign, canonicalRequest: sig.canonicalRequest }, 'signature mismatch');
+    // Operators help users fix their signing by comparing this with the client's string to sign;
+    // the STS token (signed inside it by ROA and RPC, inside the V3 canonical request) stays out.
+    const secrets = [sig.securityToken];
+    log.debug({
+      stringToSign: redactValues(sig.stringToSign, secrets),
+      canonicalRequest: sig.canonicalRequest && redactValues(sig.canonicalRequest, secrets),
+    }, 'signature mismatch');
     throw apiError('SignatureDoesNotMatch', { stringToSign: sig.stringToSign });
   }
 

@@ -44,13 +44,23 @@ export function renderJson(body: unknown): string {
   }
 }
 
-export function errorBody(err: ApiError, requestId: string, hostId: string, product = 'eas'): Record<string, unknown> {
+/**
+ * Alibaba's troubleshooter for an API error, naming the product that answered (its api.aliyun.com
+ * code, `Operation.product`) when one did; unknown routes and versions name none.
+ */
+export function troubleshootUrl(code: string, requestId: string, product?: string): string {
+  const named = product ? `&product=${encodeURIComponent(product)}` : '';
+  return `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}${named}&requestId=${requestId}`;
+}
+
+/** The error envelope; `recommend` is left out where Alibaba's troubleshooter knows nothing (the admin plane). */
+export function errorBody(err: ApiError, requestId: string, hostId: string, recommend?: string): Record<string, unknown> {
   return {
     RequestId: requestId,
     HostId: hostId,
     Code: err.code,
     Message: err.message,
-    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(err.code)}&product=${product}&requestId=${requestId}`,
+    ...(recommend === undefined ? {} : { Recommend: recommend }),
     ...err.extra,
   };
 }

@@ -37,7 +37,7 @@ export const ERROR_CATALOG = {
   // Authorization
   'Forbidden.RAM': { status: 403, message: "User not authorized to operate on the specified resource, or this API doesn't support RAM." },
   'NoPermission': { status: 403, message: 'You are not authorized to do this action. You should be authorized by RAM.' },
-  'Forbidden.Admin': { status: 403, message: 'The admin API only answers loopback callers unless the admin token is presented.' },
+  'Forbidden.Admin': { status: 403, message: 'The admin API refused this request: {reason}' },
 
   // Parameters (derived validation and handlers)
   'MissingParameter': { status: 400, message: 'The input parameter "{name}" that is mandatory for processing this request is not supplied.' },

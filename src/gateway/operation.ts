@@ -31,6 +31,7 @@ export type Input = Record<string, unknown>;
 export type Output = Record<string, unknown>;
 
 export interface Operation {
+  /** The product's code at api.aliyun.com (`eas`, `Ram`, `Sts`, `BssOpenApi`): errors' Recommend names it. */
   product: string;
   version: string;
   action: string;

@@ -12,9 +12,12 @@
 //
 // Unknown routes answer InvalidApi.NotFound before any authentication, as Alibaba's gateway does.
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { apiError } from './errors.ts';
 import { authenticate } from './authenticate.ts';
-import { errorBody, sendJson, toApiError } from './envelope.ts';
+import { errorBody, sendJson, toApiError, troubleshootUrl } from './envelope.ts';
+import { clientAddress } from './client-address.ts';
+import { LOG_REDACTION } from './log-redaction.ts';
 import { rpcParams, headerValues, type WireRequest } from './signature/index.ts';
 import type { CallContext } from './context.ts';
 import type { Operation, RawInput } from './operation.ts';
@@ -29,15 +32,21 @@ export interface GatewayOptions {
   registry: OperationRegistry;
   /** Registers extra plugins (admin plane) before the catch-all handlers. */
   plugins?: Array<(app: FastifyInstance) => Promise<void> | void>;
+  /** Where log lines go (default stdout); tests read them. */
+  logStream?: DestinationStream;
 }
 
-export async function buildGateway({ services, registry, plugins = [] }: GatewayOptions): Promise<FastifyInstance> {
+// The product whose operation (or RPC version) a request reached, named in the error's Recommend.
+const answeredBy = new WeakMap<FastifyRequest, string>();
+
+export async function buildGateway({ services, registry, plugins = [], logStream }: GatewayOptions): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
     logger: {
       level: config.logLevel,
       // Never log credentials: signatures, tokens and admin secrets stay out of every log line.
-      redact: ['req.headers.authorization', 'req.headers["x-acs-security-token"]', 'req.headers["x-acs-bearer-token"]', 'req.headers["x-openeas-admin-token"]'],
+      ...LOG_REDACTION,
+      ...(logStream ? { stream: logStream } : {}),
     },
     genReqId: () => newRequestId(),
     requestIdHeader: false,
@@ -80,6 +89,8 @@ export async function buildGateway({ services, registry, plugins = [] }: Gateway
     // V3-signed RPC calls name the API in headers; RPC-signed ones in parameters.
     const version = headerValues(wire.rawHeaders, 'x-acs-version')[0] ?? params.get('Version');
     const action = headerValues(wire.rawHeaders, 'x-acs-action')[0] ?? params.get('Action');
+    const product = registry.productOf(version);
+    if (product) answeredBy.set(req, product);
     const op = registry.findRpc(version, action);
     return serve(req, reply, op, services);
   };
@@ -87,7 +98,7 @@ export async function buildGateway({ services, registry, plugins = [] }: Gateway
 
   app.setNotFoundHandler((req, reply) => {
     const err = apiError('InvalidApi.NotFound');
-    sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req)));
+    sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req), troubleshootUrl(err.code, req.id)));
   });
 
   // 9. Errors: one renderer for everything thrown anywhere in the pipeline.
@@ -95,7 +106,7 @@ export async function buildGateway({ services, registry, plugins = [] }: Gateway
     const err = toApiError(e, config.bodyLimit);
     if (err.status >= 500) req.log.error({ err: e }, 'request failed');
     else req.log.debug({ code: err.code }, 'request rejected');
-    sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req)));
+    sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req), troubleshootUrl(err.code, req.id, answeredBy.get(req))));
   });
 
   return app;
@@ -112,16 +123,6 @@ function wireOf(req: FastifyRequest): WireRequest {
 
 function hostOf(req: FastifyRequest): string {
   return req.headers.host ?? 'localhost';
-}
-
-function sourceIpOf(req: FastifyRequest, trustedProxies: string[]): string {
-  const peer = req.socket.remoteAddress ?? '';
-  const forwarded = req.headers['x-forwarded-for'];
-  if (forwarded && trustedProxies.includes(peer)) {
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return peer;
 }
 
 /** 5. The request's parameters: path params, decoded query (and form), parsed JSON body. */
@@ -143,6 +144,7 @@ function isForm(req: FastifyRequest): boolean {
 }
 
 async function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services): Promise<FastifyReply> {
+  answeredBy.set(req, op.product);
   const wire = wireOf(req);
   const caller = await authenticate(wire, services, req.log); // 4
   const raw = decodeInput(req, wire); // 5
@@ -151,7 +153,7 @@ async function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, se
     requestId: req.id,
     caller,
     region: raw.params.ClusterId ?? REGION_FROM_HOST.exec(host)?.[1] ?? services.config.defaultRegion,
-    sourceIp: sourceIpOf(req, services.config.trustedProxies),
+    sourceIp: clientAddress(req, services.config.trustedProxies),
     secureTransport: req.protocol === 'https',
     host,
     log: req.log,

@@ -13,6 +13,7 @@ export interface RoaRoute {
 export class OperationRegistry {
   readonly roaRoutes: RoaRoute[] = [];
   readonly #rpc = new Map<string, Map<string, Operation>>();
+  readonly #products = new Map<string, string>();
 
   addRoa(route: RoaRoute): void {
     this.roaRoutes.push(route);
@@ -21,8 +22,14 @@ export class OperationRegistry {
   addRpc(operation: Operation): void {
     let actions = this.#rpc.get(operation.version);
     if (!actions) this.#rpc.set(operation.version, (actions = new Map()));
+    this.#products.set(operation.version, operation.product);
     if (actions.has(operation.action)) throw new Error(`RPC action ${operation.version}/${operation.action} registered twice`);
     actions.set(operation.action, operation);
+  }
+
+  /** The product an RPC API version belongs to (also when the action is unknown). */
+  productOf(version: string | undefined): string | undefined {
+    return version === undefined ? undefined : this.#products.get(version);
   }
 
   /** Unknown versions name no product (InvalidProduct.NotFound); unknown actions no API (InvalidApi.NotFound). */

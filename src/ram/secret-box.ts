@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store/database.ts';
+import { ensureDataDir, restrictToOwner } from '../store/data-dir.ts';
 
 const CANARY_KEY = 'secret_box.canary';
 const CANARY_TEXT = 'openeas-master-key-check';
@@ -59,9 +60,11 @@ function parseKey(text: string): Buffer {
 export function loadMasterKey(dataDir: string, configured?: string): Buffer {
   if (configured) return parseKey(configured);
   const file = path.join(dataDir, 'master.key');
-  fs.mkdirSync(dataDir, { recursive: true });
+  ensureDataDir(dataDir);
   try {
-    return parseKey(fs.readFileSync(file, 'utf8'));
+    const key = parseKey(fs.readFileSync(file, 'utf8'));
+    restrictToOwner(file);
+    return key;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
@@ -69,6 +72,7 @@ export function loadMasterKey(dataDir: string, configured?: string): Buffer {
   // 'wx': never overwrite a key another process created a moment ago.
   try {
     fs.writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    restrictToOwner(file);
     return key;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return parseKey(fs.readFileSync(file, 'utf8'));

@@ -1,12 +1,12 @@
 // Opens the one query layer (Kysely) over either engine. Nothing above this file knows which
 // engine it talks to, except through `Store.dialect` where SQL genuinely differs (row locking).
-import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type QueryResult, type SqliteDialectConfig, type Transaction } from 'kysely';
 import type { Schema } from './schema.ts';
 import { migrateToLatest } from './migrations.ts';
+import { ensureDataDir, ensurePrivateFile, restrictToOwner } from './data-dir.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type Db = Kysely<Schema>;
@@ -289,10 +289,14 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   } else {
     dialect = 'sqlite';
-    fs.mkdirSync(opts.dataDir, { recursive: true });
+    ensureDataDir(opts.dataDir);
     const file = path.join(opts.dataDir, 'openeas.db');
+    // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files it creates the
+    // database file's mode, and ones left by older versions are tightened below.
+    ensurePrivateFile(file);
     const sqlite = new BetterSqlite3(file);
     sqlite.pragma('journal_mode = WAL');
+    for (const suffix of ['-wal', '-shm']) restrictToOwner(file + suffix);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     // Checkpoint the WAL every ~80 MB instead of every 4 MB: each checkpoint syncs the database

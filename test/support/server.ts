@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server.ts';
 import type { ConfigOverrides } from '../../src/config.ts';
 import type { Engine } from './engines.ts';
 
@@ -17,21 +17,21 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-test-'));
 }
 
-export async function startTestServer(engine: Engine, overrides: ConfigOverrides = {}): Promise<TestServer> {
+export async function startTestServer(engine: Engine, overrides: ConfigOverrides = {}, options: ServerOptions = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDataDir();
   const databaseUrl = overrides.databaseUrl ?? (await engine.freshDatabaseUrl());
-  return boot({ logLevel: 'warn', ...overrides, dataDir, databaseUrl, port: overrides.port ?? 0 });
+  return boot({ logLevel: 'warn', ...overrides, dataDir, databaseUrl, port: overrides.port ?? 0 }, options);
 }
 
-async function boot(overrides: ConfigOverrides): Promise<TestServer> {
+async function boot(overrides: ConfigOverrides, options: ServerOptions = {}): Promise<TestServer> {
   // Tests never inherit a developer's OPENEAS_* environment.
-  const server = await startServer(overrides, {});
+  const server = await startServer(overrides, {}, options);
   return Object.assign(server, {
     dataDir: overrides.dataDir!,
     databaseUrl: overrides.databaseUrl,
     async restart(more: ConfigOverrides = {}) {
       await server.close();
-      return boot({ ...overrides, ...more });
+      return boot({ ...overrides, ...more }, options);
     },
   });
 }

@@ -16,7 +16,7 @@ import {
   type TrustPrincipal,
 } from '../../src/ram/policy/evaluate.ts';
 import { compilePatternSet } from '../../src/ram/policy/wildcard.ts';
-import { parseIpAddress } from '../../src/ram/policy/ip.ts';
+import { parseIpAddress } from '../../src/ip.ts';
 
 const UID = '1234567890';
 const RES = `acs:eas:cn-hangzhou:${UID}:resource/eas-r-abc`;

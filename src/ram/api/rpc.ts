@@ -47,7 +47,7 @@ export async function entityArn(raw: RawInput, ctx: CallContext, entity: NamedEn
 
 export function rpcOperation(product: 'ram' | 'sts', spec: RpcSpec): Operation {
   return {
-    product,
+    product: product === 'ram' ? 'Ram' : 'Sts',
     version: product === 'ram' ? RAM_VERSION : STS_VERSION,
     action: spec.action,
     async authorize(raw, ctx): Promise<AuthorizationRequest> {

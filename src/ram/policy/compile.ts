@@ -28,7 +28,7 @@ import {
   type PolicyKind,
   type PolicyPrincipal,
 } from './document.ts';
-import { parseIpRange, ipInRange, type IpAddress, type IpRange } from './ip.ts';
+import { parseIpRange, ipInRange, type IpAddress, type IpRange } from '../../ip.ts';
 import { parseIsoInstant } from './iso-date.ts';
 import type { RequestValues } from './request-values.ts';
 import { compilePatternSet, type PatternSet } from './wildcard.ts';

@@ -19,7 +19,7 @@
 
 import { JsonSyntaxError, parseJson, type JsonObject, type JsonValue } from './json.ts';
 import { parseIsoInstant } from './iso-date.ts';
-import { parseIpRange } from './ip.ts';
+import { parseIpRange } from '../../ip.ts';
 import { NUMBER_TEXT } from './request-values.ts';
 
 /** CreatePolicy / CreatePolicyVersion limit (§6.6). */

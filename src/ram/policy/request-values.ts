@@ -3,7 +3,7 @@
 // Parsed forms (numbers, instants, addresses) are computed at most once per key per request, so
 // fifty policies testing acs:SourceIp parse the address once.
 
-import { parseIpAddress, type IpAddress } from './ip.ts';
+import { parseIpAddress, type IpAddress } from '../../ip.ts';
 import { parseIsoInstant } from './iso-date.ts';
 
 export type ConditionValueMap = Record<string, string | readonly string[] | undefined>;

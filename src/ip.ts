@@ -1,4 +1,5 @@
-// IP addresses and CIDR blocks for the IpAddress / NotIpAddress operators (protocol notes §6.3).
+// IP addresses and CIDR blocks: the IpAddress / NotIpAddress policy operators (protocol notes §6.3)
+// and the trusted proxies that say who the client is (gateway/client-address.ts).
 // IPv4 and IPv6 are both supported. An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is treated as
 // the IPv4 address it carries, on both sides: a request from ::ffff:127.0.0.1 matches
 // 127.0.0.1/32, and a block written ::ffff:10.0.0.0/104 is the IPv4 block 10.0.0.0/8. Apart from
