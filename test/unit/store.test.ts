@@ -54,7 +54,10 @@ test('rendered JSON is spliced into a response as is, and no user string can pos
 test('SQLite: a process that finds the write lock taken waits for it instead of failing', async () => {
   const dataDir = tempDataDir();
   const first = await openStore({ dataDir });
-  const second = await openStore({ dataDir });
+  const second = await openStore({ dataDir }).catch(async (e) => {
+    await first.close();
+    throw e;
+  });
   try {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
