@@ -6,6 +6,9 @@
 import { ENGINES } from '../support/engines.ts';
 import { crashTest, summary } from './crash-harness.ts';
 
+// Stopped from outside (CI's time limit): exit through 'exit' handlers, which kill the servers started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(1));
+
 const kills = Number(process.env.OPENEAS_CRASH_KILLS ?? 10);
 const seed = Number(process.env.OPENEAS_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`crash test: ${kills} SIGKILLs per engine (${ENGINES.map((e) => e.name).join(', ')}), 16 signed requests in flight, seed ${seed}`);
