@@ -13,13 +13,14 @@ import { callEas, easClient, type Credentials } from '../support/client.ts';
 import { advance } from '../support/admin.ts';
 import type { Engine } from '../support/engines.ts';
 import { tempDataDir } from '../support/server.ts';
-import { openStore } from '../../src/store/database.ts';
+import { openStore, type Store } from '../../src/store/database.ts';
 import { serve, type Served } from './serve-process.ts';
 import { counterProblems, unsettled } from './invariants.ts';
 
 const REGION = 'cn-hangzhou';
-const PROVISION_SECONDS = 5;
-const RELEASE_SECONDS = 5;
+// Short, so the server's own scheduler provisions and releases machines all through the load.
+const PROVISION_SECONDS = 1;
+const RELEASE_SECONDS = 1;
 const TYPES = ['ecs.g6.large', 'ecs.g6.xlarge', 'ecs.gn6i-c4g1.xlarge'];
 
 export interface CrashOptions {
@@ -38,10 +39,13 @@ export interface CrashReport {
   seed: number;
   kills: number;
   acknowledged: { groups: number; machines: number; deletes: number };
-  /** Requests the kill cut off (outcome unknown to the client). */
+  /** Requests without an answer (the kill cut them off, or the client gave up): outcome unknown. */
   cutOff: number;
+  cutOffReasons: Record<string, number>;
   /** Answered with an error code (e.g. an order refused for balance), by code. */
   refused: Record<string, number>;
+  /** The first few 5xx answers (the server failed a request it should have served). */
+  serverErrors: string[];
   /** Acknowledged writes missing after a restart. */
   lost: string[];
   /** Counters that disagree with their rows, and machines stuck after the clock advanced. */
@@ -75,7 +79,7 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
   const [killMin, killMax] = opts.killAfterMs ?? [0, 500];
   const report: CrashReport = {
     engine: opts.engine.name, seed: opts.seed, kills: 0, acknowledged: { groups: 0, machines: 0, deletes: 0 },
-    cutOff: 0, refused: {}, lost: [], problems: [], seconds: 0,
+    cutOff: 0, cutOffReasons: {}, refused: {}, serverErrors: [], lost: [], problems: [], seconds: 0,
   };
   const dataDir = tempDataDir();
   const databaseUrl = await opts.engine.freshDatabaseUrl();
@@ -84,7 +88,10 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
   const machines = new Map<string, Machine>();
 
   let server: Served | undefined = await serve({ dataDir, databaseUrl, env });
+  // One reader for the checks, kept across the kills (the server migrated the schema; no migration here).
+  let store: Store | undefined;
   try {
+    store = await openStore({ dataDir, databaseUrl, migrate: false });
     const creds: Credentials = { accessKeyId: server.created!.accessKeyId, accessKeySecret: server.created!.accessKeySecret };
     const first = easClient({ url: server.url, ...creds });
     for (let i = 0; i < 4; i++) groups.add(await createGroup(first));
@@ -100,7 +107,14 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
         if (answered(e)) {
           const code = String((e as { code: unknown }).code);
           report.refused[code] = (report.refused[code] ?? 0) + 1;
-        } else report.cutOff += 1;
+          if (Number((e as { statusCode: unknown }).statusCode) >= 500 && report.serverErrors.length < 10) {
+            report.serverErrors.push(`${code}: ${String((e as { message?: unknown }).message).slice(0, 300)}`);
+          }
+        } else {
+          report.cutOff += 1;
+          const reason = String((e as { message?: unknown }).message ?? e).replace(/\d+/g, 'N').slice(0, 120);
+          report.cutOffReasons[reason] = (report.cutOffReasons[reason] ?? 0) + 1;
+        }
       };
       const one = async () => {
         const r = rnd();
@@ -112,9 +126,13 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
           } catch (e) {
             note(e);
           }
-        } else if (r < 0.15) {
-          const candidates = [...machines].filter(([, m]) => m.deleted === 'none' && m.chargeType === 'PostPaid' && m.group === group).slice(0, 2);
-          if (candidates.length === 0) return;
+        } else if (r < 0.2) {
+          // Release one or two acknowledged pay-as-you-go machines of one group.
+          const deletable = [...machines].filter(([, m]) => m.deleted === 'none' && m.chargeType === 'PostPaid');
+          if (deletable.length === 0) return;
+          const [, pick] = deletable[Math.floor(rnd() * deletable.length)]!;
+          const group = pick.group;
+          const candidates = deletable.filter(([, m]) => m.group === group).slice(0, 1 + Math.floor(rnd() * 2));
           const ids = candidates.map(([id]) => id);
           for (const [, m] of candidates) m.deleted = 'maybe';
           try {
@@ -144,12 +162,9 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
       const worker = async () => {
         while (!stopped) await one();
       };
-      // The business clock moves during the load, so provisioning and releases run (and get cut off) too.
+      // The business clock moves all through the load, so provisioning and releases run (and get cut off) too.
       const ticker = async () => {
-        while (!stopped) {
-          await advance(url, 2).catch(() => {});
-          await sleep(100);
-        }
+        while (!stopped) await advance(url, 1).catch(() => {});
       };
       const t0 = Date.now();
       const load = Promise.all([...Array.from({ length: opts.inFlight ?? 16 }, worker), ticker()]);
@@ -159,6 +174,10 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
       await sleep(killMin + Math.floor(rnd() * (killMax - killMin)));
       stopped = true;
       await server.kill();
+      // Errors the server logged (pino level 50+) explain any 5xx answer.
+      for (const line of server.output().split('\n').filter((l) => /"level":(50|60)/.test(l)).slice(0, 3)) {
+        if (report.serverErrors.length < 10) report.serverErrors.push(`server log: ${line.slice(0, 600)}`);
+      }
       report.kills += 1;
       await load;
       server = undefined;
@@ -167,16 +186,17 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
       const t2 = Date.now();
       const lostBefore = report.lost.length;
       await checkPresence(server.url, creds, groups, machines, report);
-      await checkCounters(dataDir, databaseUrl, report, `after kill ${round}`);
+      await checkCounters(store, report, `after kill ${round}`);
       // Then time passes: everything due runs, nothing may stay Attaching or Deleting.
       await advance(server.url, Math.max(PROVISION_SECONDS, RELEASE_SECONDS) + 1);
-      await checkSettled(dataDir, databaseUrl, report, `after kill ${round}`);
-      await checkCounters(dataDir, databaseUrl, report, `after kill ${round} and a clock advance`);
+      await checkSettled(store, report, `after kill ${round}`);
+      await checkCounters(store, report, `after kill ${round} and a clock advance`);
       const secs = (a: number, b: number) => ((b - a) / 1000).toFixed(1);
       log(`[${opts.engine.name}] kill ${round}/${opts.kills}: ${machines.size} machines acknowledged so far, ${report.cutOff} requests cut off, ` +
         `${report.lost.length - lostBefore} lost this round (load ${secs(t0, t1)} s, restart ${secs(t1, t2)} s, checks ${secs(t2, Date.now())} s)`);
     }
   } finally {
+    await store?.close();
     await server?.stop();
     // Only SQLite keeps its data here; a PostgreSQL run used its own schema.
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -220,28 +240,19 @@ async function checkPresence(url: string, creds: Credentials, groups: Set<string
   }
 }
 
-async function withStore<T>(dataDir: string, databaseUrl: string | undefined, fn: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
-  const store = await openStore({ dataDir, databaseUrl });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
-
-async function checkCounters(dataDir: string, databaseUrl: string | undefined, report: CrashReport, when: string): Promise<void> {
-  const problems = await withStore(dataDir, databaseUrl, counterProblems);
+async function checkCounters(store: Store, report: CrashReport, when: string): Promise<void> {
+  const problems = await counterProblems(store);
   report.problems.push(...problems.map((p) => `${when}: ${p}`));
 }
 
-async function checkSettled(dataDir: string, databaseUrl: string | undefined, report: CrashReport, when: string): Promise<void> {
-  const stuck = await withStore(dataDir, databaseUrl, unsettled);
+async function checkSettled(store: Store, report: CrashReport, when: string): Promise<void> {
+  const stuck = await unsettled(store);
   report.problems.push(...stuck.slice(0, 20).map((m) => `${when}: machine ${m.id} is still ${m.health} after the clock advanced`));
   if (stuck.length > 20) report.problems.push(`${when}: … and ${stuck.length - 20} more machines not settled`);
 }
 
 export function summary(r: CrashReport): string {
   return `[${r.engine}] seed ${r.seed}: ${r.kills} kills in ${r.seconds.toFixed(1)} s; acknowledged ${r.acknowledged.machines} machines, ` +
-    `${r.acknowledged.groups} groups, ${r.acknowledged.deletes} deletes; ${r.cutOff} requests cut off; ` +
+    `${r.acknowledged.groups} groups, ${r.acknowledged.deletes} deletes; ${r.cutOff} requests cut off ${JSON.stringify(r.cutOffReasons)}; ` +
     `refused ${JSON.stringify(r.refused)}; lost ${r.lost.length}; counter/stuck problems ${r.problems.length}`;
 }

@@ -17,6 +17,7 @@ let failed = false;
 for (const engine of ENGINES) {
   const report = await crashTest({ engine, kills, seed, log: (line) => console.log(line) });
   console.log(summary(report));
+  for (const line of report.serverErrors) console.log(`  SERVER ERROR: ${line}`);
   for (const line of report.lost) console.log(`  LOST: ${line}`);
   for (const line of report.problems) console.log(`  PROBLEM: ${line}`);
   if (report.lost.length > 0 || report.problems.length > 0 || report.acknowledged.machines === 0) failed = true;
