@@ -1,9 +1,19 @@
 #!/usr/bin/env node
-// `npm test`: every test file through node's test runner. Says once, up front, whether the
-// PostgreSQL leg runs (OPENEAS_TEST_DATABASE_URL) so a skipped leg is never silent.
-import { spawnSync } from 'node:child_process';
+// `npm test`: every test file through node's test runner, two files at a time, each in its own
+// process group with a time budget. node's --test-timeout enforces it (in Node 20 it bounds each test
+// and also each file as a whole, so it is one budget per file) and names the test that was running;
+// a wall-clock watchdog a minute later kills what the runner cannot end (a child process holding the
+// file's output open, a server left listening) and reports the file as TIMED OUT. Either way a hang
+// is a loud failure naming the file, never a stalled CI job. The budget is generous because the
+// machines tests run on can be many times slower than a quiet one.
+// Says once, up front, whether the PostgreSQL leg runs (OPENEAS_TEST_DATABASE_URL).
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+
+const TEST_TIMEOUT_S = Number(process.env.OPENEAS_TEST_TIMEOUT_SECONDS ?? 900);
+const FILE_TIMEOUT_S = Number(process.env.OPENEAS_TEST_FILE_TIMEOUT_SECONDS ?? TEST_TIMEOUT_S + 60);
+const CONCURRENCY = 2;
 
 function collect(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -20,5 +30,63 @@ if (process.env.OPENEAS_TEST_DATABASE_URL) {
 } else {
   console.log('PostgreSQL leg: skipped, because OPENEAS_TEST_DATABASE_URL is not set (CI sets it)');
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+console.log(`${files.length} files, ${CONCURRENCY} at a time; each file (and each test) must finish within ${TEST_TIMEOUT_S} s, and its process exit within ${FILE_TIMEOUT_S} s`);
+
+const running = new Set();
+const stopAll = (signal) => {
+  for (const child of running) killGroup(child);
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+};
+process.on('SIGINT', () => stopAll('SIGINT'));
+process.on('SIGTERM', () => stopAll('SIGTERM'));
+
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL'); // the runner, the file's process and any servers it spawned
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Runs one file; resolves with its outcome once the process group is done or killed. */
+function runFile(file) {
+  const started = Date.now();
+  const args = ['--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_S * 1000}`, '--test-reporter=spec', file];
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const output = [];
+  child.stdout.on('data', (c) => output.push(c));
+  child.stderr.on('data', (c) => output.push(c));
+  let timedOut = false;
+  const watchdog = setTimeout(() => {
+    timedOut = true;
+    killGroup(child);
+  }, FILE_TIMEOUT_S * 1000);
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(watchdog);
+      running.delete(child);
+      const seconds = (Date.now() - started) / 1000;
+      const status = timedOut ? 'TIMED OUT' : code === 0 ? 'ok' : `FAILED (exit ${code ?? signal})`;
+      process.stdout.write(`\n━━ ${file} — ${status} in ${seconds.toFixed(1)} s\n${Buffer.concat(output).toString('utf8')}`);
+      if (timedOut) {
+        process.stdout.write(`\n!! ${file} was still running after ${FILE_TIMEOUT_S} s and was killed: a test hung or left a server, store or child process open.\n`);
+      }
+      resolve({ file, seconds, ok: !timedOut && code === 0, status });
+    });
+  });
+}
+
+const queue = [...files];
+const results = [];
+await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) results.push(await runFile(file));
+}));
+
+console.log('\nper file:');
+for (const r of results.sort((a, b) => b.seconds - a.seconds)) {
+  console.log(`  ${r.seconds.toFixed(1).padStart(7)} s  ${r.ok ? 'ok    ' : 'FAILED'}  ${r.file}${r.ok ? '' : ` (${r.status})`}`);
+}
+const failed = results.filter((r) => !r.ok);
+console.log(failed.length ? `\n${failed.length} of ${results.length} files FAILED: ${failed.map((r) => r.file).join(', ')}` : `\nall ${results.length} files passed`);
+process.exit(failed.length ? 1 : 0);

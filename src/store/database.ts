@@ -279,6 +279,27 @@ export interface OpenStoreOptions {
   migrate?: boolean;
 }
 
+/**
+ * PostgreSQL ends one of two transactions that wait for each other's locks (40P01, deadlock) and,
+ * under stricter isolation, one of two that conflict (40001); its manual's remedy is to run the
+ * transaction again. Lock orders differ between requests (group, then quota) and due jobs (machines,
+ * then their groups, then quota), so this happens under concurrent load. The retried function runs
+ * again from the start on a fresh transaction; nothing of the aborted attempt was committed.
+ */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 5;
+
+async function retryingAbortedTransactions<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (attempt >= ATTEMPTS || !RETRYABLE.has(String((e as { code?: unknown }).code))) throw e;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt)); // de-synchronise the two
+    }
+  }
+}
+
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let db: Db;
   let dialect: DialectName;
@@ -314,7 +335,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const store: Store = {
     db,
     dialect,
-    transaction: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => db.transaction().execute(fn),
+    transaction: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => retryingAbortedTransactions(() => db.transaction().execute(fn)),
     write: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => fn(db),
     close: () => db.destroy(),
   };

@@ -1,6 +1,6 @@
 // The `openeas` executable as a user runs it: first start prints the credentials once, a clean
 // shutdown on SIGTERM, later starts refuse changed credentials, `accounts create` works.
-import { describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -9,13 +9,20 @@ import { tempDataDir } from '../support/server.ts';
 const BIN = fileURLToPath(new URL('../../bin/openeas.js', import.meta.url));
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OPENEAS_')));
 
+// Every server a test starts; whatever is still running when a test ends (a failed assertion) is killed.
+const children = new Set<ReturnType<typeof spawn>>();
+
 function serve(dataDir: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], { env: { ...cleanEnv, ...env } });
+  children.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += String(c)));
   child.stderr.on('data', (c) => (stderr += String(c)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+    children.delete(child);
+    resolve(code);
+  }));
   const ready = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', () => {
       const m = /listening on (http:\/\/\S+)/.exec(stdout);
@@ -27,6 +34,10 @@ function serve(dataDir: string, env: Record<string, string> = {}) {
 }
 
 describe('openeas command line', () => {
+  afterEach(() => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+
   test('serve prints the endpoint and the secret once, and stops cleanly on SIGTERM', async () => {
     const dataDir = tempDataDir();
     const first = serve(dataDir, { OPENEAS_ACCOUNT_ID: '1234567890123456' });

@@ -75,30 +75,33 @@ describe('generated EAS operations', () => {
     for (const o of [...EAS_OPERATIONS, MACHINE_SPEC_SPEC]) {
       app.route({ method: o.method, url: o.routePath, handler: async (req) => ({ action: o.action, params: req.params }) });
     }
-    await app.ready();
-    const hit = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string) => {
-      const res = await app.inject({ method, url });
-      return res.statusCode === 404 ? undefined : (res.json() as { action: string; params: Record<string, string> });
-    };
-    const base = '/api/v2/resources/cn-hangzhou/eas-r-abc';
-    assert.equal((await hit('POST', `${base}/instances/migrate`))?.action, 'MigrateResourceInstance');
-    const update = await hit('PUT', `${base}/instances/eas-i-1`);
-    assert.equal(update?.action, 'UpdateResourceInstance');
-    assert.equal(update?.params.InstanceId, 'eas-i-1');
-    // Only the method separates these two: PUT …/instances/migrate is UpdateResourceInstance of "migrate".
-    assert.equal((await hit('PUT', `${base}/instances/migrate`))?.params.InstanceId, 'migrate');
-    const workers = await hit('GET', `${base}/instance/host-1/workers`);
-    assert.equal(workers?.action, 'ListResourceInstanceWorker');
-    assert.equal(workers?.params.InstanceName, 'host-1');
-    assert.equal(await hit('GET', `${base}/instances/host-1/workers`), undefined, 'the plural form is not a route');
-    assert.equal((await hit('GET', '/api/v2/resources'))?.action, 'ListResources');
-    assert.equal((await hit('POST', '/api/v2/resources'))?.action, 'CreateResource');
-    assert.equal((await hit('GET', base))?.action, 'DescribeResource');
-    assert.equal((await hit('GET', `${base}/instances`))?.action, 'ListResourceInstances');
-    assert.equal((await hit('DELETE', `${base}/instances`))?.action, 'DeleteResourceInstances');
-    assert.equal((await hit('PUT', `${base}/label`))?.action, 'UpdateResourceInstanceLabel');
-    assert.equal((await hit('GET', '/api/v2/public/instance_types'))?.action, 'DescribeMachineSpec');
-    await app.close();
+    try {
+      await app.ready();
+      const hit = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string) => {
+        const res = await app.inject({ method, url });
+        return res.statusCode === 404 ? undefined : (res.json() as { action: string; params: Record<string, string> });
+      };
+      const base = '/api/v2/resources/cn-hangzhou/eas-r-abc';
+      assert.equal((await hit('POST', `${base}/instances/migrate`))?.action, 'MigrateResourceInstance');
+      const update = await hit('PUT', `${base}/instances/eas-i-1`);
+      assert.equal(update?.action, 'UpdateResourceInstance');
+      assert.equal(update?.params.InstanceId, 'eas-i-1');
+      // Only the method separates these two: PUT …/instances/migrate is UpdateResourceInstance of "migrate".
+      assert.equal((await hit('PUT', `${base}/instances/migrate`))?.params.InstanceId, 'migrate');
+      const workers = await hit('GET', `${base}/instance/host-1/workers`);
+      assert.equal(workers?.action, 'ListResourceInstanceWorker');
+      assert.equal(workers?.params.InstanceName, 'host-1');
+      assert.equal(await hit('GET', `${base}/instances/host-1/workers`), undefined, 'the plural form is not a route');
+      assert.equal((await hit('GET', '/api/v2/resources'))?.action, 'ListResources');
+      assert.equal((await hit('POST', '/api/v2/resources'))?.action, 'CreateResource');
+      assert.equal((await hit('GET', base))?.action, 'DescribeResource');
+      assert.equal((await hit('GET', `${base}/instances`))?.action, 'ListResourceInstances');
+      assert.equal((await hit('DELETE', `${base}/instances`))?.action, 'DeleteResourceInstances');
+      assert.equal((await hit('PUT', `${base}/label`))?.action, 'UpdateResourceInstanceLabel');
+      assert.equal((await hit('GET', '/api/v2/public/instance_types'))?.action, 'DescribeMachineSpec');
+    } finally {
+      await app.close();
+    }
   });
 
   test('CreateResourceInstances: POST with a JSON body; count required but without a range in the metadata', () => {

@@ -54,7 +54,10 @@ test('rendered JSON is spliced into a response as is, and no user string can pos
 test('SQLite: a process that finds the write lock taken waits for it instead of failing', async () => {
   const dataDir = tempDataDir();
   const first = await openStore({ dataDir });
-  const second = await openStore({ dataDir });
+  const second = await openStore({ dataDir }).catch(async (e) => {
+    await first.close();
+    throw e;
+  });
   try {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -168,3 +171,32 @@ for (const engine of ENGINES) {
     }
   });
 }
+
+const pgEngine = ENGINES.find((e) => e.name === 'postgres');
+test('PostgreSQL: two transactions that deadlock both complete (the one PostgreSQL aborts runs again)', { skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL' }, async () => {
+  const store = await openStore({ dataDir: tempDataDir(), databaseUrl: await pgEngine!.freshDatabaseUrl() });
+  try {
+    await insertRows(store.db, 'settings', [{ key: 'a', value: '0' }, { key: 'b', value: '0' }]);
+    const bump = (tx: Parameters<Parameters<typeof store.transaction>[0]>[0], key: string) =>
+      tx.updateTable('settings').set({ value: String(Date.now()) }).where('key', '=', key).execute();
+    // Each takes one row, waits until the other holds its row, then asks for the other's: a deadlock.
+    let attempts = 0;
+    const signal = () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      return { promise, resolve };
+    };
+    const holding = [signal(), signal()];
+    const crossing = (first: string, second: string, mine: number) => store.transaction(async (tx) => {
+      attempts += 1;
+      await bump(tx, first);
+      holding[mine]!.resolve();
+      await holding[1 - mine]!.promise;
+      await bump(tx, second);
+    });
+    await Promise.all([crossing('a', 'b', 0), crossing('b', 'a', 1)]);
+    assert.ok(attempts >= 3, 'one of the two ran again');
+  } finally {
+    await store.close();
+  }
+});

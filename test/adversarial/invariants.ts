@@ -1,0 +1,90 @@
+// What must hold in a database whatever happened to the servers using it (crashes, races): every
+// counter equals what the rows say. Read straight from the tables, because account quota usage and
+// metering are not visible through the API. Each broken rule is one line of the returned list.
+import type { Store } from '../../src/store/database.ts';
+
+const RUNNING = new Set(['Ready', 'NotReady']);
+/** Machines in these states are settled: nothing is due for them. */
+export const STEADY = new Set(['Ready', 'NotReady', 'CreateFailed', 'Stopped']);
+
+interface Counters {
+  instance_count: number;
+  prepaid_instance_count: number;
+  postpaid_instance_count: number;
+  cpu_count: number;
+  gpu_count: number;
+  memory_mb: number;
+}
+
+const zero = (): Counters => ({ instance_count: 0, prepaid_instance_count: 0, postpaid_instance_count: 0, cpu_count: 0, gpu_count: 0, memory_mb: 0 });
+
+export async function counterProblems(store: Store): Promise<string[]> {
+  const problems: string[] = [];
+  const machines = await store.db.selectFrom('instances')
+    .select(['id', 'account_id', 'region', 'resource_id', 'charge_type', 'health', 'cpu', 'gpu', 'memory_mb']).execute();
+  const groups = await store.db.selectFrom('resources')
+    .select(['id', 'instance_count', 'prepaid_instance_count', 'postpaid_instance_count', 'cpu_count', 'gpu_count', 'memory_mb']).execute();
+  const usage = await store.db.selectFrom('account_usage').selectAll().execute();
+  const open = await store.db.selectFrom('metered_intervals').select('instance_id').where('end_at', 'is', null).execute();
+
+  // Group counters: InstanceCount, PrePaid/PostPaid counts over every machine; CPU, GPU, memory over running ones.
+  const expected = new Map<string, Counters>();
+  for (const m of machines) {
+    const c = expected.get(m.resource_id) ?? zero();
+    c.instance_count += 1;
+    if (m.charge_type === 'PrePaid') c.prepaid_instance_count += 1;
+    else c.postpaid_instance_count += 1;
+    if (RUNNING.has(m.health)) {
+      c.cpu_count += Number(m.cpu);
+      c.gpu_count += Number(m.gpu);
+      c.memory_mb += Number(m.memory_mb);
+    }
+    expected.set(m.resource_id, c);
+  }
+  for (const g of groups) {
+    const want = expected.get(g.id) ?? zero();
+    for (const key of Object.keys(want) as (keyof Counters)[]) {
+      if (Number(g[key]) !== want[key]) problems.push(`group ${g.id}: ${key} is ${g[key]}, its machines say ${want[key]}`);
+    }
+    expected.delete(g.id);
+  }
+  for (const id of expected.keys()) problems.push(`machines belong to group ${id}, which does not exist`);
+
+  // Quota usage per account and region: every machine that exists, whatever its state.
+  const used = new Map<string, { instances: number; vcpus: number; gpus: number }>();
+  for (const m of machines) {
+    const key = `${m.account_id}/${m.region}`;
+    const u = used.get(key) ?? { instances: 0, vcpus: 0, gpus: 0 };
+    u.instances += 1;
+    u.vcpus += Number(m.cpu);
+    u.gpus += Number(m.gpu);
+    used.set(key, u);
+  }
+  for (const row of usage) {
+    const key = `${row.account_id}/${row.region}`;
+    const want = used.get(key) ?? { instances: 0, vcpus: 0, gpus: 0 };
+    for (const k of ['instances', 'vcpus', 'gpus'] as const) {
+      if (Number(row[k]) !== want[k]) problems.push(`quota usage ${key}: ${k} is ${row[k]}, the machines say ${want[k]}`);
+    }
+    used.delete(key);
+  }
+  for (const key of used.keys()) problems.push(`quota usage ${key}: no usage row, yet machines exist`);
+
+  // Metering: a running pay-as-you-go machine has exactly one open interval; nothing else has one.
+  const openCount = new Map<string, number>();
+  for (const o of open) openCount.set(o.instance_id, (openCount.get(o.instance_id) ?? 0) + 1);
+  for (const m of machines) {
+    const want = m.charge_type === 'PostPaid' && RUNNING.has(m.health) ? 1 : 0;
+    const have = openCount.get(m.id) ?? 0;
+    if (have !== want) problems.push(`machine ${m.id} (${m.charge_type}, ${m.health}): ${have} open metered intervals, expected ${want}`);
+    openCount.delete(m.id);
+  }
+  for (const id of openCount.keys()) problems.push(`an open metered interval for machine ${id}, which no longer exists`);
+  return problems;
+}
+
+/** Machines not in a steady state (what a clock advance should have settled). */
+export async function unsettled(store: Store): Promise<{ id: string; health: string }[]> {
+  const rows = await store.db.selectFrom('instances').select(['id', 'health']).execute();
+  return rows.filter((r) => !STEADY.has(r.health));
+}
