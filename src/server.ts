@@ -57,7 +57,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
       accessKeySecret: config.rootAccessKeySecret,
     }, clock.now());
 
-    const scheduler = new Scheduler(store, clock);
+    const scheduler = new Scheduler(store, clock, { maxAttempts: config.jobMaxAttempts, retrySeconds: config.jobRetrySeconds });
     const latencyFaults = new LatencyFaults(store);
     await latencyFaults.refresh();
     const services: Services = {

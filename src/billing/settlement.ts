@@ -10,9 +10,11 @@
 // change the account's machines in between, and charges are rounded per clock hour (metering.ts),
 // so the fen are exactly those of hour-by-hour settlement; a year passes in a few runs per month.
 import type { Tx } from '../store/database.ts';
-import type { BillItemsTable, MeteredIntervalsTable } from '../store/schema.ts';
+import type { BillItemsTable, InstancesTable, MeteredIntervalsTable } from '../store/schema.ts';
+import { forIdChunks, inIds } from '../store/id-lists.ts';
 import type { Services } from '../services.ts';
-import { enqueueJobs, type JobRow, type Scheduler } from '../engine/scheduler.ts';
+import type { Scheduler } from '../engine/scheduler.ts';
+import { accountJobsDueBefore, enqueueJobs, jobKey, nextDueOf, type JobRow } from '../engine/jobs.ts';
 import { transitionInstances } from '../engine/instance-lifecycle.ts';
 import { billingCycleOf, DAY_MS, floorHour, HOUR_MS, nextCycleStart } from './calendar.ts';
 import { chargeOf, clip } from './metering.ts';
@@ -53,13 +55,17 @@ function meteredBetween(tx: Tx, accountId: string, from: number, to: number): Pr
 
 /** The most auto-renewals could take before `to`: each pending term event renewing once. */
 async function renewalReserve(tx: Tx, s: Services, accountId: string, to: number): Promise<number> {
-  const pending = await tx.selectFrom('jobs').innerJoin('instances', 'instances.id', 'jobs.subject_id')
-    .select(['jobs.payload', 'instances.instance_type', 'instances.system_disk_gb'])
-    .where('jobs.account_id', '=', accountId).where('jobs.kind', '=', TERM_JOB).where('jobs.due_at', '<', to)
-    .where('instances.auto_renewal', '=', 1)
-    .execute();
+  const pending = await accountJobsDueBefore(tx, accountId, TERM_JOB, to);
+  const machines = new Map<string, Pick<InstancesTable, 'instance_type' | 'system_disk_gb'>>();
+  await forIdChunks(tx, pending.map((p) => p.subject_id), async (c) => {
+    const rows = await tx.selectFrom('instances').select(['id', 'instance_type', 'system_disk_gb']).where(inIds(tx, 'id', c)).where('auto_renewal', '=', 1).execute();
+    for (const r of rows) machines.set(r.id, r);
+  });
   let sum = 0;
-  for (const p of pending) sum += monthlyPrice(s, p.instance_type, p.system_disk_gb) * (Number((JSON.parse(p.payload) as { months?: number }).months ?? 1) || 1);
+  for (const p of pending) {
+    const m = machines.get(p.subject_id);
+    if (m) sum += monthlyPrice(s, m.instance_type, m.system_disk_gb) * (Number((JSON.parse(p.payload) as { months?: number }).months ?? 1) || 1);
+  }
   return sum;
 }
 
@@ -76,10 +82,8 @@ async function settleAccount(tx: Tx, s: Services, job: JobRow): Promise<void> {
   // nothing metered. Subscription term events only take money: they bound the run only when the
   // balance might not cover both this run and every renewal that could fall due inside it.
   const nextDue = async (kinds: string[]) => {
-    const next = await tx.selectFrom('jobs').select((eb) => eb.fn.min('due_at').as('due'))
-      .where('account_id', '=', accountId).where('kind', 'not in', kinds).where('due_at', 'is not', null)
-      .executeTakeFirst();
-    return next?.due === null || next?.due === undefined ? Infinity : floorHour(Number(next.due));
+    const next = await nextDueOf(tx, accountId, kinds);
+    return next === undefined ? Infinity : floorHour(next);
   };
   const limit = Math.min(floorHour(s.clock.now()), nextCycleStart(from, s.config.billingUtcOffsetMinutes));
   let to = Math.max(due, Math.min(limit, await nextDue([SETTLE_JOB, RELEASE_STOPPED_JOB, TERM_JOB])));
@@ -146,7 +150,7 @@ async function settleAccount(tx: Tx, s: Services, job: JobRow): Promise<void> {
   let overdueSince = account.overdue_since;
   if (balance < 0 && overdueSince === null) {
     overdueSince = to;
-    await enqueueJobs(tx, [{ kind: OVERDUE_JOB, accountId, subjectId: accountId, dueAt: to + s.config.overdueStopDays * DAY_MS }], to);
+    await enqueueJobs(tx, [{ kind: OVERDUE_JOB, accountId, subjectId: accountId, dueAt: to + s.config.overdueStopDays * DAY_MS, key: jobKey(OVERDUE_JOB, accountId) }], to);
   }
   await tx.updateTable('billing_accounts').set({ balance_fen: balance, settled_until: to, overdue_since: overdueSince })
     .where('account_id', '=', accountId).execute();
@@ -170,7 +174,7 @@ export function registerSettlementJobs(scheduler: Scheduler, s: Services): void 
         .execute();
       const { moved } = await transitionInstances(tx, running, 'Stopped', due);
       await enqueueJobs(tx, moved.map((r) => ({
-        kind: RELEASE_STOPPED_JOB, accountId: r.account_id, subjectId: r.id, dueAt: due + s.config.overdueReleaseDays * DAY_MS,
+        kind: RELEASE_STOPPED_JOB, accountId: r.account_id, subjectId: r.id, dueAt: due + s.config.overdueReleaseDays * DAY_MS, key: jobKey(RELEASE_STOPPED_JOB, r.id),
       })), due);
     }
   });
