@@ -52,6 +52,7 @@ export class Scheduler {
   /** Serialises runs inside this process (the poll, clock advances, nudges). */
   #chain: Promise<unknown> = Promise.resolve();
   #onError: (e: unknown) => void = () => {};
+  #onWarning: (e: unknown) => void = () => {};
 
   readonly #policy: RetryPolicy;
 
@@ -68,9 +69,13 @@ export class Scheduler {
     this.#handlers.set(kind, handler);
   }
 
-  /** Polls for due work every `intervalMs`, re-reading the shared clock offset first. */
-  start(intervalMs: number, onError: (e: unknown) => void): void {
+  /**
+   * Polls for due work every `intervalMs`, re-reading the shared clock offset first. A job parked
+   * as Failed is reported to `onError`; a failure that will be retried, to `onWarning`.
+   */
+  start(intervalMs: number, onError: (e: unknown) => void, onWarning: (e: unknown) => void = onError): void {
     this.#onError = onError;
+    this.#onWarning = onWarning;
     this.#timer = setInterval(() => {
       void this.#serial(async () => {
         await this.clock.refresh();
@@ -163,7 +168,8 @@ export class Scheduler {
     });
     for (const f of failures) {
       const what = f.retryAt === null ? 'parked as Failed' : `retried at ${new Date(f.retryAt).toISOString()}`;
-      this.#onError(new Error(`job ${f.job.id} (${f.job.kind}) failed, attempt ${f.attempt} of ${this.#policy.maxAttempts}; ${what}: ${describe(f.error)}`, { cause: f.error }));
+      const report = new Error(`job ${f.job.id} (${f.job.kind}) failed, attempt ${f.attempt} of ${this.#policy.maxAttempts}; ${what}`, { cause: f.error });
+      (f.retryAt === null ? this.#onError : this.#onWarning)(report);
     }
     return ran;
   }
