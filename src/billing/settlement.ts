@@ -10,11 +10,10 @@
 // change the account's machines in between, and charges are rounded per clock hour (metering.ts),
 // so the fen are exactly those of hour-by-hour settlement; a year passes in a few runs per month.
 import type { Tx } from '../store/database.ts';
-import type { BillItemsTable, InstancesTable, MeteredIntervalsTable } from '../store/schema.ts';
-import { forIdChunks, inIds } from '../store/id-lists.ts';
+import type { BillItemsTable, MeteredIntervalsTable } from '../store/schema.ts';
 import type { Services } from '../services.ts';
 import type { Scheduler } from '../engine/scheduler.ts';
-import { accountJobsDueBefore, enqueueJobs, jobKey, nextDueOf, type JobRow } from '../engine/jobs.ts';
+import { enqueueJobs, jobKey, nextDueOf, pendingJobs, type JobRow } from '../engine/jobs.ts';
 import { transitionInstances } from '../engine/instance-lifecycle.ts';
 import { billingCycleOf, DAY_MS, floorHour, HOUR_MS, nextCycleStart } from './calendar.ts';
 import { chargeOf, clip } from './metering.ts';
@@ -55,17 +54,12 @@ function meteredBetween(tx: Tx, accountId: string, from: number, to: number): Pr
 
 /** The most auto-renewals could take before `to`: each pending term event renewing once. */
 async function renewalReserve(tx: Tx, s: Services, accountId: string, to: number): Promise<number> {
-  const pending = await accountJobsDueBefore(tx, accountId, TERM_JOB, to);
-  const machines = new Map<string, Pick<InstancesTable, 'instance_type' | 'system_disk_gb'>>();
-  await forIdChunks(tx, pending.map((p) => p.subject_id), async (c) => {
-    const rows = await tx.selectFrom('instances').select(['id', 'instance_type', 'system_disk_gb']).where(inIds(tx, 'id', c)).where('auto_renewal', '=', 1).execute();
-    for (const r of rows) machines.set(r.id, r);
-  });
+  const pending = await tx.selectFrom(pendingJobs(tx, accountId, TERM_JOB, to).as('p')).innerJoin('instances', 'instances.id', 'p.subject_id')
+    .select(['p.payload', 'instances.instance_type', 'instances.system_disk_gb'])
+    .where('instances.auto_renewal', '=', 1)
+    .execute();
   let sum = 0;
-  for (const p of pending) {
-    const m = machines.get(p.subject_id);
-    if (m) sum += monthlyPrice(s, m.instance_type, m.system_disk_gb) * (Number((JSON.parse(p.payload) as { months?: number }).months ?? 1) || 1);
-  }
+  for (const p of pending) sum += monthlyPrice(s, p.instance_type, p.system_disk_gb) * (Number((JSON.parse(p.payload) as { months?: number }).months ?? 1) || 1);
   return sum;
 }
 
