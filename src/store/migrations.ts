@@ -381,9 +381,10 @@ const migrations: Record<string, Migration> = {
         where kind in ('billing.term', 'billing.overdue', 'billing.release', 'resource.log', 'resource.dlink')
           and id = (select min(j.id) from jobs j where j.kind = jobs.kind and j.subject_id = jobs.subject_id)`.execute(db);
       await db.schema.createIndex('jobs_key').on('jobs').column('job_key').unique().execute();
-      // Claiming walks runnable jobs in due order (kinds this server knows are a filter on the way).
+      // Claiming walks runnable jobs in due order (kinds this server knows are a filter on the way);
+      // parked jobs leave the index, so however many pile up, claiming never walks past them.
       await db.schema.dropIndex('jobs_due').execute();
-      await db.schema.createIndex('jobs_claim').on('jobs').columns(['due_at', 'created_at', 'id']).where(sql.ref('failed_at'), 'is', null).execute();
+      await db.schema.createIndex('jobs_claim').on('jobs').column('due_at').where(sql.ref('failed_at'), 'is', null).execute();
     },
   },
 };
