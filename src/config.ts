@@ -59,6 +59,10 @@ export interface Config {
   quota: { instances: number; vcpus: number; gpus: number };
   /** How often the scheduler polls for due work, milliseconds. */
   schedulerIntervalMs: number;
+  /** A job that failed this many times is parked as Failed until an operator retries it. */
+  jobMaxAttempts: number;
+  /** Wait before retrying a failed job, seconds; doubles with each further failure (at most an hour). */
+  jobRetrySeconds: number;
   /** Optional extra machine-type catalog (JSON), merged over the built-in one. */
   catalogFile?: string;
   ram: RamMode;
@@ -140,6 +144,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     overdueReleaseDays: envInt('OPENEAS_OVERDUE_RELEASE_DAYS', env),
     billingUtcOffsetMinutes: envInt('OPENEAS_BILLING_UTC_OFFSET_MINUTES', env),
     bssProductCode: envStr('OPENEAS_BSS_PRODUCT_CODE', env),
+    jobMaxAttempts: envInt('OPENEAS_JOB_MAX_ATTEMPTS', env),
+    jobRetrySeconds: envInt('OPENEAS_JOB_RETRY_SECONDS', env),
     trustedProxies: envStr('OPENEAS_TRUSTED_PROXIES', env)?.split(',').map((s) => s.trim()).filter(Boolean),
   };
   const fromEnvDefined = Object.fromEntries(
@@ -174,6 +180,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       gpus: envInt('OPENEAS_QUOTA_GPUS', env) ?? 100_000,
     },
     schedulerIntervalMs: 200,
+    jobMaxAttempts: 10,
+    jobRetrySeconds: 2,
     ram: 'enforce',
     ramCacheMs: 1000,
     trustedProxies: [],
@@ -201,6 +209,8 @@ function validateConfig(c: Config): void {
     if (!(v >= 0)) throw new Error(`${name} must be >= 0`);
   }
   if (!(c.renewalRetryHours > 0)) throw new Error('OPENEAS_RENEWAL_RETRY_HOURS must be > 0');
+  if (!Number.isInteger(c.jobMaxAttempts) || c.jobMaxAttempts < 1) throw new Error('OPENEAS_JOB_MAX_ATTEMPTS must be a whole number >= 1');
+  if (!(c.jobRetrySeconds >= 0)) throw new Error('OPENEAS_JOB_RETRY_SECONDS must be >= 0');
   if (!Number.isInteger(c.billingUtcOffsetMinutes / 60)) throw new Error('OPENEAS_BILLING_UTC_OFFSET_MINUTES must be whole hours');
   if (!Number.isInteger(c.subscriptionMonths) || c.subscriptionMonths < 1) throw new Error('OPENEAS_SUBSCRIPTION_MONTHS must be a positive integer');
   if (c.provisionSeconds < 0) throw new Error('OPENEAS_PROVISION_SECONDS must be >= 0');

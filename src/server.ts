@@ -63,7 +63,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
       accessKeySecret: config.rootAccessKeySecret,
     }, clock.now());
 
-    const scheduler = new Scheduler(store, clock);
+    const scheduler = new Scheduler(store, clock, { maxAttempts: config.jobMaxAttempts, retrySeconds: config.jobRetrySeconds });
     const latencyFaults = new LatencyFaults(store);
     await latencyFaults.refresh();
     const services: Services = {
@@ -111,7 +111,11 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
 
     // Work that fell due while the server was down runs now; then the poll keeps up.
     await scheduler.runDue();
-    scheduler.start(config.schedulerIntervalMs, (e) => app.log.error({ err: e }, 'scheduled work failed'));
+    scheduler.start(
+      config.schedulerIntervalMs,
+      (e) => app.log.error({ err: e }, 'scheduled work failed'),
+      (e) => app.log.warn({ err: e }, 'scheduled work failed; retrying later'),
+    );
     const faultRefresh = setInterval(() => {
       latencyFaults.refresh().catch((e) => app.log.warn({ err: e }, 'fault refresh failed'));
     }, 1000);

@@ -1,10 +1,11 @@
-// Admin endpoints that steer time and the machine engine: the clock, manual progression,
-// stock, faults and quotas. All behind the admin guard (loopback or admin token).
+// Admin endpoints that steer time and the machine engine: the clock, manual progression, due
+// jobs (list, retry failed ones), stock, faults and quotas. All behind the admin guard (loopback or admin token).
 import type { FastifyRequest } from 'fastify';
 import { apiError } from '../gateway/errors.ts';
 import { adminBody, bodyNumber as num, bodyText as text, type AdminRoute } from './routes.ts';
 import { addFault, FAULT_KINDS, listFaults, type FaultKind, type FaultSpec } from '../engine/faults.ts';
 import { transitionInstances } from '../engine/instance-lifecycle.ts';
+import { JOB_STATES, listJobs, stateOf, type JobRow, type JobState } from '../engine/jobs.ts';
 import { formatTime } from '../eas/presenters.ts';
 import { isRegion, zonesOf } from '../eas/regions.ts';
 import type { Services } from '../services.ts';
@@ -74,6 +75,67 @@ async function clearFaults(s: Services, ids?: string[]): Promise<number> {
   return faults.length;
 }
 
+function jobView(j: JobRow, now: number): Record<string, unknown> {
+  return {
+    Id: j.id,
+    Kind: j.kind,
+    State: stateOf(j, now),
+    AccountId: j.account_id,
+    SubjectId: j.subject_id,
+    JobKey: j.job_key,
+    DueTime: j.due_at === null ? null : formatTime(j.due_at),
+    Attempts: j.attempts,
+    LastError: j.last_error,
+    FailedTime: j.failed_at === null ? null : formatTime(j.failed_at),
+    CreateTime: formatTime(j.created_at),
+    Payload: JSON.parse(j.payload) as unknown,
+  };
+}
+
+const JOBS_MAX_PAGE_SIZE = 1000;
+
+/** A whole number from the query string, within bounds. */
+function queryInt(q: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+  const raw = q[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw apiError('InvalidParameter', { name, reason: `It must be an integer from ${min} to ${max}.` });
+  return n;
+}
+
+/** GET /jobs?State=Due|Waiting|Failed&Kind=…&PageNumber=…&PageSize=… */
+async function jobsPage(req: FastifyRequest, s: Services): Promise<Record<string, unknown>> {
+  const q = (req.query ?? {}) as Record<string, string | undefined>;
+  const state = q.State || undefined;
+  if (state !== undefined && !(JOB_STATES as readonly string[]).includes(state)) {
+    throw apiError('InvalidParameter', { name: 'State', reason: `It must be one of: ${JOB_STATES.join(', ')}.` });
+  }
+  const pageNumber = queryInt(q, 'PageNumber', 1, 1, Number.MAX_SAFE_INTEGER);
+  const pageSize = queryInt(q, 'PageSize', 100, 1, JOBS_MAX_PAGE_SIZE);
+  const now = s.clock.now();
+  const { jobs, total } = await listJobs(s.store.db, now, { state: state as JobState | undefined, kind: q.Kind || undefined }, { offset: (pageNumber - 1) * pageSize, limit: pageSize });
+  return { Jobs: jobs.map((j) => jobView(j, now)), TotalCount: total, PageNumber: pageNumber, PageSize: pageSize };
+}
+
+/** POST /jobs/retry {"JobIds": […]} or {"All": true}: parked jobs run again, with fresh attempts. */
+async function retryJobs(req: FastifyRequest, s: Services): Promise<Record<string, unknown>> {
+  const body = adminBody(req);
+  const ids = body.JobIds;
+  if (ids !== undefined && (!Array.isArray(ids) || ids.length === 0 || ids.some((i) => typeof i !== 'string'))) {
+    throw apiError('InvalidParameter', { name: 'JobIds', reason: 'It must be a non-empty array of job ids.' });
+  }
+  if (ids === undefined && body.All !== true) throw apiError('MissingParameter', { name: 'JobIds' });
+  if (ids !== undefined) {
+    // Name every id that is not a parked job; one cancelled meanwhile just leaves less to retry.
+    const found = await listJobs(s.store.db, s.clock.now(), { state: 'Failed', ids: ids as string[] }, { offset: 0, limit: ids.length });
+    const failed = new Set(found.jobs.map((j) => j.id));
+    const others = (ids as string[]).filter((id) => !failed.has(id));
+    if (others.length > 0) throw apiError('InvalidParameter', { name: 'JobIds', reason: `No failed job has the id ${others.join(', ')}.` });
+  }
+  const { retried, ran } = await s.scheduler.retry(ids as string[] | undefined);
+  return { Retried: retried, JobsRun: ran };
+}
+
 function param(req: FastifyRequest, name: string): string {
   return (req.params as Record<string, string>)[name]!;
 }
@@ -100,6 +162,8 @@ export const engineAdminRoutes: AdminRoute[] = [
       return { JobsRun: await s.scheduler.nudge({ subjectIds: ids as string[] | undefined }) };
     },
   },
+  { method: 'GET', path: '/jobs', handler: jobsPage },
+  { method: 'POST', path: '/jobs/retry', handler: retryJobs },
   {
     method: 'GET',
     path: '/stock',

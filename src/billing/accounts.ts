@@ -6,13 +6,12 @@ import type { Tx } from '../store/database.ts';
 import { prepareLocked } from '../store/prepared.ts';
 import type { BillingAccountsTable } from '../store/schema.ts';
 import type { Services } from '../services.ts';
-import { enqueueJobs } from '../engine/scheduler.ts';
+import { cancelJobs, enqueueJobs, jobKey } from '../engine/jobs.ts';
 import { transitionInstances } from '../engine/instance-lifecycle.ts';
 import { floorHour, HOUR_MS } from './calendar.ts';
 import { formatCny } from './money.ts';
 import { OVERDUE_JOB, RELEASE_STOPPED_JOB, SETTLE_JOB } from './job-kinds.ts';
 import './errors.ts';
-import { forIdChunks, inIds } from '../store/id-lists.ts';
 
 /** What money handling needs: the settings and the store (the CLI has no running server). */
 export type MoneyDeps = Pick<Services, 'config' | 'store'>;
@@ -60,16 +59,14 @@ export async function deposit(tx: Tx, s: MoneyDeps, accountId: string, fen: numb
   let overdueSince = account.overdue_since;
   if (balance >= 0 && overdueSince !== null) {
     overdueSince = null;
-    await tx.deleteFrom('jobs').where('kind', '=', OVERDUE_JOB).where('subject_id', '=', accountId).execute();
     const stopped = await tx.selectFrom('instances').selectAll()
       .where('account_id', '=', accountId).where('charge_type', '=', 'PostPaid').where('health', '=', 'Stopped').execute();
-    await forIdChunks(tx, stopped.map((r) => r.id), (ids) => tx.deleteFrom('jobs').where('kind', '=', RELEASE_STOPPED_JOB)
-      .where(inIds(tx, 'subject_id', ids)).execute());
+    await cancelJobs(tx, [jobKey(OVERDUE_JOB, accountId), ...stopped.map((r) => jobKey(RELEASE_STOPPED_JOB, r.id))]);
     await transitionInstances(tx, stopped, 'Ready', now);
   } else if (balance < 0 && overdueSince === null && fen < 0) {
     // An adjustment into debt starts the overdue clock like a settlement would.
     overdueSince = now;
-    await enqueueJobs(tx, [{ kind: OVERDUE_JOB, accountId, subjectId: accountId, dueAt: now + s.config.overdueStopDays * 86_400_000 }], now);
+    await enqueueJobs(tx, [{ kind: OVERDUE_JOB, accountId, subjectId: accountId, dueAt: now + s.config.overdueStopDays * 86_400_000, key: jobKey(OVERDUE_JOB, accountId) }], now);
   }
   await tx.updateTable('billing_accounts').set({ balance_fen: balance, overdue_since: overdueSince })
     .where('account_id', '=', accountId).execute();

@@ -12,7 +12,8 @@
 import type { Tx } from '../store/database.ts';
 import type { BillItemsTable, MeteredIntervalsTable } from '../store/schema.ts';
 import type { Services } from '../services.ts';
-import { enqueueJobs, type JobRow, type Scheduler } from '../engine/scheduler.ts';
+import type { Scheduler } from '../engine/scheduler.ts';
+import { enqueueJobs, jobKey, nextDueOf, pendingJobs, type JobRow } from '../engine/jobs.ts';
 import { transitionInstances } from '../engine/instance-lifecycle.ts';
 import { billingCycleOf, DAY_MS, floorHour, HOUR_MS, nextCycleStart } from './calendar.ts';
 import { chargeOf, clip } from './metering.ts';
@@ -53,9 +54,8 @@ function meteredBetween(tx: Tx, accountId: string, from: number, to: number): Pr
 
 /** The most auto-renewals could take before `to`: each pending term event renewing once. */
 async function renewalReserve(tx: Tx, s: Services, accountId: string, to: number): Promise<number> {
-  const pending = await tx.selectFrom('jobs').innerJoin('instances', 'instances.id', 'jobs.subject_id')
-    .select(['jobs.payload', 'instances.instance_type', 'instances.system_disk_gb'])
-    .where('jobs.account_id', '=', accountId).where('jobs.kind', '=', TERM_JOB).where('jobs.due_at', '<', to)
+  const pending = await tx.selectFrom(pendingJobs(tx, accountId, TERM_JOB, to).as('p')).innerJoin('instances', 'instances.id', 'p.subject_id')
+    .select(['p.payload', 'instances.instance_type', 'instances.system_disk_gb'])
     .where('instances.auto_renewal', '=', 1)
     .execute();
   let sum = 0;
@@ -76,10 +76,8 @@ async function settleAccount(tx: Tx, s: Services, job: JobRow): Promise<void> {
   // nothing metered. Subscription term events only take money: they bound the run only when the
   // balance might not cover both this run and every renewal that could fall due inside it.
   const nextDue = async (kinds: string[]) => {
-    const next = await tx.selectFrom('jobs').select((eb) => eb.fn.min('due_at').as('due'))
-      .where('account_id', '=', accountId).where('kind', 'not in', kinds).where('due_at', 'is not', null)
-      .executeTakeFirst();
-    return next?.due === null || next?.due === undefined ? Infinity : floorHour(Number(next.due));
+    const next = await nextDueOf(tx, accountId, kinds);
+    return next === undefined ? Infinity : floorHour(next);
   };
   const limit = Math.min(floorHour(s.clock.now()), nextCycleStart(from, s.config.billingUtcOffsetMinutes));
   let to = Math.max(due, Math.min(limit, await nextDue([SETTLE_JOB, RELEASE_STOPPED_JOB, TERM_JOB])));
@@ -146,7 +144,7 @@ async function settleAccount(tx: Tx, s: Services, job: JobRow): Promise<void> {
   let overdueSince = account.overdue_since;
   if (balance < 0 && overdueSince === null) {
     overdueSince = to;
-    await enqueueJobs(tx, [{ kind: OVERDUE_JOB, accountId, subjectId: accountId, dueAt: to + s.config.overdueStopDays * DAY_MS }], to);
+    await enqueueJobs(tx, [{ kind: OVERDUE_JOB, accountId, subjectId: accountId, dueAt: to + s.config.overdueStopDays * DAY_MS, key: jobKey(OVERDUE_JOB, accountId) }], to);
   }
   await tx.updateTable('billing_accounts').set({ balance_fen: balance, settled_until: to, overdue_since: overdueSince })
     .where('account_id', '=', accountId).execute();
@@ -170,7 +168,7 @@ export function registerSettlementJobs(scheduler: Scheduler, s: Services): void 
         .execute();
       const { moved } = await transitionInstances(tx, running, 'Stopped', due);
       await enqueueJobs(tx, moved.map((r) => ({
-        kind: RELEASE_STOPPED_JOB, accountId: r.account_id, subjectId: r.id, dueAt: due + s.config.overdueReleaseDays * DAY_MS,
+        kind: RELEASE_STOPPED_JOB, accountId: r.account_id, subjectId: r.id, dueAt: due + s.config.overdueReleaseDays * DAY_MS, key: jobKey(RELEASE_STOPPED_JOB, r.id),
       })), due);
     }
   });

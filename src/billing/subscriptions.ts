@@ -4,7 +4,8 @@
 import type { Tx } from '../store/database.ts';
 import type { BillItemsTable, InstancesTable } from '../store/schema.ts';
 import type { Services } from '../services.ts';
-import { enqueueJobs, type JobRow, type Scheduler } from '../engine/scheduler.ts';
+import type { Scheduler } from '../engine/scheduler.ts';
+import { cancelJobs, enqueueJobs, jobKey, jobsByKey, type JobRow } from '../engine/jobs.ts';
 import { removeInstances, transitionInstances, isRunning } from '../engine/instance-lifecycle.ts';
 import { addMonths, billingCycleOf, DAY_MS, HOUR_MS } from './calendar.ts';
 import { billingAccount, pay } from './accounts.ts';
@@ -28,16 +29,11 @@ function nextTermDue(s: Services, row: Pick<Row, 'auto_renewal' | 'expired_at'>,
 /** Replaces the machines' pending term events (after an order, a renewal or SetRenewal). */
 export async function scheduleTerms(tx: Tx, s: Services, rows: Row[], now: number, months: Map<string, number> = new Map()): Promise<void> {
   // Keep the auto-renewal period already chosen (SetRenewal) unless a new one is given.
-  const ids = rows.map((r) => r.id);
-  await forIdChunks(tx, ids, async (c) => {
-    const pending = await tx.selectFrom('jobs').select(['subject_id', 'payload']).where('kind', '=', TERM_JOB).where(inIds(tx, 'subject_id', c)).execute();
-    for (const j of pending) {
-      if (!months.has(j.subject_id)) months.set(j.subject_id, Number((JSON.parse(j.payload) as { months?: number }).months ?? 1) || 1);
-    }
-  });
-  await forIdChunks(tx, ids, (c) => tx.deleteFrom('jobs').where('kind', '=', TERM_JOB).where(inIds(tx, 'subject_id', c)).execute());
+  for (const j of await jobsByKey(tx, rows.map((r) => jobKey(TERM_JOB, r.id)))) {
+    if (!months.has(j.subject_id)) months.set(j.subject_id, Number((JSON.parse(j.payload) as { months?: number }).months ?? 1) || 1);
+  }
   await enqueueJobs(tx, rows.map((r) => ({
-    kind: TERM_JOB, accountId: r.account_id, subjectId: r.id, dueAt: nextTermDue(s, r, now), payload: { months: months.get(r.id) ?? 1 },
+    kind: TERM_JOB, accountId: r.account_id, subjectId: r.id, dueAt: nextTermDue(s, r, now), payload: { months: months.get(r.id) ?? 1 }, key: jobKey(TERM_JOB, r.id),
   })), now);
 }
 
@@ -139,7 +135,7 @@ export async function renewMachines(
   const renewed = purchases.map((p) => ({ ...p.row, expired_at: p.to }));
   const stopped = renewed.filter((r) => r.health === 'Stopped');
   if (stopped.length > 0) {
-    await forIdChunks(tx, stopped.map((r) => r.id), (c) => tx.deleteFrom('jobs').where('kind', '=', RELEASE_STOPPED_JOB).where(inIds(tx, 'subject_id', c)).execute());
+    await cancelJobs(tx, stopped.map((r) => jobKey(RELEASE_STOPPED_JOB, r.id)));
     await transitionInstances(tx, stopped, 'Ready', now);
   }
   return { renewed, orderId };
@@ -191,7 +187,9 @@ export function registerSubscriptionJobs(scheduler: Scheduler, s: Services): voi
       }
     }
     const now = dueOf(jobs);
-    await enqueueJobs(tx, later.map((l) => ({ kind: TERM_JOB, accountId: l.row.account_id, subjectId: l.row.id, dueAt: l.dueAt, payload: { months: l.months } })), now);
+    await enqueueJobs(tx, later.map((l) => ({
+      kind: TERM_JOB, accountId: l.row.account_id, subjectId: l.row.id, dueAt: l.dueAt, payload: { months: l.months }, key: jobKey(TERM_JOB, l.row.id),
+    })), now);
     if (expire.length > 0) {
       // Stamped with each machine's own expiry: a batch may hold several due times.
       const byExpiry = new Map<number, Row[]>();
@@ -199,7 +197,7 @@ export function registerSubscriptionJobs(scheduler: Scheduler, s: Services): voi
       for (const [expiry, list] of byExpiry) {
         const { moved } = await transitionInstances(tx, list, 'Stopped', expiry);
         await enqueueJobs(tx, moved.map((r) => ({
-          kind: RELEASE_STOPPED_JOB, accountId: r.account_id, subjectId: r.id, dueAt: expiry + s.config.expiryGraceDays * DAY_MS,
+          kind: RELEASE_STOPPED_JOB, accountId: r.account_id, subjectId: r.id, dueAt: expiry + s.config.expiryGraceDays * DAY_MS, key: jobKey(RELEASE_STOPPED_JOB, r.id),
         })), expiry);
       }
     }

@@ -12,7 +12,7 @@ import { newInstanceId, randomString } from '../ids.ts';
 import { HOSTS_PER_REGION, ipOf, zonesOf } from './regions.ts';
 import { insertInstances } from '../engine/instance-lifecycle.ts';
 import { decideOutcomes } from '../engine/faults.ts';
-import { enqueueJobs } from '../engine/scheduler.ts';
+import { enqueueJobs } from '../engine/jobs.ts';
 import { PROVISION_JOB } from '../engine/machine-jobs.ts';
 import { addMonths } from '../billing/calendar.ts';
 import type { MachineType } from './catalog.ts';

@@ -7,6 +7,7 @@ import { insertRows, prepare } from '../store/prepared.ts';
 import { newSortableId } from '../ids.ts';
 import { updateInstances } from '../store/instances.ts';
 import { forIdChunks, inIds } from '../store/id-lists.ts';
+import { cancelJobsOf } from './jobs.ts';
 
 export type Health = 'Attaching' | 'Ready' | 'NotReady' | 'CreateFailed' | 'Deleting' | 'Stopped';
 
@@ -208,9 +209,9 @@ export async function removeInstances(tx: Tx, rows: InstanceRow[], now: number):
     usage.set(key, u);
   }
   await meterRunning(tx, rows.filter((r) => isRunning(r.health)), false, now);
+  await cancelJobsOf(tx, rows.map((r) => r.id));
   await forIdChunks(tx, rows.map((r) => r.id), async (ids) => {
     await tx.deleteFrom('instance_labels').where(inIds(tx, 'instance_id', ids)).execute();
-    await tx.deleteFrom('jobs').where(inIds(tx, 'subject_id', ids)).execute();
     await tx.deleteFrom('instances').where(inIds(tx, 'id', ids)).execute();
   });
   await applyGroupDeltas(tx, deltas, now);

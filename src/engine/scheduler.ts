@@ -1,51 +1,49 @@
 // Durable due-time work (graphile-worker style): jobs are rows with a due time on the business
-// clock. A batch is claimed, run and deleted in ONE transaction, so a crash loses nothing and
-// nothing runs twice. On PostgreSQL several server processes share the table with
-// `FOR UPDATE SKIP LOCKED`; on SQLite the single writer lock (BEGIN IMMEDIATE) serialises them.
+// clock (engine/jobs.ts owns the table). A batch is claimed, run and deleted in ONE transaction,
+// so a crash loses nothing and nothing runs twice. On PostgreSQL several server processes share
+// the table with `FOR UPDATE SKIP LOCKED`; on SQLite the single writer lock (BEGIN IMMEDIATE)
+// serialises them. A server claims only the kinds it has handlers for. A job whose handler throws
+// is rolled back alone (savepoints), retried later with exponential backoff, and parked as
+// Failed after too many attempts, so one bad job never holds up the work due after it.
 // Nothing here uses setTimeout for a business event: the poll only asks the database what is due.
+import { sql } from 'kysely';
 import type { Store, Tx } from '../store/database.ts';
-import type { JobsTable } from '../store/schema.ts';
 import type { Clock } from './clock.ts';
-import { insertRows } from '../store/prepared.ts';
-import { newSortableId } from '../ids.ts';
-import { forIdChunks, inIds } from '../store/id-lists.ts';
+import {
+  claimDueJobs, finishJobs, makeWaitingDue, recordFailure, retryFailedJobs, unwatchEnqueues, watchEnqueues, type JobRow,
+} from './jobs.ts';
 
-export type JobRow = JobsTable;
-
-export interface NewJob {
-  kind: string;
-  accountId: string;
-  subjectId: string;
-  /** Business-clock epoch ms; null waits for a manual nudge. */
-  dueAt: number | null;
-  payload?: unknown;
-}
+export type { JobRow } from './jobs.ts';
 
 /**
  * Runs a batch of due jobs of one kind inside the claiming transaction. `now` is the latest due
  * time in the batch: effects are stamped with the time they were due, not when they ran, so
- * advancing the clock by a month behaves exactly as if the month had passed.
+ * advancing the clock by a month behaves exactly as if the month had passed. A handler may be
+ * given any subset of the due jobs of its kind (a batch is cut at BATCH jobs, and split to find
+ * a failing job), so it must not assume it sees all of them.
  */
 export type JobHandler = (tx: Tx, jobs: JobRow[]) => Promise<void>;
 
+export interface RetryPolicy {
+  /** Failed runs after which a job is parked as Failed (until an operator retries it). */
+  maxAttempts: number;
+  /** Delay before the first retry, seconds; it doubles with every further failure, up to MAX_RETRY_DELAY_MS. */
+  retrySeconds: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, retrySeconds: 2 };
+
+/** Longest wait between two attempts of a failing job. */
+const MAX_RETRY_DELAY_MS = 3_600_000;
+
 const BATCH = 2500;
 
-/** Per running batch: the earliest due time of any job enqueued while it runs (see #runBatch). */
-const enqueuedDuring = new WeakMap<Tx, { earliest: number }>();
-
-export async function enqueueJobs(tx: Tx, jobs: NewJob[], now: number): Promise<void> {
-  const mark = enqueuedDuring.get(tx);
-  if (mark) for (const j of jobs) if (j.dueAt !== null && j.dueAt < mark.earliest) mark.earliest = j.dueAt;
-  const rows: JobRow[] = jobs.map((j) => ({
-    id: newSortableId(),
-    kind: j.kind,
-    account_id: j.accountId,
-    subject_id: j.subjectId,
-    due_at: j.dueAt,
-    payload: JSON.stringify(j.payload ?? {}),
-    created_at: now,
-  }));
-  await insertRows(tx, 'jobs', rows);
+/** What a failed run leaves behind, for the log (written after the batch commits). */
+interface Failure {
+  job: JobRow;
+  error: unknown;
+  attempt: number;
+  retryAt: number | null;
 }
 
 export class Scheduler {
@@ -54,20 +52,30 @@ export class Scheduler {
   /** Serialises runs inside this process (the poll, clock advances, nudges). */
   #chain: Promise<unknown> = Promise.resolve();
   #onError: (e: unknown) => void = () => {};
+  #onWarning: (e: unknown) => void = () => {};
+
+  readonly #policy: RetryPolicy;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-  ) {}
+    policy: Partial<RetryPolicy> = {},
+  ) {
+    this.#policy = { ...DEFAULT_RETRY_POLICY, ...policy };
+  }
 
   register(kind: string, handler: JobHandler): void {
     if (this.#handlers.has(kind)) throw new Error(`job kind ${kind} registered twice`);
     this.#handlers.set(kind, handler);
   }
 
-  /** Polls for due work every `intervalMs`, re-reading the shared clock offset first. */
-  start(intervalMs: number, onError: (e: unknown) => void): void {
+  /**
+   * Polls for due work every `intervalMs`, re-reading the shared clock offset first. A job parked
+   * as Failed is reported to `onError`; a failure that will be retried, to `onWarning`.
+   */
+  start(intervalMs: number, onError: (e: unknown) => void, onWarning: (e: unknown) => void = onError): void {
     this.#onError = onError;
+    this.#onWarning = onWarning;
     this.#timer = setInterval(() => {
       void this.#serial(async () => {
         await this.clock.refresh();
@@ -99,12 +107,16 @@ export class Scheduler {
   /** Manual progression: makes waiting jobs (optionally of some subjects/kinds) due now, then runs them. */
   nudge(filter: { subjectIds?: string[]; kinds?: string[] } = {}): Promise<number> {
     return this.#serial(async () => {
-      const now = this.clock.now();
-      let q = this.store.db.updateTable('jobs').set({ due_at: now }).where('due_at', 'is', null);
-      if (filter.subjectIds?.length) q = q.where('subject_id', 'in', filter.subjectIds);
-      if (filter.kinds?.length) q = q.where('kind', 'in', filter.kinds);
-      await q.execute();
+      await makeWaitingDue(this.store.db, this.clock.now(), filter);
       return this.#runDueNow();
+    });
+  }
+
+  /** Parked (Failed) jobs — all, or those of `ids` — are due again now with fresh attempts; then runs what is due. */
+  retry(ids?: string[]): Promise<{ retried: number; ran: number }> {
+    return this.#serial(async () => {
+      const retried = await retryFailedJobs(this.store.db, this.clock.now(), ids);
+      return { retried, ran: await this.#runDueNow() };
     });
   }
 
@@ -125,35 +137,81 @@ export class Scheduler {
 
   /** Claims up to BATCH due jobs (oldest due first), runs them by kind in due order, deletes them. */
   async #runBatch(now: number): Promise<number> {
-    return this.store.transaction(async (tx) => {
-      const jobs = await tx.selectFrom('jobs').selectAll()
-        .where('due_at', '<=', now)
-        .orderBy('due_at').orderBy('created_at').orderBy('id')
-        .limit(BATCH)
-        .$if(this.store.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked())
-        .execute();
+    const kinds = [...this.#handlers.keys()];
+    if (kinds.length === 0) return 0;
+    const failures: Failure[] = [];
+    const ran = await this.store.transaction(async (tx) => {
+      const jobs = await claimDueJobs(tx, kinds, now, BATCH);
       if (jobs.length === 0) return 0;
       // Consecutive runs of one kind go to its handler together, keeping the overall due order.
       // If a handler enqueues work due before the next run, the batch stops there: the rest is
       // claimed again after that work, so everything still happens in due order.
-      const mark = { earliest: Number.POSITIVE_INFINITY };
-      enqueuedDuring.set(tx, mark);
+      const mark = watchEnqueues(tx);
+      const finished: string[] = [];
       let start = 0;
       let done = 0;
-      for (let i = 1; i <= jobs.length; i++) {
-        if (i === jobs.length || jobs[i]!.kind !== jobs[start]!.kind) {
-          const run = jobs.slice(start, i);
-          if (mark.earliest < run[0]!.due_at!) break;
-          const handler = this.#handlers.get(run[0]!.kind);
-          if (handler) await handler(tx, run);
-          else this.#onError(new Error(`no handler for job kind ${run[0]!.kind}; dropping ${run.length} job(s)`));
-          done = i;
-          start = i;
+      try {
+        for (let i = 1; i <= jobs.length; i++) {
+          if (i === jobs.length || jobs[i]!.kind !== jobs[start]!.kind) {
+            const run = jobs.slice(start, i);
+            if (mark.earliest < run[0]!.due_at!) break;
+            await this.#runIsolated(tx, this.#handlers.get(run[0]!.kind)!, run, now, mark, finished, failures);
+            done = i;
+            start = i;
+          }
         }
+      } finally {
+        unwatchEnqueues(tx);
       }
-      enqueuedDuring.delete(tx);
-      await forIdChunks(tx, jobs.slice(0, done).map((j) => j.id), (c) => tx.deleteFrom('jobs').where(inIds(tx, 'id', c)).execute());
+      await finishJobs(tx, finished);
       return done;
     });
+    for (const f of failures) {
+      const what = f.retryAt === null ? 'parked as Failed' : `retried at ${new Date(f.retryAt).toISOString()}`;
+      const report = new Error(`job ${f.job.id} (${f.job.kind}) failed, attempt ${f.attempt} of ${this.#policy.maxAttempts}; ${what}`, { cause: f.error });
+      (f.retryAt === null ? this.#onError : this.#onWarning)(report);
+    }
+    return ran;
   }
+
+  /**
+   * Runs `run` in a savepoint. If the handler throws, the run is rolled back and halved until the
+   * failing jobs stand alone; each of those records the failure and is retried later or parked.
+   * A healthy batch costs one savepoint; one bad job among n costs about 2·log2(n) extra runs.
+   */
+  async #runIsolated(
+    tx: Tx, handler: JobHandler, run: JobRow[], now: number, mark: { earliest: number }, finished: string[], failures: Failure[],
+  ): Promise<void> {
+    const earliest = mark.earliest;
+    await sql`savepoint job_run`.execute(tx);
+    try {
+      await handler(tx, run);
+      await sql`release savepoint job_run`.execute(tx);
+      for (const j of run) finished.push(j.id);
+      return;
+    } catch (error) {
+      // If even this fails, the transaction itself is broken: the whole batch fails, as before.
+      await sql`rollback to savepoint job_run`.execute(tx);
+      await sql`release savepoint job_run`.execute(tx);
+      mark.earliest = earliest; // what the run enqueued is gone
+      if (run.length === 1) {
+        const job = run[0]!;
+        const attempt = job.attempts + 1;
+        const delay = Math.min(MAX_RETRY_DELAY_MS, this.#policy.retrySeconds * 1000 * 2 ** Math.min(attempt - 1, 40));
+        const retryAt = attempt >= this.#policy.maxAttempts ? null : now + delay;
+        await recordFailure(tx, job, describe(error), retryAt, now);
+        failures.push({ job, error, attempt, retryAt });
+        return;
+      }
+    }
+    const half = Math.ceil(run.length / 2);
+    await this.#runIsolated(tx, handler, run.slice(0, half), now, mark, finished, failures);
+    await this.#runIsolated(tx, handler, run.slice(half), now, mark, finished, failures);
+  }
+}
+
+/** The error as stored in last_error (bounded: a job's error is for a person to read). */
+function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }

@@ -368,6 +368,25 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('instances').addColumn('version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  '0006_job_failures': {
+    async up(db: Kysely<any>) {
+      // A failing job is retried with backoff and parked after too many attempts (engine/jobs.ts);
+      // a job key names the one pending job of a purpose, so it can be replaced or cancelled.
+      await db.schema.alterTable('jobs').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('jobs').addColumn('last_error', 'text').execute();
+      await db.schema.alterTable('jobs').addColumn('failed_at', 'bigint').execute();
+      await db.schema.alterTable('jobs').addColumn('job_key', 'text').execute();
+      // Pending jobs that earlier versions replaced by (kind, subject) get that key (one per pair).
+      await sql`update jobs set job_key = kind || ':' || subject_id
+        where kind in ('billing.term', 'billing.overdue', 'billing.release', 'resource.log', 'resource.dlink')
+          and id = (select min(j.id) from jobs j where j.kind = jobs.kind and j.subject_id = jobs.subject_id)`.execute(db);
+      await db.schema.createIndex('jobs_key').on('jobs').column('job_key').unique().execute();
+      // Claiming walks runnable jobs in due order (kinds this server knows are a filter on the way);
+      // parked jobs leave the index, so however many pile up, claiming never walks past them.
+      await db.schema.dropIndex('jobs_due').execute();
+      await db.schema.createIndex('jobs_claim').on('jobs').column('due_at').where(sql.ref('failed_at'), 'is', null).execute();
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */

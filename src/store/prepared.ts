@@ -115,6 +115,11 @@ const insertsByDialect = new WeakMap<object, Map<string, CompiledInsert>>();
 export interface InsertOptions<C> {
   /** ON CONFLICT DO NOTHING: rows whose key exists are skipped (and not returned). */
   ignoreConflicts?: boolean;
+  /**
+   * ON CONFLICT (column) DO UPDATE: a row whose value of this uniquely indexed column exists
+   * replaces the existing row (every inserted column). Rows of one call must not share a value.
+   */
+  replaceOn?: string;
   /** A column to return for every inserted row. */
   returning?: C;
 }
@@ -139,8 +144,11 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
     const cols = sql.join(columns.map((c) => sql.ref(c)));
     for (let start = 0; start < rows.length; start += PG_INSERT_CHUNK) {
       const chunk = JSON.stringify(rows.slice(start, start + PG_INSERT_CHUNK));
+      const conflict = opts.replaceOn
+        ? sql` on conflict (${sql.ref(opts.replaceOn)}) do update set ${sql.join(columns.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}`
+        : opts.ignoreConflicts ? sql` on conflict do nothing` : sql``;
       const result = await sql<Pick<Schema[T], C>>`insert into ${sql.table(table)} (${cols}) select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${chunk}::json)${
-        opts.ignoreConflicts ? sql` on conflict do nothing` : sql``}${opts.returning ? sql` returning ${sql.ref(opts.returning)}` : sql``}`.execute(db);
+        conflict}${opts.returning ? sql` returning ${sql.ref(opts.returning)}` : sql``}`.execute(db);
       out.push(...result.rows);
     }
     return out;
@@ -149,12 +157,15 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
   if (!cache) insertsByDialect.set(adapter, (cache = new Map()));
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const chunk = rows.slice(start, start + INSERT_CHUNK);
-    const key = `${table}|${columns.join(',')}|${chunk.length}|${opts.ignoreConflicts ? 'ignore' : ''}|${opts.returning ?? ''}`;
+    const key = `${table}|${columns.join(',')}|${chunk.length}|${opts.ignoreConflicts ? 'ignore' : ''}|${opts.replaceOn ?? ''}|${opts.returning ?? ''}`;
     let compiled = cache.get(key);
     if (!compiled) {
       const marked = chunk.map((_, i) => Object.fromEntries(columns.map((c) => [c, `${MARK}${i}:${c}`])));
       let query = (db as Db).insertInto(table).values(marked as never);
-      if (opts.ignoreConflicts) query = query.onConflict((oc) => oc.doNothing());
+      const replaceOn = opts.replaceOn;
+      if (replaceOn) {
+        query = query.onConflict((oc) => oc.column(replaceOn as never).doUpdateSet(Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as never));
+      } else if (opts.ignoreConflicts) query = query.onConflict((oc) => oc.doNothing());
       const base = (opts.returning ? query.returning(opts.returning as never) : query).compile();
       const slots = base.parameters.map((v): [number, string] => {
         const m = /^\u0000openeas:param:(\d+):(.+)$/.exec(String(v));

@@ -109,6 +109,13 @@ export interface JobsTable {
   /** JSON payload. */
   payload: string;
   created_at: number;
+  /** Failed runs so far; reset when an operator retries a parked job. */
+  attempts: number;
+  last_error: string | null;
+  /** Set when the job was parked after too many attempts: it is not claimed again until retried. */
+  failed_at: number | null;
+  /** Names the one pending job of a purpose (e.g. `billing.term:<machine>`): scheduling it again replaces it. */
+  job_key: string | null;
 }
 
 /** Per account and region: how much of the quota is used. Updated with a guarded UPDATE, so never overshot. */

@@ -1,40 +1,187 @@
 // The scheduler runs due work in due order, even when a job schedules new work that falls due
-// before other jobs of the same batch, and never runs a job twice.
-import { test } from 'node:test';
+// before other jobs of the same batch, and never runs a job twice. A failing job is rolled back
+// alone, retried with backoff and parked after too many attempts; a server runs only the kinds
+// it knows; job keys replace and cancel pending work; only engine/jobs.ts touches the table.
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore } from '../../src/store/database.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openStore, type Store, type Tx } from '../../src/store/database.ts';
 import { Clock } from '../../src/engine/clock.ts';
-import { enqueueJobs, Scheduler } from '../../src/engine/scheduler.ts';
+import { Scheduler } from '../../src/engine/scheduler.ts';
+import { cancelJobs, enqueueJobs, jobKey, listJobs, type JobRow } from '../../src/engine/jobs.ts';
+import { ENGINES, type Engine } from '../support/engines.ts';
 import { tempDataDir } from '../support/server.ts';
 
-test('work enqueued by a job runs before later jobs of the same batch', async () => {
-  const store = await openStore({ dataDir: tempDataDir() });
-  const clock = new Clock(store);
-  const scheduler = new Scheduler(store, clock);
+async function withStore(engine: Engine, fn: (store: Store, clock: Clock) => Promise<void>): Promise<void> {
+  const store = await openStore({ dataDir: tempDataDir(), databaseUrl: await engine.freshDatabaseUrl() });
   try {
-    const ran: string[] = [];
-    const t0 = clock.now();
-    scheduler.register('first', async (tx, jobs) => {
-      for (const j of jobs) ran.push(`first@${j.due_at! - t0}`);
-      await enqueueJobs(tx, [{ kind: 'chained', accountId: 'a', subjectId: 's', dueAt: t0 + 20 }], t0);
-    });
-    scheduler.register('chained', async (_tx, jobs) => {
-      for (const j of jobs) ran.push(`chained@${j.due_at! - t0}`);
-    });
-    scheduler.register('later', async (_tx, jobs) => {
-      for (const j of jobs) ran.push(`later@${j.due_at! - t0}`);
-    });
-    await store.transaction((tx) => enqueueJobs(tx, [
-      { kind: 'first', accountId: 'a', subjectId: 's', dueAt: t0 + 10 },
-      { kind: 'later', accountId: 'a', subjectId: 's', dueAt: t0 + 30 },
-      { kind: 'later', accountId: 'a', subjectId: 's', dueAt: null },
-    ], t0));
-    assert.equal(await scheduler.advance(100), 3);
-    assert.deepEqual(ran, ['first@10', 'chained@20', 'later@30']);
-    assert.equal(await scheduler.runDue(), 0, 'nothing runs twice');
-    assert.equal(await scheduler.nudge(), 1, 'manual jobs wait for a nudge');
+    await fn(store, new Clock(store));
   } finally {
-    await scheduler.stop();
     await store.close();
   }
+}
+
+const job = (kind: string, subjectId: string, dueAt: number | null, extra: { payload?: unknown; key?: string } = {}) =>
+  ({ kind, accountId: 'a', subjectId, dueAt, ...extra });
+
+/** Effects a handler leaves in the database (rolled back with it), as `fx:<name>` settings. */
+const mark = (tx: Tx, name: string) => tx.insertInto('settings').values({ key: `fx:${name}`, value: '1' }).execute();
+async function marks(store: Store): Promise<string[]> {
+  const rows = await store.db.selectFrom('settings').select('key').where('key', 'like', 'fx:%').orderBy('key').execute();
+  return rows.map((r) => r.key.slice(3));
+}
+
+async function allJobs(store: Store, clock: Clock): Promise<JobRow[]> {
+  return (await listJobs(store.db, clock.now(), {}, { offset: 0, limit: 1000 })).jobs;
+}
+
+for (const engine of ENGINES) {
+  describe(`scheduler [${engine.name}]`, () => {
+    test('work enqueued by a job runs before later jobs of the same batch', () => withStore(engine, async (store, clock) => {
+      const scheduler = new Scheduler(store, clock);
+      const ran: string[] = [];
+      const t0 = clock.now();
+      scheduler.register('first', async (tx, jobs) => {
+        for (const j of jobs) ran.push(`first@${j.due_at! - t0}`);
+        await enqueueJobs(tx, [job('chained', 's', t0 + 20)], t0);
+      });
+      scheduler.register('chained', async (_tx, jobs) => {
+        for (const j of jobs) ran.push(`chained@${j.due_at! - t0}`);
+      });
+      scheduler.register('later', async (_tx, jobs) => {
+        for (const j of jobs) ran.push(`later@${j.due_at! - t0}`);
+      });
+      await store.transaction((tx) => enqueueJobs(tx, [job('first', 's', t0 + 10), job('later', 's', t0 + 30), job('later', 's', null)], t0));
+      assert.equal(await scheduler.advance(100), 3);
+      assert.deepEqual(ran, ['first@10', 'chained@20', 'later@30']);
+      assert.equal(await scheduler.runDue(), 0, 'nothing runs twice');
+      assert.equal(await scheduler.nudge(), 1, 'manual jobs wait for a nudge');
+      await scheduler.stop();
+    }));
+
+    test('a throwing job is rolled back alone and the jobs due after it still run', () => withStore(engine, async (store, clock) => {
+      const scheduler = new Scheduler(store, clock, { retrySeconds: 60 });
+      const t0 = clock.now();
+      scheduler.register('work', async (tx, jobs) => {
+        for (const j of jobs) await mark(tx, j.subject_id);
+        if (jobs.some((j) => j.subject_id === 'bad')) throw new Error('the disk is on fire');
+      });
+      scheduler.register('later', async (tx, jobs) => {
+        for (const j of jobs) await mark(tx, j.subject_id);
+      });
+      await store.transaction((tx) => enqueueJobs(tx, [
+        job('work', 'good1', t0 + 1), job('work', 'bad', t0 + 2), job('work', 'good2', t0 + 3), job('later', 'late', t0 + 4),
+      ], t0));
+      // A request's transaction shares the SQLite group commit with the batch and its savepoints.
+      const before = clock.now();
+      const [ran] = await Promise.all([scheduler.advance(10), store.transaction((tx) => mark(tx, 'request'))]);
+      assert.equal(ran, 4);
+      assert.deepEqual(await marks(store), ['good1', 'good2', 'late', 'request'], "the failed job's own effects are rolled back");
+      const [left] = await allJobs(store, clock);
+      assert.equal(left?.subject_id, 'bad');
+      assert.equal(left.attempts, 1);
+      assert.equal(left.last_error, 'Error: the disk is on fire');
+      assert.ok(left.due_at! >= before + 10 + 60_000 && left.due_at! <= clock.now() + 60_000, 'retried after the backoff');
+      assert.equal(await scheduler.runDue(), 0, 'not claimed again before its retry time');
+    }));
+
+    test('a failing job backs off exponentially, is parked as Failed after the last attempt, and runs again when retried', () => withStore(engine, async (store, clock) => {
+      const scheduler = new Scheduler(store, clock, { maxAttempts: 3, retrySeconds: 10 });
+      let calls = 0;
+      let broken = true;
+      scheduler.register('flaky', async () => {
+        calls++;
+        if (broken) throw new TypeError('no such thing');
+      });
+      const t0 = clock.now();
+      await store.transaction((tx) => enqueueJobs(tx, [job('flaky', 's', t0)], t0));
+      for (const [step, delay] of [[0, 10_000], [10_000, 20_000]]) {
+        const before = clock.now() + step!;
+        await scheduler.advance(step!);
+        const [j] = await allJobs(store, clock);
+        assert.ok(j!.due_at! >= before + delay! && j!.due_at! <= clock.now() + delay!, `retry ${delay! / 1000} s after a failure`);
+        assert.equal(j!.failed_at, null);
+      }
+      await scheduler.advance(20_000);
+      assert.equal(calls, 3);
+      const failed = await listJobs(store.db, clock.now(), { state: 'Failed' }, { offset: 0, limit: 10 });
+      assert.equal(failed.total, 1);
+      assert.equal(failed.jobs[0]!.attempts, 3);
+      assert.equal(failed.jobs[0]!.last_error, 'TypeError: no such thing');
+      await scheduler.advance(30 * 86_400_000);
+      assert.equal(calls, 3, 'a parked job is not claimed again');
+
+      broken = false;
+      assert.deepEqual(await scheduler.retry([failed.jobs[0]!.id]), { retried: 1, ran: 1 });
+      assert.equal(calls, 4);
+      assert.deepEqual(await allJobs(store, clock), [], 'done once it succeeds');
+    }));
+
+    test('a server claims only the kinds it knows, and leaves the others for a server that knows them', () => withStore(engine, async (store, clock) => {
+      const older = new Scheduler(store, clock);
+      const ran: string[] = [];
+      older.register('known', async (_tx, jobs) => void ran.push(...jobs.map((j) => j.subject_id)));
+      const t0 = clock.now();
+      await store.transaction((tx) => enqueueJobs(tx, [job('newer.kind', 'n', t0), job('known', 'k', t0 + 1)], t0));
+      assert.equal(await older.advance(10), 1);
+      assert.deepEqual(ran, ['k']);
+      const due = await listJobs(store.db, clock.now(), { state: 'Due' }, { offset: 0, limit: 10 });
+      assert.deepEqual(due.jobs.map((j) => j.kind), ['newer.kind'], 'kept, not deleted, and still due');
+
+      const newer = new Scheduler(store, clock);
+      newer.register('newer.kind', async (_tx, jobs) => void ran.push(...jobs.map((j) => j.subject_id)));
+      assert.equal(await newer.runDue(), 1);
+      assert.deepEqual(ran, ['k', 'n']);
+      assert.deepEqual(await allJobs(store, clock), []);
+    }));
+
+    test('a job key replaces the pending job (also from its own handler) and cancels it', () => withStore(engine, async (store, clock) => {
+      const scheduler = new Scheduler(store, clock);
+      const key = jobKey('term', 'm1');
+      const t0 = clock.now();
+      await store.transaction((tx) => enqueueJobs(tx, [job('term', 'm1', t0 + 1000, { key, payload: { v: 1 } })], t0));
+      await store.transaction((tx) => enqueueJobs(tx, [
+        job('term', 'm1', t0 + 2000, { key, payload: { v: 2 } }), job('term', 'm1', t0 + 3000, { key, payload: { v: 3 } }), job('other', 'm1', t0 + 5000),
+      ], t0));
+      let jobs = await allJobs(store, clock);
+      assert.deepEqual(jobs.map((j) => [j.kind, j.due_at! - t0, JSON.parse(j.payload)]), [['term', 3000, { v: 3 }], ['other', 5000, {}]]);
+
+      // Like a renewal: the job schedules its own next run under the same key.
+      const seen: unknown[] = [];
+      scheduler.register('term', async (tx, run) => {
+        for (const j of run) {
+          seen.push(JSON.parse(j.payload));
+          await enqueueJobs(tx, [job('term', j.subject_id, j.due_at! + 100_000, { key, payload: { v: 4 } })], j.due_at!);
+        }
+      });
+      assert.equal(await scheduler.advance(3000), 1);
+      assert.deepEqual(seen, [{ v: 3 }]);
+      jobs = await allJobs(store, clock);
+      assert.deepEqual(jobs.map((j) => [j.kind, j.due_at! - t0, j.job_key]), [['other', 5000, null], ['term', 103_000, key]], 'the next run is kept');
+
+      await store.transaction((tx) => cancelJobs(tx, [key]));
+      assert.deepEqual((await allJobs(store, clock)).map((j) => j.kind), ['other']);
+    }));
+  });
+}
+
+test('only engine/jobs.ts reads or writes the jobs table (others use its API)', () => {
+  const src = path.resolve(import.meta.dirname, '../../src');
+  const allowed = new Set([path.join('engine', 'jobs.ts'), path.join('store', 'migrations.ts')]);
+  const offenders: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      const rel = path.relative(src, file);
+      if (entry.isDirectory()) walk(file);
+      else if (file.endsWith('.ts') && !allowed.has(rel)) {
+        const text = fs.readFileSync(file, 'utf8');
+        // Query-builder table names ('jobs', 'jobs.due_at') and raw SQL (from jobs, update jobs …).
+        if (/['"`]jobs(\.\w+)?['"`]/.test(text) || /\b(from|into|update|join|table)\s+"?jobs\b/i.test(text)) offenders.push(rel);
+      }
+    }
+  };
+  walk(src);
+  assert.deepEqual(offenders, []);
 });

@@ -12,7 +12,7 @@ import { findGroup, groupArn } from '../groups.ts';
 import { checkLabels, MAX_LABELS } from '../labels.ts';
 import { orderMachines } from '../machines.ts';
 import { oncePerClientToken } from '../idempotency.ts';
-import { enqueueJobs } from '../../engine/scheduler.ts';
+import { enqueueJobs } from '../../engine/jobs.ts';
 import { RELEASE_JOB } from '../../engine/machine-jobs.ts';
 import { isRunning, moveInstances, transitionInstances, type InstanceRow } from '../../engine/instance-lifecycle.ts';
 import { machineOrderOf, requestTags } from './resources.ts';

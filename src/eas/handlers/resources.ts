@@ -9,6 +9,7 @@ import { orderMachines, type MachineOrder } from '../machines.ts';
 import { oncePerClientToken } from '../idempotency.ts';
 import { extraData, presentResource, presentResourceDetail, type Allocatable } from '../presenters.ts';
 import { RUNNING } from '../../engine/instance-lifecycle.ts';
+import { cancelJobsOf } from '../../engine/jobs.ts';
 import { mutate, oneOf, paging, requireStr, str } from './common.ts';
 import '../errors.ts';
 
@@ -177,7 +178,7 @@ const deleteResource: EasHandler = {
       const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
       if (group.instance_count > 0) throw apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what: `${group.instance_count} instance(s)` });
       if (group.service_count > 0) throw apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what: `${group.service_count} service(s)` });
-      await tx.deleteFrom('jobs').where('subject_id', '=', group.id).execute();
+      await cancelJobsOf(tx, [group.id]);
       await tx.deleteFrom('resource_logs').where('resource_id', '=', group.id).execute();
       await tx.deleteFrom('resource_dlinks').where('resource_id', '=', group.id).execute();
       await tx.deleteFrom('resources').where('id', '=', group.id).execute();

@@ -8,7 +8,7 @@ import type { Tx } from '../../store/database.ts';
 import type { CallContext } from '../../gateway/context.ts';
 import type { EasHandler } from '../operations.ts';
 import type { Scheduler } from '../../engine/scheduler.ts';
-import { enqueueJobs } from '../../engine/scheduler.ts';
+import { enqueueJobs, jobKey } from '../../engine/jobs.ts';
 import { findGroup, READY_STATUS } from '../groups.ts';
 import { idList, mutate, paging, requireStr, str } from './common.ts';
 import '../errors.ts';
@@ -26,8 +26,7 @@ function dueAt(ctx: CallContext, now: number): number | null {
 }
 
 async function schedule(tx: Tx, ctx: CallContext, kind: string, resourceId: string, op: 'ready' | 'delete', now: number): Promise<void> {
-  await tx.deleteFrom('jobs').where('subject_id', '=', resourceId).where('kind', '=', kind).execute();
-  await enqueueJobs(tx, [{ kind, accountId: ctx.caller.accountId, subjectId: resourceId, dueAt: dueAt(ctx, now), payload: { op } }], now);
+  await enqueueJobs(tx, [{ kind, accountId: ctx.caller.accountId, subjectId: resourceId, dueAt: dueAt(ctx, now), payload: { op }, key: jobKey(kind, resourceId) }], now);
 }
 
 /** SLS names: project 3–63 lowercase letters, digits, hyphens; logstore 2–63 letters, digits, `_`, `-`. */
