@@ -7,6 +7,7 @@ import { insertRows, prepare } from '../store/prepared.ts';
 import { newSortableId } from '../ids.ts';
 import { updateInstances } from '../store/instances.ts';
 import { forIdChunks, inIds } from '../store/id-lists.ts';
+import { releaseUserData } from '../store/user-data.ts';
 
 export type Health = 'Attaching' | 'Ready' | 'NotReady' | 'CreateFailed' | 'Deleting' | 'Stopped';
 
@@ -213,6 +214,7 @@ export async function removeInstances(tx: Tx, rows: InstanceRow[], now: number):
     await tx.deleteFrom('jobs').where(inIds(tx, 'subject_id', ids)).execute();
     await tx.deleteFrom('instances').where(inIds(tx, 'id', ids)).execute();
   });
+  await releaseUserData(tx, rows);
   await applyGroupDeltas(tx, deltas, now);
   for (const u of usage.values()) {
     await tx.updateTable('account_usage')
