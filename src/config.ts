@@ -168,7 +168,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     idleTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,
     admission: {
-      maxExpensiveInFlight: envInt('OPENEAS_MAX_EXPENSIVE_IN_FLIGHT', env) ?? 4,
+      maxExpensiveInFlight: envInt('OPENEAS_MAX_EXPENSIVE_IN_FLIGHT', env) ?? 2,
       queueLength: envInt('OPENEAS_ADMISSION_QUEUE', env) ?? 64,
       queueWaitMs: envInt('OPENEAS_ADMISSION_WAIT_MS', env) ?? 2000,
     },

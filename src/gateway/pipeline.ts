@@ -112,6 +112,8 @@ export async function buildGateway({ services, registry, plugins = [] }: Gateway
     else req.log.debug({ code: err.code }, 'request rejected');
     // Throttled or shed: tell clients when to come back (openapi-core reads x-acs-retry-after, ms).
     if (err.status === 429 || err.status === 503) reply.header('retry-after', '1').header('x-acs-retry-after', '1000');
+    // An oversized body is not read to its end: the connection closes after the answer.
+    if (err.status === 413) reply.header('connection', 'close');
     sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req)));
   });
 
@@ -177,12 +179,13 @@ async function serveCall(req: FastifyRequest, reply: FastifyReply, op: Operation
   const wire = wireOf(req);
   const caller = await authenticate(wire, services, req.log); // 4
   const raw = decodeInput(req, wire); // 5
-  const release = isExpensive(raw, wire.body.length) ? await admission.enter(signal) : undefined; // 5b
-  try {
-    return await handleCall(req, reply, op, services, caller, raw);
-  } finally {
-    release?.();
+  if (isExpensive(raw, wire.body.length)) {
+    const release = await admission.enter(signal); // 5b
+    // The slot is held until the answer has left (or the connection is gone): a big page costs as
+    // much to write as to build, and releasing it at send() would let answers pile up unbounded.
+    reply.raw.once('close', release);
   }
+  return handleCall(req, reply, op, services, caller, raw);
 }
 
 async function handleCall(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, caller: CallContext['caller'], raw: RawInput): Promise<FastifyReply> {
