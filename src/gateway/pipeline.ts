@@ -17,7 +17,7 @@
 // up and running PostgreSQL reads are cancelled (store/cancellation.ts). Idle connections are
 // closed (connections.ts).
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { apiError } from './errors.ts';
+import { apiError, isApiError } from './errors.ts';
 import { authenticate } from './authenticate.ts';
 import { errorBody, sendJson, toApiError } from './envelope.ts';
 import { rpcParams, headerValues, type WireRequest } from './signature/index.ts';
@@ -108,7 +108,8 @@ export async function buildGateway({ services, registry, plugins = [] }: Gateway
     const err = toApiError(e, config.bodyLimit);
     if (e instanceof CallerGone || (e instanceof StatementCancelled && e.reason === 'caller-gone')) req.log.debug('caller went away');
     else if (e instanceof StatementCancelled) req.log.warn({ statementTimeoutMs: config.pgStatementTimeoutMs }, 'statement stopped by the statement timeout');
-    else if (err.status >= 500) req.log.error({ err: e }, 'request failed');
+    else if (err.status >= 500 && !isApiError(e)) req.log.error({ err: e }, 'request failed');
+    else if (err.status >= 500) req.log.warn({ code: err.code }, 'request refused'); // shed, shutting down
     else req.log.debug({ code: err.code }, 'request rejected');
     // Throttled or shed: tell clients when to come back (openapi-core reads x-acs-retry-after, ms).
     if (err.status === 429 || err.status === 503) reply.header('retry-after', '1').header('x-acs-retry-after', '1000');

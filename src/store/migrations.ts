@@ -1,6 +1,8 @@
 // The one ordered list of schema migrations, applied at start-up on either engine.
 // Migrations use Kysely's schema builder only, so the same list runs on SQLite and PostgreSQL.
 import crypto from 'node:crypto';
+import { updateInstances } from './instances.ts';
+import type { Db } from './database.ts';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const migrations: Record<string, Migration> = {
@@ -392,7 +394,7 @@ const migrations: Record<string, Migration> = {
           const hash = crypto.createHash('sha256').update(r.user_data, 'utf8').digest('hex');
           await db.insertInto('user_data').values({ account_id: r.account_id, hash, content: r.user_data, refs: 1, created_at: Number(r.created_at) })
             .onConflict((oc) => oc.columns(['account_id', 'hash']).doUpdateSet({ refs: sql`user_data.refs + 1` })).execute();
-          await db.updateTable('instances').set({ user_data_hash: hash }).where('id', '=', r.id).execute();
+          await updateInstances(db as Db, { user_data_hash: hash }).where('id', '=', r.id).execute();
         }
         after = rows[rows.length - 1]!.id;
       }
