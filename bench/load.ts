@@ -23,6 +23,8 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  /** Responses by HTTP status. */
+  statuses: Record<number, number>;
   firstError?: string;
 }
 
@@ -46,7 +48,7 @@ function request(agent: http.Agent, t: Target): Promise<{ status: number; ms: nu
   headers.authorization = signV3({ method: t.method, rawUrl: t.path, headers, body, accessKeyId: t.accessKeyId, secret: t.accessKeySecret });
   if (body.length > 0) headers['content-length'] = String(body.length);
   const start = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const req = http.request({ agent, host: u.hostname, port: u.port, method: t.method, path: t.path, headers }, (res) => {
       // Like wrk, a successful body is read and dropped; only a failure's body is kept, for the report.
       const status = res.statusCode ?? 0;
@@ -55,7 +57,8 @@ function request(agent: http.Agent, t: Target): Promise<{ status: number; ms: nu
       else res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status, ms: Number(process.hrtime.bigint() - start) / 1e6, body: Buffer.concat(chunks).toString('utf8') }));
     });
-    req.on('error', reject);
+    // A connection the server closed (e.g. after refusing an oversized body) counts as status 0.
+    req.on('error', (e) => resolve({ status: 0, ms: Number(process.hrtime.bigint() - start) / 1e6, body: e.message }));
     req.end(body);
   });
 }
@@ -69,11 +72,13 @@ export async function runLoad(t: Target, opts: { seconds: number; concurrency: n
   const deadline = started + opts.seconds * 1000;
   const max = opts.maxRequests ?? Number.MAX_SAFE_INTEGER;
   let issued = 0;
+  const statuses: Record<number, number> = {};
   const worker = async () => {
     while (Date.now() < deadline && issued < max) {
       issued++;
       const r = await request(agent, t);
       latencies.push(r.ms);
+      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
       if (r.status !== 200) {
         errors++;
         firstError ??= `${r.status} ${r.body.slice(0, 300)}`;
@@ -85,5 +90,5 @@ export async function runLoad(t: Target, opts: { seconds: number; concurrency: n
   const seconds = (Date.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-  return { requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50: pct(50), p99: pct(99), firstError };
+  return { requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50: pct(50), p99: pct(99), statuses, firstError };
 }

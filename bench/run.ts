@@ -2,13 +2,15 @@
 // the same signing load generator, then scale (1,000,000 stored machines), the engine burst and
 // clock advances. Prints a table and writes bench/results/latest.json. Never part of `npm test`.
 //
-//   BENCH_SECONDS=8 BENCH_ROUNDS=5 BENCH_ROUND_SECONDS=2 BENCH_THROUGHPUT_CONCURRENCY=16,64 BENCH_CONCURRENCY=16 BENCH_MACHINES=1000000 BENCH_BURST=10000 BENCH_SCENARIOS=throughput,ram,burst,scale npm run bench
+//   BENCH_SECONDS=8 BENCH_ROUNDS=5 BENCH_ROUND_SECONDS=2 BENCH_THROUGHPUT_CONCURRENCY=16,64 BENCH_CONCURRENCY=16 BENCH_MACHINES=1000000 BENCH_BURST=10000 BENCH_SCENARIOS=throughput,ram,burst,scale,attacks npm run bench
+//   attacks (bench/attacks.ts): BENCH_ATTACK_SECONDS, OPENEAS_BENCH_DATABASE_URL (PostgreSQL leg)
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runLoad, type LoadResult, type Target } from './load.ts';
 import { seedMachines } from './seed.ts';
+import { attacks } from './attacks.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -273,7 +275,14 @@ async function ramOverhead(): Promise<void> {
   }
 }
 
-const SCENARIOS: Record<string, () => Promise<void>> = { throughput, ram: ramOverhead, burst, scale };
+async function attackScenarios(): Promise<void> {
+  results.attacks = await attacks({
+    startOpeneas, stop: (p) => stop(p as Proc), target, call, fetchGroupId, row, region: REGION,
+    tempDir: (prefix) => fs.mkdtempSync(path.join(os.tmpdir(), prefix)),
+  });
+}
+
+const SCENARIOS: Record<string, () => Promise<void>> = { throughput, ram: ramOverhead, burst, scale, attacks: attackScenarios };
 const chosen = (process.env.BENCH_SCENARIOS ?? Object.keys(SCENARIOS).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const name of chosen) {
   const run = SCENARIOS[name];

@@ -22,7 +22,7 @@ export function seedMachines(dataDir: string, plan: SeedPlan): string[] {
     instance_count, prepaid_instance_count, postpaid_instance_count, cpu_count, gpu_count, memory_mb, service_count, created_at, updated_at)
     values (?, ?, ?, ?, 'Dedicated', 'ResourceReady', 'Resource is ready', null, '{}', ?, 0, ?, ?, 0, ?, 0, ?, ?)`);
   const insertMachine = db.prepare(`insert into instances (id, account_id, resource_id, region, zone, name, ip, instance_type, cpu, memory_mb, gpu,
-    gpu_memory_gb, arch, system_disk_gb, charge_type, auto_renewal, health, cordoned, status, failure_reason, user_data, labels, created_at, updated_at, expired_at)
+    gpu_memory_gb, arch, system_disk_gb, charge_type, auto_renewal, health, cordoned, status, failure_reason, user_data_hash, labels, created_at, updated_at, expired_at)
     values (?, ?, ?, ?, ?, ?, ?, 'ecs.g6.large', 2, 8192, 0, 0, 'amd64', 200, 'PostPaid', 0, ?, 0, ?, null, null, '{}', ?, ?, null)`);
   let host = 1;
   const total = plan.groups.reduce((a, b) => a + b, 0);

@@ -21,8 +21,18 @@ export interface Config {
   masterKey?: string;
   /** Region used when neither the Host header nor the path names one. */
   defaultRegion: string;
-  /** Largest request body read, in bytes. */
+  /** Largest request body read, in bytes (docs/decisions.md: the largest legitimate request, with room). */
   bodyLimit: number;
+  /** PostgreSQL: a statement running longer than this is cancelled (0 = no limit). */
+  pgStatementTimeoutMs: number;
+  /** A connection with no request in flight that stays silent this long is closed, ms. */
+  idleTimeoutMs: number;
+  /** A request's headers and body must arrive within this, ms. */
+  requestTimeoutMs: number;
+  /** Admission control of expensive API calls (gateway/admission.ts). */
+  admission: { maxExpensiveInFlight: number; queueLength: number; queueWaitMs: number };
+  /** API calls are refused with ServiceUnavailable while the event loop lags more than this, ms (0 = never). */
+  maxEventLoopDelayMs: number;
   /** Allowed clock skew of signed requests, seconds (Alibaba: 15 minutes). */
   clockSkewSeconds: number;
   /** How long a signature nonce is remembered, seconds (Alibaba gateway: 31 minutes). */
@@ -146,6 +156,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     bssProductCode: envStr('OPENEAS_BSS_PRODUCT_CODE', env),
     jobMaxAttempts: envInt('OPENEAS_JOB_MAX_ATTEMPTS', env),
     jobRetrySeconds: envInt('OPENEAS_JOB_RETRY_SECONDS', env),
+    bodyLimit: envInt('OPENEAS_BODY_LIMIT_BYTES', env),
+    pgStatementTimeoutMs: envInt('OPENEAS_PG_STATEMENT_TIMEOUT_MS', env),
+    idleTimeoutMs: envInt('OPENEAS_IDLE_TIMEOUT_MS', env),
+    requestTimeoutMs: envInt('OPENEAS_REQUEST_TIMEOUT_MS', env),
+    maxEventLoopDelayMs: envInt('OPENEAS_MAX_EVENT_LOOP_DELAY_MS', env),
     trustedProxies: envStr('OPENEAS_TRUSTED_PROXIES', env)?.split(',').map((s) => s.trim()).filter(Boolean),
   };
   const fromEnvDefined = Object.fromEntries(
@@ -158,7 +173,16 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     dataDir: '.openeas',
     logLevel: 'info',
     defaultRegion: 'cn-hangzhou',
-    bodyLimit: 1024 * 1024,
+    bodyLimit: 128 * 1024,
+    pgStatementTimeoutMs: 10_000,
+    idleTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    admission: {
+      maxExpensiveInFlight: envInt('OPENEAS_MAX_EXPENSIVE_IN_FLIGHT', env) ?? 2,
+      queueLength: envInt('OPENEAS_ADMISSION_QUEUE', env) ?? 64,
+      queueWaitMs: envInt('OPENEAS_ADMISSION_WAIT_MS', env) ?? 2000,
+    },
+    maxEventLoopDelayMs: 500,
     clockSkewSeconds: 15 * 60,
     nonceTtlSeconds: 31 * 60,
     provisionSeconds: 5,
@@ -213,6 +237,18 @@ function validateConfig(c: Config): void {
   if (!(c.jobRetrySeconds >= 0)) throw new Error('OPENEAS_JOB_RETRY_SECONDS must be >= 0');
   if (!Number.isInteger(c.billingUtcOffsetMinutes / 60)) throw new Error('OPENEAS_BILLING_UTC_OFFSET_MINUTES must be whole hours');
   if (!Number.isInteger(c.subscriptionMonths) || c.subscriptionMonths < 1) throw new Error('OPENEAS_SUBSCRIPTION_MONTHS must be a positive integer');
+  for (const [name, v] of [
+    ['OPENEAS_BODY_LIMIT_BYTES', c.bodyLimit], ['OPENEAS_IDLE_TIMEOUT_MS', c.idleTimeoutMs], ['OPENEAS_REQUEST_TIMEOUT_MS', c.requestTimeoutMs],
+    ['OPENEAS_MAX_EXPENSIVE_IN_FLIGHT', c.admission.maxExpensiveInFlight],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
+  }
+  for (const [name, v] of [
+    ['OPENEAS_PG_STATEMENT_TIMEOUT_MS', c.pgStatementTimeoutMs], ['OPENEAS_ADMISSION_QUEUE', c.admission.queueLength],
+    ['OPENEAS_ADMISSION_WAIT_MS', c.admission.queueWaitMs], ['OPENEAS_MAX_EVENT_LOOP_DELAY_MS', c.maxEventLoopDelayMs],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be an integer >= 0`);
+  }
   if (c.provisionSeconds < 0) throw new Error('OPENEAS_PROVISION_SECONDS must be >= 0');
   checkTrustedProxies(c.trustedProxies);
   if (c.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) {

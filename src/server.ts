@@ -51,7 +51,7 @@ export interface ServerOptions {
 
 export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env, options: ServerOptions = {}): Promise<RunningServer> {
   const config = loadConfig(overrides, env);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, statementTimeoutMs: config.pgStatementTimeoutMs });
   const background: NodeJS.Timeout[] = [];
   try {
     const secrets = await openSecretBox(store, loadMasterKey(config.dataDir, config.masterKey));

@@ -42,6 +42,7 @@ function faultSpec(body: Record<string, unknown>): { kind: FaultKind; spec: Faul
     Count: num(body, 'Count', { min: 1 }),
     Fraction: num(body, 'Fraction', { min: 0, max: 1 }),
     LatencyMs: num(body, 'LatencyMs', { min: 0, max: 60_000 }),
+    InDatabase: body.InDatabase === undefined ? undefined : body.InDatabase === true,
     Reason: text(body, 'Reason'),
   };
   if (kind === 'CreateFailure' && spec.Count === undefined) throw apiError('MissingParameter', { name: 'Count' });

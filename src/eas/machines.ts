@@ -7,6 +7,7 @@ import { apiError } from '../gateway/errors.ts';
 import type { Tx } from '../store/database.ts';
 import type { AccountQuotasTable, AccountUsageTable, InstancesTable, ResourcesTable, StockTable } from '../store/schema.ts';
 import { prepare, prepareLocked } from '../store/prepared.ts';
+import { retainUserData } from '../store/user-data.ts';
 import type { CallContext } from '../gateway/context.ts';
 import { newInstanceId, randomString } from '../ids.ts';
 import { HOSTS_PER_REGION, ipOf, zonesOf } from './regions.ts';
@@ -132,6 +133,8 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
   const firstHost = await allocateHosts(tx, ctx.region, order.count);
   const outcomes = await decideOutcomes(tx, { region: ctx.region, zone, type: type.type, count: order.count, stock });
   const { config } = ctx.services;
+  // Stored once for the whole order; every machine references it.
+  const userDataHash = order.userData === undefined ? null : await retainUserData(tx, ctx.caller.accountId, order.userData, order.count, now);
 
   const rows: InstancesTable[] = outcomes.map((_, i) => ({
     id: newInstanceId(),
@@ -154,7 +157,7 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
     cordoned: 0,
     status: 'Attaching',
     failure_reason: null,
-    user_data: order.userData ?? null,
+    user_data_hash: userDataHash,
     labels: JSON.stringify(order.labels),
     created_at: now,
     updated_at: now,

@@ -2,6 +2,7 @@
 // the latency faults the gateway consults per request are cached and refreshed on each
 // scheduler tick and on every change through the admin API.
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import type { Store, Tx } from '../store/database.ts';
 import type { FaultsTable, StockTable } from '../store/schema.ts';
 import { prepare } from '../store/prepared.ts';
@@ -26,6 +27,11 @@ export interface FaultSpec {
   /** FailureRate: probability 0..1 that a new machine fails. */
   Fraction?: number;
   LatencyMs?: number;
+  /**
+   * Latency: spend the delay inside the database (PostgreSQL `pg_sleep`, holding a pooled
+   * connection like a slow read; a timer on SQLite), so statement timeouts and cancellation apply.
+   */
+  InDatabase?: boolean;
   /** Reason shown for failed machines. */
   Reason?: string;
 }
@@ -111,22 +117,37 @@ export async function decideOutcomes(
 /** The latency faults, cached for the gateway (refreshed by the scheduler tick and admin changes). */
 export class LatencyFaults {
   #byAction = new Map<string, number>();
+  #inDatabase = new Map<string, number>();
 
   constructor(private readonly store: Store) {}
 
   async refresh(): Promise<void> {
     const next = new Map<string, number>();
+    const inDatabase = new Map<string, number>();
     for (const f of await listFaults(this.store.db)) {
       if (f.kind !== 'Latency' || f.remaining === 0) continue;
       const action = f.spec.Action ?? '*';
-      next.set(action, (next.get(action) ?? 0) + (f.spec.LatencyMs ?? 0));
+      const map = f.spec.InDatabase ? inDatabase : next;
+      map.set(action, (map.get(action) ?? 0) + (f.spec.LatencyMs ?? 0));
     }
     this.#byAction = next;
+    this.#inDatabase = inDatabase;
   }
 
   /** Extra milliseconds to wait before handling `action`. */
   delayFor(action: string): number {
     if (this.#byAction.size === 0) return 0;
     return (this.#byAction.get(action) ?? 0) + (this.#byAction.get('*') ?? 0);
+  }
+
+  /** Waits as the latency faults for `action` say: in the gateway, then inside the database. */
+  async delay(action: string): Promise<void> {
+    const ms = this.delayFor(action);
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    if (this.#inDatabase.size === 0) return;
+    const dbMs = (this.#inDatabase.get(action) ?? 0) + (this.#inDatabase.get('*') ?? 0);
+    if (dbMs <= 0) return;
+    if (this.store.dialect === 'postgres') await sql`select pg_sleep(${dbMs / 1000})`.execute(this.store.db);
+    else await new Promise((resolve) => setTimeout(resolve, dbMs));
   }
 }

@@ -8,6 +8,7 @@ import { newSortableId } from '../ids.ts';
 import { updateInstances } from '../store/instances.ts';
 import { forIdChunks, inIds } from '../store/id-lists.ts';
 import { cancelJobsOf } from './jobs.ts';
+import { releaseUserData } from '../store/user-data.ts';
 
 export type Health = 'Attaching' | 'Ready' | 'NotReady' | 'CreateFailed' | 'Deleting' | 'Stopped';
 
@@ -214,6 +215,7 @@ export async function removeInstances(tx: Tx, rows: InstanceRow[], now: number):
     await tx.deleteFrom('instance_labels').where(inIds(tx, 'instance_id', ids)).execute();
     await tx.deleteFrom('instances').where(inIds(tx, 'id', ids)).execute();
   });
+  await releaseUserData(tx, rows);
   await applyGroupDeltas(tx, deltas, now);
   for (const u of usage.values()) {
     await tx.updateTable('account_usage')

@@ -3,6 +3,8 @@
 import crypto from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { apiError, isApiError, type ApiError } from './errors.ts';
+import { CallerGone } from './admission.ts';
+import { StatementCancelled } from '../store/cancellation.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
 
@@ -71,5 +73,7 @@ export function toApiError(e: unknown, bodyLimit: number): ApiError {
   const fastifyCode = (e as { code?: string } | null)?.code;
   if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return apiError('RequestBodyTooLarge', { limit: bodyLimit });
   if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return apiError('UnsupportedMediaType', { contentType: 'given' });
+  // A statement stopped by statement_timeout, or a call whose caller left: temporary, retry later.
+  if (e instanceof StatementCancelled || e instanceof CallerGone) return apiError('ServiceUnavailable');
   return apiError('InternalError');
 }

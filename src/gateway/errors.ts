@@ -44,6 +44,11 @@ export const ERROR_CATALOG = {
   'InvalidParameter': { status: 400, message: 'The specified value of parameter "{name}" is not valid. {reason}' },
   'NotImplemented': { status: 501, message: 'openeas does not implement {action} yet.' },
 
+  // Flow control (docs/decisions.md: 429; old POP traces show 400, the official clients go by Code).
+  // `Throttling`: the server's own capacity; `Throttling.User`: a per-caller limit.
+  'Throttling': { status: 429, message: 'Request was denied due to request throttling.' },
+  'Throttling.User': { status: 429, message: 'Request was denied due to user flow control.' },
+
   // Server state
   'InternalError': { status: 500, message: 'The request processing has failed due to some unknown error, exception or failure.' },
   'ServiceUnavailable': { status: 503, message: 'The request has failed due to a temporary failure of the server.' },

@@ -1,19 +1,24 @@
 // The request pipeline, in the order it runs — read this file to see what happens to a call:
 //
+//   0. load shedding          API calls refused while the event loop lags (503)       (admission.ts)
 //   1. raw body capture       exact bytes (chunked bodies de-chunked), size-limited   (body parser)
 //   2. request id             upper-case UUID, on every response as x-acs-request-id  (genReqId)
 //   3. routing                ROA by method + path, RPC at `/` by version + action    (routes below)
 //   4. authentication         signature, AccessKey, time window, nonce               (authenticate.ts)
 //   5. body decoding          JSON body (ROA) / query + form (RPC)                     (decodeInput)
+//   5b. admission             expensive calls wait for one of a few slots, or 429     (admission.ts)
 //   6. authorization          RAM: caller × action × resource × conditions            (services.authorizer)
 //   7. validation             derived from the API spec (EAS) or per operation        (operation.validate)
 //   8. handler                the operation's behaviour, one transaction per mutation (operation.handle)
 //   9. response               200 + JSON object with RequestId; errors as the envelope (envelope.ts)
 //
 // Unknown routes answer InvalidApi.NotFound before any authentication, as Alibaba's gateway does.
+// A caller that closes its connection early aborts the request's signal: queued admission gives
+// up and running PostgreSQL reads are cancelled (store/cancellation.ts). Idle connections are
+// closed (connections.ts).
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { apiError } from './errors.ts';
+import { apiError, isApiError } from './errors.ts';
 import { authenticate } from './authenticate.ts';
 import { errorBody, sendJson, toApiError, troubleshootUrl } from './envelope.ts';
 import { clientAddress } from './client-address.ts';
@@ -24,6 +29,9 @@ import type { Operation, RawInput } from './operation.ts';
 import type { OperationRegistry } from './registry.ts';
 import type { Services } from '../services.ts';
 import { newRequestId } from '../ids.ts';
+import { admissionFor, CallerGone, isExpensive, type Admission } from './admission.ts';
+import { closeIdleConnections, connectionOptions } from './connections.ts';
+import { StatementCancelled } from '../store/cancellation.ts';
 
 const REGION_FROM_HOST = /^[a-z-]+\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/;
 
@@ -59,7 +67,10 @@ export async function buildGateway({ services, registry, plugins = [], logStream
     // While shutting down, new requests get the ServiceUnavailable envelope (hook below), not Fastify's own body.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    ...connectionOptions(config),
   });
+  closeIdleConnections(app, config);
+  const { admission, eventLoop } = admissionFor(app, config.admission, config.maxEventLoopDelayMs);
 
   // 1. Every body is kept as the exact bytes received: signatures cover them.
   app.removeAllContentTypeParsers();
@@ -69,8 +80,10 @@ export async function buildGateway({ services, registry, plugins = [], logStream
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async () => {
+  app.addHook('onRequest', async (req) => {
     if (closing) throw apiError('ServiceUnavailable');
+    // 0. Health and admin stay answerable; API calls wait for the loop to catch up.
+    if (eventLoop.underPressure && !req.url.startsWith('/_openeas')) throw apiError('ServiceUnavailable');
   });
 
   for (const plugin of plugins) await plugin(app);
@@ -80,7 +93,7 @@ export async function buildGateway({ services, registry, plugins = [], logStream
     app.route({
       method: route.method,
       url: route.routePath,
-      handler: (req, reply) => serve(req, reply, route.operation, services),
+      handler: (req, reply) => serve(req, reply, route.operation, services, admission),
     });
   }
   const rpcHandler = (req: FastifyRequest, reply: FastifyReply) => {
@@ -92,7 +105,7 @@ export async function buildGateway({ services, registry, plugins = [], logStream
     const product = registry.productOf(version);
     if (product) answeredBy.set(req, product);
     const op = registry.findRpc(version, action);
-    return serve(req, reply, op, services);
+    return serve(req, reply, op, services, admission);
   };
   app.route({ method: ['GET', 'POST'], url: '/', handler: rpcHandler });
 
@@ -104,8 +117,15 @@ export async function buildGateway({ services, registry, plugins = [], logStream
   // 9. Errors: one renderer for everything thrown anywhere in the pipeline.
   app.setErrorHandler((e, req, reply) => {
     const err = toApiError(e, config.bodyLimit);
-    if (err.status >= 500) req.log.error({ err: e }, 'request failed');
+    if (e instanceof CallerGone || (e instanceof StatementCancelled && e.reason === 'caller-gone')) req.log.debug('caller went away');
+    else if (e instanceof StatementCancelled) req.log.warn({ statementTimeoutMs: config.pgStatementTimeoutMs }, 'statement stopped by the statement timeout');
+    else if (err.status >= 500 && !isApiError(e)) req.log.error({ err: e }, 'request failed');
+    else if (err.status >= 500) req.log.warn({ code: err.code }, 'request refused'); // shed, shutting down
     else req.log.debug({ code: err.code }, 'request rejected');
+    // Throttled or shed: tell clients when to come back (openapi-core reads x-acs-retry-after, ms).
+    if (err.status === 429 || err.status === 503) reply.header('retry-after', '1').header('x-acs-retry-after', '1000');
+    // An oversized body is not read to its end: the connection closes after the answer.
+    if (err.status === 413) reply.header('connection', 'close');
     sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req), troubleshootUrl(err.code, req.id, answeredBy.get(req))));
   });
 
@@ -143,11 +163,35 @@ function isForm(req: FastifyRequest): boolean {
   return (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 }
 
-async function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services): Promise<FastifyReply> {
+/** Fires when the caller closes the connection before its answer was sent. */
+function callerGoneSignal(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, admission: Admission): Promise<FastifyReply> {
+  const signal = callerGoneSignal(reply);
+  return services.store.withSignal(signal, () => serveCall(req, reply, op, services, admission, signal));
+}
+
+async function serveCall(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, admission: Admission, signal: AbortSignal): Promise<FastifyReply> {
   answeredBy.set(req, op.product);
   const wire = wireOf(req);
   const caller = await authenticate(wire, services, req.log); // 4
   const raw = decodeInput(req, wire); // 5
+  if (isExpensive(raw, wire.body.length)) {
+    const release = await admission.enter(signal); // 5b
+    // The slot is held until the answer has left (or the connection is gone): a big page costs as
+    // much to write as to build, and releasing it at send() would let answers pile up unbounded.
+    reply.raw.once('close', release);
+  }
+  return handleCall(req, reply, op, services, caller, raw);
+}
+
+async function handleCall(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, caller: CallContext['caller'], raw: RawInput): Promise<FastifyReply> {
   const host = hostOf(req);
   const ctx: CallContext = {
     requestId: req.id,
@@ -163,8 +207,7 @@ async function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, se
   };
   await services.authorizer.authorize(caller, await op.authorize(raw, ctx), ctx); // 6
   const input = op.validate(raw); // 7
-  const delay = services.latencyFaults.delayFor(op.action); // injected latency (admin faults)
-  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  await services.latencyFaults.delay(op.action); // injected latency (admin faults)
   const output = await op.handle(input, ctx); // 8
   return sendJson(reply, req.id, 200, { RequestId: req.id, ...output }); // 9
 }

@@ -7,6 +7,7 @@ import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect,
 import type { Schema } from './schema.ts';
 import { migrateToLatest } from './migrations.ts';
 import { ensureDataDir, ensurePrivateFile, restrictToOwner } from './data-dir.ts';
+import { CancellablePool, runWithSignal } from './cancellation.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type Db = Kysely<Schema>;
@@ -27,6 +28,11 @@ export interface Store {
    * group commit (see GroupCommit); on PostgreSQL it runs as one autocommit statement.
    */
   write<T>(fn: (db: Db | Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` (a request) so that its PostgreSQL reads are cancelled when `signal` fires (the
+   * caller went away; see cancellation.ts). On SQLite it just runs `fn`.
+   */
+  withSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -277,6 +283,8 @@ export interface OpenStoreOptions {
   databaseUrl?: string;
   /** Apply migrations (default true). */
   migrate?: boolean;
+  /** PostgreSQL statement_timeout of request-path statements, ms (0 or absent = none; migrations have none). */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -306,8 +314,9 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let statements: StatementCache | undefined;
   if (opts.databaseUrl) {
     dialect = 'postgres';
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
-    db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    const timeout = opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {};
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, ...timeout });
+    db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new CancellablePool(pool, { connectionString: opts.databaseUrl }) }) });
   } else {
     dialect = 'sqlite';
     ensureDataDir(opts.dataDir);
@@ -337,10 +346,23 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     dialect,
     transaction: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => retryingAbortedTransactions(() => db.transaction().execute(fn)),
     write: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => fn(db),
+    withSignal: dialect === 'postgres' ? runWithSignal : (_signal, fn) => fn(),
     close: () => db.destroy(),
   };
   try {
-    if (opts.migrate !== false) await migrateToLatest(db, dialect);
+    if (opts.migrate !== false) {
+      if (dialect === 'postgres' && opts.statementTimeoutMs) {
+        // Migrations may rewrite big tables: they run on a connection of their own, without the timeout.
+        const migrationDb = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: opts.databaseUrl, max: 1 }) }) });
+        try {
+          await migrateToLatest(migrationDb, dialect);
+        } finally {
+          await migrationDb.destroy();
+        }
+      } else {
+        await migrateToLatest(db, dialect);
+      }
+    }
   } catch (e) {
     await db.destroy();
     throw e;

@@ -1,5 +1,8 @@
 // The one ordered list of schema migrations, applied at start-up on either engine.
 // Migrations use Kysely's schema builder only, so the same list runs on SQLite and PostgreSQL.
+import crypto from 'node:crypto';
+import { updateInstances } from './instances.ts';
+import type { Db } from './database.ts';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const migrations: Record<string, Migration> = {
@@ -385,6 +388,36 @@ const migrations: Record<string, Migration> = {
       // parked jobs leave the index, so however many pile up, claiming never walks past them.
       await db.schema.dropIndex('jobs_due').execute();
       await db.schema.createIndex('jobs_claim').on('jobs').column('due_at').where(sql.ref('failed_at'), 'is', null).execute();
+    },
+  },
+  '0007_user_data': {
+    async up(db: Kysely<any>) {
+      // UserData once per account and distinct content (store/user-data.ts), not copied onto every
+      // machine: 1,000,000 characters x 100 machines grew the database by 202 MB in one request.
+      await db.schema.createTable('user_data')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('content', 'text', (c) => c.notNull())
+        .addColumn('refs', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_data_pk', ['account_id', 'hash'])
+        .execute();
+      await db.schema.alterTable('instances').addColumn('user_data_hash', 'text').execute();
+      // Existing copies move over in batches (hashed here: the engines share no SHA-256 function).
+      for (let after = ''; ;) {
+        const rows: Array<{ id: string; account_id: string; user_data: string; created_at: number }> = await db.selectFrom('instances')
+          .select(['id', 'account_id', 'user_data', 'created_at']).where('user_data', 'is not', null).where('id', '>', after)
+          .orderBy('id').limit(100).execute();
+        if (rows.length === 0) break;
+        for (const r of rows) {
+          const hash = crypto.createHash('sha256').update(r.user_data, 'utf8').digest('hex');
+          await db.insertInto('user_data').values({ account_id: r.account_id, hash, content: r.user_data, refs: 1, created_at: Number(r.created_at) })
+            .onConflict((oc) => oc.columns(['account_id', 'hash']).doUpdateSet({ refs: sql`user_data.refs + 1` })).execute();
+          await updateInstances(db as Db, { user_data_hash: hash }).where('id', '=', r.id).execute();
+        }
+        after = rows[rows.length - 1]!.id;
+      }
+      await db.schema.alterTable('instances').dropColumn('user_data').execute();
     },
   },
 };

@@ -81,7 +81,8 @@ export interface InstancesTable {
   status: string;
   /** Why creation failed (CreateFailed), for operators. */
   failure_reason: string | null;
-  user_data: string | null;
+  /** SHA-256 of the machine's UserData, a key of user_data (stored once per order, not per machine). */
+  user_data_hash: string | null;
   /** JSON object of labels, as shown; instance_labels indexes them for filtering. */
   labels: string;
   created_at: number;
@@ -89,6 +90,15 @@ export interface InstancesTable {
   expired_at: number | null;
   /** Incremented by every update (store/instances.ts); keys cached renderings of the row. */
   version: number;
+}
+
+/** UserData content, once per account and distinct content; `refs` machines reference it. */
+export interface UserDataTable {
+  account_id: string;
+  hash: string;
+  content: string;
+  refs: number;
+  created_at: number;
 }
 
 export interface InstanceLabelsTable {
@@ -387,6 +397,7 @@ export interface Schema {
   resources: ResourcesTable;
   instances: InstancesTable;
   instance_labels: InstanceLabelsTable;
+  user_data: UserDataTable;
   jobs: JobsTable;
   account_usage: AccountUsageTable;
   account_quotas: AccountQuotasTable;

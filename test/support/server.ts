@@ -20,7 +20,10 @@ export function tempDataDir(): string {
 export async function startTestServer(engine: Engine, overrides: ConfigOverrides = {}, options: ServerOptions = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDataDir();
   const databaseUrl = overrides.databaseUrl ?? (await engine.freshDatabaseUrl());
-  return boot({ logLevel: 'warn', ...overrides, dataDir, databaseUrl, port: overrides.port ?? 0 }, options);
+  // No event-loop load shedding, and a generous PostgreSQL statement timeout, unless a test asks:
+  // on a busy test machine the host's own load would shed calls, and lock waits outlast 10 s, at
+  // random (test/e2e/bounds.test.ts and postgres-limits.test.ts test both limits themselves).
+  return boot({ logLevel: 'warn', maxEventLoopDelayMs: 0, pgStatementTimeoutMs: 60_000, ...overrides, dataDir, databaseUrl, port: overrides.port ?? 0 }, options);
 }
 
 async function boot(overrides: ConfigOverrides, options: ServerOptions = {}): Promise<TestServer> {

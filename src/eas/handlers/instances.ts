@@ -9,7 +9,7 @@ import type { Db, Tx } from '../../store/database.ts';
 import type { ResourcesTable, Schema } from '../../store/schema.ts';
 import type { EasHandler } from '../operations.ts';
 import { findGroup, groupArn } from '../groups.ts';
-import { checkLabels, MAX_LABELS } from '../labels.ts';
+import { checkLabelFilter, checkLabels, MAX_LABELS } from '../labels.ts';
 import { orderMachines } from '../machines.ts';
 import { oncePerClientToken } from '../idempotency.ts';
 import { enqueueJobs } from '../../engine/jobs.ts';
@@ -70,9 +70,8 @@ function instanceFilters(q: InstanceQuery, input: Input): InstanceQuery {
       eb(sql`ip`, 'like', sql`${like} escape '\\'`),
     ]));
   }
-  const labels = input.Label as Record<string, unknown> | undefined;
-  if (labels && typeof labels === 'object') {
-    for (const [key, value] of Object.entries(labels)) {
+  {
+    for (const [key, value] of Object.entries(checkLabelFilter(input.Label))) {
       // A null or empty value matches any machine that has the key.
       q = q.where((eb) => eb.exists(
         eb.selectFrom('instance_labels').select('instance_labels.instance_id')
@@ -145,6 +144,7 @@ async function pageKeys(db: Db, base: InstanceQuery, filtered: boolean, resource
 const listResourceInstances: EasHandler = {
   async handle(input, ctx) {
     const page = paging(input);
+    checkLabelFilter(input.Label); // before any database work
     const group = await findGroup(ctx.services.store.db, ctx, input.ResourceId as string);
     const sort = INSTANCE_SORT[str(input, 'Sort') ?? 'CreateTime'] ?? 'created_at';
     const order = str(input, 'Order') === 'asc' ? 'asc' : 'desc';

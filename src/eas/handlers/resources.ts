@@ -32,6 +32,20 @@ const SORT_COLUMN = {
   CpuUsed: 'created_at',
 } as const;
 
+/**
+ * Longest UserData, in UTF-8 bytes: the API metadata titles the field "用户自定义数据，小于 16KB"
+ * (user data, under 16 KB); ECS allows 32 KB. The field is unused by the service (deprecated).
+ */
+export const MAX_USER_DATA_BYTES = 16 * 1024;
+
+function userDataOf(input: Input): string | undefined {
+  const v = str(input, 'UserData');
+  if (v !== undefined && Buffer.byteLength(v, 'utf8') > MAX_USER_DATA_BYTES) {
+    throw apiError('InvalidParameter', { name: 'UserData', reason: `It must be at most ${MAX_USER_DATA_BYTES} bytes.` });
+  }
+  return v;
+}
+
 /** The machine part of a create request; EcsInstanceCount is 1–100 per the API reference. */
 export function machineOrderOf(input: Input): MachineOrder {
   const count = input.EcsInstanceCount as number;
@@ -46,7 +60,7 @@ export function machineOrderOf(input: Input): MachineOrder {
     autoRenewal: (input.AutoRenewal as boolean | undefined) ?? false,
     zone: str(input, 'Zone'),
     labels: checkLabels(input.Labels),
-    userData: str(input, 'UserData'),
+    userData: userDataOf(input),
   };
 }
 

@@ -1,0 +1,99 @@
+// PostgreSQL only: a statement that runs past OPENEAS_PG_STATEMENT_TIMEOUT_MS is stopped and the
+// caller gets ServiceUnavailable (503), without leaking pooled connections; a read whose caller
+// hangs up is cancelled in the database at once. The slow read is an injected database latency
+// fault (pg_sleep on a pooled connection, like any slow query).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { ENGINES } from '../support/engines.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { callEas, easClient, expectApiError } from '../support/client.ts';
+import { admin } from '../support/admin.ts';
+import { hashPayload, signV3 } from '../../src/gateway/signature/index.ts';
+
+const postgres = ENGINES.find((e) => e.name === 'postgres');
+const REGION = 'cn-hangzhou';
+
+async function until(what: string, check: () => Promise<boolean>, tries = 200): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  assert.fail(`gave up waiting for ${what}`);
+}
+
+/** Backends of this server's schema that are sleeping in pg_sleep right now. */
+async function sleepingBackends(server: TestServer): Promise<number> {
+  const client = new pg.Client({ connectionString: server.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`select count(*)::int as n from pg_stat_activity
+      where state = 'active' and query like 'select pg_sleep%' and pid <> pg_backend_pid()`);
+    return rows[0].n;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A signed DescribeResource sent over a raw socket, so the test can hang up mid-request. */
+function describeOverSocket(server: TestServer, group: string): http.ClientRequest {
+  const u = new URL(server.url);
+  const path = `/api/v2/resources/${REGION}/${group}`;
+  const headers: Record<string, string> = {
+    host: u.host,
+    'x-acs-version': '2021-07-01',
+    'x-acs-action': 'DescribeResource',
+    'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'x-acs-signature-nonce': crypto.randomUUID(),
+    'x-acs-content-sha256': hashPayload('ACS3-HMAC-SHA256', Buffer.alloc(0)),
+  };
+  headers.authorization = signV3({ method: 'GET', rawUrl: path, headers, body: Buffer.alloc(0), accessKeyId: server.root.accessKeyId, secret: server.root.accessKeySecret! });
+  const req = http.request({ host: u.hostname, port: u.port, path, method: 'GET', headers });
+  req.on('error', () => {}); // we hang up on purpose
+  req.end();
+  return req;
+}
+
+describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST_DATABASE_URL is not set' }, () => {
+  test('a statement past the statement timeout gets ServiceUnavailable, and the pool stays whole', async () => {
+    const server = await startTestServer(postgres!, { pgStatementTimeoutMs: 300 });
+    try {
+      const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
+      const group = (await callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } } })).body.ResourceId;
+      const describe_ = () => callEas(client, { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/${REGION}/${group}` });
+      const fault = await admin(server.url, 'POST', '/faults', { Kind: 'Latency', Action: 'DescribeResource', LatencyMs: 5000, InDatabase: true });
+      // More slow calls at once than the pool has connections (10).
+      const errors = await Promise.all(Array.from({ length: 12 }, () => expectApiError(describe_)));
+      for (const err of errors) {
+        assert.equal(err.code, 'ServiceUnavailable');
+        assert.equal(err.statusCode, 503);
+      }
+      await admin(server.url, 'DELETE', `/faults/${fault.Fault.id}`);
+      // Every pooled connection came back: more calls than the pool size all succeed.
+      const ok = await Promise.all(Array.from({ length: 20 }, describe_));
+      assert.ok(ok.every((r) => r.statusCode === 200));
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a read whose caller hangs up is cancelled in the database, and its connection comes back', async () => {
+    const server = await startTestServer(postgres!, { pgStatementTimeoutMs: 60_000 });
+    try {
+      const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
+      const group = (await callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } } })).body.ResourceId;
+      await admin(server.url, 'POST', '/faults', { Kind: 'Latency', Action: 'DescribeResource', LatencyMs: 50_000, InDatabase: true });
+      // Ten hung-up callers: without cancellation they would hold every pooled connection for 50 s.
+      const requests = Array.from({ length: 10 }, () => describeOverSocket(server, group));
+      await until('the slow reads to run', async () => (await sleepingBackends(server)) === 10);
+      for (const req of requests) req.destroy();
+      await until('the database to stop them', async () => (await sleepingBackends(server)) === 0);
+      const health = await fetch(`${server.url}/_openeas/health`);
+      assert.equal(health.status, 200, 'the pool has connections again');
+    } finally {
+      await server.close();
+    }
+  });
+});
