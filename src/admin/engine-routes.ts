@@ -15,6 +15,9 @@ function clockView(s: Services): Record<string, unknown> {
   return { Now: formatTime(s.clock.now()), NowMs: s.clock.now(), OffsetMs: s.clock.offsetMs };
 }
 
+/** One advance covers at most 10 years: every due job in between runs inside the request. */
+const MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600;
+
 /** How far to move: {"seconds": n} or {"to": "<ISO time>"}. */
 function advanceBy(body: Record<string, unknown>, s: Services): number {
   const to = text(body, 'to') ?? text(body, 'To');
@@ -22,9 +25,10 @@ function advanceBy(body: Record<string, unknown>, s: Services): number {
     const t = Date.parse(to);
     if (Number.isNaN(t)) throw apiError('InvalidParameter', { name: 'to', reason: 'It must be an ISO 8601 time.' });
     if (t < s.clock.now()) throw apiError('InvalidParameter', { name: 'to', reason: 'The clock only moves forward.' });
+    if (t - s.clock.now() > MAX_ADVANCE_SECONDS * 1000) throw apiError('InvalidParameter', { name: 'to', reason: 'The clock moves at most 10 years at a time.' });
     return t - s.clock.now();
   }
-  const seconds = num(body, 'seconds', { min: 0 }) ?? num(body, 'Seconds', { min: 0 });
+  const seconds = num(body, 'seconds', { min: 0, max: MAX_ADVANCE_SECONDS }) ?? num(body, 'Seconds', { min: 0, max: MAX_ADVANCE_SECONDS });
   if (seconds === undefined) throw apiError('MissingParameter', { name: 'seconds' });
   return seconds * 1000;
 }

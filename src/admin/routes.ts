@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiError } from '../gateway/errors.ts';
 import { sendJson } from '../gateway/envelope.ts';
+import { checkJson, checkTextMap } from '../gateway/input-hygiene.ts';
 import { assertAdmin } from './guard.ts';
 import { createAccount } from '../ram/accounts.ts';
 import type { Services } from '../services.ts';
@@ -28,15 +29,18 @@ export function adminBody(req: FastifyRequest): Record<string, unknown> {
     throw apiError('InvalidBody.Malformed', { reason: (e as Error).message });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw apiError('InvalidBody.NotObject');
+  checkJson('', parsed);
   return parsed as Record<string, unknown>;
 }
 
-/** An optional number field of an admin body, within bounds. */
+/** An optional number field of an admin body, within bounds; each bound left out is the 32-bit limit (counts land in integer columns). */
 export function bodyNumber(body: Record<string, unknown>, name: string, opts: { min?: number; max?: number } = {}): number | undefined {
   const v = body[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
-    throw apiError('InvalidParameter', { name, reason: `It must be a number${opts.min !== undefined ? ` >= ${opts.min}` : ''}${opts.max !== undefined ? ` and <= ${opts.max}` : ''}.` });
+  const min = opts.min ?? -2147483648;
+  const max = opts.max ?? 2147483647;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+    throw apiError('InvalidParameter', { name, reason: `It must be a number from ${min} to ${max}.` });
   }
   return v;
 }
@@ -90,6 +94,9 @@ export function adminPlugin(services: Services, routes: AdminRoute[]) {
         url: `/_openeas${route.path}`,
         handler: async (req: FastifyRequest, reply: FastifyReply) => {
           if (!route.open) assertAdmin(req, services.config);
+          // The API's input hygiene (gateway/input-hygiene.ts) for the admin plane; bodies in adminBody.
+          checkTextMap(req.params as Record<string, unknown>);
+          checkTextMap(req.query as Record<string, unknown>);
           const body = await route.handler(req, services);
           return sendJson(reply, req.id, 200, { RequestId: req.id, ...body });
         },

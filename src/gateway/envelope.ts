@@ -1,6 +1,7 @@
 // Renders every response: success bodies and the Alibaba error envelope
 // {RequestId, HostId, Code, Message, Recommend[, AccessDeniedDetail]} (protocol notes §5.3).
 import crypto from 'node:crypto';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { apiError, isApiError, type ApiError } from './errors.ts';
 
@@ -55,11 +56,26 @@ export function errorBody(err: ApiError, requestId: string, hostId: string, prod
   };
 }
 
+/** A whole HTTP/1.1 error response as text, for a socket that never became a request (the HTTP parser refused it). */
+export function bareResponse(err: ApiError, requestId: string): string {
+  const body = renderJson(errorBody(err, requestId, 'unknown'));
+  return `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? 'Error'}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n`
+    + `x-acs-request-id: ${requestId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
 /** Maps anything thrown to a catalog error; unknown failures become InternalError (details only in the log). */
 export function toApiError(e: unknown, bodyLimit: number): ApiError {
   if (isApiError(e)) return e;
   const fastifyCode = (e as { code?: string } | null)?.code;
   if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return apiError('RequestBodyTooLarge', { limit: bodyLimit });
   if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return apiError('UnsupportedMediaType', { contentType: 'given' });
+  // Other refusals of the framework (a body shorter than its Content-Length, an aborted upload) are the client's.
+  const status = (e as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return apiError('InvalidBody.Incomplete');
   return apiError('InternalError');
+}
+
+/** True when the error is the client hanging up before its request was read whole. */
+export function isClientAbort(e: unknown, raw: IncomingMessage): boolean {
+  return raw.aborted || (e as { code?: string } | null)?.code === 'ECONNRESET';
 }

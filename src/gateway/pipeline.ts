@@ -3,18 +3,23 @@
 //   1. raw body capture       exact bytes (chunked bodies de-chunked), size-limited   (body parser)
 //   2. request id             upper-case UUID, on every response as x-acs-request-id  (genReqId)
 //   3. routing                ROA by method + path, RPC at `/` by version + action    (routes below)
-//   4. authentication         signature, AccessKey, time window, nonce               (authenticate.ts)
-//   5. body decoding          JSON body (ROA) / query + form (RPC)                     (decodeInput)
+//                             a URL that does not decode answers InvalidUrl            (frameworkErrors)
+//   4. decoding + hygiene     JSON body (ROA) / query + form (RPC); no NUL or lone     (decodeInput,
+//                             surrogate in any string, JSON depth bounded               input-hygiene.ts)
+//   5. authentication         signature, AccessKey, time window, nonce               (authenticate.ts)
 //   6. authorization          RAM: caller × action × resource × conditions            (services.authorizer)
 //   7. validation             derived from the API spec (EAS) or per operation        (operation.validate)
 //   8. handler                the operation's behaviour, one transaction per mutation (operation.handle)
 //   9. response               200 + JSON object with RequestId; errors as the envelope (envelope.ts)
 //
 // Unknown routes answer InvalidApi.NotFound before any authentication, as Alibaba's gateway does.
+// Decoding and hygiene run before authentication because authentication itself takes request
+// strings (AccessKeyId, SignatureNonce, SecurityToken) to the database.
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiError } from './errors.ts';
 import { authenticate } from './authenticate.ts';
-import { errorBody, sendJson, toApiError } from './envelope.ts';
+import { bareResponse, errorBody, isClientAbort, sendJson, toApiError } from './envelope.ts';
+import { checkInput } from './input-hygiene.ts';
 import { rpcParams, headerValues, type WireRequest } from './signature/index.ts';
 import type { CallContext } from './context.ts';
 import type { Operation, RawInput } from './operation.ts';
@@ -50,6 +55,23 @@ export async function buildGateway({ services, registry, plugins = [] }: Gateway
     // While shutting down, new requests get the ServiceUnavailable envelope (hook below), not Fastify's own body.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // 3. A path that does not decode (%ZZ) or a path segment over the router's 100 characters:
+    // the envelope, not Fastify's own body.
+    // Requests Node's HTTP parser refuses (not HTTP, headers over 16 KiB): the envelope too, on the bare socket.
+    clientErrorHandler: (e, socket) => {
+      const code = (e as { code?: string }).code;
+      if (code === 'ECONNRESET' || !socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const err = apiError(code === 'HPE_HEADER_OVERFLOW' ? 'RequestHeaderTooLarge' : 'InvalidHttpRequest');
+      socket.end(bareResponse(err, newRequestId()));
+    },
+    frameworkErrors: (e, req, reply) => {
+      const err = apiError('InvalidUrl', { reason: e.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than 100 characters' : 'its path does not decode' });
+      req.log.debug({ code: err.code }, 'request rejected');
+      sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req)));
+    },
   });
 
   // 1. Every body is kept as the exact bytes received: signatures cover them.
@@ -93,7 +115,9 @@ export async function buildGateway({ services, registry, plugins = [] }: Gateway
   // 9. Errors: one renderer for everything thrown anywhere in the pipeline.
   app.setErrorHandler((e, req, reply) => {
     const err = toApiError(e, config.bodyLimit);
-    if (err.status >= 500) req.log.error({ err: e }, 'request failed');
+    // A client that hung up mid-upload is the client's business: no error line, nobody reads the answer.
+    if (isClientAbort(e, req.raw)) req.log.info('client aborted the request');
+    else if (err.status >= 500) req.log.error({ err: e }, 'request failed');
     else req.log.debug({ code: err.code }, 'request rejected');
     sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req)));
   });
@@ -124,7 +148,7 @@ function sourceIpOf(req: FastifyRequest, trustedProxies: string[]): string {
   return peer;
 }
 
-/** 5. The request's parameters: path params, decoded query (and form), parsed JSON body. */
+/** 4. The request's parameters: path params, decoded query (and form), parsed JSON body; every string checked. */
 function decodeInput(req: FastifyRequest, wire: WireRequest): RawInput {
   const query = Object.fromEntries(rpcParams(wire));
   let body: unknown;
@@ -135,7 +159,9 @@ function decodeInput(req: FastifyRequest, wire: WireRequest): RawInput {
       throw apiError('InvalidBody.Malformed', { reason: (e as Error).message });
     }
   }
-  return { params: (req.params ?? {}) as Record<string, string>, query, body };
+  const raw = { params: (req.params ?? {}) as Record<string, string>, query, body };
+  checkInput(raw);
+  return raw;
 }
 
 function isForm(req: FastifyRequest): boolean {
@@ -144,8 +170,8 @@ function isForm(req: FastifyRequest): boolean {
 
 async function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services): Promise<FastifyReply> {
   const wire = wireOf(req);
-  const caller = await authenticate(wire, services, req.log); // 4
-  const raw = decodeInput(req, wire); // 5
+  const raw = decodeInput(req, wire); // 4
+  const caller = await authenticate(wire, services, req.log); // 5
   const host = hostOf(req);
   const ctx: CallContext = {
     requestId: req.id,
