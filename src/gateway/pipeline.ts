@@ -3,7 +3,7 @@
 //   1. raw body capture       exact bytes (chunked bodies de-chunked), size-limited   (body parser)
 //   2. request id             upper-case UUID, on every response as x-acs-request-id  (genReqId)
 //   3. routing                ROA by method + path, RPC at `/` by version + action    (routes below)
-//                             a URL that does not decode answers InvalidUrl            (frameworkErrors)
+//                             bad URLs, non-HTTP bytes: the envelope as well           (framework-errors.ts)
 //   4. decoding + hygiene     JSON body (ROA) / query + form (RPC); no NUL or lone     (decodeInput,
 //                             surrogate in any string, JSON depth bounded               input-hygiene.ts)
 //   5. authentication         signature, AccessKey, time window, nonce               (authenticate.ts)
@@ -18,7 +18,8 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { apiError } from './errors.ts';
 import { authenticate } from './authenticate.ts';
-import { bareResponse, errorBody, isClientAbort, sendJson, toApiError } from './envelope.ts';
+import { errorBody, isClientAbort, sendJson, toApiError } from './envelope.ts';
+import { renderClientError, renderFrameworkError } from './framework-errors.ts';
 import { checkInput } from './input-hygiene.ts';
 import { rpcParams, headerValues, type WireRequest } from './signature/index.ts';
 import type { CallContext } from './context.ts';
@@ -55,23 +56,9 @@ export async function buildGateway({ services, registry, plugins = [] }: Gateway
     // While shutting down, new requests get the ServiceUnavailable envelope (hook below), not Fastify's own body.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
-    // 3. A path that does not decode (%ZZ) or a path segment over the router's 100 characters:
-    // the envelope, not Fastify's own body.
-    // Requests Node's HTTP parser refuses (not HTTP, headers over 16 KiB): the envelope too, on the bare socket.
-    clientErrorHandler: (e, socket) => {
-      const code = (e as { code?: string }).code;
-      if (code === 'ECONNRESET' || !socket.writable) {
-        socket.destroy();
-        return;
-      }
-      const err = apiError(code === 'HPE_HEADER_OVERFLOW' ? 'RequestHeaderTooLarge' : 'InvalidHttpRequest');
-      socket.end(bareResponse(err, newRequestId()));
-    },
-    frameworkErrors: (e, req, reply) => {
-      const err = apiError('InvalidUrl', { reason: e.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than 100 characters' : 'its path does not decode' });
-      req.log.debug({ code: err.code }, 'request rejected');
-      sendJson(reply, req.id, err.status, errorBody(err, req.id, hostOf(req)));
-    },
+    // 3. Refusals before routing (bad URLs, bytes that are not HTTP) answer in the envelope too.
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: renderClientError,
   });
 
   // 1. Every body is kept as the exact bytes received: signatures cover them.

@@ -273,6 +273,7 @@ function rawCases(): Case[] {
     text: (host: string) => `${line} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
   }));
   cases.push({ kind: 'raw', target: 'raw not http', core: true, text: () => 'HELLO\r\n\r\n' });
+  cases.push({ kind: 'raw', target: 'raw NUL in a client-token header', core: true, text: (host) => `GET /api/v2/resources HTTP/1.1\r\nHost: ${host}\r\nx-acs-client-token: a\u0000b\r\nConnection: close\r\n\r\n` });
   cases.push({ kind: 'raw', target: 'raw header without colon', core: true, text: (host) => `GET / HTTP/1.1\r\nHost: ${host}\r\nbroken\r\n\r\n` });
   cases.push({ kind: 'raw', target: 'raw content-length mismatch', core: true, text: (host) => `POST /api/v2/resources HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 5\r\nContent-Length: 6\r\nConnection: close\r\n\r\nhello` });
   return cases;

@@ -109,7 +109,7 @@ describe('a client that aborts its upload', () => {
     let stdout = '';
     child.stdout.on('data', (c) => (stdout += String(c)));
     try {
-      const url = await poll(() => /listening on (http:\/\/\S+)/.exec(stdout)?.[1]);
+      const url = await poll('the server to listen', () => /listening on (http:\/\/\S+)/.exec(stdout)?.[1]);
       const u = new URL(url);
       const socket = net.connect(Number(u.port), u.hostname);
       await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
@@ -117,7 +117,7 @@ describe('a client that aborts its upload', () => {
       // Hangs up once the headers and part of the body are on their way: the server reads them, then the close.
       await new Promise<void>((resolve) => socket.once('drain', resolve).write('', () => resolve()));
       socket.destroy();
-      await poll(() => (/client aborted the request/.test(stdout) ? true : undefined));
+      await poll('the abort to be logged', () => (/client aborted the request/.test(stdout) ? true : undefined));
       assert.doesNotMatch(stdout, /"level":50/, 'no error-level line');
       assert.doesNotMatch(stdout, /InternalError|request failed/);
     } finally {
@@ -126,12 +126,12 @@ describe('a client that aborts its upload', () => {
   });
 });
 
-/** Polls `read` until it gives a value, for at most `tries` × 50 ms. */
-async function poll<T>(read: () => T | undefined, tries = 200): Promise<T> {
+/** Polls `read` until it gives a value, for at most `tries` × 50 ms (generous: a loaded machine starts slowly). */
+async function poll<T>(what: string, read: () => T | undefined, tries = 1200): Promise<T> {
   for (let i = 0; i < tries; i++) {
     const v = read();
     if (v !== undefined) return v;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error('condition not reached');
+  throw new Error(`gave up waiting for ${what}`);
 }
