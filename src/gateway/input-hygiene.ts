@@ -31,30 +31,50 @@ export function checkText(name: string, value: string): void {
   if (UNSTORABLE.test(value)) refuse(name, 'It must not contain NUL characters or unpaired UTF-16 surrogates.');
 }
 
-/** Checks every string (keys included) of a decoded JSON value, and its depth; iterative, so any depth is safe to walk. */
-export function checkJson(name: string, value: unknown): void {
-  const stack: Array<{ name: string; value: unknown; depth: number }> = [{ name, value, depth: 1 }];
-  while (stack.length > 0) {
-    const { name: where, value: v, depth } = stack.pop()!;
-    if (typeof v === 'string') {
-      checkText(where, v);
-      continue;
-    }
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth > MAX_JSON_DEPTH) refuse(where, `It must not nest more than ${MAX_JSON_DEPTH} levels deep.`);
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) stack.push({ name: join(where, i + 1), value: v[i], depth: depth + 1 });
-      continue;
-    }
-    for (const [key, item] of Object.entries(v)) {
-      checkText(join(where, key), key);
-      stack.push({ name: join(where, key), value: item, depth: depth + 1 });
-    }
-  }
+/** An object or array still to be checked; its name is only spelled out when something is refused. */
+interface Frame {
+  value: object;
+  depth: number;
+  parent?: Frame;
+  key?: string | number;
 }
 
-function join(prefix: string, key: string | number): string {
-  return prefix ? `${prefix}.${key}` : String(key);
+/** `root.a.2.b` for the value at `key` inside `frame`. */
+function nameAt(root: string, frame: Frame | undefined, key: string | number | undefined): string {
+  const parts: string[] = key === undefined ? [] : [String(key)];
+  for (let f = frame; f?.key !== undefined; f = f.parent) parts.push(String(f.key));
+  if (root) parts.push(root);
+  return parts.reverse().join('.');
+}
+
+/**
+ * Checks every string (keys included) of a decoded JSON value, and its depth. Iterative, so any
+ * depth is safe to walk, and allocation-free for scalars: 100,000 array elements cost microseconds.
+ */
+export function checkJson(name: string, value: unknown): void {
+  if (typeof value === 'string') return checkText(name, value);
+  if (typeof value !== 'object' || value === null) return;
+  const stack: Frame[] = [{ value, depth: 1 }];
+  const visit = (frame: Frame, key: string | number, v: unknown) => {
+    if (typeof v === 'string') {
+      if (UNSTORABLE.test(v)) checkText(nameAt(name, frame, key), v);
+    } else if (typeof v === 'object' && v !== null) {
+      if (frame.depth >= MAX_JSON_DEPTH) refuse(nameAt(name, frame, key), `It must not nest more than ${MAX_JSON_DEPTH} levels deep.`);
+      stack.push({ value: v, depth: frame.depth + 1, parent: frame, key });
+    }
+  };
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    const v = frame.value;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) visit(frame, i + 1, v[i]);
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      if (UNSTORABLE.test(key)) checkText(nameAt(name, frame, key), key);
+      visit(frame, key, (v as Record<string, unknown>)[key]);
+    }
+  }
 }
 
 /** Checks a flat map of string parameters (path or query); names and values alike. */
