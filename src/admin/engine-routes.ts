@@ -42,7 +42,7 @@ function faultSpec(body: Record<string, unknown>): { kind: FaultKind; spec: Faul
     InstanceType: text(body, 'InstanceType'),
     InstanceId: text(body, 'InstanceId'),
     Action: text(body, 'Action'),
-    Count: num(body, 'Count', { min: 1 }),
+    Count: num(body, 'Count', { min: 1, integer: true }),
     Fraction: num(body, 'Fraction', { min: 0, max: 1 }),
     LatencyMs: num(body, 'LatencyMs', { min: 0, max: 60_000 }),
     Reason: text(body, 'Reason'),
@@ -122,7 +122,7 @@ export const engineAdminRoutes: AdminRoute[] = [
       if (!s.catalog.get(type)) throw apiError('InvalidParameter', { name: 'InstanceType', reason: `Unknown instance type ${type}.` });
       const status = text(body, 'Status') ?? 'WithStock';
       if (!(STOCK_STATUSES as readonly string[]).includes(status)) throw apiError('InvalidParameter', { name: 'Status', reason: `It must be one of: ${STOCK_STATUSES.join(', ')}.` });
-      const available = num(body, 'Available', { min: 0 });
+      const available = num(body, 'Available', { min: 0, integer: true });
       const row = { region, zone, instance_type: type, status, available: available ?? null };
       await s.store.db.insertInto('stock').values(row)
         .onConflict((oc) => oc.columns(['region', 'zone', 'instance_type']).doUpdateSet({ status, available: row.available })).execute();
@@ -166,9 +166,9 @@ export const engineAdminRoutes: AdminRoute[] = [
       const row = {
         account_id: accountId,
         region,
-        max_instances: num(body, 'Instances', { min: 0 }) ?? null,
-        max_vcpus: num(body, 'Vcpus', { min: 0 }) ?? null,
-        max_gpus: num(body, 'Gpus', { min: 0 }) ?? null,
+        max_instances: num(body, 'Instances', { min: 0, integer: true }) ?? null,
+        max_vcpus: num(body, 'Vcpus', { min: 0, integer: true }) ?? null,
+        max_gpus: num(body, 'Gpus', { min: 0, integer: true }) ?? null,
       };
       if (!(await s.store.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst())) {
         throw apiError('InvalidParameter', { name: 'id', reason: `No account ${accountId}.` });

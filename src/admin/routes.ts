@@ -33,14 +33,17 @@ export function adminBody(req: FastifyRequest): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** An optional number field of an admin body, within bounds; each bound left out is the 32-bit limit (counts land in integer columns). */
-export function bodyNumber(body: Record<string, unknown>, name: string, opts: { min?: number; max?: number } = {}): number | undefined {
+/**
+ * An optional number field of an admin body, within bounds; each bound left out is the 32-bit
+ * limit, and `integer` ones (counts kept in integer columns) must be whole.
+ */
+export function bodyNumber(body: Record<string, unknown>, name: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
   const v = body[name];
   if (v === undefined || v === null) return undefined;
   const min = opts.min ?? -2147483648;
   const max = opts.max ?? 2147483647;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    throw apiError('InvalidParameter', { name, reason: `It must be a number from ${min} to ${max}.` });
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (opts.integer && !Number.isInteger(v))) {
+    throw apiError('InvalidParameter', { name, reason: `It must be ${opts.integer ? 'an integer' : 'a number'} from ${min} to ${max}.` });
   }
   return v;
 }

@@ -121,9 +121,10 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
       if (answer.status >= 500) report.serverErrors.push(finding);
       else if (finding.problems.length > 0) report.envelopeViolations.push(finding);
       if (answer.ms > slowMs) {
-        // One retry: a shared, loaded machine can stall any single request.
-        const again = await sendCase(c, base, creds, fixture).catch(() => undefined);
-        if (!again || again.ms > slowMs) report.slow.push({ ...finding, ms: Math.round(again?.ms ?? answer.ms) });
+        // Two retries: a shared, loaded machine can stall any single request; a slow answer is slow every time.
+        let best = answer.ms;
+        for (let i = 0; i < 2 && best > slowMs; i++) best = Math.min(best, (await sendCase(c, base, creds, fixture).catch(() => undefined))?.ms ?? best);
+        if (best > slowMs) report.slow.push({ ...finding, ms: Math.round(best) });
       }
       if (finding.problems.length > 0) opts.log?.(`${report.engine}: ${c.target} → ${answer.status} ${finding.code ?? ''} ${finding.problems.join('; ')}`);
     }

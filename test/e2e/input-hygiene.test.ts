@@ -90,6 +90,23 @@ for (const engine of ENGINES) {
       assert.equal(ok.body.Data.OrderList.Order.length, 0);
     });
 
+    test('admin numbers have bounds, and counts are whole', async () => {
+      const post = async (method: string, path: string, body: unknown) => {
+        const res = await fetch(`${server.url}/_openeas${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return { status: res.status, code: (await res.json()).Code };
+      };
+      const account = server.root.accountId;
+      for (const [method, path, body] of [
+        ['POST', '/faults', { Kind: 'CreateFailure', Region: 'xx-nowhere', Count: 1.5 }],
+        ['PUT', '/stock', { Region: REGION, InstanceType: 'ecs.g6.large', Available: 2 ** 53 + 2 }],
+        ['PUT', `/accounts/${account}/quota`, { Region: 'cn-shanghai', Instances: 0.5 }],
+        ['POST', '/clock/advance', { seconds: 1e20 }],
+        ['POST', '/ram/simulate', { Principal: `acs:ram::${account}:user/a\u0000`, Action: 'eas:ListResources' }],
+      ] as const) {
+        assert.deepEqual(await post(method, path, body), { status: 400, code: 'InvalidParameter' }, `${method} ${path}`);
+      }
+    });
+
     test('malformed URLs and requests the HTTP parser refuses get the envelope with a request id', async () => {
       const host = new URL(server.url).host;
       const get = (path: string) => raw(server.url, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
