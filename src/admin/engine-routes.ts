@@ -16,6 +16,9 @@ function clockView(s: Services): Record<string, unknown> {
   return { Now: formatTime(s.clock.now()), NowMs: s.clock.now(), OffsetMs: s.clock.offsetMs };
 }
 
+/** One advance covers at most 10 years: every due job in between runs inside the request. */
+const MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600;
+
 /** How far to move: {"seconds": n} or {"to": "<ISO time>"}. */
 function advanceBy(body: Record<string, unknown>, s: Services): number {
   const to = text(body, 'to') ?? text(body, 'To');
@@ -23,9 +26,10 @@ function advanceBy(body: Record<string, unknown>, s: Services): number {
     const t = Date.parse(to);
     if (Number.isNaN(t)) throw apiError('InvalidParameter', { name: 'to', reason: 'It must be an ISO 8601 time.' });
     if (t < s.clock.now()) throw apiError('InvalidParameter', { name: 'to', reason: 'The clock only moves forward.' });
+    if (t - s.clock.now() > MAX_ADVANCE_SECONDS * 1000) throw apiError('InvalidParameter', { name: 'to', reason: 'The clock moves at most 10 years at a time.' });
     return t - s.clock.now();
   }
-  const seconds = num(body, 'seconds', { min: 0 }) ?? num(body, 'Seconds', { min: 0 });
+  const seconds = num(body, 'seconds', { min: 0, max: MAX_ADVANCE_SECONDS }) ?? num(body, 'Seconds', { min: 0, max: MAX_ADVANCE_SECONDS });
   if (seconds === undefined) throw apiError('MissingParameter', { name: 'seconds' });
   return seconds * 1000;
 }
@@ -39,7 +43,7 @@ function faultSpec(body: Record<string, unknown>): { kind: FaultKind; spec: Faul
     InstanceType: text(body, 'InstanceType'),
     InstanceId: text(body, 'InstanceId'),
     Action: text(body, 'Action'),
-    Count: num(body, 'Count', { min: 1 }),
+    Count: num(body, 'Count', { min: 1, integer: true }),
     Fraction: num(body, 'Fraction', { min: 0, max: 1 }),
     LatencyMs: num(body, 'LatencyMs', { min: 0, max: 60_000 }),
     InDatabase: body.InDatabase === undefined ? undefined : body.InDatabase === true,
@@ -183,7 +187,7 @@ export const engineAdminRoutes: AdminRoute[] = [
       if (!s.catalog.get(type)) throw apiError('InvalidParameter', { name: 'InstanceType', reason: `Unknown instance type ${type}.` });
       const status = text(body, 'Status') ?? 'WithStock';
       if (!(STOCK_STATUSES as readonly string[]).includes(status)) throw apiError('InvalidParameter', { name: 'Status', reason: `It must be one of: ${STOCK_STATUSES.join(', ')}.` });
-      const available = num(body, 'Available', { min: 0 });
+      const available = num(body, 'Available', { min: 0, integer: true });
       const row = { region, zone, instance_type: type, status, available: available ?? null };
       await s.store.db.insertInto('stock').values(row)
         .onConflict((oc) => oc.columns(['region', 'zone', 'instance_type']).doUpdateSet({ status, available: row.available })).execute();
@@ -227,9 +231,9 @@ export const engineAdminRoutes: AdminRoute[] = [
       const row = {
         account_id: accountId,
         region,
-        max_instances: num(body, 'Instances', { min: 0 }) ?? null,
-        max_vcpus: num(body, 'Vcpus', { min: 0 }) ?? null,
-        max_gpus: num(body, 'Gpus', { min: 0 }) ?? null,
+        max_instances: num(body, 'Instances', { min: 0, integer: true }) ?? null,
+        max_vcpus: num(body, 'Vcpus', { min: 0, integer: true }) ?? null,
+        max_gpus: num(body, 'Gpus', { min: 0, integer: true }) ?? null,
       };
       if (!(await s.store.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst())) {
         throw apiError('InvalidParameter', { name: 'id', reason: `No account ${accountId}.` });

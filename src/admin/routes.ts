@@ -1,7 +1,8 @@
 // /_openeas/…: the operator's plane (health, clock, accounts…). Health is open; the rest pass the guard.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiError } from '../gateway/errors.ts';
-import { errorBody, sendJson, toApiError } from '../gateway/envelope.ts';
+import { ADMIN_RECOMMEND, errorBody, sendJson, toApiError } from '../gateway/envelope.ts';
+import { checkJson, checkTextMap } from '../gateway/input-hygiene.ts';
 import { assertAdmin } from './guard.ts';
 import { createAccount } from '../ram/accounts.ts';
 import type { Services } from '../services.ts';
@@ -28,15 +29,21 @@ export function adminBody(req: FastifyRequest): Record<string, unknown> {
     throw apiError('InvalidBody.Malformed', { reason: (e as Error).message });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw apiError('InvalidBody.NotObject');
+  checkJson('', parsed);
   return parsed as Record<string, unknown>;
 }
 
-/** An optional number field of an admin body, within bounds. */
-export function bodyNumber(body: Record<string, unknown>, name: string, opts: { min?: number; max?: number } = {}): number | undefined {
+/**
+ * An optional number field of an admin body, within bounds; each bound left out is the 32-bit
+ * limit, and `integer` ones (counts kept in integer columns) must be whole.
+ */
+export function bodyNumber(body: Record<string, unknown>, name: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
   const v = body[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || (opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
-    throw apiError('InvalidParameter', { name, reason: `It must be a number${opts.min !== undefined ? ` >= ${opts.min}` : ''}${opts.max !== undefined ? ` and <= ${opts.max}` : ''}.` });
+  const min = opts.min ?? -2147483648;
+  const max = opts.max ?? 2147483647;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (opts.integer && !Number.isInteger(v))) {
+    throw apiError('InvalidParameter', { name, reason: `It must be ${opts.integer ? 'an integer' : 'a number'} from ${min} to ${max}.` });
   }
   return v;
 }
@@ -83,11 +90,11 @@ export const coreAdminRoutes: AdminRoute[] = [
 ];
 
 export function adminPlugin(services: Services, routes: AdminRoute[]) {
-  // The envelope without Recommend: Alibaba's troubleshooter knows nothing of openeas's admin plane.
+  // Recommend points at openeas's own docs: Alibaba's troubleshooter knows nothing of the admin plane.
   const errorHandler = (e: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const err = toApiError(e, services.config.bodyLimit);
     if (err.status >= 500) req.log.error({ err: e }, 'admin request failed');
-    return sendJson(reply, req.id, err.status, errorBody(err, req.id, req.headers.host ?? 'localhost'));
+    return sendJson(reply, req.id, err.status, errorBody(err, req.id, req.headers.host ?? 'localhost', ADMIN_RECOMMEND));
   };
   return (app: FastifyInstance) => {
     for (const route of routes) {
@@ -97,6 +104,9 @@ export function adminPlugin(services: Services, routes: AdminRoute[]) {
         errorHandler,
         handler: async (req: FastifyRequest, reply: FastifyReply) => {
           if (!route.open) assertAdmin(req, services.config);
+          // The API's input hygiene (gateway/input-hygiene.ts) for the admin plane; bodies in adminBody.
+          checkTextMap(req.params as Record<string, unknown>);
+          checkTextMap(req.query as Record<string, unknown>);
           const body = await route.handler(req, services);
           return sendJson(reply, req.id, 200, { RequestId: req.id, ...body });
         },

@@ -40,6 +40,9 @@ function operation(spec: BssSpec): Operation {
   };
 }
 
+/** OwnerId, BillOwnerId: 16-digit account ids, wider than the 32-bit default of an integer parameter. */
+const ACCOUNT_ID = { type: 'int', min: 0, max: Number.MAX_SAFE_INTEGER } as const;
+
 const ok = (data?: unknown): Output => ({ Code: 'Success', Message: 'Successful!', Success: true, ...(data === undefined ? {} : { Data: data }) });
 
 /** A ProductCode filter that names another product matches nothing; an unknown product is refused where it acts. */
@@ -95,7 +98,7 @@ const queryAccountBalance: BssSpec = {
 
 const queryBillOverview: BssSpec = {
   action: 'QueryBillOverview',
-  params: { BillingCycle: { type: 'string', required: true }, ProductCode: { type: 'string' }, ProductType: { type: 'string' }, SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, BillOwnerId: { type: 'int' } },
+  params: { BillingCycle: { type: 'string', required: true }, ProductCode: { type: 'string' }, ProductType: { type: 'string' }, SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, BillOwnerId: ACCOUNT_ID },
   async handle(input, ctx) {
     const s = ctx.services;
     const account = ctx.caller.accountId;
@@ -125,7 +128,7 @@ const queryBill: BssSpec = {
   params: {
     BillingCycle: { type: 'string', required: true }, Type: { type: 'string' }, ProductCode: { type: 'string' }, ProductType: { type: 'string' },
     SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, IsHideZeroCharge: { type: 'bool' }, IsDisplayLocalCurrency: { type: 'bool' },
-    OwnerId: { type: 'int' }, BillOwnerId: { type: 'int' }, PageNum: { type: 'int', min: 1 }, PageSize: { type: 'int', min: 1, max: 300 },
+    OwnerId: ACCOUNT_ID, BillOwnerId: ACCOUNT_ID, PageNum: { type: 'int', min: 1 }, PageSize: { type: 'int', min: 1, max: 300 },
   },
   async handle(input, ctx) {
     const s = ctx.services;
@@ -168,7 +171,7 @@ const queryInstanceBill: BssSpec = {
     BillingCycle: { type: 'string', required: true }, ProductCode: { type: 'string' }, ProductType: { type: 'string' },
     SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, IsBillingItem: { type: 'bool' }, IsHideZeroCharge: { type: 'bool' },
     Granularity: { type: 'string', enum: ['MONTHLY', 'DAILY'] }, BillingDate: { type: 'string' },
-    OwnerId: { type: 'int' }, BillOwnerId: { type: 'int' }, PageNum: { type: 'int', min: 1 }, PageSize: { type: 'int', min: 1, max: 300 },
+    OwnerId: ACCOUNT_ID, BillOwnerId: ACCOUNT_ID, PageNum: { type: 'int', min: 1 }, PageSize: { type: 'int', min: 1, max: 300 },
   },
   async handle(input, ctx) {
     const s = ctx.services;
@@ -249,7 +252,7 @@ const queryOrders: BssSpec = {
   params: {
     CreateTimeStart: { type: 'string' }, CreateTimeEnd: { type: 'string' }, ProductCode: { type: 'string' }, ProductType: { type: 'string' },
     SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, OrderType: { type: 'string', enum: ['New', 'Renew', 'Upgrade', 'Refund'] },
-    PaymentStatus: { type: 'string', enum: ['Paid', 'Unpaid', 'Cancelled'] }, OwnerId: { type: 'int' },
+    PaymentStatus: { type: 'string', enum: ['Paid', 'Unpaid', 'Cancelled'] }, OwnerId: ACCOUNT_ID,
     PageNum: { type: 'int', min: 1 }, PageSize: { type: 'int', min: 1, max: 100 },
   },
   async handle(input, ctx) {
@@ -275,7 +278,7 @@ const queryOrders: BssSpec = {
 
 const getOrderDetail: BssSpec = {
   action: 'GetOrderDetail',
-  params: { OrderId: { type: 'string', required: true }, OwnerId: { type: 'int' } },
+  params: { OrderId: { type: 'string', required: true }, OwnerId: ACCOUNT_ID },
   async handle(input, ctx) {
     const s = ctx.services;
     const o = await s.store.db.selectFrom('orders').selectAll()
@@ -310,7 +313,7 @@ const renewInstance: BssSpec = {
   action: 'RenewInstance',
   params: {
     ProductCode: { type: 'string', required: true }, InstanceId: { type: 'string', required: true }, RenewPeriod: { type: 'int', required: true },
-    ClientToken: { type: 'string' }, ProductType: { type: 'string' }, OwnerId: { type: 'int' },
+    ClientToken: { type: 'string' }, ProductType: { type: 'string' }, OwnerId: ACCOUNT_ID,
   },
   async handle(input, ctx) {
     const s = ctx.services;
@@ -335,7 +338,7 @@ const setRenewal: BssSpec = {
   params: {
     InstanceIDs: { type: 'string', required: true }, RenewalStatus: { type: 'string', required: true, enum: ['AutoRenewal', 'ManualRenewal', 'NotRenewal'] },
     RenewalPeriod: { type: 'int' }, RenewalPeriodUnit: { type: 'string', enum: ['M', 'Y'] }, ProductCode: { type: 'string' },
-    ProductType: { type: 'string' }, SubscriptionType: { type: 'string' }, OwnerId: { type: 'int' },
+    ProductType: { type: 'string' }, SubscriptionType: { type: 'string' }, OwnerId: ACCOUNT_ID,
   },
   async handle(input, ctx) {
     const s = ctx.services;

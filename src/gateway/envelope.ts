@@ -1,6 +1,7 @@
 // Renders every response: success bodies and the Alibaba error envelope
 // {RequestId, HostId, Code, Message, Recommend[, AccessDeniedDetail]} (protocol notes §5.3).
 import crypto from 'node:crypto';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { apiError, isApiError, type ApiError } from './errors.ts';
 import { CallerGone } from './admission.ts';
@@ -55,16 +56,29 @@ export function troubleshootUrl(code: string, requestId: string, product?: strin
   return `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}${named}&requestId=${requestId}`;
 }
 
-/** The error envelope; `recommend` is left out where Alibaba's troubleshooter knows nothing (the admin plane). */
+/** Where admin-plane errors send the reader: Alibaba's troubleshooter knows nothing of /_openeas. */
+export const ADMIN_RECOMMEND = 'openeas admin plane (/_openeas): see the README, section "Admin plane"';
+
+/**
+ * The error envelope. Every error carries all five fields; `recommend` defaults to Alibaba's
+ * troubleshooter without a product (unknown routes, refusals before routing).
+ */
 export function errorBody(err: ApiError, requestId: string, hostId: string, recommend?: string): Record<string, unknown> {
   return {
     RequestId: requestId,
     HostId: hostId,
     Code: err.code,
     Message: err.message,
-    ...(recommend === undefined ? {} : { Recommend: recommend }),
+    Recommend: recommend ?? troubleshootUrl(err.code, requestId),
     ...err.extra,
   };
+}
+
+/** A whole HTTP/1.1 error response as text, for a socket that never became a request (the HTTP parser refused it). */
+export function bareResponse(err: ApiError, requestId: string): string {
+  const body = renderJson(errorBody(err, requestId, 'unknown'));
+  return `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? 'Error'}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n`
+    + `x-acs-request-id: ${requestId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }
 
 /** Maps anything thrown to a catalog error; unknown failures become InternalError (details only in the log). */
@@ -75,5 +89,13 @@ export function toApiError(e: unknown, bodyLimit: number): ApiError {
   if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return apiError('UnsupportedMediaType', { contentType: 'given' });
   // A statement stopped by statement_timeout, or a call whose caller left: temporary, retry later.
   if (e instanceof StatementCancelled || e instanceof CallerGone) return apiError('ServiceUnavailable');
+  // Other refusals of the framework (a body shorter than its Content-Length, an aborted upload) are the client's.
+  const status = (e as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return apiError('InvalidBody.Incomplete');
   return apiError('InternalError');
+}
+
+/** True when the error is the client hanging up before its request was read whole. */
+export function isClientAbort(e: unknown, raw: IncomingMessage): boolean {
+  return raw.aborted || (e as { code?: string } | null)?.code === 'ECONNRESET';
 }

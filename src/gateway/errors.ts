@@ -14,6 +14,10 @@ export const ERROR_CATALOG = {
   'InvalidProduct.NotFound': { status: 404, message: 'Cannot find product according to your specified domain.' },
   'InvalidBody.Malformed': { status: 400, message: 'The request body is not valid JSON: {reason}' },
   'InvalidBody.NotObject': { status: 400, message: 'The request body must be a JSON object.' },
+  'InvalidBody.Incomplete': { status: 400, message: 'The request body was not received whole.' },
+  'InvalidUrl': { status: 400, message: 'The request URL is not valid: {reason}.' },
+  'InvalidHttpRequest': { status: 400, message: 'The request is not valid HTTP/1.1.' },
+  'RequestHeaderTooLarge': { status: 431, message: 'The request line and headers exceed the server\'s limit.' },
   'RequestBodyTooLarge': { status: 413, message: 'The request body exceeds the limit of {limit} bytes.' },
   'UnsupportedMediaType': { status: 415, message: 'Content type {contentType} is not supported for this action.' },
 

@@ -4,8 +4,10 @@
 //   1. raw body capture       exact bytes (chunked bodies de-chunked), size-limited   (body parser)
 //   2. request id             upper-case UUID, on every response as x-acs-request-id  (genReqId)
 //   3. routing                ROA by method + path, RPC at `/` by version + action    (routes below)
-//   4. authentication         signature, AccessKey, time window, nonce               (authenticate.ts)
-//   5. body decoding          JSON body (ROA) / query + form (RPC)                     (decodeInput)
+//                             bad URLs, non-HTTP bytes: the envelope as well           (framework-errors.ts)
+//   4. decoding + hygiene     JSON body (ROA) / query + form (RPC); no NUL or lone     (decodeInput,
+//                             surrogate in any string, JSON depth bounded               input-hygiene.ts)
+//   5. authentication         signature, AccessKey, time window, nonce               (authenticate.ts)
 //   5b. admission             expensive calls wait for one of a few slots, or 429     (admission.ts)
 //   6. authorization          RAM: caller × action × resource × conditions            (services.authorizer)
 //   7. validation             derived from the API spec (EAS) or per operation        (operation.validate)
@@ -16,13 +18,17 @@
 // A caller that closes its connection early aborts the request's signal: queued admission gives
 // up and running PostgreSQL reads are cancelled (store/cancellation.ts). Idle connections are
 // closed (connections.ts).
+// Decoding and hygiene run before authentication because authentication itself takes request
+// strings (AccessKeyId, SignatureNonce, SecurityToken) to the database.
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { apiError, isApiError } from './errors.ts';
 import { authenticate } from './authenticate.ts';
-import { errorBody, sendJson, toApiError, troubleshootUrl } from './envelope.ts';
+import { errorBody, isClientAbort, sendJson, toApiError, troubleshootUrl } from './envelope.ts';
 import { clientAddress } from './client-address.ts';
 import { LOG_REDACTION } from './log-redaction.ts';
+import { renderClientError, renderFrameworkError } from './framework-errors.ts';
+import { checkInput } from './input-hygiene.ts';
 import { rpcParams, headerValues, type WireRequest } from './signature/index.ts';
 import type { CallContext } from './context.ts';
 import type { Operation, RawInput } from './operation.ts';
@@ -68,6 +74,9 @@ export async function buildGateway({ services, registry, plugins = [], logStream
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     ...connectionOptions(config),
+    // 3. Refusals before routing (bad URLs, bytes that are not HTTP) answer in the envelope too.
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: renderClientError,
   });
   closeIdleConnections(app, config);
   const { admission, eventLoop } = admissionFor(app, config.admission, config.maxEventLoopDelayMs);
@@ -117,7 +126,8 @@ export async function buildGateway({ services, registry, plugins = [], logStream
   // 9. Errors: one renderer for everything thrown anywhere in the pipeline.
   app.setErrorHandler((e, req, reply) => {
     const err = toApiError(e, config.bodyLimit);
-    if (e instanceof CallerGone || (e instanceof StatementCancelled && e.reason === 'caller-gone')) req.log.debug('caller went away');
+    if (isClientAbort(e, req.raw)) req.log.info('client aborted the request');
+    else if (e instanceof CallerGone || (e instanceof StatementCancelled && e.reason === 'caller-gone')) req.log.debug('caller went away');
     else if (e instanceof StatementCancelled) req.log.warn({ statementTimeoutMs: config.pgStatementTimeoutMs }, 'statement stopped by the statement timeout');
     else if (err.status >= 500 && !isApiError(e)) req.log.error({ err: e }, 'request failed');
     else if (err.status >= 500) req.log.warn({ code: err.code }, 'request refused'); // shed, shutting down
@@ -145,7 +155,7 @@ function hostOf(req: FastifyRequest): string {
   return req.headers.host ?? 'localhost';
 }
 
-/** 5. The request's parameters: path params, decoded query (and form), parsed JSON body. */
+/** 4. The request's parameters: path params, decoded query (and form), parsed JSON body; every string checked. */
 function decodeInput(req: FastifyRequest, wire: WireRequest): RawInput {
   const query = Object.fromEntries(rpcParams(wire));
   let body: unknown;
@@ -156,7 +166,9 @@ function decodeInput(req: FastifyRequest, wire: WireRequest): RawInput {
       throw apiError('InvalidBody.Malformed', { reason: (e as Error).message });
     }
   }
-  return { params: (req.params ?? {}) as Record<string, string>, query, body };
+  const raw = { params: (req.params ?? {}) as Record<string, string>, query, body };
+  checkInput(raw);
+  return raw;
 }
 
 function isForm(req: FastifyRequest): boolean {
@@ -180,8 +192,8 @@ function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, services
 async function serveCall(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, admission: Admission, signal: AbortSignal): Promise<FastifyReply> {
   answeredBy.set(req, op.product);
   const wire = wireOf(req);
-  const caller = await authenticate(wire, services, req.log); // 4
-  const raw = decodeInput(req, wire); // 5
+  const raw = decodeInput(req, wire); // 4
+  const caller = await authenticate(wire, services, req.log); // 5
   if (isExpensive(raw, wire.body.length)) {
     const release = await admission.enter(signal); // 5b
     // The slot is held until the answer has left (or the connection is gone): a big page costs as

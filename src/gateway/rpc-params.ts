@@ -7,12 +7,16 @@ import type { Input, RawInput } from './operation.ts';
 export interface RpcParamSpec {
   type: 'string' | 'int' | 'bool';
   required?: boolean;
+  /** Integer bounds; each one left out is the 32-bit limit (wider ids, e.g. OwnerId, say so). */
   min?: number;
   max?: number;
   enum?: readonly string[];
 }
 
 export type RpcParams = Record<string, RpcParamSpec>;
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
 
 export function validateRpcParams(params: RpcParams, raw: RawInput): Input {
   const out: Input = {};
@@ -23,9 +27,12 @@ export function validateRpcParams(params: RpcParams, raw: RawInput): Input {
       continue;
     }
     if (p.type === 'int') {
+      // Every integer has bounds: a page number of 10^20 must not reach an OFFSET clause.
+      const min = p.min ?? INT32_MIN;
+      const max = p.max ?? INT32_MAX;
       const n = Number(v);
-      if (!/^-?\d+$/.test(v) || (p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
-        throw apiError('InvalidParameter', { name, reason: `It must be an integer${p.min !== undefined ? ` from ${p.min}` : ''}${p.max !== undefined ? ` to ${p.max}` : ''}.` });
+      if (!/^-?\d{1,16}$/.test(v) || n < min || n > max) {
+        throw apiError('InvalidParameter', { name, reason: `It must be an integer from ${min} to ${max}.` });
       }
       out[name] = n;
     } else if (p.type === 'bool') {

@@ -19,6 +19,7 @@
 import type { OperationSpec, ParamSpec } from '../eas/operation-spec.ts';
 import type { Input, RawInput } from './operation.ts';
 import { apiError } from './errors.ts';
+import { checkJson } from './input-hygiene.ts';
 
 export type Validator = (raw: RawInput) => Input;
 
@@ -31,7 +32,9 @@ const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
-const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Linear: after the integer part only a `.` can start the fraction, so a long run of digits is
+// never re-split between two \d quantifiers (the old `\d+\.?\d*` was quadratic).
+const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 function invalid(name: string, reason: string): never {
   throw apiError('InvalidParameter', { name, reason });
@@ -175,11 +178,15 @@ function stringCheck(spec: ParamSpec): JsonCheck {
 }
 
 function parseJson(text: string, name: string, reason: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     return invalid(name, reason);
   }
+  // JSON text in a query can spell NUL or a lone surrogate as an escape: screen what it decodes to.
+  checkJson(name, value);
+  return value;
 }
 
 const SEPARATORS: Partial<Record<NonNullable<ParamSpec['style']>, string>> = { simple: ',', spaceDelimited: ' ', pipeDelimited: '|' };
