@@ -72,7 +72,9 @@ function runFile(file) {
       if (timedOut) {
         process.stdout.write(`\n!! ${file} was still running after ${FILE_TIMEOUT_S} s and was killed: a test hung or left a server, store or child process open.\n`);
       }
-      resolve({ file, seconds, ok: !timedOut && code === 0, status });
+      const text = Buffer.concat(output).toString('utf8');
+      const count = (label) => Number(text.match(new RegExp(`^ℹ ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
+      resolve({ file, seconds, ok: !timedOut && code === 0, status, passed: count('pass'), failedTests: count('fail') });
     });
   });
 }
@@ -89,4 +91,8 @@ for (const r of results.sort((a, b) => b.seconds - a.seconds)) {
 }
 const failed = results.filter((r) => !r.ok);
 console.log(failed.length ? `\n${failed.length} of ${results.length} files FAILED: ${failed.map((r) => r.file).join(', ')}` : `\nall ${results.length} files passed`);
+// The plain closing line CI and people read: tests, not files (a file that died counts as a failure).
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failedTests = results.reduce((n, r) => n + (r.ok ? r.failedTests : Math.max(1, r.failedTests)), 0);
+console.log(`${passed} passed, ${failedTests} failed`);
 process.exit(failed.length ? 1 : 0);
