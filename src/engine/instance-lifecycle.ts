@@ -101,6 +101,15 @@ export async function insertInstances(tx: Tx, rows: InstanceRow[], now: number):
   await applyGroupDeltas(tx, deltas, now);
 }
 
+/**
+ * A machine changed under a transaction between its read and its update. It carries PostgreSQL's
+ * serialization-failure code, so the store runs the whole transaction again on fresh rows (a
+ * scheduled job's run is retried by the scheduler instead).
+ */
+export class ConcurrentChange extends Error {
+  readonly code = '40001';
+}
+
 export interface TransitionOptions {
   failureReason?: string | null;
   /** Set the cordon flag too (Cordon/Uncordon/Drain). */
@@ -120,6 +129,7 @@ export async function transitionInstances(
 ): Promise<{ moved: InstanceRow[]; skipped: InstanceRow[] }> {
   const moved: InstanceRow[] = [];
   const skipped: InstanceRow[] = [];
+  const movedFrom: Health[] = [];
   const crossed: InstanceRow[] = [];
   const deltas = new Map<string, CounterDelta>();
   for (const r of rows) {
@@ -141,21 +151,30 @@ export async function transitionInstances(
       crossed.push(r);
     }
     moved.push(next);
+    movedFrom.push(r.health as Health);
   }
-  // One UPDATE per distinct resulting (status, cordoned, reason): batches stay batches.
-  const groups = new Map<string, InstanceRow[]>();
-  for (const m of moved) {
-    const key = JSON.stringify([m.health, m.cordoned, m.status, m.failure_reason]);
+  // One UPDATE per distinct (state read, resulting status, cordoned, reason): batches stay batches.
+  // Each UPDATE also requires the state it was computed from: a machine another transaction moved
+  // after this one read it (PostgreSQL, READ COMMITTED) is never overwritten — e.g. a machine
+  // deleted while its provisioning job ran must not come back Ready.
+  const groups = new Map<string, { from: Health; members: InstanceRow[] }>();
+  moved.forEach((m, i) => {
+    const from = movedFrom[i]!;
+    const key = JSON.stringify([from, m.health, m.cordoned, m.status, m.failure_reason]);
     const g = groups.get(key);
-    if (g) g.push(m);
-    else groups.set(key, [m]);
-  }
-  for (const members of groups.values()) {
+    if (g) g.members.push(m);
+    else groups.set(key, { from, members: [m] });
+  });
+  for (const { from, members } of groups.values()) {
     const first = members[0]!;
-    await forIdChunks(tx, members.map((m) => m.id), (c) =>
-      updateInstances(tx, { health: first.health, cordoned: first.cordoned, status: first.status, failure_reason: first.failure_reason, updated_at: now })
-        .where(inIds(tx, 'id', c))
-        .execute());
+    let updated = 0;
+    await forIdChunks(tx, members.map((m) => m.id), async (c) => {
+      const result = await updateInstances(tx, { health: first.health, cordoned: first.cordoned, status: first.status, failure_reason: first.failure_reason, updated_at: now })
+        .where(inIds(tx, 'id', c)).where('health', '=', from)
+        .executeTakeFirst();
+      updated += Number(result.numUpdatedRows);
+    });
+    if (updated !== members.length) throw new ConcurrentChange(`${members.length - updated} of ${members.length} machines left ${from} meanwhile`);
   }
   await applyGroupDeltas(tx, deltas, now);
   await meterRunning(tx, crossed, isRunning(to), now);

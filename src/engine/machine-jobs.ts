@@ -1,6 +1,6 @@
 // Due work of the machine lifecycle: a machine's provisioning finishing (Attaching → Ready or
 // CreateFailed) and a released machine disappearing (Deleting → gone).
-import type { Tx } from '../store/database.ts';
+import { isPostgres, type Tx } from '../store/database.ts';
 import type { JobRow, Scheduler } from './scheduler.ts';
 import { removeInstances, transitionInstances, type InstanceRow } from './instance-lifecycle.ts';
 import type { Hooks } from '../hooks.ts';
@@ -10,9 +10,11 @@ import { forIdChunks, inIds } from '../store/id-lists.ts';
 export const PROVISION_JOB = 'instance.provision';
 export const RELEASE_JOB = 'instance.release';
 
+/** The machines, locked until the job's transaction ends (PostgreSQL): a concurrent delete waits for it, or it for the delete. */
 async function loadInstances(tx: Tx, ids: string[]): Promise<Map<string, InstanceRow>> {
   const rows: InstanceRow[] = [];
-  await forIdChunks(tx, ids, async (c) => rows.push(...(await tx.selectFrom('instances').selectAll().where(inIds(tx, 'id', c)).execute())));
+  await forIdChunks(tx, ids, async (c) => rows.push(...(await tx.selectFrom('instances').selectAll().where(inIds(tx, 'id', c))
+    .$if(isPostgres(tx), (q) => q.forUpdate()).execute())));
   return new Map(rows.map((r) => [r.id, r]));
 }
 

@@ -5,7 +5,7 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import { apiError } from '../../gateway/errors.ts';
 import type { Input } from '../../gateway/operation.ts';
 import type { CallContext } from '../../gateway/context.ts';
-import type { Db, Tx } from '../../store/database.ts';
+import { isPostgres, type Db, type Tx } from '../../store/database.ts';
 import type { ResourcesTable, Schema } from '../../store/schema.ts';
 import type { EasHandler } from '../operations.ts';
 import { findGroup, groupArn } from '../groups.ts';
@@ -162,11 +162,11 @@ const listResourceInstances: EasHandler = {
   },
 };
 
-/** Loads machines of a group by id; any id not in the group is a 404 naming it. */
+/** Loads machines of a group by id, locked for the transaction (PostgreSQL); any id not in the group is a 404 naming it. */
 async function instancesOf(tx: Tx, resourceId: string, ids: string[]): Promise<InstanceRow[]> {
   const rows: InstanceRow[] = [];
   await forIdChunks(tx, ids, async (c) => rows.push(...(await tx.selectFrom('instances').selectAll()
-    .where('resource_id', '=', resourceId).where(inIds(tx, 'id', c)).execute())));
+    .where('resource_id', '=', resourceId).where(inIds(tx, 'id', c)).$if(isPostgres(tx), (q) => q.forUpdate()).execute())));
   const byId = new Map(rows.map((r) => [r.id, r]));
   const missing = ids.find((id) => !byId.has(id));
   if (missing) throw apiError('InvalidInstance.NotFound', { instanceId: missing, resourceId });
