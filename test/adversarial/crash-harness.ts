@@ -16,6 +16,7 @@ import { tempDataDir } from '../support/server.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
 import { serve, type Served } from './serve-process.ts';
 import { counterProblems, unsettled } from './invariants.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const REGION = 'cn-hangzhou';
 // Short, so the server's own scheduler provisions and releases machines all through the load.
@@ -53,17 +54,7 @@ export interface CrashReport {
   seconds: number;
 }
 
-/** A small seeded generator (mulberry32), so a failing run can be repeated with its seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = seededRandom;
 
 interface Machine {
   group: string;

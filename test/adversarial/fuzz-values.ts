@@ -1,6 +1,7 @@
 // Hostile values for the fuzzer, per parameter type, and the seeded random source that picks them.
 // A value is tagged `core` when it hits a class of defect found before (NUL, lone surrogates, huge
 // integers): the fast run sends every core value to every parameter and samples the rest.
+import { seededRandom } from '../support/seeded-random.ts';
 
 export interface Hostile {
   /** Short label for reports, e.g. `nul`, `int:1e20`. */
@@ -12,17 +13,7 @@ export interface Hostile {
   core?: boolean;
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export function shuffle<T>(items: T[], random: () => number): T[] {
   const out = [...items];

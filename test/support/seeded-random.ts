@@ -1,0 +1,12 @@
+// mulberry32: a small seeded generator, the same sequence for the same seed on every machine, so
+// a failing adversarial run (fuzzer, crash test) can be repeated from the seed it printed.
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
