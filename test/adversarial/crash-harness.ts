@@ -103,7 +103,8 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
           }
         } else {
           report.cutOff += 1;
-          const reason = String((e as { message?: unknown }).message ?? e).replace(/\d+/g, 'N').slice(0, 120);
+          // The kind of failure and the operation, without ids, so the summary stays a few lines.
+          const reason = String((e as { message?: unknown }).message ?? e).replace(/ http\S*\/(resources|instances)\b\S*/, ' …/$1').replace(/\d+/g, 'N').slice(0, 80);
           report.cutOffReasons[reason] = (report.cutOffReasons[reason] ?? 0) + 1;
         }
       };
