@@ -122,10 +122,14 @@ export class Admission {
     return () => {
       if (released) return;
       released = true;
-      // The slot passes straight to the next in line, or frees up.
-      const next = this.#queue.shift();
-      if (next) next.grant();
-      else this.#inFlight--;
+      // The slot passes to the next in line, or frees up. The hand-over waits for the event loop's
+      // next turn: granted synchronously, each next call ran in the previous one's microtasks, so
+      // a queue of big pages drained without ever reading a socket (health waited ~0.5 s).
+      setImmediate(() => {
+        const next = this.#queue.shift(); // taken only now: a waiter that gave up meanwhile has left the queue
+        if (next) next.grant();
+        else this.#inFlight--;
+      });
     };
   }
 }

@@ -21,6 +21,9 @@ test('classifies calls: big pages, big orders, many label filter keys and big bo
   for (const [name, expensive, input, bytes] of cases) assert.equal(isExpensive(input, bytes ?? 0), expensive, name);
 });
 
+/** A slot given back passes on at the event loop's next turn (after pending I/O), not at once. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 const code = (e: unknown) => (isApiError(e) ? e.code : e instanceof CallerGone ? 'CallerGone' : String(e));
 
 test('lets maxExpensiveInFlight calls run, refuses the next with Throttling when the queue is full', async () => {
@@ -30,6 +33,7 @@ test('lets maxExpensiveInFlight calls run, refuses the next with Throttling when
   await assert.rejects(a.enter(), (e) => code(e) === 'Throttling');
   r1();
   r1(); // a second release gives nothing back twice
+  await nextTurn();
   assert.equal(a.inFlight, 1);
   await a.enter();
   assert.equal(a.inFlight, 2);
@@ -45,6 +49,7 @@ test('a queued call gets the slot a finished call gives back, in order', async (
   first();
   (await second)();
   (await third)();
+  await nextTurn();
   assert.deepEqual(order, [2, 3]);
   assert.equal(a.inFlight, 0);
 });
@@ -56,6 +61,19 @@ test('a queued call that waits longer than queueWaitMs gets Throttling', async (
   assert.equal(a.queued, 0);
 });
 
+test('a slot given back reaches the next caller only after pending I/O has run', async () => {
+  // Handed over synchronously, a queue of expensive calls ran each in the previous one's
+  // microtasks and never let the event loop read a socket: health waited behind all of them.
+  const a = new Admission({ maxExpensiveInFlight: 1, queueLength: 1, queueWaitMs: 60_000 });
+  const release = await a.enter();
+  const events: string[] = [];
+  const next = a.enter().then((r) => { events.push('granted'); return r; });
+  setImmediate(() => events.push('io turn'));
+  release();
+  (await next)();
+  assert.deepEqual(events, ['io turn', 'granted']);
+});
+
 test('a queued call whose caller goes away leaves the queue', async () => {
   const a = new Admission({ maxExpensiveInFlight: 1, queueLength: 1, queueWaitMs: 60_000 });
   const release = await a.enter();
@@ -65,5 +83,6 @@ test('a queued call whose caller goes away leaves the queue', async () => {
   await assert.rejects(waiting, (e) => code(e) === 'CallerGone');
   assert.equal(a.queued, 0);
   release();
+  await nextTurn();
   assert.equal(a.inFlight, 0, 'the slot is free, not handed to the departed caller');
 });
