@@ -2,19 +2,13 @@
 // counter equals what the rows say. Read straight from the tables, because account quota usage and
 // metering are not visible through the API. Each broken rule is one line of the returned list.
 import type { Store } from '../../src/store/database.ts';
+import type { ResourcesTable } from '../../src/store/schema.ts';
 
 const RUNNING = new Set(['Ready', 'NotReady']);
 /** Machines in these states are settled: nothing is due for them. */
 export const STEADY = new Set(['Ready', 'NotReady', 'CreateFailed', 'Stopped']);
 
-interface Counters {
-  instance_count: number;
-  prepaid_instance_count: number;
-  postpaid_instance_count: number;
-  cpu_count: number;
-  gpu_count: number;
-  memory_mb: number;
-}
+type Counters = Pick<ResourcesTable, 'instance_count' | 'prepaid_instance_count' | 'postpaid_instance_count' | 'cpu_count' | 'gpu_count' | 'memory_mb'>;
 
 const zero = (): Counters => ({ instance_count: 0, prepaid_instance_count: 0, postpaid_instance_count: 0, cpu_count: 0, gpu_count: 0, memory_mb: 0 });
 

@@ -70,16 +70,14 @@ function instanceFilters(q: InstanceQuery, input: Input): InstanceQuery {
       eb(sql`ip`, 'like', sql`${like} escape '\\'`),
     ]));
   }
-  {
-    for (const [key, value] of Object.entries(checkLabelFilter(input.Label))) {
-      // A null or empty value matches any machine that has the key.
-      q = q.where((eb) => eb.exists(
-        eb.selectFrom('instance_labels').select('instance_labels.instance_id')
-          .whereRef('instance_labels.instance_id', '=', 'instances.id')
-          .where('instance_labels.key', '=', key)
-          .$if(value !== null && value !== undefined && value !== '', (sq) => sq.where('instance_labels.value', '=', String(value))),
-      ));
-    }
+  for (const [key, value] of Object.entries(checkLabelFilter(input.Label))) {
+    // A null or empty value matches any machine that has the key.
+    q = q.where((eb) => eb.exists(
+      eb.selectFrom('instance_labels').select('instance_labels.instance_id')
+        .whereRef('instance_labels.instance_id', '=', 'instances.id')
+        .where('instance_labels.key', '=', key)
+        .$if(value !== null && value !== undefined && value !== '', (sq) => sq.where('instance_labels.value', '=', String(value))),
+    ));
   }
   return q;
 }
