@@ -98,6 +98,10 @@ function jobView(j: JobRow, now: number): Record<string, unknown> {
 }
 
 const JOBS_MAX_PAGE_SIZE = 1000;
+/** Keeps (PageNumber - 1) × PageSize a safe integer on both engines. */
+const JOBS_MAX_PAGE_NUMBER = 1_000_000;
+/** Ids one retry may name (each is looked up). */
+const JOBS_MAX_RETRY_IDS = 1000;
 
 /** A whole number from the query string, within bounds. */
 function queryInt(q: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
@@ -115,7 +119,7 @@ async function jobsPage(req: FastifyRequest, s: Services): Promise<Record<string
   if (state !== undefined && !(JOB_STATES as readonly string[]).includes(state)) {
     throw apiError('InvalidParameter', { name: 'State', reason: `It must be one of: ${JOB_STATES.join(', ')}.` });
   }
-  const pageNumber = queryInt(q, 'PageNumber', 1, 1, Number.MAX_SAFE_INTEGER);
+  const pageNumber = queryInt(q, 'PageNumber', 1, 1, JOBS_MAX_PAGE_NUMBER);
   const pageSize = queryInt(q, 'PageSize', 100, 1, JOBS_MAX_PAGE_SIZE);
   const now = s.clock.now();
   const { jobs, total } = await listJobs(s.store.db, now, { state: state as JobState | undefined, kind: q.Kind || undefined }, { offset: (pageNumber - 1) * pageSize, limit: pageSize });
@@ -126,8 +130,8 @@ async function jobsPage(req: FastifyRequest, s: Services): Promise<Record<string
 async function retryJobs(req: FastifyRequest, s: Services): Promise<Record<string, unknown>> {
   const body = adminBody(req);
   const ids = body.JobIds;
-  if (ids !== undefined && (!Array.isArray(ids) || ids.length === 0 || ids.some((i) => typeof i !== 'string'))) {
-    throw apiError('InvalidParameter', { name: 'JobIds', reason: 'It must be a non-empty array of job ids.' });
+  if (ids !== undefined && (!Array.isArray(ids) || ids.length === 0 || ids.length > JOBS_MAX_RETRY_IDS || ids.some((i) => typeof i !== 'string'))) {
+    throw apiError('InvalidParameter', { name: 'JobIds', reason: `It must be an array of 1 to ${JOBS_MAX_RETRY_IDS} job ids.` });
   }
   if (ids === undefined && body.All !== true) throw apiError('MissingParameter', { name: 'JobIds' });
   if (ids !== undefined) {

@@ -62,6 +62,7 @@ for (const engine of ENGINES) {
 
         assert.deepEqual(await adminError(server.url, 'GET', '/jobs?State=Stuck'), { status: 400, code: 'InvalidParameter' });
         assert.deepEqual(await adminError(server.url, 'GET', '/jobs?PageSize=0'), { status: 400, code: 'InvalidParameter' });
+        assert.deepEqual(await adminError(server.url, 'GET', '/jobs?PageNumber=1000001'), { status: 400, code: 'InvalidParameter' });
         assert.deepEqual(await adminError(server.url, 'POST', '/jobs/retry', {}), { status: 400, code: 'MissingParameter' });
         assert.deepEqual(await adminError(server.url, 'POST', '/jobs/retry', { JobIds: [due.Jobs[0].Id] }), { status: 400, code: 'InvalidParameter' });
 
