@@ -15,6 +15,7 @@ import type { Services } from '../services.ts';
 import type { Scheduler } from '../engine/scheduler.ts';
 import { enqueueJobs, jobKey, nextDueOf, pendingJobs, type JobRow } from '../engine/jobs.ts';
 import { transitionInstances } from '../engine/instance-lifecycle.ts';
+import { groupsOfAccountJobs } from '../engine/group-locks.ts';
 import { billingCycleOf, DAY_MS, floorHour, HOUR_MS, nextCycleStart } from './calendar.ts';
 import { chargeOf, clip } from './metering.ts';
 import { hourlyRate, monthlyPrice } from './rates.ts';
@@ -171,5 +172,5 @@ export function registerSettlementJobs(scheduler: Scheduler, s: Services): void 
         kind: RELEASE_STOPPED_JOB, accountId: r.account_id, subjectId: r.id, dueAt: due + s.config.overdueReleaseDays * DAY_MS, key: jobKey(RELEASE_STOPPED_JOB, r.id),
       })), due);
     }
-  });
+   }, groupsOfAccountJobs);
 }

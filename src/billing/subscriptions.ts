@@ -7,6 +7,7 @@ import type { Services } from '../services.ts';
 import type { Scheduler } from '../engine/scheduler.ts';
 import { cancelJobs, enqueueJobs, jobKey, jobsByKey, type JobRow } from '../engine/jobs.ts';
 import { removeInstances, transitionInstances, isRunning } from '../engine/instance-lifecycle.ts';
+import { groupsOfMachineJobs } from '../engine/group-locks.ts';
 import { addMonths, billingCycleOf, DAY_MS, HOUR_MS } from './calendar.ts';
 import { billingAccount, pay } from './accounts.ts';
 import { monthlyPrice } from './rates.ts';
@@ -201,7 +202,7 @@ export function registerSubscriptionJobs(scheduler: Scheduler, s: Services): voi
         })), expiry);
       }
     }
-  });
+   }, groupsOfMachineJobs);
 
   scheduler.register(RELEASE_STOPPED_JOB, async (tx, jobs) => {
     const rows = await loadRows(tx, jobs.map((j) => j.subject_id));
@@ -226,5 +227,5 @@ export function registerSubscriptionJobs(scheduler: Scheduler, s: Services): voi
       await s.hooks.machinesReleased(tx, moved, due);
       await removeInstances(tx, moved, due);
     }
-  });
+   }, groupsOfMachineJobs);
 }

@@ -6,6 +6,7 @@ import { removeInstances, transitionInstances, type InstanceRow } from './instan
 import type { Hooks } from '../hooks.ts';
 import { pushTo } from '../collections.ts';
 import { forIdChunks, inIds } from '../store/id-lists.ts';
+import { groupsOfMachineJobs } from './group-locks.ts';
 
 export const PROVISION_JOB = 'instance.provision';
 export const RELEASE_JOB = 'instance.release';
@@ -36,7 +37,7 @@ export function registerMachineJobs(scheduler: Scheduler, hooks: Hooks): void {
     const { moved } = await transitionInstances(tx, ready, 'Ready', now);
     for (const [reason, list] of failed) await transitionInstances(tx, list, 'CreateFailed', now, { failureReason: reason || null });
     await hooks.machinesRunning(tx, moved, now);
-  });
+  }, groupsOfMachineJobs);
 
   scheduler.register(RELEASE_JOB, async (tx, jobs) => {
     const now = dueOf(jobs);
@@ -44,5 +45,5 @@ export function registerMachineJobs(scheduler: Scheduler, hooks: Hooks): void {
     const gone = [...rows.values()].filter((r) => r.health === 'Deleting');
     await hooks.machinesReleased(tx, gone, now);
     await removeInstances(tx, gone, now);
-  });
+  }, groupsOfMachineJobs);
 }

@@ -7,7 +7,9 @@
 // Failed after too many attempts, so one bad job never holds up the work due after it.
 // Nothing here uses setTimeout for a business event: the poll only asks the database what is due.
 import { sql } from 'kysely';
-import type { Store, Tx } from '../store/database.ts';
+import { isPostgres, type Store, type Tx } from '../store/database.ts';
+import { pushTo } from '../collections.ts';
+import { lockGroups } from './group-locks.ts';
 import type { Clock } from './clock.ts';
 import {
   claimDueJobs, finishJobs, makeWaitingDue, recordFailure, retryFailedJobs, unwatchEnqueues, watchEnqueues, type JobRow,
@@ -23,6 +25,14 @@ export type { JobRow } from './jobs.ts';
  * a failing job), so it must not assume it sees all of them.
  */
 export type JobHandler = (tx: Tx, jobs: JobRow[]) => Promise<void>;
+
+/**
+ * The resource groups a run of this kind may lock (engine/group-locks.ts). A batch runs several
+ * kinds in one transaction, so the groups of the whole batch are locked first, in id order,
+ * before any handler runs: a handler that already holds a machine or a quota row then never
+ * waits for a group a request holds while that request waits for it.
+ */
+export type GroupsTouched = (tx: Tx, jobs: JobRow[]) => Promise<string[]>;
 
 export interface RetryPolicy {
   /** Failed runs after which a job is parked as Failed (until an operator retries it). */
@@ -48,6 +58,7 @@ interface Failure {
 
 export class Scheduler {
   readonly #handlers = new Map<string, JobHandler>();
+  readonly #groupsTouched = new Map<string, GroupsTouched>();
   #timer: NodeJS.Timeout | undefined;
   /** Serialises runs inside this process (the poll, clock advances, nudges). */
   #chain: Promise<unknown> = Promise.resolve();
@@ -64,9 +75,10 @@ export class Scheduler {
     this.#policy = { ...DEFAULT_RETRY_POLICY, ...policy };
   }
 
-  register(kind: string, handler: JobHandler): void {
+  register(kind: string, handler: JobHandler, groupsTouched?: GroupsTouched): void {
     if (this.#handlers.has(kind)) throw new Error(`job kind ${kind} registered twice`);
     this.#handlers.set(kind, handler);
+    if (groupsTouched) this.#groupsTouched.set(kind, groupsTouched);
   }
 
   /**
@@ -143,6 +155,7 @@ export class Scheduler {
     const ran = await this.store.transaction(async (tx) => {
       const jobs = await claimDueJobs(tx, kinds, now, BATCH);
       if (jobs.length === 0) return 0;
+      await this.#lockGroupsOf(tx, jobs);
       // Consecutive runs of one kind go to its handler together, keeping the overall due order.
       // If a handler enqueues work due before the next run, the batch stops there: the rest is
       // claimed again after that work, so everything still happens in due order.
@@ -172,6 +185,15 @@ export class Scheduler {
       (f.retryAt === null ? this.#onError : this.#onWarning)(report);
     }
     return ran;
+  }
+
+  async #lockGroupsOf(tx: Tx, jobs: JobRow[]): Promise<void> {
+    if (!isPostgres(tx) || this.#groupsTouched.size === 0) return;
+    const byKind = new Map<string, JobRow[]>();
+    for (const j of jobs) if (this.#groupsTouched.has(j.kind)) pushTo(byKind, j.kind, j);
+    const groups: string[] = [];
+    for (const [kind, list] of byKind) groups.push(...(await this.#groupsTouched.get(kind)!(tx, list)));
+    await lockGroups(tx, groups);
   }
 
   /**

@@ -5,12 +5,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import path from 'node:path';
 import { openStore, type Store, type Tx } from '../../src/store/database.ts';
 import { Clock } from '../../src/engine/clock.ts';
 import { Scheduler } from '../../src/engine/scheduler.ts';
 import { cancelJobs, enqueueJobs, jobKey, listJobs, type JobRow } from '../../src/engine/jobs.ts';
 import { ENGINES, type Engine } from '../support/engines.ts';
+import { groupsOfGroupJobs } from '../../src/engine/group-locks.ts';
 import { tempDataDir } from '../support/server.ts';
 
 async function withStore(engine: Engine, fn: (store: Store, clock: Clock) => Promise<void>): Promise<void> {
@@ -185,3 +187,52 @@ test('only engine/jobs.ts reads or writes the jobs table (others use its API)', 
   walk(src);
   assert.deepEqual(offenders, []);
 });
+
+const pgEngine = ENGINES.find((e) => e.name === 'postgres');
+test('PostgreSQL: a batch locks its groups before any handler runs, so a request holding a group never deadlocks with it', {
+  skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
+}, () => withStore(pgEngine!, async (store, clock) => {
+  // The request's order is group → other row (like a create: group → quota); the handler's own
+  // order is other row → group (like a job that frees quota, then updates the group's counters).
+  const group = {
+    id: 'eas-r-lockorder', account_id: 'a', region: 'cn-shanghai', name: 'g', resource_type: 'Dedicated', status: 'ResourceReady', message: '',
+    self_managed: null, labels: '{}', instance_count: 0, prepaid_instance_count: 0, postpaid_instance_count: 0, cpu_count: 0, gpu_count: 0,
+    memory_mb: 0, service_count: 0, created_at: 0, updated_at: 0,
+  };
+  await store.db.insertInto('accounts').values({ id: 'a', created_at: 0 }).execute();
+  await store.db.insertInto('resources').values(group).execute();
+  await store.db.insertInto('settings').values({ key: 'other', value: '0' }).execute();
+  let runs = 0;
+  const scheduler = new Scheduler(store, clock);
+  scheduler.register('touch', async (tx) => {
+    runs += 1;
+    await tx.updateTable('settings').set({ value: String(runs) }).where('key', '=', 'other').execute();
+    await tx.updateTable('resources').set({ updated_at: runs }).where('id', '=', group.id).execute();
+  }, groupsOfGroupJobs);
+  await store.transaction((tx) => enqueueJobs(tx, [job('touch', group.id, clock.now())], clock.now()));
+
+  let ran: Promise<number> | undefined;
+  let requestAttempts = 0;
+  await store.transaction(async (tx) => {
+    requestAttempts += 1;
+    await tx.selectFrom('resources').select('id').where('id', '=', group.id).forUpdate().execute();
+    const { rows: [me] } = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(tx);
+    ran ??= scheduler.runDue();
+    // Until the scheduler's transaction waits for this one: for the group with the lock order,
+    // inside the handler (already holding `other`) without it.
+    for (;;) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks
+        where not granted and locktype = 'transactionid' and transactionid::text = ${me!.xid}`.execute(store.db);
+      if (rows[0]!.n > 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await tx.updateTable('settings').set({ value: 'request' }).where('key', '=', 'other').execute();
+  });
+  await ran;
+  // A deadlock would abort one of the two: the request runs again, or the job's run fails and waits for a retry.
+  assert.deepEqual([runs, requestAttempts], [1, 1], 'each ran once');
+  assert.deepEqual(await allJobs(store, clock), [], 'the job is done, not waiting for a retry');
+  const after = await store.db.selectFrom('resources').select('updated_at').where('id', '=', group.id).executeTakeFirstOrThrow();
+  assert.equal(Number(after.updated_at), 1, "the job's effect is committed");
+  await scheduler.stop();
+}));

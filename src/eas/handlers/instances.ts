@@ -14,6 +14,7 @@ import { orderMachines } from '../machines.ts';
 import { oncePerClientToken } from '../idempotency.ts';
 import { enqueueJobs } from '../../engine/jobs.ts';
 import { RELEASE_JOB } from '../../engine/machine-jobs.ts';
+import { lockGroups } from '../../engine/group-locks.ts';
 import { isRunning, moveInstances, transitionInstances, type InstanceRow } from '../../engine/instance-lifecycle.ts';
 import { machineOrderOf, requestTags } from './resources.ts';
 import { idList, mutate, paging, str, type Page } from './common.ts';
@@ -289,6 +290,8 @@ const migrateResourceInstance: EasHandler = {
     if (ids.length === 0) throw apiError('MissingParameter', { name: 'InstanceIds' });
     const destId = input.DestResourceId as string;
     return mutate(ctx, async (tx, now) => {
+      // Two groups: locked in id order (engine/group-locks.ts), so A→B and B→A never deadlock.
+      await lockGroups(tx, [input.ResourceId as string, destId]);
       const source = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
       const dest = await findGroup(tx, ctx, destId, { forUpdate: true });
       if (dest.id === source.id) throw apiError('InvalidParameter', { name: 'DestResourceId', reason: 'It must differ from the source resource group.' });

@@ -10,6 +10,7 @@ import type { EasHandler } from '../operations.ts';
 import type { Scheduler } from '../../engine/scheduler.ts';
 import { enqueueJobs, jobKey } from '../../engine/jobs.ts';
 import { findGroup, READY_STATUS } from '../groups.ts';
+import { groupsOfGroupJobs } from '../../engine/group-locks.ts';
 import { idList, mutate, paging, requireStr, str } from './common.ts';
 import '../errors.ts';
 
@@ -189,7 +190,7 @@ export function registerSubfeatureJobs(scheduler: Scheduler): void {
         if (op === 'delete') await tx.deleteFrom(table).where('resource_id', '=', job.subject_id).execute();
         else await tx.updateTable(table).set({ ...ready, updated_at: job.due_at ?? 0 }).where('resource_id', '=', job.subject_id).execute();
       }
-    });
+    }, groupsOfGroupJobs);
   }
 }
 
