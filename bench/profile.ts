@@ -1,4 +1,4 @@
-// Profiles one scenario of the server (CPU), for finding hot spots: node --import tsx bench/profile.ts <list|create|describe>
+// Profiles one scenario of the server (CPU), for finding hot spots: node --import tsx bench/profile.ts <list|create|bigcreate|describe>
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,7 +31,12 @@ const group = (db.prepare('select id from resources limit 1').get() as { id: str
 db.close();
 const base = `/api/v2/resources/cn-hangzhou/${group}`;
 await runLoad(t('CreateResourceInstances', 'POST', `${base}/instances`, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid' }), { seconds: 10, concurrency: 1, maxRequests: 1 });
-const target = scenario === 'create'
+// The largest legitimate create: 16 KiB of UserData that JSON must escape, 20 of the longest labels.
+const labels = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${i}`.padEnd(128, 'k'), 'v'.repeat(128)]));
+const bigCreate = { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', UserData: '\u0001'.repeat(16 * 1024), Labels: labels };
+const target = scenario === 'bigcreate'
+  ? t('CreateResourceInstances', 'POST', `${base}/instances`, bigCreate)
+  : scenario === 'create'
   ? t('CreateResourceInstances', 'POST', `${base}/instances`, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' })
   : scenario === 'describe' ? t('DescribeResource', 'GET', base) : t('ListResourceInstances', 'GET', `${base}/instances?PageSize=100`);
 const r = await runLoad(target, { seconds: 6, concurrency: 16 });

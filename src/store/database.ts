@@ -178,6 +178,12 @@ function withStatementCache(sqlite: BetterSqlite3.Database, capacity = 512) {
 
 /** Most transactions one SQLite commit carries. */
 const GROUP_LIMIT = 64;
+/**
+ * A group stops taking members after this long: members run back to back without the event loop
+ * reading a socket in between, so an unbounded group (big orders arriving all the time) would hold
+ * every other caller — health included — for as long as the flood lasts.
+ */
+const GROUP_BUDGET_MS = 8;
 
 interface PendingTransaction {
   fn: (tx: Tx) => Promise<unknown>;
@@ -221,6 +227,8 @@ class GroupCommit {
         await this.#run(group).catch((e) => {
           for (const t of group.splice(0)) t.reject(e);
         });
+        // Let the event loop read sockets (and other queries take the connection) between groups.
+        if (this.#queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.#draining = false;
@@ -244,8 +252,13 @@ class GroupCommit {
       const done: Array<{ t: PendingTransaction; out: unknown }> = [];
       let current: PendingTransaction | undefined;
       let ran = 0;
-      // Members that join while the group runs ride along, up to the limit.
-      const next = () => group.shift() ?? (ran < GROUP_LIMIT ? this.#queue.shift() : undefined);
+      const started = performance.now();
+      // Members that join while the group runs ride along, up to the limit and the time budget;
+      // those of the group not run by then go back to the front of the line.
+      const next = () => {
+        if (ran > 0 && performance.now() - started > GROUP_BUDGET_MS) return undefined;
+        return group.shift() ?? (ran < GROUP_LIMIT ? this.#queue.shift() : undefined);
+      };
       try {
         while ((current = next())) {
           ran++;
@@ -264,6 +277,7 @@ class GroupCommit {
           }
           current = undefined;
         }
+        this.#queue.unshift(...group.splice(0));
         await exec('commit');
       } catch (e) {
         // The shared transaction is lost: everything in it fails; members not yet run go back in line.

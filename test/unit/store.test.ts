@@ -104,6 +104,29 @@ test('transactions that share a commit stay separate: one that fails is undone a
   }
 });
 
+test('SQLite: a long line of transactions lets the event loop in between commits (a flood never holds everyone else)', async () => {
+  const store = await openStore({ dataDir: tempDataDir() });
+  try {
+    // 30 transactions of ~3 ms of work each, all waiting at once: one group would run them back
+    // to back (~90 ms) without the event loop reading a socket.
+    let committed = 0;
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const line = Array.from({ length: 30 }, (_, i) => store.transaction(async (tx) => {
+      busy(3);
+      await tx.insertInto('settings').values({ key: `k${i}`, value: '1' }).execute();
+    }).then(() => committed++));
+    const seenAt = await new Promise<number>((resolve) => setTimeout(() => resolve(committed), 1));
+    await Promise.all(line);
+    assert.equal(committed, 30);
+    assert.ok(seenAt < 30, `a timer ran before the last commit (it saw ${seenAt} of 30 done)`);
+  } finally {
+    await store.close();
+  }
+});
+
 test('a prepared read never sees another transaction half-done: it waits while the connection is held', async () => {
   const store = await openStore({ dataDir: tempDataDir() });
   try {
