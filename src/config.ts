@@ -13,6 +13,8 @@ export interface Config {
   /** PostgreSQL URL; when absent the embedded SQLite file `<dataDir>/openeas.db` is used. */
   databaseUrl?: string;
   logLevel: string;
+  /** How log lines are written: one readable line each (default on a terminal), or JSON (otherwise). */
+  logFormat: 'pretty' | 'json';
   /** Root account created on first start. */
   accountId?: string;
   rootAccessKeyId?: string;
@@ -172,6 +174,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     port: 8080,
     dataDir: '.openeas',
     logLevel: 'info',
+    logFormat: process.stdout.isTTY ? 'pretty' : 'json',
     defaultRegion: 'cn-hangzhou',
     bodyLimit: 128 * 1024,
     pgStatementTimeoutMs: 10_000,

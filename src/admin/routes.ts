@@ -5,9 +5,15 @@ import { ADMIN_RECOMMEND, errorBody, sendJson, toApiError } from '../gateway/env
 import { checkJson, checkTextMap } from '../gateway/input-hygiene.ts';
 import { assertAdmin } from './guard.ts';
 import { createAccount } from '../ram/accounts.ts';
+import { metricsOf } from '../observability/metrics.ts';
 import type { Services } from '../services.ts';
 
-export type AdminHandler = (req: FastifyRequest, services: Services) => Promise<Record<string, unknown>>;
+/** An answer that is not JSON (the Prometheus text of /metrics). */
+export class AdminText {
+  constructor(readonly contentType: string, readonly text: string) {}
+}
+
+export type AdminHandler = (req: FastifyRequest, services: Services) => Promise<Record<string, unknown> | AdminText>;
 
 export interface AdminRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -71,6 +77,14 @@ export const coreAdminRoutes: AdminRoute[] = [
     },
   },
   {
+    method: 'GET',
+    path: '/metrics',
+    handler: async (_req, s) => {
+      const metrics = metricsOf(s);
+      return new AdminText(metrics.contentType, await metrics.text());
+    },
+  },
+  {
     method: 'POST',
     path: '/accounts',
     handler: async (req, s) => {
@@ -108,6 +122,7 @@ export function adminPlugin(services: Services, routes: AdminRoute[]) {
           checkTextMap(req.params as Record<string, unknown>);
           checkTextMap(req.query as Record<string, unknown>);
           const body = await route.handler(req, services);
+          if (body instanceof AdminText) return reply.code(200).type(body.contentType).header('x-acs-request-id', req.id).send(body.text);
           return sendJson(reply, req.id, 200, { RequestId: req.id, ...body });
         },
       });

@@ -3,6 +3,7 @@
 // functions below; engine/scheduler.ts claims and runs it. Rows are graphile-worker's jobs: a
 // kind, a subject, a due time on the business clock, a JSON payload, the failed attempts so far
 // with the last error, and an optional key naming the one pending job of a purpose.
+import { sql } from 'kysely';
 import type { Db, Tx } from '../store/database.ts';
 import { isPostgres } from '../store/database.ts';
 import type { JobsTable } from '../store/schema.ts';
@@ -185,4 +186,40 @@ export async function listJobs(db: Db, now: number, filter: JobFilter, page: { o
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { jobs, total: Number(count.n) };
+}
+
+// --- Metrics (GET /_openeas/metrics) ---------------------------------------------------------
+
+export interface JobCounts {
+  /** Runnable now. */
+  due: number;
+  /** Runnable since before `overdueBefore`: the scheduler is behind, or no server knows the kind. */
+  overdue: number;
+  /** Due later or waiting for a nudge. */
+  waiting: number;
+  /** Parked after too many attempts. */
+  failed: number;
+  /** Due time of the oldest runnable job due by now (undefined: none). */
+  oldestDueAt?: number;
+}
+
+/** Every count in one pass over the table (one statement, however many jobs). */
+export async function countJobs(db: Db, now: number, overdueBefore: number): Promise<JobCounts> {
+  const row = await db.selectFrom('jobs').select([
+    sql<number>`count(*)`.as('total'),
+    sql<number | null>`sum(case when failed_at is not null then 1 else 0 end)`.as('failed'),
+    sql<number | null>`sum(case when failed_at is null and due_at <= ${now} then 1 else 0 end)`.as('due'),
+    sql<number | null>`sum(case when failed_at is null and due_at <= ${overdueBefore} then 1 else 0 end)`.as('overdue'),
+    sql<number | null>`min(case when failed_at is null and due_at <= ${now} then due_at end)`.as('oldest'),
+  ]).executeTakeFirstOrThrow();
+  const total = Number(row.total);
+  const failed = Number(row.failed ?? 0);
+  const due = Number(row.due ?? 0);
+  return {
+    due,
+    overdue: Number(row.overdue ?? 0),
+    waiting: total - failed - due,
+    failed,
+    oldestDueAt: row.oldest === null ? undefined : Number(row.oldest),
+  };
 }

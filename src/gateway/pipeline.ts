@@ -38,6 +38,9 @@ import { newRequestId } from '../ids.ts';
 import { admissionFor, CallerGone, isExpensive, type Admission } from './admission.ts';
 import { closeIdleConnections, connectionOptions } from './connections.ts';
 import { StatementCancelled } from '../store/cancellation.ts';
+import { accessLog, noteCaller, noteOperation } from '../observability/access-log.ts';
+import { prettyStream } from '../observability/log-format.ts';
+import { metricsOf } from '../observability/metrics.ts';
 
 const REGION_FROM_HOST = /^[a-z-]+\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/;
 
@@ -60,15 +63,12 @@ export async function buildGateway({ services, registry, plugins = [], logStream
       level: config.logLevel,
       // Never log credentials: signatures, tokens and admin secrets stay out of every log line.
       ...LOG_REDACTION,
-      ...(logStream ? { stream: logStream } : {}),
+      ...(config.logFormat === 'pretty' ? { stream: prettyStream(logStream, !logStream && process.stdout.isTTY) } : logStream ? { stream: logStream } : {}),
     },
     genReqId: () => newRequestId(),
     requestIdHeader: false,
-    // Per-request "incoming/completed" lines only at debug: at info they would dominate the log.
-    logController: new LogController({
-      requestIdLogLabel: 'requestId',
-      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
-    }),
+    // Fastify's own "incoming request"/"request completed" lines are off: the access log writes one line per call.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     // While shutting down, new requests get the ServiceUnavailable envelope (hook below), not Fastify's own body.
     return503OnClosing: false,
@@ -79,6 +79,10 @@ export async function buildGateway({ services, registry, plugins = [], logStream
     clientErrorHandler: renderClientError,
   });
   closeIdleConnections(app, config);
+  // The access log and the call metrics (observability/).
+  const metrics = metricsOf(services);
+  accessLog(app, (call) => metrics.record(call));
+  app.addHook('onClose', async () => metrics.close());
   const { admission, eventLoop } = admissionFor(app, config.admission, config.maxEventLoopDelayMs);
 
   // 1. Every body is kept as the exact bytes received: signatures cover them.
@@ -191,9 +195,11 @@ function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, services
 
 async function serveCall(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, admission: Admission, signal: AbortSignal): Promise<FastifyReply> {
   answeredBy.set(req, op.product);
+  noteOperation(req, op);
   const wire = wireOf(req);
   const raw = decodeInput(req, wire); // 4
   const caller = await authenticate(wire, services, req.log); // 5
+  noteCaller(req, caller);
   if (isExpensive(raw, wire.body.length)) {
     const release = await admission.enter(signal); // 5b
     // The slot is held until the answer has left (or the connection is gone): a big page costs as

@@ -33,7 +33,15 @@ export interface Store {
    * caller went away; see cancellation.ts). On SQLite it just runs `fn`.
    */
   withSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
+  /** How busy the database's connections are, for metrics. */
+  usage(): StoreUsage;
   close(): Promise<void>;
+}
+
+/** PostgreSQL: the pool's connections; SQLite: transactions waiting for the next group commit. */
+export interface StoreUsage {
+  connections?: { total: number; idle: number; waiting: number };
+  queuedTransactions?: number;
 }
 
 // BIGINT columns hold epoch milliseconds and money in fen; both fit in a JS number.
@@ -204,6 +212,11 @@ class GroupCommit {
   readonly #queue: PendingTransaction[] = [];
   #draining = false;
 
+  /** Transactions waiting for the connection. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
   constructor(
     private readonly db: Db,
     private readonly statements: StatementCache,
@@ -326,10 +339,11 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let db: Db;
   let dialect: DialectName;
   let statements: StatementCache | undefined;
+  let pool: pg.Pool | undefined;
   if (opts.databaseUrl) {
     dialect = 'postgres';
     const timeout = opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {};
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, ...timeout });
+    pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, ...timeout });
     db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new CancellablePool(pool, { connectionString: opts.databaseUrl }) }) });
   } else {
     dialect = 'sqlite';
@@ -361,6 +375,9 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     transaction: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => retryingAbortedTransactions(() => db.transaction().execute(fn)),
     write: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => fn(db),
     withSignal: dialect === 'postgres' ? runWithSignal : (_signal, fn) => fn(),
+    usage: () => pool
+      ? { connections: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } }
+      : { queuedTransactions: groupCommit?.queued ?? 0 },
     close: () => db.destroy(),
   };
   try {

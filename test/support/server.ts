@@ -23,7 +23,7 @@ export async function startTestServer(engine: Engine, overrides: ConfigOverrides
   // No event-loop load shedding, and a generous PostgreSQL statement timeout, unless a test asks:
   // on a busy test machine the host's own load would shed calls, and lock waits outlast 10 s, at
   // random (test/e2e/bounds.test.ts and postgres-limits.test.ts test both limits themselves).
-  return boot({ logLevel: 'warn', maxEventLoopDelayMs: 0, pgStatementTimeoutMs: 60_000, ...overrides, dataDir, databaseUrl, port: overrides.port ?? 0 }, options);
+  return boot({ logLevel: 'warn', logFormat: 'json', maxEventLoopDelayMs: 0, pgStatementTimeoutMs: 60_000, ...overrides, dataDir, databaseUrl, port: overrides.port ?? 0 }, options);
 }
 
 async function boot(overrides: ConfigOverrides, options: ServerOptions = {}): Promise<TestServer> {

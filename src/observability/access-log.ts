@@ -1,0 +1,108 @@
+// The access log: one line per API call (EAS, RAM, STS, BSS) at info, written when the answer has
+// left — time, RequestId, who (account and principal), what (product and action), the HTTP status,
+// the error code of a failure and the latency. Admin-plane calls (/_openeas) log the same line at
+// debug. The pipeline tells this module what it learnt on the way (noteOperation, noteCaller); the
+// error code is read from the envelope itself, so every path that answers with one is covered.
+// No credential is on the line: ids and names, and at debug the URL as log-redaction.ts scrubs it.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Caller } from '../gateway/context.ts';
+import type { Operation } from '../gateway/operation.ts';
+import { redactUrl } from '../gateway/log-redaction.ts';
+
+export interface CallRecord {
+  product?: string;
+  action?: string;
+  caller?: Caller;
+  code?: string;
+}
+
+const records = new WeakMap<FastifyRequest, CallRecord>();
+
+function recordOf(req: FastifyRequest): CallRecord {
+  let r = records.get(req);
+  if (!r) records.set(req, (r = {}));
+  return r;
+}
+
+/** The operation a call reached (routing found it). */
+export function noteOperation(req: FastifyRequest, op: Pick<Operation, 'product' | 'action'>): void {
+  const r = recordOf(req);
+  r.product = op.product;
+  r.action = op.action;
+}
+
+/** Who made the call (authentication succeeded). */
+export function noteCaller(req: FastifyRequest, caller: Caller): void {
+  recordOf(req).caller = caller;
+}
+
+/** What the log line and the metrics know of a finished call. */
+export interface FinishedCall {
+  requestId: string;
+  admin: boolean;
+  product: string;
+  action: string;
+  status: number;
+  code?: string;
+  latencyMs: number;
+  accountId?: string;
+  principalType?: string;
+  principal?: string;
+}
+
+/** A principal as an operator names it: root, the RAM user's name, `Role:Session` of an assumed role. */
+function principalName(c: Caller): string {
+  return c.principalType === 'root' ? 'root' : c.displayName;
+}
+
+/** Whether the request's logger writes debug lines (pino loggers answer isLevelEnabled). */
+function debugOn(req: FastifyRequest): boolean {
+  return (req.log as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled('debug');
+}
+
+const CODE_IN_ENVELOPE = /"Code":"([^"\\]{1,200})"/;
+
+/**
+ * Registers the hooks that write the line and hand each finished call to `onCall` (metrics).
+ * Fastify's own per-request lines are off (pipeline.ts): this is the one line per call.
+ */
+export function accessLog(app: FastifyInstance, onCall: (call: FinishedCall) => void): void {
+  // The envelope's Code, from the body being sent (errors are small; successes are not parsed).
+  app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (reply.statusCode >= 400 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
+      const m = CODE_IN_ENVELOPE.exec(typeof payload === 'string' ? payload.slice(0, 4096) : payload.subarray(0, 4096).toString('utf8'));
+      if (m) recordOf(req).code = m[1];
+    }
+    return payload;
+  });
+  app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+    const r = records.get(req) ?? {};
+    const admin = req.url.startsWith('/_openeas');
+    const call: FinishedCall = {
+      requestId: req.id,
+      admin,
+      product: admin ? 'openeas' : (r.product ?? '-'),
+      action: r.action ?? (admin ? `${req.method} ${req.routeOptions.url ?? '-'}` : '-'),
+      status: reply.statusCode,
+      code: r.code,
+      latencyMs: Math.round(reply.elapsedTime * 10) / 10,
+      accountId: r.caller?.accountId,
+      principalType: r.caller?.principalType,
+      principal: r.caller ? principalName(r.caller) : undefined,
+    };
+    const line = {
+      access: true,
+      product: call.product,
+      action: call.action,
+      status: call.status,
+      ...(call.code ? { code: call.code } : {}),
+      latencyMs: call.latencyMs,
+      ...(r.caller ? { accountId: call.accountId, principalType: call.principalType, principal: call.principal } : {}),
+      // At debug the request itself, credentials removed (an RPC URL carries Signature and SecurityToken).
+      ...(debugOn(req) ? { method: req.method, url: redactUrl(req.url) } : {}),
+    };
+    if (admin) req.log.debug(line, 'admin call');
+    else req.log.info(line, 'API call');
+    onCall(call);
+  });
+}
