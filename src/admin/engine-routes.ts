@@ -3,10 +3,12 @@
 import type { FastifyRequest } from 'fastify';
 import { apiError } from '../gateway/errors.ts';
 import { adminBody, bodyNumber as num, bodyText as text, type AdminRoute } from './routes.ts';
-import { addFault, FAULT_KINDS, listFaults, type FaultKind, type FaultSpec } from '../engine/faults.ts';
+import { addFault, FAULT_KINDS, faultOf, listFaults, type Fault, type FaultKind, type FaultSpec } from '../engine/faults.ts';
 import { transitionInstances } from '../engine/instance-lifecycle.ts';
 import { JOB_STATES, listJobs, stateOf, type JobRow, type JobState } from '../engine/jobs.ts';
 import { formatTime } from '../eas/presenters.ts';
+import { pageAnswer, pageOf, queryOf, queryText } from './paging.ts';
+import type { AccountQuotasTable, StockTable } from '../store/schema.ts';
 import { isRegion, zonesOf } from '../eas/regions.ts';
 import type { Services } from '../services.ts';
 
@@ -97,33 +99,17 @@ function jobView(j: JobRow, now: number): Record<string, unknown> {
   };
 }
 
-const JOBS_MAX_PAGE_SIZE = 1000;
-/** Keeps (PageNumber - 1) × PageSize a safe integer on both engines. */
-const JOBS_MAX_PAGE_NUMBER = 1_000_000;
 /** Ids one retry may name (each is looked up). */
 const JOBS_MAX_RETRY_IDS = 1000;
 
-/** A whole number from the query string, within bounds. */
-function queryInt(q: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
-  const raw = q[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw apiError('InvalidParameter', { name, reason: `It must be an integer from ${min} to ${max}.` });
-  return n;
-}
-
 /** GET /jobs?State=Due|Waiting|Failed&Kind=…&PageNumber=…&PageSize=… */
 async function jobsPage(req: FastifyRequest, s: Services): Promise<Record<string, unknown>> {
-  const q = (req.query ?? {}) as Record<string, string | undefined>;
-  const state = q.State || undefined;
-  if (state !== undefined && !(JOB_STATES as readonly string[]).includes(state)) {
-    throw apiError('InvalidParameter', { name: 'State', reason: `It must be one of: ${JOB_STATES.join(', ')}.` });
-  }
-  const pageNumber = queryInt(q, 'PageNumber', 1, 1, JOBS_MAX_PAGE_NUMBER);
-  const pageSize = queryInt(q, 'PageSize', 100, 1, JOBS_MAX_PAGE_SIZE);
+  const q = queryOf(req);
+  const state = queryText(q, 'State', JOB_STATES) as JobState | undefined;
+  const page = pageOf(q);
   const now = s.clock.now();
-  const { jobs, total } = await listJobs(s.store.db, now, { state: state as JobState | undefined, kind: q.Kind || undefined }, { offset: (pageNumber - 1) * pageSize, limit: pageSize });
-  return { Jobs: jobs.map((j) => jobView(j, now)), TotalCount: total, PageNumber: pageNumber, PageSize: pageSize };
+  const { jobs, total } = await listJobs(s.store.db, now, { state, kind: queryText(q, 'Kind') }, { offset: page.offset, limit: page.pageSize });
+  return pageAnswer('Jobs', jobs.map((j) => jobView(j, now)), total, page);
 }
 
 /** POST /jobs/retry {"JobIds": […]} or {"All": true}: parked jobs run again, with fresh attempts. */
@@ -143,6 +129,42 @@ async function retryJobs(req: FastifyRequest, s: Services): Promise<Record<strin
   }
   const { retried, ran } = await s.scheduler.retry(ids as string[] | undefined);
   return { Retried: retried, JobsRun: ran };
+}
+
+/** A fault as its request body named it, with its id, uses left and creation time. */
+function faultView(f: Fault): Record<string, unknown> {
+  return { FaultId: f.id, Kind: f.kind, ...f.spec, Remaining: f.remaining, CreateTime: formatTime(f.createdAt) };
+}
+
+function stockView(r: StockTable): Record<string, unknown> {
+  return { Region: r.region, Zone: r.zone, InstanceType: r.instance_type, Status: r.status, Available: r.available };
+}
+
+function quotaView(r: AccountQuotasTable): Record<string, unknown> {
+  return { AccountId: r.account_id, Region: r.region, Instances: r.max_instances, Vcpus: r.max_vcpus, Gpus: r.max_gpus };
+}
+
+/** GET /faults, oldest first, paged. */
+async function faultsPage(req: FastifyRequest, s: Services): Promise<Record<string, unknown>> {
+  const page = pageOf(queryOf(req));
+  const [rows, total] = await Promise.all([
+    s.store.db.selectFrom('faults').selectAll().orderBy('created_at').orderBy('id').offset(page.offset).limit(page.pageSize).execute(),
+    s.store.db.selectFrom('faults').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return pageAnswer('Faults', rows.map((r) => faultView(faultOf(r))), Number(total.n), page);
+}
+
+/** GET /stock?Region=…, paged. */
+async function stockPage(req: FastifyRequest, s: Services): Promise<Record<string, unknown>> {
+  const q = queryOf(req);
+  const page = pageOf(q);
+  const region = queryText(q, 'Region');
+  const base = s.store.db.selectFrom('stock').$if(region !== undefined, (qb) => qb.where('region', '=', region!));
+  const [rows, total] = await Promise.all([
+    base.selectAll().orderBy('region').orderBy('zone').orderBy('instance_type').offset(page.offset).limit(page.pageSize).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return pageAnswer('Stock', rows.map(stockView), Number(total.n), page);
 }
 
 function param(req: FastifyRequest, name: string): string {
@@ -173,11 +195,7 @@ export const engineAdminRoutes: AdminRoute[] = [
   },
   { method: 'GET', path: '/jobs', handler: jobsPage },
   { method: 'POST', path: '/jobs/retry', handler: retryJobs },
-  {
-    method: 'GET',
-    path: '/stock',
-    handler: async (_req, s) => ({ Stock: await s.store.db.selectFrom('stock').selectAll().orderBy('region').orderBy('zone').orderBy('instance_type').execute() }),
-  },
+  { method: 'GET', path: '/stock', handler: stockPage },
   {
     method: 'PUT',
     path: '/stock',
@@ -195,7 +213,7 @@ export const engineAdminRoutes: AdminRoute[] = [
       const row = { region, zone, instance_type: type, status, available: available ?? null };
       await s.store.db.insertInto('stock').values(row)
         .onConflict((oc) => oc.columns(['region', 'zone', 'instance_type']).doUpdateSet({ status, available: row.available })).execute();
-      return { Stock: row };
+      return { Stock: stockView(row) };
     },
   },
   {
@@ -203,7 +221,7 @@ export const engineAdminRoutes: AdminRoute[] = [
     path: '/stock',
     handler: async (_req, s) => ({ Cleared: Number((await s.store.db.deleteFrom('stock').executeTakeFirst()).numDeletedRows) }),
   },
-  { method: 'GET', path: '/faults', handler: async (_req, s) => ({ Faults: await listFaults(s.store.db) }) },
+  { method: 'GET', path: '/faults', handler: faultsPage },
   {
     method: 'POST',
     path: '/faults',
@@ -212,7 +230,7 @@ export const engineAdminRoutes: AdminRoute[] = [
       if (kind === 'NotReady') await setNotReady(s, spec.InstanceId!, true);
       const fault = await s.store.transaction((tx) => addFault(tx, kind, spec, s.clock.now()));
       await s.latencyFaults.refresh();
-      return { Fault: fault };
+      return { Fault: faultView(fault) };
     },
   },
   { method: 'DELETE', path: '/faults', handler: async (_req, s) => ({ Cleared: await clearFaults(s) }) },
@@ -245,7 +263,7 @@ export const engineAdminRoutes: AdminRoute[] = [
       await s.store.db.insertInto('account_quotas').values(row)
         .onConflict((oc) => oc.columns(['account_id', 'region']).doUpdateSet({ max_instances: row.max_instances, max_vcpus: row.max_vcpus, max_gpus: row.max_gpus }))
         .execute();
-      return { Quota: row };
+      return { Quota: quotaView(row) };
     },
   },
 ];

@@ -6,6 +6,7 @@ import { checkJson, checkTextMap } from '../gateway/input-hygiene.ts';
 import { assertAdmin } from './guard.ts';
 import { createAccount } from '../ram/accounts.ts';
 import { metricsOf } from '../observability/metrics.ts';
+import { viewAdminRoutes } from './views.ts';
 import type { Services } from '../services.ts';
 
 /** An answer that is not JSON (the Prometheus text of /metrics). */
@@ -73,7 +74,7 @@ export const coreAdminRoutes: AdminRoute[] = [
     open: true,
     handler: async (_req, s) => {
       await s.store.db.selectFrom('settings').select('key').limit(1).execute();
-      return { status: 'ok', database: s.store.dialect, version: s.version };
+      return { Status: 'ok', Database: s.store.dialect, Version: s.version };
     },
   },
   {
@@ -101,6 +102,7 @@ export const coreAdminRoutes: AdminRoute[] = [
       }
     },
   },
+  ...viewAdminRoutes,
 ];
 
 export function adminPlugin(services: Services, routes: AdminRoute[]) {

@@ -55,9 +55,13 @@ function matches(spec: FaultSpec, region: string, zone: string, type: string): b
 
 const allFaults = prepare<object, FaultsTable>((db) => db.selectFrom('faults').selectAll().orderBy('created_at').orderBy('id'));
 
+/** A row of the faults table as a Fault. */
+export function faultOf(r: FaultsTable): Fault {
+  return { id: r.id, kind: r.kind as FaultKind, spec: JSON.parse(r.spec) as FaultSpec, remaining: r.remaining, createdAt: r.created_at };
+}
+
 export async function listFaults(db: Store['db'] | Tx): Promise<Fault[]> {
-  const rows = await allFaults.rows(db, {});
-  return rows.map((r) => ({ id: r.id, kind: r.kind as FaultKind, spec: JSON.parse(r.spec) as FaultSpec, remaining: r.remaining, createdAt: r.created_at }));
+  return (await allFaults.rows(db, {})).map(faultOf);
 }
 
 export async function addFault(tx: Tx, kind: FaultKind, spec: FaultSpec, now: number): Promise<Fault> {

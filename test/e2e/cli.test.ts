@@ -43,8 +43,8 @@ describe('openeas command line', () => {
     const first = serve(dataDir, { OPENEAS_ACCOUNT_ID: '1234567890123456' });
     const url = await first.ready;
     const health = await (await fetch(`${url}/_openeas/health`)).json();
-    assert.equal(health.status, 'ok');
-    assert.equal(health.database, 'sqlite');
+    assert.equal(health.Status, 'ok');
+    assert.equal(health.Database, 'sqlite');
     const secret = /root AccessKey secret \(shown once\): (\S+)/.exec(first.output().stdout)?.[1];
     assert.ok(secret, 'the secret is printed on first start');
     first.child.kill('SIGTERM');

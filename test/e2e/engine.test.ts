@@ -112,14 +112,14 @@ for (const engine of ENGINES) {
         await advance(server.url, 5);
         assert.equal((await api.list(group, { InstanceStatus: 'CreateFailed' })).TotalCount, 2);
         assert.equal((await api.list(group, { InstanceStatus: 'Ready' })).TotalCount, 1);
-        assert.equal((await admin(server.url, 'GET', '/faults')).Faults.some((f: any) => f.id === fault.Fault.id), false, 'a used-up fault disappears');
+        assert.equal((await admin(server.url, 'GET', '/faults')).Faults.some((f: any) => f.FaultId === fault.Fault.FaultId), false, 'a used-up fault disappears');
 
         const [healthy] = (await api.list(group, { InstanceStatus: 'Ready' })).Instances;
         const notReady = await admin(server.url, 'POST', '/faults', { Kind: 'NotReady', InstanceId: healthy.InstanceId });
         assert.equal((await api.list(group, { InstanceId: healthy.InstanceId })).Instances[0].InstanceStatus, 'NotReady');
         await admin(server.url, 'POST', '/faults', { Kind: 'Latency', Action: 'ListResources', LatencyMs: 1 });
         assert.equal((await admin(server.url, 'GET', '/faults')).Faults.length, 2);
-        await admin(server.url, 'DELETE', `/faults/${notReady.Fault.id}`);
+        await admin(server.url, 'DELETE', `/faults/${notReady.Fault.FaultId}`);
         assert.equal((await api.list(group, { InstanceId: healthy.InstanceId })).Instances[0].InstanceStatus, 'Ready');
         await admin(server.url, 'DELETE', '/faults');
         assert.equal((await admin(server.url, 'GET', '/faults')).Faults.length, 0);
@@ -232,7 +232,7 @@ for (const engine of ENGINES) {
         assert.equal((await api.list(group, { InstanceStatus: 'Ready' })).TotalCount, 3);
         const failed = await api.list(group, { InstanceStatus: 'CreateFailed' });
         assert.equal(failed.TotalCount, 3);
-        assert.equal((await admin(server.url, 'GET', '/stock')).Stock[0].available, 0);
+        assert.equal((await admin(server.url, 'GET', '/stock')).Stock[0].Available, 0);
       } finally {
         await server.close();
       }

@@ -178,9 +178,9 @@ for (const engine of ENGINES) {
       const res = await fetch(`${server.url}/_openeas/health`);
       const body = await res.json();
       assert.equal(res.status, 200);
-      assert.equal(body.status, 'ok');
-      assert.equal(body.database, engine.name);
-      assert.equal(typeof body.version, 'string');
+      assert.equal(body.Status, 'ok');
+      assert.equal(body.Database, engine.name);
+      assert.equal(typeof body.Version, 'string');
     });
 
     test("another account's key cannot see this account's groups", async () => {

@@ -70,7 +70,7 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
         assert.equal(err.code, 'ServiceUnavailable');
         assert.equal(err.statusCode, 503);
       }
-      await admin(server.url, 'DELETE', `/faults/${fault.Fault.id}`);
+      await admin(server.url, 'DELETE', `/faults/${fault.Fault.FaultId}`);
       // Every pooled connection came back: more calls than the pool size all succeed.
       const ok = await Promise.all(Array.from({ length: 20 }, describe_));
       assert.ok(ok.every((r) => r.statusCode === 200));
