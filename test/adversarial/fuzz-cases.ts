@@ -216,6 +216,13 @@ const ADMIN: Array<{ method: string; path: string; fields: Record<string, string
   { method: 'POST', path: '/accounts/:id/balance', fields: { Amount: 'string' } },
   { method: 'POST', path: '/ram/simulate', fields: { Principal: 'string', Action: 'string', Resource: 'string', Context: 'object', SessionPolicy: 'string', AccountId: 'string' } },
   { method: 'GET', path: '/ram/denials?AccountId=', fields: {} },
+  // The views' filters and paging (src/admin/views.ts, paging.ts).
+  { method: 'GET', path: '/machines?InstanceStatus=CreateFailed&AccountId=', fields: {} },
+  { method: 'GET', path: '/machines?ResourceId=', fields: {} },
+  { method: 'GET', path: '/groups?Region=', fields: {} },
+  { method: 'GET', path: '/stock?Region=', fields: {} },
+  { method: 'GET', path: '/faults?PageSize=', fields: {} },
+  { method: 'GET', path: '/accounts?PageNumber=', fields: {} },
 ];
 
 /** Admin values that steer the rest of the run (a clock moved by years, a latency fault): sent last. */
