@@ -108,7 +108,8 @@ async function jobsPage(req: FastifyRequest, s: Services): Promise<Record<string
   const state = queryText(q, 'State', JOB_STATES) as JobState | undefined;
   const page = pageOf(q);
   const now = s.clock.now();
-  const { jobs, total } = await listJobs(s.store.db, now, { state, kind: queryText(q, 'Kind') }, { offset: page.offset, limit: page.pageSize });
+  const filter = { state, kind: queryText(q, 'Kind') };
+  const { jobs, total } = await listJobs(s.store.db, now, filter, { offset: page.offset, limit: page.pageSize });
   return pageAnswer('Jobs', jobs.map((j) => jobView(j, now)), total, page);
 }
 

@@ -18,7 +18,9 @@ export function queryInt(q: Query, name: string, fallback: number, min: number, 
   const raw = q[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw apiError('InvalidParameter', { name, reason: `It must be an integer from ${min} to ${max}.` });
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw apiError('InvalidParameter', { name, reason: `It must be an integer from ${min} to ${max}.` });
+  }
   return n;
 }
 

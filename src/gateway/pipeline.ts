@@ -63,7 +63,8 @@ export async function buildGateway({ services, registry, plugins = [], logStream
       level: config.logLevel,
       // Never log credentials: signatures, tokens and admin secrets stay out of every log line.
       ...LOG_REDACTION,
-      ...(config.logFormat === 'pretty' ? { stream: prettyStream(logStream, !logStream && process.stdout.isTTY) } : logStream ? { stream: logStream } : {}),
+      ...(config.logFormat === 'pretty' ? { stream: prettyStream(logStream, !logStream && process.stdout.isTTY) }
+        : logStream ? { stream: logStream } : {}),
     },
     genReqId: () => newRequestId(),
     requestIdHeader: false,

@@ -51,7 +51,10 @@ export function prettyLine(json: string, colour = false): string {
 }
 
 /** A pino destination that writes pretty lines to `out` (stdout by default). */
-export function prettyStream(out: { write(text: string): unknown } = process.stdout, colour = Boolean(process.stdout.isTTY)): DestinationStream {
+export function prettyStream(
+  out: { write(text: string): unknown } = process.stdout,
+  colour = Boolean(process.stdout.isTTY),
+): DestinationStream {
   return {
     write(chunk: string) {
       // pino hands over whole lines; a chunk may hold more than one.

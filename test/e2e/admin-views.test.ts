@@ -10,6 +10,7 @@ import { admin } from '../support/admin.ts';
 import { REGION, rootCredentials } from '../support/ram.ts';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+const small = { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' };
 const LISTS = ['/accounts', '/groups', '/machines', '/jobs', '/faults', '/stock'];
 
 /** Every key of an answer, at any depth (job payloads are the jobs' own data, left out). */
@@ -52,15 +53,16 @@ for (const engine of ENGINES) {
         const theirs = api(server, { accessKeyId: other.AccessKeyId, accessKeySecret: other.AccessKeySecret });
         const group = await mine.group();
         const theirGroup = await theirs.group();
-        const [ready] = await mine.create(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
+        const [ready] = await mine.create(group, small);
         await admin(server.url, 'PUT', '/stock', { Region: REGION, InstanceType: 'ecs.g6.xlarge', Status: 'NoStock' });
         const [noStock] = await mine.create(group, { EcsInstanceType: 'ecs.g6.xlarge', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
         await admin(server.url, 'POST', '/faults', { Kind: 'CreateFailure', Count: 1, Reason: 'simulated capacity loss' });
-        const [injected] = await theirs.create(theirGroup, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
+        const [injected] = await theirs.create(theirGroup, small);
 
         const accounts = await admin(server.url, 'GET', '/accounts');
         assert.equal(accounts.TotalCount, 2);
-        assert.deepEqual(accounts.Accounts.map((a: any) => [a.AccountId, a.Root]), [[server.root.accountId, true], [other.AccountId, false]]);
+        const roots = accounts.Accounts.map((a: any) => [a.AccountId, a.Root]);
+        assert.deepEqual(roots, [[server.root.accountId, true], [other.AccountId, false]]);
         assert.match(accounts.Accounts[0].CreateTime, ISO);
         const second = await admin(server.url, 'GET', '/accounts?PageSize=1&PageNumber=2');
         assert.deepEqual([second.TotalCount, second.PageNumber, second.PageSize, second.Accounts[0].AccountId], [2, 2, 1, other.AccountId]);
@@ -90,9 +92,10 @@ for (const engine of ENGINES) {
       const server = await startTestServer(engine, { progression: 'manual' });
       try {
         const group = await api(server, rootCredentials(server)).group();
-        await api(server, rootCredentials(server)).create(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
-        const put = await admin(server.url, 'PUT', '/stock', { Region: REGION, Zone: 'cn-hangzhou-b', InstanceType: 'ecs.g6.large', Available: 3 });
-        assert.deepEqual(put.Stock, { Region: REGION, Zone: 'cn-hangzhou-b', InstanceType: 'ecs.g6.large', Status: 'WithStock', Available: 3 });
+        await api(server, rootCredentials(server)).create(group, small);
+        const stock = { Region: REGION, Zone: 'cn-hangzhou-b', InstanceType: 'ecs.g6.large', Available: 3 };
+        const put = await admin(server.url, 'PUT', '/stock', stock);
+        assert.deepEqual(put.Stock, { ...stock, Status: 'WithStock' });
         const fault = await admin(server.url, 'POST', '/faults', { Kind: 'Latency', Action: 'ListResources', LatencyMs: 1 });
         assert.match(fault.Fault.FaultId, /^fault-/);
         assert.equal(fault.Fault.Kind, 'Latency');

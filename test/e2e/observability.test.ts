@@ -43,6 +43,10 @@ async function scrape(server: TestServer): Promise<{ status: number; type: strin
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
 
+const LIST = { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' } as const;
+const MISSING = { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/${REGION}/eas-r-doesnotexist0000000` } as const;
+const capture = (lines: string[]) => ({ logStream: { write: (l: string) => void lines.push(l) } });
+
 const group = (server: TestServer, creds = rootCredentials(server)) =>
   callEas(easClient({ url: server.url, ...creds }), {
     action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources',
@@ -53,7 +57,7 @@ for (const engine of ENGINES) {
   describe(`access log [${engine.name}]`, () => {
     test('every API call, failed or not, is one info line with who, what, status, code and latency', async () => {
       const lines: string[] = [];
-      const server = await startTestServer(engine, { logLevel: 'info', logFormat: 'json' }, { logStream: { write: (l: string) => void lines.push(l) } });
+      const server = await startTestServer(engine, { logLevel: 'info', logFormat: 'json' }, capture(lines));
       try {
         const user = await userWithPolicies(server, []); // CreateUser, CreateAccessKey
         await accessLines(lines, 2);
@@ -74,12 +78,12 @@ for (const engine of ENGINES) {
           ids.push(err.data.RequestId);
           expected.set(err.data.RequestId, { status: err.statusCode, code: err.code, action, principal });
         };
-        for (let i = 0; i < 5; i++) await ok('ListResources', callEas(root, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' }));
+        for (let i = 0; i < 5; i++) await ok('ListResources', callEas(root, LIST));
         await ok('CreateResource', group(server));
         await ok('GetCallerIdentity', callRpc(root, '2015-04-01', 'GetCallerIdentity'));
-        await fails('DescribeResource', () => callEas(root, { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/${REGION}/eas-r-doesnotexist0000000` }), 'root');
-        await fails('ListResources', () => callEas(wrongSecret, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' }));
-        await fails('ListResources', () => callEas(asUser, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' }), user.userName);
+        await fails('DescribeResource', () => callEas(root, MISSING), 'root');
+        await fails('ListResources', () => callEas(wrongSecret, LIST));
+        await fails('ListResources', () => callEas(asUser, LIST), user.userName);
         await fails('-', () => callEas(root, { action: 'Nothing', method: 'GET', pathname: '/api/v2/nothing-here' }));
         // The admin plane is not an API call: no line at info.
         await admin(server.url, 'GET', '/clock');
@@ -109,7 +113,8 @@ for (const engine of ENGINES) {
         assert.equal(byCode('InvalidApi.NotFound').status, 404);
         assert.equal(byCode('SignatureDoesNotMatch').principal, undefined, 'a caller who is not authenticated is nobody');
         assert.equal(byCode('Forbidden.RAM').principalType, 'user');
-        assert.ok(!lines.join('').includes(user.accessKeySecret) && !lines.join('').includes(server.root.accessKeySecret!), 'no secret in the log');
+        const log = lines.join('');
+        assert.ok(!log.includes(user.accessKeySecret) && !log.includes(server.root.accessKeySecret!), 'no secret in the log');
       } finally {
         await server.close();
       }
@@ -117,13 +122,16 @@ for (const engine of ENGINES) {
 
     test('on a terminal the line is readable: time, level, status, code, action, latency, who and the request id', async () => {
       const lines: string[] = [];
-      const server = await startTestServer(engine, { logLevel: 'info', logFormat: 'pretty' }, { logStream: { write: (l: string) => void lines.push(l) } });
+      const server = await startTestServer(engine, { logLevel: 'info', logFormat: 'pretty' }, capture(lines));
       try {
         const root = easClient({ url: server.url, ...rootCredentials(server) });
-        const err = await expectApiError(() => callEas(root, { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/${REGION}/eas-r-doesnotexist0000000` }));
-        for (let turn = 0; turn < 2000 && !lines.some((l) => l.includes(err.data.RequestId)); turn++) await new Promise((r) => setTimeout(r, 5));
-        const line = lines.find((l) => l.includes(err.data.RequestId))!;
-        assert.match(line, new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  404 ${err.code.replace('.', '\\.')} eas DescribeResource [\\d.]+ms ${server.root.accountId} root  ${err.data.RequestId}\\n$`));
+        const err = await expectApiError(() => callEas(root, MISSING));
+        const id = err.data.RequestId;
+        for (let turn = 0; turn < 2000 && !lines.some((l) => l.includes(id)); turn++) await new Promise((r) => setTimeout(r, 5));
+        const line = lines.find((l) => l.includes(id))!;
+        const code = err.code.replace('.', '\\.');
+        const expected = `^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  404 ${code} eas DescribeResource [\\d.]+ms ${server.root.accountId} root  ${id}\\n$`;
+        assert.match(line, new RegExp(expected));
       } finally {
         await server.close();
       }
@@ -131,7 +139,7 @@ for (const engine of ENGINES) {
   });
 
   describe(`metrics [${engine.name}]`, () => {
-    test('GET /_openeas/metrics shows calls, machines by region/status/charge type, jobs, money, connections and the event loop', async () => {
+    test('GET /_openeas/metrics shows calls, machines by region/status/charge, jobs, money, connections, event loop', async () => {
       const server = await startTestServer(engine, { progression: 'immediate' });
       try {
         const root = easClient({ url: server.url, ...rootCredentials(server) });
@@ -155,7 +163,8 @@ for (const engine of ENGINES) {
         const calls = (status: number, code = '') =>
           m.get(`openeas_api_calls_total{product="eas",action="CreateResourceInstances",status="${status}",code="${code}"}`);
         assert.equal(calls(200), 3);
-        const refused = [...m.entries()].filter(([k]) => k.startsWith('openeas_api_calls_total{product="eas",action="CreateResourceInstances",status="400"'));
+        const refusedKey = 'openeas_api_calls_total{product="eas",action="CreateResourceInstances",status="400"';
+        const refused = [...m.entries()].filter(([k]) => k.startsWith(refusedKey));
         assert.equal(refused.length, 1);
         assert.equal(refused[0]![1], 1);
         assert.equal(m.get('openeas_api_call_duration_seconds_count{product="eas",action="CreateResourceInstances"}'), 4);
@@ -196,7 +205,8 @@ for (const engine of ENGINES) {
 
 describe('pretty log lines', () => {
   test('other lines keep their message and fields; text that is not JSON passes as it is', () => {
-    const line = prettyLine(JSON.stringify({ level: 40, time: Date.UTC(2026, 0, 2, 3, 4, 5, 6), msg: 'scheduled work failed', requestId: 'R-1', attempts: 2 }));
+    const time = Date.UTC(2026, 0, 2, 3, 4, 5, 6);
+    const line = prettyLine(JSON.stringify({ level: 40, time, msg: 'scheduled work failed', requestId: 'R-1', attempts: 2 }));
     assert.equal(line, '03:04:05.006 WARN  scheduled work failed  R-1  attempts=2');
     assert.equal(prettyLine('not json\n'), 'not json');
   });
