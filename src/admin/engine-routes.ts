@@ -102,13 +102,13 @@ function jobView(j: JobRow, now: number): Record<string, unknown> {
 /** Ids one retry may name (each is looked up). */
 const JOBS_MAX_RETRY_IDS = 1000;
 
-/** GET /jobs?State=Due|Waiting|Failed&Kind=…&PageNumber=…&PageSize=… */
+/** GET /jobs?State=Due|Waiting|Failed&Kind=…&AccountId=…&PageNumber=…&PageSize=… */
 async function jobsPage(req: FastifyRequest, s: Services): Promise<Record<string, unknown>> {
   const q = queryOf(req);
   const state = queryText(q, 'State', JOB_STATES) as JobState | undefined;
   const page = pageOf(q);
   const now = s.clock.now();
-  const filter = { state, kind: queryText(q, 'Kind') };
+  const filter = { state, kind: queryText(q, 'Kind'), accountId: queryText(q, 'AccountId') };
   const { jobs, total } = await listJobs(s.store.db, now, filter, { offset: page.offset, limit: page.pageSize });
   return pageAnswer('Jobs', jobs.map((j) => jobView(j, now)), total, page);
 }

@@ -166,6 +166,7 @@ export function stateOf(job: Pick<JobRow, 'failed_at' | 'due_at'>, now: number):
 export interface JobFilter {
   state?: JobState;
   kind?: string;
+  accountId?: string;
   ids?: string[];
 }
 
@@ -176,6 +177,7 @@ export async function listJobs(db: Db, now: number, filter: JobFilter, page: { o
     .$if(filter.state === 'Due', (qb) => qb.where('failed_at', 'is', null).where('due_at', '<=', now))
     .$if(filter.state === 'Waiting', (qb) => qb.where('failed_at', 'is', null).where((eb) => eb.or([eb('due_at', 'is', null), eb('due_at', '>', now)])))
     .$if(filter.kind !== undefined, (qb) => qb.where('kind', '=', filter.kind!))
+    .$if(filter.accountId !== undefined, (qb) => qb.where('account_id', '=', filter.accountId!))
     .$if(filter.ids !== undefined, (qb) => qb.where('id', 'in', filter.ids!.length > 0 ? filter.ids! : ['']));
   const [jobs, count] = await Promise.all([
     base.selectAll()

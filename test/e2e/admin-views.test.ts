@@ -83,6 +83,9 @@ for (const engine of ENGINES) {
         assert.equal((await admin(server.url, 'GET', `/machines?AccountId=${other.AccountId}`)).TotalCount, 1);
         assert.equal((await admin(server.url, 'GET', `/machines?Region=${REGION}`)).TotalCount, 3);
         assert.equal((await admin(server.url, 'GET', '/machines?Region=cn-shanghai&PageSize=100')).TotalCount, 0);
+        const jobs = await admin(server.url, 'GET', `/jobs?AccountId=${other.AccountId}`);
+        assert.ok(jobs.TotalCount >= 1, 'the other account is settled hourly');
+        assert.deepEqual([...new Set(jobs.Jobs.map((j: any) => j.AccountId))], [other.AccountId]);
       } finally {
         await server.close();
       }
