@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { callEas, callRpc, easClient, type ApiResult, type Credentials } from '../support/client.ts';
+import { callRpc, easClient, type ApiResult, type Credentials } from '../support/client.ts';
 import { advance } from '../support/admin.ts';
 import { eas, REGION, rootCredentials, userWithPolicies } from '../support/ram.ts';
 
