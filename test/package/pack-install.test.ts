@@ -46,7 +46,9 @@ function copyCheckout(to: string): void {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(to, 'node_modules'), 'dir');
 }
 
-test('npm pack installs into an empty folder without network and serves', { skip: !ENABLED && 'slow: set OPENEAS_PACKAGE_TEST=1 (.ci/run does)' }, async (t) => {
+test('npm pack installs into an empty folder without network and serves', {
+  skip: !ENABLED && 'slow: set OPENEAS_PACKAGE_TEST=1 (.ci/run does)',
+}, async (t) => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-package-'));
   let server: ReturnType<typeof spawn> | undefined;
   try {
@@ -56,10 +58,20 @@ test('npm pack installs into an empty folder without network and serves', { skip
     // Lifecycle scripts print before npm's JSON on stdout.
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: checkout }).stdout.replace(/^[^[]*/s, ''));
     const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
-    for (const needed of ['bin/openeas.js', 'dist/cli/main.js', 'dist/server.js', 'spec/instance-types.json', 'spec/eas-2021-07-01-resource-api.json']) {
+    for (const needed of [
+      'bin/openeas.js',
+      'dist/cli/main.js',
+      'dist/server.js',
+      'spec/instance-types.json',
+      'spec/eas-2021-07-01-resource-api.json',
+    ]) {
       assert.ok(files.includes(needed), `the package holds ${needed}`);
     }
-    assert.deepEqual(files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || f.endsWith('.tsbuildinfo')), [], 'no sources, tests or build state');
+    assert.deepEqual(
+      files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || f.endsWith('.tsbuildinfo')),
+      [],
+      'no sources, tests or build state',
+    );
     const tarball = path.join(work, packed[0].filename);
 
     const prime = path.join(work, 'prime');
@@ -71,7 +83,9 @@ test('npm pack installs into an empty folder without network and serves', { skip
     const [command, args] = withoutNetwork('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball]);
     const started = Date.now();
     const installLog = run(command, args, { cwd: user }).output;
-    t.diagnostic(`offline install (${command === 'unshare' ? 'no network namespace' : '--offline only'}): ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    t.diagnostic(
+      `offline install (${command === 'unshare' ? 'no network namespace' : '--offline only'}): ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
     for (const line of installLog.split('\n').filter((l) => /npm warn/i.test(l))) t.diagnostic(line);
     assert.doesNotMatch(installLog, /EBADENGINE|deprecated/i, 'no warning about our dependencies');
     assert.ok(!fs.existsSync(path.join(user, 'node_modules', 'tsx')), 'tsx is not needed at run time');
@@ -97,7 +111,7 @@ test('npm pack installs into an empty folder without network and serves', { skip
     const health = await fetch(`${url}/_openeas/health`);
     assert.equal(health.status, 200);
     assert.equal((await health.json()).status, 'ok');
-        process.kill(-server.pid!, 'SIGTERM');
+    process.kill(-server.pid!, 'SIGTERM');
     await exited;
     assert.doesNotMatch(output, /error|shutdown failed/i, 'a clean start and stop');
     server = undefined;
