@@ -84,7 +84,7 @@ test('npm pack installs into an empty folder without network and serves', {
     const started = Date.now();
     const installLog = run(command, args, { cwd: user }).output;
     t.diagnostic(
-      `offline install (${command === 'unshare' ? 'no network namespace' : '--offline only'}): ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      `offline install (${command === 'unshare' ? 'inside unshare -n: no network' : '--offline only'}): ${((Date.now() - started) / 1000).toFixed(0)} s`,
     );
     for (const line of installLog.split('\n').filter((l) => /npm warn/i.test(l))) t.diagnostic(line);
     assert.doesNotMatch(installLog, /EBADENGINE|deprecated/i, 'no warning about our dependencies');
