@@ -1,4 +1,4 @@
-// `BENCH_SCENARIOS=attacks npm run bench`: the attacks of issue 9 §4, each run against a fresh
+// `BENCH_SCENARIOS=attacks npm run bench`: abusive request patterns, each run against a fresh
 // server while health latency and the server's RSS are sampled. Targets: GET /_openeas/health
 // p99 < 100 ms and RSS < 300 MB during every attack.
 //

@@ -1,6 +1,6 @@
 // Billing benchmark (not a test): 10,000 machines — half PrePaid with auto-renewal, half
 // PostPaid — then one POST /_openeas/clock/advance of a year, which runs every renewal and every
-// hourly settlement that falls due. The target: under 10 seconds.
+// hourly settlement that falls due. Target: under 10 seconds.
 //
 //   node --import tsx bench/billing-year.ts            (SQLite)
 //   BENCH_DATABASE_URL=postgres://… node --import tsx bench/billing-year.ts

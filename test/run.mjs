@@ -7,8 +7,8 @@
 // is a loud failure naming the file, never a stalled CI job. The budget is generous because the
 // machines tests run on can be many times slower than a quiet one.
 // Says once, up front, whether the PostgreSQL leg runs (OPENEAS_TEST_DATABASE_URL).
-import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 
 const TEST_TIMEOUT_S = Number(process.env.OPENEAS_TEST_TIMEOUT_SECONDS ?? 900);
@@ -30,7 +30,34 @@ if (process.env.OPENEAS_TEST_DATABASE_URL) {
 } else {
   console.log('PostgreSQL leg: skipped, because OPENEAS_TEST_DATABASE_URL is not set (CI sets it)');
 }
+ensureBuilt();
 console.log(`${files.length} files, ${CONCURRENCY} at a time; each file (and each test) must finish within ${TEST_TIMEOUT_S} s, and its process exit within ${FILE_TIMEOUT_S} s`);
+
+/** Newest modification time of the files under a directory (0 when it does not exist). */
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  return Math.max(0, ...readdirSync(dir).map((name) => {
+    const full = path.join(dir, name);
+    const stat = statSync(full);
+    return stat.isDirectory() ? newest(full) : stat.mtimeMs;
+  }));
+}
+
+/**
+ * Tests that start `openeas` as a command run bin/openeas.js, which runs the compiled dist/: bring
+ * it up to date with src/ first (an incremental tsc build), so they never test stale code. A type
+ * error still emits JavaScript; it is shown here and left to `npm run typecheck` to fail on.
+ */
+function ensureBuilt() {
+  const buildInfo = 'dist/.tsbuildinfo';
+  if (existsSync(buildInfo) && statSync(buildInfo).mtimeMs >= newest('src')) return;
+  const started = Date.now();
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { encoding: 'utf8' });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (existsSync(buildInfo)) utimesSync(buildInfo, new Date(), new Date()); // tsc leaves it alone when nothing changed
+  if (tsc.status === 0) console.log(`dist/ rebuilt from src/ in ${seconds} s (bin/openeas.js runs it)`);
+  else console.log(`dist/ rebuilt from src/ in ${seconds} s WITH ERRORS (bin/openeas.js runs it):\n${tsc.stdout}${tsc.stderr}`);
+}
 
 const running = new Set();
 const stopAll = (signal) => {

@@ -52,7 +52,10 @@ function nameAt(root: string, frame: Frame | undefined, key: string | number | u
  * depth is safe to walk, and allocation-free for scalars: 100,000 array elements cost microseconds.
  */
 export function checkJson(name: string, value: unknown): void {
-  if (typeof value === 'string') return checkText(name, value);
+  if (typeof value === 'string') {
+    checkText(name, value);
+    return;
+  }
   if (typeof value !== 'object' || value === null) return;
   const stack: Frame[] = [{ value, depth: 1 }];
   const visit = (frame: Frame, key: string | number, v: unknown) => {

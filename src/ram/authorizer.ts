@@ -8,7 +8,7 @@
 // database never judge with stale policies.
 // Modes (config.ram): enforce (deny), soft (allow, log and record the would-be denial), off.
 import type { FastifyBaseLogger } from 'fastify';
-import { apiError, ApiError } from '../gateway/errors.ts';
+import { apiError, type ApiError } from '../gateway/errors.ts';
 import type { CallContext, Caller } from '../gateway/context.ts';
 import type { AuthorizationRequest } from '../gateway/operation.ts';
 import type { Services } from '../services.ts';

@@ -129,7 +129,11 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-type StatementCache = ReturnType<typeof withStatementCache>;
+/** better-sqlite3 statements by SQL text (named so compiled type declarations can refer to it). */
+interface StatementCache {
+  close(): void;
+  prepare(sqlText: string): BetterSqlite3.Statement;
+}
 
 /**
  * The handles of SQLite group-commit members, each holding the one connection exclusively until
@@ -166,7 +170,7 @@ export function exclusiveStatements(db: Db | Tx): DirectStatements | undefined {
  * measurable share of a request. Keep the most recently used ones (LRU, bounded: queries with
  * IN-lists of varying length have many texts).
  */
-function withStatementCache(sqlite: BetterSqlite3.Database, capacity = 512) {
+function withStatementCache(sqlite: BetterSqlite3.Database, capacity = 512): StatementCache {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => sqlite.close(),

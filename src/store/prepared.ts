@@ -72,7 +72,7 @@ export function prepare<P extends object, R>(build: (db: Db, p: Params<P>) => Co
  * PostgreSQL; SQLite has no row locks (its single write lock, taken by BEGIN IMMEDIATE, already
  * serialises writers).
  */
-export function prepareLocked<P extends object, R>(build: (db: Db, p: Params<P>) => SelectQueryBuilder<Schema, any, R>): PreparedQuery<P, R> {
+export function prepareLocked<P extends object, R>(build: (db: Db, p: Params<P>) => SelectQueryBuilder<Schema, keyof Schema, R>): PreparedQuery<P, R> {
   return prepare<P, R>((db, p) => (isPostgres(db) ? build(db, p).forUpdate() : build(db, p)));
 }
 

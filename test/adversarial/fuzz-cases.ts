@@ -236,7 +236,7 @@ function adminCases(): Case[] {
     const idRoute = r.path.includes(':id') || r.path.endsWith('=');
     if (idRoute) {
       for (const h of STRINGS.filter((x) => x.text.length < 1000)) {
-        const withId = r.path.endsWith('=') ? (f: Fixture) => `/_openeas${r.path}${rawEncode(h.text)}` : pathOf(h.text);
+        const withId = r.path.endsWith('=') ? () => `/_openeas${r.path}${rawEncode(h.text)}` : pathOf(h.text);
         cases.push({ kind: 'admin', target: `admin ${r.method} ${r.path} id = ${h.label}`, core: !!h.core, method: r.method, path: withId });
       }
     }

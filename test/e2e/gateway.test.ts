@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { ENGINES } from '../support/engines.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, expectApiError, type Credentials } from '../support/client.ts';
-import { send, startProxy, type Proxy } from '../support/proxy.ts';
+import { send, startProxy, type TestProxy } from '../support/proxy.ts';
 
 // The modules the official client itself loads, to pin its clock for the skew tests.
 const clientRequire = createRequire(createRequire(import.meta.url).resolve('@alicloud/openapi-client'));
@@ -89,7 +89,7 @@ for (const engine of ENGINES) {
     });
 
     describe('through a recording proxy', () => {
-      let proxy: Proxy;
+      let proxy: TestProxy;
       before(async () => {
         proxy = await startProxy(server.url);
       });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, callRpc, easClient, expectApiError, type ClientOptions, type Credentials } from '../support/client.ts';
-import { startProxy, type Proxy, type WireCapture } from '../support/proxy.ts';
+import { startProxy, type TestProxy, type WireCapture } from '../support/proxy.ts';
 import { $Ram, $Sts, ramClient, rootCredentials, stsClient, uniqueName, userWithPolicies } from '../support/ram.ts';
 import { percentEncode } from '../../src/gateway/signature/canonical.ts';
 
@@ -35,7 +35,7 @@ for (const engine of ENGINES) {
   describe(`log redaction [${engine.name}]`, () => {
     const lines: string[] = [];
     let server: TestServer;
-    let proxy: Proxy;
+    let proxy: TestProxy;
     let session: Credentials;
     const secrets: string[] = [];
 

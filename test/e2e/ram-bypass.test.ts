@@ -1,4 +1,4 @@
-// The RAM bypass table (issue 9 §1): a principal allowed everything except what an explicit Deny
+// The RAM bypass table: a principal allowed everything except what an explicit Deny
 // names must stay denied on those entities however a request spells them — upper or mixed case,
 // percent-encoded, surrounding spaces, a trailing slash — for every action that names a RAM user,
 // group, role, policy or AccessKey, STS AssumeRole's RoleArn, BSS instance ids and EAS group and
@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { callEas, callRpc, easClient, type ApiResult, type Credentials } from '../support/client.ts';
+import { callRpc, easClient, type ApiResult, type Credentials } from '../support/client.ts';
 import { advance } from '../support/admin.ts';
 import { eas, REGION, rootCredentials, userWithPolicies } from '../support/ram.ts';
 

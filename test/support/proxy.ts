@@ -10,7 +10,7 @@ export interface WireCapture {
   body: Buffer;
 }
 
-export interface Proxy {
+export interface TestProxy {
   url: string;
   captured: WireCapture[];
   /** Set to alter the next requests before they are forwarded; returning null holds the request back. */
@@ -53,8 +53,8 @@ export function send(target: string, req: WireCapture): Promise<{ status: number
   });
 }
 
-export async function startProxy(target: string): Promise<Proxy> {
-  const proxy: Proxy = {
+export async function startProxy(target: string): Promise<TestProxy> {
+  const proxy: TestProxy = {
     url: '',
     captured: [],
     replay: (req, to = target) => send(to, req),

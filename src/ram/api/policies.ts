@@ -45,12 +45,6 @@ async function customPolicy(tx: Tx, accountId: string, name: unknown): Promise<R
   return p.custom!;
 }
 
-async function attachmentCount(q: Tx, accountId: string, policyType: PolicyType, lower: string): Promise<number> {
-  const n = await q.selectFrom('ram_attachments').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('account_id', '=', accountId).where('policy_type', '=', policyType).where('policy_name_lower', '=', lower).executeTakeFirstOrThrow();
-  return Number(n.n);
-}
-
 const createPolicy: RpcSpec = {
   action: 'CreatePolicy',
   params: { PolicyName: { type: 'string', required: true }, PolicyDocument: { type: 'string', required: true }, Description: { type: 'string' } },

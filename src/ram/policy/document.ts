@@ -78,7 +78,7 @@ export type OperatorFamily = 'String' | 'Numeric' | 'Date' | 'Bool' | 'Ip';
 export type ConditionOperator = keyof typeof CONDITION_OPERATORS;
 
 export function isConditionOperator(name: string): name is ConditionOperator {
-  return Object.prototype.hasOwnProperty.call(CONDITION_OPERATORS, name);
+  return Object.hasOwn(CONDITION_OPERATORS, name);
 }
 
 /** Actions (Action or NotAction) of a statement, as written. */

@@ -174,7 +174,7 @@ class Reader {
       }
       const keyAt = this.pos;
       const key = this.string();
-      if (Object.prototype.hasOwnProperty.call(out, key)) this.fail(`duplicate member name ${JSON.stringify(key)}`, keyAt);
+      if (Object.hasOwn(out, key)) this.fail(`duplicate member name ${JSON.stringify(key)}`, keyAt);
       this.skipSpace();
       if (this.text[this.pos] !== ':') this.fail(this.pos >= this.text.length ? 'unexpected end of input' : 'expected ":"');
       this.pos++;
