@@ -281,6 +281,8 @@ class GroupCommit {
 export interface OpenStoreOptions {
   dataDir: string;
   databaseUrl?: string;
+  /** An in-memory SQLite database: nothing is written to disk, everything is gone at close. */
+  ephemeral?: boolean;
   /** Apply migrations (default true). */
   migrate?: boolean;
   /** PostgreSQL statement_timeout of request-path statements, ms (0 or absent = none; migrations have none). */
@@ -308,6 +310,19 @@ async function retryingAbortedTransactions<T>(run: () => Promise<T>): Promise<T>
   }
 }
 
+/** `<dataDir>/openeas.db`, private to its owner, in WAL mode. */
+function openSqliteFile(dataDir: string): BetterSqlite3.Database {
+  ensureDataDir(dataDir);
+  const file = path.join(dataDir, 'openeas.db');
+  // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files it creates the
+  // database file's mode, and ones left by older versions are tightened below.
+  ensurePrivateFile(file);
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  for (const suffix of ['-wal', '-shm']) restrictToOwner(file + suffix);
+  return sqlite;
+}
+
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let db: Db;
   let dialect: DialectName;
@@ -319,14 +334,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new CancellablePool(pool, { connectionString: opts.databaseUrl }) }) });
   } else {
     dialect = 'sqlite';
-    ensureDataDir(opts.dataDir);
-    const file = path.join(opts.dataDir, 'openeas.db');
-    // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files it creates the
-    // database file's mode, and ones left by older versions are tightened below.
-    ensurePrivateFile(file);
-    const sqlite = new BetterSqlite3(file);
-    sqlite.pragma('journal_mode = WAL');
-    for (const suffix of ['-wal', '-shm']) restrictToOwner(file + suffix);
+    const sqlite = opts.ephemeral ? new BetterSqlite3(':memory:') : openSqliteFile(opts.dataDir);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     // Checkpoint the WAL every ~80 MB instead of every 4 MB: each checkpoint syncs the database
