@@ -310,6 +310,12 @@ async function retryingAbortedTransactions<T>(run: () => Promise<T>): Promise<T>
   }
 }
 
+/**
+ * The first ephemeral database of the process, just migrated: later ones start as a copy of it
+ * (migrating an empty in-memory database was most of a test server's start, see docs/testing.md).
+ */
+let ephemeralTemplate: Buffer | undefined;
+
 /** `<dataDir>/openeas.db`, private to its owner, in WAL mode. */
 function openSqliteFile(dataDir: string): BetterSqlite3.Database {
   ensureDataDir(dataDir);
@@ -327,6 +333,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let db: Db;
   let dialect: DialectName;
   let statements: StatementCache | undefined;
+  let sqlite: BetterSqlite3.Database | undefined;
   if (opts.databaseUrl) {
     dialect = 'postgres';
     const timeout = opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {};
@@ -334,7 +341,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new CancellablePool(pool, { connectionString: opts.databaseUrl }) }) });
   } else {
     dialect = 'sqlite';
-    const sqlite = opts.ephemeral ? new BetterSqlite3(':memory:') : openSqliteFile(opts.dataDir);
+    sqlite = opts.ephemeral ? new BetterSqlite3(ephemeralTemplate ?? ':memory:') : openSqliteFile(opts.dataDir);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     // Checkpoint the WAL every ~80 MB instead of every 4 MB: each checkpoint syncs the database
@@ -369,6 +376,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
         }
       } else {
         await migrateToLatest(db, dialect);
+        if (opts.ephemeral && !ephemeralTemplate) ephemeralTemplate = sqlite!.serialize();
       }
     }
   } catch (e) {
