@@ -52,7 +52,9 @@ export interface ServerOptions {
 
 export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env, options: ServerOptions = {}): Promise<RunningServer> {
   const config = loadConfig(overrides, env);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, ephemeral: config.ephemeral, statementTimeoutMs: config.pgStatementTimeoutMs });
+  const store = await openStore({
+    dataDir: config.dataDir, databaseUrl: config.databaseUrl, ephemeral: config.ephemeral, statementTimeoutMs: config.pgStatementTimeoutMs,
+  });
   const background: NodeJS.Timeout[] = [];
   try {
     const masterKey = config.ephemeral ? ephemeralMasterKey(config.masterKey) : loadMasterKey(config.dataDir, config.masterKey);

@@ -41,10 +41,11 @@ test('a dedicated group gets Ready machines once provisioning time has passed', 
     ResourceType: 'Dedicated', EcsInstanceType: 'ecs.c6.xlarge', EcsInstanceCount: 2, ChargeType: 'PostPaid',
   });
   const instances = `/api/v2/resources/${eas.regionId}/${group.ResourceId}/instances`;
-  assert.deepEqual((await callEas('ListResourceInstances', 'GET', instances)).Instances.map((i: any) => i.InstanceStatus), ['Attaching', 'Attaching']);
+  const statuses = async () => (await callEas('ListResourceInstances', 'GET', instances)).Instances.map((i: any) => i.InstanceStatus);
+  assert.deepEqual(await statuses(), ['Attaching', 'Attaching']);
 
   await eas.clock.advance(60); // business time: machines come up without waiting for real time
-  assert.deepEqual((await callEas('ListResourceInstances', 'GET', instances)).Instances.map((i: any) => i.InstanceStatus), ['Ready', 'Ready']);
+  assert.deepEqual(await statuses(), ['Ready', 'Ready']);
 });
 
 test('machines of a sold-out type end in CreateFailed', async () => {

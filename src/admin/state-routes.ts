@@ -16,7 +16,9 @@ import { InstanceViews } from '../eas/instance-views.ts';
 import { ROOT_ACCOUNT_KEY } from '../ram/accounts.ts';
 import { RamAuthorizer } from '../ram/authorizer.ts';
 import { CANARY_KEY, opensCanary } from '../ram/secret-box.ts';
-import { checkStateDocument, exportState, replaceState, resetAccount, resetState, StateDocumentError, type StateDocument } from '../store/state.ts';
+import {
+  checkStateDocument, exportState, replaceState, resetAccount, resetState, StateDocumentError, type StateDocument,
+} from '../store/state.ts';
 import type { Services } from '../services.ts';
 
 export const STATE_ERRORS = registerErrors({
@@ -127,7 +129,8 @@ export function stateAdminPlugin(services: Services) {
     },
   });
   const answer = (handler: (req: FastifyRequest, s: Services) => Promise<Record<string, unknown>>) =>
-    async (req: FastifyRequest, reply: FastifyReply) => sendJson(reply, req.id, 200, { RequestId: req.id, ...(await handler(req, services)) });
+    async (req: FastifyRequest, reply: FastifyReply) =>
+      sendJson(reply, req.id, 200, { RequestId: req.id, ...(await handler(req, services)) });
   return (app: FastifyInstance) => {
     app.post('/_openeas/reset', options(services.config.bodyLimit), answer(reset));
     app.get('/_openeas/state', options(services.config.bodyLimit), async (req, reply) => {

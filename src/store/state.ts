@@ -96,8 +96,8 @@ async function describeSqlite(db: Db | Tx): Promise<TableInfo[]> {
   const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'`
     .execute(db);
   return Promise.all(tables.rows.map(async ({ name }) => {
-    const columns = await sql<{ name: string; type: string; notnull: number; pk: number }>`select name, type, "notnull", pk from pragma_table_info(${name})`
-      .execute(db);
+    const columns = await sql<{ name: string; type: string; notnull: number; pk: number }>`
+      select name, type, "notnull", pk from pragma_table_info(${name})`.execute(db);
     const fks = await sql<{ table: string }>`select "table" from pragma_foreign_key_list(${name})`.execute(db);
     return {
       name,
@@ -225,7 +225,9 @@ export async function checkStateDocument(db: Db | Tx, doc: unknown): Promise<Sta
   const refuse = (message: string) => new StateDocumentError('document', message);
   if (!isObject(doc)) throw refuse('it must be a JSON object');
   if (doc.Format !== STATE_FORMAT) throw refuse(`Format must be "${STATE_FORMAT}" (the body of GET /_openeas/state)`);
-  if (doc.FormatVersion !== STATE_FORMAT_VERSION) throw refuse(`FormatVersion must be ${STATE_FORMAT_VERSION}, got ${JSON.stringify(doc.FormatVersion)}`);
+  if (doc.FormatVersion !== STATE_FORMAT_VERSION) {
+    throw refuse(`FormatVersion must be ${STATE_FORMAT_VERSION}, got ${JSON.stringify(doc.FormatVersion)}`);
+  }
   if (doc.Schema !== SCHEMA_VERSION) {
     throw new StateDocumentError('schema', `the document has schema ${JSON.stringify(doc.Schema)}, this openeas has ${SCHEMA_VERSION}; ` +
       'import it into the openeas version that exported it');
@@ -249,13 +251,15 @@ function checkTable(t: TableInfo, table: unknown, refuse: (message: string) => S
   }
   if (!Array.isArray(table.Rows)) throw refuse(`table ${t.name}: Rows must be an array`);
   table.Rows.forEach((row: unknown, r: number) => {
-    if (!Array.isArray(row) || row.length !== columns.length) throw refuse(`table ${t.name}, row ${r}: it must be an array of ${columns.length} values`);
+    if (!Array.isArray(row) || row.length !== columns.length) {
+      throw refuse(`table ${t.name}, row ${r}: it must be an array of ${columns.length} values`);
+    }
     t.columns.forEach((c, i) => {
       const v: unknown = row[i];
       const fits = v === null ? c.nullable : c.type === 'text' ? typeof v === 'string' : Number.isSafeInteger(v);
       if (!fits) {
-        const want = c.type === 'text' ? 'a string' : 'an integer';
-        throw refuse(`table ${t.name}, row ${r}, column ${c.name}: it must be ${want}${c.nullable ? ' or null' : ''}, got ${JSON.stringify(v)}`);
+        const want = `${c.type === 'text' ? 'a string' : 'an integer'}${c.nullable ? ' or null' : ''}`;
+        throw refuse(`table ${t.name}, row ${r}, column ${c.name}: it must be ${want}, got ${JSON.stringify(v)}`);
       }
     });
   });

@@ -127,7 +127,7 @@ export async function startOpenEas(options: StartOpenEasOptions = {}): Promise<O
     ...overrides,
     ephemeral: !persistent,
     // PostgreSQL without a data directory: the master key stays in memory too.
-    masterKey: overrides.masterKey ?? (overrides.databaseUrl !== undefined && overrides.dataDir === undefined ? crypto.randomBytes(32).toString('hex') : undefined),
+    masterKey: overrides.masterKey ?? (overrides.databaseUrl !== undefined && overrides.dataDir === undefined ? newMasterKey() : undefined),
     defaultRegion: regionId,
   }, {}, { logStream });
   // Shown only by the start that created it: on existing data, only when given.
@@ -159,8 +159,10 @@ export async function startOpenEas(options: StartOpenEasOptions = {}): Promise<O
     },
     accounts: {
       create: async (input = {}) => {
-        const made = await admin('POST', '/accounts', { AccountId: input.accountId, AccessKeyId: input.accessKeyId, AccessKeySecret: input.accessKeySecret });
-        return { accountId: made.AccountId as string, accessKeyId: made.AccessKeyId as string, accessKeySecret: made.AccessKeySecret as string };
+        const made = await admin('POST', '/accounts', {
+          AccountId: input.accountId, AccessKeyId: input.accessKeyId, AccessKeySecret: input.accessKeySecret,
+        });
+        return { accountId: String(made.AccountId), accessKeyId: String(made.AccessKeyId), accessKeySecret: String(made.AccessKeySecret) };
       },
     },
     state: {
@@ -173,6 +175,8 @@ export async function startOpenEas(options: StartOpenEasOptions = {}): Promise<O
   };
 }
 
+const newMasterKey = (): string => crypto.randomBytes(32).toString('hex');
+
 type AdminCall = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => Promise<Record<string, unknown>>;
 
 /** Calls /_openeas from loopback (with the admin token when one is configured). */
@@ -181,10 +185,12 @@ function adminCaller(server: RunningServer): AdminCall {
     const headers: Record<string, string> = {};
     if (server.config.adminToken) headers.authorization = `Bearer ${server.config.adminToken}`;
     if (method !== 'GET') headers['content-type'] = 'application/json';
-    const res = await fetch(`${server.url}/_openeas${path}`, { method, headers, body: method === 'GET' ? undefined : JSON.stringify(body ?? {}) });
+    const sent = method === 'GET' ? undefined : JSON.stringify(body ?? {});
+    const res = await fetch(`${server.url}/_openeas${path}`, { method, headers, body: sent });
     const answer = (await res.json()) as Record<string, unknown>;
     if (res.status !== 200) {
-      throw new OpenEasAdminError(res.status, String(answer.Code), `${method} /_openeas${path}: ${String(answer.Code)}: ${String(answer.Message)}`);
+      const code = String(answer.Code);
+      throw new OpenEasAdminError(res.status, code, `${method} /_openeas${path}: ${code}: ${String(answer.Message)}`);
     }
     return answer;
   };

@@ -15,10 +15,13 @@ const REGION = 'cn-hangzhou';
 const PROVISION_SECONDS = 5;
 const RELEASE_SECONDS = 5;
 
-async function withServer(engine: (typeof ENGINES)[number], overrides: ConfigOverrides, fn: (server: RunningServer) => Promise<void>): Promise<void> {
+type Engine = (typeof ENGINES)[number];
+
+async function withServer(engine: Engine, overrides: ConfigOverrides, fn: (server: RunningServer) => Promise<void>): Promise<void> {
   // In-memory SQLite (ephemeral) or a fresh PostgreSQL schema: these tests never restart.
   const eas = await startOpenEas({
-    ...TEST_DEFAULTS, databaseUrl: await engine.freshDatabaseUrl(), provisionSeconds: PROVISION_SECONDS, releaseSeconds: RELEASE_SECONDS, ...overrides,
+    ...TEST_DEFAULTS, databaseUrl: await engine.freshDatabaseUrl(),
+    provisionSeconds: PROVISION_SECONDS, releaseSeconds: RELEASE_SECONDS, ...overrides,
   });
   try {
     await fn(eas.server);

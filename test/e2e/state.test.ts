@@ -18,20 +18,28 @@ const start = async (engine: Engine, options: StartOpenEasOptions = {}): Promise
 
 const rootOf = (eas: OpenEas): Credentials => ({ accessKeyId: eas.accessKeyId, accessKeySecret: eas.accessKeySecret });
 
+const groupPath = (group: string) => `/api/v2/resources/${REGION}/${group}`;
+
 function api(eas: OpenEas, creds: Credentials = rootOf(eas)) {
   const client = easClient({ url: eas.url, ...creds });
-  const call = (action: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', pathname: string, opts: { body?: Record<string, unknown>; query?: Record<string, unknown> } = {}) =>
+  type Options = { body?: Record<string, unknown>; query?: Record<string, unknown> };
+  const call = (action: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', pathname: string, opts: Options = {}) =>
     callEas(client, { action, method, pathname, ...opts });
   return {
     call,
     groups: async () => (await call('ListResources', 'GET', '/api/v2/resources')).body.Resources as Array<{ ResourceId: string }>,
     dedicated: async (name: string, count = 1) => (await call('CreateResource', 'POST', '/api/v2/resources', {
-      body: { ResourceType: 'Dedicated', ResourceName: name, EcsInstanceType: 'ecs.c6.xlarge', EcsInstanceCount: count, ChargeType: 'PostPaid', Labels: { team: name } },
+      body: {
+        ResourceType: 'Dedicated', ResourceName: name, EcsInstanceType: 'ecs.c6.xlarge', EcsInstanceCount: count, ChargeType: 'PostPaid',
+        Labels: { team: name },
+      },
     })).body as { ResourceId: string; InstanceIds: string[] },
-    machines: async (group: string) => (await call('ListResourceInstances', 'GET', `/api/v2/resources/${REGION}/${group}/instances`)).body.Instances as any[],
-    cordon: (group: string, id: string) => call('UpdateResourceInstance', 'PUT', `/api/v2/resources/${REGION}/${group}/instances/${id}`, { body: { Action: 'Cordon' } }),
+    machines: async (group: string) =>
+      (await call('ListResourceInstances', 'GET', `${groupPath(group)}/instances`)).body.Instances as any[],
+    cordon: (group: string, id: string) =>
+      call('UpdateResourceInstance', 'PUT', `${groupPath(group)}/instances/${id}`, { body: { Action: 'Cordon' } }),
     label: (group: string, id: string, labels: Record<string, string>) =>
-      call('UpdateResourceInstanceLabel', 'PUT', `/api/v2/resources/${REGION}/${group}/label`, { query: { InstanceIds: id }, body: { Labels: labels } }),
+      call('UpdateResourceInstanceLabel', 'PUT', `${groupPath(group)}/label`, { query: { InstanceIds: id }, body: { Labels: labels } }),
   };
 }
 
@@ -125,7 +133,8 @@ for (const engine of ENGINES) {
       await populate(eas);
       const text = await exportText(eas);
       const doc = JSON.parse(text) as StateDocument;
-      for (const table of ['access_keys', 'account_quotas', 'account_usage', 'accounts', 'bill_items', 'billing_accounts', 'faults', 'instance_labels',
+      for (const table of ['access_keys', 'account_quotas', 'account_usage', 'accounts', 'bill_items', 'billing_accounts', 'faults',
+        'instance_labels',
         'instances', 'ip_pools', 'jobs', 'metered_intervals', 'ram_attachments', 'ram_group_members', 'ram_groups', 'ram_policies',
         'ram_policy_versions', 'ram_users', 'resources', 'settings', 'stock', 'user_data']) {
         assert.ok(doc.Tables[table]!.Rows.length > 0, `${table} holds rows in this round trip`);
@@ -176,8 +185,10 @@ for (const engine of ENGINES) {
         [mutate((d) => d.Tables.resources.Columns.reverse()), 'InvalidState.Document', /columns/],
         [mutate((d) => (d.Tables.resources.Rows[0][idCol] = 7)), 'InvalidState.Document', /resources, row 0, column id/],
         [mutate((d) => d.Tables.resources.Rows.push([...d.Tables.resources.Rows[0]])), 'InvalidState.Document', /resources/],
-        [mutate((d) => (d.Tables.instances.Rows[0][d.Tables.instances.Columns.indexOf('resource_id')] = 'eas-r-nowhere')), 'InvalidState.Document', /instances/],
-        [mutate((d) => (d.Tables.settings.Rows = d.Tables.settings.Rows.filter((r: string[]) => r[0] !== 'root_account_id'))), 'InvalidState.Document', /root account/],
+        [mutate((d) => (d.Tables.instances.Rows[0][d.Tables.instances.Columns.indexOf('resource_id')] = 'eas-r-nowhere')),
+          'InvalidState.Document', /instances/],
+        [mutate((d) => (d.Tables.settings.Rows = d.Tables.settings.Rows.filter((r: string[]) => r[0] !== 'root_account_id'))),
+          'InvalidState.Document', /root account/],
       ];
       for (const [body, code, message] of cases) {
         const res = await importText(eas, body);
@@ -224,7 +235,8 @@ for (const engine of ENGINES) {
       await root.cordon(group, id!);
       assert.equal((await root.machines(group))[0].InstanceStatus, 'Ready-SchedulingDisabled');
       const ram = ramClient(eas.server, rootOf(eas));
-      await ram.detachPolicyFromUser(new $Ram.DetachPolicyFromUserRequest({ policyType: 'Custom', policyName: user.policyNames[0], userName: user.userName }));
+      const attached = { policyType: 'Custom', policyName: user.policyNames[0], userName: user.userName };
+      await ram.detachPolicyFromUser(new $Ram.DetachPolicyFromUserRequest(attached));
       assert.equal((await expectApiError(() => api(eas, user).groups())).statusCode, 403);
 
       assert.equal((await importText(eas, snapshot)).status, 200);

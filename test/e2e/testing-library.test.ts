@@ -18,7 +18,8 @@ test('an ephemeral server writes nothing to disk, and the next one starts empty'
     first = server.root.accountId;
     assert.ok(server.root.accessKeySecret, 'the root secret is made (in memory) on every ephemeral start');
     const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
-    await callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } } });
+    const body = { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } };
+    await callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body });
   } finally {
     await server.close();
   }
@@ -37,14 +38,15 @@ test('an ephemeral server writes nothing to disk, and the next one starts empty'
 test('startOpenEas: two servers side by side, fixed credentials, clock and faults handles, admin token honoured', async () => {
   const cwdData = path.resolve('.openeas');
   const existed = fs.existsSync(cwdData);
-  const creds = { accountId: '1111222233334444', rootAccessKeyId: 'LTAI5tTestingLibraryKey1', rootAccessKeySecret: 'testing-library-secret' };
+  const creds = { accountId: '1111222233334444', rootAccessKeyId: 'LTAI5tTestingLibraryKey1', rootAccessKeySecret: 'library-secret' };
   const a = await startOpenEas({ ...creds, adminToken: 'token-for-tests', regionId: 'cn-shanghai' });
   const b = await startOpenEas();
   try {
     assert.notEqual(a.endpoint, b.endpoint);
     assert.match(a.endpoint, /^127\.0\.0\.1:\d+$/);
     assert.equal(a.url, `http://${a.endpoint}`);
-    assert.deepEqual([a.accountId, a.accessKeyId, a.accessKeySecret, a.regionId], [creds.accountId, creds.rootAccessKeyId, creds.rootAccessKeySecret, 'cn-shanghai']);
+    assert.deepEqual([a.accountId, a.accessKeyId, a.accessKeySecret, a.regionId],
+      [creds.accountId, creds.rootAccessKeyId, creds.rootAccessKeySecret, 'cn-shanghai']);
     assert.notEqual(b.accountId, a.accountId);
 
     const t0 = a.clock.now().getTime();
@@ -66,14 +68,15 @@ test('startOpenEas: two servers side by side, fixed credentials, clock and fault
     await a.stock.clear();
 
     const other = await a.accounts.create();
-    const client = easClient({ url: a.url, accessKeyId: other.accessKeyId, accessKeySecret: other.accessKeySecret, regionId: 'cn-shanghai' });
-    assert.equal((await callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' })).statusCode, 200);
+    const client = easClient({ url: a.url, ...other, regionId: 'cn-shanghai' });
+    const list = () => callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' });
+    assert.equal((await list()).statusCode, 200);
 
     const snapshot = await a.state.export();
     await a.reset();
-    assert.equal((await expectApiError(() => callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' }))).code, 'InvalidAccessKeyId.NotFound');
+    assert.equal((await expectApiError(list)).code, 'InvalidAccessKeyId.NotFound');
     await a.state.import(snapshot);
-    assert.equal((await callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' })).statusCode, 200);
+    assert.equal((await list()).statusCode, 200);
     // b's snapshot is sealed under b's own (random, in-memory) master key.
     const refused = await a.state.import(await b.state.export()).catch((e) => e);
     assert.equal(refused.code, 'InvalidState.MasterKey');

@@ -26,7 +26,7 @@ for (const engine of ENGINES) {
       for (const name of [...all, ...typedTables()]) {
         assert.ok(exported.includes(name) || name in UNEXPORTED_TABLES, `table ${name} is neither exported nor in UNEXPORTED_TABLES`);
       }
-      for (const name of Object.keys(UNEXPORTED_TABLES)) assert.ok(all.includes(name), `UNEXPORTED_TABLES names ${name}, which does not exist`);
+      for (const name of Object.keys(UNEXPORTED_TABLES)) assert.ok(all.includes(name), `UNEXPORTED_TABLES names ${name}: no such table`);
       const doc = await exportState(store);
       assert.deepEqual(Object.keys(doc.Tables), [...exported].sort());
       assert.equal(doc.Schema, SCHEMA_VERSION);
