@@ -48,7 +48,8 @@ async function forgetCachedState(s: Services): Promise<void> {
 async function reset(req: FastifyRequest, s: Services): Promise<Record<string, unknown>> {
   const accountId = bodyText(adminBody(req), 'AccountId');
   if (accountId === undefined) {
-    await s.store.transaction((tx) => resetState(tx, s.rootAccountId, [OFFSET_KEY]));
+    // The database names the root account (another process may have imported another one).
+    s.rootAccountId = await s.store.transaction((tx) => resetState(tx, ROOT_ACCOUNT_KEY, [OFFSET_KEY]));
   } else {
     await s.store.transaction(async (tx) => {
       if (!(await tx.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst())) {
@@ -83,7 +84,9 @@ function checkSealedSecrets(doc: StateDocument, s: Services): string {
       return false;
     }
   };
-  if (!opensCanary(s.secrets, canary) || !columnOf(doc, 'access_keys', 'secret_enc').every(opens)) throw apiError('InvalidState.MasterKey');
+  if (!opensCanary(s.secrets, canary) || !columnOf(doc, 'access_keys', 'secret_enc').every(opens)) {
+    throw apiError('InvalidState.MasterKey');
+  }
   const root = settings.get(ROOT_ACCOUNT_KEY);
   if (typeof root !== 'string' || !columnOf(doc, 'accounts', 'id').includes(root)) {
     throw apiError('InvalidState.Document', { reason: `settings must name the root account (${ROOT_ACCOUNT_KEY}) among the accounts` });

@@ -291,20 +291,24 @@ export async function replaceState(tx: Tx, doc: StateDocument): Promise<void> {
 }
 
 /**
- * The state of a first start, in the caller's transaction: only the root account, its root
- * AccessKeys (as they are: same ids, same sealed secrets) and the settings (the master key check,
- * which account is root) stay; `clearedSettings` (the clock offset) go too.
+ * The state of a first start, in the caller's transaction: only the root account (the one the
+ * setting `rootSetting` names), its root AccessKeys (as they are: same ids, same sealed secrets)
+ * and the settings (the master key check, which account is root) stay; `clearedSettings` (the
+ * clock offset) go too. Returns the root account's id.
  */
-export async function resetState(tx: Tx, rootAccountId: string, clearedSettings: readonly string[]): Promise<void> {
+export async function resetState(tx: Tx, rootSetting: string, clearedSettings: readonly string[]): Promise<string> {
   await lockForReplacement(tx);
   const tables = await exportedTables(tx);
   const doc = emptyDocument(tables);
   const table = (name: string) => tables.find((t) => t.name === name)!;
+  const root = await tx.selectFrom('settings').select('value').where('key', '=', rootSetting).executeTakeFirstOrThrow();
+  const rootAccountId = root.value;
   doc.Tables.accounts!.Rows = await readRows(tx, table('accounts'), { id: rootAccountId });
   doc.Tables.access_keys!.Rows = await readRows(tx, table('access_keys'), { account_id: rootAccountId, owner_type: 'root' });
   const key = table('settings').columns.findIndex((c) => c.name === 'key');
   doc.Tables.settings!.Rows = (await readRows(tx, table('settings'))).filter((row) => !clearedSettings.includes(row[key] as string));
   await replaceState(tx, doc);
+  return rootAccountId;
 }
 
 /**
