@@ -376,7 +376,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
         }
       } else {
         await migrateToLatest(db, dialect);
-        if (opts.ephemeral && !ephemeralTemplate) ephemeralTemplate = sqlite!.serialize();
+        if (opts.ephemeral && sqlite && !ephemeralTemplate) ephemeralTemplate = sqlite.serialize();
       }
     }
   } catch (e) {
