@@ -12,6 +12,8 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL URL; when absent the embedded SQLite file `<dataDir>/openeas.db` is used. */
   databaseUrl?: string;
+  /** In-memory SQLite database and master key: nothing is written to disk (tests, demos). */
+  ephemeral: boolean;
   logLevel: string;
   /** How log lines are written: one readable line each (default on a terminal), or JSON (otherwise). */
   logFormat: 'pretty' | 'json';
@@ -173,6 +175,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     host: '127.0.0.1',
     port: 8080,
     dataDir: '.openeas',
+    ephemeral: false,
     logLevel: 'info',
     logFormat: process.stdout.isTTY ? 'pretty' : 'json',
     defaultRegion: 'cn-hangzhou',
@@ -256,5 +259,8 @@ function validateConfig(c: Config): void {
   checkTrustedProxies(c.trustedProxies);
   if (c.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) {
     throw new Error('--database-url must be a postgres:// URL');
+  }
+  if (c.ephemeral && c.databaseUrl !== undefined) {
+    throw new Error('--ephemeral keeps the database in memory; it cannot be combined with --database-url');
   }
 }

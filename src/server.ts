@@ -6,7 +6,7 @@ import type { DestinationStream } from 'pino';
 import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { openStore } from './store/database.ts';
 import { Clock } from './engine/clock.ts';
-import { loadMasterKey, openSecretBox } from './ram/secret-box.ts';
+import { ephemeralMasterKey, loadMasterKey, openSecretBox } from './ram/secret-box.ts';
 import { ensureRootAccount, type AccountCredentials } from './ram/accounts.ts';
 import { RamAuthorizer, rootOnlyAuthorizer } from './ram/authorizer.ts';
 import { identityResolver } from './ram/identity.ts';
@@ -25,6 +25,7 @@ import { InstanceViews } from './eas/instance-views.ts';
 import { registerMachineJobs } from './engine/machine-jobs.ts';
 import { registerSubfeatureJobs } from './eas/handlers/subfeatures.ts';
 import { engineAdminRoutes } from './admin/engine-routes.ts';
+import { stateAdminPlugin } from './admin/state-routes.ts';
 import { noHooks } from './hooks.ts';
 import { PriceList } from './billing/prices.ts';
 import { billingAdminRoutes, billingHooks, registerBillingJobs, registerBssOperations } from './billing/index.ts';
@@ -51,10 +52,13 @@ export interface ServerOptions {
 
 export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env, options: ServerOptions = {}): Promise<RunningServer> {
   const config = loadConfig(overrides, env);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, statementTimeoutMs: config.pgStatementTimeoutMs });
+  const store = await openStore({
+    dataDir: config.dataDir, databaseUrl: config.databaseUrl, ephemeral: config.ephemeral, statementTimeoutMs: config.pgStatementTimeoutMs,
+  });
   const background: NodeJS.Timeout[] = [];
   try {
-    const secrets = await openSecretBox(store, loadMasterKey(config.dataDir, config.masterKey));
+    const masterKey = config.ephemeral ? ephemeralMasterKey(config.masterKey) : loadMasterKey(config.dataDir, config.masterKey);
+    const secrets = await openSecretBox(store, masterKey);
     const clock = new Clock(store);
     await clock.refresh();
     const root = await ensureRootAccount(store, secrets, {
@@ -98,7 +102,10 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
     registerBssOperations(registry);
     registerRamOperations(registry);
 
-    const app = await buildGateway({ services, registry, logStream: options.logStream, plugins: [adminPlugin(services, [...coreAdminRoutes, ...engineAdminRoutes, ...billingAdminRoutes, ...ramAdminRoutes])] });
+    const app = await buildGateway({ services, registry, logStream: options.logStream, plugins: [
+      adminPlugin(services, [...coreAdminRoutes, ...engineAdminRoutes, ...billingAdminRoutes, ...ramAdminRoutes]),
+      stateAdminPlugin(services),
+    ] });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

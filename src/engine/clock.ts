@@ -4,7 +4,8 @@
 // a test that moves business time forward must still be able to sign requests.
 import type { Store } from '../store/database.ts';
 
-const OFFSET_KEY = 'clock.offset_ms';
+/** The setting that holds the offset (a reset removes it: business time is wall time again). */
+export const OFFSET_KEY = 'clock.offset_ms';
 
 export class Clock {
   #offsetMs = 0;

@@ -4,7 +4,8 @@ import type { Store, Tx } from '../store/database.ts';
 import type { SecretBox } from './secret-box.ts';
 import { newAccessKeyId, newAccessKeySecret, newAccountId } from '../ids.ts';
 
-const ROOT_ACCOUNT_KEY = 'root_account_id';
+/** The setting that names the root account (created on first start). */
+export const ROOT_ACCOUNT_KEY = 'root_account_id';
 
 export interface AccountCredentials {
   accountId: string;

@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { Store } from '../store/database.ts';
 import { ensureDataDir, restrictToOwner } from '../store/data-dir.ts';
 
-const CANARY_KEY = 'secret_box.canary';
+/** The setting holding a known text sealed under the master key the data was created with. */
+export const CANARY_KEY = 'secret_box.canary';
 const CANARY_TEXT = 'openeas-master-key-check';
 
 /** Opened secrets kept in memory: every signed request needs its key's secret (AES costs ~20 µs). */
@@ -80,6 +81,20 @@ export function loadMasterKey(dataDir: string, configured?: string): Buffer {
   }
 }
 
+/** The master key of an ephemeral server: the configured one, or a fresh one kept only in memory. */
+export function ephemeralMasterKey(configured?: string): Buffer {
+  return configured ? parseKey(configured) : crypto.randomBytes(32);
+}
+
+/** Whether `sealed` (a canary setting's value) was sealed under `box`'s master key. */
+export function opensCanary(box: SecretBox, sealed: string): boolean {
+  try {
+    return box.decrypt(sealed) === CANARY_TEXT;
+  } catch {
+    return false;
+  }
+}
+
 /** Checks (or, on a fresh database, records) that this master key is the one the data was sealed with. */
 export async function openSecretBox(store: Store, key: Buffer): Promise<SecretBox> {
   const box = new SecretBox(key);
@@ -89,13 +104,7 @@ export async function openSecretBox(store: Store, key: Buffer): Promise<SecretBo
       .onConflict((oc) => oc.doNothing()).execute();
     return openSecretBox(store, key);
   }
-  let ok = false;
-  try {
-    ok = box.decrypt(row.value) === CANARY_TEXT;
-  } catch {
-    ok = false;
-  }
-  if (!ok) {
+  if (!opensCanary(box, row.value)) {
     throw new Error(
       'the master key does not match this database: AccessKey secrets cannot be read. ' +
         'Use the same OPENEAS_MASTER_KEY (or master.key file) that created the data.',

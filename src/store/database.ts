@@ -312,6 +312,8 @@ class GroupCommit {
 export interface OpenStoreOptions {
   dataDir: string;
   databaseUrl?: string;
+  /** An in-memory SQLite database: nothing is written to disk, everything is gone at close. */
+  ephemeral?: boolean;
   /** Apply migrations (default true). */
   migrate?: boolean;
   /** PostgreSQL statement_timeout of request-path statements, ms (0 or absent = none; migrations have none). */
@@ -339,11 +341,31 @@ async function retryingAbortedTransactions<T>(run: () => Promise<T>): Promise<T>
   }
 }
 
+/**
+ * The first ephemeral database of the process, just migrated: later ones start as a copy of it
+ * (migrating an empty in-memory database was most of a test server's start, see docs/testing.md).
+ */
+let ephemeralTemplate: Buffer | undefined;
+
+/** `<dataDir>/openeas.db`, private to its owner, in WAL mode. */
+function openSqliteFile(dataDir: string): BetterSqlite3.Database {
+  ensureDataDir(dataDir);
+  const file = path.join(dataDir, 'openeas.db');
+  // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files it creates the
+  // database file's mode, and ones left by older versions are tightened below.
+  ensurePrivateFile(file);
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  for (const suffix of ['-wal', '-shm']) restrictToOwner(file + suffix);
+  return sqlite;
+}
+
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let db: Db;
   let dialect: DialectName;
   let statements: StatementCache | undefined;
   let pool: pg.Pool | undefined;
+  let sqlite: BetterSqlite3.Database | undefined;
   if (opts.databaseUrl) {
     dialect = 'postgres';
     const timeout = opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {};
@@ -351,14 +373,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new CancellablePool(pool, { connectionString: opts.databaseUrl }) }) });
   } else {
     dialect = 'sqlite';
-    ensureDataDir(opts.dataDir);
-    const file = path.join(opts.dataDir, 'openeas.db');
-    // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files it creates the
-    // database file's mode, and ones left by older versions are tightened below.
-    ensurePrivateFile(file);
-    const sqlite = new BetterSqlite3(file);
-    sqlite.pragma('journal_mode = WAL');
-    for (const suffix of ['-wal', '-shm']) restrictToOwner(file + suffix);
+    sqlite = opts.ephemeral ? new BetterSqlite3(ephemeralTemplate ?? ':memory:') : openSqliteFile(opts.dataDir);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     // Checkpoint the WAL every ~80 MB instead of every 4 MB: each checkpoint syncs the database
@@ -396,6 +411,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
         }
       } else {
         await migrateToLatest(db, dialect);
+        if (opts.ephemeral && sqlite && !ephemeralTemplate) ephemeralTemplate = sqlite.serialize();
       }
     }
   } catch (e) {

@@ -4,7 +4,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { TEST_DEFAULTS } from '../support/server.ts';
+import { startOpenEas } from '../../src/testing/index.ts';
+import type { RunningServer } from '../../src/server.ts';
 import { callEas, easClient, expectApiError } from '../support/client.ts';
 import { admin, advance } from '../support/admin.ts';
 import type { ConfigOverrides } from '../../src/config.ts';
@@ -13,16 +15,22 @@ const REGION = 'cn-hangzhou';
 const PROVISION_SECONDS = 5;
 const RELEASE_SECONDS = 5;
 
-async function withServer(engine: (typeof ENGINES)[number], overrides: ConfigOverrides, fn: (server: TestServer) => Promise<void>): Promise<void> {
-  const server = await startTestServer(engine, { provisionSeconds: PROVISION_SECONDS, releaseSeconds: RELEASE_SECONDS, ...overrides });
+type Engine = (typeof ENGINES)[number];
+
+async function withServer(engine: Engine, overrides: ConfigOverrides, fn: (server: RunningServer) => Promise<void>): Promise<void> {
+  // In-memory SQLite (ephemeral) or a fresh PostgreSQL schema: these tests never restart.
+  const eas = await startOpenEas({
+    ...TEST_DEFAULTS, databaseUrl: await engine.freshDatabaseUrl(),
+    provisionSeconds: PROVISION_SECONDS, releaseSeconds: RELEASE_SECONDS, ...overrides,
+  });
   try {
-    await fn(server);
+    await fn(eas.server);
   } finally {
-    await server.close();
+    await eas.stop();
   }
 }
 
-function machinesOf(server: TestServer) {
+function machinesOf(server: RunningServer) {
   const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
   const path = (group: string) => `/api/v2/resources/${REGION}/${group}`;
   const api = {

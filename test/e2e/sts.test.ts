@@ -5,14 +5,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { TEST_DEFAULTS } from '../support/server.ts';
+import { startOpenEas, type OpenEas } from '../../src/testing/index.ts';
+import type { RunningServer } from '../../src/server.ts';
 import { expectApiError, type Credentials } from '../support/client.ts';
 import { advance } from '../support/admin.ts';
 import { $Ram, $Sts, allow, eas, ramClient, rootCredentials, stsClient, uniqueName, userWithPolicies } from '../support/ram.ts';
 
 for (const engine of ENGINES) {
   describe(`STS [${engine.name}]`, () => {
-    let server: TestServer;
+    let openEas: OpenEas;
+    let server: RunningServer;
     let ram: ReturnType<typeof ramClient>;
     let account: string;
     let caller: Awaited<ReturnType<typeof userWithPolicies>>;
@@ -20,7 +23,8 @@ for (const engine of ENGINES) {
     let roleName: string;
 
     before(async () => {
-      server = await startTestServer(engine);
+      openEas = await startOpenEas({ ...TEST_DEFAULTS, databaseUrl: await engine.freshDatabaseUrl() });
+      server = openEas.server;
       ram = ramClient(server, rootCredentials(server));
       account = server.root.accountId;
       // A user who may assume roles, and a role that trusts it and may use EAS.
@@ -32,7 +36,7 @@ for (const engine of ENGINES) {
       roleArn = role.body!.role!.arn!;
       await ram.attachPolicyToRole(new $Ram.AttachPolicyToRoleRequest({ policyType: 'System', policyName: 'AliyunPAIEASFullAccess', roleName }));
     });
-    after(() => server.close());
+    after(() => openEas.stop());
 
     const assume = (creds: Credentials, extra: Partial<{ durationSeconds: number; policy: string; roleArn: string; roleSessionName: string }> = {}) =>
       stsClient(server, creds).assumeRole(new $Sts.AssumeRoleRequest({ roleArn, roleSessionName: 'session-1', ...extra }));

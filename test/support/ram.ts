@@ -3,8 +3,11 @@
 import RamModule, * as $Ram from '@alicloud/ram20150501';
 import StsModule, * as $Sts from '@alicloud/sts20150401';
 import * as Core from '@alicloud/openapi-core';
-import type { TestServer } from './server.ts';
+import type { RunningServer } from '../../src/server.ts';
 import { callEas, easClient, type Credentials } from './client.ts';
+
+/** What the helpers need of a server: a TestServer, or startOpenEas(...).server. */
+type TestServer = Pick<RunningServer, 'url' | 'port' | 'root'>;
 
 export const Ram = RamModule.default;
 export const Sts = StsModule.default;

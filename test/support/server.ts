@@ -1,14 +1,19 @@
-// Starts a real openeas server on a free port with a fresh data directory, as a user would.
+// Starts a real openeas server on a free port, as a user would: through `openeas/testing`'s
+// startOpenEas, here with a fresh data directory (SQLite) or database (PostgreSQL) so that tests
+// can restart the server on the same data. Tests that never restart can call startOpenEas itself.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, type RunningServer, type ServerOptions } from '../../src/server.ts';
+import type { RunningServer, ServerOptions } from '../../src/server.ts';
 import type { ConfigOverrides } from '../../src/config.ts';
+import { startOpenEas, type OpenEas } from '../../src/testing/index.ts';
 import type { Engine } from './engines.ts';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
   databaseUrl?: string;
+  /** The startOpenEas handles (clock, faults, stock, state, reset) of this server. */
+  eas: OpenEas;
   /** Stops and starts the server again on the same data (same port not guaranteed). */
   restart(overrides?: ConfigOverrides): Promise<TestServer>;
 }
@@ -17,24 +22,32 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-test-'));
 }
 
+/**
+ * What every test server runs with unless a test asks: no event-loop load shedding, and a generous
+ * PostgreSQL statement timeout: on a busy test machine the host's own load would shed calls, and
+ * lock waits outlast 10 s, at random (test/e2e/bounds.test.ts and postgres-limits.test.ts test both limits themselves).
+ */
+export const TEST_DEFAULTS: ConfigOverrides = { maxEventLoopDelayMs: 0, pgStatementTimeoutMs: 60_000, logFormat: 'json' };
+
 export async function startTestServer(engine: Engine, overrides: ConfigOverrides = {}, options: ServerOptions = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDataDir();
   const databaseUrl = overrides.databaseUrl ?? (await engine.freshDatabaseUrl());
-  // No event-loop load shedding, and a generous PostgreSQL statement timeout, unless a test asks:
-  // on a busy test machine the host's own load would shed calls, and lock waits outlast 10 s, at
-  // random (test/e2e/bounds.test.ts and postgres-limits.test.ts test both limits themselves).
-  return boot({ logLevel: 'warn', logFormat: 'json', maxEventLoopDelayMs: 0, pgStatementTimeoutMs: 60_000, ...overrides, dataDir, databaseUrl, port: overrides.port ?? 0 }, options);
+  return boot({ ...TEST_DEFAULTS, ...overrides, dataDir, databaseUrl }, options);
 }
 
 async function boot(overrides: ConfigOverrides, options: ServerOptions = {}): Promise<TestServer> {
-  // Tests never inherit a developer's OPENEAS_* environment.
-  const server = await startServer(overrides, {}, options);
+  // startOpenEas never reads the developer's OPENEAS_* environment.
+  const eas = await startOpenEas({ ...overrides, logStream: options.logStream });
+  const server = eas.server;
   return Object.assign(server, {
     dataDir: overrides.dataDir!,
     databaseUrl: overrides.databaseUrl,
+    eas,
     async restart(more: ConfigOverrides = {}) {
       await server.close();
-      return boot({ ...overrides, ...more }, options);
+      // The secret is shown only on the start that created it; startOpenEas is told it (and checks it).
+      const root = { rootAccessKeyId: server.root.accessKeyId, rootAccessKeySecret: eas.accessKeySecret };
+      return boot({ ...root, ...overrides, ...more }, options);
     },
   });
 }
