@@ -129,6 +129,34 @@ for (const engine of ENGINES) {
       assert.equal((await expectApiError(() => eas('ListResources', 'GET', '/api/v2/resources', { query: { UsageMode: 'x' } }))).code, 'InvalidParameter');
     });
 
+    test('BSS: QueryBill times read YYYY-MM-DD HH:mm:ss in the billing time zone; GetOrderDetail lists its modules', async () => {
+      const group = await newGroup();
+      const [id] = await machines(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PrePaid' });
+      await machines(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
+      await advance(server.url, 2 * 3600);
+      const bss = new Bss(new Core.$OpenApiUtil.Config({
+        accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret!, endpoint: `127.0.0.1:${server.port}`, protocol: 'http', regionId: REGION,
+      }));
+      const nowMs = (await admin(server.url, 'GET', '/clock')).NowMs as number;
+      const beijing = new Date(nowMs + 8 * 3600_000); // the default billing time zone is UTC+8
+      const cycle = beijing.toISOString().slice(0, 7);
+      const items = (await bss.queryBill(new $Bss.QueryBillRequest({ billingCycle: cycle, pageSize: 300 }))).body!.data!.items!.item!;
+      assert.ok(items.length >= 2);
+      for (const i of items) {
+        for (const t of [i.usageStartTime, i.usageEndTime, i.paymentTime]) assert.match(t!, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+        assert.ok(i.paymentTime!.startsWith(cycle), `${i.paymentTime} is a time of ${cycle} (billing time zone)`);
+      }
+      const orders = (await bss.queryOrders(new $Bss.QueryOrdersRequest({}))).body!.data!.orderList!.order!;
+      const order = orders.find((o) => o.orderType === 'New')!;
+      const detail = (await bss.getOrderDetail(new $Bss.GetOrderDetailRequest({ orderId: order.orderId }))).body!.data!.orderList!.order![0]!;
+      assert.equal(detail.instanceIDs, id);
+      const modules = detail.billModuleConfig!.billModuleConfig!;
+      const instanceType = modules.find((m) => m.code === 'InstanceType')!;
+      assert.equal(instanceType.billModuleProperties!.billModuleProperties![0]!.value, 'ecs.g6.large');
+      assert.equal(modules.find((m) => m.code === 'Region')!.billModuleProperties!.billModuleProperties![0]!.value, REGION);
+      assert.deepEqual(detail.originalModuleConfig!.originalModuleConfig, [], 'a new order had no configuration before');
+    });
+
     test('ListResourceInstances filters by Zone', async () => {
       const group = await newGroup();
       await machines(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 2, ChargeType: 'PostPaid', Zone: 'cn-hangzhou-h' });
