@@ -88,6 +88,12 @@ function amounts(fen: number): Record<string, unknown> {
   };
 }
 
+/** QueryInstanceBill's items: its model has no after-tax, local-currency, tax or payment-currency fields. */
+function instanceBillAmounts(fen: number): Record<string, unknown> {
+  const { AfterTaxAmount: _a, PretaxAmountLocal: _l, Tax: _t, PaymentCurrency: _c, ...rest } = amounts(fen);
+  return rest;
+}
+
 const itemKind = (subscriptionType: string) => (subscriptionType === 'Subscription' ? 'SubscriptionOrder' : 'PayAsYouGoBill');
 
 function productFields(s: Services, ownerId: string): Record<string, unknown> {
@@ -228,7 +234,7 @@ const queryInstanceBill: BssSpec = {
             Usage: payg ? (usageMs / 3_600_000).toFixed(4) : '1', UsageUnit: payg ? 'Hour' : 'Month',
             ServicePeriod: String(Math.round(usageMs / 1000)), ServicePeriodUnit: 'Second',
             DeductedByResourcePackage: '0',
-            ...amounts(amount),
+            ...instanceBillAmounts(amount),
           };
         }),
       },
@@ -241,7 +247,7 @@ type OrderRow = { id: string; order_type: string; subscription_type: string; reg
 function presentOrder(s: Services, o: OrderRow): Record<string, unknown> {
   const amount = formatCny(Number(o.amount_fen));
   return {
-    OrderId: o.id, RelatedOrderId: '', SubOrderId: o.id, OrderType: o.order_type, SubscriptionType: o.subscription_type,
+    OrderId: o.id, RelatedOrderId: '', OrderType: o.order_type, SubscriptionType: o.subscription_type,
     ProductCode: s.config.bssProductCode, ProductType: '', CommodityCode: s.config.bssProductCode,
     PaymentStatus: o.payment_status, CreateTime: formatTime(Number(o.created_at)), PaymentTime: formatTime(Number(o.created_at)),
     PretaxGrossAmount: amount, PretaxAmount: amount, AfterTaxAmount: amount, PretaxAmountLocal: amount, Tax: '0.00',
@@ -341,7 +347,8 @@ const getOrderDetail: BssSpec = {
       HostName: '', PageNum: 1, PageSize: 20, TotalCount: 1,
       OrderList: {
         Order: [{
-          ...presentOrder(s, o), InstanceIDs: (JSON.parse(o.instance_ids) as string[]).join(','), Quantity: String(o.quantity),
+          // InstanceIDs is JSON array text, as the model's example shows (`["rm-bp1a2vsr018313t6o"]`).
+          ...presentOrder(s, o), SubOrderId: o.id, InstanceIDs: JSON.stringify(JSON.parse(o.instance_ids) as string[]), Quantity: String(o.quantity),
           Region: o.region, UsageStartTime: formatTime(Number(o.usage_start)), UsageEndTime: formatTime(Number(o.usage_end)),
           Operator: ctx.caller.accountId, OrderSubType: '', Config: config, OriginalConfig: renewal ? config : '', ExtendInfos: {},
           BillModuleConfig: billModuleConfig(modules), OriginalModuleConfig: originalModuleConfig(renewal ? modules : []),

@@ -111,7 +111,6 @@ function resourceFields(r: ResourcesTable): Record<string, unknown> {
     ResourceName: r.name,
     ResourceType: r.resource_type,
     ClusterId: r.region,
-    OwnerUid: r.account_id,
     CreateTime: formatTime(r.created_at),
     UpdateTime: formatTime(r.updated_at),
     InstanceCount: r.instance_count,
@@ -141,7 +140,7 @@ function allocatableFields(alloc: Allocatable | undefined): Record<string, numbe
   };
 }
 
-/** ListResources item: ExtraData is an object here. */
+/** ListResources item: ExtraData is an object here; the `Resource` model has no OwnerUid. */
 export function presentResource(r: ResourcesTable, extra: Record<string, unknown>, alloc: Allocatable | undefined): Record<string, unknown> {
   return {
     ...resourceFields(r),
@@ -153,5 +152,5 @@ export function presentResource(r: ResourcesTable, extra: Record<string, unknown
 
 /** DescribeResource: ExtraData is a JSON string here (domain notes §1.4) and ServiceCount a string (the SDK 7.9 model). */
 export function presentResourceDetail(r: ResourcesTable, extra: Record<string, unknown>, alloc: Allocatable | undefined): Record<string, unknown> {
-  return { ...resourceFields(r), ServiceCount: String(r.service_count), ExtraData: JSON.stringify(extra), ...allocatableFields(alloc) };
+  return { ...resourceFields(r), OwnerUid: r.account_id, ServiceCount: String(r.service_count), ExtraData: JSON.stringify(extra), ...allocatableFields(alloc) };
 }

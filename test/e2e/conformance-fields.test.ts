@@ -149,7 +149,7 @@ for (const engine of ENGINES) {
       const orders = (await bss.queryOrders(new $Bss.QueryOrdersRequest({}))).body!.data!.orderList!.order!;
       const order = orders.find((o) => o.orderType === 'New')!;
       const detail = (await bss.getOrderDetail(new $Bss.GetOrderDetailRequest({ orderId: order.orderId }))).body!.data!.orderList!.order![0]!;
-      assert.equal(detail.instanceIDs, id);
+      assert.deepEqual(JSON.parse(detail.instanceIDs!), [id]);
       const modules = detail.billModuleConfig!.billModuleConfig!;
       const instanceType = modules.find((m) => m.code === 'InstanceType')!;
       assert.equal(instanceType.billModuleProperties!.billModuleProperties![0]!.value, 'ecs.g6.large');
