@@ -70,6 +70,14 @@ function subscriptionFilter(input: Input): string | undefined {
   return input.SubscriptionType as string | undefined;
 }
 
+/**
+ * `YYYY-MM-DD HH:mm:ss` in the billing time zone: the format the BSS models document for QueryBill's
+ * UsageStartTime, UsageEndTime and PaymentTime (example `2020-03-11 08:00:00`); orders use ISO 8601.
+ */
+export function billTime(ms: number, offsetMinutes: number): string {
+  return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** Amount fields every bill line has; nothing is paid by coupons or credit here. */
 function amounts(fen: number): Record<string, unknown> {
   const cny = cnyNumber(fen);
@@ -78,6 +86,12 @@ function amounts(fen: number): Record<string, unknown> {
     Tax: 0, DeductedByCoupons: 0, DeductedByCashCoupons: 0, DeductedByPrepaidCard: 0, InvoiceDiscount: 0, AdjustAmount: 0, OutstandingAmount: 0,
     Currency: 'CNY', PaymentCurrency: 'CNY',
   };
+}
+
+/** QueryInstanceBill's items: its model has no after-tax, local-currency, tax or payment-currency fields. */
+function instanceBillAmounts(fen: number): Record<string, unknown> {
+  const { AfterTaxAmount: _a, PretaxAmountLocal: _l, Tax: _t, PaymentCurrency: _c, ...rest } = amounts(fen);
+  return rest;
 }
 
 const itemKind = (subscriptionType: string) => (subscriptionType === 'Subscription' ? 'SubscriptionOrder' : 'PayAsYouGoBill');
@@ -136,6 +150,7 @@ const queryBill: BssSpec = {
     const cycle = cycleOf(input);
     const p = page(input, 20);
     const sub = subscriptionFilter(input);
+    const offset = s.config.billingUtcOffsetMinutes;
     // Every bill here is a normal charge: no refunds or adjustments are ever made.
     const none = !ourProduct(s, input.ProductCode) || (input.Type !== undefined && input.Type !== 'Normal');
     const base = s.store.db.selectFrom('bill_items')
@@ -157,7 +172,8 @@ const queryBill: BssSpec = {
         Item: rows.map((r) => ({
           ...productFields(s, account), RecordID: r.record_id, SubOrderId: r.record_id, PaymentTransactionID: r.record_id,
           Item: itemKind(r.subscription_type), SubscriptionType: r.subscription_type, Status: 'PayOff', RoundDownDiscount: '0',
-          UsageStartTime: formatTime(Number(r.start)), UsageEndTime: formatTime(Number(r.end)), PaymentTime: formatTime(Number(r.paid)),
+          UsageStartTime: billTime(Number(r.start), offset), UsageEndTime: billTime(Number(r.end), offset),
+          PaymentTime: billTime(Number(r.paid), offset),
           ...amounts(Number(r.amount)),
         })),
       },
@@ -218,7 +234,7 @@ const queryInstanceBill: BssSpec = {
             Usage: payg ? (usageMs / 3_600_000).toFixed(4) : '1', UsageUnit: payg ? 'Hour' : 'Month',
             ServicePeriod: String(Math.round(usageMs / 1000)), ServicePeriodUnit: 'Second',
             DeductedByResourcePackage: '0',
-            ...amounts(amount),
+            ...instanceBillAmounts(amount),
           };
         }),
       },
@@ -231,7 +247,7 @@ type OrderRow = { id: string; order_type: string; subscription_type: string; reg
 function presentOrder(s: Services, o: OrderRow): Record<string, unknown> {
   const amount = formatCny(Number(o.amount_fen));
   return {
-    OrderId: o.id, RelatedOrderId: '', SubOrderId: o.id, OrderType: o.order_type, SubscriptionType: o.subscription_type,
+    OrderId: o.id, RelatedOrderId: '', OrderType: o.order_type, SubscriptionType: o.subscription_type,
     ProductCode: s.config.bssProductCode, ProductType: '', CommodityCode: s.config.bssProductCode,
     PaymentStatus: o.payment_status, CreateTime: formatTime(Number(o.created_at)), PaymentTime: formatTime(Number(o.created_at)),
     PretaxGrossAmount: amount, PretaxAmount: amount, AfterTaxAmount: amount, PretaxAmountLocal: amount, Tax: '0.00',
@@ -276,6 +292,45 @@ const queryOrders: BssSpec = {
   },
 };
 
+/** One module of an order's configuration, as GetOrderDetail's BillModuleConfig / OriginalModuleConfig lists them. */
+interface OrderModule {
+  code: string;
+  name: string;
+  values: Array<[string, string]>;
+}
+
+/** What a subscription order bought: machine types (from its bill items), region and period. */
+async function orderModules(s: Services, o: OrderRow & { account_id: string; months: number }): Promise<OrderModule[]> {
+  const ids = JSON.parse(o.instance_ids) as string[];
+  const types = ids.length === 0 ? [] : await s.store.db.selectFrom('bill_items').select('instance_type').distinct()
+    .where('account_id', '=', o.account_id).where('instance_id', 'in', ids)
+    .where('subscription_type', '=', o.subscription_type).where('record_id', '=', o.id)
+    .orderBy('instance_type').execute();
+  return [
+    ...types.map((t) => ({ code: 'InstanceType', name: 'Instance type', values: [['InstanceType', t.instance_type]] as Array<[string, string]> })),
+    { code: 'Region', name: 'Region', values: [['Region', o.region]] },
+    { code: 'Period', name: 'Subscription period', values: [['Period', String(o.months)], ['PeriodUnit', 'Month']] },
+  ];
+}
+
+function billModuleConfig(modules: OrderModule[]): Record<string, unknown> {
+  return {
+    billModuleConfig: modules.map((m) => ({
+      ApiCode: m.code, Code: m.code, Name: m.name,
+      BillModuleProperties: { billModuleProperties: m.values.map(([attr, value]) => ({ AttrApiCode: attr, ModuleApiCode: m.code, Value: value })) },
+    })),
+  };
+}
+
+function originalModuleConfig(modules: OrderModule[]): Record<string, unknown> {
+  return {
+    originalModuleConfig: modules.map((m) => ({
+      Code: m.code, Name: m.name,
+      ModuleProperties: { moduleProperties: m.values.map(([attr, value]) => ({ Code: attr, Name: attr, Value: value })) },
+    })),
+  };
+}
+
 const getOrderDetail: BssSpec = {
   action: 'GetOrderDetail',
   params: { OrderId: { type: 'string', required: true }, OwnerId: ACCOUNT_ID },
@@ -284,13 +339,19 @@ const getOrderDetail: BssSpec = {
     const o = await s.store.db.selectFrom('orders').selectAll()
       .where('account_id', '=', ctx.caller.accountId).where('id', '=', input.OrderId as string).executeTakeFirst();
     if (!o) throw apiError('InvalidOrderId.NotFound', { orderId: input.OrderId as string });
+    const modules = await orderModules(s, o);
+    // A renewal keeps what it renews: its configuration before is its configuration after; a new order had none.
+    const renewal = o.order_type === 'Renew';
+    const config = `Period:${o.months};PeriodUnit:Month`;
     return ok({
       HostName: '', PageNum: 1, PageSize: 20, TotalCount: 1,
       OrderList: {
         Order: [{
-          ...presentOrder(s, o), InstanceIDs: (JSON.parse(o.instance_ids) as string[]).join(','), Quantity: String(o.quantity),
+          // InstanceIDs is JSON array text, as the model's example shows (`["rm-bp1a2vsr018313t6o"]`).
+          ...presentOrder(s, o), SubOrderId: o.id, InstanceIDs: JSON.stringify(JSON.parse(o.instance_ids) as string[]), Quantity: String(o.quantity),
           Region: o.region, UsageStartTime: formatTime(Number(o.usage_start)), UsageEndTime: formatTime(Number(o.usage_end)),
-          Operator: ctx.caller.accountId, OrderSubType: '', Config: `Period:${o.months};PeriodUnit:Month`, OriginalConfig: '', ExtendInfos: {},
+          Operator: ctx.caller.accountId, OrderSubType: '', Config: config, OriginalConfig: renewal ? config : '', ExtendInfos: {},
+          BillModuleConfig: billModuleConfig(modules), OriginalModuleConfig: originalModuleConfig(renewal ? modules : []),
         }],
       },
     });

@@ -27,15 +27,18 @@ import { lockBillingRow } from './accounts.ts';
 interface MachineUsage {
   meta: MeteredIntervalsTable;
   rate: number;
-  intervals: MeteredIntervalsTable[];
+  intervals: Array<MeteredIntervalsTable & { rate: number }>;
 }
 
 function byMachine(s: Services, intervals: MeteredIntervalsTable[]): MachineUsage[] {
   const map = new Map<string, MachineUsage>();
   for (const i of intervals) {
+    // Each interval is priced at its own disk size (UpdateResourceInstance NewDiskSize splits them).
+    const rate = hourlyRate(s, i.instance_type, i.system_disk_gb);
     let m = map.get(i.instance_id);
-    if (!m) map.set(i.instance_id, (m = { meta: i, rate: hourlyRate(s, i.instance_type, i.system_disk_gb), intervals: [] }));
-    m.intervals.push(i);
+    if (!m) map.set(i.instance_id, (m = { meta: i, rate, intervals: [] }));
+    if (i.start_at >= m.meta.start_at) Object.assign(m, { meta: i, rate }); // the list price shown is the latest
+    m.intervals.push({ ...i, rate });
   }
   return [...map.values()];
 }

@@ -41,6 +41,8 @@ export interface NewGroup {
   resourceType: string;
   selfManaged?: unknown;
   labels?: Record<string, string>;
+  /** UsageMode; `inference` when not given (docs/sdk-models.md). */
+  usageMode?: string;
 }
 
 export async function insertGroup(tx: Tx, ctx: CallContext, g: NewGroup, now: number): Promise<ResourcesTable> {
@@ -63,6 +65,7 @@ export async function insertGroup(tx: Tx, ctx: CallContext, g: NewGroup, now: nu
     gpu_count: 0,
     memory_mb: 0,
     service_count: 0,
+    usage_mode: g.usageMode ?? 'inference',
     created_at: now,
     updated_at: now,
   };

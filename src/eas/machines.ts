@@ -159,6 +159,8 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
     failure_reason: null,
     user_data_hash: userDataHash,
     labels: JSON.stringify(order.labels),
+    last_cordon_reason: '',
+    last_cordon_operator: '',
     created_at: now,
     updated_at: now,
     expired_at: order.chargeType === 'PrePaid' ? addMonths(now, config.subscriptionMonths) : null,

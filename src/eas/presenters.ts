@@ -18,9 +18,20 @@ export function gigabytes(gb: number): string {
 export const INSTANCE_VIEW_COLUMNS = [
   'id', 'name', 'ip', 'status', 'cpu', 'gpu', 'memory_mb', 'system_disk_gb', 'gpu_memory_gb', 'instance_type',
   'created_at', 'charge_type', 'expired_at', 'auto_renewal', 'arch', 'region', 'zone', 'resource_id', 'labels',
+  'health', 'last_cordon_reason', 'last_cordon_operator',
 ] as const;
 
 export type InstanceView = Pick<InstancesTable, (typeof INSTANCE_VIEW_COLUMNS)[number]>;
+
+/** InstancePhase by lifecycle state (the model's example is `succeeded`; mapping in docs/sdk-models.md). */
+const INSTANCE_PHASE: Record<string, string> = {
+  Attaching: 'pending',
+  Ready: 'succeeded',
+  NotReady: 'succeeded',
+  Stopped: 'stopped',
+  CreateFailed: 'failed',
+  Deleting: 'deleting',
+};
 
 export function presentInstance(r: InstanceView): Record<string, unknown> {
   const labels = JSON.parse(r.labels) as Record<string, string>;
@@ -30,6 +41,7 @@ export function presentInstance(r: InstanceView): Record<string, unknown> {
     InstanceIp: r.ip,
     InstanceTenantIp: '',
     InstanceStatus: r.status,
+    InstancePhase: INSTANCE_PHASE[r.health] ?? 'pending',
     InstanceCpuCount: r.cpu,
     InstanceGpuCount: r.gpu,
     InstanceMemory: megabytes(r.memory_mb),
@@ -49,6 +61,8 @@ export function presentInstance(r: InstanceView): Record<string, unknown> {
     Zone: r.zone,
     ResourceId: r.resource_id,
     Labels: Object.entries(labels).map(([LabelKey, LabelValue]) => ({ LabelKey, LabelValue })),
+    LastCordonReason: r.last_cordon_reason,
+    LastCordonOperator: r.last_cordon_operator,
   };
 }
 
@@ -97,7 +111,6 @@ function resourceFields(r: ResourcesTable): Record<string, unknown> {
     ResourceName: r.name,
     ResourceType: r.resource_type,
     ClusterId: r.region,
-    OwnerUid: r.account_id,
     CreateTime: formatTime(r.created_at),
     UpdateTime: formatTime(r.updated_at),
     InstanceCount: r.instance_count,
@@ -112,23 +125,32 @@ function resourceFields(r: ResourcesTable): Record<string, unknown> {
     ServiceCount: r.service_count,
     Status: r.status,
     Message: r.message,
+    UsageMode: r.usage_mode,
+    // openeas offers none of the optional features the real service lists here.
+    Features: [],
   };
 }
 
-/** ListResources item: ExtraData is an object here. */
-export function presentResource(r: ResourcesTable, extra: Record<string, unknown>, alloc: Allocatable | undefined): Record<string, unknown> {
+/** The largest running machine's capacity (0 for a group without one). */
+function allocatableFields(alloc: Allocatable | undefined): Record<string, number> {
   return {
-    ...resourceFields(r),
-    ExtraData: extra,
-    Vendor: 'ECS',
-    Features: [],
     InstanceMaxAllocatableCPU: alloc?.cpu ?? 0,
     InstanceMaxAllocatableGPU: alloc?.gpu ?? 0,
     InstanceMaxAllocatableMemory: alloc?.memoryMb ?? 0,
   };
 }
 
-/** DescribeResource: ExtraData is a JSON string here (domain notes §1.4), ServiceCount a string on some pages; we keep it an integer. */
-export function presentResourceDetail(r: ResourcesTable, extra: Record<string, unknown>): Record<string, unknown> {
-  return { ...resourceFields(r), ExtraData: JSON.stringify(extra) };
+/** ListResources item: ExtraData is an object here; the `Resource` model has no OwnerUid. */
+export function presentResource(r: ResourcesTable, extra: Record<string, unknown>, alloc: Allocatable | undefined): Record<string, unknown> {
+  return {
+    ...resourceFields(r),
+    ExtraData: extra,
+    Vendor: 'ECS',
+    ...allocatableFields(alloc),
+  };
+}
+
+/** DescribeResource: ExtraData is a JSON string here (domain notes §1.4) and ServiceCount a string (the SDK 7.9 model). */
+export function presentResourceDetail(r: ResourcesTable, extra: Record<string, unknown>, alloc: Allocatable | undefined): Record<string, unknown> {
+  return { ...resourceFields(r), OwnerUid: r.account_id, ServiceCount: String(r.service_count), ExtraData: JSON.stringify(extra), ...allocatableFields(alloc) };
 }

@@ -210,6 +210,17 @@ async function meterRunning(tx: Tx, rows: InstanceRow[], entering: boolean, now:
     .execute());
 }
 
+/**
+ * Grows a machine's system disk (UpdateResourceInstance NewDiskSize). A running pay-as-you-go
+ * machine's metered interval is split here, so the larger disk is priced from this moment on.
+ */
+export async function resizeSystemDisk(tx: Tx, row: InstanceRow, diskGb: number, now: number): Promise<void> {
+  await updateInstances(tx, { system_disk_gb: diskGb, updated_at: now }).where('id', '=', row.id).execute();
+  if (!isRunning(row.health)) return;
+  await meterRunning(tx, [row], false, now);
+  await meterRunning(tx, [{ ...row, system_disk_gb: diskGb }], true, now);
+}
+
 /** Releases machines for good: rows, labels and pending jobs go; group counts and quota usage drop. */
 export async function removeInstances(tx: Tx, rows: InstanceRow[], now: number): Promise<void> {
   if (rows.length === 0) return;

@@ -420,6 +420,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('instances').dropColumn('user_data').execute();
     },
   },
+  '0009_fidelity': {
+    async up(db: Kysely<any>) {
+      // Fields of the EAS SDK 7.9 models (docs/sdk-models.md): the last cordon's reason and operator
+      // on machines, the usage mode of a group, and an index for ListResourceInstances' Zone filter.
+      await db.schema.alterTable('instances').addColumn('last_cordon_reason', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('instances').addColumn('last_cordon_operator', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('resources').addColumn('usage_mode', 'text', (c) => c.notNull().defaultTo('inference')).execute();
+      await db.schema.createIndex('instances_group_zone').on('instances').columns(['resource_id', 'zone', 'created_at', 'id']).execute();
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */

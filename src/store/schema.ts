@@ -54,6 +54,8 @@ export interface ResourcesTable {
   gpu_count: number;
   memory_mb: number;
   service_count: number;
+  /** UsageMode (CreateResource; `inference` unless given). */
+  usage_mode: string;
   created_at: number;
   updated_at: number;
 }
@@ -85,6 +87,9 @@ export interface InstancesTable {
   user_data_hash: string | null;
   /** JSON object of labels, as shown; instance_labels indexes them for filtering. */
   labels: string;
+  /** Reason and caller of the last Cordon/Drain (LastCordonReason/LastCordonOperator); '' if never cordoned. */
+  last_cordon_reason: string;
+  last_cordon_operator: string;
   created_at: number;
   updated_at: number;
   expired_at: number | null;

@@ -155,7 +155,7 @@ for (const engine of ENGINES) {
         assert.equal(order.paymentStatus, 'Paid');
         assert.equal(fen(order.pretaxAmount!), 2 * SMALL_MONTHLY_FEN);
         const detail = (await a.bss.getOrderDetail(new $Bss.GetOrderDetailRequest({ orderId: order.orderId }))).body!.data!.orderList!.order![0]!;
-        assert.deepEqual(detail.instanceIDs!.split(',').sort(), [...ids].sort());
+        assert.deepEqual((JSON.parse(detail.instanceIDs!) as string[]).sort(), [...ids].sort());
 
         await advance(server.url, 10);
         const [m] = await a.instances(group);

@@ -201,13 +201,18 @@ describe('validation of CreateResource (nested SelfManagedResourceOptions)', () 
 });
 
 describe('validation of the other instance operations', () => {
-  test('UpdateResourceInstance takes InstanceId from the path and a required Action', () => {
+  test('UpdateResourceInstance takes InstanceId from the path and an Action', () => {
     const input = validateInput(op('UpdateResourceInstance'), raw({ params: { ...GROUP, InstanceId: 'eas-i-a' }, body: { Action: 'Cordon' } }));
     assert.deepEqual(input, { ...GROUP, InstanceId: 'eas-i-a', Action: 'Cordon', body: { Action: 'Cordon' } });
   });
 
+  test('UpdateResourceInstance: a disk resize needs no Action (the handler requires one of the two)', () => {
+    const input = validateInput(op('UpdateResourceInstance'), raw({ params: { ...GROUP, InstanceId: 'eas-i-a' }, body: { NewDiskSize: '300' } }));
+    assert.equal(input.NewDiskSize, '300');
+    assert.equal(input.Action, undefined);
+  });
+
   failures('UpdateResourceInstance', [
-    ['no Action', { params: { ...GROUP, InstanceId: 'eas-i-a' }, body: {} }, 'MissingParameter', 'Action'],
     ['an unknown Action', { params: { ...GROUP, InstanceId: 'eas-i-a' }, body: { Action: 'Reboot' } }, 'InvalidParameter', 'Action'],
   ]);
 

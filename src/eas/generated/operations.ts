@@ -91,6 +91,7 @@ export const EAS_OPERATIONS: readonly OperationSpec[] = [
             additionalProperties: { name: 'Labels', location: 'body', type: 'string', required: false },
           },
           { name: 'ResourceName', location: 'body', type: 'string', required: false },
+          { name: 'UsageMode', location: 'body', type: 'string', required: false },
         ],
       },
     ],
@@ -343,6 +344,7 @@ export const EAS_OPERATIONS: readonly OperationSpec[] = [
         enum: ['CreateTime', 'MemoryUsed', 'GpuUsed', 'ExpireTime', 'CpuUsed'],
       },
       { name: 'Order', location: 'query', type: 'string', required: false, enum: ['asc', 'desc'] },
+      { name: 'Zone', location: 'query', type: 'string', required: false },
     ],
   },
   {
@@ -373,6 +375,7 @@ export const EAS_OPERATIONS: readonly OperationSpec[] = [
       { name: 'ResourceStatus', location: 'query', type: 'string', required: false },
       { name: 'Order', location: 'query', type: 'string', required: false },
       { name: 'Sort', location: 'query', type: 'string', required: false },
+      { name: 'UsageMode', location: 'query', type: 'string', required: false },
     ],
   },
   {
@@ -511,7 +514,9 @@ export const EAS_OPERATIONS: readonly OperationSpec[] = [
         required: false,
         style: 'json',
         properties: [
-          { name: 'Action', location: 'body', type: 'string', required: true, enum: ['Uncordon', 'Cordon', 'Drain'] },
+          { name: 'Action', location: 'body', type: 'string', required: false, enum: ['Uncordon', 'Cordon', 'Drain'] },
+          { name: 'NewDiskSize', location: 'body', type: 'string', required: false },
+          { name: 'Reason', location: 'body', type: 'string', required: false },
         ],
       },
     ],

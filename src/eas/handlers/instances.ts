@@ -15,7 +15,7 @@ import { oncePerClientToken } from '../idempotency.ts';
 import { enqueueJobs } from '../../engine/jobs.ts';
 import { RELEASE_JOB } from '../../engine/machine-jobs.ts';
 import { lockGroups } from '../../engine/group-locks.ts';
-import { isRunning, moveInstances, transitionInstances, type InstanceRow } from '../../engine/instance-lifecycle.ts';
+import { isRunning, moveInstances, resizeSystemDisk, transitionInstances, type InstanceRow } from '../../engine/instance-lifecycle.ts';
 import { machineOrderOf, requestTags } from './resources.ts';
 import { idList, mutate, paging, str, type Page } from './common.ts';
 import '../errors.ts';
@@ -58,11 +58,13 @@ function instanceFilters(q: InstanceQuery, input: Input): InstanceQuery {
   const id = str(input, 'InstanceId');
   const ip = str(input, 'InstanceIP');
   const keyword = str(input, 'Filter');
+  const zone = str(input, 'Zone');
   if (charge) q = q.where('charge_type', '=', charge);
   if (status) q = q.where('status', '=', status);
   if (name) q = q.where('name', '=', name);
   if (id) q = q.where('id', '=', id);
   if (ip) q = q.where('ip', '=', ip);
+  if (zone) q = q.where('zone', '=', zone);
   if (keyword) {
     // "Keyword search by machine ID or IP": substring match on either.
     const like = `%${keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -83,7 +85,7 @@ function instanceFilters(q: InstanceQuery, input: Input): InstanceQuery {
   return q;
 }
 
-const LIST_FILTERS = ['ChargeType', 'InstanceStatus', 'InstanceName', 'InstanceId', 'InstanceIP', 'Filter', 'Label'] as const;
+const LIST_FILTERS = ['ChargeType', 'InstanceStatus', 'InstanceName', 'InstanceId', 'InstanceIP', 'Zone', 'Filter', 'Label'] as const;
 
 /** The number of machines a list matches, from the group's counters, when its filters allow. */
 /** The list filters a request sets. */
@@ -198,18 +200,55 @@ const deleteResourceInstances: EasHandler = {
   },
 };
 
+/** Longest UpdateResourceInstance Reason (an openeas bound; the models give none). */
+export const MAX_REASON_LENGTH = 256;
+/** NewDiskSize range, GiB: the SystemDiskSize range CreateResource documents. */
+const DISK_GB = { min: 200, max: 2000 } as const;
+
+function newDiskSizeOf(input: Input): number | undefined {
+  const v = str(input, 'NewDiskSize');
+  if (v === undefined) return undefined;
+  const gb = /^\d{1,4}$/.test(v) ? Number(v) : NaN;
+  if (!(gb >= DISK_GB.min && gb <= DISK_GB.max)) {
+    throw apiError('InvalidParameter', { name: 'NewDiskSize', reason: `It must be a whole number of GiB from ${DISK_GB.min} to ${DISK_GB.max}.` });
+  }
+  return gb;
+}
+
 const updateResourceInstance: EasHandler = {
   async handle(input, ctx) {
-    const action = input.Action as string;
-    if (!['Cordon', 'Uncordon', 'Drain'].includes(action)) {
+    // The SDK calls Action required, but a disk resize alone has no action to give: one of the two is.
+    const action = str(input, 'Action');
+    const diskGb = newDiskSizeOf(input);
+    if (action === undefined && diskGb === undefined) throw apiError('MissingParameter', { name: 'Action' });
+    if (action !== undefined && !['Cordon', 'Uncordon', 'Drain'].includes(action)) {
       throw apiError('InvalidParameter', { name: 'Action', reason: 'It must be one of: Cordon, Uncordon, Drain.' });
+    }
+    const reason = str(input, 'Reason') ?? '';
+    if (reason.length > MAX_REASON_LENGTH) {
+      throw apiError('InvalidParameter', { name: 'Reason', reason: `It must be at most ${MAX_REASON_LENGTH} characters.` });
     }
     return mutate(ctx, async (tx, now) => {
       const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
       const [row] = await instancesOf(tx, group.id, [input.InstanceId as string]);
-      if (!isRunning(row!.health)) throw apiError('OperationDenied.InstanceStatus', { instanceId: row!.id, status: row!.status });
-      // Drain evicts the workers and, as in Kubernetes, cordons the machine first.
-      await transitionInstances(tx, [row!], row!.health as 'Ready' | 'NotReady', now, { cordoned: action !== 'Uncordon' });
+      if (action !== undefined) {
+        if (!isRunning(row!.health)) throw apiError('OperationDenied.InstanceStatus', { instanceId: row!.id, status: row!.status });
+        // Drain evicts the workers and, as in Kubernetes, cordons the machine first.
+        await transitionInstances(tx, [row!], row!.health as 'Ready' | 'NotReady', now, { cordoned: action !== 'Uncordon' });
+        if (action !== 'Uncordon') {
+          await updateInstances(tx, { last_cordon_reason: reason, last_cordon_operator: ctx.caller.principalId, updated_at: now })
+            .where('id', '=', row!.id).execute();
+        }
+      }
+      if (diskGb !== undefined) {
+        if (!isRunning(row!.health) && row!.health !== 'Stopped') {
+          throw apiError('OperationDenied.InstanceStatus', { instanceId: row!.id, status: row!.status });
+        }
+        if (diskGb <= row!.system_disk_gb) {
+          throw apiError('InvalidParameter', { name: 'NewDiskSize', reason: `A system disk only grows: it must exceed ${row!.system_disk_gb} GiB.` });
+        }
+        await resizeSystemDisk(tx, row!, diskGb, now);
+      }
       return { ResourceId: group.id, InstanceId: row!.id };
     });
   },

@@ -17,6 +17,8 @@ export const RESOURCE_TYPES = ['Dedicated', 'SelfManaged'] as const;
 /** ListResources Sort/Order values from the metadata's descriptions (domain notes §7.1). */
 export const LIST_RESOURCES_SORT = ['PrePaidInstanceCount', 'CpuCount', 'Memory', 'CreateTime', 'PostPaidInstanceCount', 'MemoryUsed', 'GpuCount', 'GpuUsed', 'CpuUsed', 'ServiceCount'] as const;
 export const LIST_RESOURCES_ORDER = ['Desc', 'Asc'] as const;
+/** UsageMode values: the SDK 7.9 models document `inference`, the default, and no other (docs/sdk-models.md). */
+export const USAGE_MODES = ['inference'] as const;
 
 const SORT_COLUMN = {
   PrePaidInstanceCount: 'prepaid_instance_count',
@@ -79,6 +81,7 @@ const createResource: EasHandler = {
     const resourceType = oneOf(input, 'ResourceType', RESOURCE_TYPES) ?? 'Dedicated';
     const name = checkGroupName(input.ResourceName);
     const labels = checkLabels(input.Labels);
+    const usageMode = oneOf(input, 'UsageMode', USAGE_MODES) ?? 'inference';
     let order: MachineOrder | undefined;
     if (resourceType === 'Dedicated') {
       requireForDedicated(input);
@@ -88,7 +91,7 @@ const createResource: EasHandler = {
     }
     return mutate(ctx, (tx, now) =>
       oncePerClientToken(tx, ctx, 'CreateResource', input, now, async () => {
-        const group = await insertGroup(tx, ctx, { name, resourceType, selfManaged: input.SelfManagedResourceOptions, labels }, now);
+        const group = await insertGroup(tx, ctx, { name, resourceType, selfManaged: input.SelfManagedResourceOptions, labels, usageMode }, now);
         const instanceIds = order ? await orderMachines(tx, ctx, group, order, now) : [];
         return { ResourceId: group.id, ResourceName: group.name, ClusterId: group.region, OwnerUid: group.account_id, InstanceIds: instanceIds };
       }),
@@ -124,10 +127,12 @@ const listResources: EasHandler = {
     const id = str(input, 'ResourceId');
     const type = str(input, 'ResourceType');
     const status = str(input, 'ResourceStatus');
+    const usageMode = oneOf(input, 'UsageMode', USAGE_MODES);
     if (name) q = q.where('name', '=', name);
     if (id) q = q.where('id', '=', id);
     if (type) q = q.where('resource_type', '=', type);
     if (status) q = q.where('status', '=', status);
+    if (usageMode) q = q.where('usage_mode', '=', usageMode);
     const [{ total }, rows] = await Promise.all([
       q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
       q.selectAll('resources')
@@ -155,11 +160,12 @@ const describeResource: EasHandler = {
   async handle(input, ctx) {
     const db = ctx.services.store.db;
     const group = await findGroup(db, ctx, input.ResourceId as string);
-    const [log, dlink] = await Promise.all([
+    const [log, dlink, alloc] = await Promise.all([
       db.selectFrom('resource_logs').selectAll().where('resource_id', '=', group.id).executeTakeFirst(),
       db.selectFrom('resource_dlinks').selectAll().where('resource_id', '=', group.id).executeTakeFirst(),
+      allocatable(ctx, [group.id]),
     ]);
-    return presentResourceDetail(group, extraData(group.account_id, log, dlink));
+    return presentResourceDetail(group, extraData(group.account_id, log, dlink), alloc.get(group.id));
   },
 };
 
