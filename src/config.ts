@@ -171,7 +171,8 @@ export function parseSetting(setting: Setting, text: string, source: string): Se
 }
 
 function getPath(obj: object, field: string): unknown {
-  return field.split('.').reduce<unknown>((o, key) => (o === undefined || o === null ? undefined : (o as Record<string, unknown>)[key]), obj);
+  return field.split('.').reduce<unknown>((o, key) => (o === undefined || o === null ? undefined : (o as Record<string, unknown>)[key]),
+    obj);
 }
 
 function setPath(obj: Record<string, unknown>, field: string, value: unknown): void {

@@ -54,7 +54,10 @@ export const PROGRESSION_MODES = ['time', 'immediate', 'manual'] as const;
 export const SETTINGS: readonly Setting[] = [
   // Serving
   { field: 'host', env: 'OPENEAS_HOST', flag: 'host', arg: 'host', type: str, default: '127.0.0.1', help: 'address to listen on' },
-  { field: 'port', env: 'OPENEAS_PORT', flag: 'port', arg: 'port', type: int(0, 65535), default: 8080, help: 'port to listen on (0 = any free port)' },
+  {
+    field: 'port', env: 'OPENEAS_PORT', flag: 'port', arg: 'port', type: int(0, 65535), default: 8080,
+    help: 'port to listen on (0 = any free port)',
+  },
   {
     field: 'dataDir', env: 'OPENEAS_DATA_DIR', flag: 'data-dir', arg: 'dir', type: str, default: '.openeas',
     help: 'data directory: the SQLite file and master.key; created (0700) if missing',
@@ -93,7 +96,10 @@ export const SETTINGS: readonly Setting[] = [
     field: 'accountId', env: 'OPENEAS_ACCOUNT_ID', type: { kind: 'string', pattern: /^\d{16}$/, patternText: '16 digits' },
     defaultText: 'generated', help: 'root account id, used on first start',
   },
-  { field: 'rootAccessKeyId', env: 'OPENEAS_ROOT_ACCESS_KEY_ID', type: str, defaultText: 'generated', help: 'root AccessKey id, used on first start' },
+  {
+    field: 'rootAccessKeyId', env: 'OPENEAS_ROOT_ACCESS_KEY_ID', type: str, defaultText: 'generated',
+    help: 'root AccessKey id, used on first start',
+  },
   {
     field: 'rootAccessKeySecret', env: 'OPENEAS_ROOT_ACCESS_KEY_SECRET', type: str, defaultText: 'generated',
     help: 'root AccessKey secret, used on first start',
@@ -102,19 +108,28 @@ export const SETTINGS: readonly Setting[] = [
     field: 'masterKey', env: 'OPENEAS_MASTER_KEY', type: str, defaultText: '<data-dir>/master.key',
     help: '32-byte key (64 hex or base64) that seals AccessKey secrets at rest',
   },
-  { field: 'adminToken', env: 'OPENEAS_ADMIN_TOKEN', type: str, help: 'lets non-loopback callers use /_openeas (Authorization: Bearer <token>)' },
+  {
+    field: 'adminToken', env: 'OPENEAS_ADMIN_TOKEN', type: str,
+    help: 'lets non-loopback callers use /_openeas (Authorization: Bearer <token>)',
+  },
   {
     field: 'trustedProxies', env: 'OPENEAS_TRUSTED_PROXIES', type: { kind: 'list' }, default: [],
     help: 'comma-separated proxies (addresses or CIDR blocks) whose X-Forwarded-For is believed',
   },
 
   // Machines and jobs
-  { field: 'provisionSeconds', env: 'OPENEAS_PROVISION_SECONDS', type: { kind: 'number', min: 0 }, default: 5, help: 'how long a new machine stays Attaching' },
+  {
+    field: 'provisionSeconds', env: 'OPENEAS_PROVISION_SECONDS', type: { kind: 'number', min: 0 }, default: 5,
+    help: 'how long a new machine stays Attaching',
+  },
   {
     field: 'releaseSeconds', env: 'OPENEAS_RELEASE_SECONDS', type: { kind: 'number', min: 0 }, default: 2,
     help: 'how long a released machine stays Deleting (and a log/DLink change in progress)',
   },
-  { field: 'subscriptionMonths', env: 'OPENEAS_SUBSCRIPTION_MONTHS', type: positive, default: 1, help: 'term of a PrePaid machine, months' },
+  {
+    field: 'subscriptionMonths', env: 'OPENEAS_SUBSCRIPTION_MONTHS', type: positive, default: 1,
+    help: 'term of a PrePaid machine, months',
+  },
   {
     field: 'jobMaxAttempts', env: 'OPENEAS_JOB_MAX_ATTEMPTS', type: positive, default: 10,
     help: 'a background job that failed this often is parked as Failed until retried',
@@ -123,7 +138,10 @@ export const SETTINGS: readonly Setting[] = [
     field: 'jobRetrySeconds', env: 'OPENEAS_JOB_RETRY_SECONDS', type: { kind: 'number', min: 0 }, default: 2,
     help: 'wait before retrying a failed job; doubles with each failure, at most an hour',
   },
-  { field: 'quota.instances', env: 'OPENEAS_QUOTA_INSTANCES', type: atLeastZero, default: 100_000, help: 'machines per account and region' },
+  {
+    field: 'quota.instances', env: 'OPENEAS_QUOTA_INSTANCES', type: atLeastZero, default: 100_000,
+    help: 'machines per account and region',
+  },
   { field: 'quota.vcpus', env: 'OPENEAS_QUOTA_VCPUS', type: atLeastZero, default: 4_000_000, help: 'vCPUs per account and region' },
   { field: 'quota.gpus', env: 'OPENEAS_QUOTA_GPUS', type: atLeastZero, default: 100_000, help: 'GPUs per account and region' },
   { field: 'schedulerIntervalMs', type: positive, default: 200, help: 'how often the scheduler polls for due work, ms' },
@@ -137,7 +155,10 @@ export const SETTINGS: readonly Setting[] = [
     field: 'postPaidMinimumBalanceFen', env: 'OPENEAS_POSTPAID_MIN_BALANCE', type: { kind: 'cny', min: 0 }, default: 100_00,
     defaultText: '100', help: 'CNY needed on the account to create PostPaid machines',
   },
-  { field: 'renewalLeadDays', env: 'OPENEAS_RENEWAL_LEAD_DAYS', type: { kind: 'number', min: 0 }, default: 9, help: 'auto-renewal is charged this many days before expiry' },
+  {
+    field: 'renewalLeadDays', env: 'OPENEAS_RENEWAL_LEAD_DAYS', type: { kind: 'number', min: 0 }, default: 9,
+    help: 'auto-renewal is charged this many days before expiry',
+  },
   {
     field: 'renewalRetryHours', env: 'OPENEAS_RENEWAL_RETRY_HOURS', type: { kind: 'number', min: 0, above: true }, default: 24,
     help: 'a failed auto-renewal is retried this often until expiry',
@@ -162,7 +183,10 @@ export const SETTINGS: readonly Setting[] = [
   { field: 'bssProductCode', env: 'OPENEAS_BSS_PRODUCT_CODE', type: str, default: 'eas', help: 'BSS ProductCode of EAS machines' },
 
   // Limits and timeouts
-  { field: 'ramCacheMs', env: 'OPENEAS_RAM_CACHE_MS', type: atLeastZero, default: 1000, help: 'how long a RAM policy-epoch read is trusted, ms' },
+  {
+    field: 'ramCacheMs', env: 'OPENEAS_RAM_CACHE_MS', type: atLeastZero, default: 1000,
+    help: 'how long a RAM policy-epoch read is trusted, ms',
+  },
   { field: 'bodyLimit', env: 'OPENEAS_BODY_LIMIT_BYTES', type: positive, default: 128 * 1024, help: 'largest request body, bytes' },
   {
     field: 'pgStatementTimeoutMs', env: 'OPENEAS_PG_STATEMENT_TIMEOUT_MS', type: atLeastZero, default: 10_000,
@@ -172,13 +196,22 @@ export const SETTINGS: readonly Setting[] = [
     field: 'idleTimeoutMs', env: 'OPENEAS_IDLE_TIMEOUT_MS', type: positive, default: 10_000,
     help: 'a connection with no request in flight that sends nothing this long is closed, ms',
   },
-  { field: 'requestTimeoutMs', env: 'OPENEAS_REQUEST_TIMEOUT_MS', type: positive, default: 30_000, help: 'a request\'s headers and body must arrive within this, ms' },
+  {
+    field: 'requestTimeoutMs', env: 'OPENEAS_REQUEST_TIMEOUT_MS', type: positive, default: 30_000,
+    help: 'a request\'s headers and body must arrive within this, ms',
+  },
   {
     field: 'admission.maxExpensiveInFlight', env: 'OPENEAS_MAX_EXPENSIVE_IN_FLIGHT', type: positive, default: 2,
     help: 'expensive API calls running at once',
   },
-  { field: 'admission.queueLength', env: 'OPENEAS_ADMISSION_QUEUE', type: atLeastZero, default: 64, help: 'expensive calls that may wait for a slot' },
-  { field: 'admission.queueWaitMs', env: 'OPENEAS_ADMISSION_WAIT_MS', type: atLeastZero, default: 2000, help: 'longest wait for a slot, ms' },
+  {
+    field: 'admission.queueLength', env: 'OPENEAS_ADMISSION_QUEUE', type: atLeastZero, default: 64,
+    help: 'expensive calls that may wait for a slot',
+  },
+  {
+    field: 'admission.queueWaitMs', env: 'OPENEAS_ADMISSION_WAIT_MS', type: atLeastZero, default: 2000,
+    help: 'longest wait for a slot, ms',
+  },
   {
     field: 'maxEventLoopDelayMs', env: 'OPENEAS_MAX_EVENT_LOOP_DELAY_MS', type: atLeastZero, default: 500,
     help: 'API calls get 503 while the event loop lags more than this, ms (0 = never)',

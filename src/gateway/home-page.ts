@@ -51,7 +51,10 @@ export function renderHomePage({ version, protocol, host }: HomePage): string {
 <head>
 <meta charset="utf-8">
 <title>openeas ${escapeHtml(version)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}pre{background:#f4f4f4;padding:1rem;overflow:auto}</style>
+<style>
+body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}
+pre{background:#f4f4f4;padding:1rem;overflow:auto}
+</style>
 </head>
 <body>
 <h1>openeas ${escapeHtml(version)}</h1>

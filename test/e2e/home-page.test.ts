@@ -60,7 +60,8 @@ for (const engine of ENGINES) {
         ['no Accept', {}, '/', 404, 'InvalidProduct.NotFound'],
         ['JSON Accept', { accept: 'application/json' }, '/', 404, 'InvalidProduct.NotFound'],
         ['an Action', { accept: BROWSER_ACCEPT }, '/?Action=ListUsers&Version=1999-01-01', 404, 'InvalidProduct.NotFound'],
-        ['x-acs-action', { accept: BROWSER_ACCEPT, 'x-acs-action': 'ListUsers', 'x-acs-version': '2015-05-01' }, '/', 400, 'MissingAuthorization'],
+        ['x-acs-action', { accept: BROWSER_ACCEPT, 'x-acs-action': 'ListUsers', 'x-acs-version': '2015-05-01' }, '/', 400,
+          'MissingAuthorization'],
         ['a signature', { accept: BROWSER_ACCEPT, authorization: 'ACS3-HMAC-SHA256 nonsense' }, '/', 404, 'InvalidProduct.NotFound'],
         ['a Signature parameter', { accept: BROWSER_ACCEPT }, '/?Signature=abc', 404, 'InvalidProduct.NotFound'],
       ];

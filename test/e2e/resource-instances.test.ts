@@ -297,7 +297,8 @@ for (const engine of ENGINES) {
       const created = await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 2, ChargeType: 'PostPaid' });
       const deleteGroup = () => eas('DeleteResource', 'DELETE', `/api/v2/resources/${REGION}/${group}`);
       const deleteMachines = (ids: string[]) =>
-        eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`, { query: { InstanceList: ids.join(',') } });
+        eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`,
+          { query: { InstanceList: ids.join(',') } });
       const err = await expectApiError(deleteGroup);
       assert.equal(err.code, 'OperationDenied.ResourceNotEmpty');
       assert.equal(err.statusCode, 400);
@@ -311,7 +312,8 @@ for (const engine of ENGINES) {
       const releasing = await expectApiError(deleteGroup);
       assert.equal(releasing.code, 'OperationDenied.ResourceNotEmpty');
       assert.equal(releasing.statusCode, 400);
-      assert.match(releasing.message, /still has 2 instance\(s\) being deleted; retry after they are released \(about \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, in \d+ s\)\./);
+      assert.match(releasing.message,
+        /still has 2 instance\(s\) being deleted; retry after they are released \(about \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, in \d+ s\)\./);
       await advance(server.url, 10);
       assert.equal((await deleteGroup()).body.Message, `Resource [${group}] is deleted.`, 'released: now it can go');
 

@@ -513,7 +513,8 @@ describe('error mapping', () => {
     test(`an Authorization that does not parse (${JSON.stringify(authorization)}): IncompleteSignature`, () => {
       const wire = withHeader(wireOf(v1.wire), 'authorization', authorization);
       // No string to sign can be built from it: the message says why instead of ending empty.
-      assertApiError(() => parseSignedRequest(wire), 'IncompleteSignature', (m) => assert.match(m, /server string to sign is: \(none: .+\)$/));
+      assertApiError(() => parseSignedRequest(wire), 'IncompleteSignature',
+        (m) => assert.match(m, /server string to sign is: \(none: .+\)$/));
     });
   }
 

@@ -199,27 +199,27 @@ async function notEmpty(tx: Tx, ctx: CallContext, group: ResourcesTable): Promis
   const total = group.instance_count;
   const deleting = Number((await tx.selectFrom('instances').select((eb) => eb.fn.countAll().as('n'))
     .where('resource_id', '=', group.id).where('status', '=', 'Deleting').executeTakeFirstOrThrow()).n);
-  if (deleting === 0) return apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what: `${total} instance(s)`, advice: ONLY_WHEN_EMPTY });
-  if (deleting < total) {
-    return apiError('OperationDenied.ResourceNotEmpty', {
-      resourceId: group.id, what: `${total} instance(s), ${deleting} of them being deleted`, advice: ONLY_WHEN_EMPTY,
-    });
-  }
+  const refusal = (what: string, advice = ONLY_WHEN_EMPTY) =>
+    apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what, advice });
+  if (deleting === 0) return refusal(`${total} instance(s)`);
+  if (deleting < total) return refusal(`${total} instance(s), ${deleting} of them being deleted`);
   const jobs = await tx.selectFrom('jobs').innerJoin('instances', 'instances.id', 'jobs.subject_id')
     .select((eb) => [eb.fn.max('jobs.due_at').as('last_due'), eb.fn.countAll().as('jobs'), eb.fn.count('jobs.due_at').as('timed'),
       eb.fn.count('jobs.failed_at').as('failed')])
     .where('instances.resource_id', '=', group.id).where('instances.status', '=', 'Deleting').where('jobs.kind', '=', RELEASE_JOB)
     .executeTakeFirstOrThrow();
   let advice = 'retry after they are released.';
-  if (Number(jobs.failed) > 0) advice = 'their release failed and waits for an operator (GET /_openeas/jobs?State=Failed).';
-  else if (Number(jobs.timed) < Number(jobs.jobs)) advice = 'retry after they are released (progression is manual: POST /_openeas/engine/progress).';
-  else if (jobs.last_due !== null) {
+  if (Number(jobs.failed) > 0) {
+    advice = 'their release failed and waits for an operator (GET /_openeas/jobs?State=Failed).';
+  } else if (Number(jobs.timed) < Number(jobs.jobs)) {
+    advice = 'retry after they are released (progression is manual: POST /_openeas/engine/progress).';
+  } else if (jobs.last_due !== null) {
     const due = Number(jobs.last_due);
     const seconds = Math.ceil((due - ctx.services.clock.now()) / 1000);
     const when = seconds > 0 ? `, in ${seconds} s` : '';
     advice = `retry after they are released (about ${new Date(due).toISOString().replace(/\.\d{3}Z$/, 'Z')}${when}).`;
   }
-  return apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what: `${total} instance(s) being deleted`, advice });
+  return refusal(`${total} instance(s) being deleted`, advice);
 }
 
 const deleteResource: EasHandler = {
@@ -228,7 +228,9 @@ const deleteResource: EasHandler = {
       const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
       if (group.instance_count > 0) throw await notEmpty(tx, ctx, group);
       if (group.service_count > 0) {
-        throw apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what: `${group.service_count} service(s)`, advice: ONLY_WHEN_EMPTY });
+        throw apiError('OperationDenied.ResourceNotEmpty', {
+          resourceId: group.id, what: `${group.service_count} service(s)`, advice: ONLY_WHEN_EMPTY,
+        });
       }
       await cancelJobsOf(tx, [group.id]);
       await tx.deleteFrom('resource_logs').where('resource_id', '=', group.id).execute();

@@ -39,7 +39,9 @@ function roaSignature(secret: string, stringToSign: string): string {
 export function parseRoaV2(wire: WireRequest, authorization: string): ParsedSignature {
   const m = AUTHORIZATION.exec(authorization);
   if (!m) {
-    throw incompleteSignature('the Authorization header does not parse.', { none: 'it needs an Authorization header of the form "acs <AccessKeyId>:<signature>"' });
+    throw incompleteSignature('the Authorization header does not parse.', {
+      none: 'it needs an Authorization header of the form "acs <AccessKeyId>:<signature>"',
+    });
   }
   const [, accessKeyId, signature] = m;
   const header = (name: string) => headerValue(wire.rawHeaders, name);
