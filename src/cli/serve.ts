@@ -2,7 +2,7 @@
 // secret, and stops cleanly on SIGINT/SIGTERM.
 import os from 'node:os';
 import { startServer, type RunningServer } from '../server.ts';
-import { flagOverrides } from '../config.ts';
+import type { ConfigOverrides } from '../config.ts';
 
 function print(text: string): Promise<void> {
   return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
@@ -26,7 +26,7 @@ function shutdown(server: RunningServer, signal: string): void {
   });
 }
 
-export async function serve(options: Record<string, unknown>): Promise<void> {
+export async function serve(overrides: ConfigOverrides): Promise<void> {
   let server: RunningServer | undefined;
   let stopping = false;
   // Between printing the secret and recording it as shown, a signal waits: otherwise the next
@@ -47,7 +47,7 @@ export async function serve(options: Record<string, unknown>): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  server = await startServer(flagOverrides(options), process.env, {
+  server = await startServer(overrides, process.env, {
     announce: (s) => {
       announced = true;
       return print(banner(s));
