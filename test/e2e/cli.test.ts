@@ -10,6 +10,7 @@ import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { tempDataDir } from '../support/server.ts';
 import { callEas, easClient } from '../support/client.ts';
+import { ENGINES } from '../support/engines.ts';
 import { SETTINGS } from '../../src/settings.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/openeas.js', import.meta.url));
@@ -53,8 +54,8 @@ function assertOneLineRefusal(r: { status: number | null; stderr: string }, patt
 }
 
 /** Starts, reads the banner, stops; returns what the banner said. */
-async function startOnce(dataDir: string) {
-  const server = serve(dataDir);
+async function startOnce(dataDir: string, env: Record<string, string> = {}) {
+  const server = serve(dataDir, env);
   const url = await server.ready;
   const { stdout } = server.output();
   server.child.kill('SIGTERM');
@@ -165,34 +166,38 @@ describe('openeas command line', () => {
     assert.ok(first.secret, 'the first start that succeeds shows the secret');
   });
 
-  test('a first start on a busy port says so in one line, and the next start still shows the secret', async () => {
-    const dataDir = tempDataDir();
-    const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = blocker.address() as net.AddressInfo;
-      const busy = run(['serve', '--port', String(port), '--data-dir', dataDir]);
-      assertOneLineRefusal(busy, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(EADDRINUSE\\)`));
-      assert.match(busy.stderr, /choose another port with --port/);
-    } finally {
-      blocker.close();
-    }
-    const first = await startOnce(dataDir);
-    assert.ok(first.secret, 'the secret of the account the failed start created is shown now');
-    const again = serve(dataDir);
-    const url = await again.ready;
-    try {
-      // It is the secret of that key: the official client signs with it.
-      const listed = await callEas(easClient({ url, accessKeyId: first.accessKeyId!, accessKeySecret: first.secret! }),
-        { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' });
-      assert.equal(listed.statusCode, 200);
-      assert.match(again.output().stdout, new RegExp(`root AccessKey ${first.accessKeyId}\\n`));
-      assert.doesNotMatch(again.output().stdout, /shown once/, 'and only once');
-    } finally {
-      again.child.kill('SIGTERM');
-      await again.exited;
-    }
-  });
+  for (const engine of ENGINES) {
+    test(`a first start on a busy port says so in one line, and the next start still shows the secret [${engine.name}]`, async () => {
+      const dataDir = tempDataDir();
+      const databaseUrl = await engine.freshDatabaseUrl();
+      const env: Record<string, string> = databaseUrl ? { OPENEAS_DATABASE_URL: databaseUrl } : {};
+      const blocker = net.createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = blocker.address() as net.AddressInfo;
+        const busy = run(['serve', '--port', String(port), '--data-dir', dataDir], env);
+        assertOneLineRefusal(busy, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(EADDRINUSE\\)`));
+        assert.match(busy.stderr, /choose another port with --port/);
+      } finally {
+        blocker.close();
+      }
+      const first = await startOnce(dataDir, env);
+      assert.ok(first.secret, 'the secret of the account the failed start created is shown now');
+      const again = serve(dataDir, env);
+      const url = await again.ready;
+      try {
+        // It is the secret of that key: the official client signs with it.
+        const listed = await callEas(easClient({ url, accessKeyId: first.accessKeyId!, accessKeySecret: first.secret! }),
+          { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' });
+        assert.equal(listed.statusCode, 200);
+        assert.match(again.output().stdout, new RegExp(`root AccessKey ${first.accessKeyId}\\n`));
+        assert.doesNotMatch(again.output().stdout, /shown once/, 'and only once');
+      } finally {
+        again.child.kill('SIGTERM');
+        await again.exited;
+      }
+    });
+  }
 
   test('a data directory that cannot be created or written is named with the cause', () => {
     const parent = tempDataDir();
