@@ -9,7 +9,7 @@ import { orderMachines, type MachineOrder } from '../machines.ts';
 import { oncePerClientToken } from '../idempotency.ts';
 import { extraData, presentResource, presentResourceDetail, type Allocatable } from '../presenters.ts';
 import { RUNNING } from '../../engine/instance-lifecycle.ts';
-import { cancelJobsOf } from '../../engine/jobs.ts';
+import { cancelJobsOf, jobsOutlook } from '../../engine/jobs.ts';
 import { RELEASE_JOB } from '../../engine/machine-jobs.ts';
 import type { Tx } from '../../store/database.ts';
 import type { ResourcesTable } from '../../store/schema.ts';
@@ -197,24 +197,20 @@ const ONLY_WHEN_EMPTY = 'it can be deleted only when it has no services and no i
  */
 async function notEmpty(tx: Tx, ctx: CallContext, group: ResourcesTable): Promise<ApiError> {
   const total = group.instance_count;
-  const deleting = Number((await tx.selectFrom('instances').select((eb) => eb.fn.countAll().as('n'))
-    .where('resource_id', '=', group.id).where('status', '=', 'Deleting').executeTakeFirstOrThrow()).n);
+  const deleting = (await tx.selectFrom('instances').select('id').where('resource_id', '=', group.id).where('status', '=', 'Deleting')
+    .execute()).map((r) => r.id);
   const refusal = (what: string, advice = ONLY_WHEN_EMPTY) =>
     apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what, advice });
-  if (deleting === 0) return refusal(`${total} instance(s)`);
-  if (deleting < total) return refusal(`${total} instance(s), ${deleting} of them being deleted`);
-  const jobs = await tx.selectFrom('jobs').innerJoin('instances', 'instances.id', 'jobs.subject_id')
-    .select((eb) => [eb.fn.max('jobs.due_at').as('last_due'), eb.fn.countAll().as('jobs'), eb.fn.count('jobs.due_at').as('timed'),
-      eb.fn.count('jobs.failed_at').as('failed')])
-    .where('instances.resource_id', '=', group.id).where('instances.status', '=', 'Deleting').where('jobs.kind', '=', RELEASE_JOB)
-    .executeTakeFirstOrThrow();
+  if (deleting.length === 0) return refusal(`${total} instance(s)`);
+  if (deleting.length < total) return refusal(`${total} instance(s), ${deleting.length} of them being deleted`);
+  const release = await jobsOutlook(tx, RELEASE_JOB, deleting);
   let advice = 'retry after they are released.';
-  if (Number(jobs.failed) > 0) {
+  if (release.failed > 0) {
     advice = 'their release failed and waits for an operator (GET /_openeas/jobs?State=Failed).';
-  } else if (Number(jobs.timed) < Number(jobs.jobs)) {
+  } else if (release.manual > 0) {
     advice = 'retry after they are released (progression is manual: POST /_openeas/engine/progress).';
-  } else if (jobs.last_due !== null) {
-    const due = Number(jobs.last_due);
+  } else if (release.lastDue !== null) {
+    const due = release.lastDue;
     const seconds = Math.ceil((due - ctx.services.clock.now()) / 1000);
     const when = seconds > 0 ? `, in ${seconds} s` : '';
     advice = `retry after they are released (about ${new Date(due).toISOString().replace(/\.\d{3}Z$/, 'Z')}${when}).`;
