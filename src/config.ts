@@ -1,10 +1,15 @@
 // One typed configuration object, built in one place from CLI flags, environment and defaults
-// (flags win over env, env over defaults). Every OPENEAS_* variable is listed in the README.
+// (flags win over env, env over defaults). What each setting is called, accepts and defaults to is
+// the table in settings.ts; every value, whatever its source, is checked against it.
 import path from 'node:path';
 import { checkTrustedProxies } from './gateway/client-address.ts';
+import { SETTINGS, type Setting, type SettingType, type SettingValue } from './settings.ts';
+import type { LOG_FORMATS, LOG_LEVELS, PROGRESSION_MODES, RAM_MODES } from './settings.ts';
 
-export type ProgressionMode = 'time' | 'immediate' | 'manual';
-export type RamMode = 'enforce' | 'soft' | 'off';
+export type ProgressionMode = (typeof PROGRESSION_MODES)[number];
+export type RamMode = (typeof RAM_MODES)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface Config {
   host: string;
@@ -12,11 +17,11 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL URL; when absent the embedded SQLite file `<dataDir>/openeas.db` is used. */
   databaseUrl?: string;
-  /** In-memory SQLite database and master key: nothing is written to disk (tests, demos). */
+  /** In-memory database: nothing is written to disk. */
   ephemeral: boolean;
-  logLevel: string;
-  /** How log lines are written: one readable line each (default on a terminal), or JSON (otherwise). */
-  logFormat: 'pretty' | 'json';
+  logLevel: LogLevel;
+  /** Log lines for people (pretty) or machines (json). */
+  logFormat: LogFormat;
   /** Root account created on first start. */
   accountId?: string;
   rootAccessKeyId?: string;
@@ -91,174 +96,141 @@ export interface Config {
 
 export type ConfigOverrides = Partial<Config>;
 
-function envInt(name: string, env: NodeJS.ProcessEnv): number | undefined {
-  const v = env[name];
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got "${v}"`);
-  return n;
+/** A value a setting does not accept. The message is one line that names the flag or variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
 }
 
 /** A CNY amount such as "100" or "99.50" → integer fen, without floating-point arithmetic. */
 export function parseCny(text: string, name = 'amount'): number {
   const m = /^(-)?(\d{1,13})(?:\.(\d{1,2}))?$/.exec(text.trim().replace(/,/g, ''));
-  if (!m) throw new Error(`${name} must be a CNY amount like 100 or 99.50, got "${text}"`);
+  if (!m) throw new ConfigError(`${name} must be a CNY amount like 100 or 99.50, got "${text}"`);
   const fen = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
   return m[1] ? -fen : fen;
 }
 
-function envCny(name: string, env: NodeJS.ProcessEnv): number | undefined {
-  const v = env[name];
-  return v === undefined || v === '' ? undefined : parseCny(v, name);
-}
+const BOOLEAN_WORDS = new Map([['true', true], ['false', false], ['1', true], ['0', false]]);
 
-function envStr(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  const v = env[name];
-  return v === undefined || v === '' ? undefined : v;
-}
-
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+/** What a setting accepts, as error messages and `--help` say it. */
+export function describeType(type: SettingType): string {
+  switch (type.kind) {
+    case 'string': return type.patternText ?? 'text';
+    case 'int': return type.max === undefined ? `a whole number >= ${type.min}` : `a whole number from ${type.min} to ${type.max}`;
+    case 'number': return `a number ${type.above ? '>' : '>='} ${type.min}`;
+    case 'cny': return `a CNY amount like 100 or 99.50${type.min === undefined ? '' : `, at least ${type.min}`}`;
+    case 'enum': return `one of ${type.values.join(', ')}`;
+    case 'boolean': return `one of ${[...BOOLEAN_WORDS.keys()].join(', ')}`;
+    case 'list': return 'a comma-separated list';
   }
-  return value as T;
+}
+
+/** Text from a flag or variable → the value's type; a value that does not convert fails `accepts`. */
+function fromText(type: SettingType, text: string): unknown {
+  switch (type.kind) {
+    case 'int':
+    case 'number': return text.trim() === '' ? NaN : Number(text);
+    case 'cny': {
+      try {
+        return parseCny(text);
+      } catch {
+        return NaN;
+      }
+    }
+    case 'boolean': return BOOLEAN_WORDS.get(text.trim().toLowerCase());
+    case 'list': return text.split(',').map((s) => s.trim()).filter(Boolean);
+    default: return text;
+  }
+}
+
+function accepts(type: SettingType, v: unknown): boolean {
+  switch (type.kind) {
+    case 'string': return typeof v === 'string' && (!type.pattern || type.pattern.test(v));
+    case 'int': return Number.isInteger(v) && (v as number) >= type.min && (type.max === undefined || (v as number) <= type.max);
+    case 'number': return typeof v === 'number' && Number.isFinite(v) && (type.above ? v > type.min : v >= type.min);
+    case 'cny': return Number.isInteger(v) && (type.min === undefined || (v as number) >= type.min * 100);
+    case 'enum': return typeof v === 'string' && type.values.includes(v);
+    case 'boolean': return typeof v === 'boolean';
+    case 'list': return Array.isArray(v) && v.every((s) => typeof s === 'string');
+  }
+}
+
+/** Checks one value against its setting; `source` names where it came from (a flag, a variable, a field). */
+function checked(setting: Setting, value: unknown, source: string, shown = String(value)): SettingValue {
+  if (!accepts(setting.type, value)) {
+    const sep = setting.type.kind === 'enum' || setting.type.kind === 'boolean' ? ';' : ',';
+    throw new ConfigError(`${source} must be ${describeType(setting.type)}${sep} got "${shown}"`);
+  }
+  const problem = setting.check?.(value as never);
+  if (problem) throw new ConfigError(`${source} ${problem}, got "${shown}"`);
+  return value as SettingValue;
+}
+
+/** Parses a flag's or variable's text; throws ConfigError naming `source`. */
+export function parseSetting(setting: Setting, text: string, source: string): SettingValue {
+  return checked(setting, fromText(setting.type, text), source, text);
+}
+
+function getPath(obj: object, field: string): unknown {
+  return field.split('.').reduce<unknown>((o, key) => (o === undefined || o === null ? undefined : (o as Record<string, unknown>)[key]),
+    obj);
+}
+
+function setPath(obj: Record<string, unknown>, field: string, value: unknown): void {
+  const keys = field.split('.');
+  const last = keys.pop()!;
+  let target = obj;
+  for (const key of keys) target = (target[key] ??= {}) as Record<string, unknown>;
+  target[last] = value;
+}
+
+/** `data-dir` → `dataDir`, as commander names parsed options. */
+export function optionKey(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The parsed `openeas serve` flags (commander's options object: text, or true for a boolean flag). */
+export function flagOverrides(options: Record<string, unknown>): ConfigOverrides {
+  const overrides: Record<string, unknown> = {};
+  for (const setting of SETTINGS) {
+    if (!setting.flag) continue;
+    const given = options[optionKey(setting.flag)];
+    if (given === undefined) continue;
+    const source = `--${setting.flag}`;
+    setPath(overrides, setting.field, typeof given === 'string' ? parseSetting(setting, given, source) : checked(setting, given, source));
+  }
+  return overrides as ConfigOverrides;
 }
 
 /** Builds the configuration: explicit overrides (CLI flags, tests) > environment > defaults. */
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  const defined = Object.fromEntries(
-    Object.entries(overrides).filter(([, v]) => v !== undefined),
-  ) as ConfigOverrides;
-  const fromEnv: ConfigOverrides = {
-    host: envStr('OPENEAS_HOST', env),
-    port: envInt('OPENEAS_PORT', env),
-    dataDir: envStr('OPENEAS_DATA_DIR', env),
-    databaseUrl: envStr('OPENEAS_DATABASE_URL', env),
-    logLevel: envStr('OPENEAS_LOG_LEVEL', env),
-    accountId: envStr('OPENEAS_ACCOUNT_ID', env),
-    rootAccessKeyId: envStr('OPENEAS_ROOT_ACCESS_KEY_ID', env),
-    rootAccessKeySecret: envStr('OPENEAS_ROOT_ACCESS_KEY_SECRET', env),
-    masterKey: envStr('OPENEAS_MASTER_KEY', env),
-    defaultRegion: envStr('OPENEAS_REGION', env),
-    adminToken: envStr('OPENEAS_ADMIN_TOKEN', env),
-    provisionSeconds: envInt('OPENEAS_PROVISION_SECONDS', env),
-    releaseSeconds: envInt('OPENEAS_RELEASE_SECONDS', env),
-    subscriptionMonths: envInt('OPENEAS_SUBSCRIPTION_MONTHS', env),
-    progression: oneOf('OPENEAS_PROGRESSION', envStr('OPENEAS_PROGRESSION', env), ['time', 'immediate', 'manual'] as const),
-    catalogFile: envStr('OPENEAS_CATALOG', env),
-    ram: oneOf('OPENEAS_RAM', envStr('OPENEAS_RAM', env), ['enforce', 'soft', 'off'] as const),
-    ramCacheMs: envInt('OPENEAS_RAM_CACHE_MS', env),
-    initialBalanceFen: envCny('OPENEAS_INITIAL_BALANCE', env),
-    postPaidMinimumBalanceFen: envCny('OPENEAS_POSTPAID_MIN_BALANCE', env),
-    renewalLeadDays: envInt('OPENEAS_RENEWAL_LEAD_DAYS', env),
-    renewalRetryHours: envInt('OPENEAS_RENEWAL_RETRY_HOURS', env),
-    expiryGraceDays: envInt('OPENEAS_EXPIRY_GRACE_DAYS', env),
-    overdueStopDays: envInt('OPENEAS_OVERDUE_STOP_DAYS', env),
-    overdueReleaseDays: envInt('OPENEAS_OVERDUE_RELEASE_DAYS', env),
-    billingUtcOffsetMinutes: envInt('OPENEAS_BILLING_UTC_OFFSET_MINUTES', env),
-    bssProductCode: envStr('OPENEAS_BSS_PRODUCT_CODE', env),
-    jobMaxAttempts: envInt('OPENEAS_JOB_MAX_ATTEMPTS', env),
-    jobRetrySeconds: envInt('OPENEAS_JOB_RETRY_SECONDS', env),
-    bodyLimit: envInt('OPENEAS_BODY_LIMIT_BYTES', env),
-    pgStatementTimeoutMs: envInt('OPENEAS_PG_STATEMENT_TIMEOUT_MS', env),
-    idleTimeoutMs: envInt('OPENEAS_IDLE_TIMEOUT_MS', env),
-    requestTimeoutMs: envInt('OPENEAS_REQUEST_TIMEOUT_MS', env),
-    maxEventLoopDelayMs: envInt('OPENEAS_MAX_EVENT_LOOP_DELAY_MS', env),
-    trustedProxies: envStr('OPENEAS_TRUSTED_PROXIES', env)?.split(',').map((s) => s.trim()).filter(Boolean),
-  };
-  const fromEnvDefined = Object.fromEntries(
-    Object.entries(fromEnv).filter(([, v]) => v !== undefined),
-  ) as ConfigOverrides;
-
-  const config: Config = {
-    host: '127.0.0.1',
-    port: 8080,
-    dataDir: '.openeas',
-    ephemeral: false,
-    logLevel: 'info',
-    logFormat: process.stdout.isTTY ? 'pretty' : 'json',
-    defaultRegion: 'cn-hangzhou',
-    bodyLimit: 128 * 1024,
-    pgStatementTimeoutMs: 10_000,
-    idleTimeoutMs: 10_000,
-    requestTimeoutMs: 30_000,
-    admission: {
-      maxExpensiveInFlight: envInt('OPENEAS_MAX_EXPENSIVE_IN_FLIGHT', env) ?? 2,
-      queueLength: envInt('OPENEAS_ADMISSION_QUEUE', env) ?? 64,
-      queueWaitMs: envInt('OPENEAS_ADMISSION_WAIT_MS', env) ?? 2000,
-    },
-    maxEventLoopDelayMs: 500,
-    clockSkewSeconds: 15 * 60,
-    nonceTtlSeconds: 31 * 60,
-    provisionSeconds: 5,
-    releaseSeconds: 2,
-    progression: 'time',
-    subscriptionMonths: 1,
-    initialBalanceFen: 1_000_000_00, // CNY 1,000,000: the quick start never runs out
-    postPaidMinimumBalanceFen: 100_00,
-    renewalLeadDays: 9,
-    renewalRetryHours: 24,
-    expiryGraceDays: 15,
-    overdueStopDays: 15,
-    overdueReleaseDays: 15,
-    billingUtcOffsetMinutes: 480,
-    bssProductCode: 'eas',
-    quota: {
-      instances: envInt('OPENEAS_QUOTA_INSTANCES', env) ?? 100_000,
-      vcpus: envInt('OPENEAS_QUOTA_VCPUS', env) ?? 4_000_000,
-      gpus: envInt('OPENEAS_QUOTA_GPUS', env) ?? 100_000,
-    },
-    schedulerIntervalMs: 200,
-    jobMaxAttempts: 10,
-    jobRetrySeconds: 2,
-    ram: 'enforce',
-    ramCacheMs: 1000,
-    trustedProxies: [],
-    ...fromEnvDefined,
-    ...defined,
-  };
-  config.dataDir = path.resolve(config.dataDir);
-  validateConfig(config);
-  return config;
+  const config: Record<string, unknown> = {};
+  for (const setting of SETTINGS) {
+    const given = getPath(overrides, setting.field);
+    const text = setting.env ? env[setting.env] : undefined;
+    let value: SettingValue | undefined;
+    if (given !== undefined) value = checked(setting, given, setting.field);
+    else if (text !== undefined && text !== '') value = parseSetting(setting, text, setting.env!);
+    else value = typeof setting.default === 'function' ? setting.default() : setting.default;
+    if (value !== undefined) setPath(config, setting.field, value);
+  }
+  const result = config as unknown as Config;
+  result.dataDir = path.resolve(result.dataDir);
+  checkTogether(result);
+  return result;
 }
 
-function validateConfig(c: Config): void {
-  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new Error(`port must be 0-65535, got ${c.port}`);
-  if (c.accountId !== undefined && !/^\d{16}$/.test(c.accountId)) {
-    throw new Error(`OPENEAS_ACCOUNT_ID must be 16 digits, got "${c.accountId}"`);
-  }
+/** Rules that span settings. */
+function checkTogether(c: Config): void {
   if ((c.rootAccessKeyId === undefined) !== (c.rootAccessKeySecret === undefined)) {
-    throw new Error('OPENEAS_ROOT_ACCESS_KEY_ID and OPENEAS_ROOT_ACCESS_KEY_SECRET must be set together');
+    throw new ConfigError('OPENEAS_ROOT_ACCESS_KEY_ID and OPENEAS_ROOT_ACCESS_KEY_SECRET must be set together');
   }
-  for (const [name, v] of [
-    ['OPENEAS_RENEWAL_LEAD_DAYS', c.renewalLeadDays], ['OPENEAS_EXPIRY_GRACE_DAYS', c.expiryGraceDays],
-    ['OPENEAS_OVERDUE_STOP_DAYS', c.overdueStopDays], ['OPENEAS_OVERDUE_RELEASE_DAYS', c.overdueReleaseDays],
-    ['OPENEAS_POSTPAID_MIN_BALANCE', c.postPaidMinimumBalanceFen],
-  ] as const) {
-    if (!(v >= 0)) throw new Error(`${name} must be >= 0`);
+  if (c.ephemeral && c.databaseUrl !== undefined) {
+    throw new ConfigError('--ephemeral keeps the database in memory; it cannot be combined with --database-url');
   }
-  if (!(c.renewalRetryHours > 0)) throw new Error('OPENEAS_RENEWAL_RETRY_HOURS must be > 0');
-  if (!Number.isInteger(c.jobMaxAttempts) || c.jobMaxAttempts < 1) throw new Error('OPENEAS_JOB_MAX_ATTEMPTS must be a whole number >= 1');
-  if (!(c.jobRetrySeconds >= 0)) throw new Error('OPENEAS_JOB_RETRY_SECONDS must be >= 0');
-  if (!Number.isInteger(c.billingUtcOffsetMinutes / 60)) throw new Error('OPENEAS_BILLING_UTC_OFFSET_MINUTES must be whole hours');
-  if (!Number.isInteger(c.subscriptionMonths) || c.subscriptionMonths < 1) throw new Error('OPENEAS_SUBSCRIPTION_MONTHS must be a positive integer');
-  for (const [name, v] of [
-    ['OPENEAS_BODY_LIMIT_BYTES', c.bodyLimit], ['OPENEAS_IDLE_TIMEOUT_MS', c.idleTimeoutMs], ['OPENEAS_REQUEST_TIMEOUT_MS', c.requestTimeoutMs],
-    ['OPENEAS_MAX_EXPENSIVE_IN_FLIGHT', c.admission.maxExpensiveInFlight],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
-  }
-  for (const [name, v] of [
-    ['OPENEAS_PG_STATEMENT_TIMEOUT_MS', c.pgStatementTimeoutMs], ['OPENEAS_ADMISSION_QUEUE', c.admission.queueLength],
-    ['OPENEAS_ADMISSION_WAIT_MS', c.admission.queueWaitMs], ['OPENEAS_MAX_EVENT_LOOP_DELAY_MS', c.maxEventLoopDelayMs],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be an integer >= 0`);
-  }
-  if (c.provisionSeconds < 0) throw new Error('OPENEAS_PROVISION_SECONDS must be >= 0');
-  checkTrustedProxies(c.trustedProxies);
-  if (c.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) {
-    throw new Error('--database-url must be a postgres:// URL');
+  try {
+    checkTrustedProxies(c.trustedProxies);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
   }
   if (c.ephemeral && c.databaseUrl !== undefined) {
     throw new Error('--ephemeral keeps the database in memory; it cannot be combined with --database-url');

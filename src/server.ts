@@ -1,13 +1,16 @@
-// Start-up and shutdown: configuration → store (migrations) → master key → clock → root account
-// → operations → gateway → background jobs. `startServer` is what `openeas serve` and the tests run.
-import fs from 'node:fs';
+// Start-up and shutdown: configuration and catalog → store (migrations) → master key → clock → root
+// account → operations → gateway → listening → background jobs → announcement. `startServer` is what
+// `openeas serve` and the tests run.
+// What can be refused without the data directory (settings, the catalog file) is checked before
+// anything is written. The root secret counts as shown only after the announcement, on a start that
+// is listening: a start that fails later (a busy port…) leaves it to be shown by the next one.
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { openStore } from './store/database.ts';
 import { Clock } from './engine/clock.ts';
 import { ephemeralMasterKey, loadMasterKey, openSecretBox } from './ram/secret-box.ts';
-import { ensureRootAccount, type AccountCredentials } from './ram/accounts.ts';
+import { ensureRootAccount, rootSecretShown, type AccountCredentials } from './ram/accounts.ts';
 import { RamAuthorizer, rootOnlyAuthorizer } from './ram/authorizer.ts';
 import { identityResolver } from './ram/identity.ts';
 import { registerRamOperations } from './ram/api/index.ts';
@@ -30,8 +33,7 @@ import { noHooks } from './hooks.ts';
 import { PriceList } from './billing/prices.ts';
 import { billingAdminRoutes, billingHooks, registerBillingJobs, registerBssOperations } from './billing/index.ts';
 import type { Services } from './services.ts';
-
-const VERSION: string = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+import { VERSION } from './version.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -40,7 +42,7 @@ export interface RunningServer {
   /** e.g. `http://127.0.0.1:8080`. */
   url: string;
   port: number;
-  /** Root credentials; the secret only on the start that created them. */
+  /** Root credentials; the secret until a start has shown it (announced, or returned to its caller). */
   root: AccountCredentials & { created: boolean };
   close(): Promise<void>;
 }
@@ -48,14 +50,30 @@ export interface RunningServer {
 export interface ServerOptions {
   /** Where log lines go (default stdout). */
   logStream?: DestinationStream;
+  /**
+   * Shows the running server to its user (the CLI prints the endpoint and the root secret). Called
+   * once listening; the root secret counts as shown when it returns. Without it, returning the
+   * running server to the caller shows it.
+   */
+  announce?: (server: RunningServer) => Promise<void> | void;
+}
+
+function loadCatalog(file: string | undefined): Catalog {
+  try {
+    return Catalog.load(file);
+  } catch (e) {
+    throw new Error(`the machine-type catalog cannot be used: ${(e as Error).message}`);
+  }
 }
 
 export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env, options: ServerOptions = {}): Promise<RunningServer> {
   const config = loadConfig(overrides, env);
+  const catalog = loadCatalog(config.catalogFile);
   const store = await openStore({
     dataDir: config.dataDir, databaseUrl: config.databaseUrl, ephemeral: config.ephemeral, statementTimeoutMs: config.pgStatementTimeoutMs,
   });
   const background: NodeJS.Timeout[] = [];
+  let running: RunningServer;
   try {
     const masterKey = config.ephemeral ? ephemeralMasterKey(config.masterKey) : loadMasterKey(config.dataDir, config.masterKey);
     const secrets = await openSecretBox(store, masterKey);
@@ -81,7 +99,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
       },
       rootAccountId: root.accountId,
       version: VERSION,
-      catalog: Catalog.load(config.catalogFile),
+      catalog,
       scheduler,
       latencyFaults,
       instanceViews: new InstanceViews(),
@@ -106,7 +124,12 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
       adminPlugin(services, [...coreAdminRoutes, ...engineAdminRoutes, ...billingAdminRoutes, ...ramAdminRoutes]),
       stateAdminPlugin(services),
     ] });
-    await app.listen({ host: config.host, port: config.port });
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (e) {
+      await app.close(); // its timers (load shedding, idle connections) must not keep the process alive
+      throw e;
+    }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
 
@@ -130,7 +153,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
     background.push(faultRefresh);
 
     let closed = false;
-    return {
+    running = {
       app,
       services,
       config,
@@ -151,4 +174,12 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
     await store.close();
     throw e;
   }
+  try {
+    await options.announce?.(running);
+    if (running.root.accessKeySecret) await rootSecretShown(store);
+  } catch (e) {
+    await running.close();
+    throw e;
+  }
+  return running;
 }

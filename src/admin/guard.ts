@@ -60,25 +60,33 @@ function refuse(reason: string): never {
   throw apiError('Forbidden.Admin', { reason });
 }
 
+/** How a caller gets in: the message names the setting and the header. */
+function tokenHint(config: Config): string {
+  return config.adminToken
+    ? 'Send the token set by OPENEAS_ADMIN_TOKEN as "Authorization: Bearer <token>".'
+    : 'To let other callers in, start the server with OPENEAS_ADMIN_TOKEN set and send that token as "Authorization: Bearer <token>".';
+}
+
 export function assertAdmin(req: AdminRequest, config: Config): void {
   const host = hostOf(String(req.headers.host ?? ''));
   const token = presentedToken(req);
   if (config.adminToken && token !== undefined) {
-    if (!sameSecret(token, config.adminToken)) refuse('the admin token does not match.');
+    if (!sameSecret(token, config.adminToken)) refuse(`the admin token does not match. ${tokenHint(config)}`);
   } else {
     const client = clientAddress(req, config.trustedProxies);
-    if (!isLoopback(client)) refuse(`the client ${client} is not on loopback and presents no admin token.`);
+    if (!isLoopback(client)) refuse(`the client ${client} is not on loopback and presents no admin token. ${tokenHint(config)}`);
     if (relayedByUnknownProxy(req, config.trustedProxies)) {
-      refuse('it was relayed by a proxy that is not in OPENEAS_TRUSTED_PROXIES.');
+      refuse(`it was relayed by a proxy that is not in OPENEAS_TRUSTED_PROXIES. ${tokenHint(config)}`);
     }
     if (!host || !isLoopbackHostName(host.hostname, config)) {
-      refuse('without the admin token, the Host header must be localhost, a loopback address or the configured host.');
+      refuse(`without the admin token, the Host header must be localhost, a loopback address or the configured host. ${tokenHint(config)}`);
     }
   }
 
   const origin = req.headers.origin;
   if (origin !== undefined && (!host || hostOfOrigin(String(origin)) !== host.host)) {
-    refuse('it was sent by a web page of another origin.');
+    refuse('it was sent by a web page of another origin, which is refused even with the OPENEAS_ADMIN_TOKEN token ' +
+      'as "Authorization: Bearer <token>".');
   }
   if (!READ_ONLY_METHODS.has(req.method)) {
     const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();

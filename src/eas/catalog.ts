@@ -24,7 +24,12 @@ export interface MachineType {
 }
 
 function readTypes(url: URL | string): MachineType[] {
-  const parsed = JSON.parse(fs.readFileSync(url, 'utf8')) as unknown;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(url, 'utf8'));
+  } catch (e) {
+    throw new Error(`${String(url)}: ${(e as Error).message}`); // JSON.parse's message names no file
+  }
   const list = Array.isArray(parsed) ? parsed : (parsed as { instanceTypes?: unknown }).instanceTypes;
   if (!Array.isArray(list)) throw new Error(`${String(url)}: a catalog is a JSON array of machine types`);
   return list.map((raw, i) => checkType(raw, `${String(url)}[${i}]`));

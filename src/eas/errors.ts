@@ -10,7 +10,7 @@ export const EAS_ERRORS = registerErrors({
   'InvalidResourceDLink.NotFound': { status: 404, message: 'VPC direct connection is not configured for resource [{resourceId}].' },
   'InvalidInstanceType.NotSupported': { status: 400, message: 'The instance type [{instanceType}] is not supported in {where}.' },
   'ChargeTypeViolation': { status: 403, message: 'The operation is not supported for the charge type of instance(s) {instanceIds}: only pay-as-you-go (PostPaid) instances, or instances whose creation failed, can be deleted.' },
-  'OperationDenied.ResourceNotEmpty': { status: 400, message: 'Resource [{resourceId}] still has {what}; it can be deleted only when it has no services and no instances.' },
+  'OperationDenied.ResourceNotEmpty': { status: 400, message: 'Resource [{resourceId}] still has {what}; {advice}' },
   'OperationDenied.InstanceStatus': { status: 400, message: 'The operation is not allowed while instance [{instanceId}] is {status}.' },
   'OperationConflict': { status: 409, message: 'Another change of {what} for resource [{resourceId}] is in progress.' },
   'QuotaExceed.ElasticQuota': { status: 403, message: 'The request would exceed the {what} quota of this account in {region}: {used} used + {requested} requested > {limit}.' },

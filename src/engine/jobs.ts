@@ -85,6 +85,32 @@ export async function cancelJobsOf(tx: Tx, subjectIds: string[]): Promise<void> 
   await forIdChunks(tx, subjectIds, (c) => tx.deleteFrom('jobs').where(inIds(tx, 'subject_id', c)).execute());
 }
 
+/** When the pending jobs of one kind for these subjects will have run (e.g. why a group is not empty yet). */
+export interface JobsOutlook {
+  count: number;
+  /** The latest due time of those with one. */
+  lastDue: number | null;
+  /** Waiting for a manual nudge (progression=manual). */
+  manual: number;
+  /** Parked after failing: they wait for an operator. */
+  failed: number;
+}
+
+export async function jobsOutlook(tx: Tx, kind: string, subjectIds: string[]): Promise<JobsOutlook> {
+  const outlook: JobsOutlook = { count: 0, lastDue: null, manual: 0, failed: 0 };
+  await forIdChunks(tx, subjectIds, async (c) => {
+    const rows = await tx.selectFrom('jobs').select(['due_at', 'failed_at'])
+      .where('kind', '=', kind).where(inIds(tx, 'subject_id', c)).execute();
+    for (const r of rows) {
+      outlook.count += 1;
+      if (r.failed_at !== null) outlook.failed += 1;
+      else if (r.due_at === null) outlook.manual += 1;
+      else outlook.lastDue = Math.max(outlook.lastDue ?? 0, Number(r.due_at));
+    }
+  });
+  return outlook;
+}
+
 /** The pending jobs with these keys. */
 export async function jobsByKey(tx: Tx, keys: string[]): Promise<JobRow[]> {
   const out: JobRow[] = [];

@@ -4,6 +4,7 @@
 //   1. raw body capture       exact bytes (chunked bodies de-chunked), size-limited   (body parser)
 //   2. request id             upper-case UUID, on every response as x-acs-request-id  (genReqId)
 //   3. routing                ROA by method + path, RPC at `/` by version + action    (routes below)
+//                             a browser at `/` gets a page about the server           (home-page.ts)
 //                             bad URLs, non-HTTP bytes: the envelope as well           (framework-errors.ts)
 //   4. decoding + hygiene     JSON body (ROA) / query + form (RPC); no NUL or lone     (decodeInput,
 //                             surrogate in any string, JSON depth bounded               input-hygiene.ts)
@@ -29,6 +30,7 @@ import { clientAddress } from './client-address.ts';
 import { LOG_REDACTION } from './log-redaction.ts';
 import { renderClientError, renderFrameworkError } from './framework-errors.ts';
 import { checkInput } from './input-hygiene.ts';
+import { isBrowserVisit, sendHomePage } from './home-page.ts';
 import { rpcParams, headerValues, type WireRequest } from './signature/index.ts';
 import type { CallContext } from './context.ts';
 import type { Operation, RawInput } from './operation.ts';
@@ -113,6 +115,9 @@ export async function buildGateway({ services, registry, plugins = [], logStream
   const rpcHandler = (req: FastifyRequest, reply: FastifyReply) => {
     const wire = wireOf(req);
     const params = new Map(rpcParams(wire));
+    if (isBrowserVisit(req.method, req.headers, params)) {
+      return sendHomePage(reply, { version: services.version, protocol: req.protocol, host: hostOf(req) }, req.id);
+    }
     // V3-signed RPC calls name the API in headers; RPC-signed ones in parameters.
     const version = headerValues(wire.rawHeaders, 'x-acs-version')[0] ?? params.get('Version');
     const action = headerValues(wire.rawHeaders, 'x-acs-action')[0] ?? params.get('Action');

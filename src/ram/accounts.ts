@@ -6,6 +6,10 @@ import { newAccessKeyId, newAccessKeySecret, newAccountId } from '../ids.ts';
 
 /** The setting that names the root account (created on first start). */
 export const ROOT_ACCOUNT_KEY = 'root_account_id';
+// The root AccessKey whose secret has not been shown yet: set when the account is created, removed
+// once a start that succeeded has shown it (rootSecretShown). A first start that fails after creating
+// the account (busy port…) thus loses nothing: the next start shows the secret.
+const ROOT_SECRET_PENDING_KEY = 'root_secret_pending';
 
 export interface AccountCredentials {
   accountId: string;
@@ -60,6 +64,7 @@ export async function createAccount(
 /**
  * Creates the root account on first start; on later starts checks that the configured ids and
  * secret (if any) still describe the stored account and refuses to start when they do not.
+ * The secret is returned until rootSecretShown() records that it was shown.
  */
 export async function ensureRootAccount(
   store: Store,
@@ -71,7 +76,10 @@ export async function ensureRootAccount(
     const row = await tx.selectFrom('settings').select('value').where('key', '=', ROOT_ACCOUNT_KEY).executeTakeFirst();
     if (!row) {
       const created = await createAccount(store, box, wanted, now, tx);
-      await tx.insertInto('settings').values({ key: ROOT_ACCOUNT_KEY, value: created.accountId }).execute();
+      await tx.insertInto('settings').values([
+        { key: ROOT_ACCOUNT_KEY, value: created.accountId },
+        { key: ROOT_SECRET_PENDING_KEY, value: created.accessKeyId },
+      ]).execute();
       return { ...created, created: true };
     }
     const accountId = row.value;
@@ -94,8 +102,15 @@ export async function ensureRootAccount(
       if (wanted.accessKeySecret !== undefined && box.decrypt(key.secret_enc) !== wanted.accessKeySecret) {
         throw new Error(`OPENEAS_ROOT_ACCESS_KEY_SECRET does not match the stored secret of ${wanted.accessKeyId}`);
       }
-      return { accountId, accessKeyId: key.id, created: false };
     }
-    return { accountId, accessKeyId: keys[0]?.id ?? '', created: false };
+    const key = keys.find((k) => k.id === wanted.accessKeyId) ?? keys[0];
+    const pending = await tx.selectFrom('settings').select('value').where('key', '=', ROOT_SECRET_PENDING_KEY).executeTakeFirst();
+    const secret = key && pending?.value === key.id ? { accessKeySecret: box.decrypt(key.secret_enc) } : {};
+    return { accountId, accessKeyId: key?.id ?? '', ...secret, created: false };
   });
+}
+
+/** Records that the root secret was shown: later starts no longer return it. */
+export async function rootSecretShown(store: Store): Promise<void> {
+  await store.db.deleteFrom('settings').where('key', '=', ROOT_SECRET_PENDING_KEY).execute();
 }

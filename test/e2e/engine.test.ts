@@ -87,6 +87,20 @@ for (const engine of ENGINES) {
         await admin(manual.url, 'POST', '/engine/progress', { InstanceIds: [first] });
         assert.equal((await api.list(group, { InstanceId: first })).Instances[0].InstanceStatus, 'Ready');
         assert.equal((await api.list(group, { InstanceId: second })).Instances[0].InstanceStatus, 'Attaching');
+
+        // Released machines wait for the nudge too, and DeleteResource says so.
+        const client = easClient({ url: manual.url, ...api.creds });
+        const groupPath = `/api/v2/resources/${REGION}/${group}`;
+        const instances = { InstanceList: `${first},${second}` };
+        await callEas(client, { action: 'DeleteResourceInstances', method: 'DELETE', pathname: `${groupPath}/instances`,
+          query: instances });
+        const deleteGroup = () => callEas(client, { action: 'DeleteResource', method: 'DELETE', pathname: groupPath });
+        const refused = await expectApiError(deleteGroup);
+        assert.equal(refused.code, 'OperationDenied.ResourceNotEmpty');
+        assert.match(refused.message,
+          /2 instance\(s\) being deleted; retry after they are released \(progression is manual: POST \/_openeas\/engine\/progress\)/);
+        await admin(manual.url, 'POST', '/engine/progress', {});
+        assert.equal((await deleteGroup()).statusCode, 200);
       } finally {
         await manual.close();
       }

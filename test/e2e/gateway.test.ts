@@ -159,7 +159,9 @@ for (const engine of ENGINES) {
       assert.equal(unsigned.status, 400);
       assert.equal((await unsigned.json()).Code, 'MissingAuthorization');
       const garbled = await fetch(`${server.url}/api/v2/resources`, { headers: { authorization: 'ACS3-HMAC-SHA256 nonsense' } });
-      assert.equal((await garbled.json()).Code, 'IncompleteSignature');
+      const refusal = await garbled.json();
+      assert.equal(refusal.Code, 'IncompleteSignature');
+      assert.match(refusal.Message, /server string to sign is: \(none: .*Credential=<AccessKeyId>.*\)$/, 'never an empty string to sign');
     });
 
     test('a body over the limit is refused with 413 without reading it all', async () => {

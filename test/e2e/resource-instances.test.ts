@@ -294,9 +294,29 @@ for (const engine of ENGINES) {
 
     test('a group with machines cannot be deleted; an empty one can', async () => {
       const group = await newGroup();
-      await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
-      const err = await expectApiError(() => eas('DeleteResource', 'DELETE', `/api/v2/resources/${REGION}/${group}`));
+      const created = await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 2, ChargeType: 'PostPaid' });
+      const deleteGroup = () => eas('DeleteResource', 'DELETE', `/api/v2/resources/${REGION}/${group}`);
+      const deleteMachines = (ids: string[]) =>
+        eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`,
+          { query: { InstanceList: ids.join(',') } });
+      const err = await expectApiError(deleteGroup);
       assert.equal(err.code, 'OperationDenied.ResourceNotEmpty');
+      assert.equal(err.statusCode, 400);
+      assert.match(err.message, /still has 2 instance\(s\); it can be deleted only when it has no services and no instances\./);
+
+      // Machines being released still count until they are gone: the message says so, and when.
+      await deleteMachines([created.body.InstanceIds[0]]);
+      const partly = await expectApiError(deleteGroup);
+      assert.match(partly.message, /still has 2 instance\(s\), 1 of them being deleted; it can be deleted only when/);
+      await deleteMachines([created.body.InstanceIds[1]]);
+      const releasing = await expectApiError(deleteGroup);
+      assert.equal(releasing.code, 'OperationDenied.ResourceNotEmpty');
+      assert.equal(releasing.statusCode, 400);
+      assert.match(releasing.message,
+        /still has 2 instance\(s\) being deleted; retry after they are released \(about \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, in \d+ s\)\./);
+      await advance(server.url, 10);
+      assert.equal((await deleteGroup()).body.Message, `Resource [${group}] is deleted.`, 'released: now it can go');
+
       const empty = await newGroup();
       const ok = await eas('DeleteResource', 'DELETE', `/api/v2/resources/${REGION}/${empty}`);
       assert.equal(ok.body.Message, `Resource [${empty}] is deleted.`);

@@ -23,6 +23,19 @@ test('loopback callers may use the admin plane without a token', () => {
   for (const ip of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) assert.doesNotThrow(() => assertAdmin(request({ remoteAddress: ip }), config));
 });
 
+test('a refusal names the OPENEAS_ADMIN_TOKEN setting and the Authorization: Bearer header', () => {
+  const says = (e: any) => forbidden(e) && /OPENEAS_ADMIN_TOKEN/.test(e.message) && e.message.includes('Authorization: Bearer <token>');
+  const open = loadConfig({}, {});
+  const guarded = loadConfig({ adminToken: 's3cret-token' }, {});
+  const remote = request({ remoteAddress: '10.1.2.3' });
+  assert.throws(() => assertAdmin(remote, open), (e: any) => says(e) && /start the server with OPENEAS_ADMIN_TOKEN set/.test(e.message));
+  assert.throws(() => assertAdmin(remote, guarded), (e: any) => says(e) && /Send the token set by OPENEAS_ADMIN_TOKEN/.test(e.message));
+  assert.throws(() => assertAdmin(request({ headers: { authorization: 'Bearer wrong' } }), guarded), says);
+  assert.throws(() => assertAdmin(request({ headers: { host: 'evil.example' } }), open), says);
+  assert.throws(() => assertAdmin(request({ headers: { 'x-forwarded-for': '203.0.113.7' } }), open), says);
+  assert.throws(() => assertAdmin(request({ headers: { origin: 'http://evil.example' } }), guarded), says);
+});
+
 test('other callers are refused with Forbidden.Admin unless they present the token', () => {
   const open = loadConfig({}, {});
   assert.throws(() => assertAdmin(request({ remoteAddress: '10.1.2.3' }), open), forbidden);

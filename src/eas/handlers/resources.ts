@@ -1,5 +1,5 @@
 // CreateResource, ListResources, DescribeResource, UpdateResource, DeleteResource.
-import { apiError } from '../../gateway/errors.ts';
+import { apiError, type ApiError } from '../../gateway/errors.ts';
 import type { Input } from '../../gateway/operation.ts';
 import type { CallContext } from '../../gateway/context.ts';
 import type { EasHandler } from '../operations.ts';
@@ -9,7 +9,10 @@ import { orderMachines, type MachineOrder } from '../machines.ts';
 import { oncePerClientToken } from '../idempotency.ts';
 import { extraData, presentResource, presentResourceDetail, type Allocatable } from '../presenters.ts';
 import { RUNNING } from '../../engine/instance-lifecycle.ts';
-import { cancelJobsOf } from '../../engine/jobs.ts';
+import { cancelJobsOf, jobsOutlook } from '../../engine/jobs.ts';
+import { RELEASE_JOB } from '../../engine/machine-jobs.ts';
+import type { Tx } from '../../store/database.ts';
+import type { ResourcesTable } from '../../store/schema.ts';
 import { mutate, oneOf, paging, requireStr, str } from './common.ts';
 import '../errors.ts';
 
@@ -192,12 +195,45 @@ const updateResource: EasHandler = {
   },
 };
 
+const ONLY_WHEN_EMPTY = 'it can be deleted only when it has no services and no instances.';
+
+/**
+ * Why a group with machines cannot be deleted yet. Machines being released (DeleteResourceInstances)
+ * still count until their release job has run: say so, and when that will be.
+ */
+async function notEmpty(tx: Tx, ctx: CallContext, group: ResourcesTable): Promise<ApiError> {
+  const total = group.instance_count;
+  const deleting = (await tx.selectFrom('instances').select('id').where('resource_id', '=', group.id).where('status', '=', 'Deleting')
+    .execute()).map((r) => r.id);
+  const refusal = (what: string, advice = ONLY_WHEN_EMPTY) =>
+    apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what, advice });
+  if (deleting.length === 0) return refusal(`${total} instance(s)`);
+  if (deleting.length < total) return refusal(`${total} instance(s), ${deleting.length} of them being deleted`);
+  const release = await jobsOutlook(tx, RELEASE_JOB, deleting);
+  let advice = 'retry after they are released.';
+  if (release.failed > 0) {
+    advice = 'their release failed and waits for an operator (GET /_openeas/jobs?State=Failed).';
+  } else if (release.manual > 0) {
+    advice = 'retry after they are released (progression is manual: POST /_openeas/engine/progress).';
+  } else if (release.lastDue !== null) {
+    const due = release.lastDue;
+    const seconds = Math.ceil((due - ctx.services.clock.now()) / 1000);
+    const when = seconds > 0 ? `, in ${seconds} s` : '';
+    advice = `retry after they are released (about ${new Date(due).toISOString().replace(/\.\d{3}Z$/, 'Z')}${when}).`;
+  }
+  return refusal(`${total} instance(s) being deleted`, advice);
+}
+
 const deleteResource: EasHandler = {
   async handle(input, ctx) {
     return mutate(ctx, async (tx) => {
       const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
-      if (group.instance_count > 0) throw apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what: `${group.instance_count} instance(s)` });
-      if (group.service_count > 0) throw apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what: `${group.service_count} service(s)` });
+      if (group.instance_count > 0) throw await notEmpty(tx, ctx, group);
+      if (group.service_count > 0) {
+        throw apiError('OperationDenied.ResourceNotEmpty', {
+          resourceId: group.id, what: `${group.service_count} service(s)`, advice: ONLY_WHEN_EMPTY,
+        });
+      }
       await cancelJobsOf(tx, [group.id]);
       await tx.deleteFrom('resource_logs').where('resource_id', '=', group.id).execute();
       await tx.deleteFrom('resource_dlinks').where('resource_id', '=', group.id).execute();

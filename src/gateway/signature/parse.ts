@@ -1,5 +1,6 @@
 // Which scheme signed this request? Dispatches on the Authorization header or the Signature parameter.
 import { apiError } from '../errors.ts';
+import { incompleteSignature } from './incomplete.ts';
 import { parseRoaV2 } from './roa-v2.ts';
 import { parseRpc } from './rpc.ts';
 import type { ParsedSignature, WireRequest } from './types.ts';
@@ -13,7 +14,7 @@ export function parseSignedRequest(wire: WireRequest): ParsedSignature {
 
   const authorizations = headerValues(wire.rawHeaders, 'authorization');
   if (authorizations.length > 1) {
-    throw apiError('IncompleteSignature', { reason: 'more than one Authorization header was sent.', stringToSign: '' });
+    throw incompleteSignature('more than one Authorization header was sent.', { none: 'it is not known which of them to check' });
   }
   if (authorizations.length === 1) {
     const authorization = authorizations[0].trim();

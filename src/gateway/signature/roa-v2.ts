@@ -1,5 +1,6 @@
 // ROA V2 signature: `Authorization: acs <AK>:base64(HMAC-SHA1)`, protocol notes §3.
 import { apiError } from '../errors.ts';
+import { incompleteSignature } from './incomplete.ts';
 import { sortPairs } from './canonical.ts';
 import { digest, hmac, safeEqual } from './digest.ts';
 import type { ParsedSignature, WireRequest } from './types.ts';
@@ -38,7 +39,9 @@ function roaSignature(secret: string, stringToSign: string): string {
 export function parseRoaV2(wire: WireRequest, authorization: string): ParsedSignature {
   const m = AUTHORIZATION.exec(authorization);
   if (!m) {
-    throw apiError('IncompleteSignature', { reason: 'the Authorization header does not parse.', stringToSign: '' });
+    throw incompleteSignature('the Authorization header does not parse.', {
+      none: 'it needs an Authorization header of the form "acs <AccessKeyId>:<signature>"',
+    });
   }
   const [, accessKeyId, signature] = m;
   const header = (name: string) => headerValue(wire.rawHeaders, name);

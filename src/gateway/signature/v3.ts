@@ -2,6 +2,7 @@
 // The server rebuilds the canonical request from the wire alone; signV3 reuses the same builder.
 import crypto from 'node:crypto';
 import { apiError } from '../errors.ts';
+import { incompleteSignature } from './incomplete.ts';
 import { canonicalQuery, canonicalUri } from './canonical.ts';
 import { digest, hashName, hashPayload, hmac, safeEqual } from './digest.ts';
 import { V3_ALGORITHMS, type ParsedSignature, type V3Algorithm, type WireRequest } from './types.ts';
@@ -63,14 +64,17 @@ function v3Verify(algorithm: V3Algorithm, secret: string, stringToSign: string, 
 export function parseV3(wire: WireRequest, authorization: string): ParsedSignature {
   const m = AUTHORIZATION.exec(authorization);
   if (!m) {
-    throw apiError('IncompleteSignature', { reason: 'the Authorization header does not parse.', stringToSign: '' });
+    throw incompleteSignature('the Authorization header does not parse.', {
+      none: 'it is built from the algorithm and SignedHeaders of an Authorization header of the form ' +
+        '"ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<names separated by ;>,Signature=<hex>"',
+    });
   }
   const [, algorithm, accessKeyId, signedList, signature] = m;
   if (!isV3Algorithm(algorithm)) throw apiError('InvalidSignatureMethod');
 
   const signedHeaders = signedList.split(';').map((name) => name.toLowerCase());
   if (signedHeaders.includes('')) {
-    throw apiError('IncompleteSignature', { reason: 'SignedHeaders contains an empty name.', stringToSign: '' });
+    throw incompleteSignature('SignedHeaders contains an empty name.', { none: 'it is built from the headers SignedHeaders names' });
   }
   const header = (name: string) => headerValue(wire.rawHeaders, name);
   const hashedPayload = header('x-acs-content-sha256') ?? '';
@@ -84,7 +88,7 @@ export function parseV3(wire: WireRequest, authorization: string): ParsedSignatu
   const required = [...REQUIRED_SIGNED, ...steering];
   const unsigned = required.filter((name) => !signedHeaders.includes(name));
   if (unsigned.length > 0) {
-    throw apiError('IncompleteSignature', { reason: `SignedHeaders must include ${unsigned.join(', ')}.`, stringToSign });
+    throw incompleteSignature(`SignedHeaders must include ${unsigned.join(', ')}.`, stringToSign);
   }
   if (hashPayload(algorithm, wire.body) !== hashedPayload.toLowerCase()) throw apiError('ContentSha256NotMatched');
 
