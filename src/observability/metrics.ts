@@ -22,7 +22,7 @@ export class Metrics {
   readonly #duration: Histogram<'product' | 'action'>;
   readonly #loop: IntervalHistogram;
 
-  constructor(private readonly services: Services) {
+  constructor(services: Services) {
     const registers = [this.registry];
     this.#calls = new Counter({
       name: 'openeas_api_calls_total',
