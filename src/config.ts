@@ -22,6 +22,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Log lines for people (pretty) or machines (json). */
   logFormat: LogFormat;
+  /** Audit events (LookupEvents) are kept this many days of business time (ActionTrail: 90). */
+  auditRetentionDays: number;
   /** Root account created on first start. */
   accountId?: string;
   rootAccessKeyId?: string;

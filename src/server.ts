@@ -32,6 +32,7 @@ import { stateAdminPlugin } from './admin/state-routes.ts';
 import { noHooks } from './hooks.ts';
 import { PriceList } from './billing/prices.ts';
 import { billingAdminRoutes, billingHooks, registerBillingJobs, registerBssOperations } from './billing/index.ts';
+import { AuditTrail, registerAuditOperations } from './audit/index.ts';
 import type { Services } from './services.ts';
 import { VERSION } from './version.ts';
 
@@ -88,6 +89,8 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
     const scheduler = new Scheduler(store, clock, { maxAttempts: config.jobMaxAttempts, retrySeconds: config.jobRetrySeconds });
     const latencyFaults = new LatencyFaults(store);
     await latencyFaults.refresh();
+    // Every authenticated API call is an ActionTrail event (docs/audit-trail.md).
+    const audit = new AuditTrail({ store, clock, config });
     const services: Services = {
       config,
       store,
@@ -105,6 +108,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
       instanceViews: new InstanceViews(),
       hooks: noHooks,
       prices: new PriceList(),
+      audit,
     };
     // RAM: users, roles and sessions behind non-root keys; every call judged by its policies (docs/ram.md).
     services.resolveIdentity = identityResolver(services);
@@ -119,6 +123,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
     registerEasOperations(registry);
     registerBssOperations(registry);
     registerRamOperations(registry);
+    registerAuditOperations(registry, audit);
 
     const app = await buildGateway({ services, registry, logStream: options.logStream, plugins: [
       adminPlugin(services, [...coreAdminRoutes, ...engineAdminRoutes, ...billingAdminRoutes, ...ramAdminRoutes]),
@@ -130,6 +135,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
       await app.close(); // its timers (load shedding, idle connections) must not keep the process alive
       throw e;
     }
+    audit.logTo(app.log);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
 
@@ -165,6 +171,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
         closed = true;
         for (const t of background) clearInterval(t);
         await app.close(); // stops accepting, lets in-flight requests finish
+        await audit.close(); // writes the events still in memory
         await scheduler.stop();
         await store.close();
       },

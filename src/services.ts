@@ -11,6 +11,7 @@ import type { LatencyFaults } from './engine/faults.ts';
 import type { Hooks } from './hooks.ts';
 import type { PriceList } from './billing/prices.ts';
 import type { InstanceViews } from './eas/instance-views.ts';
+import type { CallObserver } from './gateway/context.ts';
 
 export interface Services {
   config: Config;
@@ -26,6 +27,8 @@ export interface Services {
   instanceViews: InstanceViews;
   hooks: Hooks;
   prices: PriceList;
+  /** Records every authenticated API call (the audit trail, audit/). */
+  audit: CallObserver;
   /** The account created on first start. */
   rootAccountId: string;
   version: string;

@@ -187,6 +187,10 @@ export const SETTINGS: readonly Setting[] = [
     field: 'ramCacheMs', env: 'OPENEAS_RAM_CACHE_MS', type: atLeastZero, default: 1000,
     help: 'how long a RAM policy-epoch read is trusted, ms',
   },
+  {
+    field: 'auditRetentionDays', env: 'OPENEAS_AUDIT_RETENTION_DAYS', type: int(1, 3650), default: 90,
+    help: 'days of business time audit events (LookupEvents) are kept',
+  },
   { field: 'bodyLimit', env: 'OPENEAS_BODY_LIMIT_BYTES', type: positive, default: 128 * 1024, help: 'largest request body, bytes' },
   {
     field: 'pgStatementTimeoutMs', env: 'OPENEAS_PG_STATEMENT_TIMEOUT_MS', type: atLeastZero, default: 10_000,

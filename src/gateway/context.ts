@@ -1,6 +1,8 @@
 // What every layer may know about the request it serves.
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Services } from '../services.ts';
+import type { AuthorizationRequest, Operation, Output, RawInput } from './operation.ts';
+import type { ApiError } from './errors.ts';
 
 export type PrincipalType = 'root' | 'user' | 'assumed-role';
 
@@ -34,4 +36,25 @@ export interface CallContext {
   headers: Record<string, string | string[] | undefined>;
   /** Decoded query parameters as sent, including ones the API spec does not name (ClientToken). */
   rawQuery: Record<string, string>;
+}
+
+/**
+ * What the pipeline knew of an API call when it ended, for observers such as the audit trail
+ * (services.audit). Fields are filled as the call gets further: a call refused before
+ * authentication has no caller.
+ */
+export interface FinishedCall {
+  request: FastifyRequest;
+  operation: Operation;
+  raw?: RawInput;
+  caller?: Caller;
+  ctx?: CallContext;
+  authorization?: AuthorizationRequest;
+  output?: Output;
+  error?: ApiError;
+}
+
+export interface CallObserver {
+  /** Runs as the call ends (synchronously, so before another request is served); must not block. */
+  callFinished(call: FinishedCall): void;
 }

@@ -14,6 +14,7 @@
 //   7. validation             derived from the API spec (EAS) or per operation        (operation.validate)
 //   8. handler                the operation's behaviour, one transaction per mutation (operation.handle)
 //   9. response               200 + JSON object with RequestId; errors as the envelope (envelope.ts)
+//  10. audit                  every authenticated call, answered or failed, to the audit trail (services.audit)
 //
 // Unknown routes answer InvalidApi.NotFound before any authentication, as Alibaba's gateway does.
 // A caller that closes its connection early aborts the request's signal: queued admission gives
@@ -32,7 +33,7 @@ import { renderClientError, renderFrameworkError } from './framework-errors.ts';
 import { checkInput } from './input-hygiene.ts';
 import { isBrowserVisit, sendHomePage } from './home-page.ts';
 import { rpcParams, headerValues, type WireRequest } from './signature/index.ts';
-import type { CallContext } from './context.ts';
+import type { CallContext, FinishedCall } from './context.ts';
 import type { Operation, RawInput } from './operation.ts';
 import type { OperationRegistry } from './registry.ts';
 import type { Services } from '../services.ts';
@@ -196,26 +197,40 @@ function callerGoneSignal(reply: FastifyReply): AbortSignal {
 
 function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, admission: Admission): Promise<FastifyReply> {
   const signal = callerGoneSignal(reply);
-  return services.store.withSignal(signal, () => serveCall(req, reply, op, services, admission, signal));
+  // Every call that reached an operation ends here, answered or failed: the audit trail records it.
+  const call: FinishedCall = { request: req, operation: op };
+  return services.store.withSignal(signal, () => serveCall(req, reply, op, services, admission, signal, call)).then(
+    (sent) => (services.audit.callFinished(call), sent),
+    (e: unknown) => {
+      services.audit.callFinished({ ...call, error: toApiError(e, services.config.bodyLimit) });
+      throw e;
+    },
+  );
 }
 
-async function serveCall(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, admission: Admission, signal: AbortSignal): Promise<FastifyReply> {
+async function serveCall(
+  req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, admission: Admission, signal: AbortSignal, call: FinishedCall,
+): Promise<FastifyReply> {
   answeredBy.set(req, op.product);
   noteOperation(req, op);
   const wire = wireOf(req);
   const raw = decodeInput(req, wire); // 4
+  call.raw = raw;
   const caller = await authenticate(wire, services, req.log); // 5
   noteCaller(req, caller);
+  call.caller = caller;
   if (isExpensive(raw, wire.body.length)) {
     const release = await admission.enter(signal); // 5b
     // The slot is held until the answer has left (or the connection is gone): a big page costs as
     // much to write as to build, and releasing it at send() would let answers pile up unbounded.
     reply.raw.once('close', release);
   }
-  return handleCall(req, reply, op, services, caller, raw);
+  return handleCall(req, reply, op, services, caller, raw, call);
 }
 
-async function handleCall(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, caller: CallContext['caller'], raw: RawInput): Promise<FastifyReply> {
+async function handleCall(
+  req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, caller: CallContext['caller'], raw: RawInput, call: FinishedCall,
+): Promise<FastifyReply> {
   const host = hostOf(req);
   const ctx: CallContext = {
     requestId: req.id,
@@ -229,9 +244,12 @@ async function handleCall(req: FastifyRequest, reply: FastifyReply, op: Operatio
     headers: req.headers,
     rawQuery: raw.query,
   };
-  await services.authorizer.authorize(caller, await op.authorize(raw, ctx), ctx); // 6
+  call.ctx = ctx;
+  call.authorization = await op.authorize(raw, ctx);
+  await services.authorizer.authorize(caller, call.authorization, ctx); // 6
   const input = op.validate(raw); // 7
   await services.latencyFaults.delay(op.action); // injected latency (admin faults)
   const output = await op.handle(input, ctx); // 8
+  call.output = output;
   return sendJson(reply, req.id, 200, { RequestId: req.id, ...output }); // 9
 }

@@ -387,9 +387,9 @@ export function accessDeniedDetail(services: Services, caller: Caller, request: 
   };
 }
 
-/** RAM and STS APIs deny with NoPermission (AssumeRole.md); every other product with Forbidden.RAM. */
+/** RAM, STS and ActionTrail deny with NoPermission (their error lists); every other product with Forbidden.RAM. */
 function denial(action: string, detail: Record<string, string>): ApiError {
-  const code = /^(ram|sts):/i.test(action) ? 'NoPermission' : 'Forbidden.RAM';
+  const code = /^(ram|sts|actiontrail):/i.test(action) ? 'NoPermission' : 'Forbidden.RAM';
   return apiError(code, {}, { AccessDeniedDetail: detail });
 }
 

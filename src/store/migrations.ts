@@ -420,6 +420,45 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('instances').dropColumn('user_data').execute();
     },
   },
+  '0008_audit_events': {
+    async up(db: Kysely<any>) {
+      // The audit trail (audit/, docs/audit-trail.md). event_id is a time-ordered UUID, so every
+      // lookup index ends in it: a filter plus a time window is one index range, newest or oldest first.
+      await db.schema.createTable('audit_events')
+        .addColumn('event_id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('event_time', 'bigint', (c) => c.notNull())
+        .addColumn('event_name', 'text', (c) => c.notNull())
+        .addColumn('service_name', 'text', (c) => c.notNull())
+        .addColumn('event_rw', 'text', (c) => c.notNull())
+        .addColumn('acs_region', 'text', (c) => c.notNull())
+        .addColumn('is_global', 'integer', (c) => c.notNull())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('role_name', 'text')
+        .addColumn('access_key_id', 'text', (c) => c.notNull())
+        .addColumn('source_ip', 'text', (c) => c.notNull())
+        .addColumn('error_code', 'text', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_events_account').on('audit_events').columns(['account_id', 'event_id']).execute();
+      for (const column of ['event_name', 'service_name', 'event_rw', 'user_name', 'access_key_id', 'source_ip']) {
+        await db.schema.createIndex(`audit_events_${column}`).on('audit_events').columns(['account_id', column, 'event_id']).execute();
+      }
+      await db.schema.createIndex('audit_events_role_name').on('audit_events').columns(['account_id', 'role_name', 'event_id'])
+        .where(sql.ref('role_name'), 'is not', null).execute();
+      await db.schema.createTable('audit_event_resources')
+        .addColumn('event_id', 'text', (c) => c.notNull().references('audit_events.event_id').onDelete('cascade'))
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('resource_type', 'text', (c) => c.notNull())
+        .addColumn('resource_name', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('audit_event_resources_pk', ['event_id', 'resource_type', 'resource_name'])
+        .execute();
+      await db.schema.createIndex('audit_event_resources_name').on('audit_event_resources')
+        .columns(['account_id', 'resource_name', 'event_id']).execute();
+      await db.schema.createIndex('audit_event_resources_type').on('audit_event_resources')
+        .columns(['account_id', 'resource_type', 'event_id']).execute();
+    },
+  },
   '0009_fidelity': {
     async up(db: Kysely<any>) {
       // Fields of the EAS SDK 7.9 models (docs/sdk-models.md): the last cordon's reason and operator

@@ -394,6 +394,42 @@ export interface RamDenialsTable {
   created_at: number;
 }
 
+/**
+ * One ActionTrail management event: an API call (audit/event.ts). `event_id` is a time-ordered
+ * UUID of the business time, so ordering by it is ordering by time (ties in creation order).
+ */
+export interface AuditEventsTable {
+  event_id: string;
+  account_id: string;
+  /** Business time (services.clock). */
+  event_time: number;
+  event_name: string;
+  service_name: string;
+  /** Read | Write */
+  event_rw: string;
+  acs_region: string;
+  /** RAM, STS and BSS events are global: shown in every region. */
+  is_global: number;
+  /** userIdentity.userName: `root`, the RAM user's name, or RoleName:SessionName. */
+  user_name: string;
+  /** The assumed role's name; null for other callers. */
+  role_name: string | null;
+  access_key_id: string;
+  source_ip: string;
+  /** '' when the call succeeded. */
+  error_code: string;
+  /** The event record as LookupEvents returns it (JSON, bounded). */
+  event: string;
+}
+
+/** A resource an audit event names (resourceType / resourceName), one row per name. */
+export interface AuditEventResourcesTable {
+  event_id: string;
+  account_id: string;
+  resource_type: string;
+  resource_name: string;
+}
+
 export interface Schema {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
@@ -426,6 +462,8 @@ export interface Schema {
   ram_epochs: RamEpochsTable;
   sts_sessions: StsSessionsTable;
   ram_denials: RamDenialsTable;
+  audit_events: AuditEventsTable;
+  audit_event_resources: AuditEventResourcesTable;
 }
 
 export type { Generated };

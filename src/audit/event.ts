@@ -1,0 +1,190 @@
+// One ActionTrail management event per API call, built from what the pipeline knew when the call
+// ended (gateway/context.ts FinishedCall). The record has the field names and spellings of
+// ActionTrail's event structure; openeas's own choices (serviceName spellings, read/write by
+// action, which resources an event names) are in docs/audit-trail.md.
+import { clientAddress } from '../gateway/client-address.ts';
+import type { Caller, FinishedCall } from '../gateway/context.ts';
+import type { Config } from '../config.ts';
+import type { AuditEventResourcesTable, AuditEventsTable } from '../store/schema.ts';
+import { newSortableId } from '../ids.ts';
+import { boundedParameters, boundedResponse } from './parameters.ts';
+
+export interface BuiltEvent {
+  row: AuditEventsTable;
+  resources: AuditEventResourcesTable[];
+}
+
+/** Operations that only read, by their verb (the API metadata's operationType says the same for ours). */
+const READ_VERBS = /^(Describe|List|Get|Query|Lookup|Decode)/;
+
+export function eventRW(action: string): 'Read' | 'Write' {
+  return READ_VERBS.test(action) ? 'Read' : 'Write';
+}
+
+/** RAM, STS and billing are not regional: their events show in every region (ActionTrail's global events). */
+const GLOBAL_PRODUCTS = new Set(['Ram', 'Sts', 'BssOpenApi']);
+
+/** ActionTrail's service code: the product's code with a capital first letter (Ram, Sts, Eas, BssOpenApi, Actiontrail). */
+export function serviceNameOf(product: string): string {
+  return product.charAt(0).toUpperCase() + product.slice(1);
+}
+
+/** `2026-05-04T06:12:09Z`: ActionTrail's time format, second precision. */
+export function eventTimeText(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19) + 'Z';
+}
+
+/** A time-ordered event id: ordering ids orders events by time (audit_events keys every index with it). */
+export function newEventId(now: number): string {
+  return newSortableId(now).toUpperCase();
+}
+
+/** The smallest event id of the instant `ms` (a bound: every event at or after `ms` sorts at or above it). */
+export function eventIdFloor(ms: number): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0').toUpperCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}`;
+}
+
+const IDENTITY_TYPES = { root: 'root-account', user: 'ram-user', 'assumed-role': 'assumed-role' } as const;
+
+function userNameOf(caller: Caller): string {
+  return caller.principalType === 'root' ? 'root' : caller.displayName;
+}
+
+function userIdentity(caller: Caller): Record<string, unknown> {
+  const identity: Record<string, unknown> = {
+    type: IDENTITY_TYPES[caller.principalType],
+    principalId: caller.principalId,
+    accountId: caller.accountId,
+    accessKeyId: caller.accessKeyId,
+    userName: userNameOf(caller),
+  };
+  // Key-based calls never carry MFA; role sessions have a session context (ActionTrail: STS tokens).
+  if (caller.principalType === 'assumed-role') identity.sessionContext = { attributes: { mfaAuthenticated: 'false' } };
+  return identity;
+}
+
+/** Most resource names one event keeps (a create of 100 machines names 101). */
+const MAX_RESOURCES = 200;
+
+const ARN = /^acs:([a-z-]+):[^:]*:[^:]*:([a-z]+)\/(.+)$/i;
+const EAS_IDS: Array<[RegExp, string]> = [[/^eas-r-[a-z0-9]{1,64}$/, 'ACS::EAS::Resource'], [/^eas-i-[a-z0-9]{1,64}$/, 'ACS::EAS::Instance']];
+
+/** `acs:ram:*:<uid>:user/alice` → ACS::RAM::User alice; `acs:eas:<region>:<uid>:resource/eas-r-…` → ACS::EAS::Resource. */
+function resourceOfArn(arn: string): [string, string] | undefined {
+  const m = ARN.exec(arn);
+  if (!m || m[3] === '*' || m[3]!.endsWith('/*')) return undefined;
+  const kind = m[2]!;
+  return [`ACS::${m[1]!.toUpperCase()}::${kind.charAt(0).toUpperCase()}${kind.slice(1)}`, m[3]!];
+}
+
+/** The resources a call names: the RAM resources it was authorized on, and the EAS ids in its input (and, for writes, its output). */
+function referencedResources(call: FinishedCall, write: boolean): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  let count = 0;
+  const add = (type: string, name: string) => {
+    if (count >= MAX_RESOURCES) return;
+    let names = out.get(type);
+    if (!names) out.set(type, (names = new Set()));
+    if (!names.has(name)) {
+      names.add(name);
+      count++;
+    }
+  };
+  const auth = call.authorization;
+  for (const arn of auth ? [auth.resource, ...(auth.additionalResources ?? [])] : []) {
+    const r = resourceOfArn(arn);
+    if (r) add(r[0], r[1]);
+  }
+  const scan = (value: unknown) => {
+    if (typeof value === 'string') {
+      if (!value.startsWith('eas-')) return;
+      for (const part of value.length <= 4096 ? value.split(',') : []) {
+        const id = part.trim();
+        const kind = EAS_IDS.find(([re]) => re.test(id));
+        if (kind) add(kind[1], id);
+      }
+    } else if (Array.isArray(value)) {
+      for (const v of value.slice(0, MAX_RESOURCES)) if (typeof v === 'string') scan(v);
+    }
+  };
+  const raw = call.raw;
+  if (raw) {
+    for (const v of Object.values(raw.params)) scan(v);
+    // A lookup's search values (LookupAttribute.N.Value) name what was searched for, not what was touched.
+    for (const [k, v] of Object.entries(raw.query)) if (!k.startsWith('LookupAttribute.')) scan(v);
+    if (raw.body && typeof raw.body === 'object' && !Array.isArray(raw.body)) for (const v of Object.values(raw.body)) scan(v);
+  }
+  if (write && call.output) for (const v of Object.values(call.output)) scan(v);
+  return out;
+}
+
+/** The region of a call that never got a context (refused by admission): the path's, else the default. */
+function regionOf(call: FinishedCall, config: Config): string {
+  return call.ctx?.region ?? call.raw?.params.ClusterId ?? config.defaultRegion;
+}
+
+/** The event of an authenticated call (undefined for one refused before authentication: nobody to attribute it to). */
+export function buildEvent(call: FinishedCall, config: Config, now: number): BuiltEvent | undefined {
+  const caller = call.caller;
+  if (!caller) return undefined;
+  const op = call.operation;
+  const req = call.request;
+  const rw = eventRW(op.action);
+  const eventId = newEventId(now);
+  const serviceName = serviceNameOf(op.product);
+  const region = regionOf(call, config);
+  const sourceIp = call.ctx?.sourceIp ?? clientAddress(req, config.trustedProxies);
+  const isGlobal = GLOBAL_PRODUCTS.has(op.product);
+  const resources = referencedResources(call, rw === 'Write');
+  const types = [...resources.keys()];
+  const ua = req.headers['user-agent'];
+  const event: Record<string, unknown> = {
+    eventVersion: '1',
+    eventId,
+    eventCategory: 'Management',
+    eventType: 'ApiCall',
+    eventRW: rw,
+    eventName: op.action,
+    serviceName,
+    apiVersion: op.version,
+    eventSource: req.headers.host ?? 'localhost',
+    acsRegion: region,
+    eventTime: eventTimeText(now),
+    requestId: req.id,
+    sourceIpAddress: sourceIp,
+    userAgent: typeof ua === 'string' ? ua.slice(0, 512) : '',
+    userIdentity: userIdentity(caller),
+    requestParameters: boundedParameters(call.raw),
+    ...(rw === 'Write' && call.output ? { responseElements: boundedResponse(call.output) } : {}),
+    resourceType: types.join(';'),
+    resourceName: types.map((t) => [...resources.get(t)!].join(',')).join(';'),
+    referencedResources: Object.fromEntries(types.map((t) => [t, [...resources.get(t)!]])),
+    errorCode: call.error?.code ?? '',
+    errorMessage: call.error?.message.slice(0, 1024) ?? '',
+    isGlobal,
+    recipientAccountId: caller.accountId,
+    additionalEventData: { Scheme: req.protocol },
+  };
+  return {
+    row: {
+      event_id: eventId,
+      account_id: caller.accountId,
+      event_time: now,
+      event_name: op.action,
+      service_name: serviceName,
+      event_rw: rw,
+      acs_region: region,
+      is_global: isGlobal ? 1 : 0,
+      user_name: userNameOf(caller),
+      role_name: caller.principalType === 'assumed-role' ? caller.displayName.split(':')[0]! : null,
+      access_key_id: caller.accessKeyId,
+      source_ip: sourceIp,
+      error_code: call.error?.code ?? '',
+      event: JSON.stringify(event),
+    },
+    resources: types.flatMap((t) => [...resources.get(t)!].map((name) => ({
+      event_id: eventId, account_id: caller.accountId, resource_type: t, resource_name: name,
+    }))),
+  };
+}
