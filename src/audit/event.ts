@@ -51,24 +51,82 @@ function userNameOf(caller: Caller): string {
   return caller.principalType === 'root' ? 'root' : caller.displayName;
 }
 
-function userIdentity(caller: Caller): Record<string, unknown> {
-  const identity: Record<string, unknown> = {
-    type: IDENTITY_TYPES[caller.principalType],
-    principalId: caller.principalId,
-    accountId: caller.accountId,
-    accessKeyId: caller.accessKeyId,
-    userName: userNameOf(caller),
-  };
+/** userIdentity beyond the columns (account, AccessKey, user name): type, principal, a role session's context. */
+function storedIdentity(caller: Caller): StoredEvent['identity'] {
+  const identity: StoredEvent['identity'] = { type: IDENTITY_TYPES[caller.principalType], principalId: caller.principalId };
   // Key-based calls never carry MFA; role sessions have a session context (ActionTrail: STS tokens).
   if (caller.principalType === 'assumed-role') identity.sessionContext = { attributes: { mfaAuthenticated: 'false' } };
   return identity;
+}
+
+/** The part of an event that its row's columns do not hold. */
+interface StoredEvent {
+  apiVersion: string;
+  eventSource: string;
+  requestId: string;
+  userAgent: string;
+  identity: { type: string; principalId: string; sessionContext?: unknown };
+  requestParameters: Record<string, unknown>;
+  responseElements?: Record<string, unknown>;
+  resourceType: string;
+  resourceName: string;
+  errorMessage: string;
+  scheme: string;
+}
+
+/**
+ * The event record LookupEvents returns, in ActionTrail's field order, from a stored row. Every
+ * call writes an event and few are read, so the row keeps each value once (columns, then the
+ * rest as JSON) and the record is put together here.
+ */
+export function presentEvent(row: AuditEventsTable): Record<string, unknown> {
+  const s = JSON.parse(row.event) as StoredEvent;
+  const types = s.resourceType === '' ? [] : s.resourceType.split(';');
+  const names = s.resourceName === '' ? [] : s.resourceName.split(';');
+  return {
+    eventVersion: '1',
+    eventId: row.event_id,
+    eventCategory: 'Management',
+    eventType: 'ApiCall',
+    eventRW: row.event_rw,
+    eventName: row.event_name,
+    serviceName: row.service_name,
+    apiVersion: s.apiVersion,
+    eventSource: s.eventSource,
+    acsRegion: row.acs_region,
+    eventTime: eventTimeText(Number(row.event_time)),
+    requestId: s.requestId,
+    sourceIpAddress: row.source_ip,
+    userAgent: s.userAgent,
+    userIdentity: {
+      type: s.identity.type,
+      principalId: s.identity.principalId,
+      accountId: row.account_id,
+      accessKeyId: row.access_key_id,
+      userName: row.user_name,
+      ...(s.identity.sessionContext ? { sessionContext: s.identity.sessionContext } : {}),
+    },
+    requestParameters: s.requestParameters,
+    ...(s.responseElements ? { responseElements: s.responseElements } : {}),
+    resourceType: s.resourceType,
+    resourceName: s.resourceName,
+    referencedResources: Object.fromEntries(types.map((t, i) => [t, (names[i] ?? '').split(',')])),
+    errorCode: row.error_code,
+    errorMessage: s.errorMessage,
+    isGlobal: row.is_global === 1,
+    recipientAccountId: row.account_id,
+    additionalEventData: { Scheme: s.scheme },
+  };
 }
 
 /** Most resource names one event keeps (a create of 100 machines names 101). */
 const MAX_RESOURCES = 200;
 
 const ARN = /^acs:([a-z-]+):[^:]*:[^:]*:([a-z]+)\/(.+)$/i;
-const EAS_IDS: Array<[RegExp, string]> = [[/^eas-r-[a-z0-9]{1,64}$/, 'ACS::EAS::Resource'], [/^eas-i-[a-z0-9]{1,64}$/, 'ACS::EAS::Instance']];
+const EAS_IDS: Array<[RegExp, string]> = [
+  [/^eas-r-[a-z0-9]{1,64}$/, 'ACS::EAS::Resource'],
+  [/^eas-i-[a-z0-9]{1,64}$/, 'ACS::EAS::Instance'],
+];
 
 /** `acs:ram:*:<uid>:user/alice` → ACS::RAM::User alice; `acs:eas:<region>:<uid>:resource/eas-r-…` → ACS::EAS::Resource. */
 function resourceOfArn(arn: string): [string, string] | undefined {
@@ -139,32 +197,19 @@ export function buildEvent(call: FinishedCall, config: Config, now: number): Bui
   const resources = referencedResources(call, rw === 'Write');
   const types = [...resources.keys()];
   const ua = req.headers['user-agent'];
-  const event: Record<string, unknown> = {
-    eventVersion: '1',
-    eventId,
-    eventCategory: 'Management',
-    eventType: 'ApiCall',
-    eventRW: rw,
-    eventName: op.action,
-    serviceName,
+  // Stored: what the row's columns do not hold (presentEvent puts the record back together).
+  const stored: StoredEvent = {
     apiVersion: op.version,
     eventSource: req.headers.host ?? 'localhost',
-    acsRegion: region,
-    eventTime: eventTimeText(now),
     requestId: req.id,
-    sourceIpAddress: sourceIp,
     userAgent: typeof ua === 'string' ? ua.slice(0, 512) : '',
-    userIdentity: userIdentity(caller),
+    identity: storedIdentity(caller),
     requestParameters: boundedParameters(call.raw),
     ...(rw === 'Write' && call.output ? { responseElements: boundedResponse(call.output) } : {}),
     resourceType: types.join(';'),
     resourceName: types.map((t) => [...resources.get(t)!].join(',')).join(';'),
-    referencedResources: Object.fromEntries(types.map((t) => [t, [...resources.get(t)!]])),
-    errorCode: call.error?.code ?? '',
     errorMessage: call.error?.message.slice(0, 1024) ?? '',
-    isGlobal,
-    recipientAccountId: caller.accountId,
-    additionalEventData: { Scheme: req.protocol },
+    scheme: req.protocol,
   };
   return {
     row: {
@@ -181,7 +226,7 @@ export function buildEvent(call: FinishedCall, config: Config, now: number): Bui
       access_key_id: caller.accessKeyId,
       source_ip: sourceIp,
       error_code: call.error?.code ?? '',
-      event: JSON.stringify(event),
+      event: JSON.stringify(stored),
     },
     resources: types.flatMap((t) => [...resources.get(t)!].map((name) => ({
       event_id: eventId, account_id: caller.accountId, resource_type: t, resource_name: name,

@@ -5,11 +5,11 @@
 // actiontrail:LookupEvents on `*`. Choices the API leaves open: docs/audit-trail.md.
 import crypto from 'node:crypto';
 import { apiError } from '../gateway/errors.ts';
-import { RawJson } from '../gateway/envelope.ts';
 import type { CallContext } from '../gateway/context.ts';
 import type { Input, Operation, Output, RawInput } from '../gateway/operation.ts';
 import type { Db } from '../store/database.ts';
-import { eventIdFloor, eventTimeText } from './event.ts';
+import { eventIdFloor, eventTimeText, presentEvent } from './event.ts';
+import type { AuditEventsTable } from '../store/schema.ts';
 import type { AuditTrail } from './recorder.ts';
 import './errors.ts';
 
@@ -69,7 +69,9 @@ export function lookupAttributes(query: Record<string, string>): Attribute[] {
   const items = [...numbered.entries()].sort((a, b) => a[0] - b[0]).slice(0, 2).map(([, item]) => item);
   const out: Attribute[] = [];
   for (const { key, value } of items) {
-    if (key === undefined || !KEYS.has(key)) throw apiError('InvalidLookupAttributesException', { reason: `Unknown key: ${String(key ?? '')}.` });
+    if (key === undefined || !KEYS.has(key)) {
+      throw apiError('InvalidLookupAttributesException', { reason: `Unknown key: ${String(key ?? '')}.` });
+    }
     if (value === undefined || value === '' || value.length > MAX_VALUE_LENGTH) {
       throw apiError('InvalidLookupAttributesException', { reason: `The value of ${key} must be 1 to ${MAX_VALUE_LENGTH} characters.` });
     }
@@ -166,7 +168,7 @@ function writeToken(ctx: CallContext, cursor: Cursor): string {
 // ---- the query ----------------------------------------------------------------------------
 
 interface Page {
-  events: string[];
+  events: AuditEventsTable[];
   lastId: string | undefined;
   more: boolean;
 }
@@ -208,8 +210,8 @@ async function readPage(db: Db, q: {
   const more = ids.length > q.limit;
   if (more) ids = ids.slice(0, q.limit);
   if (ids.length === 0) return { events: [], lastId: undefined, more: false };
-  const records = await db.selectFrom('audit_events').select(['event_id', 'event']).where('event_id', 'in', ids).execute();
-  const byId = new Map(records.map((r) => [r.event_id, r.event]));
+  const records = await db.selectFrom('audit_events').selectAll().where('event_id', 'in', ids).execute();
+  const byId = new Map(records.map((r) => [r.event_id, r]));
   return { events: ids.map((id) => byId.get(id)!).filter(Boolean), lastId: ids[ids.length - 1], more };
 }
 
@@ -255,11 +257,13 @@ export function lookupEventsOperation(trail: AuditTrail): Operation {
         ? { events: [], lastId: undefined, more: false }
         : await readPage(s.store.db, { account: ctx.caller.accountId, region: ctx.region, attributes, low, high, forward, limit });
       const out: Output = {
-        Events: page.events.map((e) => new RawJson(e)),
+        Events: page.events.map(presentEvent),
         StartTime: eventTimeText(window.start),
         EndTime: eventTimeText(window.end),
       };
-      if (page.more && page.lastId) out.NextToken = writeToken(ctx, { a: ctx.caller.accountId, k: page.lastId, s: window.start, e: window.end, h: hash });
+      if (page.more && page.lastId) {
+        out.NextToken = writeToken(ctx, { a: ctx.caller.accountId, k: page.lastId, s: window.start, e: window.end, h: hash });
+      }
       return out;
     },
   };

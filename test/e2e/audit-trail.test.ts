@@ -13,7 +13,9 @@ import { $Ram, $Sts, allow, eas, ramClient, REGION, rootCredentials, stsClient, 
 const GPU_MACHINES = { EcsInstanceType: 'ecs.gn6i-c4g1.xlarge', EcsInstanceCount: 2, ChargeType: 'PostPaid' };
 
 type Attribute = { Key: string; Value: string };
-type Lookup = { LookupAttribute?: Attribute[]; MaxResults?: string; NextToken?: string; StartTime?: string; EndTime?: string; Direction?: string };
+type Lookup = {
+  LookupAttribute?: Attribute[]; MaxResults?: string; NextToken?: string; StartTime?: string; EndTime?: string; Direction?: string;
+};
 
 for (const engine of ENGINES) {
   describe(`audit trail [${engine.name}]`, () => {
@@ -37,6 +39,10 @@ for (const engine of ENGINES) {
       }
     };
     const by = (Key: string, Value: string): Lookup => ({ LookupAttribute: [{ Key, Value }] });
+    const byTwo = (k1: string, v1: string, k2: string, v2: string): Lookup =>
+      ({ LookupAttribute: [{ Key: k1, Value: v1 }, { Key: k2, Value: v2 }] });
+    const createMachines = async (creds: Credentials, group: string, body: Record<string, unknown> = GPU_MACHINES) =>
+      (await eas(server, creds).call('CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, { body })).body;
     const dedicatedGroup = async (api: ReturnType<typeof eas>) =>
       (await api.call('CreateResource', 'POST', '/api/v2/resources', { body: { ResourceType: 'Dedicated', ...GPU_MACHINES } })).body;
 
@@ -46,14 +52,15 @@ for (const engine of ENGINES) {
       operator = await userWithPolicies(server, [allow('eas:*')]);
       const byRoot = await dedicatedGroup(eas(server, root));
       rootGroup = byRoot.ResourceId;
-      rootMachines = (await eas(server, root).call('CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${rootGroup}/instances`, { body: GPU_MACHINES })).body.InstanceIds;
+      rootMachines = (await createMachines(root, rootGroup)).InstanceIds;
       operatorGroup = (await eas(server, operator).createGroup('operators')).body.ResourceId;
-      operatorMachines = (await eas(server, operator).call('CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${rootGroup}/instances`, { body: GPU_MACHINES })).body.InstanceIds;
+      operatorMachines = (await createMachines(operator, rootGroup)).InstanceIds;
     });
     after(() => server.close());
 
     test('answers "who created these GPU machines?" by ResourceName: the root, and a RAM user by name and key', async () => {
-      const [created] = (await lookup(root, by('ResourceName', rootMachines[0]!))).body.Events.filter((e: any) => e.eventName === 'CreateResourceInstances');
+      const naming = (await lookup(root, by('ResourceName', rootMachines[0]!))).body.Events;
+      const [created] = naming.filter((e: any) => e.eventName === 'CreateResourceInstances');
       assert.equal(created.userIdentity.type, 'root-account');
       assert.equal(created.userIdentity.userName, 'root');
       assert.equal(created.userIdentity.accountId, server.root.accountId);
@@ -113,7 +120,8 @@ for (const engine of ENGINES) {
     });
 
     test('a call that fails authentication is not recorded: nobody can be held to it', async () => {
-      const forged = await expectApiError(() => eas(server, { accessKeyId: operator.accessKeyId, accessKeySecret: 'wrong' }).listResources());
+      const impostor = { accessKeyId: operator.accessKeyId, accessKeySecret: 'wrong' };
+      const forged = await expectApiError(() => eas(server, impostor).listResources());
       assert.equal(forged.code, 'SignatureDoesNotMatch');
       const events = await lookupAll(root, { ...by('EventAccessKeyId', operator.accessKeyId) });
       assert.ok(events.every((e) => e.requestId !== forged.data.RequestId));
@@ -125,12 +133,17 @@ for (const engine of ENGINES) {
     test('an assumed role\'s calls name the role session; RAM and STS calls are global events', async () => {
       const ram = ramClient(server, root);
       const caller = await userWithPolicies(server, []);
-      await ram.attachPolicyToUser(new $Ram.AttachPolicyToUserRequest({ policyType: 'System', policyName: 'AliyunSTSAssumeRoleAccess', userName: caller.userName }));
+      const account = server.root.accountId;
+      const policyType = 'System';
+      const userName = caller.userName;
+      await ram.attachPolicyToUser(new $Ram.AttachPolicyToUserRequest({ policyType, policyName: 'AliyunSTSAssumeRoleAccess', userName }));
       const roleName = uniqueName('auditor-role');
-      const trust = { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${server.root.accountId}:user/${caller.userName}`] } }] };
+      const principal = { RAM: [`acs:ram::${account}:user/${caller.userName}`] };
+      const trust = { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: principal }] };
       await ram.createRole(new $Ram.CreateRoleRequest({ roleName, assumeRolePolicyDocument: JSON.stringify(trust) }));
-      await ram.attachPolicyToRole(new $Ram.AttachPolicyToRoleRequest({ policyType: 'System', policyName: 'AliyunPAIEASFullAccess', roleName }));
-      const assumed = await stsClient(server, caller).assumeRole(new $Sts.AssumeRoleRequest({ roleArn: `acs:ram::${server.root.accountId}:role/${roleName}`, roleSessionName: 'night-shift' }));
+      await ram.attachPolicyToRole(new $Ram.AttachPolicyToRoleRequest({ policyType, policyName: 'AliyunPAIEASFullAccess', roleName }));
+      const request = new $Sts.AssumeRoleRequest({ roleArn: `acs:ram::${account}:role/${roleName}`, roleSessionName: 'night-shift' });
+      const assumed = await stsClient(server, caller).assumeRole(request);
       const c = assumed.body!.credentials!;
       const session = { accessKeyId: c.accessKeyId!, accessKeySecret: c.accessKeySecret!, securityToken: c.securityToken! };
       const group = (await eas(server, session).createGroup('by-role')).body.ResourceId;
@@ -144,11 +157,11 @@ for (const engine of ENGINES) {
       const byRole = await lookupAll(root, by('RoleName', roleName));
       assert.deepEqual(byRole.map((e) => e.eventName), ['CreateResource']);
 
-      const [assumeRole] = (await lookup(root, { LookupAttribute: [{ Key: 'ServiceName', Value: 'Sts' }, { Key: 'User', Value: caller.userName }] })).body.Events;
+      const [assumeRole] = (await lookup(root, byTwo('ServiceName', 'Sts', 'User', caller.userName))).body.Events;
       assert.equal(assumeRole.eventName, 'AssumeRole');
       assert.equal(assumeRole.isGlobal, true);
       assert.deepEqual(assumeRole.referencedResources, { 'ACS::RAM::Role': [roleName.toLowerCase()] });
-      const [attach] = (await lookup(root, { LookupAttribute: [{ Key: 'ResourceName', Value: roleName }, { Key: 'EventName', Value: 'AttachPolicyToRole' }] })).body.Events;
+      const [attach] = (await lookup(root, byTwo('ResourceName', roleName, 'EventName', 'AttachPolicyToRole'))).body.Events;
       assert.equal(attach.serviceName, 'Ram');
       assert.match(attach.resourceType, /^ACS::RAM::Role(;|$)/);
     });
@@ -159,18 +172,16 @@ for (const engine of ENGINES) {
       await ram.createUser(new $Ram.CreateUserRequest({ userName: name }));
       const key = (await ram.createAccessKey(new $Ram.CreateAccessKeyRequest({ userName: name }))).body!.accessKey!;
       const userData = `#!/bin/sh\nexport DB_PASSWORD=${'s3cr3t'.repeat(4)}\n`;
-      await eas(server, root).call('CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${rootGroup}/instances`, {
-        body: { ...GPU_MACHINES, EcsInstanceCount: 1, UserData: userData },
-      });
-      const rpc = await callRpc(easClient({ url: server.url, ...root, signatureAlgorithm: 'v2' }), '2015-05-01', 'GetUser', { UserName: name, Password: 'hunter2-pass' })
-        .catch((e) => e);
-      assert.ok(rpc);
+      await createMachines(root, rootGroup, { ...GPU_MACHINES, EcsInstanceCount: 1, UserData: userData });
+      // An RPC-signed call (Signature in the query), with a parameter named like a password.
+      const rpcClient = easClient({ url: server.url, ...root, signatureAlgorithm: 'v2' });
+      assert.equal((await callRpc(rpcClient, '2015-05-01', 'GetUser', { UserName: name, Password: 'hunter2-pass' })).statusCode, 200);
       const rows = await server.services.store.db.selectFrom('audit_events').select('event').execute();
       const everything = rows.map((r) => r.event).join('\n');
       for (const secret of [key.accessKeySecret!, root.accessKeySecret, 's3cr3t', 'hunter2-pass']) {
         assert.ok(!everything.includes(secret), `stored events contain ${secret.slice(0, 4)}…`);
       }
-      const [createKey] = (await lookup(root, { LookupAttribute: [{ Key: 'ServiceName', Value: 'Ram' }, { Key: 'EventName', Value: 'CreateAccessKey' }] })).body.Events;
+      const [createKey] = (await lookup(root, byTwo('ServiceName', 'Ram', 'EventName', 'CreateAccessKey'))).body.Events;
       assert.equal(createKey.responseElements.AccessKey.AccessKeyId, key.accessKeyId);
       assert.equal(createKey.responseElements.AccessKey.AccessKeySecret, undefined);
       const [getUser] = (await lookup(root, by('EventName', 'GetUser'))).body.Events;
@@ -217,17 +228,20 @@ for (const engine of ENGINES) {
       const apiCalls = (await lookup(root, by('EventType', 'ApiCall'))).body.Events;
       assert.ok(apiCalls.length > 0);
       assert.deepEqual((await lookup(root, by('EventType', 'ConsoleSignin'))).body.Events, []);
-      assert.deepEqual((await lookup(root, by('ResourceType', 'ACS::EAS::Instance'))).body.Events.map((e: any) => e.eventName).includes('CreateResourceInstances'), true);
+      const instances = (await lookup(root, by('ResourceType', 'ACS::EAS::Instance'))).body.Events;
+      assert.ok(instances.some((e: any) => e.eventName === 'CreateResourceInstances'));
       assert.deepEqual((await lookup(root, by('SourceIpAddress', '192.0.2.1'))).body.Events, []);
       // The same key twice: the second applies.
-      const twice = (await lookup(root, { LookupAttribute: [{ Key: 'EventName', Value: 'Nothing' }, { Key: 'EventName', Value: 'CreateResource' }] })).body.Events;
+      const twice = (await lookup(root, byTwo('EventName', 'Nothing', 'EventName', 'CreateResource'))).body.Events;
       assert.ok(twice.length > 0 && twice.every((e: any) => e.eventName === 'CreateResource'));
 
       const invalid: Lookup[] = [
         by('UserName', 'root'), by('Bogus', 'x'), by('EventName', ''),
-        { LookupAttribute: [{ Key: 'EventName', Value: 'CreateResource' }, { Key: 'User', Value: 'root' }] },
+        byTwo('EventName', 'CreateResource', 'User', 'root'),
       ];
-      for (const q of invalid) assert.equal((await expectApiError(() => lookup(root, q))).code, 'InvalidLookupAttributesException', JSON.stringify(q));
+      for (const q of invalid) {
+        assert.equal((await expectApiError(() => lookup(root, q))).code, 'InvalidLookupAttributesException', JSON.stringify(q));
+      }
       for (const MaxResults of ['0', '51', 'ten', '-1']) {
         const err = await expectApiError(() => lookup(root, { MaxResults }));
         assert.equal(err.code, 'InvalidParameterValue');
@@ -243,9 +257,10 @@ for (const engine of ENGINES) {
       assert.ok(Math.abs(Date.parse(r.body.EndTime) - now) < 120_000);
       assert.ok(Math.abs(Date.parse(r.body.EndTime) - Date.parse(r.body.StartTime) - 7 * 86_400_000) < 2000);
       const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19) + 'Z';
-      const inWindow = await lookup(root, { ...by('EventName', 'CreateResource'), StartTime: iso(now - 3600_000), EndTime: iso(now + 60_000) });
+      const creates = by('EventName', 'CreateResource');
+      const inWindow = await lookup(root, { ...creates, StartTime: iso(now - 3600_000), EndTime: iso(now + 60_000) });
       assert.ok(inWindow.body.Events.length >= 2);
-      const earlier = await lookup(root, { ...by('EventName', 'CreateResource'), StartTime: iso(now - 7200_000), EndTime: iso(now - 3600_000) });
+      const earlier = await lookup(root, { ...creates, StartTime: iso(now - 7200_000), EndTime: iso(now - 3600_000) });
       assert.deepEqual(earlier.body.Events, []);
       const cases: Array<[Lookup, string]> = [
         [{ StartTime: iso(now - 3600_000) }, 'LookupEventsParameterError'],
@@ -269,7 +284,8 @@ for (const engine of ENGINES) {
       assert.deepEqual((await lookup(theirs, by('ResourceName', rootGroup))).body.Events, []);
       assert.deepEqual((await lookup(theirs, by('User', operator.userName))).body.Events, []);
       const mine = await lookup(root, { ...by('EventName', 'DescribeResource'), MaxResults: '1' });
-      const err = await expectApiError(() => lookup(theirs, { ...by('EventName', 'DescribeResource'), MaxResults: '1', NextToken: mine.body.NextToken }));
+      const borrowed = { ...by('EventName', 'DescribeResource'), MaxResults: '1', NextToken: mine.body.NextToken };
+      const err = await expectApiError(() => lookup(theirs, borrowed));
       assert.equal(err.code, 'InvalidNextToken');
     });
 
