@@ -57,4 +57,6 @@ export interface FinishedCall {
 export interface CallObserver {
   /** Runs as the call ends (synchronously, so before another request is served); must not block. */
   callFinished(call: FinishedCall): void;
+  /** Resolves once everything observed so far is stored (before state is read, exported or replaced). */
+  flush(): Promise<void>;
 }
