@@ -81,6 +81,7 @@ export const coreAdminRoutes: AdminRoute[] = [
     method: 'GET',
     path: '/metrics',
     handler: async (_req, s) => {
+      await s.audit.flush(); // the audit trail's pending write is not load: the gauges show the store at rest
       const metrics = metricsOf(s);
       return new AdminText(metrics.contentType, await metrics.text());
     },

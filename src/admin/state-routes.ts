@@ -46,6 +46,7 @@ async function forgetCachedState(s: Services): Promise<void> {
 }
 
 async function reset(req: FastifyRequest, s: Services): Promise<Record<string, unknown>> {
+  await s.audit.flush(); // audit events of earlier calls are written before the reset, not after it
   const accountId = bodyText(adminBody(req), 'AccountId');
   if (accountId === undefined) {
     // The database names the root account (another process may have imported another one).
@@ -101,6 +102,7 @@ function asApiError(e: unknown): unknown {
 
 async function importState(req: FastifyRequest, s: Services): Promise<Record<string, unknown>> {
   const body = adminBody(req);
+  await s.audit.flush(); // earlier calls' events land before the state is replaced, not in the imported one
   try {
     const doc = await checkStateDocument(s.store.db, body);
     const root = checkSealedSecrets(doc, s);
@@ -137,6 +139,7 @@ export function stateAdminPlugin(services: Services) {
   return (app: FastifyInstance) => {
     app.post('/_openeas/reset', options(services.config.bodyLimit), answer(reset));
     app.get('/_openeas/state', options(services.config.bodyLimit), async (req, reply) => {
+      await services.audit.flush(); // the audit events of every call answered so far
       const text = JSON.stringify(await exportState(services.store));
       return reply.code(200).header('content-type', JSON_CONTENT_TYPE).header('x-acs-request-id', req.id).send(text);
     });
