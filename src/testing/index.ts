@@ -149,7 +149,7 @@ export async function startOpenEas(options: StartOpenEasOptions = {}): Promise<O
     faults: {
       add: async (fault) => {
         const added = (await admin('POST', '/faults', fault)).Fault as Record<string, unknown>;
-        return String(added.Id ?? added.id);
+        return String(added.FaultId);
       },
       clear: async (id) => (await admin('DELETE', id === undefined ? '/faults' : `/faults/${encodeURIComponent(id)}`)).Cleared as number,
     },
