@@ -12,6 +12,7 @@ import { POLICY_OPERATIONS } from '../../src/ram/api/policies.ts';
 import { STS_OPERATIONS } from '../../src/ram/api/sts.ts';
 import { RAM_VERSION, STS_VERSION } from '../../src/ram/api/rpc.ts';
 import { BSS_OPERATIONS } from '../../src/billing/bss.ts';
+import { ACTIONTRAIL_VERSION } from '../../src/audit/lookup-events.ts';
 import type { RpcParams } from '../../src/gateway/rpc-params.ts';
 import { hostileFor, SHAPES, STRINGS, type Hostile } from './fuzz-values.ts';
 import { rawEncode, type SignedRequest } from './fuzz-wire.ts';
@@ -202,6 +203,19 @@ function rpcCases(version: string, action: string, params: RpcParams, ordinal: n
   return cases;
 }
 
+/** LookupEvents checks its parameters by hand (audit/lookup-events.ts); what it reads, as a table. */
+const LOOKUP_EVENTS_PARAMS: RpcParams = {
+  'LookupAttribute.1.Key': { type: 'string' },
+  'LookupAttribute.1.Value': { type: 'string' },
+  'LookupAttribute.2.Key': { type: 'string' },
+  'LookupAttribute.2.Value': { type: 'string' },
+  StartTime: { type: 'string' },
+  EndTime: { type: 'string' },
+  NextToken: { type: 'string' },
+  MaxResults: { type: 'int' },
+  Direction: { type: 'string' },
+};
+
 // ---- the admin plane: its routes read these fields (src/admin, src/billing, src/ram admin routes)
 
 const ADMIN: Array<{ method: string; path: string; fields: Record<string, string>; base?: Record<string, unknown> }> = [
@@ -300,6 +314,7 @@ export function allCases(extra: Hostile[] = []): Case[] {
   }
   for (const s of STS_OPERATIONS) cases.push(...rpcCases(STS_VERSION, s.action, s.params, ordinal++));
   for (const s of BSS_OPERATIONS) cases.push(...rpcCases('2017-12-14', s.action, s.params, ordinal++));
+  cases.push(...rpcCases(ACTIONTRAIL_VERSION, 'LookupEvents', LOOKUP_EVENTS_PARAMS, ordinal++));
   cases.push(...adminCases(), ...rawCases());
   return cases;
 }
