@@ -129,7 +129,9 @@ function walk(action: string, where: string, node: Node, values: unknown[], t: T
 type Json = Record<string, any>;
 
 function fromSpec(schema: Json, spec: Json): Node {
-  const s = schema.$ref ? spec.schemas[String(schema.$ref).split('/').pop()!] : schema;
+  // `x-see` names the schema of an object the metadata leaves untyped (ActionTrail's event records).
+  const ref = schema.$ref ?? (schema.properties ? undefined : schema['x-see']);
+  const s = ref ? spec.schemas[String(ref).split('/').pop()!] : schema;
   const node: Node = { type: s.type ?? 'object', example: s.example === undefined ? undefined : String(s.example) };
   if (s.properties) node.fields = Object.fromEntries(Object.entries(s.properties as Json).map(([k, v]) => [k, fromSpec(v, spec)]));
   if (s.items) node.items = fromSpec(s.items, spec);
