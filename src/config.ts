@@ -47,6 +47,8 @@ export interface Config {
   provisionSeconds: number;
   /** How long a released machine stays Deleting, and a log/DLink change stays in progress, seconds. */
   releaseSeconds: number;
+  /** How long a service instance placed on a machine takes to start (Pending → Running), seconds. */
+  serviceStartSeconds: number;
   progression: ProgressionMode;
   /** Subscription term of a PrePaid machine, in calendar months (domain notes §3.1: one month). */
   subscriptionMonths: number;
@@ -144,6 +146,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     adminToken: envStr('OPENEAS_ADMIN_TOKEN', env),
     provisionSeconds: envInt('OPENEAS_PROVISION_SECONDS', env),
     releaseSeconds: envInt('OPENEAS_RELEASE_SECONDS', env),
+    serviceStartSeconds: envInt('OPENEAS_SERVICE_START_SECONDS', env),
     subscriptionMonths: envInt('OPENEAS_SUBSCRIPTION_MONTHS', env),
     progression: oneOf('OPENEAS_PROGRESSION', envStr('OPENEAS_PROGRESSION', env), ['time', 'immediate', 'manual'] as const),
     catalogFile: envStr('OPENEAS_CATALOG', env),
@@ -193,6 +196,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     nonceTtlSeconds: 31 * 60,
     provisionSeconds: 5,
     releaseSeconds: 2,
+    serviceStartSeconds: 3,
     progression: 'time',
     subscriptionMonths: 1,
     initialBalanceFen: 1_000_000_00, // CNY 1,000,000: the quick start never runs out
@@ -256,6 +260,7 @@ function validateConfig(c: Config): void {
     if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be an integer >= 0`);
   }
   if (c.provisionSeconds < 0) throw new Error('OPENEAS_PROVISION_SECONDS must be >= 0');
+  if (!Number.isInteger(c.serviceStartSeconds) || c.serviceStartSeconds < 0) throw new Error('OPENEAS_SERVICE_START_SECONDS must be an integer >= 0');
   checkTrustedProxies(c.trustedProxies);
   if (c.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) {
     throw new Error('--database-url must be a postgres:// URL');

@@ -1,6 +1,6 @@
 // Machines in a group: CreateResourceInstances (the seed API), ListResourceInstances,
 // DeleteResourceInstances, UpdateResourceInstance (cordon/uncordon/drain), instance labels,
-// MigrateResourceInstance and ListResourceInstanceWorker.
+// MigrateResourceInstance (ListResourceInstanceWorker: handlers/services.ts).
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { apiError } from '../../gateway/errors.ts';
 import type { Input } from '../../gateway/operation.ts';
@@ -23,6 +23,7 @@ import { pushTo } from '../../collections.ts';
 import { updateInstances } from '../../store/instances.ts';
 import { insertRows, prepare, type PreparedQuery } from '../../store/prepared.ts';
 import { forIdChunks, inIds } from '../../store/id-lists.ts';
+import { evictFromMachines, placePending, startDueOf } from '../../scheduling/placement.ts';
 
 const createResourceInstances: EasHandler = {
   async conditions(raw) {
@@ -239,6 +240,11 @@ const updateResourceInstance: EasHandler = {
           await updateInstances(tx, { last_cordon_reason: reason, last_cordon_operator: ctx.caller.principalId, updated_at: now })
             .where('id', '=', row!.id).execute();
         }
+        if (action === 'Drain') {
+          // The machine is cordoned now, so its workers are placed elsewhere (or wait, Pending).
+          await evictFromMachines(tx, [row!], 'the machine is drained', now);
+          await placePending(tx, group.id, now, startDueOf(ctx.services.config));
+        }
       }
       if (diskGb !== undefined) {
         if (!isRunning(row!.health) && row!.health !== 'Stopped') {
@@ -344,19 +350,6 @@ const migrateResourceInstance: EasHandler = {
   },
 };
 
-const listResourceInstanceWorker: EasHandler = {
-  async handle(input, ctx) {
-    const page = paging(input);
-    const db = ctx.services.store.db;
-    const group = await findGroup(db, ctx, input.ResourceId as string);
-    const name = input.InstanceName as string;
-    const machine = await db.selectFrom('instances').select('id').where('resource_id', '=', group.id).where('name', '=', name).executeTakeFirst();
-    if (!machine) throw apiError('InvalidInstance.NotFound', { instanceId: name, resourceId: group.id });
-    // openeas runs no services, so no worker (pod) is ever scheduled on a machine.
-    return { Pods: [], PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: 0 };
-  },
-};
-
 export const INSTANCE_HANDLERS: Record<string, EasHandler> = {
   CreateResourceInstances: createResourceInstances,
   ListResourceInstances: listResourceInstances,
@@ -365,5 +358,4 @@ export const INSTANCE_HANDLERS: Record<string, EasHandler> = {
   UpdateResourceInstanceLabel: updateResourceInstanceLabel,
   DeleteResourceInstanceLabel: deleteResourceInstanceLabel,
   MigrateResourceInstance: migrateResourceInstance,
-  ListResourceInstanceWorker: listResourceInstanceWorker,
 };
