@@ -24,13 +24,15 @@ export function serviceArn(ctx: CallContext, name: string): string {
   return `acs:eas:${ctx.region}:${ctx.caller.accountId}:service/${name}`;
 }
 
-/**
- * The RAM resource of a service call: the service named in the path, or for CreateService in the
- * body (`name`, else `metadata.name`); listing acts on `service/*`.
- */
+/** The RAM resource of a service call: the service named in the path; listing acts on `service/*`. */
 export function serviceResourceArn(raw: RawInput, ctx: CallContext): string {
+  return serviceArn(ctx, raw.params.ServiceName ?? '*');
+}
+
+/** CreateService names its service in the body (`name`, else `metadata.name`); only it reads the body for RAM. */
+export function newServiceArn(raw: RawInput, ctx: CallContext): string {
   const body = raw.body as { name?: unknown; metadata?: { name?: unknown } } | undefined;
-  const named = raw.params.ServiceName ?? body?.name ?? body?.metadata?.name;
+  const named = body?.name ?? body?.metadata?.name;
   return serviceArn(ctx, typeof named === 'string' && named !== '' ? named : '*');
 }
 
@@ -78,7 +80,7 @@ export function registerEasOperations(registry: OperationRegistry): void {
     registry.addRoa({
       method: spec.method,
       routePath: spec.routePath,
-      operation: easOperation(spec, SERVICE_HANDLERS[spec.action], serviceResourceArn),
+      operation: easOperation(spec, SERVICE_HANDLERS[spec.action], spec.action === 'CreateService' ? newServiceArn : serviceResourceArn),
     });
   }
   // Operations outside the resource-group metadata file (e.g. DescribeMachineSpec), same binding.

@@ -186,6 +186,26 @@ for (const engine of ENGINES) {
       assert.equal((await group(g)).CpuUsed, 6);
     });
 
+    test('a machine failing (NotReady) loses its workers; they run again when it recovers', async () => {
+      const g = await newGroup(1);
+      await create(serviceJson('fail_a', g));
+      await advance(server.url, 5);
+      const [m] = await machines(g);
+      const fault = await admin(server.url, 'POST', '/faults', { Kind: 'NotReady', InstanceId: m.InstanceId });
+      const failed = await describeSvc('fail_a');
+      assert.equal(failed.Status, 'Waiting');
+      assert.match(failed.Message, /evicted from machine/);
+      assert.equal((await instancesOf('fail_a'))[0].HostName, '');
+      assert.equal((await group(g)).CpuUsed, 0);
+      assert.equal((await machines(g))[0].InstanceUsedCpu, 0);
+      await admin(server.url, 'DELETE', `/faults/${fault.Fault.FaultId}`);
+      await advance(server.url, 1); // placement on the recovered machine
+      assert.equal((await instancesOf('fail_a'))[0].HostName, m.InstanceName);
+      await advance(server.url, 5);
+      assert.equal((await describeSvc('fail_a')).Status, 'Running');
+      assert.equal((await group(g)).CpuUsed, 3);
+    });
+
     test('scale, stop, start and delete; capacity follows; then InvalidService.NotFound', async () => {
       const g = await newGroup(2);
       await create(serviceJson('life_a', g, { instance: 1, cpu: 1, memory: 1024 }));
