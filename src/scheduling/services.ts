@@ -10,7 +10,7 @@ import type { Db, Tx } from '../store/database.ts';
 import { isPostgres } from '../store/database.ts';
 import type { Scheduler } from '../engine/scheduler.ts';
 import { groupsOfGroupJobs } from '../engine/group-locks.ts';
-import { randomString } from '../ids.ts';
+import { newServiceId } from '../ids.ts';
 import type { ServiceSpec } from './service-spec.ts';
 import {
   addInstances,
@@ -57,7 +57,7 @@ export async function createService(tx: Tx, owner: Owner, spec: ServiceSpec, now
     .executeTakeFirst();
   if (taken) throw apiError('InvalidService.AlreadyExists', { serviceName: spec.name, region: owner.region });
   const row: ServiceRow = {
-    id: `eas-m-${randomString(18)}`,
+    id: newServiceId(),
     account_id: owner.accountId,
     region: owner.region,
     name: spec.name,

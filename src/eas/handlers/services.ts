@@ -95,7 +95,7 @@ async function servicePage(
   }
   // Services carry no labels yet, so a label filter matches none.
   if (where.labelled) q = q.where(sql<boolean>`1 = 0`);
-  if (where.sort !== undefined && !(where.sort in SERVICE_SORT)) {
+  if (where.sort !== undefined && !Object.hasOwn(SERVICE_SORT, where.sort)) {
     throw apiError('InvalidParameter', { name: 'Sort', reason: `It must be one of: ${Object.keys(SERVICE_SORT).join(', ')}.` });
   }
   if (where.order !== undefined && !['asc', 'desc'].includes(where.order))
