@@ -48,14 +48,6 @@ export async function findService(db: Db | Tx, owner: Owner, name: string, opts:
 }
 
 export async function createService(tx: Tx, owner: Owner, spec: ServiceSpec, now: number, startDue: StartDue): Promise<ServiceRow> {
-  const taken = await tx
-    .selectFrom('services')
-    .select('id')
-    .where('account_id', '=', owner.accountId)
-    .where('region', '=', owner.region)
-    .where('name', '=', spec.name)
-    .executeTakeFirst();
-  if (taken) throw apiError('InvalidService.AlreadyExists', { serviceName: spec.name, region: owner.region });
   const row: ServiceRow = {
     id: newServiceId(),
     account_id: owner.accountId,
@@ -74,7 +66,16 @@ export async function createService(tx: Tx, owner: Owner, spec: ServiceSpec, now
     created_at: now,
     updated_at: now,
   };
-  await tx.insertInto('services').values(row).execute();
+  // The unique name index decides between two concurrent creates (in different groups, so with no
+  // common lock): the later one waits for the earlier one's commit and inserts nothing.
+  const inserted = await tx
+    .insertInto('services')
+    .values(row)
+    .onConflict((oc) => oc.columns(['account_id', 'region', 'name']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+    throw apiError('InvalidService.AlreadyExists', { serviceName: spec.name, region: owner.region });
+  }
   await recordEvent(tx, row, 'Normal', row.reason, row.message, now);
   await tx
     .updateTable('resources')

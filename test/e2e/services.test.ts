@@ -9,6 +9,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, expectApiError } from '../support/client.ts';
 import { admin, advance } from '../support/admin.ts';
 import { allow, userWithPolicies } from '../support/ram.ts';
+import { startServer } from '../../src/server.ts';
 
 const REGION = 'cn-hangzhou';
 // ecs.g6.xlarge: 4 cores (3 schedulable), 16 GiB.
@@ -307,6 +308,45 @@ for (const engine of ENGINES) {
       for (const Sort of ['Nope', 'constructor', '__proto__', 'toString']) {
         const bad = await expectApiError(() => eas('ListServices', 'GET', '/api/v2/services', { query: { Sort } }));
         assert.equal(bad.code, 'InvalidParameter', Sort);
+      }
+    });
+
+    test('two servers on one database never place beyond a machine, nor create one name twice', async () => {
+      const g = await newGroup(3);
+      const b = await startServer({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, port: 0, logLevel: 'warn' }, {});
+      try {
+        const clientB = easClient({ url: b.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
+        const createVia = (c: typeof client, body: Record<string, unknown>) =>
+          callEas(c, { action: 'CreateService', method: 'POST', pathname: '/api/v2/services', body });
+        // 3 machines x 3 schedulable cores; 12 one-core services at once through both servers.
+        const results = await Promise.allSettled(
+          Array.from({ length: 12 }, (_, i) =>
+            createVia(i % 2 === 0 ? client : clientB, serviceJson(`race_${i}`, g, { cpu: 1, memory: 512 })),
+          ),
+        );
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 12);
+        const ms = await machines(g);
+        assert.deepEqual(
+          ms.map((m) => m.InstanceUsedCpu),
+          [3, 3, 3],
+          'full, never beyond',
+        );
+        for (const m of ms) assert.equal((await workers(g, m.InstanceName)).TotalCount, 3);
+        assert.equal((await group(g)).CpuUsed, 9);
+        const listed = (await eas('ListServices', 'GET', '/api/v2/services', { query: { ResourceId: g, PageSize: 100 } })).body.Services;
+        assert.equal(listed.filter((x: any) => x.PendingInstance === 1 && x.Message.includes('cannot be scheduled')).length, 3);
+
+        // One name, two groups, two servers at once: exactly one create wins.
+        const h = await newGroup(1);
+        const twice = await Promise.allSettled([
+          createVia(client, serviceJson('race_name', g, { cpu: 1, memory: 512 })),
+          createVia(clientB, serviceJson('race_name', h, { cpu: 1, memory: 512 })),
+        ]);
+        assert.equal(twice.filter((r) => r.status === 'fulfilled').length, 1);
+        const lost = twice.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+        assert.equal(lost.reason.code, 'InvalidService.AlreadyExists');
+      } finally {
+        await b.close();
       }
     });
 
