@@ -164,6 +164,14 @@ for (const engine of ENGINES) {
       );
       assert.equal((await workers(g, now[2].InstanceName)).Pods[0].ServiceName, 'cordon_a');
       assert.equal((await group(g)).CpuUsed, 6);
+      const byUse = await eas('ListResourceInstances', 'GET', `/api/v2/resources/${REGION}/${g}/instances`, {
+        query: { Sort: 'CpuUsed', Order: 'asc' },
+      });
+      assert.deepEqual(
+        byUse.body.Instances.map((m: any) => m.InstanceUsedCpu),
+        [0, 3, 3],
+        'machines sort by their usage',
+      );
     });
 
     test('deleting a machine moves its workers to another machine', async () => {
@@ -206,6 +214,26 @@ for (const engine of ENGINES) {
       await advance(server.url, 5);
       assert.equal((await describeSvc('fail_a')).Status, 'Running');
       assert.equal((await group(g)).CpuUsed, 3);
+    });
+
+    test('a subscription machine expiring (Stopped) loses its workers; they wait Pending', async () => {
+      const r = await eas('CreateResource', 'POST', '/api/v2/resources', {
+        body: { ResourceType: 'Dedicated', EcsInstanceType: TYPE, EcsInstanceCount: 1, ChargeType: 'PrePaid', AutoRenewal: false },
+      });
+      const g = r.body.ResourceId as string;
+      await advance(server.url, 10);
+      await create(serviceJson('expire_a', g));
+      await advance(server.url, 5);
+      assert.equal((await describeSvc('expire_a')).Status, 'Running');
+      await advance(server.url, 32 * 86_400); // past the one-month term
+      const [m] = await machines(g);
+      assert.equal(m.InstanceStatus, 'Stopped');
+      assert.equal(m.InstanceUsedCpu, 0);
+      const s = await describeSvc('expire_a');
+      assert.equal(s.Status, 'Waiting');
+      assert.equal(s.RunningInstance, 0);
+      assert.equal((await instancesOf('expire_a'))[0].Status, 'Pending');
+      assert.equal((await group(g)).CpuUsed, 0);
     });
 
     test('scale, stop, start and delete; capacity follows; then InvalidService.NotFound', async () => {

@@ -43,13 +43,13 @@ const createResourceInstances: EasHandler = {
 
 type InstanceQuery = SelectQueryBuilder<Schema, 'instances', object>;
 
-/** ListResourceInstances Sort values → columns; usage is always 0 here, so those sort by creation. */
-const INSTANCE_SORT: Record<string, 'created_at' | 'expired_at'> = {
+/** ListResourceInstances Sort values → columns (usage: what service instances placed there reserve). */
+const INSTANCE_SORT: Record<string, SortColumn> = {
   CreateTime: 'created_at',
   ExpireTime: 'expired_at',
-  MemoryUsed: 'created_at',
-  GpuUsed: 'created_at',
-  CpuUsed: 'created_at',
+  MemoryUsed: 'memory_used_mb',
+  GpuUsed: 'gpu_used',
+  CpuUsed: 'cpu_used',
 };
 
 function instanceFilters(q: InstanceQuery, input: Input): InstanceQuery {
@@ -102,7 +102,7 @@ function countFromGroup(group: ResourcesTable, input: Input, used: string[]): nu
   return undefined;
 }
 
-type SortColumn = 'created_at' | 'expired_at';
+type SortColumn = 'created_at' | 'expired_at' | 'cpu_used' | 'gpu_used' | 'memory_used_mb';
 type Direction = 'asc' | 'desc';
 
 /**
@@ -115,7 +115,7 @@ function pageQuery(db: Db, base: InstanceQuery, sort: SortColumn, order: Directi
   const byPage = sort === 'created_at'
     ? sql`created_at ${dir}, id ${dir}`
     : sql`${sql.ref(sort)} ${dir}, created_at ${dir}, id ${dir}`;
-  const inner = base.select(['id', 'version', 'created_at', 'expired_at'])
+  const inner = base.select(['id', 'version', 'created_at', 'expired_at', 'cpu_used', 'gpu_used', 'memory_used_mb'])
     .orderBy(sort, order).$if(sort !== 'created_at', (q) => q.orderBy('created_at', order)).orderBy('id', order)
     .limit(limit).offset(offset);
   return db.selectFrom(inner.as('page')).select(sql<string | null>`string_agg(id || ':' || version, ',' order by ${byPage})`.as('keys'));
