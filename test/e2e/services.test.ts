@@ -378,6 +378,38 @@ for (const engine of ENGINES) {
       }
     });
 
+    test('progression modes: immediate runs at once; manual waits for engine/progress', async () => {
+      for (const progression of ['immediate', 'manual'] as const) {
+        const other = await startTestServer(engine, { progression });
+        try {
+          const c = easClient({ url: other.url, accessKeyId: other.root.accessKeyId, accessKeySecret: other.root.accessKeySecret! });
+          const call = (action: string, method: Method, pathname: string, body?: Record<string, unknown>) =>
+            callEas(c, { action, method, pathname, body });
+          const r = await call('CreateResource', 'POST', '/api/v2/resources', {
+            ResourceType: 'Dedicated',
+            EcsInstanceType: TYPE,
+            EcsInstanceCount: 1,
+            ChargeType: 'PostPaid',
+          });
+          const g = r.body.ResourceId as string;
+          if (progression === 'manual') await admin(other.url, 'POST', '/engine/progress', {});
+          await call('CreateService', 'POST', '/api/v2/services', serviceJson('mode_a', g));
+          const status = async () => (await call('DescribeService', 'GET', svcPath('mode_a'))).body.Status;
+          if (progression === 'immediate') {
+            assert.equal(await status(), 'Running', 'started before the create call answered');
+            continue;
+          }
+          assert.equal(await status(), 'Waiting');
+          await advance(other.url, 3600);
+          assert.equal(await status(), 'Waiting', 'manual: time alone starts nothing');
+          await admin(other.url, 'POST', '/engine/progress', {});
+          assert.equal(await status(), 'Running');
+        } finally {
+          await other.close();
+        }
+      }
+    });
+
     test('RAM: service actions on service/<name>; deploying also needs the group; other accounts see nothing', async () => {
       const g = await newGroup(1);
       const svcOnly = await userWithPolicies(server, [allow('eas:CreateService', `acs:eas:*:*:service/*`)]);
