@@ -332,6 +332,17 @@ for (const engine of ENGINES) {
       );
       const waiting = (await eas('ListServices', 'GET', '/api/v2/services', { query: { ResourceId: g, ServiceStatus: 'Running' } })).body;
       assert.equal(waiting.TotalCount, 0, 'none runs before its start time');
+      const id = page.Services[0].ServiceId;
+      assert.equal((await eas('ListServices', 'GET', '/api/v2/services', { query: { ServiceUid: id } })).body.Services[0].ServiceId, id);
+      for (const query of [
+        { GroupName: 'g' },
+        { Label: JSON.stringify({ a: 'b' }) },
+        { ServiceType: 'Async' },
+        { AutoscalerEnabled: true },
+      ]) {
+        const none = (await eas('ListServices', 'GET', '/api/v2/services', { query: { ResourceId: g, ...query } })).body;
+        assert.equal(none.TotalCount, 0, `nothing here has ${JSON.stringify(query)}`);
+      }
       // Names of Object.prototype are no sort keys either (found by the fuzzer: they were a 500).
       for (const Sort of ['Nope', 'constructor', '__proto__', 'toString']) {
         const bad = await expectApiError(() => eas('ListServices', 'GET', '/api/v2/services', { query: { Sort } }));

@@ -7,6 +7,7 @@ import { apiError } from '../../gateway/errors.ts';
 import type { CallContext } from '../../gateway/context.ts';
 import type { Tx } from '../../store/database.ts';
 import type { EasHandler } from '../operations.ts';
+import type { ListServicesInput } from '../generated/operations.ts';
 import { findGroup, groupArn } from '../groups.ts';
 import { parseServiceSpec, LIMITS } from '../../scheduling/service-spec.ts';
 import { startDueOf, type ServiceRow } from '../../scheduling/placement.ts';
@@ -78,23 +79,25 @@ async function servicePage(
   page: Page,
   where: {
     resourceId?: string;
+    id?: string;
     name?: string;
     keyword?: string;
     status?: string;
     sort?: string;
     order?: string;
-    labelled?: boolean;
+    /** A filter on something openeas services do not have yet (labels, groups, quotas…): matches none. */
+    impossible?: boolean;
   },
 ) {
   const db = ctx.services.store.db;
   let q = db.selectFrom('services').where('account_id', '=', ctx.caller.accountId).where('region', '=', ctx.region);
   if (where.resourceId) q = q.where('resource_id', '=', where.resourceId);
+  if (where.id) q = q.where('id', '=', where.id);
   if (where.status) q = q.where('status', '=', where.status);
   for (const text of [where.name, where.keyword]) {
     if (text) q = q.where(sql<boolean>`name like ${escapeLike(text)} escape '\\'`);
   }
-  // Services carry no labels yet, so a label filter matches none.
-  if (where.labelled) q = q.where(sql<boolean>`1 = 0`);
+  if (where.impossible) q = q.where(sql<boolean>`1 = 0`);
   if (where.sort !== undefined && !Object.hasOwn(SERVICE_SORT, where.sort)) {
     throw apiError('InvalidParameter', { name: 'Sort', reason: `It must be one of: ${Object.keys(SERVICE_SORT).join(', ')}.` });
   }
@@ -119,16 +122,30 @@ async function servicePage(
   };
 }
 
+/**
+ * Filters on what openeas services do not have yet: labels, service groups, workspaces, quotas,
+ * gateways, elastic (burstable) placement, scalers, other service types. Given, they match none,
+ * rather than being ignored and answering services that do not match.
+ */
+function impossibleServiceFilter(input: ListServicesInput): boolean {
+  const given = (v: unknown) => v !== undefined && v !== '';
+  if (input.Label !== undefined && Object.keys(input.Label).length > 0) return true;
+  if ([input.GroupName, input.WorkspaceId, input.QuotaId, input.Gateway, input.ParentServiceUid].some(given)) return true;
+  if (input.ResourceBurstable === true || input.AutoscalerEnabled === true || input.CronscalerEnabled === true) return true;
+  return input.ServiceType !== undefined && input.ServiceType !== 'Standard';
+}
+
 const listServicesHandler = typedHandler<'ListServices'>({
   async handle(input, ctx) {
     return servicePage(ctx, paging(input), {
-      resourceId: input.ResourceId ?? input.ResourceName,
+      resourceId: input.ResourceId,
+      id: input.ServiceUid,
       name: input.ServiceName,
       keyword: input.Filter,
       status: input.ServiceStatus,
       sort: input.Sort,
       order: input.Order,
-      labelled: input.Label !== undefined && Object.keys(input.Label).length > 0,
+      impossible: impossibleServiceFilter(input),
     });
   },
 });
