@@ -419,11 +419,11 @@ export async function evictFromMachines(
   const names = new Map(machines.map((m) => [m.id, m.name]));
   const byService = new Map<string, ServiceInstanceRow[]>();
   for (const r of rows) pushTo(byService, r.service_id, r);
+  // Read after release(): running counts already exclude the evicted instances.
   const services = await servicesById(tx, byService.keys());
   for (const [id, list] of byService) {
     const s = services.get(id);
     if (!s) continue;
-    s.running_count -= list.filter((r) => r.status === 'Running').length;
     const hosts = [...new Set(list.map((r) => names.get(r.machine_id!) ?? r.machine_id))].join(',');
     await settle(tx, s, now, {
       reason: 'EVICTED',

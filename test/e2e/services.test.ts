@@ -10,6 +10,8 @@ import { callEas, easClient, expectApiError } from '../support/client.ts';
 import { admin, advance } from '../support/admin.ts';
 import { allow, userWithPolicies } from '../support/ram.ts';
 import { startServer } from '../../src/server.ts';
+import { openStore } from '../../src/store/database.ts';
+import { serviceProblems } from '../adversarial/invariants.ts';
 
 const REGION = 'cn-hangzhou';
 // ecs.g6.xlarge: 4 cores (3 schedulable), 16 GiB.
@@ -451,6 +453,15 @@ for (const engine of ENGINES) {
       assert.equal(foreignGroup.code, 'InvalidResource.NotFound');
       const list = await callEas(stranger, { action: 'ListServices', method: 'GET', pathname: '/api/v2/services' });
       assert.equal(list.body.TotalCount, 0);
+    });
+
+    test('after all of the above, every usage counter equals what the rows say and no machine is overcommitted', async () => {
+      const store = await openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl });
+      try {
+        assert.deepEqual(await serviceProblems(store), []);
+      } finally {
+        await store.close();
+      }
     });
   });
 }
