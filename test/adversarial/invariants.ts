@@ -110,7 +110,11 @@ export async function serviceProblems(store: Store): Promise<string[]> {
     .select(['id', 'service_id', 'resource_id', 'machine_id', 'status', 'cpu', 'gpu', 'memory_mb'])
     .execute();
   type Use = { cpu: number; gpu: number; memory: number; count: number };
-  const use = (m: Map<string, Use>, k: string) => m.get(k) ?? (m.set(k, { cpu: 0, gpu: 0, memory: 0, count: 0 }), m.get(k)!);
+  const use = (m: Map<string, Use>, k: string): Use => {
+    let u = m.get(k);
+    if (!u) m.set(k, (u = { cpu: 0, gpu: 0, memory: 0, count: 0 }));
+    return u;
+  };
   const byMachine = new Map<string, Use>();
   const byGroup = new Map<string, Use>();
   const running = new Map<string, number>();
