@@ -12,6 +12,23 @@ import { allow, userWithPolicies } from '../support/ram.ts';
 import { startServer } from '../../src/server.ts';
 import { openStore } from '../../src/store/database.ts';
 import { serviceProblems } from '../adversarial/invariants.ts';
+import { readFileSync } from 'node:fs';
+
+/** The metadata's model schemas: Service and Instance from the service file, ResourceInstanceWorker from the resource file. */
+const schemasOf = (file: string) =>
+  JSON.parse(readFileSync(new URL(`../../spec/${file}`, import.meta.url), 'utf8')).schemas as Record<string, any>;
+const SCHEMAS = { ...schemasOf('eas-2021-07-01-resource-api.json'), ...schemasOf('eas-2021-07-01-service-api.json') };
+
+/** Every field of `value` is in the model and has the model's JSON type. */
+function conforms(model: string, value: Record<string, unknown>): void {
+  const props = SCHEMAS[model].properties as Record<string, { type: string }>;
+  for (const [key, v] of Object.entries(value)) {
+    assert.ok(props[key], `${model}.${key} is not in the model`);
+    const type = props[key].type;
+    const actual = Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
+    assert.ok(actual === type || (type === 'number' && actual === 'integer'), `${model}.${key}: ${actual}, the model says ${type}`);
+  }
+}
 
 const REGION = 'cn-hangzhou';
 // ecs.g6.xlarge: 4 cores (3 schedulable), 16 GiB.
@@ -97,10 +114,13 @@ for (const engine of ENGINES) {
       );
       const hosts = (await machines(g)).map((m) => m.InstanceName).sort();
       assert.deepEqual(inst.map((i) => i.HostName).sort(), hosts);
+      conforms('Service', running);
+      for (const i of inst) conforms('Instance', i);
       const pods = await workers(g, hosts[0]);
       assert.equal(pods.TotalCount, 1);
       assert.equal(pods.Pods[0].ServiceName, 'fill_a');
       assert.equal(pods.Pods[0].CpuRequest, 3);
+      conforms('ResourceInstanceWorker', pods.Pods[0]);
       const listed = (await eas('ListResourceServices', 'GET', `/api/v2/resources/${REGION}/${g}/services`)).body;
       assert.deepEqual(
         listed.Services.map((s: any) => s.ServiceName),
