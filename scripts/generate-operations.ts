@@ -1,6 +1,9 @@
 // Writes src/eas/generated/operations.ts from Alibaba's API metadata for PAI-EAS 2021-07-01
-// (spec/eas-2021-07-01-resource-api.json): one OperationSpec per API with its route and every
-// parameter's type, required flag, enum, range, format and style.
+// (spec/eas-2021-07-01-resource-api.json, every operation; spec/eas-2021-07-01-service-api.json,
+// the service operations openeas implements, SERVICE_ACTIONS): one OperationSpec per API with its
+// route and every parameter's type, required flag, enum, range, format and style, and a typed
+// input interface per operation (`<Action>Input`, the shape validation produces) so handlers
+// read their input without casts.
 //
 //   npm run generate
 //
@@ -25,7 +28,20 @@ import {
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SPEC_FILE = path.join(ROOT, 'spec/eas-2021-07-01-resource-api.json');
+export const SERVICE_SPEC_FILE = path.join(ROOT, 'spec/eas-2021-07-01-service-api.json');
 export const OUTPUT_FILE = path.join(ROOT, 'src/eas/generated/operations.ts');
+
+/** The service operations taken from the service metadata (the rest of that file is not implemented yet). */
+export const SERVICE_ACTIONS: readonly string[] = [
+  'CreateService', 'DeleteService', 'DescribeService', 'ListServiceInstances',
+  'ListServices', 'ScaleService', 'StartService', 'StopService',
+];
+
+/**
+ * Bodies the metadata types as `string` that are really a JSON document: CreateService's body is
+ * "the raw service JSON" (SDKs and Terraform send an object). They become free JSON objects.
+ */
+const RAW_JSON_BODIES: readonly string[] = ['CreateService'];
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE'];
 const LOCATIONS: readonly ParamLocation[] = ['path', 'query', 'body'];
@@ -90,11 +106,15 @@ function paramOf(name: string, location: ParamLocation, schemaValue: unknown, st
   return spec;
 }
 
-/** The metadata's `apis` as OperationSpecs, sorted by action; throws on anything it cannot represent. */
-export function buildOperations(specJson: unknown): OperationSpec[] {
+/**
+ * The metadata's `apis` (only `only` when given) as OperationSpecs, sorted by action; throws on
+ * anything it cannot represent.
+ */
+export function buildOperations(specJson: unknown, only?: readonly string[]): OperationSpec[] {
   const spec = obj(specJson, 'spec');
   const apis = obj(spec.apis, 'spec.apis');
-  const ops = Object.entries(apis).map(([action, apiValue]): OperationSpec => {
+  const chosen = only ? only.map((a) => [a, apis[a] ?? fail(a, 'not in the metadata')] as const) : Object.entries(apis);
+  const ops = chosen.map(([action, apiValue]): OperationSpec => {
     const api = obj(apiValue, action);
     const methods = api.methods;
     if (!Array.isArray(methods) || methods.length !== 1) fail(action, `expected exactly one method, got ${JSON.stringify(methods)}`);
@@ -108,7 +128,9 @@ export function buildOperations(specJson: unknown): OperationSpec[] {
       const location = param.in as ParamLocation;
       if (typeof param.name !== 'string') fail(`${action}.parameters[${i}]`, 'parameter without a name');
       if (!LOCATIONS.includes(location)) fail(`${action}.${param.name}`, `unsupported location ${JSON.stringify(param.in)}`);
-      return paramOf(param.name, location, param.schema, param.style, `${action}.${param.name}`);
+      const rawJson = location === 'body' && RAW_JSON_BODIES.includes(action);
+      const schema = rawJson ? { ...obj(param.schema, action), type: 'object' } : param.schema;
+      return paramOf(param.name, location, schema, param.style, `${action}.${param.name}`);
     });
 
     const templateNames = [...api.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
@@ -170,22 +192,74 @@ function print(value: unknown, indent: string, lead: number, trail = 1): string 
   return `{\n${lines.join('')}${indent}}`;
 }
 
+// ---- typed inputs: what validation (gateway/validation.ts) produces for each operation
+
+function tsType(p: ParamSpec, indent: string): string {
+  switch (p.type) {
+    case 'string': {
+      if (!p.enum) return 'string';
+      const union = p.enum.map(quote).join(' | ');
+      return union.length <= 80 ? union : p.enum.map((v) => `\n${indent}  | ${quote(v)}`).join('');
+    }
+    case 'integer':
+    case 'number': return 'number';
+    case 'boolean': return 'boolean';
+    case 'array': return `Array<${tsType(p.items!, indent)}>`;
+    case 'object': {
+      if (p.properties && p.properties.length > 0) return `{\n${fieldsOf(p.properties, `${indent}  `)}${indent}}`;
+      // Map values may be null: a label filter's null value means "any value" (validation keeps it).
+      if (p.additionalProperties) return `Record<string, ${tsType(p.additionalProperties, indent)} | null>`;
+      return 'Record<string, unknown>';
+    }
+  }
+}
+
+function fieldsOf(params: readonly ParamSpec[], indent: string): string {
+  return params
+    .map((p) => `${indent}${IDENT.test(p.name) ? p.name : quote(p.name)}${p.required ? '' : '?'}: ${tsType(p, indent)};\n`)
+    .join('');
+}
+
+/** `interface <Action>Input`: path and query parameters, the body as `body`, and the body's fields flattened as validation does. */
+function inputInterface(op: OperationSpec): string {
+  const fields = op.params.flatMap((p) => (p.location === 'body' ? [p, ...(p.properties ?? [])] : [p]));
+  return `export interface ${op.action}Input {\n${fieldsOf(fields, '  ')}}\n`;
+}
+
 /** The generated module's full text. Pure: same metadata in, same bytes out. */
-export function renderOperations(specJson: unknown): string {
+export function renderOperations(specJson: unknown, serviceSpecJson: unknown): string {
   const spec = obj(specJson, 'spec');
   const info = obj(spec.info, 'spec.info');
   if (typeof info.product !== 'string' || typeof info.version !== 'string') fail('spec.info', 'product and version are required');
   const ops = buildOperations(specJson);
+  const serviceOps = buildOperations(serviceSpecJson, SERVICE_ACTIONS);
+  const seen = new Map(ops.map((o) => [routeKey(o), o.action]));
+  for (const o of serviceOps) {
+    const other = seen.get(routeKey(o));
+    if (other) fail(o.action, `route ${o.method} ${o.path} is also ${other}'s`);
+  }
+  const all = [...ops, ...serviceOps].sort((a, b) => (a.action < b.action ? -1 : 1));
   return [
     '// GENERATED FILE: do not edit by hand.',
-    `// Source: spec/${path.basename(SPEC_FILE)} (${info.product} ${info.version}), by scripts/generate-operations.ts.`,
+    `// Source: spec/${path.basename(SPEC_FILE)} (${info.product} ${info.version}) and the service operations of`,
+    `// spec/${path.basename(SERVICE_SPEC_FILE)}, by scripts/generate-operations.ts.`,
     '// Regenerate with: npm run generate',
     '// test/unit/generated-operations.test.ts fails when this file no longer matches the metadata.',
     "import type { OperationSpec } from '../operation-spec.ts';",
     '',
     `export const EAS_PRODUCT = ${inline({ product: info.product, version: info.version })} as const;`,
     '',
+    '/** The resource-group operations: every API of the resource metadata. */',
     `export const EAS_OPERATIONS: readonly OperationSpec[] = ${print(ops, '', WIDTH)};`,
+    '',
+    '/** The service operations openeas implements, from the service metadata. */',
+    `export const EAS_SERVICE_OPERATIONS: readonly OperationSpec[] = ${print(serviceOps, '', WIDTH)};`,
+    '',
+    '// Typed inputs, one per operation: what validation hands the handler.',
+    '',
+    all.map(inputInterface).join('\n'),
+    '/** Every operation\'s input type by action. */',
+    `export interface EasInputs {\n${all.map((o) => `  ${o.action}: ${o.action}Input;\n`).join('')}}`,
     '',
   ].join('\n');
 }
@@ -195,10 +269,10 @@ export function readSpec(file = SPEC_FILE): unknown {
 }
 
 function main(): void {
-  const text = renderOperations(readSpec());
+  const text = renderOperations(readSpec(), readSpec(SERVICE_SPEC_FILE));
   mkdirSync(path.dirname(OUTPUT_FILE), { recursive: true });
   writeFileSync(OUTPUT_FILE, text);
-  const count = buildOperations(readSpec()).length;
+  const count = buildOperations(readSpec()).length + SERVICE_ACTIONS.length;
   console.log(`wrote ${path.relative(ROOT, OUTPUT_FILE)} (${count} operations)`);
 }
 

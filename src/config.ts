@@ -54,6 +54,8 @@ export interface Config {
   provisionSeconds: number;
   /** How long a released machine stays Deleting, and a log/DLink change stays in progress, seconds. */
   releaseSeconds: number;
+  /** How long a service instance placed on a machine takes to start (Pending → Running), seconds. */
+  serviceStartSeconds: number;
   progression: ProgressionMode;
   /** Subscription term of a PrePaid machine, in calendar months (domain notes §3.1: one month). */
   subscriptionMonths: number;

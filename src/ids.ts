@@ -81,3 +81,8 @@ export function newResourceId(): string {
 export function newInstanceId(now = Date.now()): string {
   return 'eas-i-' + now.toString(36).padStart(9, '0').slice(-9) + randomString(9);
 }
+
+/** Service id: `eas-m-` + 18 lowercase alphanumerics, time-ordered like machine ids (lists tie-break on it). */
+export function newServiceId(now = Date.now()): string {
+  return 'eas-m-' + now.toString(36).padStart(9, '0').slice(-9) + randomString(9);
+}

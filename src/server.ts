@@ -27,6 +27,7 @@ import { LatencyFaults } from './engine/faults.ts';
 import { InstanceViews } from './eas/instance-views.ts';
 import { registerMachineJobs } from './engine/machine-jobs.ts';
 import { registerSubfeatureJobs } from './eas/handlers/subfeatures.ts';
+import { registerServiceJobs } from './scheduling/services.ts';
 import { engineAdminRoutes } from './admin/engine-routes.ts';
 import { stateAdminPlugin } from './admin/state-routes.ts';
 import { noHooks } from './hooks.ts';
@@ -117,6 +118,7 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
     services.hooks = billingHooks(services);
     registerMachineJobs(scheduler, services.hooks);
     registerSubfeatureJobs(scheduler);
+    registerServiceJobs(scheduler, config);
     registerBillingJobs(scheduler, services);
 
     const registry = new OperationRegistry();

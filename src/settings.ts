@@ -127,6 +127,10 @@ export const SETTINGS: readonly Setting[] = [
     help: 'how long a released machine stays Deleting (and a log/DLink change in progress)',
   },
   {
+    field: 'serviceStartSeconds', env: 'OPENEAS_SERVICE_START_SECONDS', type: { kind: 'number', min: 0 }, default: 3,
+    help: 'how long a placed service instance takes to start (Pending → Running)',
+  },
+  {
     field: 'subscriptionMonths', env: 'OPENEAS_SUBSCRIPTION_MONTHS', type: positive, default: 1,
     help: 'term of a PrePaid machine, months',
   },

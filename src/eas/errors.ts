@@ -15,5 +15,7 @@ export const EAS_ERRORS = registerErrors({
   'OperationConflict': { status: 409, message: 'Another change of {what} for resource [{resourceId}] is in progress.' },
   'QuotaExceed.ElasticQuota': { status: 403, message: 'The request would exceed the {what} quota of this account in {region}: {used} used + {requested} requested > {limit}.' },
   'IdempotentParameterMismatch': { status: 400, message: 'The client token has been used by a request with different parameters.' },
+  'InvalidService.NotFound': { status: 404, message: 'The specified service [{serviceName}] does not exist in region [{region}].' },
+  'InvalidService.AlreadyExists': { status: 409, message: 'A service named [{serviceName}] already exists in region [{region}].' },
   'InsufficientIpAddress': { status: 400, message: 'No private IP address is left in region {region}.' },
 });

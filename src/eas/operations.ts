@@ -1,14 +1,14 @@
 // Binds the spec-derived EAS operations (generated/operations.ts) to their hand-written
 // behaviour (handlers/). Routes, validation and RAM action names all come from the spec;
 // an operation without a handler answers NotImplemented, and the README says which.
-import { EAS_OPERATIONS, EAS_PRODUCT } from './generated/operations.ts';
+import { EAS_OPERATIONS, EAS_PRODUCT, EAS_SERVICE_OPERATIONS } from './generated/operations.ts';
 import type { OperationSpec } from './operation-spec.ts';
 import { validateInput } from '../gateway/validation.ts';
 import { apiError } from '../gateway/errors.ts';
 import type { OperationRegistry } from '../gateway/registry.ts';
 import type { AuthorizationRequest, Input, Operation, Output, RawInput } from '../gateway/operation.ts';
 import type { CallContext } from '../gateway/context.ts';
-import { EAS_HANDLERS, EXTRA_OPERATIONS } from './handlers/index.ts';
+import { EAS_HANDLERS, EXTRA_OPERATIONS, SERVICE_HANDLERS } from './handlers/index.ts';
 import { groupArn } from './groups.ts';
 
 export interface EasHandler {
@@ -17,6 +17,23 @@ export interface EasHandler {
   conditions?(raw: RawInput, ctx: CallContext): Promise<AuthorizationRequest['conditionValues']>;
   /** Further groups the call touches (MigrateResourceInstance's destination), from the raw request. */
   alsoTouches?(raw: RawInput, ctx: CallContext): string[];
+}
+
+/** `acs:eas:{region}:{account}:service/{ServiceName}` (docs/services.md). */
+export function serviceArn(ctx: CallContext, name: string): string {
+  return `acs:eas:${ctx.region}:${ctx.caller.accountId}:service/${name}`;
+}
+
+/** The RAM resource of a service call: the service named in the path; listing acts on `service/*`. */
+export function serviceResourceArn(raw: RawInput, ctx: CallContext): string {
+  return serviceArn(ctx, raw.params.ServiceName ?? '*');
+}
+
+/** CreateService names its service in the body (`name`, else `metadata.name`); only it reads the body for RAM. */
+export function newServiceArn(raw: RawInput, ctx: CallContext): string {
+  const body = raw.body as { name?: unknown; metadata?: { name?: unknown } } | undefined;
+  const named = body?.name ?? body?.metadata?.name;
+  return serviceArn(ctx, typeof named === 'string' && named !== '' ? named : '*');
 }
 
 /**
@@ -52,12 +69,19 @@ function easOperation(spec: OperationSpec, handler: EasHandler | undefined, reso
 
 /** Actions that have behaviour, for the README's API table. */
 export function implementedEasActions(): string[] {
-  return [...Object.keys(EAS_HANDLERS), ...EXTRA_OPERATIONS.map((e) => e.spec.action)].sort();
+  return [...Object.keys(EAS_HANDLERS), ...Object.keys(SERVICE_HANDLERS), ...EXTRA_OPERATIONS.map((e) => e.spec.action)].sort();
 }
 
 export function registerEasOperations(registry: OperationRegistry): void {
   for (const spec of EAS_OPERATIONS) {
     registry.addRoa({ method: spec.method, routePath: spec.routePath, operation: easOperation(spec, EAS_HANDLERS[spec.action]) });
+  }
+  for (const spec of EAS_SERVICE_OPERATIONS) {
+    registry.addRoa({
+      method: spec.method,
+      routePath: spec.routePath,
+      operation: easOperation(spec, SERVICE_HANDLERS[spec.action], spec.action === 'CreateService' ? newServiceArn : serviceResourceArn),
+    });
   }
   // Operations outside the resource-group metadata file (e.g. DescribeMachineSpec), same binding.
   for (const extra of EXTRA_OPERATIONS) {

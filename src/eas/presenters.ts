@@ -18,7 +18,7 @@ export function gigabytes(gb: number): string {
 export const INSTANCE_VIEW_COLUMNS = [
   'id', 'name', 'ip', 'status', 'cpu', 'gpu', 'memory_mb', 'system_disk_gb', 'gpu_memory_gb', 'instance_type',
   'created_at', 'charge_type', 'expired_at', 'auto_renewal', 'arch', 'region', 'zone', 'resource_id', 'labels',
-  'health', 'last_cordon_reason', 'last_cordon_operator',
+  'health', 'last_cordon_reason', 'last_cordon_operator', 'cpu_used', 'gpu_used', 'memory_used_mb',
 ] as const;
 
 export type InstanceView = Pick<InstancesTable, (typeof INSTANCE_VIEW_COLUMNS)[number]>;
@@ -47,10 +47,11 @@ export function presentInstance(r: InstanceView): Record<string, unknown> {
     InstanceMemory: megabytes(r.memory_mb),
     InstanceSystemDiskSize: r.system_disk_gb,
     InstanceGpuMemory: gigabytes(r.gpu_memory_gb * r.gpu),
-    InstanceUsedCpu: 0,
-    InstanceUsedGpu: 0,
-    InstanceUsedMemory: megabytes(0),
-    InstanceUsedGpuMemory: megabytes(0),
+    InstanceUsedCpu: r.cpu_used,
+    InstanceUsedGpu: r.gpu_used,
+    InstanceUsedMemory: megabytes(r.memory_used_mb),
+    // Whole GPUs only (no GPU sharing yet): a used GPU's memory is all of it.
+    InstanceUsedGpuMemory: megabytes(r.gpu_used * r.gpu_memory_gb * 1024),
     InstanceType: r.instance_type,
     CreateTime: formatTime(r.created_at),
     ChargeType: r.charge_type,
@@ -119,9 +120,9 @@ function resourceFields(r: ResourcesTable): Record<string, unknown> {
     CpuCount: r.cpu_count,
     GpuCount: r.gpu_count,
     Memory: r.memory_mb,
-    CpuUsed: 0,
-    GpuUsed: 0,
-    MemoryUsed: 0,
+    CpuUsed: r.cpu_used,
+    GpuUsed: r.gpu_used,
+    MemoryUsed: r.memory_used_mb,
     ServiceCount: r.service_count,
     Status: r.status,
     Message: r.message,

@@ -1,6 +1,9 @@
 // The machine state machine (domain notes §2.1–2.2) and the only code that changes a machine's
 // state. Every change also keeps the group's counters (InstanceCount, CpuCount…) and the
 // account's quota usage right in the same transaction, so no count is ever computed by a scan.
+// Service instances follow their machines here too (scheduling/placement.ts): a machine that leaves
+// Ready loses its instances (rescheduled elsewhere or Pending); one that becomes Ready and
+// schedulable lets pending instances of its group be placed.
 import type { Tx } from '../store/database.ts';
 import type { InstancesTable } from '../store/schema.ts';
 import { insertRows, prepare } from '../store/prepared.ts';
@@ -9,6 +12,7 @@ import { updateInstances } from '../store/instances.ts';
 import { forIdChunks, inIds } from '../store/id-lists.ts';
 import { cancelJobsOf } from './jobs.ts';
 import { releaseUserData } from '../store/user-data.ts';
+import { capacityAppeared, evictFromMachines } from '../scheduling/placement.ts';
 
 export type Health = 'Attaching' | 'Ready' | 'NotReady' | 'CreateFailed' | 'Deleting' | 'Stopped';
 
@@ -130,6 +134,7 @@ export async function transitionInstances(
   const moved: InstanceRow[] = [];
   const skipped: InstanceRow[] = [];
   const movedFrom: Health[] = [];
+  const opened: InstanceRow[] = [];
   const crossed: InstanceRow[] = [];
   const deltas = new Map<string, CounterDelta>();
   for (const r of rows) {
@@ -152,6 +157,7 @@ export async function transitionInstances(
     }
     moved.push(next);
     movedFrom.push(r.health as Health);
+    if (schedulable(next) && !schedulable(r)) opened.push(next);
   }
   // One UPDATE per distinct (state read, resulting status, cordoned, reason): batches stay batches.
   // Each UPDATE also requires the state it was computed from: a machine another transaction moved
@@ -178,7 +184,14 @@ export async function transitionInstances(
   }
   await applyGroupDeltas(tx, deltas, now);
   await meterRunning(tx, crossed, isRunning(to), now);
+  if (to !== 'Ready' && to !== 'Attaching') await evictFromMachines(tx, moved, `the machine is ${to}`, now);
+  await capacityAppeared(tx, opened, now);
   return { moved, skipped };
+}
+
+/** Takes new service instances: Ready and not cordoned. */
+function schedulable(r: Pick<InstanceRow, 'health' | 'cordoned'>): boolean {
+  return r.health === 'Ready' && r.cordoned === 0;
 }
 
 /**
@@ -240,6 +253,7 @@ export async function removeInstances(tx: Tx, rows: InstanceRow[], now: number):
     usage.set(key, u);
   }
   await meterRunning(tx, rows.filter((r) => isRunning(r.health)), false, now);
+  await evictFromMachines(tx, rows, 'the machine is released', now);
   await cancelJobsOf(tx, rows.map((r) => r.id));
   await forIdChunks(tx, rows.map((r) => r.id), async (ids) => {
     await tx.deleteFrom('instance_labels').where(inIds(tx, 'instance_id', ids)).execute();
@@ -268,9 +282,12 @@ export async function moveInstances(tx: Tx, rows: InstanceRow[], destResourceId:
       if (isRunning(r.health)) addCapacity(d, r, sign);
     }
   }
+  // A machine's workers belong to services of its old group: they are evicted there.
+  await evictFromMachines(tx, rows, `the machine moved to resource [${destResourceId}]`, now);
   await forIdChunks(tx, rows.map((r) => r.id), async (ids) => {
     await updateInstances(tx, { resource_id: destResourceId, updated_at: now }).where(inIds(tx, 'id', ids)).execute();
     await tx.updateTable('instance_labels').set({ resource_id: destResourceId }).where(inIds(tx, 'instance_id', ids)).execute();
   });
   await applyGroupDeltas(tx, deltas, now);
+  await capacityAppeared(tx, rows.filter(schedulable).map((r) => ({ ...r, resource_id: destResourceId })), now);
 }

@@ -23,8 +23,8 @@ export async function easAuthorizationTable(): Promise<EasAuthorizationRow[]> {
     for (const m of route.routePath.matchAll(/:(\w+)/g)) params[m[1]] = `{${m[1]}}`;
     params.ClusterId = '{regionId}';
     const ctx = { region: '{regionId}', caller: { accountId: '{accountId}' } } as unknown as CallContext;
-    // Body parameters that name a resource group, as placeholders.
-    const body = { DestResourceId: '{DestResourceId}' };
+    // Body parameters that name a resource group or a service, as placeholders.
+    const body = { DestResourceId: '{DestResourceId}', name: '{ServiceName}', metadata: { resource: '{ResourceId}' } };
     const auth = await route.operation.authorize({ params, query: {}, body }, ctx);
     rows.push({
       api: route.operation.action, method: route.method, path: route.routePath.replace(/:(\w+)/g, '{$1}'),

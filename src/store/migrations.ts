@@ -472,6 +472,69 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('instances_group_zone').on('instances').columns(['resource_id', 'zone', 'created_at', 'id']).execute();
     },
   },
+  '0010_services': {
+    async up(db: Kysely<any>) {
+      // Services on dedicated groups and their instances (workers); usage counters on groups and
+      // machines kept by scheduling/placement.ts in the same transaction as every placement.
+      await db.schema.createTable('services')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('instance_count', 'integer', (c) => c.notNull())
+        .addColumn('cpu', 'integer', (c) => c.notNull())
+        .addColumn('memory_mb', 'integer', (c) => c.notNull())
+        .addColumn('gpu', 'integer', (c) => c.notNull())
+        .addColumn('running_count', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('services_name').unique().on('services').columns(['account_id', 'region', 'name']).execute();
+      await db.schema.createIndex('services_list').on('services').columns(['account_id', 'region', 'created_at', 'id']).execute();
+      await db.schema.createIndex('services_group').on('services').columns(['resource_id', 'created_at', 'id']).execute();
+      await db.schema.createTable('service_instances')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('service_id', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'text', (c) => c.notNull())
+        .addColumn('machine_id', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('ip', 'text', (c) => c.notNull())
+        .addColumn('cpu', 'integer', (c) => c.notNull())
+        .addColumn('memory_mb', 'integer', (c) => c.notNull())
+        .addColumn('gpu', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('started_at', 'bigint')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('service_instances_service').on('service_instances').columns(['service_id', 'created_at', 'id']).execute();
+      await db.schema.createIndex('service_instances_machine').on('service_instances').columns(['machine_id', 'created_at', 'id']).execute();
+      // Pending instances of a group (machine_id null), oldest first: what placement reads.
+      await db.schema.createIndex('service_instances_pending').on('service_instances').columns(['resource_id', 'machine_id', 'created_at']).execute();
+      await db.schema.createTable('service_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('service_id', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('time', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('service_events_service').on('service_events').columns(['service_id', 'time']).execute();
+      for (const table of ['resources', 'instances']) {
+        for (const column of ['cpu_used', 'gpu_used', 'memory_used_mb']) {
+          await db.schema.alterTable(table).addColumn(column, 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        }
+      }
+      await db.schema.alterTable('instances').addColumn('worker_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */

@@ -54,6 +54,10 @@ export interface ResourcesTable {
   gpu_count: number;
   memory_mb: number;
   service_count: number;
+  /** What placed service instances reserve on the group's machines (scheduling/placement.ts). */
+  cpu_used: number;
+  gpu_used: number;
+  memory_used_mb: number;
   /** UsageMode (CreateResource; `inference` unless given). */
   usage_mode: string;
   created_at: number;
@@ -90,6 +94,11 @@ export interface InstancesTable {
   /** Reason and caller of the last Cordon/Drain (LastCordonReason/LastCordonOperator); '' if never cordoned. */
   last_cordon_reason: string;
   last_cordon_operator: string;
+  /** What the service instances placed on this machine reserve, and how many there are. */
+  cpu_used: number;
+  gpu_used: number;
+  memory_used_mb: number;
+  worker_count: number;
   created_at: number;
   updated_at: number;
   expired_at: number | null;
@@ -430,6 +439,56 @@ export interface AuditEventResourcesTable {
   resource_name: string;
 }
 
+/** A service on a dedicated group (scheduling/). `config` is the service JSON as DescribeService returns it. */
+export interface ServicesTable {
+  id: string;
+  account_id: string;
+  region: string;
+  name: string;
+  resource_id: string;
+  status: string;
+  reason: string;
+  message: string;
+  config: string;
+  /** Desired instances (metadata.instance); its rows are service_instances. */
+  instance_count: number;
+  cpu: number;
+  memory_mb: number;
+  gpu: number;
+  /** Instances in Running. */
+  running_count: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A service instance (worker). `machine_id` null: Pending, not placed; otherwise placed (Pending while starting, then Running). */
+export interface ServiceInstancesTable {
+  id: string;
+  service_id: string;
+  account_id: string;
+  resource_id: string;
+  machine_id: string | null;
+  status: string;
+  reason: string;
+  ip: string;
+  cpu: number;
+  memory_mb: number;
+  gpu: number;
+  created_at: number;
+  started_at: number | null;
+  updated_at: number;
+}
+
+export interface ServiceEventsTable {
+  id: string;
+  service_id: string;
+  account_id: string;
+  type: string;
+  reason: string;
+  message: string;
+  time: number;
+}
+
 export interface Schema {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
@@ -464,6 +523,9 @@ export interface Schema {
   ram_denials: RamDenialsTable;
   audit_events: AuditEventsTable;
   audit_event_resources: AuditEventResourcesTable;
+  services: ServicesTable;
+  service_instances: ServiceInstancesTable;
+  service_events: ServiceEventsTable;
 }
 
 export type { Generated };

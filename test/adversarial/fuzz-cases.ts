@@ -2,7 +2,7 @@
 // parameter tables, the admin plane from the small table below) and every parameter, at any depth,
 // one request per hostile value, the other parameters holding plausible values; plus whole-request
 // hostilities (bodies that are not JSON, nest deeply or are huge) and raw malformed URLs.
-import { EAS_OPERATIONS, EAS_PRODUCT } from '../../src/eas/generated/operations.ts';
+import { EAS_OPERATIONS, EAS_PRODUCT, EAS_SERVICE_OPERATIONS } from '../../src/eas/generated/operations.ts';
 import { EXTRA_OPERATIONS } from '../../src/eas/handlers/index.ts';
 import type { OperationSpec, ParamSpec } from '../../src/eas/operation-spec.ts';
 import { USER_OPERATIONS } from '../../src/ram/api/users.ts';
@@ -305,7 +305,7 @@ export function allCases(extra: Hostile[] = []): Case[] {
   EXTRA.length = 0;
   EXTRA.push(...extra);
   const cases: Case[] = [];
-  for (const op of [...EAS_OPERATIONS, ...EXTRA_OPERATIONS.map((e) => e.spec)]) cases.push(...easCases(op));
+  for (const op of [...EAS_OPERATIONS, ...EAS_SERVICE_OPERATIONS, ...EXTRA_OPERATIONS.map((e) => e.spec)]) cases.push(...easCases(op));
   let ordinal = 0;
   for (const s of [...USER_OPERATIONS, ...GROUP_OPERATIONS, ...ROLE_OPERATIONS, ...POLICY_OPERATIONS]) {
     const c = rpcCases(RAM_VERSION, s.action, s.params, ordinal);

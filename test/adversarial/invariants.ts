@@ -8,16 +8,30 @@ const RUNNING = new Set(['Ready', 'NotReady']);
 /** Machines in these states are settled: nothing is due for them. */
 export const STEADY = new Set(['Ready', 'NotReady', 'CreateFailed', 'Stopped']);
 
-type Counters = Pick<ResourcesTable, 'instance_count' | 'prepaid_instance_count' | 'postpaid_instance_count' | 'cpu_count' | 'gpu_count' | 'memory_mb'>;
+type Counters = Pick<
+  ResourcesTable,
+  'instance_count' | 'prepaid_instance_count' | 'postpaid_instance_count' | 'cpu_count' | 'gpu_count' | 'memory_mb'
+>;
 
-const zero = (): Counters => ({ instance_count: 0, prepaid_instance_count: 0, postpaid_instance_count: 0, cpu_count: 0, gpu_count: 0, memory_mb: 0 });
+const zero = (): Counters => ({
+  instance_count: 0,
+  prepaid_instance_count: 0,
+  postpaid_instance_count: 0,
+  cpu_count: 0,
+  gpu_count: 0,
+  memory_mb: 0,
+});
 
 export async function counterProblems(store: Store): Promise<string[]> {
   const problems: string[] = [];
-  const machines = await store.db.selectFrom('instances')
-    .select(['id', 'account_id', 'region', 'resource_id', 'charge_type', 'health', 'cpu', 'gpu', 'memory_mb']).execute();
-  const groups = await store.db.selectFrom('resources')
-    .select(['id', 'instance_count', 'prepaid_instance_count', 'postpaid_instance_count', 'cpu_count', 'gpu_count', 'memory_mb']).execute();
+  const machines = await store.db
+    .selectFrom('instances')
+    .select(['id', 'account_id', 'region', 'resource_id', 'charge_type', 'health', 'cpu', 'gpu', 'memory_mb'])
+    .execute();
+  const groups = await store.db
+    .selectFrom('resources')
+    .select(['id', 'instance_count', 'prepaid_instance_count', 'postpaid_instance_count', 'cpu_count', 'gpu_count', 'memory_mb'])
+    .execute();
   const usage = await store.db.selectFrom('account_usage').selectAll().execute();
   const open = await store.db.selectFrom('metered_intervals').select('instance_id').where('end_at', 'is', null).execute();
 
@@ -74,6 +88,77 @@ export async function counterProblems(store: Store): Promise<string[]> {
     openCount.delete(m.id);
   }
   for (const id of openCount.keys()) problems.push(`an open metered interval for machine ${id}, which no longer exists`);
+  problems.push(...(await serviceProblems(store)));
+  return problems;
+}
+
+/**
+ * Services: each machine's and group's usage equals the instances placed there, no machine holds more
+ * than it offers (1 core kept), instances sit on Ready machines of their own group, ServiceCount and
+ * running counts equal the rows.
+ */
+export async function serviceProblems(store: Store): Promise<string[]> {
+  const problems: string[] = [];
+  const machines = await store.db
+    .selectFrom('instances')
+    .select(['id', 'resource_id', 'health', 'cpu', 'gpu', 'memory_mb', 'cpu_used', 'gpu_used', 'memory_used_mb', 'worker_count'])
+    .execute();
+  const groups = await store.db.selectFrom('resources').select(['id', 'cpu_used', 'gpu_used', 'memory_used_mb', 'service_count']).execute();
+  const services = await store.db.selectFrom('services').select(['id', 'resource_id', 'running_count']).execute();
+  const workers = await store.db
+    .selectFrom('service_instances')
+    .select(['id', 'service_id', 'resource_id', 'machine_id', 'status', 'cpu', 'gpu', 'memory_mb'])
+    .execute();
+  type Use = { cpu: number; gpu: number; memory: number; count: number };
+  const use = (m: Map<string, Use>, k: string): Use => {
+    let u = m.get(k);
+    if (!u) m.set(k, (u = { cpu: 0, gpu: 0, memory: 0, count: 0 }));
+    return u;
+  };
+  const byMachine = new Map<string, Use>();
+  const byGroup = new Map<string, Use>();
+  const running = new Map<string, number>();
+  const machineOf = new Map(machines.map((m) => [m.id, m]));
+  for (const w of workers) {
+    if (w.status === 'Running') running.set(w.service_id, (running.get(w.service_id) ?? 0) + 1);
+    if (w.machine_id === null) {
+      if (w.status !== 'Pending') problems.push(`instance ${w.id} is ${w.status} without a machine`);
+      continue;
+    }
+    const m = machineOf.get(w.machine_id);
+    if (!m) problems.push(`instance ${w.id} is on machine ${w.machine_id}, which does not exist`);
+    else if (m.resource_id !== w.resource_id) problems.push(`instance ${w.id} is on machine ${m.id} of another group`);
+    else if (m.health !== 'Ready') problems.push(`instance ${w.id} is on machine ${m.id}, which is ${m.health}`);
+    for (const u of [use(byMachine, w.machine_id), use(byGroup, w.resource_id)]) {
+      u.cpu += Number(w.cpu);
+      u.gpu += Number(w.gpu);
+      u.memory += Number(w.memory_mb);
+      u.count += 1;
+    }
+  }
+  for (const m of machines) {
+    const u = use(byMachine, m.id);
+    const have = { cpu: Number(m.cpu_used), gpu: Number(m.gpu_used), memory: Number(m.memory_used_mb), count: Number(m.worker_count) };
+    if (JSON.stringify(have) !== JSON.stringify(u))
+      problems.push(`machine ${m.id}: usage ${JSON.stringify(have)}, its instances say ${JSON.stringify(u)}`);
+    if (u.cpu > Number(m.cpu) - 1 || u.gpu > Number(m.gpu) || u.memory > Number(m.memory_mb))
+      problems.push(`machine ${m.id} is overcommitted: ${JSON.stringify(u)}`);
+  }
+  const serviceCount = new Map<string, number>();
+  for (const s of services) {
+    serviceCount.set(s.resource_id, (serviceCount.get(s.resource_id) ?? 0) + 1);
+    if (Number(s.running_count) !== (running.get(s.id) ?? 0))
+      problems.push(`service ${s.id}: running_count ${s.running_count}, rows say ${running.get(s.id) ?? 0}`);
+  }
+  for (const g of groups) {
+    const u = use(byGroup, g.id);
+    const have = { cpu: Number(g.cpu_used), gpu: Number(g.gpu_used), memory: Number(g.memory_used_mb) };
+    if (JSON.stringify(have) !== JSON.stringify({ cpu: u.cpu, gpu: u.gpu, memory: u.memory })) {
+      problems.push(`group ${g.id}: usage ${JSON.stringify(have)}, its instances say ${JSON.stringify(u)}`);
+    }
+    if (Number(g.service_count) !== (serviceCount.get(g.id) ?? 0))
+      problems.push(`group ${g.id}: ServiceCount ${g.service_count}, rows say ${serviceCount.get(g.id) ?? 0}`);
+  }
   return problems;
 }
 

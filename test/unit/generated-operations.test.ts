@@ -3,8 +3,12 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
-import { buildOperations, OUTPUT_FILE, readSpec, renderOperations, routeKey } from '../../scripts/generate-operations.ts';
-import { EAS_OPERATIONS, EAS_PRODUCT } from '../../src/eas/generated/operations.ts';
+import {
+  buildOperations, OUTPUT_FILE, readSpec, renderOperations, routeKey, SERVICE_ACTIONS, SERVICE_SPEC_FILE,
+} from '../../scripts/generate-operations.ts';
+import {
+  EAS_OPERATIONS, EAS_PRODUCT, EAS_SERVICE_OPERATIONS, type CreateServiceInput, type ScaleServiceInput,
+} from '../../src/eas/generated/operations.ts';
 import { MACHINE_SPEC_SPEC } from '../../src/eas/handlers/machine-spec.ts';
 import type { OperationSpec, ParamSpec } from '../../src/eas/operation-spec.ts';
 
@@ -35,11 +39,13 @@ function withApi(name: string, api: unknown): unknown {
 describe('generated EAS operations', () => {
   test('the committed file is exactly what `npm run generate` writes', () => {
     const committed = readFileSync(OUTPUT_FILE, 'utf8');
-    assert.equal(renderOperations(readSpec()), committed, 'src/eas/generated/operations.ts is stale: run `npm run generate`');
+    const fresh = renderOperations(readSpec(), readSpec(SERVICE_SPEC_FILE));
+    assert.equal(fresh, committed, 'src/eas/generated/operations.ts is stale: run `npm run generate`');
   });
 
   test('rendering is deterministic', () => {
-    assert.equal(renderOperations(readSpec()), renderOperations(structuredClone(readSpec())));
+    const services = readSpec(SERVICE_SPEC_FILE);
+    assert.equal(renderOperations(readSpec(), services), renderOperations(structuredClone(readSpec()), structuredClone(services)));
   });
 
   test('the product is eas 2021-07-01', () => {
@@ -53,7 +59,7 @@ describe('generated EAS operations', () => {
   });
 
   test('every method + path is unique, also with parameter names erased and DescribeMachineSpec added', () => {
-    const all = [...EAS_OPERATIONS, MACHINE_SPEC_SPEC];
+    const all = [...EAS_OPERATIONS, ...EAS_SERVICE_OPERATIONS, MACHINE_SPEC_SPEC];
     const keys = all.map(routeKey);
     assert.equal(new Set(keys).size, keys.length, keys.join('\n'));
     const exact = all.map((o) => `${o.method} ${o.path}`);
@@ -61,7 +67,7 @@ describe('generated EAS operations', () => {
   });
 
   test('route paths are the templates in Fastify form', () => {
-    for (const o of EAS_OPERATIONS) {
+    for (const o of [...EAS_OPERATIONS, ...EAS_SERVICE_OPERATIONS]) {
       assert.equal(o.routePath, o.path.replace(/\{(\w+)\}/g, ':$1'), o.action);
       assert.doesNotMatch(o.routePath, /[{}]/);
       const names = [...o.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
@@ -167,6 +173,25 @@ describe('generated EAS operations', () => {
     const effect = tolerations?.items?.properties?.find((p) => p.name === 'effect');
     assert.deepEqual(effect?.enum, ['PreferNoSchedule', 'NoSchedule', 'NoExecute']);
     assert.equal(options.properties?.find((p) => p.name === 'NodeMatchLabels')?.additionalProperties?.type, 'string');
+  });
+
+  test('the service operations come from the service metadata, CreateService taking the raw service JSON', () => {
+    assert.deepEqual(EAS_SERVICE_OPERATIONS.map((o) => o.action), [...SERVICE_ACTIONS].sort());
+    assert.deepEqual(EAS_SERVICE_OPERATIONS, buildOperations(readSpec(SERVICE_SPEC_FILE), SERVICE_ACTIONS));
+    const create = EAS_SERVICE_OPERATIONS.find((o) => o.action === 'CreateService')!;
+    assert.equal(create.path, '/api/v2/services');
+    const body = create.params.find((p) => p.location === 'body');
+    assert.equal(body?.type, 'object', 'the metadata says string; the body is the service JSON document');
+    assert.equal(body?.properties, undefined);
+    const scale = EAS_SERVICE_OPERATIONS.find((o) => o.action === 'ScaleService')!;
+    assert.equal(scale.method, 'PUT');
+    assert.equal(scale.params.find((p) => p.location === 'body')?.properties?.find((p) => p.name === 'Instance')?.required, true);
+    // The typed inputs compile against the shapes validation produces.
+    const typed: [CreateServiceInput, ScaleServiceInput] = [
+      { body: { name: 'x' } },
+      { ClusterId: 'cn-hangzhou', ServiceName: 's', Instance: 2 },
+    ];
+    assert.equal(typed.length, 2);
   });
 
   test('only ListResourceServices is deprecated', () => {

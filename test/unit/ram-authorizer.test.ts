@@ -53,19 +53,27 @@ describe('diagnostic messages', () => {
 });
 
 describe('ARNs and the EAS action table', () => {
-  test('every EAS operation is eas:<ApiName> on its group, resource/* for create and list, * for the catalog', async () => {
+  test('every EAS operation is eas:<ApiName> on its group or service, resource/* for create and list, * for the catalog', async () => {
     const rows = await easAuthorizationTable();
-    assert.ok(rows.length >= 20);
+    assert.ok(rows.length >= 28);
     for (const r of rows) {
       assert.equal(r.action, `eas:${r.api}`);
       if (r.api === 'DescribeMachineSpec') assert.equal(r.resource, '*');
+      else if (r.path.startsWith('/api/v2/services')) {
+        const named = r.api === 'ListServices' ? '*' : '{ServiceName}';
+        assert.equal(r.resource, `acs:eas:{regionId}:{accountId}:service/${named}`, r.api);
+      }
       else if (r.path.includes('{ResourceId}')) assert.equal(r.resource, 'acs:eas:{regionId}:{accountId}:resource/{ResourceId}');
       else assert.equal(r.resource, 'acs:eas:{regionId}:{accountId}:resource/*', r.api);
     }
     const create = rows.find((r) => r.api === 'CreateResourceInstances')!;
     assert.equal(create.resource, 'acs:eas:{regionId}:{accountId}:resource/{ResourceId}');
-    // Machines enter the destination group: it is authorized too. No other call touches a second group.
-    for (const r of rows) assert.deepEqual(r.alsoTouches, r.api === 'MigrateResourceInstance' ? ['acs:eas:{regionId}:{accountId}:resource/{DestResourceId}'] : [], r.api);
+    // Machines enter the destination group, a new service's instances its group: those are authorized too.
+    const also: Record<string, string[]> = {
+      MigrateResourceInstance: ['acs:eas:{regionId}:{accountId}:resource/{DestResourceId}'],
+      CreateService: ['acs:eas:{regionId}:{accountId}:resource/{ResourceId}'],
+    };
+    for (const r of rows) assert.deepEqual(r.alsoTouches, also[r.api] ?? [], r.api);
   });
 
   test('docs/ram.md carries the current table (regenerate: node --import tsx scripts/ram-table.ts)', async () => {

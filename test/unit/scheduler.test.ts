@@ -197,7 +197,7 @@ test('PostgreSQL: a batch locks its groups before any handler runs, so a request
   const group = {
     id: 'eas-r-lockorder', account_id: 'a', region: 'cn-shanghai', name: 'g', resource_type: 'Dedicated', status: 'ResourceReady', message: '',
     self_managed: null, labels: '{}', instance_count: 0, prepaid_instance_count: 0, postpaid_instance_count: 0, cpu_count: 0, gpu_count: 0,
-    memory_mb: 0, service_count: 0, usage_mode: 'inference', created_at: 0, updated_at: 0,
+    memory_mb: 0, service_count: 0, cpu_used: 0, gpu_used: 0, memory_used_mb: 0, usage_mode: 'inference', created_at: 0, updated_at: 0,
   };
   await store.db.insertInto('accounts').values({ id: 'a', created_at: 0 }).execute();
   await store.db.insertInto('resources').values(group).execute();

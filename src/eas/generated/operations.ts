@@ -1,11 +1,13 @@
 // GENERATED FILE: do not edit by hand.
-// Source: spec/eas-2021-07-01-resource-api.json (eas 2021-07-01), by scripts/generate-operations.ts.
+// Source: spec/eas-2021-07-01-resource-api.json (eas 2021-07-01) and the service operations of
+// spec/eas-2021-07-01-service-api.json, by scripts/generate-operations.ts.
 // Regenerate with: npm run generate
 // test/unit/generated-operations.test.ts fails when this file no longer matches the metadata.
 import type { OperationSpec } from '../operation-spec.ts';
 
 export const EAS_PRODUCT = { product: 'eas', version: '2021-07-01' } as const;
 
+/** The resource-group operations: every API of the resource metadata. */
 export const EAS_OPERATIONS: readonly OperationSpec[] = [
   {
     action: 'CreateResource',
@@ -558,3 +560,622 @@ export const EAS_OPERATIONS: readonly OperationSpec[] = [
     ],
   },
 ];
+
+/** The service operations openeas implements, from the service metadata. */
+export const EAS_SERVICE_OPERATIONS: readonly OperationSpec[] = [
+  {
+    action: 'CreateService',
+    method: 'POST',
+    path: '/api/v2/services',
+    routePath: '/api/v2/services',
+    deprecated: false,
+    params: [
+      { name: 'body', location: 'body', type: 'object', required: false },
+      { name: 'Develop', location: 'query', type: 'string', required: false, enum: ['true', 'false'] },
+      {
+        name: 'Labels',
+        location: 'query',
+        type: 'object',
+        required: false,
+        style: 'json',
+        additionalProperties: { name: 'Labels', location: 'query', type: 'string', required: false },
+      },
+      { name: 'WorkspaceId', location: 'query', type: 'string', required: false },
+    ],
+  },
+  {
+    action: 'DeleteService',
+    method: 'DELETE',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+    ],
+  },
+  {
+    action: 'DescribeService',
+    method: 'GET',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+    ],
+  },
+  {
+    action: 'ListServiceInstances',
+    method: 'GET',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/instances',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/instances',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+      { name: 'PageNumber', location: 'query', type: 'integer', required: false, format: 'int32' },
+      { name: 'PageSize', location: 'query', type: 'integer', required: false, format: 'int32' },
+      { name: 'Filter', location: 'query', type: 'string', required: false },
+      {
+        name: 'ResourceType',
+        location: 'query',
+        type: 'string',
+        required: false,
+        enum: ['PublicResource', 'DedicatedResource'],
+      },
+      { name: 'InstanceType', location: 'query', type: 'string', required: false },
+      { name: 'InstanceStatus', location: 'query', type: 'string', required: false },
+      { name: 'InstanceIP', location: 'query', type: 'string', required: false },
+      { name: 'InstanceName', location: 'query', type: 'string', required: false },
+      { name: 'HostIP', location: 'query', type: 'string', required: false },
+      { name: 'IsSpot', location: 'query', type: 'boolean', required: false },
+      {
+        name: 'Role',
+        location: 'query',
+        type: 'string',
+        required: false,
+        enum: ['DataSet', 'SDProxy', 'Standard', 'Queue'],
+      },
+      { name: 'Sort', location: 'query', type: 'string', required: false, enum: ['StartTime'] },
+      { name: 'Order', location: 'query', type: 'string', required: false, enum: ['asc', 'desc'] },
+      { name: 'MemberType', location: 'query', type: 'string', required: false },
+      { name: 'ListReplica', location: 'query', type: 'boolean', required: false },
+      { name: 'ReplicaName', location: 'query', type: 'string', required: false },
+      { name: 'QuotaId', location: 'query', type: 'string', required: false },
+      { name: 'Resource', location: 'query', type: 'string', required: false },
+    ],
+  },
+  {
+    action: 'ListServices',
+    method: 'GET',
+    path: '/api/v2/services',
+    routePath: '/api/v2/services',
+    deprecated: false,
+    params: [
+      { name: 'Sort', location: 'query', type: 'string', required: false },
+      { name: 'Order', location: 'query', type: 'string', required: false },
+      { name: 'Filter', location: 'query', type: 'string', required: false },
+      { name: 'PageNumber', location: 'query', type: 'integer', required: false, format: 'int32' },
+      { name: 'PageSize', location: 'query', type: 'integer', required: false, format: 'int32' },
+      { name: 'GroupName', location: 'query', type: 'string', required: false },
+      { name: 'ParentServiceUid', location: 'query', type: 'string', required: false },
+      {
+        name: 'ServiceType',
+        location: 'query',
+        type: 'string',
+        required: false,
+        enum: ['Async', 'Standard', 'OfflineTask', 'Proxima'],
+      },
+      {
+        name: 'Label',
+        location: 'query',
+        type: 'object',
+        required: false,
+        style: 'json',
+        additionalProperties: { name: 'Label', location: 'query', type: 'string', required: false },
+      },
+      {
+        name: 'ServiceStatus',
+        location: 'query',
+        type: 'string',
+        required: false,
+        enum: [
+          'Creating',
+          'Stopped',
+          'Failed',
+          'Complete',
+          'Cloning',
+          'Stopping',
+          'Updating',
+          'Waiting',
+          'HotUpdate',
+          'Committing',
+          'Starting',
+          'DeleteFailed',
+          'Running',
+          'Developing',
+          'Scaling',
+          'Deleted',
+          'Pending',
+          'Deleting',
+        ],
+      },
+      { name: 'ServiceName', location: 'query', type: 'string', required: false },
+      { name: 'ServiceUid', location: 'query', type: 'string', required: false },
+      { name: 'ResourceName', location: 'query', type: 'string', required: false, deprecated: true },
+      { name: 'WorkspaceId', location: 'query', type: 'string', required: false },
+      { name: 'QuotaId', location: 'query', type: 'string', required: false },
+      { name: 'Gateway', location: 'query', type: 'string', required: false },
+      { name: 'Role', location: 'query', type: 'string', required: false },
+      { name: 'ResourceType', location: 'query', type: 'string', required: false },
+      { name: 'IncludeNoWorkspace', location: 'query', type: 'boolean', required: false },
+      { name: 'ResourceAliasName', location: 'query', type: 'string', required: false },
+      { name: 'ResourceId', location: 'query', type: 'string', required: false },
+      { name: 'ResourceBurstable', location: 'query', type: 'boolean', required: false },
+      { name: 'CronscalerEnabled', location: 'query', type: 'boolean', required: false },
+      { name: 'AutoscalerEnabled', location: 'query', type: 'boolean', required: false },
+      { name: 'TrafficState', location: 'query', type: 'string', required: false },
+      { name: 'Accessibility', location: 'query', type: 'string', required: false },
+      { name: 'CallerUid', location: 'query', type: 'string', required: false },
+    ],
+  },
+  {
+    action: 'ScaleService',
+    method: 'PUT',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/scale',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/scale',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+      {
+        name: 'body',
+        location: 'body',
+        type: 'object',
+        required: false,
+        style: 'json',
+        properties: [
+          { name: 'Instance', location: 'body', type: 'number', required: true },
+          {
+            name: 'InstancesToDelete',
+            location: 'body',
+            type: 'array',
+            required: false,
+            items: { name: 'InstancesToDelete', location: 'body', type: 'string', required: false },
+          },
+        ],
+      },
+    ],
+  },
+  {
+    action: 'StartService',
+    method: 'PUT',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/start',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/start',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+    ],
+  },
+  {
+    action: 'StopService',
+    method: 'PUT',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/stop',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/stop',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+    ],
+  },
+];
+
+// Typed inputs, one per operation: what validation hands the handler.
+
+export interface CreateResourceInput {
+  body?: {
+    EcsInstanceType?: string;
+    SystemDiskSize?: number;
+    EcsInstanceCount?: number;
+    ChargeType?: 'PrePaid' | 'PostPaid';
+    AutoRenewal?: boolean;
+    Zone?: string;
+    ResourceType?: 'SelfManaged' | 'Dedicated';
+    SelfManagedResourceOptions?: {
+      ExternalClusterId?: string;
+      RoleName?: string;
+      NodeMatchLabels?: Record<string, string | null>;
+      NodeTolerations?: Array<{
+        key?: string;
+        value?: string;
+        operator?: 'Equal' | 'Exists';
+        effect?: 'PreferNoSchedule' | 'NoSchedule' | 'NoExecute';
+      }>;
+    };
+    Labels?: Record<string, string | null>;
+    ResourceName?: string;
+    UsageMode?: string;
+  };
+  EcsInstanceType?: string;
+  SystemDiskSize?: number;
+  EcsInstanceCount?: number;
+  ChargeType?: 'PrePaid' | 'PostPaid';
+  AutoRenewal?: boolean;
+  Zone?: string;
+  ResourceType?: 'SelfManaged' | 'Dedicated';
+  SelfManagedResourceOptions?: {
+    ExternalClusterId?: string;
+    RoleName?: string;
+    NodeMatchLabels?: Record<string, string | null>;
+    NodeTolerations?: Array<{
+      key?: string;
+      value?: string;
+      operator?: 'Equal' | 'Exists';
+      effect?: 'PreferNoSchedule' | 'NoSchedule' | 'NoExecute';
+    }>;
+  };
+  Labels?: Record<string, string | null>;
+  ResourceName?: string;
+  UsageMode?: string;
+}
+
+export interface CreateResourceInstancesInput {
+  ClusterId: string;
+  ResourceId: string;
+  body?: {
+    EcsInstanceType: string;
+    SystemDiskSize?: number;
+    EcsInstanceCount: number;
+    ChargeType: 'PrePaid' | 'PostPaid';
+    UserData?: string;
+    AutoRenewal?: boolean;
+    Zone?: string;
+    Labels?: Record<string, string | null>;
+  };
+  EcsInstanceType: string;
+  SystemDiskSize?: number;
+  EcsInstanceCount: number;
+  ChargeType: 'PrePaid' | 'PostPaid';
+  UserData?: string;
+  AutoRenewal?: boolean;
+  Zone?: string;
+  Labels?: Record<string, string | null>;
+}
+
+export interface CreateResourceLogInput {
+  ClusterId: string;
+  ResourceId: string;
+  body?: {
+    ProjectName: string;
+    LogStore: string;
+  };
+  ProjectName: string;
+  LogStore: string;
+}
+
+export interface CreateServiceInput {
+  body?: Record<string, unknown>;
+  Develop?: 'true' | 'false';
+  Labels?: Record<string, string | null>;
+  WorkspaceId?: string;
+}
+
+export interface DeleteResourceInput {
+  ClusterId: string;
+  ResourceId: string;
+}
+
+export interface DeleteResourceDLinkInput {
+  ClusterId: string;
+  ResourceId: string;
+}
+
+export interface DeleteResourceInstanceLabelInput {
+  ClusterId: string;
+  ResourceId: string;
+  InstanceIds?: Array<string>;
+  AllInstances?: boolean;
+  Keys?: Array<string>;
+  LabelKeys?: Array<string>;
+}
+
+export interface DeleteResourceInstancesInput {
+  ClusterId: string;
+  ResourceId: string;
+  InstanceList?: string;
+  AllFailed?: boolean;
+}
+
+export interface DeleteResourceLogInput {
+  ClusterId: string;
+  ResourceId: string;
+}
+
+export interface DeleteServiceInput {
+  ClusterId: string;
+  ServiceName: string;
+}
+
+export interface DescribeResourceInput {
+  ClusterId: string;
+  ResourceId: string;
+}
+
+export interface DescribeResourceDLinkInput {
+  ClusterId: string;
+  ResourceId: string;
+}
+
+export interface DescribeResourceLogInput {
+  ClusterId: string;
+  ResourceId: string;
+}
+
+export interface DescribeServiceInput {
+  ClusterId: string;
+  ServiceName: string;
+}
+
+export interface ListResourceInstanceWorkerInput {
+  ClusterId: string;
+  ResourceId: string;
+  InstanceName: string;
+  PageNumber?: number;
+  PageSize?: number;
+  WorkerName?: string;
+  Status?: string;
+  Order?: string;
+  Sort?: string;
+  ServiceName?: string;
+  Ready?: boolean;
+}
+
+export interface ListResourceInstancesInput {
+  ClusterId: string;
+  ResourceId: string;
+  ChargeType?: 'PostPaid' | 'PrePaid';
+  PageNumber?: number;
+  PageSize?: number;
+  InstanceName?: string;
+  InstanceId?: string;
+  InstanceIP?: string;
+  Filter?: string;
+  InstanceStatus?: 
+    | 'Ready-SchedulingDisabled'
+    | 'Ready'
+    | 'NotReady'
+    | 'Stopped'
+    | 'NotReady-SchedulingDisabled'
+    | 'Attaching'
+    | 'Deleting'
+    | 'CreateFailed';
+  Label?: Record<string, string | null>;
+  Sort?: 'CreateTime' | 'MemoryUsed' | 'GpuUsed' | 'ExpireTime' | 'CpuUsed';
+  Order?: 'asc' | 'desc';
+  Zone?: string;
+}
+
+export interface ListResourceServicesInput {
+  ClusterId: string;
+  ResourceId: string;
+  PageNumber?: number;
+  PageSize?: number;
+}
+
+export interface ListResourcesInput {
+  PageNumber?: number;
+  PageSize?: number;
+  ResourceName?: string;
+  ResourceId?: string;
+  ResourceType?: 'SelfManaged' | 'Dedicated';
+  ResourceStatus?: string;
+  Order?: string;
+  Sort?: string;
+  UsageMode?: string;
+}
+
+export interface ListServiceInstancesInput {
+  ClusterId: string;
+  ServiceName: string;
+  PageNumber?: number;
+  PageSize?: number;
+  Filter?: string;
+  ResourceType?: 'PublicResource' | 'DedicatedResource';
+  InstanceType?: string;
+  InstanceStatus?: string;
+  InstanceIP?: string;
+  InstanceName?: string;
+  HostIP?: string;
+  IsSpot?: boolean;
+  Role?: 'DataSet' | 'SDProxy' | 'Standard' | 'Queue';
+  Sort?: 'StartTime';
+  Order?: 'asc' | 'desc';
+  MemberType?: string;
+  ListReplica?: boolean;
+  ReplicaName?: string;
+  QuotaId?: string;
+  Resource?: string;
+}
+
+export interface ListServicesInput {
+  Sort?: string;
+  Order?: string;
+  Filter?: string;
+  PageNumber?: number;
+  PageSize?: number;
+  GroupName?: string;
+  ParentServiceUid?: string;
+  ServiceType?: 'Async' | 'Standard' | 'OfflineTask' | 'Proxima';
+  Label?: Record<string, string | null>;
+  ServiceStatus?: 
+    | 'Creating'
+    | 'Stopped'
+    | 'Failed'
+    | 'Complete'
+    | 'Cloning'
+    | 'Stopping'
+    | 'Updating'
+    | 'Waiting'
+    | 'HotUpdate'
+    | 'Committing'
+    | 'Starting'
+    | 'DeleteFailed'
+    | 'Running'
+    | 'Developing'
+    | 'Scaling'
+    | 'Deleted'
+    | 'Pending'
+    | 'Deleting';
+  ServiceName?: string;
+  ServiceUid?: string;
+  ResourceName?: string;
+  WorkspaceId?: string;
+  QuotaId?: string;
+  Gateway?: string;
+  Role?: string;
+  ResourceType?: string;
+  IncludeNoWorkspace?: boolean;
+  ResourceAliasName?: string;
+  ResourceId?: string;
+  ResourceBurstable?: boolean;
+  CronscalerEnabled?: boolean;
+  AutoscalerEnabled?: boolean;
+  TrafficState?: string;
+  Accessibility?: string;
+  CallerUid?: string;
+}
+
+export interface MigrateResourceInstanceInput {
+  ClusterId: string;
+  ResourceId: string;
+  body?: {
+    InstanceIds: Array<string>;
+    DestResourceId: string;
+    MigrateToHybrid?: boolean;
+  };
+  InstanceIds: Array<string>;
+  DestResourceId: string;
+  MigrateToHybrid?: boolean;
+}
+
+export interface ScaleServiceInput {
+  ClusterId: string;
+  ServiceName: string;
+  body?: {
+    Instance: number;
+    InstancesToDelete?: Array<string>;
+  };
+  Instance: number;
+  InstancesToDelete?: Array<string>;
+}
+
+export interface StartServiceInput {
+  ClusterId: string;
+  ServiceName: string;
+}
+
+export interface StopServiceInput {
+  ClusterId: string;
+  ServiceName: string;
+}
+
+export interface UpdateResourceInput {
+  ClusterId: string;
+  ResourceId: string;
+  body?: {
+    ResourceName?: string;
+    SelfManagedResourceOptions?: {
+      NodeMatchLabels?: Record<string, string | null>;
+      NodeTolerations?: Array<{
+        key?: string;
+        value?: string;
+        operator?: 'Equal' | 'Exists';
+        effect?: 'PreferNoSchedule' | 'NoSchedule' | 'NoExecute';
+      }>;
+    };
+  };
+  ResourceName?: string;
+  SelfManagedResourceOptions?: {
+    NodeMatchLabels?: Record<string, string | null>;
+    NodeTolerations?: Array<{
+      key?: string;
+      value?: string;
+      operator?: 'Equal' | 'Exists';
+      effect?: 'PreferNoSchedule' | 'NoSchedule' | 'NoExecute';
+    }>;
+  };
+}
+
+export interface UpdateResourceDLinkInput {
+  ClusterId: string;
+  ResourceId: string;
+  body?: {
+    VSwitchId: string;
+    SecurityGroupId: string;
+    VSwitchIdList?: Array<string>;
+    DestinationCIDRs?: string;
+  };
+  VSwitchId: string;
+  SecurityGroupId: string;
+  VSwitchIdList?: Array<string>;
+  DestinationCIDRs?: string;
+}
+
+export interface UpdateResourceInstanceInput {
+  ClusterId: string;
+  ResourceId: string;
+  InstanceId: string;
+  body?: {
+    Action?: 'Uncordon' | 'Cordon' | 'Drain';
+    NewDiskSize?: string;
+    Reason?: string;
+  };
+  Action?: 'Uncordon' | 'Cordon' | 'Drain';
+  NewDiskSize?: string;
+  Reason?: string;
+}
+
+export interface UpdateResourceInstanceLabelInput {
+  ClusterId: string;
+  ResourceId: string;
+  InstanceIds?: Array<string>;
+  AllInstances?: boolean;
+  body?: {
+    Labels?: Record<string, string | null>;
+  };
+  Labels?: Record<string, string | null>;
+}
+
+/** Every operation's input type by action. */
+export interface EasInputs {
+  CreateResource: CreateResourceInput;
+  CreateResourceInstances: CreateResourceInstancesInput;
+  CreateResourceLog: CreateResourceLogInput;
+  CreateService: CreateServiceInput;
+  DeleteResource: DeleteResourceInput;
+  DeleteResourceDLink: DeleteResourceDLinkInput;
+  DeleteResourceInstanceLabel: DeleteResourceInstanceLabelInput;
+  DeleteResourceInstances: DeleteResourceInstancesInput;
+  DeleteResourceLog: DeleteResourceLogInput;
+  DeleteService: DeleteServiceInput;
+  DescribeResource: DescribeResourceInput;
+  DescribeResourceDLink: DescribeResourceDLinkInput;
+  DescribeResourceLog: DescribeResourceLogInput;
+  DescribeService: DescribeServiceInput;
+  ListResourceInstanceWorker: ListResourceInstanceWorkerInput;
+  ListResourceInstances: ListResourceInstancesInput;
+  ListResourceServices: ListResourceServicesInput;
+  ListResources: ListResourcesInput;
+  ListServiceInstances: ListServiceInstancesInput;
+  ListServices: ListServicesInput;
+  MigrateResourceInstance: MigrateResourceInstanceInput;
+  ScaleService: ScaleServiceInput;
+  StartService: StartServiceInput;
+  StopService: StopServiceInput;
+  UpdateResource: UpdateResourceInput;
+  UpdateResourceDLink: UpdateResourceDLinkInput;
+  UpdateResourceInstance: UpdateResourceInstanceInput;
+  UpdateResourceInstanceLabel: UpdateResourceInstanceLabelInput;
+}

@@ -1,6 +1,8 @@
 // Small pieces every EAS handler uses.
 import { apiError } from '../../gateway/errors.ts';
-import type { Input } from '../../gateway/operation.ts';
+import type { Input, Output } from '../../gateway/operation.ts';
+import type { EasHandler } from '../operations.ts';
+import type { EasInputs } from '../generated/operations.ts';
 import type { CallContext } from '../../gateway/context.ts';
 import type { Tx } from '../../store/database.ts';
 
@@ -32,7 +34,7 @@ export interface Page {
 /** PageSize ≤ 1000 is an openeas limit (Alibaba documents only the default of 100). */
 export const MAX_PAGE_SIZE = 1000;
 
-export function paging(input: Input): Page {
+export function paging(input: { PageNumber?: unknown; PageSize?: unknown }): Page {
   const pageNumber = (input.PageNumber as number | undefined) ?? 1;
   const pageSize = (input.PageSize as number | undefined) ?? 100;
   if (!Number.isInteger(pageNumber) || pageNumber < 1) throw apiError('InvalidParameter', { name: 'PageNumber', reason: 'It must be an integer of at least 1.' });
@@ -54,4 +56,14 @@ export function oneOf<T extends string>(input: Input, name: string, allowed: rea
 export function idList(value: unknown): string[] {
   const items = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : [];
   return [...new Set(items.map((s) => s.trim()).filter(Boolean))];
+}
+
+/** A handler that reads its operation's generated input type (generated/operations.ts). */
+export interface TypedEasHandler<I> extends Omit<EasHandler, 'handle'> {
+  handle(input: I, ctx: CallContext): Promise<Output>;
+}
+
+/** Binds a typed handler: validation built the input from the same spec its interface was generated from. */
+export function typedHandler<A extends keyof EasInputs>(h: TypedEasHandler<EasInputs[A]>): EasHandler {
+  return { ...h, handle: (input, ctx) => h.handle(input as unknown as EasInputs[A], ctx) };
 }

@@ -5,11 +5,15 @@ import { RESOURCE_HANDLERS } from './resources.ts';
 import { INSTANCE_HANDLERS } from './instances.ts';
 import { SUBFEATURE_HANDLERS } from './subfeatures.ts';
 import { MACHINE_SPEC_OPERATION } from './machine-spec.ts';
+import { RESOURCE_SERVICE_HANDLERS, SERVICE_HANDLERS } from './services.ts';
+
+export { SERVICE_HANDLERS };
 
 export const EAS_HANDLERS: Record<string, EasHandler> = {
   ...RESOURCE_HANDLERS,
   ...INSTANCE_HANDLERS,
   ...SUBFEATURE_HANDLERS,
+  ...RESOURCE_SERVICE_HANDLERS,
 };
 
 /** Operations that are not in the resource-group metadata file, with their own spec. */

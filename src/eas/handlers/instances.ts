@@ -1,6 +1,6 @@
 // Machines in a group: CreateResourceInstances (the seed API), ListResourceInstances,
 // DeleteResourceInstances, UpdateResourceInstance (cordon/uncordon/drain), instance labels,
-// MigrateResourceInstance and ListResourceInstanceWorker.
+// MigrateResourceInstance (ListResourceInstanceWorker: handlers/services.ts).
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { apiError } from '../../gateway/errors.ts';
 import type { Input } from '../../gateway/operation.ts';
@@ -23,6 +23,7 @@ import { pushTo } from '../../collections.ts';
 import { updateInstances } from '../../store/instances.ts';
 import { insertRows, prepare, type PreparedQuery } from '../../store/prepared.ts';
 import { forIdChunks, inIds } from '../../store/id-lists.ts';
+import { evictFromMachines, placePending, startDueOf } from '../../scheduling/placement.ts';
 
 const createResourceInstances: EasHandler = {
   async conditions(raw) {
@@ -42,13 +43,13 @@ const createResourceInstances: EasHandler = {
 
 type InstanceQuery = SelectQueryBuilder<Schema, 'instances', object>;
 
-/** ListResourceInstances Sort values → columns; usage is always 0 here, so those sort by creation. */
-const INSTANCE_SORT: Record<string, 'created_at' | 'expired_at'> = {
+/** ListResourceInstances Sort values → columns (usage: what service instances placed there reserve). */
+const INSTANCE_SORT: Record<string, SortColumn> = {
   CreateTime: 'created_at',
   ExpireTime: 'expired_at',
-  MemoryUsed: 'created_at',
-  GpuUsed: 'created_at',
-  CpuUsed: 'created_at',
+  MemoryUsed: 'memory_used_mb',
+  GpuUsed: 'gpu_used',
+  CpuUsed: 'cpu_used',
 };
 
 function instanceFilters(q: InstanceQuery, input: Input): InstanceQuery {
@@ -101,7 +102,7 @@ function countFromGroup(group: ResourcesTable, input: Input, used: string[]): nu
   return undefined;
 }
 
-type SortColumn = 'created_at' | 'expired_at';
+type SortColumn = 'created_at' | 'expired_at' | 'cpu_used' | 'gpu_used' | 'memory_used_mb';
 type Direction = 'asc' | 'desc';
 
 /**
@@ -114,7 +115,7 @@ function pageQuery(db: Db, base: InstanceQuery, sort: SortColumn, order: Directi
   const byPage = sort === 'created_at'
     ? sql`created_at ${dir}, id ${dir}`
     : sql`${sql.ref(sort)} ${dir}, created_at ${dir}, id ${dir}`;
-  const inner = base.select(['id', 'version', 'created_at', 'expired_at'])
+  const inner = base.select(['id', 'version', 'created_at', 'expired_at', 'cpu_used', 'gpu_used', 'memory_used_mb'])
     .orderBy(sort, order).$if(sort !== 'created_at', (q) => q.orderBy('created_at', order)).orderBy('id', order)
     .limit(limit).offset(offset);
   return db.selectFrom(inner.as('page')).select(sql<string | null>`string_agg(id || ':' || version, ',' order by ${byPage})`.as('keys'));
@@ -239,6 +240,11 @@ const updateResourceInstance: EasHandler = {
           await updateInstances(tx, { last_cordon_reason: reason, last_cordon_operator: ctx.caller.principalId, updated_at: now })
             .where('id', '=', row!.id).execute();
         }
+        if (action === 'Drain') {
+          // The machine is cordoned now, so its workers are placed elsewhere (or wait, Pending).
+          await evictFromMachines(tx, [row!], 'the machine is drained', now);
+          await placePending(tx, group.id, now, startDueOf(ctx.services.config));
+        }
       }
       if (diskGb !== undefined) {
         if (!isRunning(row!.health) && row!.health !== 'Stopped') {
@@ -344,19 +350,6 @@ const migrateResourceInstance: EasHandler = {
   },
 };
 
-const listResourceInstanceWorker: EasHandler = {
-  async handle(input, ctx) {
-    const page = paging(input);
-    const db = ctx.services.store.db;
-    const group = await findGroup(db, ctx, input.ResourceId as string);
-    const name = input.InstanceName as string;
-    const machine = await db.selectFrom('instances').select('id').where('resource_id', '=', group.id).where('name', '=', name).executeTakeFirst();
-    if (!machine) throw apiError('InvalidInstance.NotFound', { instanceId: name, resourceId: group.id });
-    // openeas runs no services, so no worker (pod) is ever scheduled on a machine.
-    return { Pods: [], PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: 0 };
-  },
-};
-
 export const INSTANCE_HANDLERS: Record<string, EasHandler> = {
   CreateResourceInstances: createResourceInstances,
   ListResourceInstances: listResourceInstances,
@@ -365,5 +358,4 @@ export const INSTANCE_HANDLERS: Record<string, EasHandler> = {
   UpdateResourceInstanceLabel: updateResourceInstanceLabel,
   DeleteResourceInstanceLabel: deleteResourceInstanceLabel,
   MigrateResourceInstance: migrateResourceInstance,
-  ListResourceInstanceWorker: listResourceInstanceWorker,
 };

@@ -31,10 +31,9 @@ const SORT_COLUMN = {
   Memory: 'memory_mb',
   ServiceCount: 'service_count',
   CreateTime: 'created_at',
-  // No services run on openeas machines, so usage is always 0: order by creation.
-  MemoryUsed: 'created_at',
-  GpuUsed: 'created_at',
-  CpuUsed: 'created_at',
+  MemoryUsed: 'memory_used_mb',
+  GpuUsed: 'gpu_used',
+  CpuUsed: 'cpu_used',
 } as const;
 
 /**

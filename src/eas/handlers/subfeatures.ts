@@ -11,7 +11,7 @@ import type { Scheduler } from '../../engine/scheduler.ts';
 import { enqueueJobs, jobKey } from '../../engine/jobs.ts';
 import { findGroup, READY_STATUS } from '../groups.ts';
 import { groupsOfGroupJobs } from '../../engine/group-locks.ts';
-import { idList, mutate, paging, requireStr, str } from './common.ts';
+import { idList, mutate, requireStr, str } from './common.ts';
 import '../errors.ts';
 
 export const LOG_JOB = 'resource.log';
@@ -169,15 +169,6 @@ const deleteResourceDLink: EasHandler = {
   },
 };
 
-const listResourceServices: EasHandler = {
-  async handle(input, ctx) {
-    const page = paging(input);
-    await findGroup(ctx.services.store.db, ctx, input.ResourceId as string);
-    // openeas hosts no services: the honest answer is an empty page (service_count stays 0).
-    return { Services: [], PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: 0 };
-  },
-};
-
 /** Finishing log and DLink changes: in-progress → ResourceReady, or deleting → gone. */
 export function registerSubfeatureJobs(scheduler: Scheduler): void {
   for (const [kind, table, ready] of [
@@ -201,5 +192,4 @@ export const SUBFEATURE_HANDLERS: Record<string, EasHandler> = {
   UpdateResourceDLink: updateResourceDLink,
   DescribeResourceDLink: describeResourceDLink,
   DeleteResourceDLink: deleteResourceDLink,
-  ListResourceServices: listResourceServices,
 };

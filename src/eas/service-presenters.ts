@@ -1,0 +1,118 @@
+// Service rows → the `Service`, `Instance` and `ResourceInstanceWorker` shapes of the EAS metadata.
+import type { ServiceInstancesTable, ServicesTable } from '../store/schema.ts';
+import { formatTime } from './presenters.ts';
+
+/** Endpoints as Alibaba names them: `http://<account>.<region>.pai-eas.aliyuncs.com` (`.vpc.` inside the VPC). */
+function endpoints(s: Pick<ServicesTable, 'account_id' | 'region' | 'name'>): { InternetEndpoint: string; IntranetEndpoint: string } {
+  return {
+    InternetEndpoint: `http://${s.account_id}.${s.region}.pai-eas.aliyuncs.com/api/predict/${s.name}`,
+    IntranetEndpoint: `http://${s.account_id}.vpc.${s.region}.pai-eas.aliyuncs.com/api/predict/${s.name}`,
+  };
+}
+
+export function presentCreatedService(s: ServicesTable): Record<string, unknown> {
+  return { ServiceId: s.id, ServiceName: s.name, Status: 'Creating', Region: s.region, ...endpoints(s) };
+}
+
+function imageOf(config: string): string {
+  const doc = JSON.parse(config) as { containers?: Array<{ image?: unknown }> };
+  const image = doc.containers?.[0]?.image;
+  return typeof image === 'string' ? image : '';
+}
+
+/** The Service struct (DescribeService, ListServices, ListResourceServices). `total` is the service's instance rows. */
+export function presentService(s: ServicesTable, groupName: string): Record<string, unknown> {
+  const stopped = s.status === 'Stopped';
+  const total = stopped ? 0 : s.instance_count;
+  return {
+    ServiceId: s.id,
+    ServiceUid: s.id,
+    ServiceName: s.name,
+    Region: s.region,
+    Status: s.status,
+    Reason: s.reason,
+    Message: s.message,
+    CallerUid: s.account_id,
+    ParentUid: s.account_id,
+    CreateTime: formatTime(s.created_at),
+    UpdateTime: formatTime(s.updated_at),
+    Cpu: s.cpu,
+    Memory: s.memory_mb,
+    Gpu: s.gpu,
+    Image: imageOf(s.config),
+    TotalInstance: total,
+    RunningInstance: s.running_count,
+    PendingInstance: Math.max(0, total - s.running_count),
+    InstanceCountInResource: { Dedicated: total, Public: 0, Quota: 0 },
+    Resource: s.resource_id,
+    ResourceAlias: groupName,
+    ResourceBurstable: false,
+    Role: 'Standard',
+    Namespace: s.name,
+    Labels: [],
+    CurrentVersion: 1,
+    LatestVersion: 1,
+    Weight: 100,
+    TrafficState: 'standalone',
+    AutoscalerEnabled: false,
+    CronscalerEnabled: false,
+    ServiceConfig: s.config,
+    ...endpoints(s),
+  };
+}
+
+/** The machine an instance is on, for its host fields. */
+export interface Host {
+  name: string;
+  ip: string;
+  zone: string;
+  instance_type: string;
+}
+
+export function presentServiceInstance(i: ServiceInstancesTable, service: string, host: Host | undefined): Record<string, unknown> {
+  const running = i.status === 'Running';
+  return {
+    InstanceName: i.id,
+    Namespace: service,
+    Status: i.status,
+    Reason: i.reason,
+    HostIP: host?.ip ?? '',
+    HostName: host?.name ?? '',
+    InnerIP: host ? i.ip : '',
+    InstancePort: 8080,
+    RestartCount: 0,
+    ReadyProcesses: running ? 1 : 0,
+    TotalProcesses: 1,
+    StartTime: i.started_at === null ? '' : formatTime(i.started_at),
+    StartAt: i.started_at === null ? '' : formatTime(i.started_at),
+    CreateTime: formatTime(i.created_at),
+    LastState: [],
+    Role: 'Standard',
+    ResourceType: 'PrivateResource',
+    InstanceType: host?.instance_type ?? '',
+    Zone: host?.zone ?? '',
+    IsSpot: false,
+    Isolated: false,
+    Detached: false,
+    IsLatest: true,
+    IsReplica: false,
+  };
+}
+
+/** A worker on a machine (ListResourceInstanceWorker): requests equal limits, memory in MB. */
+export function presentWorker(i: ServiceInstancesTable, service: string): Record<string, unknown> {
+  return {
+    Name: i.id,
+    ServiceName: service,
+    Status: i.status,
+    Ready: i.status === 'Running',
+    CpuRequest: i.cpu,
+    GpuRequest: i.gpu,
+    MemoryRquest: i.memory_mb,
+    CpuLimit: i.cpu,
+    GpuLimit: i.gpu,
+    MemoryLimit: i.memory_mb,
+    RestartCount: 0,
+    StartTime: i.started_at === null ? '' : formatTime(i.started_at),
+  };
+}
