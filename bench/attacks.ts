@@ -29,9 +29,13 @@ const SECONDS = Number(process.env.BENCH_ATTACK_SECONDS ?? 8);
 
 /** Starts bench/health-probe.mjs against the server; the returned function stops it and gives its figures. */
 async function sampler(url: string, pid: number) {
-  const probe = spawn(process.execPath, [new URL('./health-probe.mjs', import.meta.url).pathname, url, String(pid)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const probe = spawn(process.execPath, [new URL('./health-probe.mjs', import.meta.url).pathname, url, String(pid)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
-  probe.stdout!.on('data', (c) => { out += String(c); });
+  probe.stdout!.on('data', (c) => {
+    out += String(c);
+  });
   await new Promise<void>((resolve) => {
     const check = () => (out.includes('ready') ? resolve() : setTimeout(check, 10));
     check();
@@ -40,11 +44,21 @@ async function sampler(url: string, pid: number) {
     const exited = new Promise((resolve) => probe.once('exit', resolve));
     probe.stdin!.end();
     await exited;
-    return JSON.parse(out.split('\n').filter(Boolean).at(-1)!) as { samples: number; p50: number; p99: number; max: number; failures: number; maxRssMb: number };
+    return JSON.parse(out.split('\n').filter(Boolean).at(-1)!) as {
+      samples: number;
+      p50: number;
+      p99: number;
+      max: number;
+      failures: number;
+      maxRssMb: number;
+    };
   };
 }
 
-const statusText = (r: LoadResult) => Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(' ');
+const statusText = (r: LoadResult) =>
+  Object.entries(r.statuses)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ');
 
 export async function attacks(h: AttackHarness): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
@@ -56,8 +70,11 @@ export async function attacks(h: AttackHarness): Promise<Record<string, unknown>
     const ok = health.p99 < 100 && health.maxRssMb < 300 && health.failures === 0;
     // The host's load: on a shared machine, other work shows up as health latency too.
     const hostLoad = os.loadavg()[0]!.toFixed(1);
-    h.row(name, `health p99 ${health.p99.toFixed(1)} ms (max ${health.max.toFixed(0)}, n ${health.samples}), RSS ≤ ${health.maxRssMb.toFixed(0)} MB, host load ${hostLoad}`,
-      `${ok ? 'PASS' : 'FAIL'}; attack: ${loads.map((l) => `${l.rps.toFixed(0)} req/s ${statusText(l)}`).join(' | ')}`);
+    h.row(
+      name,
+      `health p99 ${health.p99.toFixed(1)} ms (max ${health.max.toFixed(0)}, n ${health.samples}), RSS ≤ ${health.maxRssMb.toFixed(0)} MB, host load ${hostLoad}`,
+      `${ok ? 'PASS' : 'FAIL'}; attack: ${loads.map((l) => `${l.rps.toFixed(0)} req/s ${statusText(l)}`).join(' | ')}`,
+    );
     results[name] = { health, load: loads, hostLoad: os.loadavg()[0] };
   };
 
@@ -66,11 +83,20 @@ export async function attacks(h: AttackHarness): Promise<Record<string, unknown>
   const server = await h.startOpeneas(dataDir, { OPENEAS_PROVISION_SECONDS: '3600' });
   const pid = server.child.pid!;
   try {
-    await h.call(server.url, 'CreateResource', 'POST', '/api/v2/resources', { ResourceType: 'SelfManaged', ResourceName: 'attack', SelfManagedResourceOptions: { ExternalClusterId: 'c' } });
+    await h.call(server.url, 'CreateResource', 'POST', '/api/v2/resources', {
+      ResourceType: 'SelfManaged',
+      ResourceName: 'attack',
+      SelfManagedResourceOptions: { ExternalClusterId: 'c' },
+    });
     const group = await h.fetchGroupId(server.url);
     const base = `/api/v2/resources/${h.region}/${group}`;
     for (let i = 0; i < 10; i++) {
-      await h.call(server.url, 'CreateResourceInstances', 'POST', `${base}/instances`, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid', Labels: { team: `t${i}`, tier: 'web' } });
+      await h.call(server.url, 'CreateResourceInstances', 'POST', `${base}/instances`, {
+        EcsInstanceType: 'ecs.g6.large',
+        EcsInstanceCount: 100,
+        ChargeType: 'PostPaid',
+        Labels: { team: `t${i}`, tier: 'web' },
+      });
     }
     // The machine's own noise: health while nothing else runs (other work on the host shows here).
     await measure('baseline: no attack', server.url, pid, async () => {
@@ -78,26 +104,67 @@ export async function attacks(h: AttackHarness): Promise<Record<string, unknown>
       return { requests: 0, errors: 0, seconds: SECONDS, rps: 0, p50: 0, p99: 0, statuses: {} };
     });
     const list = h.target(server.url, 'ListResourceInstances', 'GET', `${base}/instances?PageSize=1000`);
-    await measure('attack: 64 x ListResourceInstances PageSize=1000 (SQLite)', server.url, pid, () => runLoad(list, { seconds: SECONDS, concurrency: 64 }));
+    await measure('attack: 64 x ListResourceInstances PageSize=1000 (SQLite)', server.url, pid, () =>
+      runLoad(list, { seconds: SECONDS, concurrency: 64 }),
+    );
 
-    const oneMb = JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', UserData: 'x'.repeat(1024 * 1024) });
+    const oneMb = JSON.stringify({
+      EcsInstanceType: 'ecs.g6.large',
+      EcsInstanceCount: 1,
+      ChargeType: 'PostPaid',
+      UserData: 'x'.repeat(1024 * 1024),
+    });
     const create = (body: string) => h.target(server.url, 'CreateResourceInstances', 'POST', `${base}/instances`, () => body);
     await measure('attack: 32 x 1 MB bodies', server.url, pid, () => runLoad(create(oneMb), { seconds: SECONDS, concurrency: 32 }));
 
     // The largest legitimate request: 16 KiB of UserData JSON must escape, 20 labels of the longest size.
     const labels = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${i}`.padEnd(128, 'k'), 'v'.repeat(128)]));
-    const largest = JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', UserData: '\u0001'.repeat(16 * 1024), Labels: labels });
-    await measure(`attack: 32 x largest legitimate body (${(largest.length / 1024).toFixed(0)} KiB)`, server.url, pid, () => runLoad(create(largest), { seconds: SECONDS, concurrency: 32 }));
+    const largest = JSON.stringify({
+      EcsInstanceType: 'ecs.g6.large',
+      EcsInstanceCount: 1,
+      ChargeType: 'PostPaid',
+      UserData: '\u0001'.repeat(16 * 1024),
+      Labels: labels,
+    });
+    await measure(`attack: 32 x largest legitimate body (${(largest.length / 1024).toFixed(0)} KiB)`, server.url, pid, () =>
+      runLoad(create(largest), { seconds: SECONDS, concurrency: 32 }),
+    );
 
-    const dbBytes = () => ['openeas.db', 'openeas.db-wal'].reduce((sum, f) => sum + (fs.existsSync(`${dataDir}/${f}`) ? fs.statSync(`${dataDir}/${f}`).size : 0), 0);
-    const hugeUserData = JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid', UserData: 'u'.repeat(1_000_000) });
-    await measure('attack: UserData 1,000,000 chars x 100 machines', server.url, pid, () => runLoad(create(hugeUserData), { seconds: 2, concurrency: 4 }));
+    const dbBytes = () =>
+      ['openeas.db', 'openeas.db-wal'].reduce(
+        (sum, f) => sum + (fs.existsSync(`${dataDir}/${f}`) ? fs.statSync(`${dataDir}/${f}`).size : 0),
+        0,
+      );
+    const hugeUserData = JSON.stringify({
+      EcsInstanceType: 'ecs.g6.large',
+      EcsInstanceCount: 100,
+      ChargeType: 'PostPaid',
+      UserData: 'u'.repeat(1_000_000),
+    });
+    await measure('attack: UserData 1,000,000 chars x 100 machines', server.url, pid, () =>
+      runLoad(create(hugeUserData), { seconds: 2, concurrency: 4 }),
+    );
     const before = dbBytes();
-    const maxUserData = (i: number) => JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid', UserData: `${i}`.padEnd(16 * 1024, 'u') });
+    const maxUserData = (i: number) =>
+      JSON.stringify({
+        EcsInstanceType: 'ecs.g6.large',
+        EcsInstanceCount: 100,
+        ChargeType: 'PostPaid',
+        UserData: `${i}`.padEnd(16 * 1024, 'u'),
+      });
     let n = 0;
-    await measure('attack: UserData 16 KiB x 100 machines, 20 orders', server.url, pid, () => runLoad(h.target(server.url, 'CreateResourceInstances', 'POST', `${base}/instances`, () => maxUserData(n++)), { seconds: 60, concurrency: 4, maxRequests: 20 }));
+    await measure('attack: UserData 16 KiB x 100 machines, 20 orders', server.url, pid, () =>
+      runLoad(
+        h.target(server.url, 'CreateResourceInstances', 'POST', `${base}/instances`, () => maxUserData(n++)),
+        { seconds: 60, concurrency: 4, maxRequests: 20 },
+      ),
+    );
     const grown = (dbBytes() - before) / 1024 / 1024;
-    h.row('database growth for 20 orders of 100 machines with 16 KiB UserData', `${grown.toFixed(1)} MB`, `(stored per machine it would be ≥ ${(20 * 100 * 16 / 1024).toFixed(0)} MB)`);
+    h.row(
+      'database growth for 20 orders of 100 machines with 16 KiB UserData',
+      `${grown.toFixed(1)} MB`,
+      `(stored per machine it would be ≥ ${((20 * 100 * 16) / 1024).toFixed(0)} MB)`,
+    );
     results.userDataGrowthMb = grown;
   } finally {
     await h.stop(server);
@@ -115,20 +182,41 @@ export async function attacks(h: AttackHarness): Promise<Record<string, unknown>
   await admin.query(`create schema ${schema}`);
   const url = new URL(pgUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const pgServer = await h.startOpeneas(h.tempDir('openeas-bench-attacks-pg-'), { OPENEAS_PROVISION_SECONDS: '3600', OPENEAS_DATABASE_URL: url.toString() });
+  const pgServer = await h.startOpeneas(h.tempDir('openeas-bench-attacks-pg-'), {
+    OPENEAS_PROVISION_SECONDS: '3600',
+    OPENEAS_DATABASE_URL: url.toString(),
+  });
   try {
-    await h.call(pgServer.url, 'CreateResource', 'POST', '/api/v2/resources', { ResourceType: 'SelfManaged', ResourceName: 'attack', SelfManagedResourceOptions: { ExternalClusterId: 'c' } });
+    await h.call(pgServer.url, 'CreateResource', 'POST', '/api/v2/resources', {
+      ResourceType: 'SelfManaged',
+      ResourceName: 'attack',
+      SelfManagedResourceOptions: { ExternalClusterId: 'c' },
+    });
     const group = await h.fetchGroupId(pgServer.url);
     const base = `/api/v2/resources/${h.region}/${group}`;
     for (let i = 0; i < 10; i++) {
-      await h.call(pgServer.url, 'CreateResourceInstances', 'POST', `${base}/instances`, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid', Labels: Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`k${k}`, `v${i}`])) });
+      await h.call(pgServer.url, 'CreateResourceInstances', 'POST', `${base}/instances`, {
+        EcsInstanceType: 'ecs.g6.large',
+        EcsInstanceCount: 100,
+        ChargeType: 'PostPaid',
+        Labels: Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`k${k}`, `v${i}`])),
+      });
     }
-    const labelQuery = (keys: number) => encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: keys }, (_, k) => [`k${k}`, '']))));
+    const labelQuery = (keys: number) =>
+      encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: keys }, (_, k) => [`k${k}`, '']))));
     const pid = pgServer.child.pid!;
-    await measure('attack: 12 x ListResourceInstances 200 Label keys (PostgreSQL)', pgServer.url, pid,
-      () => runLoad(h.target(pgServer.url, 'ListResourceInstances', 'GET', `${base}/instances?Label=${labelQuery(200)}`), { seconds: SECONDS, concurrency: 12 }));
-    await measure('attack: 12 x ListResourceInstances 20 Label keys, PageSize=1000 (PostgreSQL)', pgServer.url, pid,
-      () => runLoad(h.target(pgServer.url, 'ListResourceInstances', 'GET', `${base}/instances?PageSize=1000&Label=${labelQuery(20)}`), { seconds: SECONDS, concurrency: 12 }));
+    await measure('attack: 12 x ListResourceInstances 200 Label keys (PostgreSQL)', pgServer.url, pid, () =>
+      runLoad(h.target(pgServer.url, 'ListResourceInstances', 'GET', `${base}/instances?Label=${labelQuery(200)}`), {
+        seconds: SECONDS,
+        concurrency: 12,
+      }),
+    );
+    await measure('attack: 12 x ListResourceInstances 20 Label keys, PageSize=1000 (PostgreSQL)', pgServer.url, pid, () =>
+      runLoad(h.target(pgServer.url, 'ListResourceInstances', 'GET', `${base}/instances?PageSize=1000&Label=${labelQuery(20)}`), {
+        seconds: SECONDS,
+        concurrency: 12,
+      }),
+    );
   } finally {
     await h.stop(pgServer);
     await admin.query(`drop schema ${schema} cascade`).catch(() => {});

@@ -21,15 +21,23 @@ const rss = () => {
     return 0;
   }
 };
-const rssTimer = setInterval(() => { maxRssMb = Math.max(maxRssMb, rss()); }, 100);
-process.stdin.on('end', () => { running = false; });
+const rssTimer = setInterval(() => {
+  maxRssMb = Math.max(maxRssMb, rss());
+}, 100);
+process.stdin.on('end', () => {
+  running = false;
+});
 process.stdin.resume();
 process.stdout.write('ready\n');
 
 while (running) {
   const t0 = process.hrtime.bigint();
   const status = await new Promise((resolve) => {
-    http.get(`${url}/_openeas/health`, { agent }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); })
+    http
+      .get(`${url}/_openeas/health`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
       .on('error', () => resolve(0));
   });
   latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -40,4 +48,6 @@ clearInterval(rssTimer);
 agent.destroy();
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-process.stdout.write(JSON.stringify({ samples: latencies.length, p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? 0, failures, maxRssMb }) + '\n');
+process.stdout.write(
+  JSON.stringify({ samples: latencies.length, p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? 0, failures, maxRssMb }) + '\n',
+);

@@ -3,8 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const [dir, ...names] = process.argv.slice(2);
-const file = fs.readdirSync(dir!).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir!, f))[0]!;
-const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: Array<{ id: number; callFrame: { functionName: string }; children?: number[] }>; samples: number[]; timeDeltas: number[] };
+const file = fs
+  .readdirSync(dir!)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .map((f) => path.join(dir!, f))[0]!;
+const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+  nodes: Array<{ id: number; callFrame: { functionName: string }; children?: number[] }>;
+  samples: number[];
+  timeDeltas: number[];
+};
 const parent = new Map<number, number>();
 for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));

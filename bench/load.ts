@@ -45,7 +45,14 @@ function request(agent: http.Agent, t: Target): Promise<{ status: number; ms: nu
     accept: 'application/json',
   };
   if (body.length > 0) headers['content-type'] = 'application/json; charset=utf-8';
-  headers.authorization = signV3({ method: t.method, rawUrl: t.path, headers, body, accessKeyId: t.accessKeyId, secret: t.accessKeySecret });
+  headers.authorization = signV3({
+    method: t.method,
+    rawUrl: t.path,
+    headers,
+    body,
+    accessKeyId: t.accessKeyId,
+    secret: t.accessKeySecret,
+  });
   if (body.length > 0) headers['content-length'] = String(body.length);
   const start = process.hrtime.bigint();
   return new Promise((resolve) => {
@@ -55,7 +62,9 @@ function request(agent: http.Agent, t: Target): Promise<{ status: number; ms: nu
       const chunks: Buffer[] = [];
       if (status === 200) res.resume();
       else res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status, ms: Number(process.hrtime.bigint() - start) / 1e6, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status, ms: Number(process.hrtime.bigint() - start) / 1e6, body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     // A connection the server closed (e.g. after refusing an oversized body) counts as status 0.
     req.on('error', (e) => resolve({ status: 0, ms: Number(process.hrtime.bigint() - start) / 1e6, body: e.message }));

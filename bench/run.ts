@@ -17,7 +17,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 /** Requests in flight at which both servers are measured for throughput (BENCH_THROUGHPUT_CONCURRENCY=16,64). */
-const THROUGHPUT_CONCURRENCY = (process.env.BENCH_THROUGHPUT_CONCURRENCY ?? '16,64').split(',').map(Number).filter((n) => n > 0);
+const THROUGHPUT_CONCURRENCY = (process.env.BENCH_THROUGHPUT_CONCURRENCY ?? '16,64')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const MACHINES = Number(process.env.BENCH_MACHINES ?? 1_000_000);
 const BURST = Number(process.env.BENCH_BURST ?? 10_000);
 const ROOT = { accessKeyId: 'LTAI5tBenchmarkKeyId000000', accessKeySecret: 'BenchmarkSecret0123456789abcdef' };
@@ -66,20 +69,41 @@ function startOpeneas(dataDir: string, extraEnv: Record<string, string> = {}): P
   });
 }
 
-const target = (url: string, action: string, method: Target['method'], p: string, body?: () => string): Target => ({ url, action, method, path: p, body, ...ROOT });
+const target = (url: string, action: string, method: Target['method'], p: string, body?: () => string): Target => ({
+  url,
+  action,
+  method,
+  path: p,
+  body,
+  ...ROOT,
+});
 
 async function admin(url: string, method: string, p: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${url}/_openeas${p}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`${url}/_openeas${p}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return res.json();
 }
 
 async function call(url: string, action: string, method: Target['method'], p: string, body?: unknown): Promise<any> {
-  const r = await runLoad(target(url, action, method, p, body ? () => JSON.stringify(body) : undefined), { seconds: 60, concurrency: 1, maxRequests: 1 });
+  const r = await runLoad(target(url, action, method, p, body ? () => JSON.stringify(body) : undefined), {
+    seconds: 60,
+    concurrency: 1,
+    maxRequests: 1,
+  });
   if (r.errors) throw new Error(`${action} failed: ${r.firstError}`);
   return r;
 }
 
-const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, seconds: SECONDS, concurrency: CONCURRENCY };
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: os.cpus().length,
+  seconds: SECONDS,
+  concurrency: CONCURRENCY,
+};
 const rows: Array<[string, string, string]> = [];
 const row = (name: string, value: string, verdict = '') => {
   rows.push([name, value, verdict]);
@@ -92,10 +116,18 @@ async function throughput(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-'));
   const server = await startOpeneas(dataDir, { OPENEAS_PROVISION_SECONDS: '3600' });
   try {
-    await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', { ResourceType: 'SelfManaged', ResourceName: 'bench', SelfManagedResourceOptions: { ExternalClusterId: 'c' } });
+    await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', {
+      ResourceType: 'SelfManaged',
+      ResourceName: 'bench',
+      SelfManagedResourceOptions: { ExternalClusterId: 'c' },
+    });
     const basePath = `/api/v2/resources/${REGION}/${await fetchGroupId(server.url)}`;
     // 100 machines, so the list page is full.
-    await call(server.url, 'CreateResourceInstances', 'POST', `${basePath}/instances`, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid' });
+    await call(server.url, 'CreateResourceInstances', 'POST', `${basePath}/instances`, {
+      EcsInstanceType: 'ecs.g6.large',
+      EcsInstanceCount: 100,
+      ChargeType: 'PostPaid',
+    });
 
     // Interleaved rounds: this machine's speed drifts by tens of percent within a minute, so each
     // openeas measurement directly follows one of the bare route with the same method and the same
@@ -104,8 +136,14 @@ async function throughput(): Promise<void> {
     // verdict compares capacities — each side's best requests/second in the round.
     const postBody = () => JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
     const pairs = {
-      create: [target(bare.url, 'Bare', 'POST', '/bench', postBody), target(server.url, 'CreateResourceInstances', 'POST', `${basePath}/instances`, postBody)],
-      list: [target(bare.url, 'Bare', 'GET', '/bench'), target(server.url, 'ListResourceInstances', 'GET', `${basePath}/instances?PageSize=100`)],
+      create: [
+        target(bare.url, 'Bare', 'POST', '/bench', postBody),
+        target(server.url, 'CreateResourceInstances', 'POST', `${basePath}/instances`, postBody),
+      ],
+      list: [
+        target(bare.url, 'Bare', 'GET', '/bench'),
+        target(server.url, 'ListResourceInstances', 'GET', `${basePath}/instances?PageSize=100`),
+      ],
       describe: [target(bare.url, 'Bare', 'GET', '/bench'), target(server.url, 'DescribeResource', 'GET', basePath)],
     } as const;
     type Pair = keyof typeof pairs;
@@ -124,9 +162,10 @@ async function throughput(): Promise<void> {
     }
     const best = (runs: LoadResult[]) => runs.reduce((a, b) => (b.rps > a.rps ? b : a));
     // A round's measurement: at one level, or each side's best over the levels (capacity).
-    const at = (round: Record<number, Measured>, concurrency?: number): Measured => concurrency !== undefined
-      ? round[concurrency]!
-      : { bare: best(Object.values(round).map((m) => m.bare)), ours: best(Object.values(round).map((m) => m.ours)) };
+    const at = (round: Record<number, Measured>, concurrency?: number): Measured =>
+      concurrency !== undefined
+        ? round[concurrency]!
+        : { bare: best(Object.values(round).map((m) => m.bare)), ours: best(Object.values(round).map((m) => m.ours)) };
     const report = (name: Pair, label: string, concurrency: number | undefined, targetRatio?: number) => {
       const measured = rounds.map((r) => at(r[name], concurrency)).sort((a, b) => a.ours.rps / a.bare.rps - b.ours.rps / b.bare.rps);
       const m = measured[Math.floor(measured.length / 2)]!;
@@ -135,18 +174,34 @@ async function throughput(): Promise<void> {
       const last = measured[measured.length - 1]!;
       const verdict = targetRatio === undefined ? '' : ` (target ≥ ${targetRatio * 100}%) ${ratio >= targetRatio ? 'PASS' : 'FAIL'}`;
       const where = concurrency === undefined ? 'capacity, best of each' : `${concurrency} in flight`;
-      row(`${label}, ${where}`, fmt(m.ours), `${(ratio * 100).toFixed(1)}% of bare ${m.bare.rps.toFixed(0)} req/s; rounds ${((first.ours.rps / first.bare.rps) * 100).toFixed(1)}–${((last.ours.rps / last.bare.rps) * 100).toFixed(1)}%${verdict}`);
+      row(
+        `${label}, ${where}`,
+        fmt(m.ours),
+        `${(ratio * 100).toFixed(1)}% of bare ${m.bare.rps.toFixed(0)} req/s; rounds ${((first.ours.rps / first.bare.rps) * 100).toFixed(1)}–${((last.ours.rps / last.bare.rps) * 100).toFixed(1)}%${verdict}`,
+      );
       return { ...m, ratio };
     };
     const summary: Record<string, unknown> = {};
-    for (const [name, label, targetRatio] of [['create', 'CreateResourceInstances (count 1) vs bare POST', 0.25], ['list', 'ListResourceInstances (page of 100) vs bare GET', 0.2], ['describe', 'DescribeResource vs bare GET', undefined]] as const) {
+    for (const [name, label, targetRatio] of [
+      ['create', 'CreateResourceInstances (count 1) vs bare POST', 0.25],
+      ['list', 'ListResourceInstances (page of 100) vs bare GET', 0.2],
+      ['describe', 'DescribeResource vs bare GET', undefined],
+    ] as const) {
       for (const c of THROUGHPUT_CONCURRENCY) summary[`${name}@${c}`] = report(name, label, c);
       summary[`${name}@capacity`] = report(name, label, undefined, targetRatio);
     }
     const create = summary['create@capacity'] as Measured & { ratio: number };
     const list = summary['list@capacity'] as Measured & { ratio: number };
     const describe = summary['describe@capacity'] as Measured & { ratio: number };
-    const [bareGet, barePost, createRun, createRatio, listRun, listRatio, describeRun] = [list.bare, create.bare, create.ours, create.ratio, list.ours, list.ratio, describe.ours];
+    const [bareGet, barePost, createRun, createRatio, listRun, listRatio, describeRun] = [
+      list.bare,
+      create.bare,
+      create.ours,
+      create.ratio,
+      list.ours,
+      list.ratio,
+      describe.ours,
+    ];
     results.throughput = { bareGet, barePost, createRun, createRatio, listRun, listRatio, describeRun, byConcurrency: summary };
   } finally {
     await stop(server);
@@ -166,7 +221,14 @@ async function fetchGroupId(url: string): Promise<string> {
     'x-acs-signature-nonce': `${Date.now()}${Math.random()}`,
     'x-acs-content-sha256': hashPayload('ACS3-HMAC-SHA256', Buffer.alloc(0)),
   };
-  headers.authorization = signV3({ method: 'GET', rawUrl: '/api/v2/resources', headers, body: Buffer.alloc(0), accessKeyId: ROOT.accessKeyId, secret: ROOT.accessKeySecret });
+  headers.authorization = signV3({
+    method: 'GET',
+    rawUrl: '/api/v2/resources',
+    headers,
+    body: Buffer.alloc(0),
+    accessKeyId: ROOT.accessKeyId,
+    secret: ROOT.accessKeySecret,
+  });
   const res = await fetch(`${url}/api/v2/resources`, { headers });
   const body = await res.json();
   return body.Resources[0].ResourceId;
@@ -182,18 +244,35 @@ async function scale(): Promise<void> {
   const plan = [big, ...Array.from({ length: 9 }, (_, i) => Math.floor(rest / 9) + (i < rest % 9 ? 1 : 0))].filter((n) => n > 0);
   const t0 = Date.now();
   const groups = seedMachines(dataDir, { accountId: ACCOUNT, region: REGION, groups: plan });
-  row(`seeded ${MACHINES.toLocaleString('en')} machines (${big.toLocaleString('en')} in one group)`, `${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  row(
+    `seeded ${MACHINES.toLocaleString('en')} machines (${big.toLocaleString('en')} in one group)`,
+    `${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const server = await startOpeneas(dataDir);
   try {
     const base = `/api/v2/resources/${REGION}/${groups[0]}`;
     const latency = async (name: string, p: string, action: string, limitMs?: number) => {
       await runLoad(target(server.url, action, 'GET', p), { seconds: 1, concurrency: 1 }); // warm-up
       const r = await runLoad(target(server.url, action, 'GET', p), { seconds: SECONDS, concurrency: 1 });
-      row(name, `p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms`, limitMs ? `target p99 < ${limitMs} ms ${r.p99 < limitMs ? 'PASS' : 'FAIL'}` : '');
+      row(
+        name,
+        `p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms`,
+        limitMs ? `target p99 < ${limitMs} ms ${r.p99 < limitMs ? 'PASS' : 'FAIL'}` : '',
+      );
       return r;
     };
-    const filtered = await latency('ListResourceInstances InstanceStatus=NotReady (100k group)', `${base}/instances?InstanceStatus=NotReady&PageSize=100`, 'ListResourceInstances', 20);
-    const charge = await latency('ListResourceInstances ChargeType=PostPaid page 50', `${base}/instances?ChargeType=PostPaid&PageSize=100&PageNumber=50`, 'ListResourceInstances', 20);
+    const filtered = await latency(
+      'ListResourceInstances InstanceStatus=NotReady (100k group)',
+      `${base}/instances?InstanceStatus=NotReady&PageSize=100`,
+      'ListResourceInstances',
+      20,
+    );
+    const charge = await latency(
+      'ListResourceInstances ChargeType=PostPaid page 50',
+      `${base}/instances?ChargeType=PostPaid&PageSize=100&PageNumber=50`,
+      'ListResourceInstances',
+      20,
+    );
     const describe = await latency('DescribeResource (100k group)', base, 'DescribeResource', 20);
     const rss = rssMb(server.child.pid!);
     row('server RSS after the scale queries', `${rss.toFixed(0)} MB`, `target < 300 MB ${rss < 300 ? 'PASS' : 'FAIL'}`);
@@ -207,15 +286,27 @@ async function burst(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-burst-'));
   const server = await startOpeneas(dataDir, { OPENEAS_PROVISION_SECONDS: '30' });
   try {
-    await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } });
+    await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', {
+      ResourceType: 'SelfManaged',
+      SelfManagedResourceOptions: { ExternalClusterId: 'c' },
+    });
     const group = await fetchGroupId(server.url);
     const t0 = Date.now();
-    await runLoad(target(server.url, 'CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, () => JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid' })), { seconds: 600, concurrency: 4, maxRequests: Math.ceil(BURST / 100) });
+    await runLoad(
+      target(server.url, 'CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, () =>
+        JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid' }),
+      ),
+      { seconds: 600, concurrency: 4, maxRequests: Math.ceil(BURST / 100) },
+    );
     row(`created ${BURST.toLocaleString('en')} machines (100 per call)`, `${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const t1 = Date.now();
     const adv = await admin(server.url, 'POST', '/clock/advance', { seconds: 30 });
     const ms = Date.now() - t1;
-    row(`engine: ${BURST.toLocaleString('en')} machines due at once → Ready`, `${ms} ms (${adv.JobsRun} jobs)`, `target < 2000 ms ${ms < 2000 ? 'PASS' : 'FAIL'}`);
+    row(
+      `engine: ${BURST.toLocaleString('en')} machines due at once → Ready`,
+      `${ms} ms (${adv.JobsRun} jobs)`,
+      `target < 2000 ms ${ms < 2000 ? 'PASS' : 'FAIL'}`,
+    );
     results.burst = { machines: BURST, readyMs: ms, jobs: adv.JobsRun };
   } finally {
     await stop(server);
@@ -231,7 +322,10 @@ async function ramOverhead(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-ram-'));
   const server = await startOpeneas(dataDir);
   try {
-    await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } });
+    await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', {
+      ResourceType: 'SelfManaged',
+      SelfManagedResourceOptions: { ExternalClusterId: 'c' },
+    });
     const group = await fetchGroupId(server.url);
     const root = easClient({ url: server.url, ...ROOT });
     const ram = (action: string, query: Record<string, unknown>) => callRpc(root, '2015-05-01', action, query);
@@ -241,7 +335,10 @@ async function ramOverhead(): Promise<void> {
       const statements = Array.from({ length: 20 }, (_, i) => ({
         Effect: 'Allow',
         Action: p === 49 && i === 19 ? ['eas:DescribeResource'] : [`eas:List*`, `eas:Describe${p}x${i}`],
-        Resource: p === 49 && i === 19 ? [`acs:eas:${REGION}:${ACCOUNT}:resource/${group}`] : [`acs:eas:*:${ACCOUNT}:resource/eas-r-other${p}x${i}`],
+        Resource:
+          p === 49 && i === 19
+            ? [`acs:eas:${REGION}:${ACCOUNT}:resource/${group}`]
+            : [`acs:eas:*:${ACCOUNT}:resource/eas-r-other${p}x${i}`],
         Condition: { IpAddress: { 'acs:SourceIp': ['127.0.0.0/8', '10.0.0.0/8'] } },
       }));
       await ram('CreatePolicy', { PolicyName: `bench-${p}`, PolicyDocument: JSON.stringify({ Version: '1', Statement: statements }) });
@@ -268,7 +365,11 @@ async function ramOverhead(): Promise<void> {
     const { root: r, user: u } = pairsRu[Math.floor(rounds / 2)]!;
     const overhead = 1 - u.rps / r.rps;
     row('DescribeResource as root (no policy evaluation)', fmt(r));
-    row('DescribeResource as RAM user, 50 policies x 20 statements', fmt(u), `${(overhead * 100).toFixed(1)}% slower (target < 5%) ${overhead < 0.05 ? 'PASS' : 'FAIL'}`);
+    row(
+      'DescribeResource as RAM user, 50 policies x 20 statements',
+      fmt(u),
+      `${(overhead * 100).toFixed(1)}% slower (target < 5%) ${overhead < 0.05 ? 'PASS' : 'FAIL'}`,
+    );
     results.ram = { root: r, user: u, overhead };
   } finally {
     await stop(server);
@@ -277,13 +378,22 @@ async function ramOverhead(): Promise<void> {
 
 async function attackScenarios(): Promise<void> {
   results.attacks = await attacks({
-    startOpeneas, stop: (p) => stop(p as Proc), target, call, fetchGroupId, row, region: REGION,
+    startOpeneas,
+    stop: (p) => stop(p as Proc),
+    target,
+    call,
+    fetchGroupId,
+    row,
+    region: REGION,
     tempDir: (prefix) => fs.mkdtempSync(path.join(os.tmpdir(), prefix)),
   });
 }
 
 const SCENARIOS: Record<string, () => Promise<void>> = { throughput, ram: ramOverhead, burst, scale, attacks: attackScenarios };
-const chosen = (process.env.BENCH_SCENARIOS ?? Object.keys(SCENARIOS).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const chosen = (process.env.BENCH_SCENARIOS ?? Object.keys(SCENARIOS).join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 for (const name of chosen) {
   const run = SCENARIOS[name];
   if (!run) throw new Error(`unknown scenario ${name}; choose from ${Object.keys(SCENARIOS).join(', ')}`);

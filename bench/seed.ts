@@ -21,7 +21,8 @@ export function seedMachines(dataDir: string, plan: SeedPlan): string[] {
   const insertGroup = db.prepare(`insert into resources (id, account_id, region, name, resource_type, status, message, self_managed, labels,
     instance_count, prepaid_instance_count, postpaid_instance_count, cpu_count, gpu_count, memory_mb, service_count, created_at, updated_at)
     values (?, ?, ?, ?, 'Dedicated', 'ResourceReady', 'Resource is ready', null, '{}', ?, 0, ?, ?, 0, ?, 0, ?, ?)`);
-  const insertMachine = db.prepare(`insert into instances (id, account_id, resource_id, region, zone, name, ip, instance_type, cpu, memory_mb, gpu,
+  const insertMachine =
+    db.prepare(`insert into instances (id, account_id, resource_id, region, zone, name, ip, instance_type, cpu, memory_mb, gpu,
     gpu_memory_gb, arch, system_disk_gb, charge_type, auto_renewal, health, cordoned, status, failure_reason, user_data_hash, labels, created_at, updated_at, expired_at)
     values (?, ?, ?, ?, ?, ?, ?, 'ecs.g6.large', 2, 8192, 0, 0, 'amd64', 200, 'PostPaid', 0, ?, 0, ?, null, null, '{}', ?, ?, null)`);
   let host = 1;
@@ -34,15 +35,34 @@ export function seedMachines(dataDir: string, plan: SeedPlan): string[] {
       for (let i = 0; i < count; i++) {
         // One machine in fifty is NotReady, so status filters select a small slice.
         const health = i % 50 === 0 ? 'NotReady' : 'Ready';
-        insertMachine.run(`eas-i-b${String(g).padStart(3, '0')}${String(i).padStart(14, '0')}`, plan.accountId, id, plan.region, `${plan.region}-b`,
-          `eas${String(host).padStart(16, '0')}`, ipOf(plan.region, host), health, health, now - count + i, now - count + i);
+        insertMachine.run(
+          `eas-i-b${String(g).padStart(3, '0')}${String(i).padStart(14, '0')}`,
+          plan.accountId,
+          id,
+          plan.region,
+          `${plan.region}-b`,
+          `eas${String(host).padStart(16, '0')}`,
+          ipOf(plan.region, host),
+          health,
+          health,
+          now - count + i,
+          now - count + i,
+        );
         host++;
       }
     })();
   });
-  db.prepare(`insert into ip_pools (region, next_host) values (?, ?) on conflict(region) do update set next_host = excluded.next_host`).run(plan.region, host);
+  db.prepare(`insert into ip_pools (region, next_host) values (?, ?) on conflict(region) do update set next_host = excluded.next_host`).run(
+    plan.region,
+    host,
+  );
   db.prepare(`insert into account_usage (account_id, region, instances, vcpus, gpus) values (?, ?, ?, ?, 0)
-    on conflict(account_id, region) do update set instances = excluded.instances, vcpus = excluded.vcpus`).run(plan.accountId, plan.region, total, total * 2);
+    on conflict(account_id, region) do update set instances = excluded.instances, vcpus = excluded.vcpus`).run(
+    plan.accountId,
+    plan.region,
+    total,
+    total * 2,
+  );
   db.close();
   return groupIds;
 }

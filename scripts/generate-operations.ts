@@ -33,8 +33,14 @@ export const OUTPUT_FILE = path.join(ROOT, 'src/eas/generated/operations.ts');
 
 /** The service operations taken from the service metadata (the rest of that file is not implemented yet). */
 export const SERVICE_ACTIONS: readonly string[] = [
-  'CreateService', 'DeleteService', 'DescribeService', 'ListServiceInstances',
-  'ListServices', 'ScaleService', 'StartService', 'StopService',
+  'CreateService',
+  'DeleteService',
+  'DescribeService',
+  'ListServiceInstances',
+  'ListServices',
+  'ScaleService',
+  'StartService',
+  'StopService',
 ];
 
 /**
@@ -179,7 +185,7 @@ function inline(value: unknown): string {
 /** `lead` is what precedes the value on its line (indent + key); `trail` what follows it (a comma). */
 function print(value: unknown, indent: string, lead: number, trail = 1): string {
   const flat = inline(value);
-  if (lead + flat.length + trail <= WIDTH || (typeof value !== 'object' || value === null)) return flat;
+  if (lead + flat.length + trail <= WIDTH || typeof value !== 'object' || value === null) return flat;
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     return `[\n${value.map((v) => `${inner}${print(v, inner, inner.length)},\n`).join('')}${indent}]`;
@@ -202,9 +208,12 @@ function tsType(p: ParamSpec, indent: string): string {
       return union.length <= 80 ? union : p.enum.map((v) => `\n${indent}  | ${quote(v)}`).join('');
     }
     case 'integer':
-    case 'number': return 'number';
-    case 'boolean': return 'boolean';
-    case 'array': return `Array<${tsType(p.items!, indent)}>`;
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'array':
+      return `Array<${tsType(p.items!, indent)}>`;
     case 'object': {
       if (p.properties && p.properties.length > 0) return `{\n${fieldsOf(p.properties, `${indent}  `)}${indent}}`;
       // Map values may be null: a label filter's null value means "any value" (validation keeps it).
@@ -258,7 +267,7 @@ export function renderOperations(specJson: unknown, serviceSpecJson: unknown): s
     '// Typed inputs, one per operation: what validation hands the handler.',
     '',
     all.map(inputInterface).join('\n'),
-    '/** Every operation\'s input type by action. */',
+    "/** Every operation's input type by action. */",
     `export interface EasInputs {\n${all.map((o) => `  ${o.action}: ${o.action}Input;\n`).join('')}}`,
     '',
   ].join('\n');

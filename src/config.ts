@@ -113,18 +113,30 @@ export function parseCny(text: string, name = 'amount'): number {
   return m[1] ? -fen : fen;
 }
 
-const BOOLEAN_WORDS = new Map([['true', true], ['false', false], ['1', true], ['0', false]]);
+const BOOLEAN_WORDS = new Map([
+  ['true', true],
+  ['false', false],
+  ['1', true],
+  ['0', false],
+]);
 
 /** What a setting accepts, as error messages and `--help` say it. */
 export function describeType(type: SettingType): string {
   switch (type.kind) {
-    case 'string': return type.patternText ?? 'text';
-    case 'int': return type.max === undefined ? `a whole number >= ${type.min}` : `a whole number from ${type.min} to ${type.max}`;
-    case 'number': return `a number ${type.above ? '>' : '>='} ${type.min}`;
-    case 'cny': return `a CNY amount like 100 or 99.50${type.min === undefined ? '' : `, at least ${type.min}`}`;
-    case 'enum': return `one of ${type.values.join(', ')}`;
-    case 'boolean': return `one of ${[...BOOLEAN_WORDS.keys()].join(', ')}`;
-    case 'list': return 'a comma-separated list';
+    case 'string':
+      return type.patternText ?? 'text';
+    case 'int':
+      return type.max === undefined ? `a whole number >= ${type.min}` : `a whole number from ${type.min} to ${type.max}`;
+    case 'number':
+      return `a number ${type.above ? '>' : '>='} ${type.min}`;
+    case 'cny':
+      return `a CNY amount like 100 or 99.50${type.min === undefined ? '' : `, at least ${type.min}`}`;
+    case 'enum':
+      return `one of ${type.values.join(', ')}`;
+    case 'boolean':
+      return `one of ${[...BOOLEAN_WORDS.keys()].join(', ')}`;
+    case 'list':
+      return 'a comma-separated list';
   }
 }
 
@@ -132,7 +144,8 @@ export function describeType(type: SettingType): string {
 function fromText(type: SettingType, text: string): unknown {
   switch (type.kind) {
     case 'int':
-    case 'number': return text.trim() === '' ? NaN : Number(text);
+    case 'number':
+      return text.trim() === '' ? NaN : Number(text);
     case 'cny': {
       try {
         return parseCny(text);
@@ -140,21 +153,34 @@ function fromText(type: SettingType, text: string): unknown {
         return NaN;
       }
     }
-    case 'boolean': return BOOLEAN_WORDS.get(text.trim().toLowerCase());
-    case 'list': return text.split(',').map((s) => s.trim()).filter(Boolean);
-    default: return text;
+    case 'boolean':
+      return BOOLEAN_WORDS.get(text.trim().toLowerCase());
+    case 'list':
+      return text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    default:
+      return text;
   }
 }
 
 function accepts(type: SettingType, v: unknown): boolean {
   switch (type.kind) {
-    case 'string': return typeof v === 'string' && (!type.pattern || type.pattern.test(v));
-    case 'int': return Number.isInteger(v) && (v as number) >= type.min && (type.max === undefined || (v as number) <= type.max);
-    case 'number': return typeof v === 'number' && Number.isFinite(v) && (type.above ? v > type.min : v >= type.min);
-    case 'cny': return Number.isInteger(v) && (type.min === undefined || (v as number) >= type.min * 100);
-    case 'enum': return typeof v === 'string' && type.values.includes(v);
-    case 'boolean': return typeof v === 'boolean';
-    case 'list': return Array.isArray(v) && v.every((s) => typeof s === 'string');
+    case 'string':
+      return typeof v === 'string' && (!type.pattern || type.pattern.test(v));
+    case 'int':
+      return Number.isInteger(v) && (v as number) >= type.min && (type.max === undefined || (v as number) <= type.max);
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) && (type.above ? v > type.min : v >= type.min);
+    case 'cny':
+      return Number.isInteger(v) && (type.min === undefined || (v as number) >= type.min * 100);
+    case 'enum':
+      return typeof v === 'string' && type.values.includes(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'list':
+      return Array.isArray(v) && v.every((s) => typeof s === 'string');
   }
 }
 
@@ -175,8 +201,9 @@ export function parseSetting(setting: Setting, text: string, source: string): Se
 }
 
 function getPath(obj: object, field: string): unknown {
-  return field.split('.').reduce<unknown>((o, key) => (o === undefined || o === null ? undefined : (o as Record<string, unknown>)[key]),
-    obj);
+  return field
+    .split('.')
+    .reduce<unknown>((o, key) => (o === undefined || o === null ? undefined : (o as Record<string, unknown>)[key]), obj);
 }
 
 function setPath(obj: Record<string, unknown>, field: string, value: unknown): void {

@@ -110,6 +110,6 @@ function ipv4Range(n: number, len: number): IpRange {
 }
 
 export function ipInRange(ip: IpAddress, range: IpRange): boolean {
-  if (ip.v === 4) return range.v === 4 && ((ip.n & range.mask) >>> 0) === range.network;
+  if (ip.v === 4) return range.v === 4 && (ip.n & range.mask) >>> 0 === range.network;
   return range.v === 6 && (ip.n >> range.shift) << range.shift === range.network;
 }

@@ -68,11 +68,18 @@ function loadCatalog(file: string | undefined): Catalog {
   }
 }
 
-export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env, options: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  overrides: ConfigOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
   const config = loadConfig(overrides, env);
   const catalog = loadCatalog(config.catalogFile);
   const store = await openStore({
-    dataDir: config.dataDir, databaseUrl: config.databaseUrl, ephemeral: config.ephemeral, statementTimeoutMs: config.pgStatementTimeoutMs,
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    ephemeral: config.ephemeral,
+    statementTimeoutMs: config.pgStatementTimeoutMs,
   });
   const background: NodeJS.Timeout[] = [];
   let running: RunningServer;
@@ -81,11 +88,16 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
     const secrets = await openSecretBox(store, masterKey);
     const clock = new Clock(store);
     await clock.refresh();
-    const root = await ensureRootAccount(store, secrets, {
-      accountId: config.accountId,
-      accessKeyId: config.rootAccessKeyId,
-      accessKeySecret: config.rootAccessKeySecret,
-    }, clock.now());
+    const root = await ensureRootAccount(
+      store,
+      secrets,
+      {
+        accountId: config.accountId,
+        accessKeyId: config.rootAccessKeyId,
+        accessKeySecret: config.rootAccessKeySecret,
+      },
+      clock.now(),
+    );
 
     const scheduler = new Scheduler(store, clock, { maxAttempts: config.jobMaxAttempts, retrySeconds: config.jobRetrySeconds });
     const latencyFaults = new LatencyFaults(store);
@@ -127,10 +139,15 @@ export async function startServer(overrides: ConfigOverrides = {}, env: NodeJS.P
     registerRamOperations(registry);
     registerAuditOperations(registry, audit);
 
-    const app = await buildGateway({ services, registry, logStream: options.logStream, plugins: [
-      adminPlugin(services, [...coreAdminRoutes, ...engineAdminRoutes, ...billingAdminRoutes, ...ramAdminRoutes]),
-      stateAdminPlugin(services),
-    ] });
+    const app = await buildGateway({
+      services,
+      registry,
+      logStream: options.logStream,
+      plugins: [
+        adminPlugin(services, [...coreAdminRoutes, ...engineAdminRoutes, ...billingAdminRoutes, ...ramAdminRoutes]),
+        stateAdminPlugin(services),
+      ],
+    });
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (e) {

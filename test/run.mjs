@@ -26,21 +26,28 @@ function collect(dir) {
 const filter = process.argv.slice(2);
 const files = (filter.length ? filter : collect('test')).sort();
 if (process.env.OPENEAS_TEST_DATABASE_URL) {
-  console.log(`PostgreSQL leg: enabled (${new URL(process.env.OPENEAS_TEST_DATABASE_URL).host}); every end-to-end suite also runs on PostgreSQL`);
+  console.log(
+    `PostgreSQL leg: enabled (${new URL(process.env.OPENEAS_TEST_DATABASE_URL).host}); every end-to-end suite also runs on PostgreSQL`,
+  );
 } else {
   console.log('PostgreSQL leg: skipped, because OPENEAS_TEST_DATABASE_URL is not set (CI sets it)');
 }
 ensureBuilt();
-console.log(`${files.length} files, ${CONCURRENCY} at a time; each file (and each test) must finish within ${TEST_TIMEOUT_S} s, and its process exit within ${FILE_TIMEOUT_S} s`);
+console.log(
+  `${files.length} files, ${CONCURRENCY} at a time; each file (and each test) must finish within ${TEST_TIMEOUT_S} s, and its process exit within ${FILE_TIMEOUT_S} s`,
+);
 
 /** Newest modification time of the files under a directory (0 when it does not exist). */
 function newest(dir) {
   if (!existsSync(dir)) return 0;
-  return Math.max(0, ...readdirSync(dir).map((name) => {
-    const full = path.join(dir, name);
-    const stat = statSync(full);
-    return stat.isDirectory() ? newest(full) : stat.mtimeMs;
-  }));
+  return Math.max(
+    0,
+    ...readdirSync(dir).map((name) => {
+      const full = path.join(dir, name);
+      const stat = statSync(full);
+      return stat.isDirectory() ? newest(full) : stat.mtimeMs;
+    }),
+  );
 }
 
 /**
@@ -97,7 +104,9 @@ function runFile(file) {
       const status = timedOut ? 'TIMED OUT' : code === 0 ? 'ok' : `FAILED (exit ${code ?? signal})`;
       process.stdout.write(`\n━━ ${file} — ${status} in ${seconds.toFixed(1)} s\n${Buffer.concat(output).toString('utf8')}`);
       if (timedOut) {
-        process.stdout.write(`\n!! ${file} was still running after ${FILE_TIMEOUT_S} s and was killed: a test hung or left a server, store or child process open.\n`);
+        process.stdout.write(
+          `\n!! ${file} was still running after ${FILE_TIMEOUT_S} s and was killed: a test hung or left a server, store or child process open.\n`,
+        );
       }
       const text = Buffer.concat(output).toString('utf8');
       const count = (label) => Number(text.match(new RegExp(`^ℹ ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
@@ -108,16 +117,22 @@ function runFile(file) {
 
 const queue = [...files];
 const results = [];
-await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
-  for (let file = queue.shift(); file !== undefined; file = queue.shift()) results.push(await runFile(file));
-}));
+await Promise.all(
+  Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) results.push(await runFile(file));
+  }),
+);
 
 console.log('\nper file:');
 for (const r of results.sort((a, b) => b.seconds - a.seconds)) {
   console.log(`  ${r.seconds.toFixed(1).padStart(7)} s  ${r.ok ? 'ok    ' : 'FAILED'}  ${r.file}${r.ok ? '' : ` (${r.status})`}`);
 }
 const failed = results.filter((r) => !r.ok);
-console.log(failed.length ? `\n${failed.length} of ${results.length} files FAILED: ${failed.map((r) => r.file).join(', ')}` : `\nall ${results.length} files passed`);
+console.log(
+  failed.length
+    ? `\n${failed.length} of ${results.length} files FAILED: ${failed.map((r) => r.file).join(', ')}`
+    : `\nall ${results.length} files passed`,
+);
 // The plain closing line CI and people read: tests, not files (a file that died counts as a failure).
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failedTests = results.reduce((n, r) => n + (r.ok ? r.failedTests : Math.max(1, r.failedTests)), 0);

@@ -13,13 +13,15 @@ let client: InstanceType<typeof OpenApi.default>;
 
 before(async () => {
   eas = await startOpenEas();
-  client = new OpenApi.default(new $OpenApi.Config({
-    accessKeyId: eas.accessKeyId,
-    accessKeySecret: eas.accessKeySecret,
-    endpoint: eas.endpoint,
-    protocol: eas.protocol,
-    regionId: eas.regionId,
-  }));
+  client = new OpenApi.default(
+    new $OpenApi.Config({
+      accessKeyId: eas.accessKeyId,
+      accessKeySecret: eas.accessKeySecret,
+      endpoint: eas.endpoint,
+      protocol: eas.protocol,
+      regionId: eas.regionId,
+    }),
+  );
 });
 after(() => eas.stop());
 // Every test starts from an empty server; the credentials stay valid.
@@ -28,8 +30,15 @@ beforeEach(() => eas.reset());
 /** One PAI-EAS call (API 2021-07-01, ROA), as the generated SDK makes it. */
 async function callEas(action: string, method: string, pathname: string, body?: Record<string, unknown>) {
   const params = new $OpenApi.Params({
-    action, version: '2021-07-01', protocol: 'HTTPS', pathname, method,
-    authType: 'AK', style: 'ROA', reqBodyType: 'json', bodyType: 'json',
+    action,
+    version: '2021-07-01',
+    protocol: 'HTTPS',
+    pathname,
+    method,
+    authType: 'AK',
+    style: 'ROA',
+    reqBodyType: 'json',
+    bodyType: 'json',
   });
   const request = new $OpenApi.OpenApiRequest({ body });
   const res = await client.callApi(params, request, new $Util.RuntimeOptions({}));
@@ -38,7 +47,10 @@ async function callEas(action: string, method: string, pathname: string, body?: 
 
 test('a dedicated group gets Ready machines once provisioning time has passed', async () => {
   const group = await callEas('CreateResource', 'POST', '/api/v2/resources', {
-    ResourceType: 'Dedicated', EcsInstanceType: 'ecs.c6.xlarge', EcsInstanceCount: 2, ChargeType: 'PostPaid',
+    ResourceType: 'Dedicated',
+    EcsInstanceType: 'ecs.c6.xlarge',
+    EcsInstanceCount: 2,
+    ChargeType: 'PostPaid',
   });
   const instances = `/api/v2/resources/${eas.regionId}/${group.ResourceId}/instances`;
   const statuses = async () => (await callEas('ListResourceInstances', 'GET', instances)).Instances.map((i: any) => i.InstanceStatus);
@@ -51,7 +63,10 @@ test('a dedicated group gets Ready machines once provisioning time has passed', 
 test('machines of a sold-out type end in CreateFailed', async () => {
   await eas.stock.set({ Region: eas.regionId, InstanceType: 'ecs.c6.xlarge', Status: 'NoStock' });
   const group = await callEas('CreateResource', 'POST', '/api/v2/resources', {
-    ResourceType: 'Dedicated', EcsInstanceType: 'ecs.c6.xlarge', EcsInstanceCount: 1, ChargeType: 'PostPaid',
+    ResourceType: 'Dedicated',
+    EcsInstanceType: 'ecs.c6.xlarge',
+    EcsInstanceCount: 1,
+    ChargeType: 'PostPaid',
   });
   await eas.clock.advance(60);
   const list = await callEas('ListResourceInstances', 'GET', `/api/v2/resources/${eas.regionId}/${group.ResourceId}/instances`);
@@ -61,7 +76,10 @@ test('machines of a sold-out type end in CreateFailed', async () => {
 test('an injected fault fails exactly the machines it names', async () => {
   await eas.faults.add({ Kind: 'CreateFailure', Count: 1 });
   const group = await callEas('CreateResource', 'POST', '/api/v2/resources', {
-    ResourceType: 'Dedicated', EcsInstanceType: 'ecs.c6.xlarge', EcsInstanceCount: 3, ChargeType: 'PostPaid',
+    ResourceType: 'Dedicated',
+    EcsInstanceType: 'ecs.c6.xlarge',
+    EcsInstanceCount: 3,
+    ChargeType: 'PostPaid',
   });
   await eas.clock.advance(60);
   const list = await callEas('ListResourceInstances', 'GET', `/api/v2/resources/${eas.regionId}/${group.ResourceId}/instances`);

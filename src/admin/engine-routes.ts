@@ -28,7 +28,8 @@ function advanceBy(body: Record<string, unknown>, s: Services): number {
     const t = Date.parse(to);
     if (Number.isNaN(t)) throw apiError('InvalidParameter', { name: 'to', reason: 'It must be an ISO 8601 time.' });
     if (t < s.clock.now()) throw apiError('InvalidParameter', { name: 'to', reason: 'The clock only moves forward.' });
-    if (t - s.clock.now() > MAX_ADVANCE_SECONDS * 1000) throw apiError('InvalidParameter', { name: 'to', reason: 'The clock moves at most 10 years at a time.' });
+    if (t - s.clock.now() > MAX_ADVANCE_SECONDS * 1000)
+      throw apiError('InvalidParameter', { name: 'to', reason: 'The clock moves at most 10 years at a time.' });
     return t - s.clock.now();
   }
   const seconds = num(body, 'seconds', { min: 0, max: MAX_ADVANCE_SECONDS }) ?? num(body, 'Seconds', { min: 0, max: MAX_ADVANCE_SECONDS });
@@ -38,7 +39,8 @@ function advanceBy(body: Record<string, unknown>, s: Services): number {
 
 function faultSpec(body: Record<string, unknown>): { kind: FaultKind; spec: FaultSpec } {
   const kind = text(body, 'Kind', true) as FaultKind;
-  if (!FAULT_KINDS.includes(kind)) throw apiError('InvalidParameter', { name: 'Kind', reason: `It must be one of: ${FAULT_KINDS.join(', ')}.` });
+  if (!FAULT_KINDS.includes(kind))
+    throw apiError('InvalidParameter', { name: 'Kind', reason: `It must be one of: ${FAULT_KINDS.join(', ')}.` });
   const spec: FaultSpec = {
     Region: text(body, 'Region'),
     Zone: text(body, 'Zone'),
@@ -68,7 +70,8 @@ async function setNotReady(s: Services, instanceId: string, notReady: boolean): 
     }
     const from = notReady ? 'Ready' : 'NotReady';
     if (row.health === from) await transitionInstances(tx, [row], notReady ? 'NotReady' : 'Ready', s.clock.now());
-    else if (notReady) throw apiError('InvalidParameter', { name: 'InstanceId', reason: `Machine ${instanceId} is ${row.status}, not Ready.` });
+    else if (notReady)
+      throw apiError('InvalidParameter', { name: 'InstanceId', reason: `Machine ${instanceId} is ${row.status}, not Ready.` });
   });
 }
 
@@ -77,7 +80,15 @@ async function clearFaults(s: Services, ids?: string[]): Promise<number> {
   for (const f of faults) {
     if (f.kind === 'NotReady' && f.spec.InstanceId) await setNotReady(s, f.spec.InstanceId, false);
   }
-  if (faults.length > 0) await s.store.db.deleteFrom('faults').where('id', 'in', faults.map((f) => f.id)).execute();
+  if (faults.length > 0)
+    await s.store.db
+      .deleteFrom('faults')
+      .where(
+        'id',
+        'in',
+        faults.map((f) => f.id),
+      )
+      .execute();
   await s.latencyFaults.refresh();
   return faults.length;
 }
@@ -110,14 +121,22 @@ async function jobsPage(req: FastifyRequest, s: Services): Promise<Record<string
   const now = s.clock.now();
   const filter = { state, kind: queryText(q, 'Kind'), accountId: queryText(q, 'AccountId') };
   const { jobs, total } = await listJobs(s.store.db, now, filter, { offset: page.offset, limit: page.pageSize });
-  return pageAnswer('Jobs', jobs.map((j) => jobView(j, now)), total, page);
+  return pageAnswer(
+    'Jobs',
+    jobs.map((j) => jobView(j, now)),
+    total,
+    page,
+  );
 }
 
 /** POST /jobs/retry {"JobIds": […]} or {"All": true}: parked jobs run again, with fresh attempts. */
 async function retryJobs(req: FastifyRequest, s: Services): Promise<Record<string, unknown>> {
   const body = adminBody(req);
   const ids = body.JobIds;
-  if (ids !== undefined && (!Array.isArray(ids) || ids.length === 0 || ids.length > JOBS_MAX_RETRY_IDS || ids.some((i) => typeof i !== 'string'))) {
+  if (
+    ids !== undefined &&
+    (!Array.isArray(ids) || ids.length === 0 || ids.length > JOBS_MAX_RETRY_IDS || ids.some((i) => typeof i !== 'string'))
+  ) {
     throw apiError('InvalidParameter', { name: 'JobIds', reason: `It must be an array of 1 to ${JOBS_MAX_RETRY_IDS} job ids.` });
   }
   if (ids === undefined && body.All !== true) throw apiError('MissingParameter', { name: 'JobIds' });
@@ -150,9 +169,17 @@ async function faultsPage(req: FastifyRequest, s: Services): Promise<Record<stri
   const page = pageOf(queryOf(req));
   const [rows, total] = await Promise.all([
     s.store.db.selectFrom('faults').selectAll().orderBy('created_at').orderBy('id').offset(page.offset).limit(page.pageSize).execute(),
-    s.store.db.selectFrom('faults').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    s.store.db
+      .selectFrom('faults')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
-  return pageAnswer('Faults', rows.map((r) => faultView(faultOf(r))), Number(total.n), page);
+  return pageAnswer(
+    'Faults',
+    rows.map((r) => faultView(faultOf(r))),
+    Number(total.n),
+    page,
+  );
 }
 
 /** GET /stock?Region=…, paged. */
@@ -205,15 +232,20 @@ export const engineAdminRoutes: AdminRoute[] = [
       const region = text(body, 'Region', true)!;
       if (!isRegion(region)) throw apiError('InvalidParameter', { name: 'Region', reason: `Unknown region ${region}.` });
       const zone = text(body, 'Zone') ?? '*';
-      if (zone !== '*' && !zonesOf(region).includes(zone)) throw apiError('InvalidParameter', { name: 'Zone', reason: `Zone ${zone} is not in ${region}.` });
+      if (zone !== '*' && !zonesOf(region).includes(zone))
+        throw apiError('InvalidParameter', { name: 'Zone', reason: `Zone ${zone} is not in ${region}.` });
       const type = text(body, 'InstanceType', true)!;
       if (!s.catalog.get(type)) throw apiError('InvalidParameter', { name: 'InstanceType', reason: `Unknown instance type ${type}.` });
       const status = text(body, 'Status') ?? 'WithStock';
-      if (!(STOCK_STATUSES as readonly string[]).includes(status)) throw apiError('InvalidParameter', { name: 'Status', reason: `It must be one of: ${STOCK_STATUSES.join(', ')}.` });
+      if (!(STOCK_STATUSES as readonly string[]).includes(status))
+        throw apiError('InvalidParameter', { name: 'Status', reason: `It must be one of: ${STOCK_STATUSES.join(', ')}.` });
       const available = num(body, 'Available', { min: 0, integer: true });
       const row = { region, zone, instance_type: type, status, available: available ?? null };
-      await s.store.db.insertInto('stock').values(row)
-        .onConflict((oc) => oc.columns(['region', 'zone', 'instance_type']).doUpdateSet({ status, available: row.available })).execute();
+      await s.store.db
+        .insertInto('stock')
+        .values(row)
+        .onConflict((oc) => oc.columns(['region', 'zone', 'instance_type']).doUpdateSet({ status, available: row.available }))
+        .execute();
       return { Stock: stockView(row) };
     },
   },
@@ -261,8 +293,14 @@ export const engineAdminRoutes: AdminRoute[] = [
       if (!(await s.store.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst())) {
         throw apiError('InvalidParameter', { name: 'id', reason: `No account ${accountId}.` });
       }
-      await s.store.db.insertInto('account_quotas').values(row)
-        .onConflict((oc) => oc.columns(['account_id', 'region']).doUpdateSet({ max_instances: row.max_instances, max_vcpus: row.max_vcpus, max_gpus: row.max_gpus }))
+      await s.store.db
+        .insertInto('account_quotas')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .columns(['account_id', 'region'])
+            .doUpdateSet({ max_instances: row.max_instances, max_vcpus: row.max_vcpus, max_gpus: row.max_gpus }),
+        )
         .execute();
       return { Quota: quotaView(row) };
     },

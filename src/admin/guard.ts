@@ -85,11 +85,16 @@ export function assertAdmin(req: AdminRequest, config: Config): void {
 
   const origin = req.headers.origin;
   if (origin !== undefined && (!host || hostOfOrigin(String(origin)) !== host.host)) {
-    refuse('it was sent by a web page of another origin, which is refused even with the OPENEAS_ADMIN_TOKEN token ' +
-      'as "Authorization: Bearer <token>".');
+    refuse(
+      'it was sent by a web page of another origin, which is refused even with the OPENEAS_ADMIN_TOKEN token ' +
+        'as "Authorization: Bearer <token>".',
+    );
   }
   if (!READ_ONLY_METHODS.has(req.method)) {
-    const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const contentType = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase();
     if (contentType !== 'application/json') throw apiError('UnsupportedMediaType', { contentType: contentType || '(none)' });
   }
 }

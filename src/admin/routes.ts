@@ -11,7 +11,10 @@ import type { Services } from '../services.ts';
 
 /** An answer that is not JSON (the Prometheus text of /metrics). */
 export class AdminText {
-  constructor(readonly contentType: string, readonly text: string) {}
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+  ) {}
 }
 
 export type AdminHandler = (req: FastifyRequest, services: Services) => Promise<Record<string, unknown> | AdminText>;
@@ -44,7 +47,11 @@ export function adminBody(req: FastifyRequest): Record<string, unknown> {
  * An optional number field of an admin body, within bounds; each bound left out is the 32-bit
  * limit, and `integer` ones (counts kept in integer columns) must be whole.
  */
-export function bodyNumber(body: Record<string, unknown>, name: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+export function bodyNumber(
+  body: Record<string, unknown>,
+  name: string,
+  opts: { min?: number; max?: number; integer?: boolean } = {},
+): number | undefined {
   const v = body[name];
   if (v === undefined || v === null) return undefined;
   const min = opts.min ?? -2147483648;
@@ -65,7 +72,6 @@ export function bodyText(body: Record<string, unknown>, name: string, required =
   if (typeof v !== 'string') throw apiError('InvalidParameter', { name, reason: 'It must be a string.' });
   return v;
 }
-
 
 export const coreAdminRoutes: AdminRoute[] = [
   {
@@ -92,11 +98,16 @@ export const coreAdminRoutes: AdminRoute[] = [
     handler: async (req, s) => {
       const body = adminBody(req);
       try {
-        const created = await createAccount(s.store, s.secrets, {
-          accountId: bodyText(body, 'AccountId'),
-          accessKeyId: bodyText(body, 'AccessKeyId'),
-          accessKeySecret: bodyText(body, 'AccessKeySecret'),
-        }, s.clock.now());
+        const created = await createAccount(
+          s.store,
+          s.secrets,
+          {
+            accountId: bodyText(body, 'AccountId'),
+            accessKeyId: bodyText(body, 'AccessKeyId'),
+            accessKeySecret: bodyText(body, 'AccessKeySecret'),
+          },
+          s.clock.now(),
+        );
         return { AccountId: created.accountId, AccessKeyId: created.accessKeyId, AccessKeySecret: created.accessKeySecret };
       } catch (e) {
         throw apiError('InvalidParameter', { name: 'AccountId', reason: (e as Error).message });

@@ -17,7 +17,13 @@ import { ROOT_ACCOUNT_KEY } from '../ram/accounts.ts';
 import { RamAuthorizer } from '../ram/authorizer.ts';
 import { CANARY_KEY, opensCanary } from '../ram/secret-box.ts';
 import {
-  checkStateDocument, exportState, replaceState, resetAccount, resetState, StateDocumentError, type StateDocument,
+  checkStateDocument,
+  exportState,
+  replaceState,
+  resetAccount,
+  resetState,
+  StateDocumentError,
+  type StateDocument,
 } from '../store/state.ts';
 import type { Services } from '../services.ts';
 
@@ -26,7 +32,8 @@ export const STATE_ERRORS = registerErrors({
   'InvalidState.Schema': { status: 400, message: 'The state document belongs to another schema: {reason}.' },
   'InvalidState.MasterKey': {
     status: 400,
-    message: 'The state document\'s secrets are sealed under another master key. Start this server with the master key of the ' +
+    message:
+      "The state document's secrets are sealed under another master key. Start this server with the master key of the " +
       'server that exported it (OPENEAS_MASTER_KEY, its master.key file, or startOpenEas({ masterKey })).',
   },
 });
@@ -133,8 +140,8 @@ export function stateAdminPlugin(services: Services) {
       checkTextMap(req.query as Record<string, unknown>);
     },
   });
-  const answer = (handler: (req: FastifyRequest, s: Services) => Promise<Record<string, unknown>>) =>
-    async (req: FastifyRequest, reply: FastifyReply) =>
+  const answer =
+    (handler: (req: FastifyRequest, s: Services) => Promise<Record<string, unknown>>) => async (req: FastifyRequest, reply: FastifyReply) =>
       sendJson(reply, req.id, 200, { RequestId: req.id, ...(await handler(req, services)) });
   return (app: FastifyInstance) => {
     app.post('/_openeas/reset', options(services.config.bodyLimit), answer(reset));

@@ -58,9 +58,14 @@ export const viewAdminRoutes: AdminRoute[] = [
       const page = pageOf(queryOf(req));
       const base = s.store.db.selectFrom('accounts');
       const [rows, total] = await Promise.all([
-        base.leftJoin('billing_accounts', 'billing_accounts.account_id', 'accounts.id')
+        base
+          .leftJoin('billing_accounts', 'billing_accounts.account_id', 'accounts.id')
           .select(['accounts.id', 'accounts.created_at', 'billing_accounts.balance_fen', 'billing_accounts.overdue_since'])
-          .orderBy('accounts.created_at').orderBy('accounts.id').offset(page.offset).limit(page.pageSize).execute(),
+          .orderBy('accounts.created_at')
+          .orderBy('accounts.id')
+          .offset(page.offset)
+          .limit(page.pageSize)
+          .execute(),
         base.select(count).executeTakeFirstOrThrow(),
       ]);
       const accounts = rows.map((a) => ({
@@ -81,7 +86,8 @@ export const viewAdminRoutes: AdminRoute[] = [
       const page = pageOf(q);
       const accountId = queryText(q, 'AccountId');
       const region = queryText(q, 'Region');
-      const base = s.store.db.selectFrom('resources')
+      const base = s.store.db
+        .selectFrom('resources')
         .$if(accountId !== undefined, (qb) => qb.where('account_id', '=', accountId!))
         .$if(region !== undefined, (qb) => qb.where('region', '=', region!));
       const [rows, total] = await Promise.all([

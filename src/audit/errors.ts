@@ -6,18 +6,20 @@ import { registerErrors } from '../gateway/errors.ts';
 const UTC_TIME = 'It must be a UTC time like 2020-10-08T11:00:00Z.';
 
 export const AUDIT_ERRORS = registerErrors({
-  'InvalidParameterStartTime': { status: 400, message: `The specified StartTime is invalid. ${UTC_TIME}` },
-  'InvalidParameterEndTime': { status: 400, message: `The specified EndTime is invalid. ${UTC_TIME}` },
-  'InvalidParameterCombination': { status: 400, message: 'The end time must be later than the start time.' },
-  'InvalidParameterDateOutOfRange': { status: 400, message: 'Query time range exceeds 30 days.' },
-  'InvalidParameterStartTimeExceedsCurrent': {
-    status: 400, message: 'The StartTime exceeds the current time. Use GMT time format for queries.',
+  InvalidParameterStartTime: { status: 400, message: `The specified StartTime is invalid. ${UTC_TIME}` },
+  InvalidParameterEndTime: { status: 400, message: `The specified EndTime is invalid. ${UTC_TIME}` },
+  InvalidParameterCombination: { status: 400, message: 'The end time must be later than the start time.' },
+  InvalidParameterDateOutOfRange: { status: 400, message: 'Query time range exceeds 30 days.' },
+  InvalidParameterStartTimeExceedsCurrent: {
+    status: 400,
+    message: 'The StartTime exceeds the current time. Use GMT time format for queries.',
   },
-  'InvalidParameterStartTimeOutOfDate': { status: 400, message: 'The StartTime exceeds the limit of {days} days.' },
-  'InvalidLookupAttributesException': {
-    status: 400, message: 'LookupAttribute Key is not valid. Only support specific values or combinations. {reason}',
+  InvalidParameterStartTimeOutOfDate: { status: 400, message: 'The StartTime exceeds the limit of {days} days.' },
+  InvalidLookupAttributesException: {
+    status: 400,
+    message: 'LookupAttribute Key is not valid. Only support specific values or combinations. {reason}',
   },
-  'InvalidNextToken': { status: 400, message: 'NextToken is not valid.' },
-  'LookupEventsParameterError': { status: 400, message: 'LookupEvents params error. {reason}' },
-  'InvalidParameterValue': { status: 400, message: 'The specified parameter is invalid. {name}: {reason}' },
+  InvalidNextToken: { status: 400, message: 'NextToken is not valid.' },
+  LookupEventsParameterError: { status: 400, message: 'LookupEvents params error. {reason}' },
+  InvalidParameterValue: { status: 400, message: 'The specified parameter is invalid. {name}: {reason}' },
 });

@@ -228,8 +228,13 @@ export function buildEvent(call: FinishedCall, config: Config, now: number): Bui
       error_code: call.error?.code ?? '',
       event: JSON.stringify(stored),
     },
-    resources: types.flatMap((t) => [...resources.get(t)!].map((name) => ({
-      event_id: eventId, account_id: caller.accountId, resource_type: t, resource_name: name,
-    }))),
+    resources: types.flatMap((t) =>
+      [...resources.get(t)!].map((name) => ({
+        event_id: eventId,
+        account_id: caller.accountId,
+        resource_type: t,
+        resource_name: name,
+      })),
+    ),
   };
 }

@@ -66,7 +66,10 @@ export function lookupAttributes(query: Record<string, string>): Attribute[] {
     else item.value = value;
     numbered.set(n, item);
   }
-  const items = [...numbered.entries()].sort((a, b) => a[0] - b[0]).slice(0, 2).map(([, item]) => item);
+  const items = [...numbered.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .slice(0, 2)
+    .map(([, item]) => item);
   const out: Attribute[] = [];
   for (const { key, value } of items) {
     if (key === undefined || !KEYS.has(key)) {
@@ -177,9 +180,18 @@ interface Page {
  * One page of event ids, then their records: account, then one index range (the attribute's
  * index, ending in event_id) between the window's bounds and the cursor.
  */
-async function readPage(db: Db, q: {
-  account: string; region: string; attributes: Attribute[]; low: string; high: string; forward: boolean; limit: number;
-}): Promise<Page> {
+async function readPage(
+  db: Db,
+  q: {
+    account: string;
+    region: string;
+    attributes: Attribute[];
+    low: string;
+    high: string;
+    forward: boolean;
+    limit: number;
+  },
+): Promise<Page> {
   const resource = q.attributes.find((a) => a.key in RESOURCE_COLUMNS);
   const others = q.attributes.filter((a) => a !== resource);
   const order = q.forward ? 'asc' : 'desc';
@@ -187,24 +199,38 @@ async function readPage(db: Db, q: {
   if (resource) {
     const other = others.find((a) => a.key in RESOURCE_COLUMNS);
     const onEvents = others.filter((a) => a.key in EVENT_COLUMNS);
-    const rows = await db.selectFrom('audit_event_resources as r').innerJoin('audit_events as e', 'e.event_id', 'r.event_id')
-      .select('r.event_id').distinct()
+    const rows = await db
+      .selectFrom('audit_event_resources as r')
+      .innerJoin('audit_events as e', 'e.event_id', 'r.event_id')
+      .select('r.event_id')
+      .distinct()
       .where('r.account_id', '=', q.account)
       .where(`r.${RESOURCE_COLUMNS[resource.key as keyof typeof RESOURCE_COLUMNS]}`, '=', resource.value)
       .$if(other !== undefined, (b) => b.where(`r.${RESOURCE_COLUMNS[other!.key as keyof typeof RESOURCE_COLUMNS]}`, '=', other!.value))
       .$call((b) => onEvents.reduce((acc, a) => acc.where(`e.${EVENT_COLUMNS[a.key as keyof typeof EVENT_COLUMNS]}`, '=', a.value), b))
       .where((eb) => eb.or([eb('e.acs_region', '=', q.region), eb('e.is_global', '=', 1)]))
-      .where('r.event_id', '>', q.low).where('r.event_id', '<', q.high)
-      .orderBy('r.event_id', order).limit(q.limit + 1).execute();
+      .where('r.event_id', '>', q.low)
+      .where('r.event_id', '<', q.high)
+      .orderBy('r.event_id', order)
+      .limit(q.limit + 1)
+      .execute();
     ids = rows.map((r) => r.event_id);
   } else {
-    const rows = await db.selectFrom('audit_events').select('event_id')
+    const rows = await db
+      .selectFrom('audit_events')
+      .select('event_id')
       .where('account_id', '=', q.account)
-      .$call((b) => others.filter((a) => a.key in EVENT_COLUMNS)
-        .reduce((acc, a) => acc.where(EVENT_COLUMNS[a.key as keyof typeof EVENT_COLUMNS], '=', a.value), b))
+      .$call((b) =>
+        others
+          .filter((a) => a.key in EVENT_COLUMNS)
+          .reduce((acc, a) => acc.where(EVENT_COLUMNS[a.key as keyof typeof EVENT_COLUMNS], '=', a.value), b),
+      )
       .where((eb) => eb.or([eb('acs_region', '=', q.region), eb('is_global', '=', 1)]))
-      .where('event_id', '>', q.low).where('event_id', '<', q.high)
-      .orderBy('event_id', order).limit(q.limit + 1).execute();
+      .where('event_id', '>', q.low)
+      .where('event_id', '<', q.high)
+      .orderBy('event_id', order)
+      .limit(q.limit + 1)
+      .execute();
     ids = rows.map((r) => r.event_id);
   }
   const more = ids.length > q.limit;

@@ -9,7 +9,15 @@ import type { Output, RawInput } from '../gateway/operation.ts';
 
 /** Signing and protocol parameters of RPC calls: they say how the call was made, not what it asked. */
 const PROTOCOL_PARAMS = new Set([
-  'Action', 'Version', 'Format', 'AccessKeyId', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'SignatureType', 'Timestamp',
+  'Action',
+  'Version',
+  'Format',
+  'AccessKeyId',
+  'SignatureMethod',
+  'SignatureVersion',
+  'SignatureNonce',
+  'SignatureType',
+  'Timestamp',
 ]);
 
 /** Longest string kept whole, characters. */

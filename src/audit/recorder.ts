@@ -55,7 +55,7 @@ export class AuditTrail implements CallObserver {
   }
 
   callFinished(call: FinishedCall): void {
-    let built;
+    let built: ReturnType<typeof buildEvent>;
     try {
       built = buildEvent(call, this.deps.config, this.deps.clock.now());
     } catch (e) {

@@ -20,8 +20,15 @@ export type MoneyDeps = Pick<Services, 'config' | 'store'>;
 export async function billingAccount(tx: Tx, s: MoneyDeps, accountId: string, now: number): Promise<BillingAccountsTable> {
   const existing = await lockBillingRow(tx, accountId);
   if (existing) return existing;
-  const created = await tx.insertInto('billing_accounts')
-    .values({ account_id: accountId, balance_fen: s.config.initialBalanceFen, settled_until: floorHour(now), overdue_since: null, created_at: now })
+  const created = await tx
+    .insertInto('billing_accounts')
+    .values({
+      account_id: accountId,
+      balance_fen: s.config.initialBalanceFen,
+      settled_until: floorHour(now),
+      overdue_since: null,
+      created_at: now,
+    })
     .onConflict((oc) => oc.column('account_id').doNothing())
     .executeTakeFirst();
   if (Number(created.numInsertedOrUpdatedRows ?? 0n) === 1) {
@@ -30,8 +37,9 @@ export async function billingAccount(tx: Tx, s: MoneyDeps, accountId: string, no
   return (await lockBillingRow(tx, accountId))!;
 }
 
-const lockedBillingRow = prepareLocked<{ accountId: string }, BillingAccountsTable>((db, p) => db.selectFrom('billing_accounts').selectAll()
-  .where('account_id', '=', p.accountId));
+const lockedBillingRow = prepareLocked<{ accountId: string }, BillingAccountsTable>((db, p) =>
+  db.selectFrom('billing_accounts').selectAll().where('account_id', '=', p.accountId),
+);
 
 /** The account's billing row, locked for the rest of the transaction (undefined before first use). */
 export function lockBillingRow(tx: Tx, accountId: string): Promise<BillingAccountsTable | undefined> {
@@ -43,8 +51,11 @@ export async function pay(tx: Tx, account: BillingAccountsTable, fen: number): P
   if (account.balance_fen < fen) {
     throw apiError('PAY.INSUFFICIENT_BALANCE', { required: formatCny(fen), available: formatCny(account.balance_fen) });
   }
-  await tx.updateTable('billing_accounts').set((eb) => ({ balance_fen: eb('balance_fen', '-', fen) }))
-    .where('account_id', '=', account.account_id).execute();
+  await tx
+    .updateTable('billing_accounts')
+    .set((eb) => ({ balance_fen: eb('balance_fen', '-', fen) }))
+    .where('account_id', '=', account.account_id)
+    .execute();
   account.balance_fen -= fen;
 }
 
@@ -59,17 +70,37 @@ export async function deposit(tx: Tx, s: MoneyDeps, accountId: string, fen: numb
   let overdueSince = account.overdue_since;
   if (balance >= 0 && overdueSince !== null) {
     overdueSince = null;
-    const stopped = await tx.selectFrom('instances').selectAll()
-      .where('account_id', '=', accountId).where('charge_type', '=', 'PostPaid').where('health', '=', 'Stopped').execute();
+    const stopped = await tx
+      .selectFrom('instances')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('charge_type', '=', 'PostPaid')
+      .where('health', '=', 'Stopped')
+      .execute();
     await cancelJobs(tx, [jobKey(OVERDUE_JOB, accountId), ...stopped.map((r) => jobKey(RELEASE_STOPPED_JOB, r.id))]);
     await transitionInstances(tx, stopped, 'Ready', now);
   } else if (balance < 0 && overdueSince === null && fen < 0) {
     // An adjustment into debt starts the overdue clock like a settlement would.
     overdueSince = now;
-    await enqueueJobs(tx, [{ kind: OVERDUE_JOB, accountId, subjectId: accountId, dueAt: now + s.config.overdueStopDays * 86_400_000, key: jobKey(OVERDUE_JOB, accountId) }], now);
+    await enqueueJobs(
+      tx,
+      [
+        {
+          kind: OVERDUE_JOB,
+          accountId,
+          subjectId: accountId,
+          dueAt: now + s.config.overdueStopDays * 86_400_000,
+          key: jobKey(OVERDUE_JOB, accountId),
+        },
+      ],
+      now,
+    );
   }
-  await tx.updateTable('billing_accounts').set({ balance_fen: balance, overdue_since: overdueSince })
-    .where('account_id', '=', accountId).execute();
+  await tx
+    .updateTable('billing_accounts')
+    .set({ balance_fen: balance, overdue_since: overdueSince })
+    .where('account_id', '=', accountId)
+    .execute();
   return { ...account, balance_fen: balance, overdue_since: overdueSince };
 }
 

@@ -43,7 +43,12 @@ function operation(spec: BssSpec): Operation {
 /** OwnerId, BillOwnerId: 16-digit account ids, wider than the 32-bit default of an integer parameter. */
 const ACCOUNT_ID = { type: 'int', min: 0, max: Number.MAX_SAFE_INTEGER } as const;
 
-const ok = (data?: unknown): Output => ({ Code: 'Success', Message: 'Successful!', Success: true, ...(data === undefined ? {} : { Data: data }) });
+const ok = (data?: unknown): Output => ({
+  Code: 'Success',
+  Message: 'Successful!',
+  Success: true,
+  ...(data === undefined ? {} : { Data: data }),
+});
 
 /** A ProductCode filter that names another product matches nothing; an unknown product is refused where it acts. */
 function ourProduct(s: Services, code: unknown): boolean {
@@ -56,7 +61,8 @@ function requireOurProduct(s: Services, code: unknown): void {
 
 function cycleOf(input: Input): string {
   const cycle = input.BillingCycle as string;
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(cycle)) throw apiError('InvalidParameter', { name: 'BillingCycle', reason: 'It must be a month, YYYY-MM.' });
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(cycle))
+    throw apiError('InvalidParameter', { name: 'BillingCycle', reason: 'It must be a month, YYYY-MM.' });
   return cycle;
 }
 
@@ -82,9 +88,21 @@ export function billTime(ms: number, offsetMinutes: number): string {
 function amounts(fen: number): Record<string, unknown> {
   const cny = cnyNumber(fen);
   return {
-    PretaxGrossAmount: cny, PretaxAmount: cny, PaymentAmount: cny, CashAmount: cny, AfterTaxAmount: cny, PretaxAmountLocal: cny,
-    Tax: 0, DeductedByCoupons: 0, DeductedByCashCoupons: 0, DeductedByPrepaidCard: 0, InvoiceDiscount: 0, AdjustAmount: 0, OutstandingAmount: 0,
-    Currency: 'CNY', PaymentCurrency: 'CNY',
+    PretaxGrossAmount: cny,
+    PretaxAmount: cny,
+    PaymentAmount: cny,
+    CashAmount: cny,
+    AfterTaxAmount: cny,
+    PretaxAmountLocal: cny,
+    Tax: 0,
+    DeductedByCoupons: 0,
+    DeductedByCashCoupons: 0,
+    DeductedByPrepaidCard: 0,
+    InvoiceDiscount: 0,
+    AdjustAmount: 0,
+    OutstandingAmount: 0,
+    Currency: 'CNY',
+    PaymentCurrency: 'CNY',
   };
 }
 
@@ -97,7 +115,15 @@ function instanceBillAmounts(fen: number): Record<string, unknown> {
 const itemKind = (subscriptionType: string) => (subscriptionType === 'Subscription' ? 'SubscriptionOrder' : 'PayAsYouGoBill');
 
 function productFields(s: Services, ownerId: string): Record<string, unknown> {
-  return { ProductCode: s.config.bssProductCode, ProductName: PRODUCT_NAME, ProductType: '', ProductDetail: PRODUCT_NAME, CommodityCode: s.config.bssProductCode, PipCode: s.config.bssProductCode, OwnerID: ownerId };
+  return {
+    ProductCode: s.config.bssProductCode,
+    ProductName: PRODUCT_NAME,
+    ProductType: '',
+    ProductDetail: PRODUCT_NAME,
+    CommodityCode: s.config.bssProductCode,
+    PipCode: s.config.bssProductCode,
+    OwnerID: ownerId,
+  };
 }
 
 const queryAccountBalance: BssSpec = {
@@ -106,31 +132,56 @@ const queryAccountBalance: BssSpec = {
   async handle(_input, ctx) {
     const account = await balanceOf(ctx.services, ctx.caller.accountId);
     const amount = formatCny(account.balance_fen);
-    return ok({ AvailableAmount: amount, AvailableCashAmount: amount, CreditAmount: '0.00', MybankCreditAmount: '0.00', QuotaLimit: '0.00', Currency: 'CNY' });
+    return ok({
+      AvailableAmount: amount,
+      AvailableCashAmount: amount,
+      CreditAmount: '0.00',
+      MybankCreditAmount: '0.00',
+      QuotaLimit: '0.00',
+      Currency: 'CNY',
+    });
   },
 };
 
 const queryBillOverview: BssSpec = {
   action: 'QueryBillOverview',
-  params: { BillingCycle: { type: 'string', required: true }, ProductCode: { type: 'string' }, ProductType: { type: 'string' }, SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, BillOwnerId: ACCOUNT_ID },
+  params: {
+    BillingCycle: { type: 'string', required: true },
+    ProductCode: { type: 'string' },
+    ProductType: { type: 'string' },
+    SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] },
+    BillOwnerId: ACCOUNT_ID,
+  },
   async handle(input, ctx) {
     const s = ctx.services;
     const account = ctx.caller.accountId;
     const cycle = cycleOf(input);
     const sub = subscriptionFilter(input);
     const rows = ourProduct(s, input.ProductCode)
-      ? await s.store.db.selectFrom('bill_items')
-        .select((eb) => ['subscription_type', eb.fn.sum<number>('amount_fen').as('amount')])
-        .where('account_id', '=', account).where('billing_cycle', '=', cycle)
-        .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
-        .groupBy('subscription_type').orderBy('subscription_type').execute()
+      ? await s.store.db
+          .selectFrom('bill_items')
+          .select((eb) => ['subscription_type', eb.fn.sum<number>('amount_fen').as('amount')])
+          .where('account_id', '=', account)
+          .where('billing_cycle', '=', cycle)
+          .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
+          .groupBy('subscription_type')
+          .orderBy('subscription_type')
+          .execute()
       : [];
     return ok({
-      BillingCycle: cycle, AccountID: account, AccountName: account,
+      BillingCycle: cycle,
+      AccountID: account,
+      AccountName: account,
       Items: {
         Item: rows.map((r) => ({
-          ...productFields(s, account), BillAccountID: account, BillAccountName: account, BizType: PRODUCT_NAME,
-          SubscriptionType: r.subscription_type, Item: itemKind(r.subscription_type), RoundDownDiscount: '0', ...amounts(Number(r.amount)),
+          ...productFields(s, account),
+          BillAccountID: account,
+          BillAccountName: account,
+          BizType: PRODUCT_NAME,
+          SubscriptionType: r.subscription_type,
+          Item: itemKind(r.subscription_type),
+          RoundDownDiscount: '0',
+          ...amounts(Number(r.amount)),
         })),
       },
     });
@@ -140,9 +191,17 @@ const queryBillOverview: BssSpec = {
 const queryBill: BssSpec = {
   action: 'QueryBill',
   params: {
-    BillingCycle: { type: 'string', required: true }, Type: { type: 'string' }, ProductCode: { type: 'string' }, ProductType: { type: 'string' },
-    SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, IsHideZeroCharge: { type: 'bool' }, IsDisplayLocalCurrency: { type: 'bool' },
-    OwnerId: ACCOUNT_ID, BillOwnerId: ACCOUNT_ID, PageNum: { type: 'int', min: 1 }, PageSize: { type: 'int', min: 1, max: 300 },
+    BillingCycle: { type: 'string', required: true },
+    Type: { type: 'string' },
+    ProductCode: { type: 'string' },
+    ProductType: { type: 'string' },
+    SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] },
+    IsHideZeroCharge: { type: 'bool' },
+    IsDisplayLocalCurrency: { type: 'bool' },
+    OwnerId: ACCOUNT_ID,
+    BillOwnerId: ACCOUNT_ID,
+    PageNum: { type: 'int', min: 1 },
+    PageSize: { type: 'int', min: 1, max: 300 },
   },
   async handle(input, ctx) {
     const s = ctx.services;
@@ -153,26 +212,44 @@ const queryBill: BssSpec = {
     const offset = s.config.billingUtcOffsetMinutes;
     // Every bill here is a normal charge: no refunds or adjustments are ever made.
     const none = !ourProduct(s, input.ProductCode) || (input.Type !== undefined && input.Type !== 'Normal');
-    const base = s.store.db.selectFrom('bill_items')
-      .where('account_id', '=', account).where('billing_cycle', '=', cycle)
+    const base = s.store.db
+      .selectFrom('bill_items')
+      .where('account_id', '=', account)
+      .where('billing_cycle', '=', cycle)
       .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!));
-    const grouped = base.select((eb) => [
-      'record_id', 'subscription_type',
-      eb.fn.min<number>('period_start').as('start'), eb.fn.max<number>('period_end').as('end'),
-      eb.fn.max<number>('created_at').as('paid'), eb.fn.sum<number>('amount_fen').as('amount'),
-    ]).groupBy(['record_id', 'subscription_type'])
+    const grouped = base
+      .select((eb) => [
+        'record_id',
+        'subscription_type',
+        eb.fn.min<number>('period_start').as('start'),
+        eb.fn.max<number>('period_end').as('end'),
+        eb.fn.max<number>('created_at').as('paid'),
+        eb.fn.sum<number>('amount_fen').as('amount'),
+      ])
+      .groupBy(['record_id', 'subscription_type'])
       .$if(input.IsHideZeroCharge === true, (q) => q.having((eb) => eb.fn.sum('amount_fen'), '>', 0));
-    const [rows, all] = none ? [[], []] : await Promise.all([
-      grouped.orderBy('paid').orderBy('record_id').limit(p.size).offset(p.offset).execute(),
-      grouped.execute(),
-    ]);
+    const [rows, all] = none
+      ? [[], []]
+      : await Promise.all([grouped.orderBy('paid').orderBy('record_id').limit(p.size).offset(p.offset).execute(), grouped.execute()]);
     return ok({
-      BillingCycle: cycle, AccountID: account, AccountName: account, PageNum: p.num, PageSize: p.size, TotalCount: all.length,
+      BillingCycle: cycle,
+      AccountID: account,
+      AccountName: account,
+      PageNum: p.num,
+      PageSize: p.size,
+      TotalCount: all.length,
       Items: {
         Item: rows.map((r) => ({
-          ...productFields(s, account), RecordID: r.record_id, SubOrderId: r.record_id, PaymentTransactionID: r.record_id,
-          Item: itemKind(r.subscription_type), SubscriptionType: r.subscription_type, Status: 'PayOff', RoundDownDiscount: '0',
-          UsageStartTime: billTime(Number(r.start), offset), UsageEndTime: billTime(Number(r.end), offset),
+          ...productFields(s, account),
+          RecordID: r.record_id,
+          SubOrderId: r.record_id,
+          PaymentTransactionID: r.record_id,
+          Item: itemKind(r.subscription_type),
+          SubscriptionType: r.subscription_type,
+          Status: 'PayOff',
+          RoundDownDiscount: '0',
+          UsageStartTime: billTime(Number(r.start), offset),
+          UsageEndTime: billTime(Number(r.end), offset),
           PaymentTime: billTime(Number(r.paid), offset),
           ...amounts(Number(r.amount)),
         })),
@@ -184,10 +261,18 @@ const queryBill: BssSpec = {
 const queryInstanceBill: BssSpec = {
   action: 'QueryInstanceBill',
   params: {
-    BillingCycle: { type: 'string', required: true }, ProductCode: { type: 'string' }, ProductType: { type: 'string' },
-    SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, IsBillingItem: { type: 'bool' }, IsHideZeroCharge: { type: 'bool' },
-    Granularity: { type: 'string', enum: ['MONTHLY', 'DAILY'] }, BillingDate: { type: 'string' },
-    OwnerId: ACCOUNT_ID, BillOwnerId: ACCOUNT_ID, PageNum: { type: 'int', min: 1 }, PageSize: { type: 'int', min: 1, max: 300 },
+    BillingCycle: { type: 'string', required: true },
+    ProductCode: { type: 'string' },
+    ProductType: { type: 'string' },
+    SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] },
+    IsBillingItem: { type: 'bool' },
+    IsHideZeroCharge: { type: 'bool' },
+    Granularity: { type: 'string', enum: ['MONTHLY', 'DAILY'] },
+    BillingDate: { type: 'string' },
+    OwnerId: ACCOUNT_ID,
+    BillOwnerId: ACCOUNT_ID,
+    PageNum: { type: 'int', min: 1 },
+    PageSize: { type: 'int', min: 1, max: 300 },
   },
   async handle(input, ctx) {
     const s = ctx.services;
@@ -198,13 +283,22 @@ const queryInstanceBill: BssSpec = {
     const daily = input.Granularity === 'DAILY';
     const date = input.BillingDate as string | undefined;
     if (daily && (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date) || !date.startsWith(cycle))) {
-      throw apiError('InvalidParameter', { name: 'BillingDate', reason: 'With Granularity DAILY it must be a day (YYYY-MM-DD) of BillingCycle.' });
+      throw apiError('InvalidParameter', {
+        name: 'BillingDate',
+        reason: 'With Granularity DAILY it must be a day (YYYY-MM-DD) of BillingCycle.',
+      });
     }
     let items = ourProduct(s, input.ProductCode)
-      ? await s.store.db.selectFrom('bill_items').selectAll()
-        .where('account_id', '=', account).where('billing_cycle', '=', cycle)
-        .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
-        .orderBy('instance_id').orderBy('subscription_type').orderBy('period_start').execute()
+      ? await s.store.db
+          .selectFrom('bill_items')
+          .selectAll()
+          .where('account_id', '=', account)
+          .where('billing_cycle', '=', cycle)
+          .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
+          .orderBy('instance_id')
+          .orderBy('subscription_type')
+          .orderBy('period_start')
+          .execute()
       : [];
     // A daily bill holds the items that start on that day (billing time zone).
     if (daily) items = items.filter((i) => billingDateOf(i.period_start, s.config.billingUtcOffsetMinutes) === date);
@@ -221,18 +315,39 @@ const queryInstanceBill: BssSpec = {
     if (input.IsHideZeroCharge === true) all = all.filter((l) => l.amount !== 0);
     const shown = all.slice(p.offset, p.offset + p.size);
     return ok({
-      BillingCycle: cycle, AccountID: account, AccountName: account, PageNum: p.num, PageSize: p.size, TotalCount: all.length,
+      BillingCycle: cycle,
+      AccountID: account,
+      AccountName: account,
+      PageNum: p.num,
+      PageSize: p.size,
+      TotalCount: all.length,
       Items: {
         Item: shown.map(({ item: i, amount, usageMs }) => {
           const payg = i.subscription_type === 'PayAsYouGo';
           return {
-            ...productFields(s, account), InstanceID: i.instance_id, NickName: i.instance_id, BillingDate: daily ? date : '',
-            SubscriptionType: i.subscription_type, Item: itemKind(i.subscription_type), BillingType: payg ? 'PayAsYouGo' : 'Subscription',
-            BillingItem: input.IsBillingItem === true ? 'Instance' : '', Region: i.region, Zone: i.zone, ResourceGroup: i.resource_id,
-            InstanceSpec: i.instance_type, InstanceConfig: `InstanceType:${i.instance_type}`, InternetIP: '', IntranetIP: '', Tag: '', CostUnit: '',
-            ListPrice: formatCny(Number(i.list_price_fen)), ListPriceUnit: payg ? 'CNY/Hour' : 'CNY/Month',
-            Usage: payg ? (usageMs / 3_600_000).toFixed(4) : '1', UsageUnit: payg ? 'Hour' : 'Month',
-            ServicePeriod: String(Math.round(usageMs / 1000)), ServicePeriodUnit: 'Second',
+            ...productFields(s, account),
+            InstanceID: i.instance_id,
+            NickName: i.instance_id,
+            BillingDate: daily ? date : '',
+            SubscriptionType: i.subscription_type,
+            Item: itemKind(i.subscription_type),
+            BillingType: payg ? 'PayAsYouGo' : 'Subscription',
+            BillingItem: input.IsBillingItem === true ? 'Instance' : '',
+            Region: i.region,
+            Zone: i.zone,
+            ResourceGroup: i.resource_id,
+            InstanceSpec: i.instance_type,
+            InstanceConfig: `InstanceType:${i.instance_type}`,
+            InternetIP: '',
+            IntranetIP: '',
+            Tag: '',
+            CostUnit: '',
+            ListPrice: formatCny(Number(i.list_price_fen)),
+            ListPriceUnit: payg ? 'CNY/Hour' : 'CNY/Month',
+            Usage: payg ? (usageMs / 3_600_000).toFixed(4) : '1',
+            UsageUnit: payg ? 'Hour' : 'Month',
+            ServicePeriod: String(Math.round(usageMs / 1000)),
+            ServicePeriodUnit: 'Second',
             DeductedByResourcePackage: '0',
             ...instanceBillAmounts(amount),
           };
@@ -242,16 +357,40 @@ const queryInstanceBill: BssSpec = {
   },
 };
 
-type OrderRow = { id: string; order_type: string; subscription_type: string; region: string; instance_ids: string; quantity: number; amount_fen: number; payment_status: string; usage_start: number; usage_end: number; created_at: number };
+type OrderRow = {
+  id: string;
+  order_type: string;
+  subscription_type: string;
+  region: string;
+  instance_ids: string;
+  quantity: number;
+  amount_fen: number;
+  payment_status: string;
+  usage_start: number;
+  usage_end: number;
+  created_at: number;
+};
 
 function presentOrder(s: Services, o: OrderRow): Record<string, unknown> {
   const amount = formatCny(Number(o.amount_fen));
   return {
-    OrderId: o.id, RelatedOrderId: '', OrderType: o.order_type, SubscriptionType: o.subscription_type,
-    ProductCode: s.config.bssProductCode, ProductType: '', CommodityCode: s.config.bssProductCode,
-    PaymentStatus: o.payment_status, CreateTime: formatTime(Number(o.created_at)), PaymentTime: formatTime(Number(o.created_at)),
-    PretaxGrossAmount: amount, PretaxAmount: amount, AfterTaxAmount: amount, PretaxAmountLocal: amount, Tax: '0.00',
-    Currency: 'CNY', PaymentCurrency: 'CNY',
+    OrderId: o.id,
+    RelatedOrderId: '',
+    OrderType: o.order_type,
+    SubscriptionType: o.subscription_type,
+    ProductCode: s.config.bssProductCode,
+    ProductType: '',
+    CommodityCode: s.config.bssProductCode,
+    PaymentStatus: o.payment_status,
+    CreateTime: formatTime(Number(o.created_at)),
+    PaymentTime: formatTime(Number(o.created_at)),
+    PretaxGrossAmount: amount,
+    PretaxAmount: amount,
+    AfterTaxAmount: amount,
+    PretaxAmountLocal: amount,
+    Tax: '0.00',
+    Currency: 'CNY',
+    PaymentCurrency: 'CNY',
   };
 }
 
@@ -266,17 +405,25 @@ function isoTime(input: Input, name: string): number | undefined {
 const queryOrders: BssSpec = {
   action: 'QueryOrders',
   params: {
-    CreateTimeStart: { type: 'string' }, CreateTimeEnd: { type: 'string' }, ProductCode: { type: 'string' }, ProductType: { type: 'string' },
-    SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] }, OrderType: { type: 'string', enum: ['New', 'Renew', 'Upgrade', 'Refund'] },
-    PaymentStatus: { type: 'string', enum: ['Paid', 'Unpaid', 'Cancelled'] }, OwnerId: ACCOUNT_ID,
-    PageNum: { type: 'int', min: 1 }, PageSize: { type: 'int', min: 1, max: 100 },
+    CreateTimeStart: { type: 'string' },
+    CreateTimeEnd: { type: 'string' },
+    ProductCode: { type: 'string' },
+    ProductType: { type: 'string' },
+    SubscriptionType: { type: 'string', enum: ['Subscription', 'PayAsYouGo'] },
+    OrderType: { type: 'string', enum: ['New', 'Renew', 'Upgrade', 'Refund'] },
+    PaymentStatus: { type: 'string', enum: ['Paid', 'Unpaid', 'Cancelled'] },
+    OwnerId: ACCOUNT_ID,
+    PageNum: { type: 'int', min: 1 },
+    PageSize: { type: 'int', min: 1, max: 100 },
   },
   async handle(input, ctx) {
     const s = ctx.services;
     const p = page(input, 20);
     const from = isoTime(input, 'CreateTimeStart');
     const to = isoTime(input, 'CreateTimeEnd');
-    const base = s.store.db.selectFrom('orders').where('account_id', '=', ctx.caller.accountId)
+    const base = s.store.db
+      .selectFrom('orders')
+      .where('account_id', '=', ctx.caller.accountId)
       .$if(from !== undefined, (q) => q.where('created_at', '>=', from!))
       .$if(to !== undefined, (q) => q.where('created_at', '<', to!))
       .$if(input.SubscriptionType !== undefined, (q) => q.where('subscription_type', '=', input.SubscriptionType as string))
@@ -284,11 +431,17 @@ const queryOrders: BssSpec = {
       .$if(input.PaymentStatus !== undefined, (q) => q.where('payment_status', '=', input.PaymentStatus as string));
     const [count, rows] = ourProduct(s, input.ProductCode)
       ? await Promise.all([
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p.size).offset(p.offset).execute(),
-      ])
+          base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+          base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p.size).offset(p.offset).execute(),
+        ])
       : [{ n: 0 }, []];
-    return ok({ HostName: '', PageNum: p.num, PageSize: p.size, TotalCount: Number(count.n), OrderList: { Order: rows.map((o) => presentOrder(s, o)) } });
+    return ok({
+      HostName: '',
+      PageNum: p.num,
+      PageSize: p.size,
+      TotalCount: Number(count.n),
+      OrderList: { Order: rows.map((o) => presentOrder(s, o)) },
+    });
   },
 };
 
@@ -302,22 +455,46 @@ interface OrderModule {
 /** What a subscription order bought: machine types (from its bill items), region and period. */
 async function orderModules(s: Services, o: OrderRow & { account_id: string; months: number }): Promise<OrderModule[]> {
   const ids = JSON.parse(o.instance_ids) as string[];
-  const types = ids.length === 0 ? [] : await s.store.db.selectFrom('bill_items').select('instance_type').distinct()
-    .where('account_id', '=', o.account_id).where('instance_id', 'in', ids)
-    .where('subscription_type', '=', o.subscription_type).where('record_id', '=', o.id)
-    .orderBy('instance_type').execute();
+  const types =
+    ids.length === 0
+      ? []
+      : await s.store.db
+          .selectFrom('bill_items')
+          .select('instance_type')
+          .distinct()
+          .where('account_id', '=', o.account_id)
+          .where('instance_id', 'in', ids)
+          .where('subscription_type', '=', o.subscription_type)
+          .where('record_id', '=', o.id)
+          .orderBy('instance_type')
+          .execute();
   return [
-    ...types.map((t) => ({ code: 'InstanceType', name: 'Instance type', values: [['InstanceType', t.instance_type]] as Array<[string, string]> })),
+    ...types.map((t) => ({
+      code: 'InstanceType',
+      name: 'Instance type',
+      values: [['InstanceType', t.instance_type]] as Array<[string, string]>,
+    })),
     { code: 'Region', name: 'Region', values: [['Region', o.region]] },
-    { code: 'Period', name: 'Subscription period', values: [['Period', String(o.months)], ['PeriodUnit', 'Month']] },
+    {
+      code: 'Period',
+      name: 'Subscription period',
+      values: [
+        ['Period', String(o.months)],
+        ['PeriodUnit', 'Month'],
+      ],
+    },
   ];
 }
 
 function billModuleConfig(modules: OrderModule[]): Record<string, unknown> {
   return {
     billModuleConfig: modules.map((m) => ({
-      ApiCode: m.code, Code: m.code, Name: m.name,
-      BillModuleProperties: { billModuleProperties: m.values.map(([attr, value]) => ({ AttrApiCode: attr, ModuleApiCode: m.code, Value: value })) },
+      ApiCode: m.code,
+      Code: m.code,
+      Name: m.name,
+      BillModuleProperties: {
+        billModuleProperties: m.values.map(([attr, value]) => ({ AttrApiCode: attr, ModuleApiCode: m.code, Value: value })),
+      },
     })),
   };
 }
@@ -325,7 +502,8 @@ function billModuleConfig(modules: OrderModule[]): Record<string, unknown> {
 function originalModuleConfig(modules: OrderModule[]): Record<string, unknown> {
   return {
     originalModuleConfig: modules.map((m) => ({
-      Code: m.code, Name: m.name,
+      Code: m.code,
+      Name: m.name,
       ModuleProperties: { moduleProperties: m.values.map(([attr, value]) => ({ Code: attr, Name: attr, Value: value })) },
     })),
   };
@@ -336,23 +514,42 @@ const getOrderDetail: BssSpec = {
   params: { OrderId: { type: 'string', required: true }, OwnerId: ACCOUNT_ID },
   async handle(input, ctx) {
     const s = ctx.services;
-    const o = await s.store.db.selectFrom('orders').selectAll()
-      .where('account_id', '=', ctx.caller.accountId).where('id', '=', input.OrderId as string).executeTakeFirst();
+    const o = await s.store.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('account_id', '=', ctx.caller.accountId)
+      .where('id', '=', input.OrderId as string)
+      .executeTakeFirst();
     if (!o) throw apiError('InvalidOrderId.NotFound', { orderId: input.OrderId as string });
     const modules = await orderModules(s, o);
     // A renewal keeps what it renews: its configuration before is its configuration after; a new order had none.
     const renewal = o.order_type === 'Renew';
     const config = `Period:${o.months};PeriodUnit:Month`;
     return ok({
-      HostName: '', PageNum: 1, PageSize: 20, TotalCount: 1,
+      HostName: '',
+      PageNum: 1,
+      PageSize: 20,
+      TotalCount: 1,
       OrderList: {
-        Order: [{
-          // InstanceIDs is JSON array text, as the model's example shows (`["rm-bp1a2vsr018313t6o"]`).
-          ...presentOrder(s, o), SubOrderId: o.id, InstanceIDs: JSON.stringify(JSON.parse(o.instance_ids) as string[]), Quantity: String(o.quantity),
-          Region: o.region, UsageStartTime: formatTime(Number(o.usage_start)), UsageEndTime: formatTime(Number(o.usage_end)),
-          Operator: ctx.caller.accountId, OrderSubType: '', Config: config, OriginalConfig: renewal ? config : '', ExtendInfos: {},
-          BillModuleConfig: billModuleConfig(modules), OriginalModuleConfig: originalModuleConfig(renewal ? modules : []),
-        }],
+        Order: [
+          {
+            // InstanceIDs is JSON array text, as the model's example shows (`["rm-bp1a2vsr018313t6o"]`).
+            ...presentOrder(s, o),
+            SubOrderId: o.id,
+            InstanceIDs: JSON.stringify(JSON.parse(o.instance_ids) as string[]),
+            Quantity: String(o.quantity),
+            Region: o.region,
+            UsageStartTime: formatTime(Number(o.usage_start)),
+            UsageEndTime: formatTime(Number(o.usage_end)),
+            Operator: ctx.caller.accountId,
+            OrderSubType: '',
+            Config: config,
+            OriginalConfig: renewal ? config : '',
+            ExtendInfos: {},
+            BillModuleConfig: billModuleConfig(modules),
+            OriginalModuleConfig: originalModuleConfig(renewal ? modules : []),
+          },
+        ],
       },
     });
   },
@@ -373,14 +570,19 @@ const RENEW_PERIODS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 24, 36];
 const renewInstance: BssSpec = {
   action: 'RenewInstance',
   params: {
-    ProductCode: { type: 'string', required: true }, InstanceId: { type: 'string', required: true }, RenewPeriod: { type: 'int', required: true },
-    ClientToken: { type: 'string' }, ProductType: { type: 'string' }, OwnerId: ACCOUNT_ID,
+    ProductCode: { type: 'string', required: true },
+    InstanceId: { type: 'string', required: true },
+    RenewPeriod: { type: 'int', required: true },
+    ClientToken: { type: 'string' },
+    ProductType: { type: 'string' },
+    OwnerId: ACCOUNT_ID,
   },
   async handle(input, ctx) {
     const s = ctx.services;
     requireOurProduct(s, input.ProductCode);
     const months = input.RenewPeriod as number;
-    if (!RENEW_PERIODS.includes(months)) throw apiError('InvalidParameter', { name: 'RenewPeriod', reason: `It must be one of: ${RENEW_PERIODS.join(', ')} (months).` });
+    if (!RENEW_PERIODS.includes(months))
+      throw apiError('InvalidParameter', { name: 'RenewPeriod', reason: `It must be one of: ${RENEW_PERIODS.join(', ')} (months).` });
     const { ClientToken: _token, ...params } = input;
     return s.store.transaction((tx) => {
       const now = s.clock.now();
@@ -397,32 +599,63 @@ const renewInstance: BssSpec = {
 const setRenewal: BssSpec = {
   action: 'SetRenewal',
   params: {
-    InstanceIDs: { type: 'string', required: true }, RenewalStatus: { type: 'string', required: true, enum: ['AutoRenewal', 'ManualRenewal', 'NotRenewal'] },
-    RenewalPeriod: { type: 'int' }, RenewalPeriodUnit: { type: 'string', enum: ['M', 'Y'] }, ProductCode: { type: 'string' },
-    ProductType: { type: 'string' }, SubscriptionType: { type: 'string' }, OwnerId: ACCOUNT_ID,
+    InstanceIDs: { type: 'string', required: true },
+    RenewalStatus: { type: 'string', required: true, enum: ['AutoRenewal', 'ManualRenewal', 'NotRenewal'] },
+    RenewalPeriod: { type: 'int' },
+    RenewalPeriodUnit: { type: 'string', enum: ['M', 'Y'] },
+    ProductCode: { type: 'string' },
+    ProductType: { type: 'string' },
+    SubscriptionType: { type: 'string' },
+    OwnerId: ACCOUNT_ID,
   },
   async handle(input, ctx) {
     const s = ctx.services;
     requireOurProduct(s, input.ProductCode);
-    const ids = [...new Set((input.InstanceIDs as string).split(',').map((i) => i.trim()).filter(Boolean))];
+    const ids = [
+      ...new Set(
+        (input.InstanceIDs as string)
+          .split(',')
+          .map((i) => i.trim())
+          .filter(Boolean),
+      ),
+    ];
     if (ids.length === 0) throw apiError('MissingParameter', { name: 'InstanceIDs' });
     if (ids.length > 100) throw apiError('InvalidParameter', { name: 'InstanceIDs', reason: 'At most 100 instances can be set at once.' });
     const auto = input.RenewalStatus === 'AutoRenewal';
     const period = (input.RenewalPeriod as number | undefined) ?? 1;
-    if (auto && ![1, 2, 3, 6, 12].includes(period)) throw apiError('InvalidParameter', { name: 'RenewalPeriod', reason: 'It must be one of: 1, 2, 3, 6, 12.' });
+    if (auto && ![1, 2, 3, 6, 12].includes(period))
+      throw apiError('InvalidParameter', { name: 'RenewalPeriod', reason: 'It must be one of: 1, 2, 3, 6, 12.' });
     const months = input.RenewalPeriodUnit === 'Y' ? period * 12 : period;
     await s.store.transaction(async (tx) => {
       const now = s.clock.now();
       const rows = await ownMachines(ctx, ids, tx);
-      await updateInstances(tx, { auto_renewal: auto ? 1 : 0, updated_at: now }).where('id', 'in', ids).where('account_id', '=', ctx.caller.accountId).execute();
+      await updateInstances(tx, { auto_renewal: auto ? 1 : 0, updated_at: now })
+        .where('id', 'in', ids)
+        .where('account_id', '=', ctx.caller.accountId)
+        .execute();
       const updated = rows.map((r) => ({ ...r, auto_renewal: auto ? 1 : 0 }));
-      await scheduleTerms(tx, s, updated.filter((r) => r.expired_at !== null && r.health !== 'Stopped'), now, new Map(auto ? ids.map((id) => [id, months]) : []));
+      await scheduleTerms(
+        tx,
+        s,
+        updated.filter((r) => r.expired_at !== null && r.health !== 'Stopped'),
+        now,
+        new Map(auto ? ids.map((id) => [id, months]) : []),
+      );
     });
     return ok();
   },
 };
 
-export const BSS_OPERATIONS: BssSpec[] = [queryAccountBalance, queryBillOverview, queryBill, queryInstanceBill, queryOrders, getOrderDetail, renewInstance, setRenewal];
+export const BSS_OPERATIONS: BssSpec[] = [
+  queryAccountBalance,
+  queryBillOverview,
+  queryBill,
+  queryInstanceBill,
+  queryOrders,
+  getOrderDetail,
+  renewInstance,
+  setRenewal,
+];
 
 export function registerBssOperations(registry: OperationRegistry): void {
   for (const spec of BSS_OPERATIONS) registry.addRpc(operation(spec));

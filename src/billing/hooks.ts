@@ -19,7 +19,8 @@ export function billingHooks(s: Services): Hooks {
         const account = await billingAccount(tx, s, accountId, now);
         if (account.balance_fen < s.config.postPaidMinimumBalanceFen) {
           throw apiError('InvalidAccountStatus.NotEnoughBalance', {
-            minimum: formatCny(s.config.postPaidMinimumBalanceFen), available: formatCny(account.balance_fen),
+            minimum: formatCny(s.config.postPaidMinimumBalanceFen),
+            available: formatCny(account.balance_fen),
           });
         }
       }

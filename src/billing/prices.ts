@@ -21,7 +21,15 @@ export interface PriceRates {
 export const DEFAULT_RATES: PriceRates = {
   vcpuHour: 12, // ¥0.12 per vCPU-hour
   memoryGiBHour: 3, // ¥0.03 per GiB-hour
-  gpuHour: { 'NVIDIA T4': 900, 'NVIDIA A10': 800, 'NVIDIA V100': 2400, 'NVIDIA A100 40GB': 2800, 'NVIDIA A100 80GB': 3200, 'NVIDIA L20': 1300, default: 1500 },
+  gpuHour: {
+    'NVIDIA T4': 900,
+    'NVIDIA A10': 800,
+    'NVIDIA V100': 2400,
+    'NVIDIA A100 40GB': 2800,
+    'NVIDIA A100 80GB': 3200,
+    'NVIDIA L20': 1300,
+    default: 1500,
+  },
   diskGiBMonth: 50, // ¥0.50 per GiB-month (ESSD PL0 list price order of magnitude)
   monthlyFactor: 0.7,
 };

@@ -50,20 +50,26 @@ function totalCharge(machines: MachineUsage[], from: number, to: number): number
 }
 
 function meteredBetween(tx: Tx, accountId: string, from: number, to: number): Promise<MeteredIntervalsTable[]> {
-  return tx.selectFrom('metered_intervals').selectAll()
-    .where('account_id', '=', accountId).where('start_at', '<', to)
+  return tx
+    .selectFrom('metered_intervals')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('start_at', '<', to)
     .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', from)]))
     .execute();
 }
 
 /** The most auto-renewals could take before `to`: each pending term event renewing once. */
 async function renewalReserve(tx: Tx, s: Services, accountId: string, to: number): Promise<number> {
-  const pending = await tx.selectFrom(pendingJobs(tx, accountId, TERM_JOB, to).as('p')).innerJoin('instances', 'instances.id', 'p.subject_id')
+  const pending = await tx
+    .selectFrom(pendingJobs(tx, accountId, TERM_JOB, to).as('p'))
+    .innerJoin('instances', 'instances.id', 'p.subject_id')
     .select(['p.payload', 'instances.instance_type', 'instances.system_disk_gb'])
     .where('instances.auto_renewal', '=', 1)
     .execute();
   let sum = 0;
-  for (const p of pending) sum += monthlyPrice(s, p.instance_type, p.system_disk_gb) * (Number((JSON.parse(p.payload) as { months?: number }).months ?? 1) || 1);
+  for (const p of pending)
+    sum += monthlyPrice(s, p.instance_type, p.system_disk_gb) * (Number((JSON.parse(p.payload) as { months?: number }).months ?? 1) || 1);
   return sum;
 }
 
@@ -148,10 +154,25 @@ async function settleAccount(tx: Tx, s: Services, job: JobRow): Promise<void> {
   let overdueSince = account.overdue_since;
   if (balance < 0 && overdueSince === null) {
     overdueSince = to;
-    await enqueueJobs(tx, [{ kind: OVERDUE_JOB, accountId, subjectId: accountId, dueAt: to + s.config.overdueStopDays * DAY_MS, key: jobKey(OVERDUE_JOB, accountId) }], to);
+    await enqueueJobs(
+      tx,
+      [
+        {
+          kind: OVERDUE_JOB,
+          accountId,
+          subjectId: accountId,
+          dueAt: to + s.config.overdueStopDays * DAY_MS,
+          key: jobKey(OVERDUE_JOB, accountId),
+        },
+      ],
+      to,
+    );
   }
-  await tx.updateTable('billing_accounts').set({ balance_fen: balance, settled_until: to, overdue_since: overdueSince })
-    .where('account_id', '=', accountId).execute();
+  await tx
+    .updateTable('billing_accounts')
+    .set({ balance_fen: balance, settled_until: to, overdue_since: overdueSince })
+    .where('account_id', '=', accountId)
+    .execute();
   await enqueueJobs(tx, [{ kind: SETTLE_JOB, accountId, subjectId: accountId, dueAt: to + HOUR_MS }], to);
 }
 
@@ -162,18 +183,34 @@ export function registerSettlementJobs(scheduler: Scheduler, s: Services): void 
 
   // Overdue for `overdueStopDays`: the account's pay-as-you-go machines stop (metering stops with
   // them) and are released `overdueReleaseDays` later unless the balance is topped up (accounts.ts).
-  scheduler.register(OVERDUE_JOB, async (tx, jobs) => {
-    for (const job of jobs) {
-      const due = job.due_at!;
-      const account = await tx.selectFrom('billing_accounts').selectAll().where('account_id', '=', job.account_id).executeTakeFirst();
-      if (!account || account.overdue_since === null || account.balance_fen >= 0) continue;
-      const running = await tx.selectFrom('instances').selectAll()
-        .where('account_id', '=', job.account_id).where('charge_type', '=', 'PostPaid').where('health', 'in', ['Ready', 'NotReady'])
-        .execute();
-      const { moved } = await transitionInstances(tx, running, 'Stopped', due);
-      await enqueueJobs(tx, moved.map((r) => ({
-        kind: RELEASE_STOPPED_JOB, accountId: r.account_id, subjectId: r.id, dueAt: due + s.config.overdueReleaseDays * DAY_MS, key: jobKey(RELEASE_STOPPED_JOB, r.id),
-      })), due);
-    }
-   }, groupsOfAccountJobs);
+  scheduler.register(
+    OVERDUE_JOB,
+    async (tx, jobs) => {
+      for (const job of jobs) {
+        const due = job.due_at!;
+        const account = await tx.selectFrom('billing_accounts').selectAll().where('account_id', '=', job.account_id).executeTakeFirst();
+        if (!account || account.overdue_since === null || account.balance_fen >= 0) continue;
+        const running = await tx
+          .selectFrom('instances')
+          .selectAll()
+          .where('account_id', '=', job.account_id)
+          .where('charge_type', '=', 'PostPaid')
+          .where('health', 'in', ['Ready', 'NotReady'])
+          .execute();
+        const { moved } = await transitionInstances(tx, running, 'Stopped', due);
+        await enqueueJobs(
+          tx,
+          moved.map((r) => ({
+            kind: RELEASE_STOPPED_JOB,
+            accountId: r.account_id,
+            subjectId: r.id,
+            dueAt: due + s.config.overdueReleaseDays * DAY_MS,
+            key: jobKey(RELEASE_STOPPED_JOB, r.id),
+          })),
+          due,
+        );
+      }
+    },
+    groupsOfAccountJobs,
+  );
 }

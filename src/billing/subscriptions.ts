@@ -30,12 +30,24 @@ function nextTermDue(s: Services, row: Pick<Row, 'auto_renewal' | 'expired_at'>,
 /** Replaces the machines' pending term events (after an order, a renewal or SetRenewal). */
 export async function scheduleTerms(tx: Tx, s: Services, rows: Row[], now: number, months: Map<string, number> = new Map()): Promise<void> {
   // Keep the auto-renewal period already chosen (SetRenewal) unless a new one is given.
-  for (const j of await jobsByKey(tx, rows.map((r) => jobKey(TERM_JOB, r.id)))) {
+  for (const j of await jobsByKey(
+    tx,
+    rows.map((r) => jobKey(TERM_JOB, r.id)),
+  )) {
     if (!months.has(j.subject_id)) months.set(j.subject_id, Number((JSON.parse(j.payload) as { months?: number }).months ?? 1) || 1);
   }
-  await enqueueJobs(tx, rows.map((r) => ({
-    kind: TERM_JOB, accountId: r.account_id, subjectId: r.id, dueAt: nextTermDue(s, r, now), payload: { months: months.get(r.id) ?? 1 }, key: jobKey(TERM_JOB, r.id),
-  })), now);
+  await enqueueJobs(
+    tx,
+    rows.map((r) => ({
+      kind: TERM_JOB,
+      accountId: r.account_id,
+      subjectId: r.id,
+      dueAt: nextTermDue(s, r, now),
+      payload: { months: months.get(r.id) ?? 1 },
+      key: jobKey(TERM_JOB, r.id),
+    })),
+    now,
+  );
 }
 
 interface Purchase {
@@ -47,26 +59,36 @@ interface Purchase {
 }
 
 /** Records one paid order with a bill item per machine-term, and takes the money (all or nothing). */
-async function placeOrder(tx: Tx, s: Services, accountId: string, orderType: 'New' | 'Renew', purchases: Purchase[], now: number): Promise<string> {
+async function placeOrder(
+  tx: Tx,
+  s: Services,
+  accountId: string,
+  orderType: 'New' | 'Renew',
+  purchases: Purchase[],
+  now: number,
+): Promise<string> {
   const account = await billingAccount(tx, s, accountId, now);
   const total = purchases.reduce((sum, p) => sum + p.amount, 0);
   await pay(tx, account, total);
   const orderId = newOrderId();
-  await tx.insertInto('orders').values({
-    id: orderId,
-    account_id: accountId,
-    order_type: orderType,
-    subscription_type: 'Subscription',
-    region: purchases[0]!.row.region,
-    instance_ids: JSON.stringify(purchases.map((p) => p.row.id)),
-    quantity: purchases.length,
-    months: Math.max(...purchases.map((p) => p.months)),
-    amount_fen: total,
-    payment_status: 'Paid',
-    usage_start: Math.min(...purchases.map((p) => p.from)),
-    usage_end: Math.max(...purchases.map((p) => p.to)),
-    created_at: now,
-  }).execute();
+  await tx
+    .insertInto('orders')
+    .values({
+      id: orderId,
+      account_id: accountId,
+      order_type: orderType,
+      subscription_type: 'Subscription',
+      region: purchases[0]!.row.region,
+      instance_ids: JSON.stringify(purchases.map((p) => p.row.id)),
+      quantity: purchases.length,
+      months: Math.max(...purchases.map((p) => p.months)),
+      amount_fen: total,
+      payment_status: 'Paid',
+      usage_start: Math.min(...purchases.map((p) => p.from)),
+      usage_end: Math.max(...purchases.map((p) => p.to)),
+      created_at: now,
+    })
+    .execute();
   const cycle = billingCycleOf(now, s.config.billingUtcOffsetMinutes);
   const items: BillItemsTable[] = purchases.map((p) => ({
     account_id: accountId,
@@ -93,9 +115,20 @@ async function placeOrder(tx: Tx, s: Services, accountId: string, orderType: 'Ne
 /** The paid order of a create call's PrePaid machines (rows already carry their expiry). */
 export async function orderSubscriptions(tx: Tx, s: Services, accountId: string, rows: Row[], now: number): Promise<string> {
   const months = s.config.subscriptionMonths;
-  const orderId = await placeOrder(tx, s, accountId, 'New', rows.map((row) => ({
-    row, from: row.created_at, to: row.expired_at!, months, amount: monthlyPrice(s, row.instance_type, row.system_disk_gb) * months,
-  })), now);
+  const orderId = await placeOrder(
+    tx,
+    s,
+    accountId,
+    'New',
+    rows.map((row) => ({
+      row,
+      from: row.created_at,
+      to: row.expired_at!,
+      months,
+      amount: monthlyPrice(s, row.instance_type, row.system_disk_gb) * months,
+    })),
+    now,
+  );
   await scheduleTerms(tx, s, rows, now);
   return orderId;
 }
@@ -112,7 +145,13 @@ function renewedExpiry(row: Row, months: number, now: number): number {
  * grace period run again. Returns the renewed machines and the order id.
  */
 export async function renewMachines(
-  tx: Tx, s: Services, accountId: string, rows: Row[], months: number, now: number, affordableOnly: boolean,
+  tx: Tx,
+  s: Services,
+  accountId: string,
+  rows: Row[],
+  months: number,
+  now: number,
+  affordableOnly: boolean,
 ): Promise<{ renewed: Row[]; orderId?: string }> {
   let chosen = rows;
   if (affordableOnly) {
@@ -129,14 +168,25 @@ export async function renewMachines(
   }
   if (chosen.length === 0) return { renewed: [] };
   const purchases = chosen.map((row) => ({
-    row, from: row.expired_at!, to: renewedExpiry(row, months, now), months, amount: monthlyPrice(s, row.instance_type, row.system_disk_gb) * months,
+    row,
+    from: row.expired_at!,
+    to: renewedExpiry(row, months, now),
+    months,
+    amount: monthlyPrice(s, row.instance_type, row.system_disk_gb) * months,
   }));
   const orderId = await placeOrder(tx, s, accountId, 'Renew', purchases, now);
-  await setExpiries(tx, purchases.map((p) => ({ id: p.row.id, expiredAt: p.to })), now);
+  await setExpiries(
+    tx,
+    purchases.map((p) => ({ id: p.row.id, expiredAt: p.to })),
+    now,
+  );
   const renewed = purchases.map((p) => ({ ...p.row, expired_at: p.to }));
   const stopped = renewed.filter((r) => r.health === 'Stopped');
   if (stopped.length > 0) {
-    await cancelJobs(tx, stopped.map((r) => jobKey(RELEASE_STOPPED_JOB, r.id)));
+    await cancelJobs(
+      tx,
+      stopped.map((r) => jobKey(RELEASE_STOPPED_JOB, r.id)),
+    );
     await transitionInstances(tx, stopped, 'Ready', now);
   }
   return { renewed, orderId };
@@ -145,7 +195,12 @@ export async function renewMachines(
 async function loadRows(tx: Tx, ids: string[]): Promise<Map<string, Row>> {
   const out = new Map<string, Row>();
   await forIdChunks(tx, ids, async (c) => {
-    for (const r of await tx.selectFrom('instances').selectAll().where(inIds(tx, 'id', c)).execute()) out.set(r.id, r);
+    for (const r of await tx
+      .selectFrom('instances')
+      .selectAll()
+      .where(inIds(tx, 'id', c))
+      .execute())
+      out.set(r.id, r);
   });
   return out;
 }
@@ -153,79 +208,122 @@ async function loadRows(tx: Tx, ids: string[]): Promise<Map<string, Row>> {
 const dueOf = (jobs: JobRow[]) => Math.max(...jobs.map((j) => j.due_at ?? 0));
 
 export function registerSubscriptionJobs(scheduler: Scheduler, s: Services): void {
-  scheduler.register(TERM_JOB, async (tx, jobs) => {
-    const rows = await loadRows(tx, jobs.map((j) => j.subject_id));
-    const expire: Row[] = [];
-    const renew = new Map<string, { job: JobRow; row: Row }[]>(); // by account and months
-    const later: { row: Row; dueAt: number; months: number }[] = [];
-    for (const job of jobs) {
-      const row = rows.get(job.subject_id);
-      const due = job.due_at!;
-      if (!row || row.charge_type !== 'PrePaid' || row.expired_at === null || row.health === 'Stopped') continue;
-      if (due >= row.expired_at) {
-        if (isRunning(row.health)) expire.push(row);
-        continue;
-      }
-      const months = Number((JSON.parse(job.payload) as { months?: number }).months ?? 1) || 1;
-      if (row.auto_renewal === 1) {
-        const key = `${row.account_id}/${months}/${due}`;
-        pushTo(renew, key, { job, row });
-      } else {
-        later.push({ row, dueAt: row.expired_at, months });
-      }
-    }
-    for (const [key, list] of renew) {
-      const [accountId, m] = key.split("/") as [string, string, string];
-      const months = Number(m);
-      const now = dueOf(list.map((l) => l.job));
-      const { renewed } = await renewMachines(tx, s, accountId, list.map((l) => l.row), months, now, true);
-      const ok = new Set(renewed.map((r) => r.id));
-      for (const r of renewed) later.push({ row: r, dueAt: nextTermDue(s, r, now), months });
-      for (const { job, row } of list) {
-        if (ok.has(row.id)) continue;
-        // Failed (balance): retry until expiry; the last attempt is the expiry itself.
-        later.push({ row, dueAt: Math.min(row.expired_at!, job.due_at! + s.config.renewalRetryHours * HOUR_MS), months });
-      }
-    }
-    const now = dueOf(jobs);
-    await enqueueJobs(tx, later.map((l) => ({
-      kind: TERM_JOB, accountId: l.row.account_id, subjectId: l.row.id, dueAt: l.dueAt, payload: { months: l.months }, key: jobKey(TERM_JOB, l.row.id),
-    })), now);
-    if (expire.length > 0) {
-      // Stamped with each machine's own expiry: a batch may hold several due times.
-      const byExpiry = new Map<number, Row[]>();
-      for (const r of expire) pushTo(byExpiry, r.expired_at!, r);
-      for (const [expiry, list] of byExpiry) {
-        const { moved } = await transitionInstances(tx, list, 'Stopped', expiry);
-        await enqueueJobs(tx, moved.map((r) => ({
-          kind: RELEASE_STOPPED_JOB, accountId: r.account_id, subjectId: r.id, dueAt: expiry + s.config.expiryGraceDays * DAY_MS, key: jobKey(RELEASE_STOPPED_JOB, r.id),
-        })), expiry);
-      }
-    }
-   }, groupsOfMachineJobs);
-
-  scheduler.register(RELEASE_STOPPED_JOB, async (tx, jobs) => {
-    const rows = await loadRows(tx, jobs.map((j) => j.subject_id));
-    const overdue = new Map<string, boolean>();
-    const gone = new Map<number, Row[]>();
-    for (const job of jobs) {
-      const row = rows.get(job.subject_id);
-      if (!row || row.health !== 'Stopped') continue;
-      if (row.charge_type === 'PrePaid') {
-        if (row.expired_at === null || row.expired_at + s.config.expiryGraceDays * DAY_MS > job.due_at!) continue; // renewed meanwhile
-      } else {
-        if (!overdue.has(row.account_id)) {
-          const a = await tx.selectFrom('billing_accounts').select(['balance_fen', 'overdue_since']).where('account_id', '=', row.account_id).executeTakeFirst();
-          overdue.set(row.account_id, !!a && a.overdue_since !== null && a.balance_fen < 0);
+  scheduler.register(
+    TERM_JOB,
+    async (tx, jobs) => {
+      const rows = await loadRows(
+        tx,
+        jobs.map((j) => j.subject_id),
+      );
+      const expire: Row[] = [];
+      const renew = new Map<string, { job: JobRow; row: Row }[]>(); // by account and months
+      const later: { row: Row; dueAt: number; months: number }[] = [];
+      for (const job of jobs) {
+        const row = rows.get(job.subject_id);
+        const due = job.due_at!;
+        if (!row || row.charge_type !== 'PrePaid' || row.expired_at === null || row.health === 'Stopped') continue;
+        if (due >= row.expired_at) {
+          if (isRunning(row.health)) expire.push(row);
+          continue;
         }
-        if (!overdue.get(row.account_id)) continue; // topped up meanwhile
+        const months = Number((JSON.parse(job.payload) as { months?: number }).months ?? 1) || 1;
+        if (row.auto_renewal === 1) {
+          const key = `${row.account_id}/${months}/${due}`;
+          pushTo(renew, key, { job, row });
+        } else {
+          later.push({ row, dueAt: row.expired_at, months });
+        }
       }
-      pushTo(gone, job.due_at!, row);
-    }
-    for (const [due, list] of gone) {
-      const { moved } = await transitionInstances(tx, list, 'Deleting', due);
-      await s.hooks.machinesReleased(tx, moved, due);
-      await removeInstances(tx, moved, due);
-    }
-   }, groupsOfMachineJobs);
+      for (const [key, list] of renew) {
+        const [accountId, m] = key.split('/') as [string, string, string];
+        const months = Number(m);
+        const now = dueOf(list.map((l) => l.job));
+        const { renewed } = await renewMachines(
+          tx,
+          s,
+          accountId,
+          list.map((l) => l.row),
+          months,
+          now,
+          true,
+        );
+        const ok = new Set(renewed.map((r) => r.id));
+        for (const r of renewed) later.push({ row: r, dueAt: nextTermDue(s, r, now), months });
+        for (const { job, row } of list) {
+          if (ok.has(row.id)) continue;
+          // Failed (balance): retry until expiry; the last attempt is the expiry itself.
+          later.push({ row, dueAt: Math.min(row.expired_at!, job.due_at! + s.config.renewalRetryHours * HOUR_MS), months });
+        }
+      }
+      const now = dueOf(jobs);
+      await enqueueJobs(
+        tx,
+        later.map((l) => ({
+          kind: TERM_JOB,
+          accountId: l.row.account_id,
+          subjectId: l.row.id,
+          dueAt: l.dueAt,
+          payload: { months: l.months },
+          key: jobKey(TERM_JOB, l.row.id),
+        })),
+        now,
+      );
+      if (expire.length > 0) {
+        // Stamped with each machine's own expiry: a batch may hold several due times.
+        const byExpiry = new Map<number, Row[]>();
+        for (const r of expire) pushTo(byExpiry, r.expired_at!, r);
+        for (const [expiry, list] of byExpiry) {
+          const { moved } = await transitionInstances(tx, list, 'Stopped', expiry);
+          await enqueueJobs(
+            tx,
+            moved.map((r) => ({
+              kind: RELEASE_STOPPED_JOB,
+              accountId: r.account_id,
+              subjectId: r.id,
+              dueAt: expiry + s.config.expiryGraceDays * DAY_MS,
+              key: jobKey(RELEASE_STOPPED_JOB, r.id),
+            })),
+            expiry,
+          );
+        }
+      }
+    },
+    groupsOfMachineJobs,
+  );
+
+  scheduler.register(
+    RELEASE_STOPPED_JOB,
+    async (tx, jobs) => {
+      const rows = await loadRows(
+        tx,
+        jobs.map((j) => j.subject_id),
+      );
+      const overdue = new Map<string, boolean>();
+      const gone = new Map<number, Row[]>();
+      for (const job of jobs) {
+        const row = rows.get(job.subject_id);
+        if (!row || row.health !== 'Stopped') continue;
+        if (row.charge_type === 'PrePaid') {
+          if (row.expired_at === null || row.expired_at + s.config.expiryGraceDays * DAY_MS > job.due_at!) continue; // renewed meanwhile
+        } else {
+          if (!overdue.has(row.account_id)) {
+            const a = await tx
+              .selectFrom('billing_accounts')
+              .select(['balance_fen', 'overdue_since'])
+              .where('account_id', '=', row.account_id)
+              .executeTakeFirst();
+            overdue.set(row.account_id, !!a && a.overdue_since !== null && a.balance_fen < 0);
+          }
+          if (!overdue.get(row.account_id)) continue; // topped up meanwhile
+        }
+        pushTo(gone, job.due_at!, row);
+      }
+      for (const [due, list] of gone) {
+        const { moved } = await transitionInstances(tx, list, 'Deleting', due);
+        await s.hooks.machinesReleased(tx, moved, due);
+        await removeInstances(tx, moved, due);
+      }
+    },
+    groupsOfMachineJobs,
+  );
 }

@@ -17,11 +17,16 @@ export async function createAccountCommand(opts: Options): Promise<void> {
     const box = await openSecretBox(store, loadMasterKey(config.dataDir, config.masterKey));
     const clock = new Clock(store);
     await clock.refresh();
-    const created = await createAccount(store, box, {
-      accountId: opts.accountId,
-      accessKeyId: opts.accessKeyId,
-      accessKeySecret: opts.accessKeySecret,
-    }, clock.now());
+    const created = await createAccount(
+      store,
+      box,
+      {
+        accountId: opts.accountId,
+        accessKeyId: opts.accessKeyId,
+        accessKeySecret: opts.accessKeySecret,
+      },
+      clock.now(),
+    );
     const shown = { AccountId: created.accountId, AccessKeyId: created.accessKeyId, AccessKeySecret: created.accessKeySecret };
     process.stdout.write(JSON.stringify(shown) + '\n');
   } finally {

@@ -13,8 +13,10 @@ function listenFailure(e: NetworkError): string | undefined {
   const where = e.port === undefined ? `${host}` : `${host}:${e.port}`;
   switch (e.code) {
     case 'EADDRINUSE':
-      return `cannot listen on ${where}: the port is already in use (EADDRINUSE); ` +
-        'stop what is using it or choose another port with --port (OPENEAS_PORT; 0 picks a free one)';
+      return (
+        `cannot listen on ${where}: the port is already in use (EADDRINUSE); ` +
+        'stop what is using it or choose another port with --port (OPENEAS_PORT; 0 picks a free one)'
+      );
     case 'EACCES':
       return `cannot listen on ${where}: permission denied (EACCES); ports below 1024 need privileges, choose another with --port`;
     case 'EADDRNOTAVAIL':

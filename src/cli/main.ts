@@ -13,7 +13,15 @@ const program = new Command('openeas')
   .description('Self-hostable PAI-EAS dedicated resource group control plane (API 2021-07-01)')
   .version(VERSION, '-V, --version', 'print the version')
   // commander's own refusals (an unknown flag, a missing value) read like ours: `openeas: …`, one line.
-  .configureOutput({ outputError: (text, write) => write(`openeas: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) });
+  .configureOutput({
+    outputError: (text, write) =>
+      write(
+        `openeas: ${text
+          .replace(/^error: /, '')
+          .trim()
+          .replace(/\s*\n\s*/g, ' ')}\n`,
+      ),
+  });
 
 settingFlags(program.command('serve').description('run the API server'))
   .addHelpText('after', environmentHelp())
@@ -25,7 +33,8 @@ settingFlags(program.command('serve').description('run the API server'))
 
 const accounts = program.command('accounts').description('manage accounts');
 settingFlags(
-  accounts.command('create')
+  accounts
+    .command('create')
     .description('create another account with its own root AccessKey (prints the secret once)')
     .option('--account-id <id>', '16-digit account id (generated when absent)')
     .option('--access-key-id <id>', 'root AccessKey id (generated when absent)')
@@ -34,8 +43,9 @@ settingFlags(
 ).action(async (opts) => (await import('./accounts.ts')).createAccountCommand(opts));
 
 settingFlags(
-  accounts.command('deposit')
-    .description('add money to an account\'s balance (CNY; negative takes it away) and print the balance')
+  accounts
+    .command('deposit')
+    .description("add money to an account's balance (CNY; negative takes it away) and print the balance")
     .requiredOption('--account-id <id>', '16-digit account id')
     .requiredOption('--amount <cny>', 'amount in CNY, e.g. 100 or 99.50'),
   STORE_FIELDS,

@@ -34,6 +34,9 @@ export function settingFlags(command: Command, fields?: readonly SettingField[])
 export function environmentHelp(): string {
   const rows = SETTINGS.filter((s) => s.env && !s.flag);
   const width = Math.max(...rows.map((s) => s.env!.length));
-  return '\nAlso read from the environment (flags win over variables):\n' +
-    rows.map((s) => `  ${s.env!.padEnd(width)}  ${describe(s)}`).join('\n') + '\n';
+  return (
+    '\nAlso read from the environment (flags win over variables):\n' +
+    rows.map((s) => `  ${s.env!.padEnd(width)}  ${describe(s)}`).join('\n') +
+    '\n'
+  );
 }

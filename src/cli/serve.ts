@@ -11,19 +11,24 @@ function print(text: string): Promise<void> {
 /** On stdout, never through the logger: secrets must not reach log files. */
 function banner(server: RunningServer): string {
   const { root } = server;
-  return `openeas ${server.services.version} listening on ${server.url} (database: ${server.services.store.dialect})\n` +
+  return (
+    `openeas ${server.services.version} listening on ${server.url} (database: ${server.services.store.dialect})\n` +
     `account ${root.accountId}, root AccessKey ${root.accessKeyId}\n` +
     (root.accessKeySecret
       ? `root AccessKey secret (shown once): ${root.accessKeySecret}\n`
-      : 'root AccessKey secret: as set when this data directory was created (never shown again)\n');
+      : 'root AccessKey secret: as set when this data directory was created (never shown again)\n')
+  );
 }
 
 function shutdown(server: RunningServer, signal: string): void {
   server.app.log.info({ signal }, 'shutting down');
-  server.close().then(() => process.exit(0), (e) => {
-    server.app.log.error({ err: e }, 'shutdown failed');
-    process.exit(1);
-  });
+  server.close().then(
+    () => process.exit(0),
+    (e) => {
+      server.app.log.error({ err: e }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
 }
 
 export async function serve(overrides: ConfigOverrides): Promise<void> {

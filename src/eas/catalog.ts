@@ -44,7 +44,10 @@ function checkType(raw: unknown, where: string): MachineType {
   need(Number.isInteger(t.vcpu) && t.vcpu! > 0, 'vcpu must be a positive integer');
   need(typeof t.memoryGiB === 'number' && t.memoryGiB > 0, 'memoryGiB must be positive');
   need(Number.isInteger(t.gpu ?? 0) && (t.gpu ?? 0) >= 0, 'gpu must be a non-negative integer');
-  need(t.hourlyPriceCNY === undefined || t.hourlyPriceCNY === null || (typeof t.hourlyPriceCNY === 'number' && t.hourlyPriceCNY >= 0), 'hourlyPriceCNY must be a non-negative number');
+  need(
+    t.hourlyPriceCNY === undefined || t.hourlyPriceCNY === null || (typeof t.hourlyPriceCNY === 'number' && t.hourlyPriceCNY >= 0),
+    'hourlyPriceCNY must be a non-negative number',
+  );
   return {
     type: t.type!,
     family: t.family ?? t.type!.split('.')[1]!,

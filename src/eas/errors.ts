@@ -9,13 +9,21 @@ export const EAS_ERRORS = registerErrors({
   'InvalidResourceLog.NotFound': { status: 404, message: 'Log service is not configured for resource [{resourceId}].' },
   'InvalidResourceDLink.NotFound': { status: 404, message: 'VPC direct connection is not configured for resource [{resourceId}].' },
   'InvalidInstanceType.NotSupported': { status: 400, message: 'The instance type [{instanceType}] is not supported in {where}.' },
-  'ChargeTypeViolation': { status: 403, message: 'The operation is not supported for the charge type of instance(s) {instanceIds}: only pay-as-you-go (PostPaid) instances, or instances whose creation failed, can be deleted.' },
+  ChargeTypeViolation: {
+    status: 403,
+    message:
+      'The operation is not supported for the charge type of instance(s) {instanceIds}: ' +
+      'only pay-as-you-go (PostPaid) instances, or instances whose creation failed, can be deleted.',
+  },
   'OperationDenied.ResourceNotEmpty': { status: 400, message: 'Resource [{resourceId}] still has {what}; {advice}' },
   'OperationDenied.InstanceStatus': { status: 400, message: 'The operation is not allowed while instance [{instanceId}] is {status}.' },
-  'OperationConflict': { status: 409, message: 'Another change of {what} for resource [{resourceId}] is in progress.' },
-  'QuotaExceed.ElasticQuota': { status: 403, message: 'The request would exceed the {what} quota of this account in {region}: {used} used + {requested} requested > {limit}.' },
-  'IdempotentParameterMismatch': { status: 400, message: 'The client token has been used by a request with different parameters.' },
+  OperationConflict: { status: 409, message: 'Another change of {what} for resource [{resourceId}] is in progress.' },
+  'QuotaExceed.ElasticQuota': {
+    status: 403,
+    message: 'The request would exceed the {what} quota of this account in {region}: {used} used + {requested} requested > {limit}.',
+  },
+  IdempotentParameterMismatch: { status: 400, message: 'The client token has been used by a request with different parameters.' },
   'InvalidService.NotFound': { status: 404, message: 'The specified service [{serviceName}] does not exist in region [{region}].' },
   'InvalidService.AlreadyExists': { status: 409, message: 'A service named [{serviceName}] already exists in region [{region}].' },
-  'InsufficientIpAddress': { status: 400, message: 'No private IP address is left in region {region}.' },
+  InsufficientIpAddress: { status: 400, message: 'No private IP address is left in region {region}.' },
 });

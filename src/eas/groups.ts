@@ -9,8 +9,8 @@ import { prepare, prepareLocked } from '../store/prepared.ts';
 import './errors.ts';
 
 type GroupKey = { id: string; accountId: string; region: string };
-const groupQuery = (db: Db, p: GroupKey) => db.selectFrom('resources').selectAll()
-  .where('id', '=', p.id).where('account_id', '=', p.accountId).where('region', '=', p.region);
+const groupQuery = (db: Db, p: GroupKey) =>
+  db.selectFrom('resources').selectAll().where('id', '=', p.id).where('account_id', '=', p.accountId).where('region', '=', p.region);
 const group = prepare<GroupKey, ResourcesTable>(groupQuery);
 const lockedGroup = prepareLocked<GroupKey, ResourcesTable>(groupQuery);
 
@@ -29,7 +29,12 @@ export const READY_MESSAGE = 'Resource is ready';
  * The group `resourceId` as the caller may see it: another account's group, or one in another
  * region than the one addressed, does not exist for this caller (404, never 403: ids leak nothing).
  */
-export async function findGroup(db: Db | Tx, ctx: CallContext, resourceId: string, opts: { forUpdate?: boolean } = {}): Promise<ResourcesTable> {
+export async function findGroup(
+  db: Db | Tx,
+  ctx: CallContext,
+  resourceId: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ResourcesTable> {
   const query = opts.forUpdate === true ? lockedGroup : group;
   const row = await query.first(db, { id: resourceId, accountId: ctx.caller.accountId, region: ctx.region });
   if (!row) throw apiError('InvalidResource.NotFound', { resourceId });

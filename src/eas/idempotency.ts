@@ -17,22 +17,38 @@ export function clientTokenOf(ctx: CallContext): string | undefined {
  * Runs `create` at most once per (account, token). The placeholder row is inserted first, so a
  * concurrent retry on PostgreSQL waits on the unique key and then sees the committed result.
  */
-export async function oncePerClientToken(tx: Tx, ctx: CallContext, action: string, params: unknown, now: number, create: () => Promise<Output>): Promise<Output> {
+export async function oncePerClientToken(
+  tx: Tx,
+  ctx: CallContext,
+  action: string,
+  params: unknown,
+  now: number,
+  create: () => Promise<Output>,
+): Promise<Output> {
   const token = clientTokenOf(ctx);
   if (!token) return create();
   const fp = fingerprint({ action, params });
-  const claimed = await tx.insertInto('client_tokens')
+  const claimed = await tx
+    .insertInto('client_tokens')
     .values({ account_id: ctx.caller.accountId, token, action, fingerprint: fp, response: '', created_at: now })
     .onConflict((oc) => oc.columns(['account_id', 'token']).doNothing())
     .executeTakeFirst();
   if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) === 1) {
     const out = await create();
-    await tx.updateTable('client_tokens').set({ response: JSON.stringify(out) })
-      .where('account_id', '=', ctx.caller.accountId).where('token', '=', token).execute();
+    await tx
+      .updateTable('client_tokens')
+      .set({ response: JSON.stringify(out) })
+      .where('account_id', '=', ctx.caller.accountId)
+      .where('token', '=', token)
+      .execute();
     return out;
   }
-  const prior = await tx.selectFrom('client_tokens').selectAll()
-    .where('account_id', '=', ctx.caller.accountId).where('token', '=', token).executeTakeFirstOrThrow();
+  const prior = await tx
+    .selectFrom('client_tokens')
+    .selectAll()
+    .where('account_id', '=', ctx.caller.accountId)
+    .where('token', '=', token)
+    .executeTakeFirstOrThrow();
   if (prior.fingerprint !== fp || prior.response === '') throw apiError('IdempotentParameterMismatch');
   return JSON.parse(prior.response) as Output;
 }

@@ -65,8 +65,11 @@ export class InstanceViews {
     if (missing.length > 0) {
       const fresh = new Map<string, string>();
       await forIdChunks(db, missing, async (c) => {
-        const rows = await db.selectFrom('instances').select([...INSTANCE_VIEW_COLUMNS, 'version'])
-          .where(inIds(db, 'id', c)).execute();
+        const rows = await db
+          .selectFrom('instances')
+          .select([...INSTANCE_VIEW_COLUMNS, 'version'])
+          .where(inIds(db, 'id', c))
+          .execute();
         for (const row of rows) {
           const json = JSON.stringify(presentInstance(row));
           fresh.set(row.id, json);

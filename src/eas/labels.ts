@@ -18,12 +18,16 @@ export function checkLabels(labels: unknown, param = 'Labels'): Record<string, s
   }
   for (const [key, value] of entries) {
     const where = `${param}.${key}`;
-    if (key.length < 1 || key.length > 128) throw apiError('InvalidParameter', { name: where, reason: 'A label key must be 1 to 128 characters.' });
-    if (RESERVED_PREFIX.test(key)) throw apiError('InvalidParameter', { name: where, reason: 'A label key cannot start with aliyun or acs:.' });
-    if (URL_SCHEME.test(key)) throw apiError('InvalidParameter', { name: where, reason: 'A label key cannot contain http:// or https://.' });
+    if (key.length < 1 || key.length > 128)
+      throw apiError('InvalidParameter', { name: where, reason: 'A label key must be 1 to 128 characters.' });
+    if (RESERVED_PREFIX.test(key))
+      throw apiError('InvalidParameter', { name: where, reason: 'A label key cannot start with aliyun or acs:.' });
+    if (URL_SCHEME.test(key))
+      throw apiError('InvalidParameter', { name: where, reason: 'A label key cannot contain http:// or https://.' });
     if (typeof value !== 'string') throw apiError('InvalidParameter', { name: where, reason: 'A label value must be a string.' });
     if (value.length > 128) throw apiError('InvalidParameter', { name: where, reason: 'A label value must be at most 128 characters.' });
-    if (URL_SCHEME.test(value)) throw apiError('InvalidParameter', { name: where, reason: 'A label value cannot contain http:// or https://.' });
+    if (URL_SCHEME.test(value))
+      throw apiError('InvalidParameter', { name: where, reason: 'A label value cannot contain http:// or https://.' });
   }
   return labels as Record<string, string>;
 }

@@ -45,7 +45,10 @@ function chooseZone(ctx: CallContext, type: MachineType, stock: StockTable[], as
   const zones = zonesOf(ctx.region);
   if (asked !== undefined) {
     if (!zones.includes(asked)) {
-      throw apiError('InvalidParameter', { name: 'Zone', reason: `Zone ${asked} is not a zone of region ${ctx.region}; valid zones: ${zones.join(', ')}.` });
+      throw apiError('InvalidParameter', {
+        name: 'Zone',
+        reason: `Zone ${asked} is not a zone of region ${ctx.region}; valid zones: ${zones.join(', ')}.`,
+      });
     }
     return asked;
   }
@@ -55,23 +58,33 @@ function chooseZone(ctx: CallContext, type: MachineType, stock: StockTable[], as
 
 type AccountRegion = { account: string; region: string };
 type Amounts = { instances: number; vcpus: number; gpus: number };
-const quotaOverride = prepare<AccountRegion, AccountQuotasTable>((db, p) => db.selectFrom('account_quotas').selectAll()
-  .where('account_id', '=', p.account).where('region', '=', p.region));
-const usage = prepare<AccountRegion, AccountUsageTable>((db, p) => db.selectFrom('account_usage').selectAll()
-  .where('account_id', '=', p.account).where('region', '=', p.region));
-const takeUsage = prepare<AccountRegion & Amounts & { maxInstances: number; maxVcpus: number; maxGpus: number }, never>((db, p) => db.updateTable('account_usage')
-  .set((eb) => ({ instances: eb('instances', '+', p.instances), vcpus: eb('vcpus', '+', p.vcpus), gpus: eb('gpus', '+', p.gpus) }))
-  .where('account_id', '=', p.account).where('region', '=', p.region)
-  .where(sql<boolean>`instances + ${p.instances} <= ${p.maxInstances}`)
-  .where(sql<boolean>`vcpus + ${p.vcpus} <= ${p.maxVcpus}`)
-  .where(sql<boolean>`gpus + ${p.gpus} <= ${p.maxGpus}`));
-const bumpIpPool = prepare<{ region: string; count: number }, { next_host: number }>((db, p) => db.updateTable('ip_pools')
-  .set((eb) => ({ next_host: eb('next_host', '+', p.count) }))
-  .where('region', '=', p.region)
-  .returning('next_host'));
+const quotaOverride = prepare<AccountRegion, AccountQuotasTable>((db, p) =>
+  db.selectFrom('account_quotas').selectAll().where('account_id', '=', p.account).where('region', '=', p.region),
+);
+const usage = prepare<AccountRegion, AccountUsageTable>((db, p) =>
+  db.selectFrom('account_usage').selectAll().where('account_id', '=', p.account).where('region', '=', p.region),
+);
+const takeUsage = prepare<AccountRegion & Amounts & { maxInstances: number; maxVcpus: number; maxGpus: number }, never>((db, p) =>
+  db
+    .updateTable('account_usage')
+    .set((eb) => ({ instances: eb('instances', '+', p.instances), vcpus: eb('vcpus', '+', p.vcpus), gpus: eb('gpus', '+', p.gpus) }))
+    .where('account_id', '=', p.account)
+    .where('region', '=', p.region)
+    .where(sql<boolean>`instances + ${p.instances} <= ${p.maxInstances}`)
+    .where(sql<boolean>`vcpus + ${p.vcpus} <= ${p.maxVcpus}`)
+    .where(sql<boolean>`gpus + ${p.gpus} <= ${p.maxGpus}`),
+);
+const bumpIpPool = prepare<{ region: string; count: number }, { next_host: number }>((db, p) =>
+  db
+    .updateTable('ip_pools')
+    .set((eb) => ({ next_host: eb('next_host', '+', p.count) }))
+    .where('region', '=', p.region)
+    .returning('next_host'),
+);
 // Locked: two orders must not both take the last machines of a limited stock.
-const lockedStock = prepareLocked<{ region: string; type: string }, StockTable>((db, p) => db.selectFrom('stock').selectAll()
-  .where('region', '=', p.region).where('instance_type', '=', p.type));
+const lockedStock = prepareLocked<{ region: string; type: string }, StockTable>((db, p) =>
+  db.selectFrom('stock').selectAll().where('region', '=', p.region).where('instance_type', '=', p.type),
+);
 
 async function quotaLimits(tx: Tx, ctx: CallContext): Promise<Amounts> {
   const d = ctx.services.config.quota;
@@ -87,15 +100,25 @@ async function takeQuota(tx: Tx, ctx: CallContext, instances: number, vcpus: num
   const account = ctx.caller.accountId;
   const limits = await quotaLimits(tx, ctx);
   const key = { account, region: ctx.region };
-  const take = async () => (await takeUsage.affected(tx, {
-    ...key, instances, vcpus, gpus, maxInstances: limits.instances, maxVcpus: limits.vcpus, maxGpus: limits.gpus,
-  })) === 1;
+  const take = async () =>
+    (await takeUsage.affected(tx, {
+      ...key,
+      instances,
+      vcpus,
+      gpus,
+      maxInstances: limits.instances,
+      maxVcpus: limits.vcpus,
+      maxGpus: limits.gpus,
+    })) === 1;
   if (await take()) return;
   let used = await usage.first(tx, key);
   if (!used) {
     // First order of this account in this region: create its usage row, then take again.
-    await tx.insertInto('account_usage').values({ account_id: account, region: ctx.region, instances: 0, vcpus: 0, gpus: 0 })
-      .onConflict((oc) => oc.columns(['account_id', 'region']).doNothing()).execute();
+    await tx
+      .insertInto('account_usage')
+      .values({ account_id: account, region: ctx.region, instances: 0, vcpus: 0, gpus: 0 })
+      .onConflict((oc) => oc.columns(['account_id', 'region']).doNothing())
+      .execute();
     if (await take()) return;
     used = (await usage.first(tx, key))!;
   }
@@ -112,7 +135,11 @@ async function allocateHosts(tx: Tx, region: string, count: number): Promise<num
   const bump = () => bumpIpPool.first(tx, { region, count });
   let row = await bump();
   if (!row) {
-    await tx.insertInto('ip_pools').values({ region, next_host: 1 }).onConflict((oc) => oc.column('region').doNothing()).execute();
+    await tx
+      .insertInto('ip_pools')
+      .values({ region, next_host: 1 })
+      .onConflict((oc) => oc.column('region').doNothing())
+      .execute();
     row = (await bump())!;
   }
   const first = row.next_host - count;
@@ -134,7 +161,8 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
   const outcomes = await decideOutcomes(tx, { region: ctx.region, zone, type: type.type, count: order.count, stock });
   const { config } = ctx.services;
   // Stored once for the whole order; every machine references it.
-  const userDataHash = order.userData === undefined ? null : await retainUserData(tx, ctx.caller.accountId, order.userData, order.count, now);
+  const userDataHash =
+    order.userData === undefined ? null : await retainUserData(tx, ctx.caller.accountId, order.userData, order.count, now);
 
   const rows: InstancesTable[] = outcomes.map((_, i) => ({
     id: newInstanceId(),
@@ -173,13 +201,17 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
   await insertInstances(tx, rows, now);
 
   const dueAt = config.progression === 'manual' ? null : config.progression === 'immediate' ? now : now + config.provisionSeconds * 1000;
-  await enqueueJobs(tx, rows.map((r, i) => ({
-    kind: PROVISION_JOB,
-    accountId: r.account_id,
-    subjectId: r.id,
-    dueAt,
-    payload: outcomes[i]!.ok ? { ok: true } : { ok: false, reason: outcomes[i]!.reason },
-  })), now);
+  await enqueueJobs(
+    tx,
+    rows.map((r, i) => ({
+      kind: PROVISION_JOB,
+      accountId: r.account_id,
+      subjectId: r.id,
+      dueAt,
+      payload: outcomes[i]!.ok ? { ok: true } : { ok: false, reason: outcomes[i]!.reason },
+    })),
+    now,
+  );
   await ctx.services.hooks.machinesOrdered(tx, ctx, rows, now);
   return rows.map((r) => r.id);
 }

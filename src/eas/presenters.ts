@@ -16,9 +16,31 @@ export function gigabytes(gb: number): string {
 
 /** The columns a machine's API view needs (lists read only these). */
 export const INSTANCE_VIEW_COLUMNS = [
-  'id', 'name', 'ip', 'status', 'cpu', 'gpu', 'memory_mb', 'system_disk_gb', 'gpu_memory_gb', 'instance_type',
-  'created_at', 'charge_type', 'expired_at', 'auto_renewal', 'arch', 'region', 'zone', 'resource_id', 'labels',
-  'health', 'last_cordon_reason', 'last_cordon_operator', 'cpu_used', 'gpu_used', 'memory_used_mb',
+  'id',
+  'name',
+  'ip',
+  'status',
+  'cpu',
+  'gpu',
+  'memory_mb',
+  'system_disk_gb',
+  'gpu_memory_gb',
+  'instance_type',
+  'created_at',
+  'charge_type',
+  'expired_at',
+  'auto_renewal',
+  'arch',
+  'region',
+  'zone',
+  'resource_id',
+  'labels',
+  'health',
+  'last_cordon_reason',
+  'last_cordon_operator',
+  'cpu_used',
+  'gpu_used',
+  'memory_used_mb',
 ] as const;
 
 export type InstanceView = Pick<InstancesTable, (typeof INSTANCE_VIEW_COLUMNS)[number]>;
@@ -142,7 +164,11 @@ function allocatableFields(alloc: Allocatable | undefined): Record<string, numbe
 }
 
 /** ListResources item: ExtraData is an object here; the `Resource` model has no OwnerUid. */
-export function presentResource(r: ResourcesTable, extra: Record<string, unknown>, alloc: Allocatable | undefined): Record<string, unknown> {
+export function presentResource(
+  r: ResourcesTable,
+  extra: Record<string, unknown>,
+  alloc: Allocatable | undefined,
+): Record<string, unknown> {
   return {
     ...resourceFields(r),
     ExtraData: extra,
@@ -152,6 +178,16 @@ export function presentResource(r: ResourcesTable, extra: Record<string, unknown
 }
 
 /** DescribeResource: ExtraData is a JSON string here (domain notes §1.4) and ServiceCount a string (the SDK 7.9 model). */
-export function presentResourceDetail(r: ResourcesTable, extra: Record<string, unknown>, alloc: Allocatable | undefined): Record<string, unknown> {
-  return { ...resourceFields(r), OwnerUid: r.account_id, ServiceCount: String(r.service_count), ExtraData: JSON.stringify(extra), ...allocatableFields(alloc) };
+export function presentResourceDetail(
+  r: ResourcesTable,
+  extra: Record<string, unknown>,
+  alloc: Allocatable | undefined,
+): Record<string, unknown> {
+  return {
+    ...resourceFields(r),
+    OwnerUid: r.account_id,
+    ServiceCount: String(r.service_count),
+    ExtraData: JSON.stringify(extra),
+    ...allocatableFields(alloc),
+  };
 }

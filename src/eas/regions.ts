@@ -48,7 +48,7 @@ function regionIndex(region: string): number {
  */
 export function ipOf(region: string, host: number): string {
   const i = regionIndex(region);
-  const base = ((10 + Math.floor(i / 16)) * 2 ** 24) + (i % 16) * 2 ** 20;
+  const base = (10 + Math.floor(i / 16)) * 2 ** 24 + (i % 16) * 2 ** 20;
   const n = base + host;
   return [Math.floor(n / 2 ** 24) % 256, Math.floor(n / 2 ** 16) % 256, Math.floor(n / 256) % 256, n % 256].join('.');
 }

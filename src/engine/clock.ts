@@ -33,8 +33,11 @@ export class Clock {
     await this.store.transaction(async (tx) => {
       const row = await tx.selectFrom('settings').select('value').where('key', '=', OFFSET_KEY).executeTakeFirst();
       const next = String((row ? Number(row.value) : 0) + Math.round(ms));
-      await tx.insertInto('settings').values({ key: OFFSET_KEY, value: next })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: next })).execute();
+      await tx
+        .insertInto('settings')
+        .values({ key: OFFSET_KEY, value: next })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: next }))
+        .execute();
       this.#offsetMs = Number(next);
     });
     return this.now();

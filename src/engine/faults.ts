@@ -8,7 +8,8 @@ import type { FaultsTable, StockTable } from '../store/schema.ts';
 import { prepare } from '../store/prepared.ts';
 
 export const NO_STOCK_REASON =
-  'OperationDenied.NoStock: The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.';
+  'OperationDenied.NoStock: The requested resource is sold out in the specified zone; ' +
+  'try other types of resources or other regions and zones.';
 
 export type FaultKind = 'CreateFailure' | 'FailureRate' | 'NotReady' | 'Latency';
 export const FAULT_KINDS: readonly FaultKind[] = ['CreateFailure', 'FailureRate', 'NotReady', 'Latency'];
@@ -50,7 +51,9 @@ export interface MachineOutcome {
 }
 
 function matches(spec: FaultSpec, region: string, zone: string, type: string): boolean {
-  return (!spec.Region || spec.Region === region) && (!spec.Zone || spec.Zone === zone) && (!spec.InstanceType || spec.InstanceType === type);
+  return (
+    (!spec.Region || spec.Region === region) && (!spec.Zone || spec.Zone === zone) && (!spec.InstanceType || spec.InstanceType === type)
+  );
 }
 
 const allFaults = prepare<object, FaultsTable>((db) => db.selectFrom('faults').selectAll().orderBy('created_at').orderBy('id'));
@@ -66,7 +69,10 @@ export async function listFaults(db: Store['db'] | Tx): Promise<Fault[]> {
 
 export async function addFault(tx: Tx, kind: FaultKind, spec: FaultSpec, now: number): Promise<Fault> {
   const fault: Fault = { id: `fault-${crypto.randomUUID()}`, kind, spec, remaining: spec.Count ?? null, createdAt: now };
-  await tx.insertInto('faults').values({ id: fault.id, kind, spec: JSON.stringify(spec), remaining: fault.remaining, created_at: now }).execute();
+  await tx
+    .insertInto('faults')
+    .values({ id: fault.id, kind, spec: JSON.stringify(spec), remaining: fault.remaining, created_at: now })
+    .execute();
   return fault;
 }
 
@@ -96,8 +102,13 @@ export async function decideOutcomes(
   else if (row && row.available !== null) {
     const granted = Math.min(row.available, count);
     failFrom(granted, count - granted, NO_STOCK_REASON);
-    await tx.updateTable('stock').set((eb) => ({ available: eb('available', '-', granted) }))
-      .where('region', '=', row.region).where('zone', '=', row.zone).where('instance_type', '=', row.instance_type).execute();
+    await tx
+      .updateTable('stock')
+      .set((eb) => ({ available: eb('available', '-', granted) }))
+      .where('region', '=', row.region)
+      .where('zone', '=', row.zone)
+      .where('instance_type', '=', row.instance_type)
+      .execute();
   }
 
   const faults = (await listFaults(tx)).filter((f) => matches(f.spec, region, zone, type));
@@ -108,7 +119,12 @@ export async function decideOutcomes(
       const n = Math.min(f.remaining!, left);
       failFrom(0, n, reason);
       if (f.remaining! - n <= 0) await tx.deleteFrom('faults').where('id', '=', f.id).execute();
-      else await tx.updateTable('faults').set({ remaining: f.remaining! - n }).where('id', '=', f.id).execute();
+      else
+        await tx
+          .updateTable('faults')
+          .set({ remaining: f.remaining! - n })
+          .where('id', '=', f.id)
+          .execute();
     } else if (f.kind === 'FailureRate') {
       for (let i = 0; i < outcomes.length; i++) {
         if (outcomes[i]!.ok && Math.random() < (f.spec.Fraction ?? 0)) outcomes[i] = { ok: false, reason };

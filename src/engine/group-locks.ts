@@ -12,16 +12,33 @@ export async function lockGroups(tx: Tx, ids: Iterable<string>): Promise<void> {
   if (!isPostgres(tx)) return;
   const sorted = [...new Set(ids)].sort();
   // Chunks are taken in ascending order, each locked `order by id`: the order holds across chunks.
-  await forIdChunks(tx, sorted, (c) => tx.selectFrom('resources').select('id').where(inIds(tx, 'id', c)).orderBy('id').forUpdate().execute());
+  await forIdChunks(tx, sorted, (c) =>
+    tx
+      .selectFrom('resources')
+      .select('id')
+      .where(inIds(tx, 'id', c))
+      .orderBy('id')
+      .forUpdate()
+      .execute(),
+  );
 }
 
 /** The groups of the machines the jobs are about (the subject is a machine id). */
 export async function groupsOfMachineJobs(tx: Tx, jobs: JobRow[]): Promise<string[]> {
   const groups: string[] = [];
-  await forIdChunks(tx, jobs.map((j) => j.subject_id), async (c) => {
-    const rows = await tx.selectFrom('instances').select('resource_id').distinct().where(inIds(tx, 'id', c)).execute();
-    for (const r of rows) groups.push(r.resource_id);
-  });
+  await forIdChunks(
+    tx,
+    jobs.map((j) => j.subject_id),
+    async (c) => {
+      const rows = await tx
+        .selectFrom('instances')
+        .select('resource_id')
+        .distinct()
+        .where(inIds(tx, 'id', c))
+        .execute();
+      for (const r of rows) groups.push(r.resource_id);
+    },
+  );
   return groups;
 }
 
@@ -29,7 +46,12 @@ export async function groupsOfMachineJobs(tx: Tx, jobs: JobRow[]): Promise<strin
 export async function groupsOfAccountJobs(tx: Tx, jobs: JobRow[]): Promise<string[]> {
   const groups: string[] = [];
   await forIdChunks(tx, [...new Set(jobs.map((j) => j.account_id))], async (c) => {
-    for (const r of await tx.selectFrom('resources').select('id').where(inIds(tx, 'account_id', c)).execute()) groups.push(r.id);
+    for (const r of await tx
+      .selectFrom('resources')
+      .select('id')
+      .where(inIds(tx, 'account_id', c))
+      .execute())
+      groups.push(r.id);
   });
   return groups;
 }

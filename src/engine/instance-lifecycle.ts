@@ -55,17 +55,20 @@ interface CounterDelta {
 
 const zero = (): CounterDelta => ({ instances: 0, prepaid: 0, postpaid: 0, cpu: 0, gpu: 0, memory: 0 });
 
-const addToGroupCounters = prepare<CounterDelta & { resourceId: string; now: number }, never>((db, p) => db.updateTable('resources')
-  .set((eb) => ({
-    instance_count: eb('instance_count', '+', p.instances),
-    prepaid_instance_count: eb('prepaid_instance_count', '+', p.prepaid),
-    postpaid_instance_count: eb('postpaid_instance_count', '+', p.postpaid),
-    cpu_count: eb('cpu_count', '+', p.cpu),
-    gpu_count: eb('gpu_count', '+', p.gpu),
-    memory_mb: eb('memory_mb', '+', p.memory),
-    updated_at: p.now,
-  }))
-  .where('id', '=', p.resourceId));
+const addToGroupCounters = prepare<CounterDelta & { resourceId: string; now: number }, never>((db, p) =>
+  db
+    .updateTable('resources')
+    .set((eb) => ({
+      instance_count: eb('instance_count', '+', p.instances),
+      prepaid_instance_count: eb('prepaid_instance_count', '+', p.prepaid),
+      postpaid_instance_count: eb('postpaid_instance_count', '+', p.postpaid),
+      cpu_count: eb('cpu_count', '+', p.cpu),
+      gpu_count: eb('gpu_count', '+', p.gpu),
+      memory_mb: eb('memory_mb', '+', p.memory),
+      updated_at: p.now,
+    }))
+    .where('id', '=', p.resourceId),
+);
 
 async function applyGroupDeltas(tx: Tx, deltas: Map<string, CounterDelta>, now: number): Promise<void> {
   for (const [resourceId, d] of deltas) {
@@ -91,7 +94,12 @@ export async function insertInstances(tx: Tx, rows: InstanceRow[], now: number):
   if (rows.length === 0) return;
   await insertRows(tx, 'instances', rows);
   const labels = rows.flatMap((r) =>
-    Object.entries(JSON.parse(r.labels) as Record<string, string>).map(([key, value]) => ({ instance_id: r.id, resource_id: r.resource_id, key, value })),
+    Object.entries(JSON.parse(r.labels) as Record<string, string>).map(([key, value]) => ({
+      instance_id: r.id,
+      resource_id: r.resource_id,
+      key,
+      value,
+    })),
   );
   await insertRows(tx, 'instance_labels', labels);
   const deltas = new Map<string, CounterDelta>();
@@ -174,13 +182,25 @@ export async function transitionInstances(
   for (const { from, members } of groups.values()) {
     const first = members[0]!;
     let updated = 0;
-    await forIdChunks(tx, members.map((m) => m.id), async (c) => {
-      const result = await updateInstances(tx, { health: first.health, cordoned: first.cordoned, status: first.status, failure_reason: first.failure_reason, updated_at: now })
-        .where(inIds(tx, 'id', c)).where('health', '=', from)
-        .executeTakeFirst();
-      updated += Number(result.numUpdatedRows);
-    });
-    if (updated !== members.length) throw new ConcurrentChange(`${members.length - updated} of ${members.length} machines left ${from} meanwhile`);
+    await forIdChunks(
+      tx,
+      members.map((m) => m.id),
+      async (c) => {
+        const result = await updateInstances(tx, {
+          health: first.health,
+          cordoned: first.cordoned,
+          status: first.status,
+          failure_reason: first.failure_reason,
+          updated_at: now,
+        })
+          .where(inIds(tx, 'id', c))
+          .where('health', '=', from)
+          .executeTakeFirst();
+        updated += Number(result.numUpdatedRows);
+      },
+    );
+    if (updated !== members.length)
+      throw new ConcurrentChange(`${members.length - updated} of ${members.length} machines left ${from} meanwhile`);
   }
   await applyGroupDeltas(tx, deltas, now);
   await meterRunning(tx, crossed, isRunning(to), now);
@@ -218,9 +238,17 @@ async function meterRunning(tx: Tx, rows: InstanceRow[], entering: boolean, now:
     await insertRows(tx, 'metered_intervals', intervals);
     return;
   }
-  await forIdChunks(tx, metered.map((r) => r.id), (c) => tx.updateTable('metered_intervals').set({ end_at: now })
-    .where(inIds(tx, 'instance_id', c)).where('end_at', 'is', null)
-    .execute());
+  await forIdChunks(
+    tx,
+    metered.map((r) => r.id),
+    (c) =>
+      tx
+        .updateTable('metered_intervals')
+        .set({ end_at: now })
+        .where(inIds(tx, 'instance_id', c))
+        .where('end_at', 'is', null)
+        .execute(),
+  );
 }
 
 /**
@@ -252,19 +280,39 @@ export async function removeInstances(tx: Tx, rows: InstanceRow[], now: number):
     u.gpus += r.gpu;
     usage.set(key, u);
   }
-  await meterRunning(tx, rows.filter((r) => isRunning(r.health)), false, now);
+  await meterRunning(
+    tx,
+    rows.filter((r) => isRunning(r.health)),
+    false,
+    now,
+  );
   await evictFromMachines(tx, rows, 'the machine is released', now);
-  await cancelJobsOf(tx, rows.map((r) => r.id));
-  await forIdChunks(tx, rows.map((r) => r.id), async (ids) => {
-    await tx.deleteFrom('instance_labels').where(inIds(tx, 'instance_id', ids)).execute();
-    await tx.deleteFrom('instances').where(inIds(tx, 'id', ids)).execute();
-  });
+  await cancelJobsOf(
+    tx,
+    rows.map((r) => r.id),
+  );
+  await forIdChunks(
+    tx,
+    rows.map((r) => r.id),
+    async (ids) => {
+      await tx
+        .deleteFrom('instance_labels')
+        .where(inIds(tx, 'instance_id', ids))
+        .execute();
+      await tx
+        .deleteFrom('instances')
+        .where(inIds(tx, 'id', ids))
+        .execute();
+    },
+  );
   await releaseUserData(tx, rows);
   await applyGroupDeltas(tx, deltas, now);
   for (const u of usage.values()) {
-    await tx.updateTable('account_usage')
+    await tx
+      .updateTable('account_usage')
       .set((eb) => ({ instances: eb('instances', '-', u.instances), vcpus: eb('vcpus', '-', u.vcpus), gpus: eb('gpus', '-', u.gpus) }))
-      .where('account_id', '=', u.accountId).where('region', '=', u.region)
+      .where('account_id', '=', u.accountId)
+      .where('region', '=', u.region)
       .execute();
   }
 }
@@ -274,7 +322,10 @@ export async function moveInstances(tx: Tx, rows: InstanceRow[], destResourceId:
   if (rows.length === 0) return;
   const deltas = new Map<string, CounterDelta>();
   for (const r of rows) {
-    for (const [groupId, sign] of [[r.resource_id, -1], [destResourceId, 1]] as const) {
+    for (const [groupId, sign] of [
+      [r.resource_id, -1],
+      [destResourceId, 1],
+    ] as const) {
       const d = deltaFor(deltas, groupId);
       d.instances += sign;
       if (r.charge_type === 'PrePaid') d.prepaid += sign;
@@ -284,10 +335,24 @@ export async function moveInstances(tx: Tx, rows: InstanceRow[], destResourceId:
   }
   // A machine's workers belong to services of its old group: they are evicted there.
   await evictFromMachines(tx, rows, `the machine moved to resource [${destResourceId}]`, now);
-  await forIdChunks(tx, rows.map((r) => r.id), async (ids) => {
-    await updateInstances(tx, { resource_id: destResourceId, updated_at: now }).where(inIds(tx, 'id', ids)).execute();
-    await tx.updateTable('instance_labels').set({ resource_id: destResourceId }).where(inIds(tx, 'instance_id', ids)).execute();
-  });
+  await forIdChunks(
+    tx,
+    rows.map((r) => r.id),
+    async (ids) => {
+      await updateInstances(tx, { resource_id: destResourceId, updated_at: now })
+        .where(inIds(tx, 'id', ids))
+        .execute();
+      await tx
+        .updateTable('instance_labels')
+        .set({ resource_id: destResourceId })
+        .where(inIds(tx, 'instance_id', ids))
+        .execute();
+    },
+  );
   await applyGroupDeltas(tx, deltas, now);
-  await capacityAppeared(tx, rows.filter(schedulable).map((r) => ({ ...r, resource_id: destResourceId })), now);
+  await capacityAppeared(
+    tx,
+    rows.filter(schedulable).map((r) => ({ ...r, resource_id: destResourceId })),
+    now,
+  );
 }

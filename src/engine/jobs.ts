@@ -77,12 +77,22 @@ export async function enqueueJobs(tx: Tx, jobs: NewJob[], now: number): Promise<
 
 /** Removes the pending jobs with these keys (parked ones too). */
 export async function cancelJobs(tx: Tx, keys: string[]): Promise<void> {
-  await forIdChunks(tx, keys, (c) => tx.deleteFrom('jobs').where(inIds(tx, 'job_key', c)).execute());
+  await forIdChunks(tx, keys, (c) =>
+    tx
+      .deleteFrom('jobs')
+      .where(inIds(tx, 'job_key', c))
+      .execute(),
+  );
 }
 
 /** Removes every pending job of these subjects (a machine or group that is gone). */
 export async function cancelJobsOf(tx: Tx, subjectIds: string[]): Promise<void> {
-  await forIdChunks(tx, subjectIds, (c) => tx.deleteFrom('jobs').where(inIds(tx, 'subject_id', c)).execute());
+  await forIdChunks(tx, subjectIds, (c) =>
+    tx
+      .deleteFrom('jobs')
+      .where(inIds(tx, 'subject_id', c))
+      .execute(),
+  );
 }
 
 /** When the pending jobs of one kind for these subjects will have run (e.g. why a group is not empty yet). */
@@ -99,8 +109,12 @@ export interface JobsOutlook {
 export async function jobsOutlook(tx: Tx, kind: string, subjectIds: string[]): Promise<JobsOutlook> {
   const outlook: JobsOutlook = { count: 0, lastDue: null, manual: 0, failed: 0 };
   await forIdChunks(tx, subjectIds, async (c) => {
-    const rows = await tx.selectFrom('jobs').select(['due_at', 'failed_at'])
-      .where('kind', '=', kind).where(inIds(tx, 'subject_id', c)).execute();
+    const rows = await tx
+      .selectFrom('jobs')
+      .select(['due_at', 'failed_at'])
+      .where('kind', '=', kind)
+      .where(inIds(tx, 'subject_id', c))
+      .execute();
     for (const r of rows) {
       outlook.count += 1;
       if (r.failed_at !== null) outlook.failed += 1;
@@ -114,7 +128,15 @@ export async function jobsOutlook(tx: Tx, kind: string, subjectIds: string[]): P
 /** The pending jobs with these keys. */
 export async function jobsByKey(tx: Tx, keys: string[]): Promise<JobRow[]> {
   const out: JobRow[] = [];
-  await forIdChunks(tx, keys, async (c) => out.push(...(await tx.selectFrom('jobs').selectAll().where(inIds(tx, 'job_key', c)).execute())));
+  await forIdChunks(tx, keys, async (c) =>
+    out.push(
+      ...(await tx
+        .selectFrom('jobs')
+        .selectAll()
+        .where(inIds(tx, 'job_key', c))
+        .execute()),
+    ),
+  );
   return out;
 }
 
@@ -124,14 +146,24 @@ export async function jobsByKey(tx: Tx, keys: string[]): Promise<JobRow[]> {
  * one statement instead of a list of ids sent back (settlement asks this for thousands of machines).
  */
 export function pendingJobs(db: Db | Tx, accountId: string, kind: string, before: number) {
-  return db.selectFrom('jobs').select(['subject_id', 'payload', 'due_at'])
-    .where('account_id', '=', accountId).where('kind', '=', kind).where('due_at', '<', before).where('failed_at', 'is', null);
+  return db
+    .selectFrom('jobs')
+    .select(['subject_id', 'payload', 'due_at'])
+    .where('account_id', '=', accountId)
+    .where('kind', '=', kind)
+    .where('due_at', '<', before)
+    .where('failed_at', 'is', null);
 }
 
 /** When the account's next runnable job is due, among kinds other than `except` (undefined: none). */
 export async function nextDueOf(tx: Tx, accountId: string, except: string[]): Promise<number | undefined> {
-  const next = await tx.selectFrom('jobs').select((eb) => eb.fn.min('due_at').as('due'))
-    .where('account_id', '=', accountId).where('kind', 'not in', except).where('due_at', 'is not', null).where('failed_at', 'is', null)
+  const next = await tx
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.min('due_at').as('due'))
+    .where('account_id', '=', accountId)
+    .where('kind', 'not in', except)
+    .where('due_at', 'is not', null)
+    .where('failed_at', 'is', null)
     .executeTakeFirst();
   return next?.due === null || next?.due === undefined ? undefined : Number(next.due);
 }
@@ -143,9 +175,15 @@ export async function nextDueOf(tx: Tx, accountId: string, except: string[]): Pr
  * server can run: during a rolling upgrade a newer server's jobs wait for a server that knows them.
  */
 export function claimDueJobs(tx: Tx, kinds: string[], now: number, limit: number): Promise<JobRow[]> {
-  return tx.selectFrom('jobs').selectAll()
-    .where('failed_at', 'is', null).where('due_at', '<=', now).where('kind', 'in', kinds)
-    .orderBy('due_at').orderBy('created_at').orderBy('id')
+  return tx
+    .selectFrom('jobs')
+    .selectAll()
+    .where('failed_at', 'is', null)
+    .where('due_at', '<=', now)
+    .where('kind', 'in', kinds)
+    .orderBy('due_at')
+    .orderBy('created_at')
+    .orderBy('id')
     .limit(limit)
     .$if(isPostgres(tx), (qb) => qb.forUpdate().skipLocked())
     .execute();
@@ -153,14 +191,25 @@ export function claimDueJobs(tx: Tx, kinds: string[], now: number, limit: number
 
 /** Jobs that ran to completion are done. */
 export async function finishJobs(tx: Tx, ids: string[]): Promise<void> {
-  await forIdChunks(tx, ids, (c) => tx.deleteFrom('jobs').where(inIds(tx, 'id', c)).execute());
+  await forIdChunks(tx, ids, (c) =>
+    tx
+      .deleteFrom('jobs')
+      .where(inIds(tx, 'id', c))
+      .execute(),
+  );
 }
 
 /** Records a failed run: due again at `retryAt`, or parked (failed_at) when that is null. */
 export async function recordFailure(tx: Tx, job: JobRow, error: string, retryAt: number | null, now: number): Promise<void> {
-  await tx.updateTable('jobs')
-    .set(retryAt === null ? { attempts: job.attempts + 1, last_error: error, failed_at: now } : { attempts: job.attempts + 1, last_error: error, due_at: retryAt })
-    .where('id', '=', job.id).execute();
+  await tx
+    .updateTable('jobs')
+    .set(
+      retryAt === null
+        ? { attempts: job.attempts + 1, last_error: error, failed_at: now }
+        : { attempts: job.attempts + 1, last_error: error, due_at: retryAt },
+    )
+    .where('id', '=', job.id)
+    .execute();
 }
 
 /** Manual progression: jobs waiting for a nudge (optionally of some subjects/kinds) become due now. */
@@ -197,19 +246,30 @@ export interface JobFilter {
 }
 
 /** One page of jobs, soonest due first (those waiting for a nudge last), and how many match. */
-export async function listJobs(db: Db, now: number, filter: JobFilter, page: { offset: number; limit: number }): Promise<{ jobs: JobRow[]; total: number }> {
-  const base = db.selectFrom('jobs')
+export async function listJobs(
+  db: Db,
+  now: number,
+  filter: JobFilter,
+  page: { offset: number; limit: number },
+): Promise<{ jobs: JobRow[]; total: number }> {
+  const base = db
+    .selectFrom('jobs')
     .$if(filter.state === 'Failed', (qb) => qb.where('failed_at', 'is not', null))
     .$if(filter.state === 'Due', (qb) => qb.where('failed_at', 'is', null).where('due_at', '<=', now))
-    .$if(filter.state === 'Waiting', (qb) => qb.where('failed_at', 'is', null).where((eb) => eb.or([eb('due_at', 'is', null), eb('due_at', '>', now)])))
+    .$if(filter.state === 'Waiting', (qb) =>
+      qb.where('failed_at', 'is', null).where((eb) => eb.or([eb('due_at', 'is', null), eb('due_at', '>', now)])),
+    )
     .$if(filter.kind !== undefined, (qb) => qb.where('kind', '=', filter.kind!))
     .$if(filter.accountId !== undefined, (qb) => qb.where('account_id', '=', filter.accountId!))
     .$if(filter.ids !== undefined, (qb) => qb.where('id', 'in', filter.ids!.length > 0 ? filter.ids! : ['']));
   const [jobs, count] = await Promise.all([
-    base.selectAll()
+    base
+      .selectAll()
       .orderBy((eb) => eb.case().when('due_at', 'is', null).then(1).else(0).end())
-      .orderBy('due_at').orderBy('id')
-      .offset(page.offset).limit(page.limit)
+      .orderBy('due_at')
+      .orderBy('id')
+      .offset(page.offset)
+      .limit(page.limit)
       .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
@@ -233,13 +293,16 @@ export interface JobCounts {
 
 /** Every count in one pass over the table (one statement, however many jobs). */
 export async function countJobs(db: Db, now: number, overdueBefore: number): Promise<JobCounts> {
-  const row = await db.selectFrom('jobs').select([
-    sql<number>`count(*)`.as('total'),
-    sql<number | null>`sum(case when failed_at is not null then 1 else 0 end)`.as('failed'),
-    sql<number | null>`sum(case when failed_at is null and due_at <= ${now} then 1 else 0 end)`.as('due'),
-    sql<number | null>`sum(case when failed_at is null and due_at <= ${overdueBefore} then 1 else 0 end)`.as('overdue'),
-    sql<number | null>`min(case when failed_at is null and due_at <= ${now} then due_at end)`.as('oldest'),
-  ]).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('jobs')
+    .select([
+      sql<number>`count(*)`.as('total'),
+      sql<number | null>`sum(case when failed_at is not null then 1 else 0 end)`.as('failed'),
+      sql<number | null>`sum(case when failed_at is null and due_at <= ${now} then 1 else 0 end)`.as('due'),
+      sql<number | null>`sum(case when failed_at is null and due_at <= ${overdueBefore} then 1 else 0 end)`.as('overdue'),
+      sql<number | null>`min(case when failed_at is null and due_at <= ${now} then due_at end)`.as('oldest'),
+    ])
+    .executeTakeFirstOrThrow();
   const total = Number(row.total);
   const failed = Number(row.failed ?? 0);
   const due = Number(row.due ?? 0);

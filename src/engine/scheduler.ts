@@ -12,7 +12,14 @@ import { pushTo } from '../collections.ts';
 import { lockGroups } from './group-locks.ts';
 import type { Clock } from './clock.ts';
 import {
-  claimDueJobs, finishJobs, makeWaitingDue, recordFailure, retryFailedJobs, unwatchEnqueues, watchEnqueues, type JobRow,
+  claimDueJobs,
+  finishJobs,
+  makeWaitingDue,
+  recordFailure,
+  retryFailedJobs,
+  unwatchEnqueues,
+  watchEnqueues,
+  type JobRow,
 } from './jobs.ts';
 
 export type { JobRow } from './jobs.ts';
@@ -181,7 +188,9 @@ export class Scheduler {
     });
     for (const f of failures) {
       const what = f.retryAt === null ? 'parked as Failed' : `retried at ${new Date(f.retryAt).toISOString()}`;
-      const report = new Error(`job ${f.job.id} (${f.job.kind}) failed, attempt ${f.attempt} of ${this.#policy.maxAttempts}; ${what}`, { cause: f.error });
+      const report = new Error(`job ${f.job.id} (${f.job.kind}) failed, attempt ${f.attempt} of ${this.#policy.maxAttempts}; ${what}`, {
+        cause: f.error,
+      });
       (f.retryAt === null ? this.#onError : this.#onWarning)(report);
     }
     return ran;
@@ -202,7 +211,13 @@ export class Scheduler {
    * A healthy batch costs one savepoint; one bad job among n costs about 2·log2(n) extra runs.
    */
   async #runIsolated(
-    tx: Tx, handler: JobHandler, run: JobRow[], now: number, mark: { earliest: number }, finished: string[], failures: Failure[],
+    tx: Tx,
+    handler: JobHandler,
+    run: JobRow[],
+    now: number,
+    mark: { earliest: number },
+    finished: string[],
+    failures: Failure[],
   ): Promise<void> {
     const earliest = mark.earliest;
     await sql`savepoint job_run`.execute(tx);

@@ -48,10 +48,12 @@ function labelFilterKeys(raw: RawInput): number {
  * more than 5 Label filter keys, or a body over 16 KiB.
  */
 export function isExpensive(raw: RawInput, bodyBytes: number): boolean {
-  return numberParam(raw, ['PageSize', 'MaxItems', 'MaxResults']) > CHEAP_PAGE_SIZE
-    || numberParam(raw, ['EcsInstanceCount']) > CHEAP_MACHINE_COUNT
-    || labelFilterKeys(raw) > CHEAP_LABEL_FILTER_KEYS
-    || bodyBytes > CHEAP_BODY_BYTES;
+  return (
+    numberParam(raw, ['PageSize', 'MaxItems', 'MaxResults']) > CHEAP_PAGE_SIZE ||
+    numberParam(raw, ['EcsInstanceCount']) > CHEAP_MACHINE_COUNT ||
+    labelFilterKeys(raw) > CHEAP_LABEL_FILTER_KEYS ||
+    bodyBytes > CHEAP_BODY_BYTES
+  );
 }
 
 export interface AdmissionLimits {
@@ -141,7 +143,11 @@ export class EventLoopMonitor {
   #delayMs = 0;
   #previousMs = 0;
 
-  constructor(private readonly maxDelayMs: number, sampleMs = 250, private readonly resolutionMs = 10) {
+  constructor(
+    private readonly maxDelayMs: number,
+    sampleMs = 250,
+    private readonly resolutionMs = 10,
+  ) {
     if (maxDelayMs <= 0) return;
     this.#histogram = monitorEventLoopDelay({ resolution: resolutionMs });
     this.#histogram.enable();

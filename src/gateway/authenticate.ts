@@ -25,12 +25,18 @@ export interface AccessKeyRecord {
 export type IdentityResolver = (key: AccessKeyRecord, sig: ParsedSignature) => Promise<Caller>;
 
 // Every signed request runs these: prepared once, not rebuilt per call.
-const accessKeyById = prepare<{ id: string }, AccessKeyRow>((db, p) => db.selectFrom('access_keys')
-  .select(['id', 'account_id', 'owner_type', 'owner_id', 'secret_enc', 'status', 'expires_at'])
-  .where('id', '=', p.id));
-const insertNonce = prepare<{ key: string; nonce: string; expiresAt: number }, never>((db, p) => db.insertInto('nonces')
-  .values({ access_key_id: p.key, nonce: p.nonce, expires_at: p.expiresAt })
-  .onConflict((oc) => oc.columns(['access_key_id', 'nonce']).doNothing()));
+const accessKeyById = prepare<{ id: string }, AccessKeyRow>((db, p) =>
+  db
+    .selectFrom('access_keys')
+    .select(['id', 'account_id', 'owner_type', 'owner_id', 'secret_enc', 'status', 'expires_at'])
+    .where('id', '=', p.id),
+);
+const insertNonce = prepare<{ key: string; nonce: string; expiresAt: number }, never>((db, p) =>
+  db
+    .insertInto('nonces')
+    .values({ access_key_id: p.key, nonce: p.nonce, expires_at: p.expiresAt })
+    .onConflict((oc) => oc.columns(['access_key_id', 'nonce']).doNothing()),
+);
 type AccessKeyRow = Pick<AccessKeysTable, 'id' | 'account_id' | 'owner_type' | 'owner_id' | 'secret_enc' | 'status' | 'expires_at'>;
 
 async function loadAccessKey(services: Services, id: string): Promise<AccessKeyRecord | undefined> {
@@ -74,25 +80,37 @@ export async function authenticate(wire: WireRequest, services: Services, log: F
     // Operators help users fix their signing by comparing this with the client's string to sign;
     // the STS token (signed inside it by ROA and RPC, inside the V3 canonical request) stays out.
     const secrets = [sig.securityToken];
-    log.debug({
-      stringToSign: redactValues(sig.stringToSign, secrets),
-      canonicalRequest: sig.canonicalRequest && redactValues(sig.canonicalRequest, secrets),
-    }, 'signature mismatch');
+    log.debug(
+      {
+        stringToSign: redactValues(sig.stringToSign, secrets),
+        canonicalRequest: sig.canonicalRequest && redactValues(sig.canonicalRequest, secrets),
+      },
+      'signature mismatch',
+    );
     throw apiError('SignatureDoesNotMatch', { stringToSign: sig.stringToSign });
   }
 
   const caller = key.ownerType === 'root' ? rootCaller(key) : await services.resolveIdentity(key, sig);
 
   const nonce = sig.nonce;
-  const inserted = await services.store.write((db) => insertNonce.affected(db, { key: key.id, nonce, expiresAt: wallNow + services.config.nonceTtlSeconds * 1000 }));
+  const inserted = await services.store.write((db) =>
+    insertNonce.affected(db, { key: key.id, nonce, expiresAt: wallNow + services.config.nonceTtlSeconds * 1000 }),
+  );
   if (inserted === 0) {
     // The nonce row may be an expired one not yet swept: those no longer count.
-    const existing = await services.store.db.selectFrom('nonces').select('expires_at')
-      .where('access_key_id', '=', key.id).where('nonce', '=', sig.nonce).executeTakeFirst();
+    const existing = await services.store.db
+      .selectFrom('nonces')
+      .select('expires_at')
+      .where('access_key_id', '=', key.id)
+      .where('nonce', '=', sig.nonce)
+      .executeTakeFirst();
     if (existing && existing.expires_at > wallNow) throw apiError('SignatureNonceUsed');
-    const claimed = await services.store.db.updateTable('nonces')
+    const claimed = await services.store.db
+      .updateTable('nonces')
       .set({ expires_at: wallNow + services.config.nonceTtlSeconds * 1000 })
-      .where('access_key_id', '=', key.id).where('nonce', '=', sig.nonce).where('expires_at', '<=', wallNow)
+      .where('access_key_id', '=', key.id)
+      .where('nonce', '=', sig.nonce)
+      .where('expires_at', '<=', wallNow)
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) throw apiError('SignatureNonceUsed');
   }

@@ -78,7 +78,7 @@ export function clientAddress(req: PeerRequest, trustedProxies: readonly string[
   if (!peer.ip || !proxies.includes(peer.ip)) return peer.text;
   const header = req.headers['x-forwarded-for'];
   // Node joins repeated X-Forwarded-For headers with ', ', in order.
-  const entries = (Array.isArray(header) ? header.join(',') : header ?? '').split(',');
+  const entries = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',');
   let client = peer.text;
   for (let i = entries.length - 1; i >= 0; i--) {
     const entry = entries[i].trim();

@@ -10,11 +10,7 @@ import { StatementCancelled } from '../store/cancellation.ts';
 export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
 
 export function sendJson(reply: FastifyReply, requestId: string, status: number, body: Record<string, unknown>): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', JSON_CONTENT_TYPE)
-    .header('x-acs-request-id', requestId)
-    .send(renderJson(body));
+  return reply.code(status).header('content-type', JSON_CONTENT_TYPE).header('x-acs-request-id', requestId).send(renderJson(body));
 }
 
 /**
@@ -77,8 +73,10 @@ export function errorBody(err: ApiError, requestId: string, hostId: string, reco
 /** A whole HTTP/1.1 error response as text, for a socket that never became a request (the HTTP parser refused it). */
 export function bareResponse(err: ApiError, requestId: string): string {
   const body = renderJson(errorBody(err, requestId, 'unknown'));
-  return `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? 'Error'}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n`
-    + `x-acs-request-id: ${requestId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+  return (
+    `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? 'Error'}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\n` +
+    `x-acs-request-id: ${requestId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
 }
 
 /** Maps anything thrown to a catalog error; unknown failures become InternalError (details only in the log). */

@@ -8,7 +8,9 @@ import { newRequestId } from '../ids.ts';
 
 /** Fastify's `frameworkErrors`: a path that does not decode (%ZZ), or a segment over the router's 100 characters. */
 export function renderFrameworkError(e: { code?: string }, req: FastifyRequest, reply: FastifyReply): void {
-  const err = apiError('InvalidUrl', { reason: e.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than 100 characters' : 'its path does not decode' });
+  const err = apiError('InvalidUrl', {
+    reason: e.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than 100 characters' : 'its path does not decode',
+  });
   req.log.debug({ code: err.code }, 'request rejected');
   sendJson(reply, req.id, err.status, errorBody(err, req.id, req.headers.host ?? 'localhost'));
 }

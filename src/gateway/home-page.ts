@@ -24,7 +24,7 @@ const DOCS: Array<[string, string]> = [
   ['docs/ram.md', 'RAM users, roles, policies and STS'],
   ['docs/billing.md', 'prices, orders, metering and bills'],
   ['docs/errors.md', 'error codes and what they mean'],
-  ['docs/decisions.md', 'the choices made where Alibaba\'s documentation is silent'],
+  ['docs/decisions.md', "the choices made where Alibaba's documentation is silent"],
 ];
 
 export interface HomePage {
@@ -77,7 +77,8 @@ ${docs}
 }
 
 export function sendHomePage(reply: FastifyReply, page: HomePage, requestId: string): FastifyReply {
-  return reply.code(200)
+  return reply
+    .code(200)
     .header('content-type', 'text/html; charset=utf-8')
     .header('x-acs-request-id', requestId)
     .header('x-content-type-options', 'nosniff')

@@ -9,7 +9,12 @@ export const REDACTED = 'REDACTED';
 
 /** Headers whose values are credentials (names as Node lower-cases them). */
 export const CREDENTIAL_HEADERS = [
-  'authorization', 'proxy-authorization', 'cookie', 'x-acs-security-token', 'x-acs-bearer-token', 'x-openeas-admin-token',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-acs-security-token',
+  'x-acs-bearer-token',
+  'x-openeas-admin-token',
 ];
 
 const CREDENTIAL_PARAMS = new Set(['signature', 'securitytoken', 'bearertoken', 'accesskeysecret']);
@@ -32,11 +37,14 @@ function decodedKey(raw: string): string {
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
-  const query = url.slice(q + 1).split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    const key = eq < 0 ? pair : pair.slice(0, eq);
-    return eq >= 0 && isCredentialParam(decodedKey(key)) ? `${key}=${REDACTED}` : pair;
-  });
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = eq < 0 ? pair : pair.slice(0, eq);
+      return eq >= 0 && isCredentialParam(decodedKey(key)) ? `${key}=${REDACTED}` : pair;
+    });
   return `${url.slice(0, q)}?${query.join('&')}`;
 }
 

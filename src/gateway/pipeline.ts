@@ -66,8 +66,11 @@ export async function buildGateway({ services, registry, plugins = [], logStream
       level: config.logLevel,
       // Never log credentials: signatures, tokens and admin secrets stay out of every log line.
       ...LOG_REDACTION,
-      ...(config.logFormat === 'pretty' ? { stream: prettyStream(logStream, !logStream && process.stdout.isTTY) }
-        : logStream ? { stream: logStream } : {}),
+      ...(config.logFormat === 'pretty'
+        ? { stream: prettyStream(logStream, !logStream && process.stdout.isTTY) }
+        : logStream
+          ? { stream: logStream }
+          : {}),
     },
     genReqId: () => newRequestId(),
     requestIdHeader: false,
@@ -139,9 +142,11 @@ export async function buildGateway({ services, registry, plugins = [], logStream
     const err = toApiError(e, config.bodyLimit);
     if (isClientAbort(e, req.raw)) req.log.info('client aborted the request');
     else if (e instanceof CallerGone || (e instanceof StatementCancelled && e.reason === 'caller-gone')) req.log.debug('caller went away');
-    else if (e instanceof StatementCancelled) req.log.warn({ statementTimeoutMs: config.pgStatementTimeoutMs }, 'statement stopped by the statement timeout');
+    else if (e instanceof StatementCancelled)
+      req.log.warn({ statementTimeoutMs: config.pgStatementTimeoutMs }, 'statement stopped by the statement timeout');
     else if (err.status >= 500 && !isApiError(e)) req.log.error({ err: e }, 'request failed');
-    else if (err.status >= 500) req.log.warn({ code: err.code }, 'request refused'); // shed, shutting down
+    else if (err.status >= 500)
+      req.log.warn({ code: err.code }, 'request refused'); // shed, shutting down
     else req.log.debug({ code: err.code }, 'request rejected');
     // Throttled or shed: tell clients when to come back (openapi-core reads x-acs-retry-after, ms).
     if (err.status === 429 || err.status === 503) reply.header('retry-after', '1').header('x-acs-retry-after', '1000');
@@ -199,17 +204,28 @@ function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, services
   const signal = callerGoneSignal(reply);
   // Every call that reached an operation ends here, answered or failed: the audit trail records it.
   const call: FinishedCall = { request: req, operation: op };
-  return services.store.withSignal(signal, () => serveCall(req, reply, op, services, admission, signal, call)).then(
-    (sent) => (services.audit.callFinished(call), sent),
-    (e: unknown) => {
-      services.audit.callFinished({ ...call, error: toApiError(e, services.config.bodyLimit) });
-      throw e;
-    },
-  );
+  return services.store
+    .withSignal(signal, () => serveCall(req, reply, op, services, admission, signal, call))
+    .then(
+      (sent) => {
+        services.audit.callFinished(call);
+        return sent;
+      },
+      (e: unknown) => {
+        services.audit.callFinished({ ...call, error: toApiError(e, services.config.bodyLimit) });
+        throw e;
+      },
+    );
 }
 
 async function serveCall(
-  req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, admission: Admission, signal: AbortSignal, call: FinishedCall,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  op: Operation,
+  services: Services,
+  admission: Admission,
+  signal: AbortSignal,
+  call: FinishedCall,
 ): Promise<FastifyReply> {
   answeredBy.set(req, op.product);
   noteOperation(req, op);
@@ -229,7 +245,13 @@ async function serveCall(
 }
 
 async function handleCall(
-  req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, caller: CallContext['caller'], raw: RawInput, call: FinishedCall,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  op: Operation,
+  services: Services,
+  caller: CallContext['caller'],
+  raw: RawInput,
+  call: FinishedCall,
 ): Promise<FastifyReply> {
   const host = hostOf(req);
   const ctx: CallContext = {

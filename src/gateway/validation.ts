@@ -64,12 +64,18 @@ function rangeText(spec: ParamSpec, noun: string): string {
 
 function typeReason(spec: ParamSpec): string {
   switch (spec.type) {
-    case 'string': return 'It must be a string.';
-    case 'integer': return rangeText(spec, 'an integer');
-    case 'number': return rangeText(spec, 'a number');
-    case 'boolean': return 'It must be a boolean: true or false.';
-    case 'object': return 'It must be a JSON object.';
-    case 'array': return 'It must be an array.';
+    case 'string':
+      return 'It must be a string.';
+    case 'integer':
+      return rangeText(spec, 'an integer');
+    case 'number':
+      return rangeText(spec, 'a number');
+    case 'boolean':
+      return 'It must be a boolean: true or false.';
+    case 'object':
+      return 'It must be a JSON object.';
+    case 'array':
+      return 'It must be an array.';
   }
 }
 
@@ -88,10 +94,17 @@ function scalarCheck(spec: ParamSpec): JsonCheck {
 
   let typeOk: (v: unknown) => boolean;
   switch (spec.type) {
-    case 'string': typeOk = (v) => typeof v === 'string'; break;
-    case 'integer': typeOk = (v) => typeof v === 'number' && Number.isSafeInteger(v); break;
-    case 'number': typeOk = (v) => typeof v === 'number' && Number.isFinite(v); break;
-    default: typeOk = (v) => typeof v === 'boolean';
+    case 'string':
+      typeOk = (v) => typeof v === 'string';
+      break;
+    case 'integer':
+      typeOk = (v) => typeof v === 'number' && Number.isSafeInteger(v);
+      break;
+    case 'number':
+      typeOk = (v) => typeof v === 'number' && Number.isFinite(v);
+      break;
+    default:
+      typeOk = (v) => typeof v === 'boolean';
   }
   const numeric = spec.type === 'integer' || spec.type === 'number';
 
@@ -109,7 +122,12 @@ function scalarCheck(spec: ParamSpec): JsonCheck {
 
 function objectCheck(spec: ParamSpec): JsonCheck {
   const reason = typeReason(spec);
-  const fields = (spec.properties ?? []).map((p) => ({ key: p.name, required: p.required, string: p.type === 'string', check: jsonCheck(p) }));
+  const fields = (spec.properties ?? []).map((p) => ({
+    key: p.name,
+    required: p.required,
+    string: p.type === 'string',
+    check: jsonCheck(p),
+  }));
   const known = new Set(fields.map((f) => f.key));
   const mapValue = spec.additionalProperties ? jsonCheck(spec.additionalProperties) : undefined;
   const free = fields.length === 0 && !mapValue;
@@ -173,7 +191,11 @@ function stringCheck(spec: ParamSpec): JsonCheck {
       return (s, name) => check(s === 'true' ? true : s === 'false' ? false : invalid(name, reason), name);
     case 'object':
     case 'array':
-      return (s, name) => check(parseJson(s as string, name, spec.type === 'object' ? 'It must be a JSON-encoded object.' : 'It must be a JSON-encoded array.'), name);
+      return (s, name) =>
+        check(
+          parseJson(s as string, name, spec.type === 'object' ? 'It must be a JSON-encoded object.' : 'It must be a JSON-encoded array.'),
+          name,
+        );
   }
 }
 

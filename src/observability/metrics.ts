@@ -44,9 +44,11 @@ export class Metrics {
       labelNames: ['region', 'status', 'charge_type'],
       registers,
       async collect() {
-        const rows = await store.db.selectFrom('instances')
+        const rows = await store.db
+          .selectFrom('instances')
           .select(['region', 'status', 'charge_type', sql<number>`count(*)`.as('n')])
-          .groupBy(['region', 'status', 'charge_type']).execute();
+          .groupBy(['region', 'status', 'charge_type'])
+          .execute();
         this.reset();
         for (const r of rows) this.set({ region: r.region, status: r.status, charge_type: r.charge_type }, Number(r.n));
       },
@@ -81,9 +83,11 @@ export class Metrics {
       labelNames: ['type'],
       registers,
       async collect() {
-        const rows = await store.db.selectFrom('bill_items')
+        const rows = await store.db
+          .selectFrom('bill_items')
           .select(['subscription_type', sql<number>`sum(amount_fen)`.as('fen')])
-          .groupBy('subscription_type').execute();
+          .groupBy('subscription_type')
+          .execute();
         this.reset();
         for (const r of rows) this.set({ type: r.subscription_type }, Number(r.fen) / 100);
       },
@@ -122,7 +126,11 @@ export class Metrics {
       loop.reset();
       return sample;
     });
-    for (const [stat, help] of [['mean', 'Mean'], ['p99', '99th percentile of the'], ['max', 'Longest']] as const) {
+    for (const [stat, help] of [
+      ['mean', 'Mean'],
+      ['p99', '99th percentile of the'],
+      ['max', 'Longest'],
+    ] as const) {
       new Gauge({
         name: `nodejs_eventloop_lag_${stat}_seconds`,
         help: `${help} event-loop delay since the previous scrape.`,

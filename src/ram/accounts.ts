@@ -45,16 +45,19 @@ export async function createAccount(
       throw new Error(`AccessKey ${accessKeyId} already exists`);
     }
     await t.insertInto('accounts').values({ id: accountId, created_at: now }).execute();
-    await t.insertInto('access_keys').values({
-      id: accessKeyId,
-      account_id: accountId,
-      owner_type: 'root',
-      owner_id: null,
-      secret_enc: box.encrypt(accessKeySecret),
-      status: 'Active',
-      created_at: now,
-      expires_at: null,
-    }).execute();
+    await t
+      .insertInto('access_keys')
+      .values({
+        id: accessKeyId,
+        account_id: accountId,
+        owner_type: 'root',
+        owner_id: null,
+        secret_enc: box.encrypt(accessKeySecret),
+        status: 'Active',
+        created_at: now,
+        expires_at: null,
+      })
+      .execute();
   };
   if (tx) await run(tx);
   else await store.transaction(run);
@@ -76,10 +79,13 @@ export async function ensureRootAccount(
     const row = await tx.selectFrom('settings').select('value').where('key', '=', ROOT_ACCOUNT_KEY).executeTakeFirst();
     if (!row) {
       const created = await createAccount(store, box, wanted, now, tx);
-      await tx.insertInto('settings').values([
-        { key: ROOT_ACCOUNT_KEY, value: created.accountId },
-        { key: ROOT_SECRET_PENDING_KEY, value: created.accessKeyId },
-      ]).execute();
+      await tx
+        .insertInto('settings')
+        .values([
+          { key: ROOT_ACCOUNT_KEY, value: created.accountId },
+          { key: ROOT_SECRET_PENDING_KEY, value: created.accessKeyId },
+        ])
+        .execute();
       return { ...created, created: true };
     }
     const accountId = row.value;
@@ -89,8 +95,13 @@ export async function ensureRootAccount(
           'unset it or use another data directory / database',
       );
     }
-    const keys = await tx.selectFrom('access_keys').select(['id', 'secret_enc'])
-      .where('account_id', '=', accountId).where('owner_type', '=', 'root').orderBy('created_at').execute();
+    const keys = await tx
+      .selectFrom('access_keys')
+      .select(['id', 'secret_enc'])
+      .where('account_id', '=', accountId)
+      .where('owner_type', '=', 'root')
+      .orderBy('created_at')
+      .execute();
     if (wanted.accessKeyId) {
       const key = keys.find((k) => k.id === wanted.accessKeyId);
       if (!key) {

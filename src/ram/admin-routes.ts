@@ -15,7 +15,8 @@ const PRINCIPAL = /^acs:ram::(\d+):(root|user\/([^/]+)|role\/([^/]+))$/i;
 
 function contextValues(v: unknown): ConditionValueMap {
   if (v === undefined || v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw apiError('InvalidParameter', { name: 'Context', reason: 'It must be an object of condition keys.' });
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw apiError('InvalidParameter', { name: 'Context', reason: 'It must be an object of condition keys.' });
   const out: ConditionValueMap = {};
   for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
     if (typeof val === 'string') out[k] = val;
@@ -36,7 +37,8 @@ async function simulate(req: FastifyRequest, s: Services): Promise<Record<string
   const action = text(body, 'Action', true)!;
   const resource = text(body, 'Resource') ?? '*';
   const m = PRINCIPAL.exec(principal);
-  if (!m) throw apiError('InvalidParameter', { name: 'Principal', reason: 'It must be acs:ram::<uid>:root, …:user/<name> or …:role/<name>.' });
+  if (!m)
+    throw apiError('InvalidParameter', { name: 'Principal', reason: 'It must be acs:ram::<uid>:root, …:user/<name> or …:role/<name>.' });
   const accountId = text(body, 'AccountId') ?? m[1];
   const values: ConditionValueMap = {
     'acs:CurrentTime': new Date(s.clock.now()).toISOString().slice(0, 19) + 'Z',
@@ -79,13 +81,23 @@ async function simulate(req: FastifyRequest, s: Services): Promise<Record<string
 async function denials(req: FastifyRequest, s: Services): Promise<Record<string, unknown>> {
   const q = (req.query ?? {}) as Record<string, string | undefined>;
   const limit = Math.min(Math.max(Number(q.Limit ?? 100) || 100, 1), 1000);
-  const rows = await s.store.db.selectFrom('ram_denials').selectAll()
+  const rows = await s.store.db
+    .selectFrom('ram_denials')
+    .selectAll()
     .$if(q.AccountId !== undefined, (qb) => qb.where('account_id', '=', q.AccountId!))
-    .orderBy('created_at', 'desc').limit(limit).execute();
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
   return {
     Denials: rows.map((r) => ({
-      RequestId: r.request_id, AccountId: r.account_id, PrincipalArn: r.principal_arn, Action: r.action, Resource: r.resource,
-      NoPermissionType: r.no_permission_type, Time: new Date(r.created_at).toISOString(), ...JSON.parse(r.detail),
+      RequestId: r.request_id,
+      AccountId: r.account_id,
+      PrincipalArn: r.principal_arn,
+      Action: r.action,
+      Resource: r.resource,
+      NoPermissionType: r.no_permission_type,
+      Time: new Date(r.created_at).toISOString(),
+      ...JSON.parse(r.detail),
     })),
   };
 }

@@ -31,16 +31,20 @@ export interface Authorizer {
 export const rootOnlyAuthorizer: Authorizer = {
   async authorize(caller, request) {
     if (caller.principalType === 'root') return;
-    throw apiError('Forbidden.RAM', {}, {
-      AccessDeniedDetail: {
-        AuthAction: request.action,
-        AuthPrincipalType: caller.principalType === 'user' ? 'SubUser' : 'AssumedRoleUser',
-        AuthPrincipalOwnerId: caller.accountId,
-        AuthPrincipalDisplayName: caller.displayName,
-        NoPermissionType: 'ImplicitDeny',
-        PolicyType: 'AccountLevelIdentityBasedPolicy',
+    throw apiError(
+      'Forbidden.RAM',
+      {},
+      {
+        AccessDeniedDetail: {
+          AuthAction: request.action,
+          AuthPrincipalType: caller.principalType === 'user' ? 'SubUser' : 'AssumedRoleUser',
+          AuthPrincipalOwnerId: caller.accountId,
+          AuthPrincipalDisplayName: caller.displayName,
+          NoPermissionType: 'ImplicitDeny',
+          PolicyType: 'AccountLevelIdentityBasedPolicy',
+        },
       },
-    });
+    );
   },
 };
 
@@ -145,7 +149,12 @@ export class PolicyCache {
   async user(db: Db, accountId: string, userId: string): Promise<{ id: string; name: string } | null> {
     const account = await this.#account(db, accountId);
     if (!account.users.has(userId)) {
-      const row = await db.selectFrom('ram_users').select(['id', 'name']).where('id', '=', userId).where('account_id', '=', accountId).executeTakeFirst();
+      const row = await db
+        .selectFrom('ram_users')
+        .select(['id', 'name'])
+        .where('id', '=', userId)
+        .where('account_id', '=', accountId)
+        .executeTakeFirst();
       account.users.set(userId, row ?? null);
     }
     return account.users.get(userId)!;
@@ -234,7 +243,11 @@ function currentTime(ms: number): string {
 }
 
 /** The global condition keys of a request (protocol notes §6.4). */
-export function globalConditionValues(services: Services, caller: Caller, ctx: { sourceIp: string; secureTransport: boolean }): ConditionValueMap {
+export function globalConditionValues(
+  services: Services,
+  caller: Caller,
+  ctx: { sourceIp: string; secureTransport: boolean },
+): ConditionValueMap {
   return {
     'acs:SourceIp': plainIp(ctx.sourceIp),
     'acs:CurrentTime': currentTime(services.clock.now()),
@@ -255,7 +268,12 @@ function plainIp(ip: string): string {
 async function resourceTags(db: Db, resource: string, accountId: string): Promise<ConditionValueMap> {
   const target = easResourceOf(resource);
   if (!target || target.accountId !== accountId) return {};
-  const row = await db.selectFrom('resources').select('labels').where('id', '=', target.resourceId).where('account_id', '=', accountId).executeTakeFirst();
+  const row = await db
+    .selectFrom('resources')
+    .select('labels')
+    .where('id', '=', target.resourceId)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
   if (!row) return {};
   const labels = JSON.parse(row.labels || '{}') as Record<string, unknown>;
   const out: ConditionValueMap = {};
@@ -270,7 +288,8 @@ export async function judge(
   request: { action: string; resource: string },
   values: ConditionValueMap,
 ): Promise<Judgement> {
-  const set = cache.cached(subject.accountId, subject.principal) ?? await cache.get(services.store.db, subject.accountId, subject.principal);
+  const set =
+    cache.cached(subject.accountId, subject.principal) ?? (await cache.get(services.store.db, subject.accountId, subject.principal));
   let session: AttachedPolicy[] | undefined;
   let sessionUsesTags = false;
   let sessionUsesTime = false;
@@ -280,9 +299,10 @@ export async function judge(
     sessionUsesTags = mentionsResourceTags(compiled);
     sessionUsesTime = mentionsCurrentTime(compiled);
   }
-  const conditionValues = set.usesResourceTags || sessionUsesTags
-    ? { ...(await resourceTags(services.store.db, request.resource, subject.accountId)), ...values }
-    : values;
+  const conditionValues =
+    set.usesResourceTags || sessionUsesTags
+      ? { ...(await resourceTags(services.store.db, request.resource, subject.accountId)), ...values }
+      : values;
   // The same request with the same condition values gets the same decision: the policies are fixed
   // for as long as this set lives. Time is part of the question only when a policy asks about it.
   const usesTime = set.usesCurrentTime || sessionUsesTime;
@@ -300,7 +320,12 @@ export async function judge(
  * Length-prefixed parts are self-delimiting, so no request value — labels are the caller's own
  * text — can make two different questions read the same; and it is cheaper than escaping.
  */
-export function questionOf(request: { action: string; resource: string }, sessionPolicy: string | undefined, values: ConditionValueMap, usesTime: boolean): string {
+export function questionOf(
+  request: { action: string; resource: string },
+  sessionPolicy: string | undefined,
+  values: ConditionValueMap,
+  usesTime: boolean,
+): string {
   const part = (text: string) => `${text.length}:${text}`;
   let key = part(request.action) + part(request.resource) + (sessionPolicy === undefined ? '-' : part(sessionPolicy));
   for (const name in values) {
@@ -358,7 +383,12 @@ function statementOf(document: string | undefined, index: number): unknown {
 const PRINCIPAL_TYPE: Record<string, string> = { user: 'SubUser', 'assumed-role': 'AssumedRoleUser' };
 
 /** AccessDeniedDetail for a denial (protocol notes §6.8). */
-export function accessDeniedDetail(services: Services, caller: Caller, request: { action: string; resource: string }, j: Judgement): Record<string, string> {
+export function accessDeniedDetail(
+  services: Services,
+  caller: Caller,
+  request: { action: string; resource: string },
+  j: Judgement,
+): Record<string, string> {
   const principal = {
     AuthPrincipalType: PRINCIPAL_TYPE[caller.principalType] ?? 'SubUser',
     AuthPrincipalOwnerId: caller.accountId,
@@ -411,7 +441,14 @@ export class RamAuthorizer implements Authorizer {
     for (const resource of request.additionalResources ?? []) await this.#one(caller, subject, { ...request, resource }, values, ctx, mode);
   }
 
-  async #one(caller: Caller, subject: Subject, request: AuthorizationRequest, values: ConditionValueMap, ctx: CallContext, mode: Services['config']['ram']): Promise<void> {
+  async #one(
+    caller: Caller,
+    subject: Subject,
+    request: AuthorizationRequest,
+    values: ConditionValueMap,
+    ctx: CallContext,
+    mode: Services['config']['ram'],
+  ): Promise<void> {
     const j = await judge(this.services, this.cache, subject, request, values);
     if (j.detail.decision === 'Allow') return;
     const detail = accessDeniedDetail(this.services, caller, request, j);
@@ -432,18 +469,24 @@ async function recordDenial(
   detail: Record<string, string>,
   j: Judgement,
 ): Promise<void> {
-  log.warn({ action: request.action, resource: request.resource, principal: caller.arn, noPermissionType: detail.NoPermissionType }, 'RAM soft mode: request would be denied');
-  await services.store.db.insertInto('ram_denials').values({
-    id: newRequestId(),
-    account_id: caller.accountId,
-    request_id: requestId,
-    principal_arn: caller.arn,
-    action: request.action,
-    resource: request.resource,
-    no_permission_type: detail.NoPermissionType,
-    detail: JSON.stringify({ AccessDeniedDetail: detail, DecidingStatement: j.deciding ?? null }),
-    created_at: services.clock.now(),
-  }).execute();
+  log.warn(
+    { action: request.action, resource: request.resource, principal: caller.arn, noPermissionType: detail.NoPermissionType },
+    'RAM soft mode: request would be denied',
+  );
+  await services.store.db
+    .insertInto('ram_denials')
+    .values({
+      id: newRequestId(),
+      account_id: caller.accountId,
+      request_id: requestId,
+      principal_arn: caller.arn,
+      action: request.action,
+      resource: request.resource,
+      no_permission_type: detail.NoPermissionType,
+      detail: JSON.stringify({ AccessDeniedDetail: detail, DecidingStatement: j.deciding ?? null }),
+      created_at: services.clock.now(),
+    })
+    .execute();
 }
 
 export type { PrincipalKind };

@@ -13,25 +13,43 @@ export type PolicyType = 'System' | 'Custom';
 export type PrincipalKind = 'User' | 'Group' | 'Role';
 
 export async function findUser(q: Q, accountId: string, name: unknown): Promise<RamUsersTable> {
-  const row = typeof name === 'string'
-    ? await q.selectFrom('ram_users').selectAll().where('account_id', '=', accountId).where('name_lower', '=', name.toLowerCase()).executeTakeFirst()
-    : undefined;
+  const row =
+    typeof name === 'string'
+      ? await q
+          .selectFrom('ram_users')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where('name_lower', '=', name.toLowerCase())
+          .executeTakeFirst()
+      : undefined;
   if (!row) throw apiError('EntityNotExist.User', { name: String(name ?? '') });
   return row;
 }
 
 export async function findGroup(q: Q, accountId: string, name: unknown): Promise<RamGroupsTable> {
-  const row = typeof name === 'string'
-    ? await q.selectFrom('ram_groups').selectAll().where('account_id', '=', accountId).where('name_lower', '=', name.toLowerCase()).executeTakeFirst()
-    : undefined;
+  const row =
+    typeof name === 'string'
+      ? await q
+          .selectFrom('ram_groups')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where('name_lower', '=', name.toLowerCase())
+          .executeTakeFirst()
+      : undefined;
   if (!row) throw apiError('EntityNotExist.Group', { name: String(name ?? '') });
   return row;
 }
 
 export async function findRole(q: Q, accountId: string, name: unknown): Promise<RamRolesTable> {
-  const row = typeof name === 'string'
-    ? await q.selectFrom('ram_roles').selectAll().where('account_id', '=', accountId).where('name_lower', '=', name.toLowerCase()).executeTakeFirst()
-    : undefined;
+  const row =
+    typeof name === 'string'
+      ? await q
+          .selectFrom('ram_roles')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where('name_lower', '=', name.toLowerCase())
+          .executeTakeFirst()
+      : undefined;
   if (!row) throw apiError('EntityNotExist.Role', { name: String(name ?? '') });
   return row;
 }
@@ -47,11 +65,22 @@ export async function canonicalName(q: Q, accountId: string, kind: RamResourceKi
   if (lower === '') return '';
   let stored: { name: string } | undefined;
   if (kind === 'policy') {
-    stored = SYSTEM_POLICIES.get(lower)
-      ?? await q.selectFrom('ram_policies').select('name').where('account_id', '=', accountId).where('name_lower', '=', lower).executeTakeFirst();
+    stored =
+      SYSTEM_POLICIES.get(lower) ??
+      (await q
+        .selectFrom('ram_policies')
+        .select('name')
+        .where('account_id', '=', accountId)
+        .where('name_lower', '=', lower)
+        .executeTakeFirst());
   } else {
     const table = kind === 'user' ? 'ram_users' : kind === 'group' ? 'ram_groups' : 'ram_roles';
-    stored = await q.selectFrom(table).select('name').where('account_id', '=', accountId).where('name_lower', '=', lower).executeTakeFirst();
+    stored = await q
+      .selectFrom(table)
+      .select('name')
+      .where('account_id', '=', accountId)
+      .where('name_lower', '=', lower)
+      .executeTakeFirst();
   }
   if (!stored) return lower;
   return kind === 'role' ? stored.name.toLowerCase() : stored.name;
@@ -74,7 +103,15 @@ export async function findPolicy(q: Q, accountId: string, name: unknown, type: P
   if (type !== 'Custom') {
     const sys = SYSTEM_POLICIES.get(lower);
     if (sys) {
-      return { name: sys.name, type: 'System', description: sys.description, defaultVersion: 'v1', document: sys.document, createdAt: SYSTEM_POLICY_DATE, updatedAt: SYSTEM_POLICY_DATE };
+      return {
+        name: sys.name,
+        type: 'System',
+        description: sys.description,
+        defaultVersion: 'v1',
+        document: sys.document,
+        createdAt: SYSTEM_POLICY_DATE,
+        updatedAt: SYSTEM_POLICY_DATE,
+      };
     }
     if (type === 'System') throw apiError('EntityNotExist.Policy', { name: String(name ?? '') });
   }
@@ -82,17 +119,32 @@ export async function findPolicy(q: Q, accountId: string, name: unknown, type: P
     ? await q.selectFrom('ram_policies').selectAll().where('account_id', '=', accountId).where('name_lower', '=', lower).executeTakeFirst()
     : undefined;
   if (!row) throw apiError('EntityNotExist.Policy', { name: String(name ?? '') });
-  const version = await q.selectFrom('ram_policy_versions').select('document')
-    .where('account_id', '=', accountId).where('policy_name_lower', '=', lower).where('version_id', '=', row.default_version)
+  const version = await q
+    .selectFrom('ram_policy_versions')
+    .select('document')
+    .where('account_id', '=', accountId)
+    .where('policy_name_lower', '=', lower)
+    .where('version_id', '=', row.default_version)
     .executeTakeFirstOrThrow();
-  return { name: row.name, type: 'Custom', description: row.description, defaultVersion: row.default_version, document: version.document, createdAt: row.created_at, updatedAt: row.updated_at, custom: row };
+  return {
+    name: row.name,
+    type: 'Custom',
+    description: row.description,
+    defaultVersion: row.default_version,
+    document: version.document,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    custom: row,
+  };
 }
 
 // ---- the policy epoch ---------------------------------------------------------------------
 
 /** Bumps the account's policy epoch; call inside the transaction of every change. */
 export async function bumpEpoch(tx: Tx, accountId: string): Promise<void> {
-  await tx.insertInto('ram_epochs').values({ account_id: accountId, epoch: 1 })
+  await tx
+    .insertInto('ram_epochs')
+    .values({ account_id: accountId, epoch: 1 })
     .onConflict((oc) => oc.column('account_id').doUpdateSet({ epoch: sql<number>`ram_epochs.epoch + 1` }))
     .execute();
 }
@@ -120,36 +172,81 @@ export interface AttachedPolicyRow {
 export async function policiesOf(q: Q, accountId: string, principal: { type: 'User' | 'Role'; id: string }): Promise<AttachedPolicyRow[]> {
   const holders: Array<{ type: PrincipalKind; id: string; name: string }> = [];
   if (principal.type === 'User') {
-    const user = await q.selectFrom('ram_users').select(['id', 'name']).where('id', '=', principal.id).where('account_id', '=', accountId).executeTakeFirst();
+    const user = await q
+      .selectFrom('ram_users')
+      .select(['id', 'name'])
+      .where('id', '=', principal.id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
     if (!user) return [];
     holders.push({ type: 'User', id: user.id, name: user.name });
-    const groups = await q.selectFrom('ram_group_members').innerJoin('ram_groups', 'ram_groups.id', 'ram_group_members.group_id')
-      .select(['ram_groups.id', 'ram_groups.name']).where('ram_group_members.user_id', '=', user.id)
-      .where('ram_group_members.account_id', '=', accountId).orderBy('ram_groups.name_lower').execute();
+    const groups = await q
+      .selectFrom('ram_group_members')
+      .innerJoin('ram_groups', 'ram_groups.id', 'ram_group_members.group_id')
+      .select(['ram_groups.id', 'ram_groups.name'])
+      .where('ram_group_members.user_id', '=', user.id)
+      .where('ram_group_members.account_id', '=', accountId)
+      .orderBy('ram_groups.name_lower')
+      .execute();
     for (const g of groups) holders.push({ type: 'Group', id: g.id, name: g.name });
   } else {
-    const role = await q.selectFrom('ram_roles').select(['id', 'name']).where('id', '=', principal.id).where('account_id', '=', accountId).executeTakeFirst();
+    const role = await q
+      .selectFrom('ram_roles')
+      .select(['id', 'name'])
+      .where('id', '=', principal.id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
     if (!role) return [];
     holders.push({ type: 'Role', id: role.id, name: role.name });
   }
   const out: AttachedPolicyRow[] = [];
   for (const holder of holders) {
-    const rows = await q.selectFrom('ram_attachments')
-      .leftJoin('ram_policies', (j) => j.onRef('ram_policies.account_id', '=', 'ram_attachments.account_id')
-        .onRef('ram_policies.name_lower', '=', 'ram_attachments.policy_name_lower').on('ram_attachments.policy_type', '=', 'Custom'))
-      .leftJoin('ram_policy_versions', (j) => j.onRef('ram_policy_versions.account_id', '=', 'ram_policies.account_id')
-        .onRef('ram_policy_versions.policy_name_lower', '=', 'ram_policies.name_lower')
-        .onRef('ram_policy_versions.version_id', '=', 'ram_policies.default_version'))
-      .select(['ram_attachments.policy_type', 'ram_attachments.policy_name_lower', 'ram_policies.name', 'ram_policies.default_version', 'ram_policy_versions.document'])
-      .where('ram_attachments.account_id', '=', accountId).where('ram_attachments.principal_type', '=', holder.type)
+    const rows = await q
+      .selectFrom('ram_attachments')
+      .leftJoin('ram_policies', (j) =>
+        j
+          .onRef('ram_policies.account_id', '=', 'ram_attachments.account_id')
+          .onRef('ram_policies.name_lower', '=', 'ram_attachments.policy_name_lower')
+          .on('ram_attachments.policy_type', '=', 'Custom'),
+      )
+      .leftJoin('ram_policy_versions', (j) =>
+        j
+          .onRef('ram_policy_versions.account_id', '=', 'ram_policies.account_id')
+          .onRef('ram_policy_versions.policy_name_lower', '=', 'ram_policies.name_lower')
+          .onRef('ram_policy_versions.version_id', '=', 'ram_policies.default_version'),
+      )
+      .select([
+        'ram_attachments.policy_type',
+        'ram_attachments.policy_name_lower',
+        'ram_policies.name',
+        'ram_policies.default_version',
+        'ram_policy_versions.document',
+      ])
+      .where('ram_attachments.account_id', '=', accountId)
+      .where('ram_attachments.principal_type', '=', holder.type)
       .where('ram_attachments.principal_id', '=', holder.id)
-      .orderBy('ram_attachments.attached_at').orderBy('ram_attachments.policy_name_lower').execute();
+      .orderBy('ram_attachments.attached_at')
+      .orderBy('ram_attachments.policy_name_lower')
+      .execute();
     for (const r of rows) {
       if (r.policy_type === 'System') {
         const sys = SYSTEM_POLICIES.get(r.policy_name_lower);
-        if (sys) out.push({ policyType: 'System', name: sys.name, version: 'v1', document: sys.document, attachedTo: { type: holder.type, name: holder.name } });
+        if (sys)
+          out.push({
+            policyType: 'System',
+            name: sys.name,
+            version: 'v1',
+            document: sys.document,
+            attachedTo: { type: holder.type, name: holder.name },
+          });
       } else if (r.name && r.document && r.default_version) {
-        out.push({ policyType: 'Custom', name: r.name, version: r.default_version, document: r.document, attachedTo: { type: holder.type, name: holder.name } });
+        out.push({
+          policyType: 'Custom',
+          name: r.name,
+          version: r.default_version,
+          document: r.document,
+          attachedTo: { type: holder.type, name: holder.name },
+        });
       }
     }
   }

@@ -27,8 +27,12 @@ export async function easAuthorizationTable(): Promise<EasAuthorizationRow[]> {
     const body = { DestResourceId: '{DestResourceId}', name: '{ServiceName}', metadata: { resource: '{ResourceId}' } };
     const auth = await route.operation.authorize({ params, query: {}, body }, ctx);
     rows.push({
-      api: route.operation.action, method: route.method, path: route.routePath.replace(/:(\w+)/g, '{$1}'),
-      action: auth.action, resource: auth.resource, alsoTouches: [...(auth.additionalResources ?? [])],
+      api: route.operation.action,
+      method: route.method,
+      path: route.routePath.replace(/:(\w+)/g, '{$1}'),
+      action: auth.action,
+      resource: auth.resource,
+      alsoTouches: [...(auth.additionalResources ?? [])],
     });
   }
   return rows.sort((a, b) => a.api.localeCompare(b.api));
@@ -38,7 +42,9 @@ export async function easAuthorizationTable(): Promise<EasAuthorizationRow[]> {
 export async function easAuthorizationMarkdown(): Promise<string> {
   const lines = ['| API | method and path | RAM action | resource ARN |', '|---|---|---|---|'];
   for (const r of await easAuthorizationTable()) {
-    lines.push(`| ${r.api} | \`${r.method} ${r.path}\` | \`${r.action}\` | ${[r.resource, ...r.alsoTouches].map((x) => `\`${x}\``).join(' and ')} |`);
+    lines.push(
+      `| ${r.api} | \`${r.method} ${r.path}\` | \`${r.action}\` | ${[r.resource, ...r.alsoTouches].map((x) => `\`${x}\``).join(' and ')} |`,
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -8,18 +8,36 @@
 import { registerErrors } from '../gateway/errors.ts';
 
 /** Parameters whose names RAM checks, each with `.InvalidChars` and `.Length` codes (error list). */
-export const NAMED_PARAMETERS = ['UserName', 'NewUserName', 'DisplayName', 'NewDisplayName', 'GroupName', 'NewGroupName', 'RoleName', 'PolicyName', 'Comments', 'Description'] as const;
+export const NAMED_PARAMETERS = [
+  'UserName',
+  'NewUserName',
+  'DisplayName',
+  'NewDisplayName',
+  'GroupName',
+  'NewGroupName',
+  'RoleName',
+  'PolicyName',
+  'Comments',
+  'Description',
+] as const;
 
-registerErrors(Object.fromEntries(NAMED_PARAMETERS.flatMap((name) => [
-  [`InvalidParameter.${name}.InvalidChars`, { status: 400, message: `The parameter - "${name}" contains invalid chars.` }],
-  [`InvalidParameter.${name}.Length`, { status: 400, message: `The parameter - "${name}" beyond the length limit.` }],
-])));
+registerErrors(
+  Object.fromEntries(
+    NAMED_PARAMETERS.flatMap((name) => [
+      [`InvalidParameter.${name}.InvalidChars`, { status: 400, message: `The parameter - "${name}" contains invalid chars.` }],
+      [`InvalidParameter.${name}.Length`, { status: 400, message: `The parameter - "${name}" beyond the length limit.` }],
+    ]),
+  ),
+);
 
 export const RAM_ERRORS = registerErrors({
   'InvalidParameter.PolicyDocument': { status: 400, message: 'The parameter - "PolicyDocument" is invalid: {reason}' },
   'InvalidParameter.PolicyDocument.Length': { status: 400, message: 'The parameter - "PolicyDocument" beyond the length limit: {reason}' },
   'InvalidParameter.AssumeRolePolicyDocument': { status: 400, message: 'The parameter - "AssumeRolePolicyDocument" is invalid: {reason}' },
-  'InvalidParameter.MaxSessionDuration': { status: 400, message: 'The parameter - "MaxSessionDuration" must be from 3600 to 43200 seconds.' },
+  'InvalidParameter.MaxSessionDuration': {
+    status: 400,
+    message: 'The parameter - "MaxSessionDuration" must be from 3600 to 43200 seconds.',
+  },
   'InvalidParameter.PolicyType': { status: 400, message: 'The parameter - "PolicyType" must be System or Custom.' },
   'InvalidParameter.Status': { status: 400, message: 'The parameter - "Status" must be Active or Inactive.' },
   'InvalidParameter.EncodedDiagnosticMessage': { status: 400, message: 'The parameter - "EncodedDiagnosticMessage" is invalid.' },
@@ -62,7 +80,10 @@ export const RAM_ERRORS = registerErrors({
 
   // STS (AssumeRole.md)
   'InvalidParameter.RoleArn': { status: 400, message: 'The parameter RoleArn is wrong: {reason}' },
-  'InvalidParameter.RoleSessionName': { status: 400, message: 'The parameter RoleSessionName is wrong: 2-32 characters from letters, digits and . @ - _.' },
+  'InvalidParameter.RoleSessionName': {
+    status: 400,
+    message: 'The parameter RoleSessionName is wrong: 2-32 characters from letters, digits and . @ - _.',
+  },
   'InvalidParameter.DurationSeconds': { status: 400, message: 'The Min/Max value of DurationSeconds is 15min/{max}s.' },
   'InvalidParameter.PolicyGrammar': { status: 400, message: 'The parameter Policy has not passed grammar check: {reason}' },
   'InvalidParameter.PolicySize': { status: 400, message: 'The parameter Policy is longer than 1024 characters.' },

@@ -43,10 +43,17 @@ export function identityResolver(services: Services): IdentityResolver {
     if (key.ownerType === 'user') {
       const cache = services.authorizer instanceof RamAuthorizer ? services.authorizer.cache : undefined;
       const known = cache?.cachedUser(key.accountId, key.ownerId ?? '');
-      const user = known !== undefined ? known : cache
-        ? await cache.user(db, key.accountId, key.ownerId ?? '')
-        : await db.selectFrom('ram_users').select(['id', 'name'])
-          .where('id', '=', key.ownerId ?? '').where('account_id', '=', key.accountId).executeTakeFirst();
+      const user =
+        known !== undefined
+          ? known
+          : cache
+            ? await cache.user(db, key.accountId, key.ownerId ?? '')
+            : await db
+                .selectFrom('ram_users')
+                .select(['id', 'name'])
+                .where('id', '=', key.ownerId ?? '')
+                .where('account_id', '=', key.accountId)
+                .executeTakeFirst();
       if (!user) throw apiError('InvalidAccessKeyId.NotFound');
       return {
         accountId: key.accountId,

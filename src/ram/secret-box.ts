@@ -100,8 +100,11 @@ export async function openSecretBox(store: Store, key: Buffer): Promise<SecretBo
   const box = new SecretBox(key);
   const row = await store.db.selectFrom('settings').select('value').where('key', '=', CANARY_KEY).executeTakeFirst();
   if (!row) {
-    await store.db.insertInto('settings').values({ key: CANARY_KEY, value: box.encrypt(CANARY_TEXT) })
-      .onConflict((oc) => oc.doNothing()).execute();
+    await store.db
+      .insertInto('settings')
+      .values({ key: CANARY_KEY, value: box.encrypt(CANARY_TEXT) })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     return openSecretBox(store, key);
   }
   if (!opensCanary(box, row.value)) {

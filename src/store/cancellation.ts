@@ -18,7 +18,10 @@ export function runWithSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Pro
 
 /** A statement was stopped: it ran past statement_timeout, or its caller went away. */
 export class StatementCancelled extends Error {
-  constructor(readonly reason: 'timeout' | 'caller-gone', cause?: unknown) {
+  constructor(
+    readonly reason: 'timeout' | 'caller-gone',
+    cause?: unknown,
+  ) {
     super(reason === 'timeout' ? 'statement timeout' : 'statement cancelled: the caller went away', { cause });
     this.name = 'StatementCancelled';
   }
@@ -70,7 +73,10 @@ export class CancellablePool {
   readonly #canceller: Canceller;
   readonly #wrapped = new WeakMap<PoolClient, PoolClient>();
 
-  constructor(private readonly pool: pg.Pool, config: pg.ClientConfig) {
+  constructor(
+    private readonly pool: pg.Pool,
+    config: pg.ClientConfig,
+  ) {
     this.#canceller = new Canceller(config);
   }
 
@@ -83,17 +89,23 @@ export class CancellablePool {
     return new Promise<PoolClient>((resolve, reject) => {
       const onAbort = () => {
         reject(new StatementCancelled('caller-gone'));
-        pending.then((c) => c.release(), () => {});
+        pending.then(
+          (c) => c.release(),
+          () => {},
+        );
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      pending.then((c) => {
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) return; // already rejected and released above
-        resolve(this.#wrap(c));
-      }, (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      });
+      pending.then(
+        (c) => {
+          signal.removeEventListener('abort', onAbort);
+          if (signal.aborted) return; // already rejected and released above
+          resolve(this.#wrap(c));
+        },
+        (e) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
     });
   }
 

@@ -3,7 +3,19 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type QueryResult, type SqliteDialectConfig, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  type SqliteDialectConfig,
+  type Transaction,
+} from 'kysely';
 import type { Schema } from './schema.ts';
 import { migrateToLatest } from './migrations.ts';
 import { ensureDataDir, ensurePrivateFile, restrictToOwner } from './data-dir.ts';
@@ -391,19 +403,24 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const store: Store = {
     db,
     dialect,
-    transaction: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => retryingAbortedTransactions(() => db.transaction().execute(fn)),
+    transaction: groupCommit
+      ? (fn) => groupCommit.transaction(fn)
+      : (fn) => retryingAbortedTransactions(() => db.transaction().execute(fn)),
     write: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => fn(db),
     withSignal: dialect === 'postgres' ? runWithSignal : (_signal, fn) => fn(),
-    usage: () => pool
-      ? { connections: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } }
-      : { queuedTransactions: groupCommit?.queued ?? 0 },
+    usage: () =>
+      pool
+        ? { connections: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } }
+        : { queuedTransactions: groupCommit?.queued ?? 0 },
     close: () => db.destroy(),
   };
   try {
     if (opts.migrate !== false) {
       if (dialect === 'postgres' && opts.statementTimeoutMs) {
         // Migrations may rewrite big tables: they run on a connection of their own, without the timeout.
-        const migrationDb = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: opts.databaseUrl, max: 1 }) }) });
+        const migrationDb = new Kysely<Schema>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: opts.databaseUrl, max: 1 }) }),
+        });
         try {
           await migrateToLatest(migrationDb, dialect);
         } finally {

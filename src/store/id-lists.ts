@@ -10,9 +10,7 @@ const POSTGRES_CHUNK = 10_000;
 
 /** `column` is one of `ids`. */
 export function inIds(db: Db | Tx, column: string, ids: readonly string[]): Expression<SqlBool> {
-  return isPostgres(db)
-    ? sql<SqlBool>`${sql.ref(column)} = any(${[...ids]})`
-    : sql<SqlBool>`${sql.ref(column)} in (${sql.join([...ids])})`;
+  return isPostgres(db) ? sql<SqlBool>`${sql.ref(column)} = any(${[...ids]})` : sql<SqlBool>`${sql.ref(column)} in (${sql.join([...ids])})`;
 }
 
 /** Runs `fn` over `ids` in chunks each engine takes in one statement. */

@@ -9,7 +9,10 @@ import { pushTo } from '../collections.ts';
 import { forIdChunks, inIds } from './id-lists.ts';
 
 export function updateInstances(db: Db | Tx, values: UpdateObject<Schema, 'instances'>) {
-  return db.updateTable('instances').set(values).set((eb) => ({ version: eb('version', '+', 1) }));
+  return db
+    .updateTable('instances')
+    .set(values)
+    .set((eb) => ({ version: eb('version', '+', 1) }));
 }
 
 /**
@@ -21,13 +24,18 @@ export async function setExpiries(db: Db | Tx, expiries: ReadonlyArray<{ id: str
   if (expiries.length === 0) return;
   if (isPostgres(db)) {
     await sql`update instances set expired_at = v.expired_at, updated_at = ${now}, version = version + 1
-      from (select unnest(${expiries.map((e) => e.id)}::text[]) as id, unnest(${expiries.map((e) => e.expiredAt)}::bigint[]) as expired_at) v
+      from (select unnest(${expiries.map((e) => e.id)}::text[]) as id,
+                   unnest(${expiries.map((e) => e.expiredAt)}::bigint[]) as expired_at) v
       where instances.id = v.id`.execute(db);
     return;
   }
   const byExpiry = new Map<number, string[]>();
   for (const e of expiries) pushTo(byExpiry, e.expiredAt, e.id);
   for (const [expiredAt, ids] of byExpiry) {
-    await forIdChunks(db, ids, (c) => updateInstances(db, { expired_at: expiredAt, updated_at: now }).where(inIds(db, 'id', c)).execute());
+    await forIdChunks(db, ids, (c) =>
+      updateInstances(db, { expired_at: expiredAt, updated_at: now })
+        .where(inIds(db, 'id', c))
+        .execute(),
+    );
   }
 }

@@ -8,11 +8,13 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 const migrations: Record<string, Migration> = {
   '0001_foundation': {
     async up(db: Kysely<any>) {
-      await db.schema.createTable('accounts')
+      await db.schema
+        .createTable('accounts')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('access_keys')
+      await db.schema
+        .createTable('access_keys')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
         .addColumn('owner_type', 'text', (c) => c.notNull())
@@ -23,14 +25,16 @@ const migrations: Record<string, Migration> = {
         .addColumn('expires_at', 'bigint')
         .execute();
       await db.schema.createIndex('access_keys_account').on('access_keys').columns(['account_id', 'owner_type', 'owner_id']).execute();
-      await db.schema.createTable('nonces')
+      await db.schema
+        .createTable('nonces')
         .addColumn('access_key_id', 'text', (c) => c.notNull())
         .addColumn('nonce', 'text', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('nonces_pk', ['access_key_id', 'nonce'])
         .execute();
       await db.schema.createIndex('nonces_expiry').on('nonces').column('expires_at').execute();
-      await db.schema.createTable('settings')
+      await db.schema
+        .createTable('settings')
         .addColumn('key', 'text', (c) => c.primaryKey())
         .addColumn('value', 'text', (c) => c.notNull())
         .execute();
@@ -38,7 +42,8 @@ const migrations: Record<string, Migration> = {
   },
   '0002_resource_groups': {
     async up(db: Kysely<any>) {
-      await db.schema.createTable('resources')
+      await db.schema
+        .createTable('resources')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
         .addColumn('region', 'text', (c) => c.notNull())
@@ -58,10 +63,15 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('resources_account_region_created').on('resources').columns(['account_id', 'region', 'created_at']).execute();
+      await db.schema
+        .createIndex('resources_account_region_created')
+        .on('resources')
+        .columns(['account_id', 'region', 'created_at'])
+        .execute();
       await db.schema.createIndex('resources_account_region_name').on('resources').columns(['account_id', 'region', 'name']).execute();
 
-      await db.schema.createTable('instances')
+      await db.schema
+        .createTable('instances')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('resource_id', 'text', (c) => c.notNull().references('resources.id'))
@@ -90,14 +100,23 @@ const migrations: Record<string, Migration> = {
         .execute();
       // One index per list filter, each ending in (created_at, id) so the default sort needs no sort step.
       await db.schema.createIndex('instances_group_created').on('instances').columns(['resource_id', 'created_at', 'id']).execute();
-      await db.schema.createIndex('instances_group_status').on('instances').columns(['resource_id', 'status', 'created_at', 'id']).execute();
-      await db.schema.createIndex('instances_group_charge').on('instances').columns(['resource_id', 'charge_type', 'created_at', 'id']).execute();
+      await db.schema
+        .createIndex('instances_group_status')
+        .on('instances')
+        .columns(['resource_id', 'status', 'created_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('instances_group_charge')
+        .on('instances')
+        .columns(['resource_id', 'charge_type', 'created_at', 'id'])
+        .execute();
       await db.schema.createIndex('instances_group_expiry').on('instances').columns(['resource_id', 'expired_at']).execute();
       await db.schema.createIndex('instances_group_name').on('instances').columns(['resource_id', 'name']).execute();
       await db.schema.createIndex('instances_region_ip').on('instances').columns(['region', 'ip']).unique().execute();
       await db.schema.createIndex('instances_account_region').on('instances').columns(['account_id', 'region']).execute();
 
-      await db.schema.createTable('instance_labels')
+      await db.schema
+        .createTable('instance_labels')
         .addColumn('instance_id', 'text', (c) => c.notNull().references('instances.id').onDelete('cascade'))
         .addColumn('resource_id', 'text', (c) => c.notNull())
         .addColumn('key', 'text', (c) => c.notNull())
@@ -106,7 +125,8 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('instance_labels_group_kv').on('instance_labels').columns(['resource_id', 'key', 'value']).execute();
 
-      await db.schema.createTable('jobs')
+      await db.schema
+        .createTable('jobs')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('account_id', 'text', (c) => c.notNull())
@@ -118,7 +138,8 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('jobs_due').on('jobs').columns(['due_at']).execute();
       await db.schema.createIndex('jobs_subject').on('jobs').columns(['subject_id', 'kind']).execute();
 
-      await db.schema.createTable('account_usage')
+      await db.schema
+        .createTable('account_usage')
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('region', 'text', (c) => c.notNull())
         .addColumn('instances', 'integer', (c) => c.notNull().defaultTo(0))
@@ -126,7 +147,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('gpus', 'integer', (c) => c.notNull().defaultTo(0))
         .addPrimaryKeyConstraint('account_usage_pk', ['account_id', 'region'])
         .execute();
-      await db.schema.createTable('account_quotas')
+      await db.schema
+        .createTable('account_quotas')
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('region', 'text', (c) => c.notNull())
         .addColumn('max_instances', 'integer')
@@ -134,11 +156,13 @@ const migrations: Record<string, Migration> = {
         .addColumn('max_gpus', 'integer')
         .addPrimaryKeyConstraint('account_quotas_pk', ['account_id', 'region'])
         .execute();
-      await db.schema.createTable('ip_pools')
+      await db.schema
+        .createTable('ip_pools')
         .addColumn('region', 'text', (c) => c.primaryKey())
         .addColumn('next_host', 'integer', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('client_tokens')
+      await db.schema
+        .createTable('client_tokens')
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('token', 'text', (c) => c.notNull())
         .addColumn('action', 'text', (c) => c.notNull())
@@ -147,7 +171,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('client_tokens_pk', ['account_id', 'token'])
         .execute();
-      await db.schema.createTable('resource_logs')
+      await db.schema
+        .createTable('resource_logs')
         .addColumn('resource_id', 'text', (c) => c.primaryKey().references('resources.id').onDelete('cascade'))
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('project_name', 'text', (c) => c.notNull())
@@ -156,7 +181,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('message', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('resource_dlinks')
+      await db.schema
+        .createTable('resource_dlinks')
         .addColumn('resource_id', 'text', (c) => c.primaryKey().references('resources.id').onDelete('cascade'))
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('vpc_id', 'text', (c) => c.notNull())
@@ -167,7 +193,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('stock')
+      await db.schema
+        .createTable('stock')
         .addColumn('region', 'text', (c) => c.notNull())
         .addColumn('zone', 'text', (c) => c.notNull())
         .addColumn('instance_type', 'text', (c) => c.notNull())
@@ -175,7 +202,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('available', 'integer')
         .addPrimaryKeyConstraint('stock_pk', ['region', 'zone', 'instance_type'])
         .execute();
-      await db.schema.createTable('faults')
+      await db.schema
+        .createTable('faults')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('spec', 'text', (c) => c.notNull())
@@ -188,7 +216,8 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       // One row per account that has touched billing: the balance (integer fen), how far
       // pay-as-you-go usage has been settled (an hour boundary) and since when it is overdue.
-      await db.schema.createTable('billing_accounts')
+      await db.schema
+        .createTable('billing_accounts')
         .addColumn('account_id', 'text', (c) => c.primaryKey())
         .addColumn('balance_fen', 'bigint', (c) => c.notNull())
         .addColumn('settled_until', 'bigint', (c) => c.notNull())
@@ -197,7 +226,8 @@ const migrations: Record<string, Migration> = {
         .execute();
       // Running intervals of pay-as-you-go machines, written by engine/instance-lifecycle.ts on
       // every entry into / exit from a running state; settlement prices and then deletes them.
-      await db.schema.createTable('metered_intervals')
+      await db.schema
+        .createTable('metered_intervals')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('instance_id', 'text', (c) => c.notNull())
@@ -211,7 +241,8 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('metered_intervals_account').on('metered_intervals').columns(['account_id', 'start_at']).execute();
       await db.schema.createIndex('metered_intervals_instance').on('metered_intervals').columns(['instance_id', 'end_at']).execute();
-      await db.schema.createTable('orders')
+      await db.schema
+        .createTable('orders')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('order_type', 'text', (c) => c.notNull())
@@ -229,7 +260,8 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('orders_account_created').on('orders').columns(['account_id', 'created_at']).execute();
       // Bill items: one per machine and subscription term, or per machine and settled span of
       // whole hours. The primary key makes settlement idempotent per (machine, hour).
-      await db.schema.createTable('bill_items')
+      await db.schema
+        .createTable('bill_items')
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('record_id', 'text', (c) => c.notNull())
         .addColumn('instance_id', 'text', (c) => c.notNull())
@@ -257,7 +289,8 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       // RAM identities and policies (docs/ram.md). Names are unique per account regardless of
       // case (name_lower); system policies live in code, so attachments name policies by type + name.
-      await db.schema.createTable('ram_users')
+      await db.schema
+        .createTable('ram_users')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
         .addColumn('name', 'text', (c) => c.notNull())
@@ -270,7 +303,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addUniqueConstraint('ram_users_name', ['account_id', 'name_lower'])
         .execute();
-      await db.schema.createTable('ram_groups')
+      await db.schema
+        .createTable('ram_groups')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
         .addColumn('name', 'text', (c) => c.notNull())
@@ -280,7 +314,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addUniqueConstraint('ram_groups_name', ['account_id', 'name_lower'])
         .execute();
-      await db.schema.createTable('ram_group_members')
+      await db.schema
+        .createTable('ram_group_members')
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('group_id', 'text', (c) => c.notNull())
         .addColumn('user_id', 'text', (c) => c.notNull())
@@ -288,7 +323,8 @@ const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('ram_group_members_pk', ['group_id', 'user_id'])
         .execute();
       await db.schema.createIndex('ram_group_members_user').on('ram_group_members').columns(['user_id', 'group_id']).execute();
-      await db.schema.createTable('ram_roles')
+      await db.schema
+        .createTable('ram_roles')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
         .addColumn('name', 'text', (c) => c.notNull())
@@ -300,7 +336,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addUniqueConstraint('ram_roles_name', ['account_id', 'name_lower'])
         .execute();
-      await db.schema.createTable('ram_policies')
+      await db.schema
+        .createTable('ram_policies')
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('name_lower', 'text', (c) => c.notNull())
@@ -311,7 +348,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('ram_policies_pk', ['account_id', 'name_lower'])
         .execute();
-      await db.schema.createTable('ram_policy_versions')
+      await db.schema
+        .createTable('ram_policy_versions')
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('policy_name_lower', 'text', (c) => c.notNull())
         .addColumn('version_id', 'text', (c) => c.notNull())
@@ -319,7 +357,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('ram_policy_versions_pk', ['account_id', 'policy_name_lower', 'version_id'])
         .execute();
-      await db.schema.createTable('ram_attachments')
+      await db.schema
+        .createTable('ram_attachments')
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('principal_type', 'text', (c) => c.notNull()) // User | Group | Role
         .addColumn('principal_id', 'text', (c) => c.notNull())
@@ -328,14 +367,20 @@ const migrations: Record<string, Migration> = {
         .addColumn('attached_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('ram_attachments_pk', ['account_id', 'principal_type', 'principal_id', 'policy_type', 'policy_name_lower'])
         .execute();
-      await db.schema.createIndex('ram_attachments_policy').on('ram_attachments').columns(['account_id', 'policy_type', 'policy_name_lower']).execute();
+      await db.schema
+        .createIndex('ram_attachments_policy')
+        .on('ram_attachments')
+        .columns(['account_id', 'policy_type', 'policy_name_lower'])
+        .execute();
       // Bumped in the same transaction as every change that can alter a decision, so every
       // process's compiled-policy cache notices the change on its next request.
-      await db.schema.createTable('ram_epochs')
+      await db.schema
+        .createTable('ram_epochs')
         .addColumn('account_id', 'text', (c) => c.primaryKey())
         .addColumn('epoch', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createTable('sts_sessions')
+      await db.schema
+        .createTable('sts_sessions')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
         .addColumn('role_id', 'text', (c) => c.notNull())
@@ -350,7 +395,8 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('sts_sessions_expiry').on('sts_sessions').columns(['account_id', 'expires_at']).execute();
       // Would-be denials recorded in --ram soft mode.
-      await db.schema.createTable('ram_denials')
+      await db.schema
+        .createTable('ram_denials')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('request_id', 'text', (c) => c.notNull())
@@ -368,14 +414,20 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       // Bumped by every change of a machine row (store/instances.ts): a rendered API view of a
       // machine stays valid exactly as long as its (id, version) does.
-      await db.schema.alterTable('instances').addColumn('version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('instances')
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
     },
   },
   '0006_job_failures': {
     async up(db: Kysely<any>) {
       // A failing job is retried with backoff and parked after too many attempts (engine/jobs.ts);
       // a job key names the one pending job of a purpose, so it can be replaced or cancelled.
-      await db.schema.alterTable('jobs').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('jobs')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('jobs').addColumn('last_error', 'text').execute();
       await db.schema.alterTable('jobs').addColumn('failed_at', 'bigint').execute();
       await db.schema.alterTable('jobs').addColumn('job_key', 'text').execute();
@@ -394,7 +446,8 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       // UserData once per account and distinct content (store/user-data.ts), not copied onto every
       // machine: 1,000,000 characters x 100 machines grew the database by 202 MB in one request.
-      await db.schema.createTable('user_data')
+      await db.schema
+        .createTable('user_data')
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('hash', 'text', (c) => c.notNull())
         .addColumn('content', 'text', (c) => c.notNull())
@@ -404,16 +457,26 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.alterTable('instances').addColumn('user_data_hash', 'text').execute();
       // Existing copies move over in batches (hashed here: the engines share no SHA-256 function).
-      for (let after = ''; ;) {
-        const rows: Array<{ id: string; account_id: string; user_data: string; created_at: number }> = await db.selectFrom('instances')
-          .select(['id', 'account_id', 'user_data', 'created_at']).where('user_data', 'is not', null).where('id', '>', after)
-          .orderBy('id').limit(100).execute();
+      for (let after = ''; ; ) {
+        const rows: Array<{ id: string; account_id: string; user_data: string; created_at: number }> = await db
+          .selectFrom('instances')
+          .select(['id', 'account_id', 'user_data', 'created_at'])
+          .where('user_data', 'is not', null)
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(100)
+          .execute();
         if (rows.length === 0) break;
         for (const r of rows) {
           const hash = crypto.createHash('sha256').update(r.user_data, 'utf8').digest('hex');
-          await db.insertInto('user_data').values({ account_id: r.account_id, hash, content: r.user_data, refs: 1, created_at: Number(r.created_at) })
-            .onConflict((oc) => oc.columns(['account_id', 'hash']).doUpdateSet({ refs: sql`user_data.refs + 1` })).execute();
-          await updateInstances(db as Db, { user_data_hash: hash }).where('id', '=', r.id).execute();
+          await db
+            .insertInto('user_data')
+            .values({ account_id: r.account_id, hash, content: r.user_data, refs: 1, created_at: Number(r.created_at) })
+            .onConflict((oc) => oc.columns(['account_id', 'hash']).doUpdateSet({ refs: sql`user_data.refs + 1` }))
+            .execute();
+          await updateInstances(db as Db, { user_data_hash: hash })
+            .where('id', '=', r.id)
+            .execute();
         }
         after = rows[rows.length - 1]!.id;
       }
@@ -424,7 +487,8 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       // The audit trail (audit/, docs/audit-trail.md). event_id is a time-ordered UUID, so every
       // lookup index ends in it: a filter plus a time window is one index range, newest or oldest first.
-      await db.schema.createTable('audit_events')
+      await db.schema
+        .createTable('audit_events')
         .addColumn('event_id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
         .addColumn('event_time', 'bigint', (c) => c.notNull())
@@ -447,28 +511,48 @@ const migrations: Record<string, Migration> = {
       for (const column of ['event_name', 'service_name', 'user_name', 'access_key_id']) {
         await db.schema.createIndex(`audit_events_${column}`).on('audit_events').columns(['account_id', column, 'event_id']).execute();
       }
-      await db.schema.createIndex('audit_events_role_name').on('audit_events').columns(['account_id', 'role_name', 'event_id'])
-        .where(sql.ref('role_name'), 'is not', null).execute();
-      await db.schema.createTable('audit_event_resources')
+      await db.schema
+        .createIndex('audit_events_role_name')
+        .on('audit_events')
+        .columns(['account_id', 'role_name', 'event_id'])
+        .where(sql.ref('role_name'), 'is not', null)
+        .execute();
+      await db.schema
+        .createTable('audit_event_resources')
         .addColumn('event_id', 'text', (c) => c.notNull().references('audit_events.event_id').onDelete('cascade'))
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('resource_type', 'text', (c) => c.notNull())
         .addColumn('resource_name', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('audit_event_resources_pk', ['event_id', 'resource_type', 'resource_name'])
         .execute();
-      await db.schema.createIndex('audit_event_resources_name').on('audit_event_resources')
-        .columns(['account_id', 'resource_name', 'event_id']).execute();
-      await db.schema.createIndex('audit_event_resources_type').on('audit_event_resources')
-        .columns(['account_id', 'resource_type', 'event_id']).execute();
+      await db.schema
+        .createIndex('audit_event_resources_name')
+        .on('audit_event_resources')
+        .columns(['account_id', 'resource_name', 'event_id'])
+        .execute();
+      await db.schema
+        .createIndex('audit_event_resources_type')
+        .on('audit_event_resources')
+        .columns(['account_id', 'resource_type', 'event_id'])
+        .execute();
     },
   },
   '0009_fidelity': {
     async up(db: Kysely<any>) {
       // Fields of the EAS SDK 7.9 models (docs/sdk-models.md): the last cordon's reason and operator
       // on machines, the usage mode of a group, and an index for ListResourceInstances' Zone filter.
-      await db.schema.alterTable('instances').addColumn('last_cordon_reason', 'text', (c) => c.notNull().defaultTo('')).execute();
-      await db.schema.alterTable('instances').addColumn('last_cordon_operator', 'text', (c) => c.notNull().defaultTo('')).execute();
-      await db.schema.alterTable('resources').addColumn('usage_mode', 'text', (c) => c.notNull().defaultTo('inference')).execute();
+      await db.schema
+        .alterTable('instances')
+        .addColumn('last_cordon_reason', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .alterTable('instances')
+        .addColumn('last_cordon_operator', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .alterTable('resources')
+        .addColumn('usage_mode', 'text', (c) => c.notNull().defaultTo('inference'))
+        .execute();
       await db.schema.createIndex('instances_group_zone').on('instances').columns(['resource_id', 'zone', 'created_at', 'id']).execute();
     },
   },
@@ -476,7 +560,8 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       // Services on dedicated groups and their instances (workers); usage counters on groups and
       // machines kept by scheduling/placement.ts in the same transaction as every placement.
-      await db.schema.createTable('services')
+      await db.schema
+        .createTable('services')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('region', 'text', (c) => c.notNull())
@@ -497,7 +582,8 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('services_name').unique().on('services').columns(['account_id', 'region', 'name']).execute();
       await db.schema.createIndex('services_list').on('services').columns(['account_id', 'region', 'created_at', 'id']).execute();
       await db.schema.createIndex('services_group').on('services').columns(['resource_id', 'created_at', 'id']).execute();
-      await db.schema.createTable('service_instances')
+      await db.schema
+        .createTable('service_instances')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('service_id', 'text', (c) => c.notNull())
         .addColumn('account_id', 'text', (c) => c.notNull())
@@ -513,11 +599,24 @@ const migrations: Record<string, Migration> = {
         .addColumn('started_at', 'bigint')
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('service_instances_service').on('service_instances').columns(['service_id', 'created_at', 'id']).execute();
-      await db.schema.createIndex('service_instances_machine').on('service_instances').columns(['machine_id', 'created_at', 'id']).execute();
+      await db.schema
+        .createIndex('service_instances_service')
+        .on('service_instances')
+        .columns(['service_id', 'created_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('service_instances_machine')
+        .on('service_instances')
+        .columns(['machine_id', 'created_at', 'id'])
+        .execute();
       // Pending instances of a group (machine_id null), oldest first: what placement reads.
-      await db.schema.createIndex('service_instances_pending').on('service_instances').columns(['resource_id', 'machine_id', 'created_at']).execute();
-      await db.schema.createTable('service_events')
+      await db.schema
+        .createIndex('service_instances_pending')
+        .on('service_instances')
+        .columns(['resource_id', 'machine_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createTable('service_events')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('service_id', 'text', (c) => c.notNull())
         .addColumn('account_id', 'text', (c) => c.notNull())
@@ -529,10 +628,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('service_events_service').on('service_events').columns(['service_id', 'time']).execute();
       for (const table of ['resources', 'instances']) {
         for (const column of ['cpu_used', 'gpu_used', 'memory_used_mb']) {
-          await db.schema.alterTable(table).addColumn(column, 'integer', (c) => c.notNull().defaultTo(0)).execute();
+          await db.schema
+            .alterTable(table)
+            .addColumn(column, 'integer', (c) => c.notNull().defaultTo(0))
+            .execute();
         }
       }
-      await db.schema.alterTable('instances').addColumn('worker_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('instances')
+        .addColumn('worker_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
     },
   },
 };
@@ -558,9 +663,8 @@ export async function migrateToLatest(db: Kysely<any>, dialect: 'sqlite' | 'post
   }
   // On PostgreSQL, Kysely looks for its bookkeeping tables in every schema unless told which one;
   // pin it to the connection's current schema so databases in other schemas never confuse it.
-  const migrationTableSchema = dialect === 'postgres'
-    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-    : undefined;
+  const migrationTableSchema =
+    dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
   const migrator = new Migrator({ db, provider, migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

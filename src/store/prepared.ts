@@ -72,7 +72,9 @@ export function prepare<P extends object, R>(build: (db: Db, p: Params<P>) => Co
  * PostgreSQL; SQLite has no row locks (its single write lock, taken by BEGIN IMMEDIATE, already
  * serialises writers).
  */
-export function prepareLocked<P extends object, R>(build: (db: Db, p: Params<P>) => SelectQueryBuilder<Schema, keyof Schema, R>): PreparedQuery<P, R> {
+export function prepareLocked<P extends object, R>(
+  build: (db: Db, p: Params<P>) => SelectQueryBuilder<Schema, keyof Schema, R>,
+): PreparedQuery<P, R> {
   return prepare<P, R>((db, p) => (isPostgres(db) ? build(db, p).forUpdate() : build(db, p)));
 }
 
@@ -145,10 +147,17 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
     for (let start = 0; start < rows.length; start += PG_INSERT_CHUNK) {
       const chunk = JSON.stringify(rows.slice(start, start + PG_INSERT_CHUNK));
       const conflict = opts.replaceOn
-        ? sql` on conflict (${sql.ref(opts.replaceOn)}) do update set ${sql.join(columns.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}`
-        : opts.ignoreConflicts ? sql` on conflict do nothing` : sql``;
-      const result = await sql<Pick<Schema[T], C>>`insert into ${sql.table(table)} (${cols}) select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${chunk}::json)${
-        conflict}${opts.returning ? sql` returning ${sql.ref(opts.returning)}` : sql``}`.execute(db);
+        ? sql` on conflict (${sql.ref(opts.replaceOn)}) do update set ${sql.join(
+            columns.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`),
+          )}`
+        : opts.ignoreConflicts
+          ? sql` on conflict do nothing`
+          : sql``;
+      const result = await sql<
+        Pick<Schema[T], C>
+      >`insert into ${sql.table(table)} (${cols}) select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${chunk}::json)${
+        conflict
+      }${opts.returning ? sql` returning ${sql.ref(opts.returning)}` : sql``}`.execute(db);
       out.push(...result.rows);
     }
     return out;
@@ -157,14 +166,17 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
   if (!cache) insertsByDialect.set(adapter, (cache = new Map()));
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const chunk = rows.slice(start, start + INSERT_CHUNK);
-    const key = `${table}|${columns.join(',')}|${chunk.length}|${opts.ignoreConflicts ? 'ignore' : ''}|${opts.replaceOn ?? ''}|${opts.returning ?? ''}`;
+    const conflict = `${opts.ignoreConflicts ? 'ignore' : ''}|${opts.replaceOn ?? ''}`;
+    const key = `${table}|${columns.join(',')}|${chunk.length}|${conflict}|${opts.returning ?? ''}`;
     let compiled = cache.get(key);
     if (!compiled) {
       const marked = chunk.map((_, i) => Object.fromEntries(columns.map((c) => [c, `${MARK}${i}:${c}`])));
       let query = (db as Db).insertInto(table).values(marked as never);
       const replaceOn = opts.replaceOn;
       if (replaceOn) {
-        query = query.onConflict((oc) => oc.column(replaceOn as never).doUpdateSet(Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as never));
+        query = query.onConflict((oc) =>
+          oc.column(replaceOn as never).doUpdateSet(Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as never),
+        );
       } else if (opts.ignoreConflicts) query = query.onConflict((oc) => oc.doNothing());
       const base = (opts.returning ? query.returning(opts.returning as never) : query).compile();
       const slots = base.parameters.map((v): [number, string] => {

@@ -93,19 +93,22 @@ function columnType(declared: string): ColumnInfo['type'] {
 }
 
 async function describeSqlite(db: Db | Tx): Promise<TableInfo[]> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'`
-    .execute(db);
-  return Promise.all(tables.rows.map(async ({ name }) => {
-    const columns = await sql<{ name: string; type: string; notnull: number; pk: number }>`
+  const tables = await sql<{
+    name: string;
+  }>`select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'`.execute(db);
+  return Promise.all(
+    tables.rows.map(async ({ name }) => {
+      const columns = await sql<{ name: string; type: string; notnull: number; pk: number }>`
       select name, type, "notnull", pk from pragma_table_info(${name})`.execute(db);
-    const fks = await sql<{ table: string }>`select "table" from pragma_foreign_key_list(${name})`.execute(db);
-    return {
-      name,
-      // SQLite lets a (non-integer) primary key column hold NULL unless declared NOT NULL; openeas never writes one.
-      columns: columns.rows.map((c) => ({ name: c.name, type: columnType(c.type), nullable: c.notnull === 0 && c.pk === 0 })),
-      references: fks.rows.map((f) => f.table),
-    };
-  }));
+      const fks = await sql<{ table: string }>`select "table" from pragma_foreign_key_list(${name})`.execute(db);
+      return {
+        name,
+        // SQLite lets a (non-integer) primary key column hold NULL unless declared NOT NULL; openeas never writes one.
+        columns: columns.rows.map((c) => ({ name: c.name, type: columnType(c.type), nullable: c.notnull === 0 && c.pk === 0 })),
+        references: fks.rows.map((f) => f.table),
+      };
+    }),
+  );
 }
 
 async function describePostgres(db: Db | Tx): Promise<TableInfo[]> {
@@ -131,13 +134,14 @@ async function describePostgres(db: Db | Tx): Promise<TableInfo[]> {
 
 /** Tables sorted by name, then each moved after the tables it references (Kahn's algorithm). */
 function parentsFirst(tables: TableInfo[]): TableInfo[] {
-  const sorted = tables.map((t) => ({ ...t, columns: [...t.columns].sort((a, b) => compareText(a.name, b.name)) }))
+  const sorted = tables
+    .map((t) => ({ ...t, columns: [...t.columns].sort((a, b) => compareText(a.name, b.name)) }))
     .sort((a, b) => compareText(a.name, b.name));
   const out: TableInfo[] = [];
   const placed = new Set<string>();
   while (out.length < sorted.length) {
     const next = sorted.find((t) => !placed.has(t.name) && t.references.every((r) => r === t.name || placed.has(r)));
-    if (!next) throw new Error('the tables\' foreign keys form a cycle; a state document cannot order them');
+    if (!next) throw new Error("the tables' foreign keys form a cycle; a state document cannot order them");
     out.push(next);
     placed.add(next.name);
   }
@@ -200,7 +204,9 @@ function emptyDocument(tables: TableInfo[]): StateDocument {
 
 /** The rows of `t` (those `where` keeps), as sorted value arrays. */
 async function readRows(tx: Tx, t: TableInfo, where: Record<string, string> = {}): Promise<StateValue[][]> {
-  let q = anyTable(tx).selectFrom(t.name).select(t.columns.map((c) => c.name));
+  let q = anyTable(tx)
+    .selectFrom(t.name)
+    .select(t.columns.map((c) => c.name));
   for (const [column, value] of Object.entries(where)) q = q.where(column, '=', value);
   const rows: Record<string, unknown>[] = await q.execute();
   return rows.map((r) => t.columns.map((c) => normalise(r[c.name], c))).sort(compareRows);
@@ -229,8 +235,11 @@ export async function checkStateDocument(db: Db | Tx, doc: unknown): Promise<Sta
     throw refuse(`FormatVersion must be ${STATE_FORMAT_VERSION}, got ${JSON.stringify(doc.FormatVersion)}`);
   }
   if (doc.Schema !== SCHEMA_VERSION) {
-    throw new StateDocumentError('schema', `the document has schema ${JSON.stringify(doc.Schema)}, this openeas has ${SCHEMA_VERSION}; ` +
-      'import it into the openeas version that exported it');
+    throw new StateDocumentError(
+      'schema',
+      `the document has schema ${JSON.stringify(doc.Schema)}, this openeas has ${SCHEMA_VERSION}; ` +
+        'import it into the openeas version that exported it',
+    );
   }
   if (!isObject(doc.Tables)) throw refuse('Tables must be an object of tables by name');
   const tables = await exportedTables(db);
@@ -343,12 +352,21 @@ async function lockForReplacement(tx: Tx): Promise<void> {
  * back with the same id; rows of accounts that are gone stay for that reason.
  */
 async function moveCacheEpochs(tx: Tx): Promise<void> {
-  const top = await tx.selectFrom('ram_epochs').select((eb) => eb.fn.max('epoch').as('top')).executeTakeFirst();
+  const top = await tx
+    .selectFrom('ram_epochs')
+    .select((eb) => eb.fn.max('epoch').as('top'))
+    .executeTakeFirst();
   const next = Number(top?.top ?? 0) + 1;
   await tx.updateTable('ram_epochs').set({ epoch: next }).execute();
-  await tx.insertInto('ram_epochs').columns(['account_id', 'epoch'])
-    .expression((eb) => eb.selectFrom('accounts').select(['id', sql<number>`cast(${next} as bigint)`.as('epoch')])
-      .where('id', 'not in', eb.selectFrom('ram_epochs').select('account_id')))
+  await tx
+    .insertInto('ram_epochs')
+    .columns(['account_id', 'epoch'])
+    .expression((eb) =>
+      eb
+        .selectFrom('accounts')
+        .select(['id', sql<number>`cast(${next} as bigint)`.as('epoch')])
+        .where('id', 'not in', eb.selectFrom('ram_epochs').select('account_id')),
+    )
     .execute();
 }
 

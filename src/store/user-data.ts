@@ -12,7 +12,9 @@ export function userDataHash(content: string): string {
 /** Stores `content` for `machines` new machines of the account; returns the key they reference. */
 export async function retainUserData(tx: Tx, accountId: string, content: string, machines: number, now: number): Promise<string> {
   const hash = userDataHash(content);
-  await tx.insertInto('user_data').values({ account_id: accountId, hash, content, refs: machines, created_at: now })
+  await tx
+    .insertInto('user_data')
+    .values({ account_id: accountId, hash, content, refs: machines, created_at: now })
     .onConflict((oc) => oc.columns(['account_id', 'hash']).doUpdateSet({ refs: sql`user_data.refs + ${machines}` }))
     .execute();
   return hash;
@@ -29,7 +31,12 @@ export async function releaseUserData(tx: Tx, machines: Array<{ account_id: stri
     counts.set(key, c);
   }
   for (const { accountId, hash, n } of counts.values()) {
-    await tx.updateTable('user_data').set({ refs: sql`refs - ${n}` }).where('account_id', '=', accountId).where('hash', '=', hash).execute();
+    await tx
+      .updateTable('user_data')
+      .set({ refs: sql`refs - ${n}` })
+      .where('account_id', '=', accountId)
+      .where('hash', '=', hash)
+      .execute();
     await tx.deleteFrom('user_data').where('account_id', '=', accountId).where('hash', '=', hash).where('refs', '<=', 0).execute();
   }
 }

@@ -120,16 +120,21 @@ export class OpenEasAdminError extends Error {
 export async function startOpenEas(options: StartOpenEasOptions = {}): Promise<OpenEas> {
   const { regionId, logStream, ...overrides } = options;
   const persistent = overrides.dataDir !== undefined || overrides.databaseUrl !== undefined;
-  const server = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    logLevel: 'warn',
-    ...overrides,
-    ephemeral: !persistent,
-    // PostgreSQL without a data directory: the master key stays in memory too.
-    masterKey: overrides.masterKey ?? (overrides.databaseUrl !== undefined && overrides.dataDir === undefined ? newMasterKey() : undefined),
-    defaultRegion: regionId,
-  }, {}, { logStream });
+  const server = await startServer(
+    {
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'warn',
+      ...overrides,
+      ephemeral: !persistent,
+      // PostgreSQL without a data directory: the master key stays in memory too.
+      masterKey:
+        overrides.masterKey ?? (overrides.databaseUrl !== undefined && overrides.dataDir === undefined ? newMasterKey() : undefined),
+      defaultRegion: regionId,
+    },
+    {},
+    { logStream },
+  );
   // Shown only by the start that created it: on existing data, only when given.
   const secret = server.root.accessKeySecret ?? overrides.rootAccessKeySecret ?? '';
   const admin = adminCaller(server);
@@ -160,7 +165,9 @@ export async function startOpenEas(options: StartOpenEasOptions = {}): Promise<O
     accounts: {
       create: async (input = {}) => {
         const made = await admin('POST', '/accounts', {
-          AccountId: input.accountId, AccessKeyId: input.accessKeyId, AccessKeySecret: input.accessKeySecret,
+          AccountId: input.accountId,
+          AccessKeyId: input.accessKeyId,
+          AccessKeySecret: input.accessKeySecret,
         });
         return { accountId: String(made.AccountId), accessKeyId: String(made.AccessKeyId), accessKeySecret: String(made.AccessKeySecret) };
       },

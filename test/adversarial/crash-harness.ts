@@ -69,8 +69,17 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
   const log = opts.log ?? (() => {});
   const [killMin, killMax] = opts.killAfterMs ?? [0, 500];
   const report: CrashReport = {
-    engine: opts.engine.name, seed: opts.seed, kills: 0, acknowledged: { groups: 0, machines: 0, deletes: 0 },
-    cutOff: 0, cutOffReasons: {}, refused: {}, serverErrors: [], lost: [], problems: [], seconds: 0,
+    engine: opts.engine.name,
+    seed: opts.seed,
+    kills: 0,
+    acknowledged: { groups: 0, machines: 0, deletes: 0 },
+    cutOff: 0,
+    cutOffReasons: {},
+    refused: {},
+    serverErrors: [],
+    lost: [],
+    problems: [],
+    seconds: 0,
   };
   const dataDir = tempDataDir();
   const databaseUrl = await opts.engine.freshDatabaseUrl();
@@ -104,7 +113,10 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
         } else {
           report.cutOff += 1;
           // The kind of failure and the operation, without ids, so the summary stays a few lines.
-          const reason = String((e as { message?: unknown }).message ?? e).replace(/ http\S*\/(resources|instances)\b\S*/, ' …/$1').replace(/\d+/g, 'N').slice(0, 80);
+          const reason = String((e as { message?: unknown }).message ?? e)
+            .replace(/ http\S*\/(resources|instances)\b\S*/, ' …/$1')
+            .replace(/\d+/g, 'N')
+            .slice(0, 80);
           report.cutOffReasons[reason] = (report.cutOffReasons[reason] ?? 0) + 1;
         }
       };
@@ -128,7 +140,12 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
           const ids = candidates.map(([id]) => id);
           for (const [, m] of candidates) m.deleted = 'maybe';
           try {
-            await callEas(client, { action: 'DeleteResourceInstances', method: 'DELETE', pathname: `/api/v2/resources/${REGION}/${group}/instances`, query: { InstanceList: ids.join(',') } });
+            await callEas(client, {
+              action: 'DeleteResourceInstances',
+              method: 'DELETE',
+              pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+              query: { InstanceList: ids.join(',') },
+            });
             for (const [, m] of candidates) m.deleted = 'acked';
             report.acknowledged.deletes += ids.length;
           } catch (e) {
@@ -141,7 +158,9 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
           const type = chargeType === 'PrePaid' ? 'ecs.g6.large' : TYPES[Math.floor(rnd() * TYPES.length)]!;
           try {
             const res = await callEas(client, {
-              action: 'CreateResourceInstances', method: 'POST', pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+              action: 'CreateResourceInstances',
+              method: 'POST',
+              pathname: `/api/v2/resources/${REGION}/${group}/instances`,
               body: { EcsInstanceType: type, EcsInstanceCount: 1 + Math.floor(rnd() * 3), ChargeType: chargeType },
             });
             for (const id of res.body.InstanceIds as string[]) machines.set(id, { group, chargeType, deleted: 'none' });
@@ -162,12 +181,16 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
       const load = Promise.all([...Array.from({ length: opts.inFlight ?? 16 }, worker), ticker()]);
       // Kill once the load is flowing (a fresh process answers its first requests slowly), at a random moment.
       const target = acked() + 10 + Math.floor(rnd() * 40);
-      for (const deadline = Date.now() + 30_000; acked() < target && Date.now() < deadline;) await sleep(10);
+      for (const deadline = Date.now() + 30_000; acked() < target && Date.now() < deadline; ) await sleep(10);
       await sleep(killMin + Math.floor(rnd() * (killMax - killMin)));
       stopped = true;
       await server.kill();
       // Errors the server logged (pino level 50+) explain any 5xx answer.
-      for (const line of server.output().split('\n').filter((l) => /"level":(50|60)/.test(l)).slice(0, 3)) {
+      for (const line of server
+        .output()
+        .split('\n')
+        .filter((l) => /"level":(50|60)/.test(l))
+        .slice(0, 3)) {
         if (report.serverErrors.length < 10) report.serverErrors.push(`server log: ${line.slice(0, 600)}`);
       }
       report.kills += 1;
@@ -184,8 +207,10 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
       await checkSettled(store, report, `after kill ${round}`);
       await checkCounters(store, report, `after kill ${round} and a clock advance`);
       const secs = (a: number, b: number) => ((b - a) / 1000).toFixed(1);
-      log(`[${opts.engine.name}] kill ${round}/${opts.kills}: ${machines.size} machines acknowledged so far, ${report.cutOff} requests cut off, ` +
-        `${report.lost.length - lostBefore} lost this round (load ${secs(t0, t1)} s, restart ${secs(t1, t2)} s, checks ${secs(t2, Date.now())} s)`);
+      log(
+        `[${opts.engine.name}] kill ${round}/${opts.kills}: ${machines.size} machines acknowledged so far, ${report.cutOff} requests cut off, ` +
+          `${report.lost.length - lostBefore} lost this round (load ${secs(t0, t1)} s, restart ${secs(t1, t2)} s, checks ${secs(t2, Date.now())} s)`,
+      );
     }
   } finally {
     await store?.close();
@@ -200,16 +225,32 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
 }
 
 async function createGroup(client: ReturnType<typeof easClient>): Promise<string> {
-  const r = await callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } } });
+  const r = await callEas(client, {
+    action: 'CreateResource',
+    method: 'POST',
+    pathname: '/api/v2/resources',
+    body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+  });
   return r.body.ResourceId;
 }
 
 /** Every acknowledged group and machine is listed; an acknowledged delete is Deleting or gone. */
-async function checkPresence(url: string, creds: Credentials, groups: Set<string>, machines: Map<string, Machine>, report: CrashReport): Promise<void> {
+async function checkPresence(
+  url: string,
+  creds: Credentials,
+  groups: Set<string>,
+  machines: Map<string, Machine>,
+  report: CrashReport,
+): Promise<void> {
   const client = easClient({ url, ...creds });
   const listed = new Set<string>();
   for (let page = 1; ; page++) {
-    const r = await callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources', query: { PageNumber: page, PageSize: 1000 } });
+    const r = await callEas(client, {
+      action: 'ListResources',
+      method: 'GET',
+      pathname: '/api/v2/resources',
+      query: { PageNumber: page, PageSize: 1000 },
+    });
     for (const g of r.body.Resources) listed.add(g.ResourceId);
     if (r.body.Resources.length < 1000) break;
   }
@@ -218,14 +259,20 @@ async function checkPresence(url: string, creds: Credentials, groups: Set<string
   for (const g of groups) {
     if (!listed.has(g)) continue;
     for (let page = 1; ; page++) {
-      const r = await callEas(client, { action: 'ListResourceInstances', method: 'GET', pathname: `/api/v2/resources/${REGION}/${g}/instances`, query: { PageNumber: page, PageSize: 1000 } });
+      const r = await callEas(client, {
+        action: 'ListResourceInstances',
+        method: 'GET',
+        pathname: `/api/v2/resources/${REGION}/${g}/instances`,
+        query: { PageNumber: page, PageSize: 1000 },
+      });
       for (const m of r.body.Instances) status.set(m.InstanceId, m.InstanceStatus);
       if (r.body.Instances.length < 1000) break;
     }
   }
   for (const [id, m] of machines) {
     const s = status.get(id);
-    if (m.deleted === 'none' && (s === undefined || s === 'Deleting')) report.lost.push(`machine ${id} (acknowledged create) is ${s ?? 'missing'}`);
+    if (m.deleted === 'none' && (s === undefined || s === 'Deleting'))
+      report.lost.push(`machine ${id} (acknowledged create) is ${s ?? 'missing'}`);
     if (m.deleted === 'acked' && s !== undefined && s !== 'Deleting') report.lost.push(`machine ${id} (acknowledged delete) is ${s}`);
     // A cut-off delete either happened (Deleting or gone) or not (the machine is ours again).
     if (m.deleted === 'maybe') m.deleted = s === undefined || s === 'Deleting' ? 'acked' : 'none';
@@ -244,7 +291,9 @@ async function checkSettled(store: Store, report: CrashReport, when: string): Pr
 }
 
 export function summary(r: CrashReport): string {
-  return `[${r.engine}] seed ${r.seed}: ${r.kills} kills in ${r.seconds.toFixed(1)} s; acknowledged ${r.acknowledged.machines} machines, ` +
+  return (
+    `[${r.engine}] seed ${r.seed}: ${r.kills} kills in ${r.seconds.toFixed(1)} s; acknowledged ${r.acknowledged.machines} machines, ` +
     `${r.acknowledged.groups} groups, ${r.acknowledged.deletes} deletes; ${r.cutOff} requests cut off ${JSON.stringify(r.cutOffReasons)}; ` +
-    `refused ${JSON.stringify(r.refused)}; lost ${r.lost.length}; counter/stuck problems ${r.problems.length}`;
+    `refused ${JSON.stringify(r.refused)}; lost ${r.lost.length}; counter/stuck problems ${r.problems.length}`
+  );
 }

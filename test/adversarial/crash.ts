@@ -11,7 +11,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => pr
 
 const kills = Number(process.env.OPENEAS_CRASH_KILLS ?? 10);
 const seed = Number(process.env.OPENEAS_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
-console.log(`crash test: ${kills} SIGKILLs per engine (${ENGINES.map((e) => e.name).join(', ')}), 16 signed requests in flight, seed ${seed}`);
+console.log(
+  `crash test: ${kills} SIGKILLs per engine (${ENGINES.map((e) => e.name).join(', ')}), 16 signed requests in flight, seed ${seed}`,
+);
 
 let failed = false;
 for (const engine of ENGINES) {
@@ -22,5 +24,7 @@ for (const engine of ENGINES) {
   for (const line of report.problems) console.log(`  PROBLEM: ${line}`);
   if (report.lost.length > 0 || report.problems.length > 0 || report.acknowledged.machines === 0) failed = true;
 }
-console.log(failed ? 'crash test FAILED' : 'crash test passed: nothing acknowledged was lost, every counter equals its rows, no machine stuck');
+console.log(
+  failed ? 'crash test FAILED' : 'crash test passed: nothing acknowledged was lost, every counter equals its rows, no machine stuck',
+);
 process.exit(failed ? 1 : 0);

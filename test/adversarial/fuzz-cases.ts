@@ -38,25 +38,55 @@ const EXTRA: Hostile[] = [];
 // ---- plausible values
 
 const POLICY = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'eas:Describe*', Resource: '*' }] });
-const TRUST = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: ['acs:ram::1:root'] } }] });
+const TRUST = JSON.stringify({
+  Version: '1',
+  Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: ['acs:ram::1:root'] } }],
+});
 
 function plausible(name: string, type: string, f: Fixture, spec?: { enum?: readonly string[]; minimum?: number; min?: number }): unknown {
   const known: Record<string, unknown> = {
-    ClusterId: f.region, ResourceId: f.resourceId, InstanceName: f.instanceId, InstanceId: f.instanceId, InstanceIds: [f.instanceId],
-    EcsInstanceType: 'ecs.c6.xlarge', EcsInstanceCount: 1, ChargeType: 'PostPaid', ResourceType: 'Dedicated',
-    UserName: f.userName, GroupName: 'fuzz-group', RoleName: 'fuzz-role', PolicyName: 'fuzz-policy', PolicyType: 'Custom',
-    PolicyDocument: POLICY, AssumeRolePolicyDocument: TRUST, VersionId: 'v1', Status: 'Active',
-    RoleArn: `acs:ram::${f.accountId}:role/fuzz-role`, RoleSessionName: 'fuzz', BillingCycle: f.billingCycle,
-    ProductCode: 'eas', RenewPeriod: 1, OrderId: '1', EncodedDiagnosticMessage: 'AQ==',
+    ClusterId: f.region,
+    ResourceId: f.resourceId,
+    InstanceName: f.instanceId,
+    InstanceId: f.instanceId,
+    InstanceIds: [f.instanceId],
+    EcsInstanceType: 'ecs.c6.xlarge',
+    EcsInstanceCount: 1,
+    ChargeType: 'PostPaid',
+    ResourceType: 'Dedicated',
+    UserName: f.userName,
+    GroupName: 'fuzz-group',
+    RoleName: 'fuzz-role',
+    PolicyName: 'fuzz-policy',
+    PolicyType: 'Custom',
+    PolicyDocument: POLICY,
+    AssumeRolePolicyDocument: TRUST,
+    VersionId: 'v1',
+    Status: 'Active',
+    RoleArn: `acs:ram::${f.accountId}:role/fuzz-role`,
+    RoleSessionName: 'fuzz',
+    BillingCycle: f.billingCycle,
+    ProductCode: 'eas',
+    RenewPeriod: 1,
+    OrderId: '1',
+    EncodedDiagnosticMessage: 'AQ==',
   };
   if (name in known) return known[name];
   if (spec?.enum && spec.enum.length > 0) return spec.enum[0];
   switch (type) {
-    case 'integer': case 'int': case 'number': return spec?.minimum ?? spec?.min ?? 1;
-    case 'boolean': case 'bool': return true;
-    case 'array': return [];
-    case 'object': return {};
-    default: return 'x';
+    case 'integer':
+    case 'int':
+    case 'number':
+      return spec?.minimum ?? spec?.min ?? 1;
+    case 'boolean':
+    case 'bool':
+      return true;
+    case 'array':
+      return [];
+    case 'object':
+      return {};
+    default:
+      return 'x';
   }
 }
 
@@ -88,7 +118,10 @@ function setAt(root: Record<string, unknown>, path: string[], value: unknown): R
   return copy;
 }
 
-function easBaseline(op: OperationSpec, f: Fixture): { path: Record<string, string>; query: Array<[string, string]>; body: Record<string, unknown> } {
+function easBaseline(
+  op: OperationSpec,
+  f: Fixture,
+): { path: Record<string, string>; query: Array<[string, string]>; body: Record<string, unknown> } {
   const path: Record<string, string> = {};
   const query: Array<[string, string]> = [];
   let body: Record<string, unknown> = {};
@@ -99,20 +132,33 @@ function easBaseline(op: OperationSpec, f: Fixture): { path: Record<string, stri
       for (const field of p.properties ?? []) {
         if (field.required || op.action === 'CreateResource') body[field.name] = plausible(field.name, field.type, f, field);
       }
-      if (op.action === 'CreateResource') body = { ResourceType: 'Dedicated', EcsInstanceType: 'ecs.c6.xlarge', EcsInstanceCount: 1, ChargeType: 'PostPaid' };
+      if (op.action === 'CreateResource')
+        body = { ResourceType: 'Dedicated', EcsInstanceType: 'ecs.c6.xlarge', EcsInstanceCount: 1, ChargeType: 'PostPaid' };
     }
   }
   return { path, query, body };
 }
 
-function easRequest(op: OperationSpec, f: Fixture, change: { path?: [string, string]; query?: Array<[string, string]>; body?: unknown; rawBody?: Buffer; contentType?: string }): SignedRequest {
+function easRequest(
+  op: OperationSpec,
+  f: Fixture,
+  change: { path?: [string, string]; query?: Array<[string, string]>; body?: unknown; rawBody?: Buffer; contentType?: string },
+): SignedRequest {
   const base = easBaseline(op, f);
   const pathValues = { ...base.path, ...(change.path ? { [change.path[0]]: change.path[1] } : {}) };
   const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => rawEncode(pathValues[name] ?? 'x'));
   const query = [...base.query.filter(([k]) => !change.query?.some(([c]) => c === k)), ...(change.query ?? [])];
   const hasBody = op.params.some((p) => p.location === 'body');
   const body = change.rawBody ?? (hasBody || change.body !== undefined ? Buffer.from(JSON.stringify(change.body ?? base.body)) : undefined);
-  return { method: op.method, path, query, action: op.action, version: EAS_PRODUCT.version, body, contentType: body ? change.contentType ?? 'application/json' : undefined };
+  return {
+    method: op.method,
+    path,
+    query,
+    action: op.action,
+    version: EAS_PRODUCT.version,
+    body,
+    contentType: body ? (change.contentType ?? 'application/json') : undefined,
+  };
 }
 
 /** The query form of a hostile value for a query parameter of this shape. */
@@ -129,25 +175,42 @@ function easCases(op: OperationSpec): Case[] {
     if (p.location === 'path') {
       for (const h of hostileFor('string', EXTRA)) {
         if (h.text.length > 1000) continue; // over the router's limit: the raw cases cover it
-        cases.push({ kind: 'signed', target: target(`path ${p.name}`, h), core: !!h.core, request: (f) => easRequest(op, f, { path: [p.name, h.text] }) });
+        cases.push({
+          kind: 'signed',
+          target: target(`path ${p.name}`, h),
+          core: !!h.core,
+          request: (f) => easRequest(op, f, { path: [p.name, h.text] }),
+        });
       }
     } else if (p.location === 'query') {
       for (const h of hostileFor(p.type, EXTRA)) {
         for (const pairs of queryPairs(p, h)) {
-          cases.push({ kind: 'signed', target: target(`query ${pairs[0]![0].slice(0, 40)}`, h), core: !!h.core, request: (f) => easRequest(op, f, { query: pairs }) });
+          cases.push({
+            kind: 'signed',
+            target: target(`query ${pairs[0]![0].slice(0, 40)}`, h),
+            core: !!h.core,
+            request: (f) => easRequest(op, f, { query: pairs }),
+          });
         }
       }
     } else {
       for (const { path, spec } of bodyPaths(p, [], 0)) {
         for (const h of path.length === 0 ? SHAPES : hostileFor(spec.type, EXTRA)) {
           cases.push({
-            kind: 'signed', target: target(`body ${path.join('.') || '(whole)'}`, h), core: !!h.core,
+            kind: 'signed',
+            target: target(`body ${path.join('.') || '(whole)'}`, h),
+            core: !!h.core,
             request: (f) => easRequest(op, f, { body: setAt(easBaseline(op, f).body, path, h.json) }),
           });
         }
         if (spec.additionalProperties) {
           for (const h of STRINGS.filter((x) => x.core)) {
-            cases.push({ kind: 'signed', target: target(`body ${path.join('.')} key`, h), core: true, request: (f) => easRequest(op, f, { body: setAt(easBaseline(op, f).body, path, { [h.text]: 'v' }) }) });
+            cases.push({
+              kind: 'signed',
+              target: target(`body ${path.join('.')} key`, h),
+              core: true,
+              request: (f) => easRequest(op, f, { body: setAt(easBaseline(op, f).body, path, { [h.text]: 'v' }) }),
+            });
           }
         }
       }
@@ -155,10 +218,20 @@ function easCases(op: OperationSpec): Case[] {
   }
   // Whole requests: a ClientToken (taken from the raw query), unknown parameters, bodies that are not what they say.
   for (const h of STRINGS) {
-    cases.push({ kind: 'signed', target: target('query ClientToken', h), core: !!h.core, request: (f) => easRequest(op, f, { query: [['ClientToken', h.text]] }) });
+    cases.push({
+      kind: 'signed',
+      target: target('query ClientToken', h),
+      core: !!h.core,
+      request: (f) => easRequest(op, f, { query: [['ClientToken', h.text]] }),
+    });
   }
   for (const h of STRINGS.filter((x) => x.core)) {
-    cases.push({ kind: 'signed', target: target('unknown query name', h), core: true, request: (f) => easRequest(op, f, { query: [[`Zz${h.text}`, 'v']] }) });
+    cases.push({
+      kind: 'signed',
+      target: target('unknown query name', h),
+      core: true,
+      request: (f) => easRequest(op, f, { query: [[`Zz${h.text}`, 'v']] }),
+    });
   }
   const raws: Array<[string, Buffer, string]> = [
     ['not-json', Buffer.from('{"a":'), 'application/json'],
@@ -170,7 +243,12 @@ function easCases(op: OperationSpec): Case[] {
     ['near-limit', Buffer.from(JSON.stringify({ ResourceName: 'x'.repeat(1_000_000) })), 'application/json'],
   ];
   for (const [label, body, contentType] of raws) {
-    cases.push({ kind: 'signed', target: `${op.action} raw body ${label}`, core: label !== 'near-limit', request: (f) => easRequest(op, f, { rawBody: body, contentType }) });
+    cases.push({
+      kind: 'signed',
+      target: `${op.action} raw body ${label}`,
+      core: label !== 'near-limit',
+      request: (f) => easRequest(op, f, { rawBody: body, contentType }),
+    });
   }
   return cases;
 }
@@ -179,17 +257,30 @@ function easCases(op: OperationSpec): Case[] {
 
 function rpcCases(version: string, action: string, params: RpcParams, ordinal: number): Case[] {
   const cases: Case[] = [];
-  const baseline = (f: Fixture): Array<[string, string]> => Object.entries(params)
-    .filter(([, p]) => p.required)
-    .map(([name, p]) => [name, asText(plausible(name, p.type, f, p))]);
-  const request = (pairs: (f: Fixture) => Array<[string, string]>, asForm: boolean) => (f: Fixture): SignedRequest => {
-    const all = pairs(f);
-    return asForm
-      ? { method: 'POST', path: '/', action, version, body: Buffer.from(all.map(([k, v]) => `${rawEncode(k)}=${rawEncode(v)}`).join('&')), contentType: 'application/x-www-form-urlencoded' }
-      : { method: 'POST', path: '/', query: all, action, version };
-  };
+  const baseline = (f: Fixture): Array<[string, string]> =>
+    Object.entries(params)
+      .filter(([, p]) => p.required)
+      .map(([name, p]) => [name, asText(plausible(name, p.type, f, p))]);
+  const request =
+    (pairs: (f: Fixture) => Array<[string, string]>, asForm: boolean) =>
+    (f: Fixture): SignedRequest => {
+      const all = pairs(f);
+      return asForm
+        ? {
+            method: 'POST',
+            path: '/',
+            action,
+            version,
+            body: Buffer.from(all.map(([k, v]) => `${rawEncode(k)}=${rawEncode(v)}`).join('&')),
+            contentType: 'application/x-www-form-urlencoded',
+          }
+        : { method: 'POST', path: '/', query: all, action, version };
+    };
   let n = ordinal;
-  const targets: Array<[string, string]> = [...Object.entries(params).map(([name, p]) => [name, p.type] as [string, string]), ['ClientToken', 'string']];
+  const targets: Array<[string, string]> = [
+    ...Object.entries(params).map(([name, p]) => [name, p.type] as [string, string]),
+    ['ClientToken', 'string'],
+  ];
   for (const [name, type] of targets) {
     for (const h of hostileFor(type, EXTRA)) {
       const pairs = (f: Fixture): Array<[string, string]> => [...baseline(f).filter(([k]) => k !== name), [name, h.text]];
@@ -198,7 +289,12 @@ function rpcCases(version: string, action: string, params: RpcParams, ordinal: n
     }
   }
   for (const h of STRINGS.filter((x) => x.core)) {
-    cases.push({ kind: 'signed', target: `${action} unknown name = ${h.label}`, core: true, request: request((f) => [...baseline(f), [`Zz${h.text}`, 'v']], n++ % 2 === 0) });
+    cases.push({
+      kind: 'signed',
+      target: `${action} unknown name = ${h.label}`,
+      core: true,
+      request: request((f) => [...baseline(f), [`Zz${h.text}`, 'v']], n++ % 2 === 0),
+    });
   }
   return cases;
 }
@@ -222,13 +318,43 @@ const ADMIN: Array<{ method: string; path: string; fields: Record<string, string
   { method: 'POST', path: '/accounts', fields: { AccountId: 'string', AccessKeyId: 'string', AccessKeySecret: 'string' } },
   { method: 'POST', path: '/clock/advance', fields: { seconds: 'number', to: 'string' } },
   { method: 'POST', path: '/engine/progress', fields: { InstanceIds: 'array' } },
-  { method: 'PUT', path: '/stock', base: { Region: 'cn-hangzhou', InstanceType: 'ecs.g6.large' }, fields: { Region: 'string', Zone: 'string', InstanceType: 'string', Status: 'string', Available: 'number' } },
-  { method: 'POST', path: '/faults', base: { Kind: 'CreateFailure', Count: 1, Region: 'xx-nowhere' }, fields: { Kind: 'string', Region: 'string', Zone: 'string', InstanceType: 'string', InstanceId: 'string', Action: 'string', Count: 'number', Fraction: 'number', LatencyMs: 'number', Reason: 'string' } },
+  {
+    method: 'PUT',
+    path: '/stock',
+    base: { Region: 'cn-hangzhou', InstanceType: 'ecs.g6.large' },
+    fields: { Region: 'string', Zone: 'string', InstanceType: 'string', Status: 'string', Available: 'number' },
+  },
+  {
+    method: 'POST',
+    path: '/faults',
+    base: { Kind: 'CreateFailure', Count: 1, Region: 'xx-nowhere' },
+    fields: {
+      Kind: 'string',
+      Region: 'string',
+      Zone: 'string',
+      InstanceType: 'string',
+      InstanceId: 'string',
+      Action: 'string',
+      Count: 'number',
+      Fraction: 'number',
+      LatencyMs: 'number',
+      Reason: 'string',
+    },
+  },
   { method: 'DELETE', path: '/faults/:id', fields: {} },
-  { method: 'PUT', path: '/accounts/:id/quota', base: { Region: 'cn-shanghai' }, fields: { Region: 'string', Instances: 'number', Vcpus: 'number', Gpus: 'number' } },
+  {
+    method: 'PUT',
+    path: '/accounts/:id/quota',
+    base: { Region: 'cn-shanghai' },
+    fields: { Region: 'string', Instances: 'number', Vcpus: 'number', Gpus: 'number' },
+  },
   { method: 'GET', path: '/accounts/:id/balance', fields: {} },
   { method: 'POST', path: '/accounts/:id/balance', fields: { Amount: 'string' } },
-  { method: 'POST', path: '/ram/simulate', fields: { Principal: 'string', Action: 'string', Resource: 'string', Context: 'object', SessionPolicy: 'string', AccountId: 'string' } },
+  {
+    method: 'POST',
+    path: '/ram/simulate',
+    fields: { Principal: 'string', Action: 'string', Resource: 'string', Context: 'object', SessionPolicy: 'string', AccountId: 'string' },
+  },
   { method: 'GET', path: '/ram/denials?AccountId=', fields: {} },
   // The views' filters and paging (src/admin/views.ts, paging.ts).
   { method: 'GET', path: '/machines?InstanceStatus=CreateFailed&AccountId=', fields: {} },
@@ -251,18 +377,43 @@ function adminCases(): Case[] {
     if (idRoute) {
       for (const h of STRINGS.filter((x) => x.text.length < 1000)) {
         const withId = r.path.endsWith('=') ? () => `/_openeas${r.path}${rawEncode(h.text)}` : pathOf(h.text);
-        cases.push({ kind: 'admin', target: `admin ${r.method} ${r.path} id = ${h.label}`, core: !!h.core, method: r.method, path: withId });
+        cases.push({
+          kind: 'admin',
+          target: `admin ${r.method} ${r.path} id = ${h.label}`,
+          core: !!h.core,
+          method: r.method,
+          path: withId,
+        });
       }
     }
     for (const [field, type] of Object.entries(r.fields)) {
       const steering = ADMIN_STEERING.test(`${r.method} ${r.path} ${field}`);
       for (const h of hostileFor(type)) {
-        cases.push({ kind: 'admin', target: `admin ${r.method} ${r.path} ${field} = ${h.label}`, core: !!h.core, steering, method: r.method, path: plain, body: JSON.stringify({ ...r.base, [field]: h.json }) });
+        cases.push({
+          kind: 'admin',
+          target: `admin ${r.method} ${r.path} ${field} = ${h.label}`,
+          core: !!h.core,
+          steering,
+          method: r.method,
+          path: plain,
+          body: JSON.stringify({ ...r.base, [field]: h.json }),
+        });
       }
     }
     if (r.method !== 'GET' && r.method !== 'DELETE') {
-      for (const [label, body] of [['not-json', '{'], ['deep', '['.repeat(50_000) + ']'.repeat(50_000)], ['nul-key', '{"\\u0000":"\\ud800"}']] as const) {
-        cases.push({ kind: 'admin', target: `admin ${r.method} ${r.path} raw body ${label}`, core: true, method: r.method, path: plain, body });
+      for (const [label, body] of [
+        ['not-json', '{'],
+        ['deep', '['.repeat(50_000) + ']'.repeat(50_000)],
+        ['nul-key', '{"\\u0000":"\\ud800"}'],
+      ] as const) {
+        cases.push({
+          kind: 'admin',
+          target: `admin ${r.method} ${r.path} raw body ${label}`,
+          core: true,
+          method: r.method,
+          path: plain,
+          body,
+        });
       }
     }
   }
@@ -290,13 +441,31 @@ const RAW_TARGETS: Array<[string, string]> = [
 
 function rawCases(): Case[] {
   const cases: Case[] = RAW_TARGETS.map(([label, line]) => ({
-    kind: 'raw' as const, target: `raw ${label}`, core: true,
+    kind: 'raw' as const,
+    target: `raw ${label}`,
+    core: true,
     text: (host: string) => `${line} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
   }));
   cases.push({ kind: 'raw', target: 'raw not http', core: true, text: () => 'HELLO\r\n\r\n' });
-  cases.push({ kind: 'raw', target: 'raw NUL in a client-token header', core: true, text: (host) => `GET /api/v2/resources HTTP/1.1\r\nHost: ${host}\r\nx-acs-client-token: a\u0000b\r\nConnection: close\r\n\r\n` });
-  cases.push({ kind: 'raw', target: 'raw header without colon', core: true, text: (host) => `GET / HTTP/1.1\r\nHost: ${host}\r\nbroken\r\n\r\n` });
-  cases.push({ kind: 'raw', target: 'raw content-length mismatch', core: true, text: (host) => `POST /api/v2/resources HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 5\r\nContent-Length: 6\r\nConnection: close\r\n\r\nhello` });
+  cases.push({
+    kind: 'raw',
+    target: 'raw NUL in a client-token header',
+    core: true,
+    text: (host) => `GET /api/v2/resources HTTP/1.1\r\nHost: ${host}\r\nx-acs-client-token: a\u0000b\r\nConnection: close\r\n\r\n`,
+  });
+  cases.push({
+    kind: 'raw',
+    target: 'raw header without colon',
+    core: true,
+    text: (host) => `GET / HTTP/1.1\r\nHost: ${host}\r\nbroken\r\n\r\n`,
+  });
+  cases.push({
+    kind: 'raw',
+    target: 'raw content-length mismatch',
+    core: true,
+    text: (host) =>
+      `POST /api/v2/resources HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 5\r\nContent-Length: 6\r\nConnection: close\r\n\r\nhello`,
+  });
   return cases;
 }
 

@@ -43,19 +43,33 @@ async function setUp(url: string, creds: Credentials): Promise<Fixture> {
   const client = easClient({ url, ...creds });
   const region = 'cn-hangzhou';
   const created = await callEas(client, {
-    action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources',
-    body: { ResourceType: 'Dedicated', ResourceName: 'fuzz', EcsInstanceType: 'ecs.c6.xlarge', EcsInstanceCount: 2, ChargeType: 'PostPaid' },
+    action: 'CreateResource',
+    method: 'POST',
+    pathname: '/api/v2/resources',
+    body: {
+      ResourceType: 'Dedicated',
+      ResourceName: 'fuzz',
+      EcsInstanceType: 'ecs.c6.xlarge',
+      EcsInstanceCount: 2,
+      ChargeType: 'PostPaid',
+    },
   });
   await admin(url, 'POST', '/clock/advance', { seconds: 10 });
   const ram = (action: string, query: Record<string, unknown>) => callRpc(client, '2015-05-01', action, query);
   await ram('CreateUser', { UserName: 'fuzz-user' });
   await ram('CreateGroup', { GroupName: 'fuzz-group' });
-  await ram('CreatePolicy', { PolicyName: 'fuzz-policy', PolicyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) });
+  await ram('CreatePolicy', {
+    PolicyName: 'fuzz-policy',
+    PolicyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+  });
   const identity = await callRpc(client, '2015-04-01', 'GetCallerIdentity');
   const accountId = String(identity.body.AccountId);
   await ram('CreateRole', {
     RoleName: 'fuzz-role',
-    AssumeRolePolicyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${accountId}:root`] } }] }),
+    AssumeRolePolicyDocument: JSON.stringify({
+      Version: '1',
+      Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${accountId}:root`] } }],
+    }),
   });
   const clock = await admin(url, 'GET', '/clock');
   return {
@@ -72,7 +86,16 @@ function plan(cases: Case[], seed: number, budget: number | undefined): Case[] {
   const random = rng(seed);
   const steering = cases.filter((c) => c.kind === 'admin' && c.steering);
   const rest = cases.filter((c) => !(c.kind === 'admin' && c.steering));
-  const ordered = [...shuffle(rest.filter((c) => c.core), random), ...shuffle(rest.filter((c) => !c.core), random)];
+  const ordered = [
+    ...shuffle(
+      rest.filter((c) => c.core),
+      random,
+    ),
+    ...shuffle(
+      rest.filter((c) => !c.core),
+      random,
+    ),
+  ];
   if (budget === undefined || budget >= cases.length) return [...ordered, ...steering];
   return ordered.slice(0, budget);
 }
@@ -83,7 +106,13 @@ async function sendCase(c: Case, base: URL, creds: Credentials, f: Fixture): Pro
       return sendSigned(base, creds, c.request(f));
     case 'admin': {
       const body = c.body === undefined ? undefined : Buffer.from(c.body);
-      const head = [`${c.method} ${c.path(f)} HTTP/1.1`, `Host: ${base.host}`, 'Connection: close', 'Content-Type: application/json', `Content-Length: ${body?.length ?? 0}`];
+      const head = [
+        `${c.method} ${c.path(f)} HTTP/1.1`,
+        `Host: ${base.host}`,
+        'Connection: close',
+        'Content-Type: application/json',
+        `Content-Length: ${body?.length ?? 0}`,
+      ];
       return sendRaw(base, `${head.join('\r\n')}\r\n\r\n${body?.toString('utf8') ?? ''}`);
     }
     case 'raw':
@@ -100,7 +129,15 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const slowMs = opts.slowMs ?? 1000;
   const started = performance.now();
   const server = await startTestServer(opts.engine);
-  const report: FuzzReport = { engine: opts.engine.name, tried: 0, serverErrors: [], envelopeViolations: [], slow: [], signatureRejected: 0, elapsedMs: 0 };
+  const report: FuzzReport = {
+    engine: opts.engine.name,
+    tried: 0,
+    serverErrors: [],
+    envelopeViolations: [],
+    slow: [],
+    signatureRejected: 0,
+    elapsedMs: 0,
+  };
   try {
     const creds = { accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! };
     const base = new URL(server.url);
@@ -116,17 +153,25 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
         continue;
       }
       report.tried++;
-      const finding: Finding = { target: c.target, status: answer.status, code: codeOf(answer), ms: Math.round(answer.ms), problems: problemsOf(answer) };
+      const finding: Finding = {
+        target: c.target,
+        status: answer.status,
+        code: codeOf(answer),
+        ms: Math.round(answer.ms),
+        problems: problemsOf(answer),
+      };
       if (finding.code === 'SignatureDoesNotMatch') report.signatureRejected++;
       if (answer.status >= 500) report.serverErrors.push(finding);
       else if (finding.problems.length > 0) report.envelopeViolations.push(finding);
       if (answer.ms > slowMs) {
         // Two retries: a shared, loaded machine can stall any single request; a slow answer is slow every time.
         let best = answer.ms;
-        for (let i = 0; i < 2 && best > slowMs; i++) best = Math.min(best, (await sendCase(c, base, creds, fixture).catch(() => undefined))?.ms ?? best);
+        for (let i = 0; i < 2 && best > slowMs; i++)
+          best = Math.min(best, (await sendCase(c, base, creds, fixture).catch(() => undefined))?.ms ?? best);
         if (best > slowMs) report.slow.push({ ...finding, ms: Math.round(best) });
       }
-      if (finding.problems.length > 0) opts.log?.(`${report.engine}: ${c.target} → ${answer.status} ${finding.code ?? ''} ${finding.problems.join('; ')}`);
+      if (finding.problems.length > 0)
+        opts.log?.(`${report.engine}: ${c.target} → ${answer.status} ${finding.code ?? ''} ${finding.problems.join('; ')}`);
     }
   } finally {
     await server.close();

@@ -93,8 +93,16 @@ export const SHAPES: Hostile[] = [
   n('deep-1500', JSON.stringify(nested(1500)), nested(1500)),
   n('array-100k', JSON.stringify(new Array(100_000).fill(1)), new Array(100_000).fill(1)),
   n('array-20k-strings', JSON.stringify(new Array(20_000).fill('eas-r-x')), new Array(20_000).fill('eas-r-x')),
-  n('object-10k-keys', JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, 'v']))), Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, 'v']))),
-  n('proto-keys', '{"__proto__":{"x":1},"constructor":{"prototype":{}}}', JSON.parse('{"__proto__":{"x":1},"constructor":{"prototype":{}}}')),
+  n(
+    'object-10k-keys',
+    JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, 'v']))),
+    Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, 'v'])),
+  ),
+  n(
+    'proto-keys',
+    '{"__proto__":{"x":1},"constructor":{"prototype":{}}}',
+    JSON.parse('{"__proto__":{"x":1},"constructor":{"prototype":{}}}'),
+  ),
 ];
 
 export const BOOLEANS: Hostile[] = [n('bool:yes', 'yes', 'yes'), n('bool:1', '1', 1), n('bool:TRUE', 'TRUE', 'TRUE')];
@@ -125,7 +133,10 @@ export function hostileFor(type: string, extra: Hostile[] = []): Hostile[] {
  */
 export function seededStrings(seed: number, count: number): Hostile[] {
   const random = rng(seed);
-  const pool = [0x0, 0x1, 0x9, 0xa, 0xd, 0x1f, 0x7f, 0x80, 0xad, 0x2028, 0x202e, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfeff, 0xfffd, 0xffff, 0x22, 0x27, 0x5c, 0x25, 0x2f];
+  const pool = [
+    0x0, 0x1, 0x9, 0xa, 0xd, 0x1f, 0x7f, 0x80, 0xad, 0x2028, 0x202e, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfeff, 0xfffd, 0xffff, 0x22, 0x27,
+    0x5c, 0x25, 0x2f,
+  ];
   const out: Hostile[] = [];
   for (let i = 0; i < count; i++) {
     const length = 1 + Math.floor(random() * (random() < 0.1 ? 5000 : 24));

@@ -30,10 +30,14 @@ export function rawEncode(text: string): string {
       continue;
     }
     const cp = ch.codePointAt(0)!;
-    const bytes = cp < 0x80 ? [cp]
-      : cp < 0x800 ? [0xc0 | (cp >> 6), 0x80 | (cp & 63)]
-        : cp < 0x10000 ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
-          : [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)];
+    const bytes =
+      cp < 0x80
+        ? [cp]
+        : cp < 0x800
+          ? [0xc0 | (cp >> 6), 0x80 | (cp & 63)]
+          : cp < 0x10000
+            ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
+            : [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)];
     for (const b of bytes) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
@@ -55,7 +59,6 @@ export interface SignedRequest {
   contentType?: string;
 }
 
-
 function send(url: URL, method: string, path: string, headers: Record<string, string>, body: Buffer | undefined): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -63,12 +66,14 @@ function send(url: URL, method: string, path: string, headers: Record<string, st
     const req = http.request({ host: url.hostname, port: url.port, method, path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({
-        status: res.statusCode ?? 0,
-        headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])),
-        text: Buffer.concat(chunks).toString('utf8'),
-        ms: performance.now() - started,
-      }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])),
+          text: Buffer.concat(chunks).toString('utf8'),
+          ms: performance.now() - started,
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -108,10 +113,12 @@ export function sendRaw(base: URL, requestText: string): Promise<Answer> {
       const whole = Buffer.concat(chunks).toString('utf8');
       const [head = '', ...rest] = whole.split('\r\n\r\n');
       const [statusLine = '', ...lines] = head.split('\r\n');
-      const headers = Object.fromEntries(lines.map((l) => {
-        const i = l.indexOf(':');
-        return [l.slice(0, i).trim().toLowerCase(), l.slice(i + 1).trim()];
-      }));
+      const headers = Object.fromEntries(
+        lines.map((l) => {
+          const i = l.indexOf(':');
+          return [l.slice(0, i).trim().toLowerCase(), l.slice(i + 1).trim()];
+        }),
+      );
       let text = rest.join('\r\n\r\n');
       if (headers['transfer-encoding'] === 'chunked') text = dechunk(text);
       resolve({ status: Number(statusLine.split(' ')[1] ?? 0), headers, text, ms: performance.now() - started });

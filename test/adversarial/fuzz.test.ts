@@ -7,7 +7,11 @@ import { ENGINES } from '../support/engines.ts';
 import { fuzz, type Finding } from './fuzz-run.ts';
 
 const BUDGET = 500;
-const show = (findings: Finding[]) => findings.slice(0, 20).map((f) => `${f.target} → ${f.status} ${f.code ?? ''} ${f.ms} ms ${f.problems.join('; ')}`).join('\n');
+const show = (findings: Finding[]) =>
+  findings
+    .slice(0, 20)
+    .map((f) => `${f.target} → ${f.status} ${f.code ?? ''} ${f.ms} ms ${f.problems.join('; ')}`)
+    .join('\n');
 
 for (const engine of ENGINES) {
   describe(`fuzzing every API (${engine.name})`, () => {

@@ -13,17 +13,22 @@ import { caseCount, fuzz, type Finding } from './fuzz-run.ts';
 const seed = Number(process.env.FUZZ_SEED ?? 1);
 const budget = process.env.FUZZ_BUDGET ? Number(process.env.FUZZ_BUDGET) : undefined;
 const randomStrings = Number(process.env.FUZZ_RANDOM_STRINGS ?? 8);
-console.log(`fuzz: seed ${seed}, ${budget ?? 'all'} of ${caseCount({ seed, randomStrings })} cases per engine, engines: ${ENGINES.map((e) => e.name).join(', ')}`);
+console.log(
+  `fuzz: seed ${seed}, ${budget ?? 'all'} of ${caseCount({ seed, randomStrings })} cases per engine, engines: ${ENGINES.map((e) => e.name).join(', ')}`,
+);
 
 const show = (label: string, findings: Finding[]) => {
-  for (const f of findings.slice(0, 50)) console.log(`  ${label}: ${f.target} → ${f.status} ${f.code ?? ''} ${f.ms} ms ${f.problems.join('; ')}`);
+  for (const f of findings.slice(0, 50))
+    console.log(`  ${label}: ${f.target} → ${f.status} ${f.code ?? ''} ${f.ms} ms ${f.problems.join('; ')}`);
   if (findings.length > 50) console.log(`  … and ${findings.length - 50} more`);
 };
 
 let failed = false;
 for (const engine of ENGINES) {
   const r = await fuzz({ engine, seed, budget, randomStrings });
-  console.log(`${r.engine}: ${r.tried} requests tried, ${r.serverErrors.length} 5xx, ${r.slow.length} slow (>1 s), ${r.envelopeViolations.length} envelope violations, ${r.signatureRejected} stopped at the signature, ${(r.elapsedMs / 1000).toFixed(1)} s`);
+  console.log(
+    `${r.engine}: ${r.tried} requests tried, ${r.serverErrors.length} 5xx, ${r.slow.length} slow (>1 s), ${r.envelopeViolations.length} envelope violations, ${r.signatureRejected} stopped at the signature, ${(r.elapsedMs / 1000).toFixed(1)} s`,
+  );
   show('5xx', r.serverErrors);
   show('slow', r.slow);
   show('envelope', r.envelopeViolations);

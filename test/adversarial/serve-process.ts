@@ -43,10 +43,12 @@ export function serve(opts: ServeOptions): Promise<Served> {
   let stderr = '';
   child.stdout!.on('data', (c) => (stdout += String(c)));
   child.stderr!.on('data', (c) => (stderr += String(c)));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => {
-    live.delete(child);
-    resolve(code ?? signal ?? 'unknown');
-  }));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => {
+      live.delete(child);
+      resolve(code ?? signal ?? 'unknown');
+    }),
+  );
   const served: Omit<Served, 'url' | 'created'> = {
     pid: child.pid!,
     exited,
@@ -72,7 +74,11 @@ export function serve(opts: ServeOptions): Promise<Served> {
       const secret = /root AccessKey secret \(shown once\): (\S+)/.exec(stdout)?.[1];
       const id = /root AccessKey (LTAI\S+)/.exec(stdout)?.[1];
       const account = /account (\d{16})/.exec(stdout)?.[1];
-      resolve({ ...served, url, created: secret && id && account ? { accessKeyId: id, accessKeySecret: secret, accountId: account } : undefined });
+      resolve({
+        ...served,
+        url,
+        created: secret && id && account ? { accessKeyId: id, accessKeySecret: secret, accountId: account } : undefined,
+      });
     });
     void exited.then((code) => {
       clearTimeout(timer);

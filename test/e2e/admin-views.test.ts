@@ -33,13 +33,24 @@ async function status(server: TestServer, path: string): Promise<{ status: numbe
 function api(server: TestServer, creds: Credentials) {
   const client = easClient({ url: server.url, ...creds });
   return {
-    group: async () => (await callEas(client, {
-      action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources',
-      body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c-1' } },
-    })).body.ResourceId as string,
-    create: async (group: string, body: Record<string, unknown>) => (await callEas(client, {
-      action: 'CreateResourceInstances', method: 'POST', pathname: `/api/v2/resources/${REGION}/${group}/instances`, body,
-    })).body.InstanceIds as string[],
+    group: async () =>
+      (
+        await callEas(client, {
+          action: 'CreateResource',
+          method: 'POST',
+          pathname: '/api/v2/resources',
+          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c-1' } },
+        })
+      ).body.ResourceId as string,
+    create: async (group: string, body: Record<string, unknown>) =>
+      (
+        await callEas(client, {
+          action: 'CreateResourceInstances',
+          method: 'POST',
+          pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+          body,
+        })
+      ).body.InstanceIds as string[],
   };
 }
 
@@ -62,13 +73,19 @@ for (const engine of ENGINES) {
         const accounts = await admin(server.url, 'GET', '/accounts');
         assert.equal(accounts.TotalCount, 2);
         const roots = accounts.Accounts.map((a: any) => [a.AccountId, a.Root]);
-        assert.deepEqual(roots, [[server.root.accountId, true], [other.AccountId, false]]);
+        assert.deepEqual(roots, [
+          [server.root.accountId, true],
+          [other.AccountId, false],
+        ]);
         assert.match(accounts.Accounts[0].CreateTime, ISO);
         const second = await admin(server.url, 'GET', '/accounts?PageSize=1&PageNumber=2');
         assert.deepEqual([second.TotalCount, second.PageNumber, second.PageSize, second.Accounts[0].AccountId], [2, 2, 1, other.AccountId]);
 
         const groups = await admin(server.url, 'GET', `/groups?AccountId=${other.AccountId}`);
-        assert.deepEqual(groups.Groups.map((g: any) => [g.ResourceId, g.AccountId, g.Region]), [[theirGroup, other.AccountId, REGION]]);
+        assert.deepEqual(
+          groups.Groups.map((g: any) => [g.ResourceId, g.AccountId, g.Region]),
+          [[theirGroup, other.AccountId, REGION]],
+        );
         assert.equal((await admin(server.url, 'GET', `/groups?Region=${REGION}`)).TotalCount, 2);
         assert.equal((await admin(server.url, 'GET', '/groups?Region=cn-shanghai')).TotalCount, 0);
 
@@ -120,7 +137,11 @@ for (const engine of ENGINES) {
           assert.deepEqual(await status(server, `${path}?PageNumber=0`), { status: 400, code: 'InvalidParameter' });
         }
         const keys = new Set(answers.flatMap((a) => keysOf(a)));
-        assert.deepEqual([...keys].filter((k) => !/^[A-Z][A-Za-z0-9]*$/.test(k)), [], 'PascalCase keys only');
+        assert.deepEqual(
+          [...keys].filter((k) => !/^[A-Z][A-Za-z0-9]*$/.test(k)),
+          [],
+          'PascalCase keys only',
+        );
         const times = answers.flatMap((a) => JSON.stringify(a).match(/"[A-Za-z]*Time":"[^"]*"/g) ?? []);
         assert.ok(times.length >= 5);
         for (const t of times) assert.match(t.split('":"')[1]!.slice(0, -1), ISO);

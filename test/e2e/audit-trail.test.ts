@@ -14,7 +14,12 @@ const GPU_MACHINES = { EcsInstanceType: 'ecs.gn6i-c4g1.xlarge', EcsInstanceCount
 
 type Attribute = { Key: string; Value: string };
 type Lookup = {
-  LookupAttribute?: Attribute[]; MaxResults?: string; NextToken?: string; StartTime?: string; EndTime?: string; Direction?: string;
+  LookupAttribute?: Attribute[];
+  MaxResults?: string;
+  NextToken?: string;
+  StartTime?: string;
+  EndTime?: string;
+  Direction?: string;
 };
 
 for (const engine of ENGINES) {
@@ -39,8 +44,12 @@ for (const engine of ENGINES) {
       }
     };
     const by = (Key: string, Value: string): Lookup => ({ LookupAttribute: [{ Key, Value }] });
-    const byTwo = (k1: string, v1: string, k2: string, v2: string): Lookup =>
-      ({ LookupAttribute: [{ Key: k1, Value: v1 }, { Key: k2, Value: v2 }] });
+    const byTwo = (k1: string, v1: string, k2: string, v2: string): Lookup => ({
+      LookupAttribute: [
+        { Key: k1, Value: v1 },
+        { Key: k2, Value: v2 },
+      ],
+    });
     const createMachines = async (creds: Credentials, group: string, body: Record<string, unknown> = GPU_MACHINES) =>
       (await eas(server, creds).call('CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, { body })).body;
     const dedicatedGroup = async (api: ReturnType<typeof eas>) =>
@@ -91,7 +100,10 @@ for (const engine of ENGINES) {
       assert.match(theirs.userIdentity.principalId, /^\d+$/);
       // The group they made: found by its id, by the user's name and by their AccessKey.
       const group = (await lookup(root, by('ResourceName', operatorGroup))).body.Events;
-      assert.deepEqual(group.map((e: any) => e.eventName), ['CreateResource']);
+      assert.deepEqual(
+        group.map((e: any) => e.eventName),
+        ['CreateResource'],
+      );
       const byUser = await lookupAll(root, by('User', operator.userName));
       assert.deepEqual(byUser.map((e: any) => e.eventName).sort(), ['CreateResource', 'CreateResourceInstances']);
       const byKey = await lookupAll(root, by('EventAccessKeyId', operator.accessKeyId));
@@ -125,12 +137,15 @@ for (const engine of ENGINES) {
       assert.equal(forged.code, 'SignatureDoesNotMatch');
       const events = await lookupAll(root, { ...by('EventAccessKeyId', operator.accessKeyId) });
       assert.ok(events.every((e) => e.requestId !== forged.data.RequestId));
-      const stored = await server.services.store.db.selectFrom('audit_events').select('event_id')
-        .where('event', 'like', `%${forged.data.RequestId}%`).execute();
+      const stored = await server.services.store.db
+        .selectFrom('audit_events')
+        .select('event_id')
+        .where('event', 'like', `%${forged.data.RequestId}%`)
+        .execute();
       assert.deepEqual(stored, []);
     });
 
-    test('an assumed role\'s calls name the role session; RAM and STS calls are global events', async () => {
+    test("an assumed role's calls name the role session; RAM and STS calls are global events", async () => {
       const ram = ramClient(server, root);
       const caller = await userWithPolicies(server, []);
       const account = server.root.accountId;
@@ -155,7 +170,10 @@ for (const engine of ENGINES) {
       assert.match(created.userIdentity.principalId, /^\d+:night-shift$/);
       assert.equal(created.userIdentity.sessionContext.attributes.mfaAuthenticated, 'false');
       const byRole = await lookupAll(root, by('RoleName', roleName));
-      assert.deepEqual(byRole.map((e) => e.eventName), ['CreateResource']);
+      assert.deepEqual(
+        byRole.map((e) => e.eventName),
+        ['CreateResource'],
+      );
 
       const [assumeRole] = (await lookup(root, byTwo('ServiceName', 'Sts', 'User', caller.userName))).body.Events;
       assert.equal(assumeRole.eventName, 'AssumeRole');
@@ -204,7 +222,10 @@ for (const engine of ENGINES) {
       const times = all.map((e) => e.eventId);
       assert.deepEqual(times, [...times].sort().reverse(), 'newest first');
       const forward = await lookupAll(root, { ...by('EventName', 'DescribeResource'), MaxResults: '3', Direction: 'FORWARD' });
-      assert.deepEqual(forward.map((e) => e.eventId), [...times].reverse());
+      assert.deepEqual(
+        forward.map((e) => e.eventId),
+        [...times].reverse(),
+      );
       // The last page carries no token.
       const last = await lookup(root, { ...by('EventName', 'DescribeResource'), MaxResults: '50' });
       assert.equal(last.body.NextToken, undefined);
@@ -224,7 +245,10 @@ for (const engine of ENGINES) {
       const rw = await lookupAll(root, { ...by('EventRW', 'Write'), MaxResults: '50' });
       assert.ok(rw.length > 0 && rw.every((e) => e.eventRW === 'Write'));
       const byId = (await lookup(root, by('EventId', rw[0].eventId))).body.Events;
-      assert.deepEqual(byId.map((e: any) => e.eventId), [rw[0].eventId]);
+      assert.deepEqual(
+        byId.map((e: any) => e.eventId),
+        [rw[0].eventId],
+      );
       const apiCalls = (await lookup(root, by('EventType', 'ApiCall'))).body.Events;
       assert.ok(apiCalls.length > 0);
       assert.deepEqual((await lookup(root, by('EventType', 'ConsoleSignin'))).body.Events, []);
@@ -236,7 +260,9 @@ for (const engine of ENGINES) {
       assert.ok(twice.length > 0 && twice.every((e: any) => e.eventName === 'CreateResource'));
 
       const invalid: Lookup[] = [
-        by('UserName', 'root'), by('Bogus', 'x'), by('EventName', ''),
+        by('UserName', 'root'),
+        by('Bogus', 'x'),
+        by('EventName', ''),
         byTwo('EventName', 'CreateResource', 'User', 'root'),
       ];
       for (const q of invalid) {
@@ -304,16 +330,26 @@ for (const engine of ENGINES) {
     });
 
     test('events older than the retention are deleted (business time)', async () => {
-      const count = async () => Number((await server.services.store.db.selectFrom('audit_events')
-        .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const count = async () =>
+        Number(
+          (
+            await server.services.store.db
+              .selectFrom('audit_events')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       assert.ok((await count()) > 10);
       await advance(server.url, 91 * 86_400);
       await eas(server, root).listResources(); // any call writes, and sweeps what has expired
       await lookup(root); // writes what is pending
       await lookup(root);
       assert.ok((await count()) <= 3, 'only the calls made after the clock moved are left');
-      const orphans = await server.services.store.db.selectFrom('audit_event_resources').select('event_id')
-        .where('event_id', 'not in', (eb) => eb.selectFrom('audit_events').select('event_id')).execute();
+      const orphans = await server.services.store.db
+        .selectFrom('audit_event_resources')
+        .select('event_id')
+        .where('event_id', 'not in', (eb) => eb.selectFrom('audit_events').select('event_id'))
+        .execute();
       assert.deepEqual(orphans, []);
     });
   });

@@ -47,18 +47,48 @@ function api(server: TestServer, creds: Creds = rootCreds(server)) {
   return {
     bss,
     async group(): Promise<string> {
-      const r = await callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } } });
+      const r = await callEas(client, {
+        action: 'CreateResource',
+        method: 'POST',
+        pathname: '/api/v2/resources',
+        body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+      });
       return r.body.ResourceId;
     },
     create: async (group: string, body: Record<string, unknown>): Promise<string[]> =>
-      (await callEas(client, { action: 'CreateResourceInstances', method: 'POST', pathname: `/api/v2/resources/${REGION}/${group}/instances`, body })).body.InstanceIds,
+      (
+        await callEas(client, {
+          action: 'CreateResourceInstances',
+          method: 'POST',
+          pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+          body,
+        })
+      ).body.InstanceIds,
     createRaw: (group: string, body: Record<string, unknown>) =>
-      callEas(client, { action: 'CreateResourceInstances', method: 'POST', pathname: `/api/v2/resources/${REGION}/${group}/instances`, body }),
+      callEas(client, {
+        action: 'CreateResourceInstances',
+        method: 'POST',
+        pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+        body,
+      }),
     remove: (group: string, ids: string[]) =>
-      callEas(client, { action: 'DeleteResourceInstances', method: 'DELETE', pathname: `/api/v2/resources/${REGION}/${group}/instances`, query: { InstanceList: ids.join(',') } }),
+      callEas(client, {
+        action: 'DeleteResourceInstances',
+        method: 'DELETE',
+        pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+        query: { InstanceList: ids.join(',') },
+      }),
     instances: async (group: string): Promise<any[]> =>
-      (await callEas(client, { action: 'ListResourceInstances', method: 'GET', pathname: `/api/v2/resources/${REGION}/${group}/instances`, query: { PageSize: 100 } })).body.Instances,
-    describe: async (group: string) => (await callEas(client, { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/${REGION}/${group}` })).body,
+      (
+        await callEas(client, {
+          action: 'ListResourceInstances',
+          method: 'GET',
+          pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+          query: { PageSize: 100 },
+        })
+      ).body.Instances,
+    describe: async (group: string) =>
+      (await callEas(client, { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/${REGION}/${group}` })).body,
     balanceFen: async () => fen((await bss.queryAccountBalance()).body!.data!.availableAmount!),
   };
 }
@@ -98,7 +128,9 @@ async function instanceBillTotal(bss: BssClient, cyclesList: string[], subscript
   const lines: any[] = [];
   for (const cycle of cyclesList) {
     for (let page = 1; ; page++) {
-      const r = await bss.queryInstanceBill(new $Bss.QueryInstanceBillRequest({ billingCycle: cycle, pageNum: page, pageSize: 1, subscriptionType }));
+      const r = await bss.queryInstanceBill(
+        new $Bss.QueryInstanceBillRequest({ billingCycle: cycle, pageNum: page, pageSize: 1, subscriptionType }),
+      );
       const items = r.body!.data!.items!.item ?? [];
       for (const i of items) {
         total += fen(i.pretaxAmount!);
@@ -129,7 +161,11 @@ async function overviewTotal(bss: BssClient, cyclesList: string[]): Promise<numb
   return total;
 }
 
-async function withServer(engine: (typeof ENGINES)[number], overrides: ConfigOverrides, fn: (server: TestServer) => Promise<void>): Promise<void> {
+async function withServer(
+  engine: (typeof ENGINES)[number],
+  overrides: ConfigOverrides,
+  fn: (server: TestServer) => Promise<void>,
+): Promise<void> {
   const server = await startTestServer(engine, overrides);
   try {
     await fn(server);
@@ -154,7 +190,8 @@ for (const engine of ENGINES) {
         assert.equal(order.orderType, 'New');
         assert.equal(order.paymentStatus, 'Paid');
         assert.equal(fen(order.pretaxAmount!), 2 * SMALL_MONTHLY_FEN);
-        const detail = (await a.bss.getOrderDetail(new $Bss.GetOrderDetailRequest({ orderId: order.orderId }))).body!.data!.orderList!.order![0]!;
+        const detail = (await a.bss.getOrderDetail(new $Bss.GetOrderDetailRequest({ orderId: order.orderId }))).body!.data!.orderList!
+          .order![0]!;
         assert.deepEqual((JSON.parse(detail.instanceIDs!) as string[]).sort(), [...ids].sort());
 
         await advance(server.url, 10);
@@ -164,7 +201,10 @@ for (const engine of ENGINES) {
         assert.equal((await a.describe(group)).CpuCount, 4);
 
         await admin(server.url, 'POST', '/clock/advance', { to: new Date(expiry + 1000).toISOString() });
-        assert.deepEqual((await a.instances(group)).map((i) => i.InstanceStatus), ['Stopped', 'Stopped']);
+        assert.deepEqual(
+          (await a.instances(group)).map((i) => i.InstanceStatus),
+          ['Stopped', 'Stopped'],
+        );
         const stopped = await a.describe(group);
         assert.equal(stopped.CpuCount, 0, 'stopped machines are no capacity');
         assert.equal(stopped.InstanceCount, 2);
@@ -194,7 +234,9 @@ for (const engine of ENGINES) {
         const [renewed] = await a.instances(group);
         assert.equal(Date.parse(renewed.ExpiredTime), addMonths(expiry, 1));
 
-        await admin(server.url, 'POST', '/clock/advance', { to: new Date(addMonths(Date.parse(m.CreateTime), 2) + DAY * 1000).toISOString() });
+        await admin(server.url, 'POST', '/clock/advance', {
+          to: new Date(addMonths(Date.parse(m.CreateTime), 2) + DAY * 1000).toISOString(),
+        });
         const [later] = await a.instances(group);
         assert.equal(later.InstanceStatus, 'Ready');
         assert.equal(afterOrder - (await a.balanceFen()), 2 * SMALL_MONTHLY_FEN, 'two renewals in two months');
@@ -211,7 +253,15 @@ for (const engine of ENGINES) {
         const [m] = await a.instances(group);
         const expiry = Date.parse(m.ExpiredTime);
 
-        await a.bss.setRenewal(new $Bss.SetRenewalRequest({ instanceIDs: id, renewalStatus: 'AutoRenewal', renewalPeriod: 1, renewalPeriodUnit: 'M', productCode: 'eas' }));
+        await a.bss.setRenewal(
+          new $Bss.SetRenewalRequest({
+            instanceIDs: id,
+            renewalStatus: 'AutoRenewal',
+            renewalPeriod: 1,
+            renewalPeriodUnit: 'M',
+            productCode: 'eas',
+          }),
+        );
         assert.equal((await a.instances(group))[0].AutoRenewal, true);
         await a.bss.setRenewal(new $Bss.SetRenewalRequest({ instanceIDs: id, renewalStatus: 'ManualRenewal', productCode: 'eas' }));
         assert.equal((await a.instances(group))[0].AutoRenewal, false);
@@ -219,11 +269,15 @@ for (const engine of ENGINES) {
         await admin(server.url, 'POST', '/clock/advance', { to: new Date(expiry + 2 * DAY * 1000).toISOString() });
         assert.equal((await a.instances(group))[0].InstanceStatus, 'Stopped');
         const before = await a.balanceFen();
-        const r = await a.bss.renewInstance(new $Bss.RenewInstanceRequest({ productCode: 'eas', instanceId: id, renewPeriod: 1, clientToken: 'renew-1' }));
+        const r = await a.bss.renewInstance(
+          new $Bss.RenewInstanceRequest({ productCode: 'eas', instanceId: id, renewPeriod: 1, clientToken: 'renew-1' }),
+        );
         assert.equal(r.body!.success, true);
         assert.match(r.body!.data!.orderId!, /^\d{15}$/);
         // A retry with the same client token is not paid twice.
-        const again = await a.bss.renewInstance(new $Bss.RenewInstanceRequest({ productCode: 'eas', instanceId: id, renewPeriod: 1, clientToken: 'renew-1' }));
+        const again = await a.bss.renewInstance(
+          new $Bss.RenewInstanceRequest({ productCode: 'eas', instanceId: id, renewPeriod: 1, clientToken: 'renew-1' }),
+        );
         assert.equal(again.body!.data!.orderId, r.body!.data!.orderId);
         assert.equal(before - (await a.balanceFen()), SMALL_MONTHLY_FEN);
         const [back] = await a.instances(group);
@@ -233,7 +287,11 @@ for (const engine of ENGINES) {
         await advance(server.url, 20 * DAY);
         assert.equal((await a.instances(group))[0].InstanceStatus, 'Ready', 'not released: it was renewed');
 
-        const wrong = await expectApiError(() => a.bss.renewInstance(new $Bss.RenewInstanceRequest({ productCode: 'eas', instanceId: 'eas-i-000000000000000000', renewPeriod: 1 })));
+        const wrong = await expectApiError(() =>
+          a.bss.renewInstance(
+            new $Bss.RenewInstanceRequest({ productCode: 'eas', instanceId: 'eas-i-000000000000000000', renewPeriod: 1 }),
+          ),
+        );
         assert.equal(wrong.code, 'InvalidInstanceId.NotFound');
       }));
 
@@ -253,15 +311,23 @@ for (const engine of ENGINES) {
 
         const expected = 3.5 * SMALL_HOURLY_FEN;
         assert.equal(before - (await a.balanceFen()), expected);
-        const items = await server.services.store.db.selectFrom('bill_items').selectAll().where('instance_id', '=', id!).orderBy('period_start').execute();
+        const items = await server.services.store.db
+          .selectFrom('bill_items')
+          .selectAll()
+          .where('instance_id', '=', id!)
+          .orderBy('period_start')
+          .execute();
         assert.ok(items.length >= 4, `hourly items, got ${items.length}`);
         for (const i of items) {
           assert.equal(Number(i.period_end) - Number(i.period_start), 3_600_000, 'each item is one hour');
           assert.ok(Number(i.amount_fen) <= SMALL_HOURLY_FEN);
         }
-        assert.equal(items.reduce((s, i) => s + Number(i.amount_fen), 0), expected);
+        assert.equal(
+          items.reduce((s, i) => s + Number(i.amount_fen), 0),
+          expected,
+        );
         assert.equal(Number(items[0]!.period_start), start, 'the first hour is the one it became Ready in');
-        assert.equal(Number(items[0]!.amount_fen), 40, '50 of the first hour\'s minutes: the 10 Attaching minutes are free');
+        assert.equal(Number(items[0]!.amount_fen), 40, "50 of the first hour's minutes: the 10 Attaching minutes are free");
 
         const cyc = cycles(start, await nowMs(server));
         const inst = await instanceBillTotal(a.bss, cyc, 'PayAsYouGo');
@@ -279,7 +345,12 @@ for (const engine of ENGINES) {
         const before = await a.balanceFen();
         const group = await a.group();
         await a.create(group, { EcsInstanceType: SMALL, EcsInstanceCount: 3, ChargeType: 'PrePaid', AutoRenewal: true });
-        await a.create(group, { EcsInstanceType: 'ecs.gn6i-c4g1.xlarge', EcsInstanceCount: 2, ChargeType: 'PostPaid', SystemDiskSize: 300 });
+        await a.create(group, {
+          EcsInstanceType: 'ecs.gn6i-c4g1.xlarge',
+          EcsInstanceCount: 2,
+          ChargeType: 'PostPaid',
+          SystemDiskSize: 300,
+        });
         await a.create(group, { EcsInstanceType: SMALL, EcsInstanceCount: 1, ChargeType: 'PostPaid' });
         await advance(server.url, 40 * DAY);
         const cyc = cycles(start, await nowMs(server));
@@ -298,7 +369,9 @@ for (const engine of ENGINES) {
       withServer(engine, { initialBalanceFen: 200_00 }, async (server) => {
         const a = api(server);
         const group = await a.group();
-        const refused = await expectApiError(() => a.createRaw(group, { EcsInstanceType: SMALL, EcsInstanceCount: 1, ChargeType: 'PrePaid' }));
+        const refused = await expectApiError(() =>
+          a.createRaw(group, { EcsInstanceType: SMALL, EcsInstanceCount: 1, ChargeType: 'PrePaid' }),
+        );
         assert.equal(refused.code, 'PAY.INSUFFICIENT_BALANCE');
         assert.equal(refused.statusCode, 400);
         assert.equal((await a.instances(group)).length, 0);
@@ -316,7 +389,7 @@ for (const engine of ENGINES) {
         await a.create(group, { EcsInstanceType: SMALL, EcsInstanceCount: 1, ChargeType: 'PostPaid' });
       }));
 
-    test('an overdue account\'s PostPaid machines stop, run again after a top-up, and are released without one', () =>
+    test("an overdue account's PostPaid machines stop, run again after a top-up, and are released without one", () =>
       withServer(engine, { initialBalanceFen: 120_00, overdueStopDays: 1, overdueReleaseDays: 2 }, async (server) => {
         const a = api(server);
         const group = await a.group();

@@ -12,7 +12,11 @@ import type { ConfigOverrides } from '../../src/config.ts';
 
 const REGION = 'cn-hangzhou';
 
-async function withServer(engine: Engine, overrides: ConfigOverrides, fn: (s: TestServer, eas: ReturnType<typeof easFor>) => Promise<void>) {
+async function withServer(
+  engine: Engine,
+  overrides: ConfigOverrides,
+  fn: (s: TestServer, eas: ReturnType<typeof easFor>) => Promise<void>,
+) {
   const server = await startTestServer(engine, overrides);
   try {
     await fn(server, easFor(server));
@@ -23,12 +27,23 @@ async function withServer(engine: Engine, overrides: ConfigOverrides, fn: (s: Te
 
 function easFor(server: TestServer) {
   const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
-  const eas = (action: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', pathname: string, extra: { query?: Record<string, unknown>; body?: Record<string, unknown> } = {}) =>
-    callEas(client, { action, method, pathname, ...extra });
+  const eas = (
+    action: string,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    pathname: string,
+    extra: { query?: Record<string, unknown>; body?: Record<string, unknown> } = {},
+  ) => callEas(client, { action, method, pathname, ...extra });
   return Object.assign(eas, {
-    newGroup: async () => (await eas('CreateResource', 'POST', '/api/v2/resources', { body: { ResourceType: 'SelfManaged', ResourceName: 'g', SelfManagedResourceOptions: { ExternalClusterId: 'c' } } })).body.ResourceId as string,
-    list: (group: string, query: Record<string, unknown> = {}) => eas('ListResourceInstances', 'GET', `/api/v2/resources/${REGION}/${group}/instances`, { query }),
-    create: (group: string, body: Record<string, unknown>) => eas('CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, { body }),
+    newGroup: async () =>
+      (
+        await eas('CreateResource', 'POST', '/api/v2/resources', {
+          body: { ResourceType: 'SelfManaged', ResourceName: 'g', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+        })
+      ).body.ResourceId as string,
+    list: (group: string, query: Record<string, unknown> = {}) =>
+      eas('ListResourceInstances', 'GET', `/api/v2/resources/${REGION}/${group}/instances`, { query }),
+    create: (group: string, body: Record<string, unknown>) =>
+      eas('CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, { body }),
   });
 }
 
@@ -65,7 +80,14 @@ for (const engine of ENGINES) {
 
     test('UserData over 16 KiB is InvalidParameter and orders nothing', async () => {
       const group = await eas.newGroup();
-      const err = await expectApiError(() => eas.create(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', UserData: 'x'.repeat(16 * 1024 + 1) }));
+      const err = await expectApiError(() =>
+        eas.create(group, {
+          EcsInstanceType: 'ecs.g6.large',
+          EcsInstanceCount: 1,
+          ChargeType: 'PostPaid',
+          UserData: 'x'.repeat(16 * 1024 + 1),
+        }),
+      );
       assert.equal(err.code, 'InvalidParameter');
       assert.match(err.message, /UserData/);
       assert.equal((await eas.list(group)).body.TotalCount, 0);
@@ -74,7 +96,9 @@ for (const engine of ENGINES) {
     test('UserData is stored once per order, not per machine, and goes with the last machine', async () => {
       const group = await eas.newGroup();
       const userData = '#!/bin/sh\n' + 'é'.repeat(8000); // 16,010 bytes
-      const ids = (await eas.create(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid', UserData: userData })).body.InstanceIds as string[];
+      const ids = (
+        await eas.create(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid', UserData: userData })
+      ).body.InstanceIds as string[];
       await eas.create(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 3, ChargeType: 'PostPaid', UserData: userData });
       const { db } = server.services.store;
       const stored = await db.selectFrom('user_data').selectAll().where('account_id', '=', server.root.accountId).execute();
@@ -86,7 +110,9 @@ for (const engine of ENGINES) {
       assert.equal(listed.length, 103);
       assert.ok(listed.every((m: any) => !('UserData' in m)));
 
-      await eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`, { query: { InstanceList: listed.map((m: any) => m.InstanceId).join(',') } });
+      await eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`, {
+        query: { InstanceList: listed.map((m: any) => m.InstanceId).join(',') },
+      });
       await admin(server.url, 'POST', '/engine/progress', {});
       await advance(server.url, 2);
       assert.equal((await eas.list(group)).body.TotalCount, 0);
@@ -98,10 +124,20 @@ for (const engine of ENGINES) {
       const group = await eas.newGroup();
       // 16 KiB of UserData that JSON must escape (6 bytes per character) and 20 labels of the longest size.
       const labels = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${i}`.padEnd(128, 'k'), 'v'.repeat(128)]));
-      const body = { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid', UserData: '\u0001'.repeat(16 * 1024), Labels: labels };
+      const body = {
+        EcsInstanceType: 'ecs.g6.large',
+        EcsInstanceCount: 100,
+        ChargeType: 'PostPaid',
+        UserData: '\u0001'.repeat(16 * 1024),
+        Labels: labels,
+      };
       assert.ok(JSON.stringify(body).length > 100 * 1024);
       assert.equal((await eas.create(group, body)).statusCode, 200);
-      const res = await fetch(`${server.url}/api/v2/resources`, { method: 'POST', body: 'x'.repeat(1024 * 1024), headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${server.url}/api/v2/resources`, {
+        method: 'POST',
+        body: 'x'.repeat(1024 * 1024),
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(res.status, 413);
       assert.equal((await res.json()).Code, 'RequestBodyTooLarge');
     });
@@ -113,15 +149,21 @@ for (const engine of ENGINES) {
         const silent = net.connect(server.port, '127.0.0.1');
         const closed = new Promise<void>((resolve) => silent.once('close', () => resolve()));
         let done = false;
-        void closed.then(() => { done = true; });
+        void closed.then(() => {
+          done = true;
+        });
         await until('the silent connection to close', () => done);
 
         // A keep-alive connection: one request, then silence.
         const kept = net.connect(server.port, '127.0.0.1');
         let reply = '';
-        kept.on('data', (c) => { reply += String(c); });
+        kept.on('data', (c) => {
+          reply += String(c);
+        });
         let keptClosed = false;
-        kept.once('close', () => { keptClosed = true; });
+        kept.once('close', () => {
+          keptClosed = true;
+        });
         kept.write('GET /_openeas/health HTTP/1.1\r\nHost: localhost\r\n\r\n');
         await until('the keep-alive connection to close', () => keptClosed);
         assert.match(reply, /^HTTP\/1.1 200/);

@@ -20,16 +20,20 @@ const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => 
 const children = new Set<ReturnType<typeof spawn>>();
 
 function serve(dataDir: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], { env: { ...cleanEnv, ...env } });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
+    env: { ...cleanEnv, ...env },
+  });
   children.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += String(c)));
   child.stderr.on('data', (c) => (stderr += String(c)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    children.delete(child);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      children.delete(child);
+      resolve(code);
+    }),
+  );
   const ready = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', () => {
       const m = /listening on (http:\/\/\S+)/.exec(stdout);
@@ -99,8 +103,15 @@ describe('openeas command line', () => {
     await first.ready;
     first.child.kill('SIGTERM');
     await first.exited;
-    for (const env of [{ OPENEAS_ACCOUNT_ID: '2222222222222222' }, { OPENEAS_ROOT_ACCESS_KEY_ID: 'LTAI5tSomethingElse000000', OPENEAS_ROOT_ACCESS_KEY_SECRET: 'another-secret-value' }]) {
-      const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], { env: { ...cleanEnv, ...env }, encoding: 'utf8', timeout: 30_000 });
+    for (const env of [
+      { OPENEAS_ACCOUNT_ID: '2222222222222222' },
+      { OPENEAS_ROOT_ACCESS_KEY_ID: 'LTAI5tSomethingElse000000', OPENEAS_ROOT_ACCESS_KEY_SECRET: 'another-secret-value' },
+    ]) {
+      const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+        env: { ...cleanEnv, ...env },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       assert.equal(r.status, 1);
       assert.match(r.stderr, /openeas: .*(OPENEAS_ACCOUNT_ID|OPENEAS_ROOT_ACCESS_KEY_ID)/);
     }
@@ -108,13 +119,21 @@ describe('openeas command line', () => {
 
   test('accounts create adds an account with its own root key', () => {
     const dataDir = tempDataDir();
-    const r = spawnSync(process.execPath, [BIN, 'accounts', 'create', '--data-dir', dataDir, '--account-id', '3333333333333333'], { env: cleanEnv, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, [BIN, 'accounts', 'create', '--data-dir', dataDir, '--account-id', '3333333333333333'], {
+      env: cleanEnv,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     const created = JSON.parse(r.stdout);
     assert.equal(created.AccountId, '3333333333333333');
     assert.match(created.AccessKeyId, /^LTAI5t[A-Za-z0-9]{18}$/);
     assert.equal(typeof created.AccessKeySecret, 'string');
-    const again = spawnSync(process.execPath, [BIN, 'accounts', 'create', '--data-dir', dataDir, '--account-id', '3333333333333333'], { env: cleanEnv, encoding: 'utf8', timeout: 30_000 });
+    const again = spawnSync(process.execPath, [BIN, 'accounts', 'create', '--data-dir', dataDir, '--account-id', '3333333333333333'], {
+      env: cleanEnv,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(again.status, 1);
     assert.match(again.stderr, /already exists/);
   });
@@ -187,8 +206,11 @@ describe('openeas command line', () => {
       const url = await again.ready;
       try {
         // It is the secret of that key: the official client signs with it.
-        const listed = await callEas(easClient({ url, accessKeyId: first.accessKeyId!, accessKeySecret: first.secret! }),
-          { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' });
+        const listed = await callEas(easClient({ url, accessKeyId: first.accessKeyId!, accessKeySecret: first.secret! }), {
+          action: 'ListResources',
+          method: 'GET',
+          pathname: '/api/v2/resources',
+        });
         assert.equal(listed.statusCode, 200);
         assert.match(again.output().stdout, new RegExp(`root AccessKey ${first.accessKeyId}\\n`));
         assert.doesNotMatch(again.output().stdout, /shown once/, 'and only once');
@@ -203,10 +225,14 @@ describe('openeas command line', () => {
     const parent = tempDataDir();
     const file = path.join(parent, 'a-file');
     fs.writeFileSync(file, '');
-    assertOneLineRefusal(run(['serve', '--port', '0', '--data-dir', path.join(file, 'data')]),
-      new RegExp(`cannot create the data directory ${path.join(file, 'data')}: .*\\(ENOTDIR\\)`));
-    assertOneLineRefusal(run(['serve', '--port', '0', '--data-dir', file]),
-      new RegExp(`cannot create the data directory ${file}: .*\\(EEXIST\\)`));
+    assertOneLineRefusal(
+      run(['serve', '--port', '0', '--data-dir', path.join(file, 'data')]),
+      new RegExp(`cannot create the data directory ${path.join(file, 'data')}: .*\\(ENOTDIR\\)`),
+    );
+    assertOneLineRefusal(
+      run(['serve', '--port', '0', '--data-dir', file]),
+      new RegExp(`cannot create the data directory ${file}: .*\\(EEXIST\\)`),
+    );
 
     // A directory this user may not write: as root, run the CLI as nobody (root may write anywhere).
     const readOnly = path.join(parent, 'read-only');
@@ -214,9 +240,13 @@ describe('openeas command line', () => {
     fs.chmodSync(parent, 0o755);
     const asOther: SpawnSyncOptions = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     if (!asOther.uid) fs.chmodSync(readOnly, 0o555);
-    assertOneLineRefusal(run(['serve', '--port', '0', '--data-dir', path.join(readOnly, 'data')], {}, asOther),
-      new RegExp(`cannot create the data directory ${path.join(readOnly, 'data')}: permission denied \\(EACCES\\)`));
-    assertOneLineRefusal(run(['serve', '--port', '0', '--data-dir', readOnly], {}, asOther),
-      new RegExp(`cannot write in the data directory ${readOnly}: permission denied \\(EACCES\\)`));
+    assertOneLineRefusal(
+      run(['serve', '--port', '0', '--data-dir', path.join(readOnly, 'data')], {}, asOther),
+      new RegExp(`cannot create the data directory ${path.join(readOnly, 'data')}: permission denied \\(EACCES\\)`),
+    );
+    assertOneLineRefusal(
+      run(['serve', '--port', '0', '--data-dir', readOnly], {}, asOther),
+      new RegExp(`cannot write in the data directory ${readOnly}: permission denied \\(EACCES\\)`),
+    );
   });
 });

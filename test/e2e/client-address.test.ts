@@ -11,14 +11,23 @@ import { admin } from '../support/admin.ts';
 import { allow, userWithPolicies } from '../support/ram.ts';
 
 /** A raw HTTP request, so that Host, Origin and Content-Type are exactly what a browser or proxy would send. */
-function raw(baseUrl: string, method: string, path: string, headers: Record<string, string>, body = ''): Promise<{ status: number; body: any }> {
+function raw(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body = '',
+): Promise<{ status: number; body: any }> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, method, path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
+    const req = http.request(
+      { host: url.hostname, port: url.port, method, path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -54,7 +63,8 @@ for (const engine of ENGINES) {
     test('acs:SourceIp is the rightmost untrusted X-Forwarded-For address, not the one the client wrote', async () => {
       const user = await userWithPolicies(server, [allow('eas:ListResources', '*', { IpAddress: { 'acs:SourceIp': '10.0.0.0/8' } })]);
       const client = easClient({ url: server.url, ...user });
-      const list = (from: string) => callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources', headers: { 'x-forwarded-for': from } });
+      const list = (from: string) =>
+        callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources', headers: { 'x-forwarded-for': from } });
       assert.equal((await expectApiError(() => list('10.9.9.9, 203.0.113.7'))).code, 'Forbidden.RAM');
       assert.equal((await list('203.0.113.7, 10.9.9.9')).statusCode, 200);
       // A chain of trusted proxies is skipped.

@@ -18,11 +18,19 @@ for (const engine of ENGINES) {
   describe(`SDK 7.9 fields [${engine.name}]`, () => {
     let server: TestServer;
     let client: ReturnType<typeof easClient>;
-    const eas = (action: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', pathname: string, extra: { query?: Record<string, unknown>; body?: Record<string, unknown> } = {}) =>
-      callEas(client, { action, method, pathname, ...extra });
+    const eas = (
+      action: string,
+      method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+      pathname: string,
+      extra: { query?: Record<string, unknown>; body?: Record<string, unknown> } = {},
+    ) => callEas(client, { action, method, pathname, ...extra });
     const base = `/api/v2/resources/${REGION}`;
     const newGroup = async (extra: Record<string, unknown> = {}) =>
-      (await eas('CreateResource', 'POST', '/api/v2/resources', { body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' }, ...extra } })).body.ResourceId as string;
+      (
+        await eas('CreateResource', 'POST', '/api/v2/resources', {
+          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' }, ...extra },
+        })
+      ).body.ResourceId as string;
     const machines = async (group: string, body: Record<string, unknown>) =>
       (await eas('CreateResourceInstances', 'POST', `${base}/${group}/instances`, { body })).body.InstanceIds as string[];
     const list = async (group: string, query: Record<string, unknown> = {}) =>
@@ -91,14 +99,22 @@ for (const engine of ENGINES) {
 
       // A day later the 1200 GiB machine has cost more than the 300 GiB one: disk above 200 GiB is priced.
       await advance(server.url, 24 * 3600);
-      const bss = new Bss(new Core.$OpenApiUtil.Config({
-        accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret!, endpoint: `127.0.0.1:${server.port}`, protocol: 'http', regionId: REGION,
-      }));
+      const bss = new Bss(
+        new Core.$OpenApiUtil.Config({
+          accessKeyId: server.root.accessKeyId,
+          accessKeySecret: server.root.accessKeySecret!,
+          endpoint: `127.0.0.1:${server.port}`,
+          protocol: 'http',
+          regionId: REGION,
+        }),
+      );
       const now = new Date((await admin(server.url, 'GET', '/clock')).NowMs);
       const cycle = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
       const cost: Record<string, number> = {};
       for (const c of new Set([cycle, billingCycleBefore(now)])) {
-        const items = (await bss.queryInstanceBill(new $Bss.QueryInstanceBillRequest({ billingCycle: c, pageSize: 300 }))).body!.data!.items!.item ?? [];
+        const items =
+          (await bss.queryInstanceBill(new $Bss.QueryInstanceBillRequest({ billingCycle: c, pageSize: 300 }))).body!.data!.items!.item ??
+          [];
         for (const i of items) cost[i.instanceID!] = (cost[i.instanceID!] ?? 0) + Number(i.pretaxAmount);
       }
       // 900 GiB more disk for a day at ¥0.50 per GiB-month: 900 × 0.5 / 730 × 24 ≈ ¥14.79.
@@ -117,16 +133,22 @@ for (const engine of ENGINES) {
       assert.equal(d.InstanceMaxAllocatableGPU, 0);
       assert.equal(d.InstanceMaxAllocatableMemory, 16384);
       assert.equal(d.UsageMode, 'inference');
-      const listed = (await eas('ListResources', 'GET', '/api/v2/resources', { query: { ResourceId: group, UsageMode: 'inference' } })).body;
+      const listed = (await eas('ListResources', 'GET', '/api/v2/resources', { query: { ResourceId: group, UsageMode: 'inference' } }))
+        .body;
       assert.equal(listed.TotalCount, 1);
       assert.equal(listed.Resources[0].ServiceCount, 0);
       assert.equal(listed.Resources[0].UsageMode, 'inference');
       assert.equal(listed.Resources[0].InstanceMaxAllocatableMemory, d.InstanceMaxAllocatableMemory);
-      const err = await expectApiError(() => eas('CreateResource', 'POST', '/api/v2/resources', {
-        body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' }, UsageMode: 'mining' },
-      }));
+      const err = await expectApiError(() =>
+        eas('CreateResource', 'POST', '/api/v2/resources', {
+          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' }, UsageMode: 'mining' },
+        }),
+      );
       assert.equal(err.code, 'InvalidParameter');
-      assert.equal((await expectApiError(() => eas('ListResources', 'GET', '/api/v2/resources', { query: { UsageMode: 'x' } }))).code, 'InvalidParameter');
+      assert.equal(
+        (await expectApiError(() => eas('ListResources', 'GET', '/api/v2/resources', { query: { UsageMode: 'x' } }))).code,
+        'InvalidParameter',
+      );
     });
 
     test('BSS: QueryBill times read YYYY-MM-DD HH:mm:ss in the billing time zone; GetOrderDetail lists its modules', async () => {
@@ -134,9 +156,15 @@ for (const engine of ENGINES) {
       const [id] = await machines(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PrePaid' });
       await machines(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
       await advance(server.url, 2 * 3600);
-      const bss = new Bss(new Core.$OpenApiUtil.Config({
-        accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret!, endpoint: `127.0.0.1:${server.port}`, protocol: 'http', regionId: REGION,
-      }));
+      const bss = new Bss(
+        new Core.$OpenApiUtil.Config({
+          accessKeyId: server.root.accessKeyId,
+          accessKeySecret: server.root.accessKeySecret!,
+          endpoint: `127.0.0.1:${server.port}`,
+          protocol: 'http',
+          regionId: REGION,
+        }),
+      );
       const nowMs = (await admin(server.url, 'GET', '/clock')).NowMs as number;
       const beijing = new Date(nowMs + 8 * 3600_000); // the default billing time zone is UTC+8
       const cycle = beijing.toISOString().slice(0, 7);
@@ -148,7 +176,8 @@ for (const engine of ENGINES) {
       }
       const orders = (await bss.queryOrders(new $Bss.QueryOrdersRequest({}))).body!.data!.orderList!.order!;
       const order = orders.find((o) => o.orderType === 'New')!;
-      const detail = (await bss.getOrderDetail(new $Bss.GetOrderDetailRequest({ orderId: order.orderId }))).body!.data!.orderList!.order![0]!;
+      const detail = (await bss.getOrderDetail(new $Bss.GetOrderDetailRequest({ orderId: order.orderId }))).body!.data!.orderList!
+        .order![0]!;
       assert.deepEqual(JSON.parse(detail.instanceIDs!), [id]);
       const modules = detail.billModuleConfig!.billModuleConfig!;
       const instanceType = modules.find((m) => m.code === 'InstanceType')!;
@@ -166,7 +195,10 @@ for (const engine of ENGINES) {
       assert.equal(h.Instances.length, 1);
       assert.equal(h.Instances[0].Zone, 'cn-hangzhou-h');
       const i = await list(group, { Zone: 'cn-hangzhou-i' });
-      assert.deepEqual(i.Instances.map((m: any) => m.Zone), ['cn-hangzhou-i']);
+      assert.deepEqual(
+        i.Instances.map((m: any) => m.Zone),
+        ['cn-hangzhou-i'],
+      );
       assert.equal((await list(group, { Zone: 'cn-hangzhou-z' })).TotalCount, 0);
     });
   });

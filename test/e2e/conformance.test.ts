@@ -21,7 +21,15 @@ import { EXTRA_OPERATIONS } from '../../src/eas/handlers/index.ts';
 import { RAM_ACTIONS, STS_ACTIONS } from '../../src/ram/api/index.ts';
 import { BSS_OPERATIONS } from '../../src/billing/bss.ts';
 import {
-  checkAgainstSchema, easResponseSchema, figure, modelExamples, modelSchema, newTally, type Exception, type Exceptions, type Tally,
+  checkAgainstSchema,
+  easResponseSchema,
+  figure,
+  modelExamples,
+  modelSchema,
+  newTally,
+  type Exception,
+  type Exceptions,
+  type Tally,
 } from './conformance/check.ts';
 
 const SPEC = JSON.parse(readFileSync(new URL('../../spec/eas-2021-07-01-resource-api.json', import.meta.url), 'utf8'));
@@ -39,21 +47,40 @@ const EXCEPTIONS: Exceptions = {
   'ListResourceInstances .Instances[].LastCordonOperator': { kind: 'empty', reason: 'a machine never cordoned has no last cordon: ""' },
   'ListResourceInstances .Instances[].InstanceTenantIp': { kind: 'empty', reason: 'openeas machines have no tenant (VPC) address: ""' },
 };
-const TRUNCATED_ONLY: Exception = { kind: 'absent', reason: 'Marker is returned only when the list is truncated (IsTruncated true), as RAM documents' };
-for (const list of ['ListUsers', 'ListGroups', 'ListUsersForGroup', 'ListRoles', 'ListPolicies']) EXCEPTIONS[`${list} .Marker`] = TRUNCATED_ONLY;
+const TRUNCATED_ONLY: Exception = {
+  kind: 'absent',
+  reason: 'Marker is returned only when the list is truncated (IsTruncated true), as RAM documents',
+};
+for (const list of ['ListUsers', 'ListGroups', 'ListUsersForGroup', 'ListRoles', 'ListPolicies'])
+  EXCEPTIONS[`${list} .Marker`] = TRUNCATED_ONLY;
 Object.assign(EXCEPTIONS, {
   'GetUser .User.LastLoginDate': { kind: 'empty', reason: 'openeas has no console, so no user has ever signed in: ""' },
   'ListRoles .Roles.Role[].Tags': { kind: 'absent', reason: 'openeas keeps no tags on roles' },
   'ListPolicies .Policies.Policy[].Tags': { kind: 'absent', reason: 'openeas keeps no tags on policies' },
-  'GetCallerIdentity .UserId': { kind: 'absent', reason: 'a role session is not a RAM user: UserId only for users and the root account (RoleId names the role)' },
+  'GetCallerIdentity .UserId': {
+    kind: 'absent',
+    reason: 'a role session is not a RAM user: UserId only for users and the root account (RoleId names the role)',
+  },
 });
 // ActionTrail event fields that real events carry only in some cases (../shared/reference/actiontrail-notes.md §3, §5).
 Object.assign(EXCEPTIONS, {
-  'LookupEvents .Events[].eventAttributes': { kind: 'absent', reason: 'only sensitive operations carry {"SensitiveAction":"true"}; openeas marks none' },
-  'LookupEvents .Events[].requestParameterJson': { kind: 'absent', reason: 'a field of the SLS/trail delivery view, not of LookupEvents (requestParameters is there)' },
+  'LookupEvents .Events[].eventAttributes': {
+    kind: 'absent',
+    reason: 'only sensitive operations carry {"SensitiveAction":"true"}; openeas marks none',
+  },
+  'LookupEvents .Events[].requestParameterJson': {
+    kind: 'absent',
+    reason: 'a field of the SLS/trail delivery view, not of LookupEvents (requestParameters is there)',
+  },
   'LookupEvents .Events[].vpcId': { kind: 'absent', reason: 'only calls from an identifiable VPC have one; openeas sees plain IP clients' },
-  'LookupEvents .Events[].responseElements': { kind: 'absent', reason: 'present for Write calls that succeeded, absent for reads and failures (as in ActionTrail samples)' },
-  'LookupEvents .Events[].userIdentity.sessionContext': { kind: 'absent', reason: 'only STS (assumed-role) sessions have a session context' },
+  'LookupEvents .Events[].responseElements': {
+    kind: 'absent',
+    reason: 'present for Write calls that succeeded, absent for reads and failures (as in ActionTrail samples)',
+  },
+  'LookupEvents .Events[].userIdentity.sessionContext': {
+    kind: 'absent',
+    reason: 'only STS (assumed-role) sessions have a session context',
+  },
 });
 const NO_SERVICES = 'openeas runs no services, so no service or worker is ever listed (the list is empty)';
 
@@ -68,7 +95,12 @@ type Call = () => Promise<ApiResult>;
 interface Fixture {
   server: TestServer;
   root: Credentials;
-  eas: (action: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', pathname: string, extra?: { query?: Record<string, unknown>; body?: Record<string, unknown> }) => Promise<ApiResult>;
+  eas: (
+    action: string,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    pathname: string,
+    extra?: { query?: Record<string, unknown>; body?: Record<string, unknown> },
+  ) => Promise<ApiResult>;
   rpc: (version: string, action: string, query?: Record<string, unknown>, creds?: Credentials) => Promise<ApiResult>;
   ids: Record<string, string>;
 }
@@ -82,34 +114,87 @@ async function easRecipes(fx: Fixture): Promise<Array<[string, Call]>> {
   const g = `/api/v2/resources/${REGION}`;
   const { ids } = fx;
   const created = await fx.eas('CreateResource', 'POST', '/api/v2/resources', {
-    body: { ResourceType: 'Dedicated', ResourceName: 'conformance', EcsInstanceType: 'ecs.gn6i-c4g1.xlarge', EcsInstanceCount: 1, ChargeType: 'PrePaid',
-      AutoRenewal: true, SystemDiskSize: 300, Zone: 'cn-hangzhou-h', Labels: { team: 'a' }, UsageMode: 'inference' },
+    body: {
+      ResourceType: 'Dedicated',
+      ResourceName: 'conformance',
+      EcsInstanceType: 'ecs.gn6i-c4g1.xlarge',
+      EcsInstanceCount: 1,
+      ChargeType: 'PrePaid',
+      AutoRenewal: true,
+      SystemDiskSize: 300,
+      Zone: 'cn-hangzhou-h',
+      Labels: { team: 'a' },
+      UsageMode: 'inference',
+    },
   });
   ids.group = created.body.ResourceId;
-  ids.other = (await fx.eas('CreateResource', 'POST', '/api/v2/resources', {
-    body: { ResourceType: 'SelfManaged', ResourceName: 'other', SelfManagedResourceOptions: { ExternalClusterId: 'c-1', RoleName: 'r', NodeMatchLabels: { a: 'b' } } },
-  })).body.ResourceId;
+  ids.other = (
+    await fx.eas('CreateResource', 'POST', '/api/v2/resources', {
+      body: {
+        ResourceType: 'SelfManaged',
+        ResourceName: 'other',
+        SelfManagedResourceOptions: { ExternalClusterId: 'c-1', RoleName: 'r', NodeMatchLabels: { a: 'b' } },
+      },
+    })
+  ).body.ResourceId;
   return [
     ['CreateResource', async () => created],
-    ['CreateResourceInstances', async () => {
-      const r = await fx.eas('CreateResourceInstances', 'POST', `${g}/${ids.group}/instances`, {
-        body: { EcsInstanceType: 'ecs.g6.xlarge', EcsInstanceCount: 2, ChargeType: 'PostPaid', Zone: 'cn-hangzhou-h', Labels: { tier: 'gold' }, UserData: 'echo hi' },
-      });
-      [ids.m1, ids.m2] = r.body.InstanceIds;
-      await advance(fx.server.url, 60 * 60);
-      return r;
-    }],
-    ['CreateResourceLog', () => fx.eas('CreateResourceLog', 'POST', `${g}/${ids.group}/log`, { body: { ProjectName: 'proj', LogStore: 'store' } })],
-    ['UpdateResourceDLink', async () => {
-      const r = await fx.eas('UpdateResourceDLink', 'PUT', `${g}/${ids.group}/dlink`, {
-        body: { VSwitchId: 'vsw-bp1abcdefghij', SecurityGroupId: 'sg-bp1abcdefghij', VSwitchIdList: ['vsw-bp2abcdefghij'], DestinationCIDRs: '10.0.0.0/8' },
-      });
-      await advance(fx.server.url, 600); // the log and the connection finish setting up
-      return r;
-    }],
-    ['UpdateResourceInstance', () => fx.eas('UpdateResourceInstance', 'PUT', `${g}/${ids.group}/instances/${ids.m1}`, { body: { Action: 'Cordon', Reason: 'maintenance', NewDiskSize: '400' } })],
-    ['UpdateResourceInstanceLabel', () => fx.eas('UpdateResourceInstanceLabel', 'PUT', `${g}/${ids.group}/label`, { query: { AllInstances: true }, body: { Labels: { env: 'prod', gone: 'x' } } })],
-    ['DeleteResourceInstanceLabel', () => fx.eas('DeleteResourceInstanceLabel', 'DELETE', `${g}/${ids.group}/label`, { query: { AllInstances: true, Keys: 'gone' } })],
+    [
+      'CreateResourceInstances',
+      async () => {
+        const r = await fx.eas('CreateResourceInstances', 'POST', `${g}/${ids.group}/instances`, {
+          body: {
+            EcsInstanceType: 'ecs.g6.xlarge',
+            EcsInstanceCount: 2,
+            ChargeType: 'PostPaid',
+            Zone: 'cn-hangzhou-h',
+            Labels: { tier: 'gold' },
+            UserData: 'echo hi',
+          },
+        });
+        [ids.m1, ids.m2] = r.body.InstanceIds;
+        await advance(fx.server.url, 60 * 60);
+        return r;
+      },
+    ],
+    [
+      'CreateResourceLog',
+      () => fx.eas('CreateResourceLog', 'POST', `${g}/${ids.group}/log`, { body: { ProjectName: 'proj', LogStore: 'store' } }),
+    ],
+    [
+      'UpdateResourceDLink',
+      async () => {
+        const r = await fx.eas('UpdateResourceDLink', 'PUT', `${g}/${ids.group}/dlink`, {
+          body: {
+            VSwitchId: 'vsw-bp1abcdefghij',
+            SecurityGroupId: 'sg-bp1abcdefghij',
+            VSwitchIdList: ['vsw-bp2abcdefghij'],
+            DestinationCIDRs: '10.0.0.0/8',
+          },
+        });
+        await advance(fx.server.url, 600); // the log and the connection finish setting up
+        return r;
+      },
+    ],
+    [
+      'UpdateResourceInstance',
+      () =>
+        fx.eas('UpdateResourceInstance', 'PUT', `${g}/${ids.group}/instances/${ids.m1}`, {
+          body: { Action: 'Cordon', Reason: 'maintenance', NewDiskSize: '400' },
+        }),
+    ],
+    [
+      'UpdateResourceInstanceLabel',
+      () =>
+        fx.eas('UpdateResourceInstanceLabel', 'PUT', `${g}/${ids.group}/label`, {
+          query: { AllInstances: true },
+          body: { Labels: { env: 'prod', gone: 'x' } },
+        }),
+    ],
+    [
+      'DeleteResourceInstanceLabel',
+      () => fx.eas('DeleteResourceInstanceLabel', 'DELETE', `${g}/${ids.group}/label`, { query: { AllInstances: true, Keys: 'gone' } }),
+    ],
     ['UpdateResource', () => fx.eas('UpdateResource', 'PUT', `${g}/${ids.group}`, { body: { ResourceName: 'conformance2' } })],
     ['DescribeResource', () => fx.eas('DescribeResource', 'GET', `${g}/${ids.group}`)],
     ['DescribeResourceLog', () => fx.eas('DescribeResourceLog', 'GET', `${g}/${ids.group}/log`)],
@@ -117,19 +202,34 @@ async function easRecipes(fx: Fixture): Promise<Array<[string, Call]>> {
     ['ListResources', () => fx.eas('ListResources', 'GET', '/api/v2/resources', { query: { PageSize: 10 } })],
     ['ListResourceInstances', () => fx.eas('ListResourceInstances', 'GET', `${g}/${ids.group}/instances`, { query: { PageSize: 10 } })],
     ['ListResourceServices', () => fx.eas('ListResourceServices', 'GET', `${g}/${ids.group}/services`)],
-    ['ListResourceInstanceWorker', async () => {
-      const list = await fx.eas('ListResourceInstances', 'GET', `${g}/${ids.group}/instances`, { query: { InstanceId: ids.m1 } });
-      return fx.eas('ListResourceInstanceWorker', 'GET', `${g}/${ids.group}/instance/${list.body.Instances[0].InstanceName}/workers`);
-    }],
+    [
+      'ListResourceInstanceWorker',
+      async () => {
+        const list = await fx.eas('ListResourceInstances', 'GET', `${g}/${ids.group}/instances`, { query: { InstanceId: ids.m1 } });
+        return fx.eas('ListResourceInstanceWorker', 'GET', `${g}/${ids.group}/instance/${list.body.Instances[0].InstanceName}/workers`);
+      },
+    ],
     ['DescribeMachineSpec', () => fx.eas('DescribeMachineSpec', 'GET', '/api/v2/public/instance_types')],
-    ['MigrateResourceInstance', () => fx.eas('MigrateResourceInstance', 'POST', `${g}/${ids.group}/instances/migrate`, { body: { InstanceIds: [ids.m2], DestResourceId: ids.other } })],
+    [
+      'MigrateResourceInstance',
+      () =>
+        fx.eas('MigrateResourceInstance', 'POST', `${g}/${ids.group}/instances/migrate`, {
+          body: { InstanceIds: [ids.m2], DestResourceId: ids.other },
+        }),
+    ],
     ['DeleteResourceLog', () => fx.eas('DeleteResourceLog', 'DELETE', `${g}/${ids.group}/log`)],
     ['DeleteResourceDLink', () => fx.eas('DeleteResourceDLink', 'DELETE', `${g}/${ids.group}/dlink`)],
-    ['DeleteResourceInstances', () => fx.eas('DeleteResourceInstances', 'DELETE', `${g}/${ids.other}/instances`, { query: { InstanceList: ids.m2 } })],
-    ['DeleteResource', async () => {
-      await advance(fx.server.url, 3600);
-      return fx.eas('DeleteResource', 'DELETE', `${g}/${ids.other}`);
-    }],
+    [
+      'DeleteResourceInstances',
+      () => fx.eas('DeleteResourceInstances', 'DELETE', `${g}/${ids.other}/instances`, { query: { InstanceList: ids.m2 } }),
+    ],
+    [
+      'DeleteResource',
+      async () => {
+        await advance(fx.server.url, 3600);
+        return fx.eas('DeleteResource', 'DELETE', `${g}/${ids.other}`);
+      },
+    ],
   ];
 }
 
@@ -138,28 +238,52 @@ function ramRecipes(fx: Fixture): Array<[string, Call]> {
   const { ids } = fx;
   const account = fx.server.root.accountId;
   const doc = (action: string) => JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
-  const trust = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${account}:user/alice`] } }] });
+  const trust = JSON.stringify({
+    Version: '1',
+    Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${account}:user/alice`] } }],
+  });
   const stsAccess = { PolicyType: 'System', PolicyName: 'AliyunSTSAssumeRoleAccess', UserName: 'alice' };
   const user = { UserName: 'alice' };
   const r = (action: string, query: Record<string, unknown> = {}) => fx.rpc(RAM, action, query);
   return [
-    ['CreateUser', () => r('CreateUser', { ...user, DisplayName: 'Alice', Comments: 'c', Email: 'alice@example.com', MobilePhone: '86-18600000000' })],
-    ['UpdateUser', () => r('UpdateUser', { ...user, NewDisplayName: 'Alice A', NewComments: 'c2', NewEmail: 'a@example.com', NewMobilePhone: '86-18600000001' })],
-    ['CreateAccessKey', async () => {
-      const res = await r('CreateAccessKey', user);
-      ids.userKey = res.body.AccessKey.AccessKeyId;
-      ids.userSecret = res.body.AccessKey.AccessKeySecret;
-      return res;
-    }],
-    ['DecodeDiagnosticMessage', async () => {
-      // An explicit deny, so the decoded message names the policy that matched.
-      await r('CreatePolicy', { PolicyName: 'no-list', PolicyDocument: doc('ram:ListUsers').replace('Allow', 'Deny') });
-      await r('AttachPolicyToUser', { PolicyType: 'Custom', PolicyName: 'no-list', ...user });
-      const denied = await expectApiError(() => fx.rpc(RAM, 'ListUsers', {}, { accessKeyId: ids.userKey!, accessKeySecret: ids.userSecret! }));
-      await r('DetachPolicyFromUser', { PolicyType: 'Custom', PolicyName: 'no-list', ...user });
-      await r('DeletePolicy', { PolicyName: 'no-list' });
-      return r('DecodeDiagnosticMessage', { EncodedDiagnosticMessage: denied.data.AccessDeniedDetail.EncodedDiagnosticMessage });
-    }],
+    [
+      'CreateUser',
+      () => r('CreateUser', { ...user, DisplayName: 'Alice', Comments: 'c', Email: 'alice@example.com', MobilePhone: '86-18600000000' }),
+    ],
+    [
+      'UpdateUser',
+      () =>
+        r('UpdateUser', {
+          ...user,
+          NewDisplayName: 'Alice A',
+          NewComments: 'c2',
+          NewEmail: 'a@example.com',
+          NewMobilePhone: '86-18600000001',
+        }),
+    ],
+    [
+      'CreateAccessKey',
+      async () => {
+        const res = await r('CreateAccessKey', user);
+        ids.userKey = res.body.AccessKey.AccessKeyId;
+        ids.userSecret = res.body.AccessKey.AccessKeySecret;
+        return res;
+      },
+    ],
+    [
+      'DecodeDiagnosticMessage',
+      async () => {
+        // An explicit deny, so the decoded message names the policy that matched.
+        await r('CreatePolicy', { PolicyName: 'no-list', PolicyDocument: doc('ram:ListUsers').replace('Allow', 'Deny') });
+        await r('AttachPolicyToUser', { PolicyType: 'Custom', PolicyName: 'no-list', ...user });
+        const denied = await expectApiError(() =>
+          fx.rpc(RAM, 'ListUsers', {}, { accessKeyId: ids.userKey!, accessKeySecret: ids.userSecret! }),
+        );
+        await r('DetachPolicyFromUser', { PolicyType: 'Custom', PolicyName: 'no-list', ...user });
+        await r('DeletePolicy', { PolicyName: 'no-list' });
+        return r('DecodeDiagnosticMessage', { EncodedDiagnosticMessage: denied.data.AccessDeniedDetail.EncodedDiagnosticMessage });
+      },
+    ],
     ['GetUser', () => r('GetUser', user)],
     ['ListUsers', () => r('ListUsers', { MaxItems: 100 })],
     ['ListAccessKeys', () => r('ListAccessKeys', user)],
@@ -170,24 +294,42 @@ function ramRecipes(fx: Fixture): Array<[string, Call]> {
     ['AddUserToGroup', () => r('AddUserToGroup', { GroupName: 'devs', ...user })],
     ['ListGroupsForUser', () => r('ListGroupsForUser', user)],
     ['ListUsersForGroup', () => r('ListUsersForGroup', { GroupName: 'devs', MaxItems: 100 })],
-    ['CreateRole', async () => {
-      const res = await r('CreateRole', { RoleName: 'ops', AssumeRolePolicyDocument: trust, Description: 'd', MaxSessionDuration: 7200 });
-      ids.roleArn = res.body.Role.Arn;
-      return res;
-    }],
-    ['AssumeRole', async () => {
-      await r('AttachPolicyToUser', stsAccess); // alice may assume roles; the role trusts her
-      const alice = { accessKeyId: ids.userKey!, accessKeySecret: ids.userSecret! };
-      const res = await fx.rpc(STS, 'AssumeRole', { RoleArn: ids.roleArn, RoleSessionName: 'sess', DurationSeconds: 900, Policy: doc('eas:*'), SourceIdentity: 'alice' }, alice);
-      const c = res.body.Credentials;
-      ids.stsKey = c.AccessKeyId;
-      ids.stsSecret = c.AccessKeySecret;
-      ids.stsToken = c.SecurityToken;
-      return res;
-    }],
-    ['GetCallerIdentity', () => fx.rpc(STS, 'GetCallerIdentity', {}, { accessKeyId: ids.stsKey!, accessKeySecret: ids.stsSecret!, securityToken: ids.stsToken! })],
+    [
+      'CreateRole',
+      async () => {
+        const res = await r('CreateRole', { RoleName: 'ops', AssumeRolePolicyDocument: trust, Description: 'd', MaxSessionDuration: 7200 });
+        ids.roleArn = res.body.Role.Arn;
+        return res;
+      },
+    ],
+    [
+      'AssumeRole',
+      async () => {
+        await r('AttachPolicyToUser', stsAccess); // alice may assume roles; the role trusts her
+        const alice = { accessKeyId: ids.userKey!, accessKeySecret: ids.userSecret! };
+        const res = await fx.rpc(
+          STS,
+          'AssumeRole',
+          { RoleArn: ids.roleArn, RoleSessionName: 'sess', DurationSeconds: 900, Policy: doc('eas:*'), SourceIdentity: 'alice' },
+          alice,
+        );
+        const c = res.body.Credentials;
+        ids.stsKey = c.AccessKeyId;
+        ids.stsSecret = c.AccessKeySecret;
+        ids.stsToken = c.SecurityToken;
+        return res;
+      },
+    ],
+    [
+      'GetCallerIdentity',
+      () =>
+        fx.rpc(STS, 'GetCallerIdentity', {}, { accessKeyId: ids.stsKey!, accessKeySecret: ids.stsSecret!, securityToken: ids.stsToken! }),
+    ],
     ['UpdateAccessKey', () => r('UpdateAccessKey', { ...user, UserAccessKeyId: ids.userKey, Status: 'Inactive' })],
-    ['UpdateRole', () => r('UpdateRole', { RoleName: 'ops', NewDescription: 'd2', NewMaxSessionDuration: 3600, NewAssumeRolePolicyDocument: trust })],
+    [
+      'UpdateRole',
+      () => r('UpdateRole', { RoleName: 'ops', NewDescription: 'd2', NewMaxSessionDuration: 3600, NewAssumeRolePolicyDocument: trust }),
+    ],
     ['GetRole', () => r('GetRole', { RoleName: 'ops' })],
     ['ListRoles', () => r('ListRoles', { MaxItems: 100 })],
     ['CreatePolicy', () => r('CreatePolicy', { PolicyName: 'p1', PolicyDocument: doc('eas:List*'), Description: 'd' })],
@@ -212,10 +354,13 @@ function ramRecipes(fx: Fixture): Array<[string, Call]> {
     ['RemoveUserFromGroup', () => r('RemoveUserFromGroup', { GroupName: 'devs', ...user })],
     ['DeleteAccessKey', () => r('DeleteAccessKey', { ...user, UserAccessKeyId: ids.userKey })],
     ['DeleteGroup', () => r('DeleteGroup', { GroupName: 'devs' })],
-    ['DeleteUser', async () => {
-      await r('DetachPolicyFromUser', stsAccess);
-      return r('DeleteUser', user);
-    }],
+    [
+      'DeleteUser',
+      async () => {
+        await r('DetachPolicyFromUser', stsAccess);
+        return r('DeleteUser', user);
+      },
+    ],
     ['DeleteRole', () => r('DeleteRole', { RoleName: 'ops' })],
   ];
 }
@@ -226,17 +371,30 @@ function bssRecipes(fx: Fixture): Array<[string, Call]> {
   const b = (action: string, query: Record<string, unknown> = {}) => fx.rpc(BSS, action, query);
   return [
     ['QueryAccountBalance', () => b('QueryAccountBalance')],
-    ['SetRenewal', () => b('SetRenewal', { InstanceIDs: ids.prepaid, RenewalStatus: 'AutoRenewal', RenewalPeriod: 1, RenewalPeriodUnit: 'M', ProductCode: 'eas' })],
+    [
+      'SetRenewal',
+      () =>
+        b('SetRenewal', {
+          InstanceIDs: ids.prepaid,
+          RenewalStatus: 'AutoRenewal',
+          RenewalPeriod: 1,
+          RenewalPeriodUnit: 'M',
+          ProductCode: 'eas',
+        }),
+    ],
     ['RenewInstance', () => b('RenewInstance', { ProductCode: 'eas', InstanceId: ids.prepaid, RenewPeriod: 1 })],
     ['QueryBillOverview', () => b('QueryBillOverview', { BillingCycle: ids.cycle })],
     ['QueryBill', () => b('QueryBill', { BillingCycle: ids.cycle, PageSize: 100 })],
     ['QueryInstanceBill', () => b('QueryInstanceBill', { BillingCycle: ids.cycle, PageSize: 100, IsBillingItem: true })],
-    ['QueryOrders', async () => {
-      const res = await b('QueryOrders', { PageSize: 100 });
-      // The newest order, the renewal: its OriginalModuleConfig is filled.
-      ids.order = res.body.Data.OrderList.Order[0].OrderId;
-      return res;
-    }],
+    [
+      'QueryOrders',
+      async () => {
+        const res = await b('QueryOrders', { PageSize: 100 });
+        // The newest order, the renewal: its OriginalModuleConfig is filled.
+        ids.order = res.body.Data.OrderList.Order[0].OrderId;
+        return res;
+      },
+    ],
     ['GetOrderDetail', () => b('GetOrderDetail', { OrderId: ids.order })],
   ];
 }
@@ -244,7 +402,11 @@ function bssRecipes(fx: Fixture): Array<[string, Call]> {
 /** Runs recipes in order; every implemented action must have exactly one. */
 async function runAll(recipes: Array<[string, Call]>, implemented: string[]): Promise<Map<string, ApiResult>> {
   const have = recipes.map(([a]) => a);
-  assert.deepEqual([...new Set(have)].sort(), [...implemented].sort(), 'every implemented operation has one recipe (add one for a new operation)');
+  assert.deepEqual(
+    [...new Set(have)].sort(),
+    [...implemented].sort(),
+    'every implemented operation has one recipe (add one for a new operation)',
+  );
   const out = new Map<string, ApiResult>();
   for (const [action, call] of recipes) {
     const res = await call();
@@ -278,9 +440,12 @@ for (const engine of ENGINES) {
       const root = { accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! };
       const rootClient = easClient({ url: server.url, ...root });
       fx = {
-        server, root, ids: {},
+        server,
+        root,
+        ids: {},
         eas: (action, method, pathname, extra = {}) => callEas(rootClient, { action, method, pathname, ...extra }),
-        rpc: (version, action, query = {}, creds) => callRpc(creds ? easClient({ url: server.url, ...creds }) : rootClient, version, action, query),
+        rpc: (version, action, query = {}, creds) =>
+          callRpc(creds ? easClient({ url: server.url, ...creds }) : rootClient, version, action, query),
       };
     });
     after(() => fx.server.close());
@@ -299,10 +464,16 @@ for (const engine of ENGINES) {
         checkAgainstSchema(action, schema, res.body, t, { ...EXCEPTIONS, ...noServiceExceptions(schema, action) }, EXTRAS);
       }
       const neverFilled = t.excepted.filter((e) => e.endsWith(NO_SERVICES)).length;
-      FIGURES.push(`[${engine.name}] ${figure('EAS', t)}; without the ${neverFilled} item fields of the never-filled service and worker lists: `
-        + `${t.ok}/${t.fields - neverFilled}${unchecked.length ? `; no schema in the metadata: ${unchecked.join(', ')}` : ''}`);
+      FIGURES.push(
+        `[${engine.name}] ${figure('EAS', t)}; without the ${neverFilled} item fields of the never-filled service and worker lists: ` +
+          `${t.ok}/${t.fields - neverFilled}${unchecked.length ? `; no schema in the metadata: ${unchecked.join(', ')}` : ''}`,
+      );
       assert.deepEqual(t.problems, []);
-      assert.deepEqual(unchecked, ['DescribeMachineSpec'], 'only the public machine-spec list has no response schema in the resource-family metadata');
+      assert.deepEqual(
+        unchecked,
+        ['DescribeMachineSpec'],
+        'only the public machine-spec list has no response schema in the resource-family metadata',
+      );
     });
 
     test('RAM and STS: the SDK deserializes every answer, and every model field is present and typed', async () => {
@@ -338,9 +509,14 @@ for (const engine of ENGINES) {
       const t = newTally();
       const now = (await admin(fx.server.url, 'GET', '/clock')).NowMs as number;
       fx.ids.cycle = new Date(now + 8 * 3600_000).toISOString().slice(0, 7); // the default billing time zone, UTC+8
-      const list = await fx.eas('ListResourceInstances', 'GET', `/api/v2/resources/${REGION}/${fx.ids.group}/instances`, { query: { ChargeType: 'PrePaid' } });
+      const list = await fx.eas('ListResourceInstances', 'GET', `/api/v2/resources/${REGION}/${fx.ids.group}/instances`, {
+        query: { ChargeType: 'PrePaid' },
+      });
       fx.ids.prepaid = list.body.Instances[0].InstanceId;
-      const answers = await runAll(bssRecipes(fx), BSS_OPERATIONS.map((o) => o.action));
+      const answers = await runAll(
+        bssRecipes(fx),
+        BSS_OPERATIONS.map((o) => o.action),
+      );
       checkRpc('BSS', $Bss as unknown as Record<string, unknown>, '@alicloud/bssopenapi20171214', answers, t);
       FIGURES.push(`[${engine.name}] ${figure('BSS', t)}`);
       assert.deepEqual(t.problems, []);

@@ -17,14 +17,32 @@ function clientOf(server: TestServer, creds = { accessKeyId: server.root.accessK
   return {
     creds,
     async group(): Promise<string> {
-      const r = await callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } } });
+      const r = await callEas(client, {
+        action: 'CreateResource',
+        method: 'POST',
+        pathname: '/api/v2/resources',
+        body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+      });
       return r.body.ResourceId;
     },
     create: (group: string, body: Record<string, unknown>) =>
-      callEas(client, { action: 'CreateResourceInstances', method: 'POST', pathname: `/api/v2/resources/${REGION}/${group}/instances`, body }),
+      callEas(client, {
+        action: 'CreateResourceInstances',
+        method: 'POST',
+        pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+        body,
+      }),
     list: async (group: string, query: Record<string, unknown> = {}) =>
-      (await callEas(client, { action: 'ListResourceInstances', method: 'GET', pathname: `/api/v2/resources/${REGION}/${group}/instances`, query })).body,
-    describe: async (group: string) => (await callEas(client, { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/${REGION}/${group}` })).body,
+      (
+        await callEas(client, {
+          action: 'ListResourceInstances',
+          method: 'GET',
+          pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+          query,
+        })
+      ).body,
+    describe: async (group: string) =>
+      (await callEas(client, { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/${REGION}/${group}` })).body,
   };
 }
 
@@ -51,7 +69,10 @@ for (const engine of ENGINES) {
         server = await server.restart();
         const after = clientOf(server, api.creds);
         const list = await after.list(group);
-        assert.deepEqual(list.Instances.map((i: any) => i.InstanceStatus), ['Ready', 'Ready']);
+        assert.deepEqual(
+          list.Instances.map((i: any) => i.InstanceStatus),
+          ['Ready', 'Ready'],
+        );
         assert.equal((await after.describe(group)).CpuCount, 4);
       } finally {
         await server.close();
@@ -92,13 +113,19 @@ for (const engine of ENGINES) {
         const client = easClient({ url: manual.url, ...api.creds });
         const groupPath = `/api/v2/resources/${REGION}/${group}`;
         const instances = { InstanceList: `${first},${second}` };
-        await callEas(client, { action: 'DeleteResourceInstances', method: 'DELETE', pathname: `${groupPath}/instances`,
-          query: instances });
+        await callEas(client, {
+          action: 'DeleteResourceInstances',
+          method: 'DELETE',
+          pathname: `${groupPath}/instances`,
+          query: instances,
+        });
         const deleteGroup = () => callEas(client, { action: 'DeleteResource', method: 'DELETE', pathname: groupPath });
         const refused = await expectApiError(deleteGroup);
         assert.equal(refused.code, 'OperationDenied.ResourceNotEmpty');
-        assert.match(refused.message,
-          /2 instance\(s\) being deleted; retry after they are released \(progression is manual: POST \/_openeas\/engine\/progress\)/);
+        assert.match(
+          refused.message,
+          /2 instance\(s\) being deleted; retry after they are released \(progression is manual: POST \/_openeas\/engine\/progress\)/,
+        );
         await admin(manual.url, 'POST', '/engine/progress', {});
         assert.equal((await deleteGroup()).statusCode, 200);
       } finally {
@@ -121,12 +148,21 @@ for (const engine of ENGINES) {
       try {
         const api = clientOf(server);
         const group = await api.group();
-        const fault = await admin(server.url, 'POST', '/faults', { Kind: 'CreateFailure', Zone: 'cn-hangzhou-k', Count: 2, Reason: 'simulated capacity loss' });
+        const fault = await admin(server.url, 'POST', '/faults', {
+          Kind: 'CreateFailure',
+          Zone: 'cn-hangzhou-k',
+          Count: 2,
+          Reason: 'simulated capacity loss',
+        });
         await api.create(group, { ...small, EcsInstanceCount: 3, Zone: 'cn-hangzhou-k' });
         await advance(server.url, 5);
         assert.equal((await api.list(group, { InstanceStatus: 'CreateFailed' })).TotalCount, 2);
         assert.equal((await api.list(group, { InstanceStatus: 'Ready' })).TotalCount, 1);
-        assert.equal((await admin(server.url, 'GET', '/faults')).Faults.some((f: any) => f.FaultId === fault.Fault.FaultId), false, 'a used-up fault disappears');
+        assert.equal(
+          (await admin(server.url, 'GET', '/faults')).Faults.some((f: any) => f.FaultId === fault.Fault.FaultId),
+          false,
+          'a used-up fault disappears',
+        );
 
         const [healthy] = (await api.list(group, { InstanceStatus: 'Ready' })).Instances;
         const notReady = await admin(server.url, 'POST', '/faults', { Kind: 'NotReady', InstanceId: healthy.InstanceId });
@@ -201,7 +237,10 @@ for (const engine of ENGINES) {
       // (labels, status, migration) must show at once, not when the cached rendering expires.
       const a = await startTestServer(engine, { progression: 'manual' });
       try {
-        const b = await startServer({ dataDir: a.dataDir, databaseUrl: a.databaseUrl, port: 0, logLevel: 'warn', progression: 'manual' }, {});
+        const b = await startServer(
+          { dataDir: a.dataDir, databaseUrl: a.databaseUrl, port: 0, logLevel: 'warn', progression: 'manual' },
+          {},
+        );
         try {
           const apiA = clientOf(a);
           const clientB = easClient({ url: b.url, ...apiA.creds });
@@ -212,15 +251,31 @@ for (const engine of ENGINES) {
           assert.deepEqual((await seen()).Labels, [{ LabelKey: 'tier', LabelValue: 'gold' }]);
           assert.equal((await seen()).InstanceStatus, 'Attaching');
 
-          await callEas(clientB, { action: 'UpdateResourceInstanceLabel', method: 'PUT', pathname: `/api/v2/resources/${REGION}/${group}/label`, query: { InstanceIds: id }, body: { Labels: { tier: 'silver' } } });
+          await callEas(clientB, {
+            action: 'UpdateResourceInstanceLabel',
+            method: 'PUT',
+            pathname: `/api/v2/resources/${REGION}/${group}/label`,
+            query: { InstanceIds: id },
+            body: { Labels: { tier: 'silver' } },
+          });
           assert.deepEqual((await seen()).Labels, [{ LabelKey: 'tier', LabelValue: 'silver' }]);
 
           await admin(b.url, 'POST', '/engine/progress', {});
           assert.equal((await seen()).InstanceStatus, 'Ready');
-          await callEas(clientB, { action: 'UpdateResourceInstance', method: 'PUT', pathname: `/api/v2/resources/${REGION}/${group}/instances/${id}`, body: { Action: 'Cordon' } });
+          await callEas(clientB, {
+            action: 'UpdateResourceInstance',
+            method: 'PUT',
+            pathname: `/api/v2/resources/${REGION}/${group}/instances/${id}`,
+            body: { Action: 'Cordon' },
+          });
           assert.equal((await seen()).InstanceStatus, 'Ready-SchedulingDisabled');
 
-          await callEas(clientB, { action: 'MigrateResourceInstance', method: 'POST', pathname: `/api/v2/resources/${REGION}/${group}/instances/migrate`, body: { InstanceIds: [id], DestResourceId: other } });
+          await callEas(clientB, {
+            action: 'MigrateResourceInstance',
+            method: 'POST',
+            pathname: `/api/v2/resources/${REGION}/${group}/instances/migrate`,
+            body: { InstanceIds: [id], DestResourceId: other },
+          });
           assert.equal((await apiA.list(group)).Instances.length, 0);
           assert.equal((await seen(other)).ResourceId, other);
         } finally {
@@ -240,7 +295,13 @@ for (const engine of ENGINES) {
       try {
         const api = clientOf(server);
         const group = await api.group();
-        await admin(server.url, 'PUT', '/stock', { Region: REGION, Zone: 'cn-hangzhou-b', InstanceType: 'ecs.g6.large', Status: 'WithStock', Available: 3 });
+        await admin(server.url, 'PUT', '/stock', {
+          Region: REGION,
+          Zone: 'cn-hangzhou-b',
+          InstanceType: 'ecs.g6.large',
+          Status: 'WithStock',
+          Available: 3,
+        });
         await Promise.all([1, 2, 3].map(() => api.create(group, { ...small, EcsInstanceCount: 2, Zone: 'cn-hangzhou-b' })));
         await advance(server.url, 5);
         assert.equal((await api.list(group, { InstanceStatus: 'Ready' })).TotalCount, 3);
@@ -258,14 +319,20 @@ for (const engine of ENGINES) {
       // A start-up that wrongly succeeds must not leave a server running.
       const refused = async (overrides: Parameters<typeof startServer>[0], reason: RegExp) => {
         await assert.rejects(async () => {
-          const started = await startServer({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, port: 0, logLevel: 'warn', ...overrides }, {});
+          const started = await startServer(
+            { dataDir: server.dataDir, databaseUrl: server.databaseUrl, port: 0, logLevel: 'warn', ...overrides },
+            {},
+          );
           await started.close();
         }, reason);
       };
       await refused({ masterKey: 'ab'.repeat(32) }, /master key does not match/);
       const store = await openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl });
       try {
-        await store.db.insertInto('kysely_migration' as never).values({ name: '9999_from_the_future', timestamp: new Date().toISOString() } as never).execute();
+        await store.db
+          .insertInto('kysely_migration' as never)
+          .values({ name: '9999_from_the_future', timestamp: new Date().toISOString() } as never)
+          .execute();
       } finally {
         await store.close();
       }

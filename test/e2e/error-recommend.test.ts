@@ -22,11 +22,23 @@ for (const engine of ENGINES) {
 
     test('each product names itself in Recommend', async () => {
       const calls: Array<[string, () => Promise<unknown>]> = [
-        ['eas', () => callEas(client, { action: 'DescribeResource', method: 'GET', pathname: '/api/v2/resources/cn-hangzhou/eas-r-doesnotexist000000' })],
+        [
+          'eas',
+          () =>
+            callEas(client, {
+              action: 'DescribeResource',
+              method: 'GET',
+              pathname: '/api/v2/resources/cn-hangzhou/eas-r-doesnotexist000000',
+            }),
+        ],
         ['Ram', () => callRpc(client, '2015-05-01', 'GetUser', { UserName: 'nobody-here' })],
         ['Ram', () => callRpc(client, '2015-05-01', 'NoSuchAction')],
         ['Sts', () => callRpc(client, '2015-04-01', 'AssumeRole', { RoleArn: 'acs:ram::1:role/none', RoleSessionName: 's' })],
-        ['BssOpenApi', () => callRpc(client, '2017-12-14', 'RenewInstance', { ProductCode: 'eas', InstanceId: 'eas-i-000000000000000000', RenewPeriod: 1 })],
+        [
+          'BssOpenApi',
+          () =>
+            callRpc(client, '2017-12-14', 'RenewInstance', { ProductCode: 'eas', InstanceId: 'eas-i-000000000000000000', RenewPeriod: 1 }),
+        ],
       ];
       for (const [product, call] of calls) {
         const err = await expectApiError(call);
@@ -35,9 +47,16 @@ for (const engine of ENGINES) {
       }
     });
 
-    test('admin-plane errors point at openeas docs, not at Alibaba\'s troubleshooter', async () => {
-      for (const [method, path] of [['POST', '/_openeas/clock/advance'], ['GET', '/_openeas/no-such-thing']]) {
-        const res = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{"seconds": -1}' : undefined });
+    test("admin-plane errors point at openeas docs, not at Alibaba's troubleshooter", async () => {
+      for (const [method, path] of [
+        ['POST', '/_openeas/clock/advance'],
+        ['GET', '/_openeas/no-such-thing'],
+      ]) {
+        const res = await fetch(`${server.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: method === 'POST' ? '{"seconds": -1}' : undefined,
+        });
         const body = await res.json();
         assert.ok(res.status >= 400, `${path}: ${res.status}`);
         assert.equal(typeof body.Code, 'string');

@@ -51,7 +51,11 @@ for (const engine of ENGINES) {
     });
 
     test('success responses carry x-acs-request-id equal to the body RequestId', async () => {
-      const ok = await callEas(easClient({ url: server.url, ...root }), { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' });
+      const ok = await callEas(easClient({ url: server.url, ...root }), {
+        action: 'ListResources',
+        method: 'GET',
+        pathname: '/api/v2/resources',
+      });
       assert.equal(ok.headers['x-acs-request-id'], ok.body.RequestId);
       assert.equal(ok.headers['content-type'], 'application/json;charset=utf-8');
     });
@@ -64,12 +68,16 @@ for (const engine of ENGINES) {
         assert.equal(err.statusCode, 400);
         assert.match(err.data.Message, /server string to sign is:/);
       }
-      const v3 = await expectApiError(() => describeMissing(easClient({ url: server.url, accessKeyId: root.accessKeyId, accessKeySecret: 'x' })));
+      const v3 = await expectApiError(() =>
+        describeMissing(easClient({ url: server.url, accessKeyId: root.accessKeyId, accessKeySecret: 'x' })),
+      );
       assert.match(v3.data.Message, /server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}$/);
     });
 
     test('an unknown AccessKey gets InvalidAccessKeyId.NotFound (404)', async () => {
-      const err = await expectApiError(() => describeMissing(easClient({ url: server.url, accessKeyId: 'LTAI5tUnknownKeyId000000', accessKeySecret: 'x' })));
+      const err = await expectApiError(() =>
+        describeMissing(easClient({ url: server.url, accessKeyId: 'LTAI5tUnknownKeyId000000', accessKeySecret: 'x' })),
+      );
       assert.equal(err.code, 'InvalidAccessKeyId.NotFound');
       assert.equal(err.statusCode, 404);
     });
@@ -99,14 +107,23 @@ for (const engine of ENGINES) {
         proxy.mutate = (req) => ({ ...req, body: Buffer.from(req.body.toString('utf8').replace('"tampered-a"', '"tampered-b"')) });
         try {
           const err = await expectApiError(() =>
-            callEas(easClient({ url: proxy.url, ...root }), { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', ResourceName: 'tampered-a', SelfManagedResourceOptions: { ExternalClusterId: 'c1' } } }),
+            callEas(easClient({ url: proxy.url, ...root }), {
+              action: 'CreateResource',
+              method: 'POST',
+              pathname: '/api/v2/resources',
+              body: { ResourceType: 'SelfManaged', ResourceName: 'tampered-a', SelfManagedResourceOptions: { ExternalClusterId: 'c1' } },
+            }),
           );
           assert.equal(err.statusCode, 400);
           assert.match(err.code, /^(ContentSha256NotMatched|SignatureDoesNotMatch)$/);
         } finally {
           proxy.mutate = undefined;
         }
-        const list = await callEas(easClient({ url: server.url, ...root }), { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' });
+        const list = await callEas(easClient({ url: server.url, ...root }), {
+          action: 'ListResources',
+          method: 'GET',
+          pathname: '/api/v2/resources',
+        });
         assert.equal(list.body.Resources.filter((r: any) => r.ResourceName.startsWith('tampered')).length, 0);
       });
 
@@ -127,7 +144,11 @@ for (const engine of ENGINES) {
         proxy.captured.length = 0;
         proxy.mutate = () => null;
         // Capture a signed request without delivering it.
-        await callEas(easClient({ url: proxy.url, ...root }), { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' }).catch(() => {});
+        await callEas(easClient({ url: proxy.url, ...root }), {
+          action: 'ListResources',
+          method: 'GET',
+          pathname: '/api/v2/resources',
+        }).catch(() => {});
         proxy.mutate = undefined;
         const genuine = proxy.captured[0]!;
         const forged = { ...genuine, url: genuine.url + '?PageSize=5' };
@@ -138,7 +159,11 @@ for (const engine of ENGINES) {
 
     test('restart keeps the account and its key', async () => {
       server = await server.restart();
-      const ok = await callEas(easClient({ url: server.url, ...root }), { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' });
+      const ok = await callEas(easClient({ url: server.url, ...root }), {
+        action: 'ListResources',
+        method: 'GET',
+        pathname: '/api/v2/resources',
+      });
       assert.equal(ok.statusCode, 200);
       assert.equal(server.root.accountId, server.services.rootAccountId);
       assert.equal(server.root.accessKeySecret, undefined, 'the secret is only shown when created');
@@ -165,7 +190,11 @@ for (const engine of ENGINES) {
     });
 
     test('a body over the limit is refused with 413 without reading it all', async () => {
-      const res = await fetch(`${server.url}/api/v2/resources`, { method: 'POST', body: 'x'.repeat(server.config.bodyLimit + 1), headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${server.url}/api/v2/resources`, {
+        method: 'POST',
+        body: 'x'.repeat(server.config.bodyLimit + 1),
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(res.status, 413);
       assert.equal((await res.json()).Code, 'RequestBodyTooLarge');
     });
@@ -187,12 +216,25 @@ for (const engine of ENGINES) {
 
     test("another account's key cannot see this account's groups", async () => {
       const client = easClient({ url: server.url, ...root });
-      const created = await callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', ResourceName: 'mine', SelfManagedResourceOptions: { ExternalClusterId: 'c1' } } });
-      const res = await fetch(`${server.url}/_openeas/accounts`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+      const created = await callEas(client, {
+        action: 'CreateResource',
+        method: 'POST',
+        pathname: '/api/v2/resources',
+        body: { ResourceType: 'SelfManaged', ResourceName: 'mine', SelfManagedResourceOptions: { ExternalClusterId: 'c1' } },
+      });
+      const res = await fetch(`${server.url}/_openeas/accounts`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
       const other = await res.json();
       const otherClient = easClient({ url: server.url, accessKeyId: other.AccessKeyId, accessKeySecret: other.AccessKeySecret });
       const err = await expectApiError(() =>
-        callEas(otherClient, { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/cn-hangzhou/${created.body.ResourceId}` }),
+        callEas(otherClient, {
+          action: 'DescribeResource',
+          method: 'GET',
+          pathname: `/api/v2/resources/cn-hangzhou/${created.body.ResourceId}`,
+        }),
       );
       assert.equal(err.code, 'InvalidResource.NotFound');
       const list = await callEas(otherClient, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' });

@@ -55,13 +55,18 @@ for (const engine of ENGINES) {
       assert.ok(res.body.includes('x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;'));
     });
 
-    test('API clients at / keep getting Alibaba\'s answers', async () => {
+    test("API clients at / keep getting Alibaba's answers", async () => {
       const cases: Array<[string, Record<string, string>, string, number, string]> = [
         ['no Accept', {}, '/', 404, 'InvalidProduct.NotFound'],
         ['JSON Accept', { accept: 'application/json' }, '/', 404, 'InvalidProduct.NotFound'],
         ['an Action', { accept: BROWSER_ACCEPT }, '/?Action=ListUsers&Version=1999-01-01', 404, 'InvalidProduct.NotFound'],
-        ['x-acs-action', { accept: BROWSER_ACCEPT, 'x-acs-action': 'ListUsers', 'x-acs-version': '2015-05-01' }, '/', 400,
-          'MissingAuthorization'],
+        [
+          'x-acs-action',
+          { accept: BROWSER_ACCEPT, 'x-acs-action': 'ListUsers', 'x-acs-version': '2015-05-01' },
+          '/',
+          400,
+          'MissingAuthorization',
+        ],
         ['a signature', { accept: BROWSER_ACCEPT, authorization: 'ACS3-HMAC-SHA256 nonsense' }, '/', 404, 'InvalidProduct.NotFound'],
         ['a Signature parameter', { accept: BROWSER_ACCEPT }, '/?Signature=abc', 404, 'InvalidProduct.NotFound'],
       ];

@@ -57,21 +57,58 @@ for (const engine of ENGINES) {
     };
 
     test('NUL and lone surrogates in EAS path ids, filters, labels and client tokens get InvalidParameter', async () => {
-      await rejects(() => callEas(client, { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/${REGION}/${encodePath('eas-r-\u0000x')}` }), 'ResourceId');
-      await rejects(() => callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources', query: { ResourceName: 'a\u0000' } }), 'ResourceName');
-      await rejects(() => callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources', query: { ClientToken: '\u0000' } }), 'ClientToken');
-      await rejects(() => callEas(client, {
-        action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources',
-        body: { ResourceType: 'SelfManaged', ResourceName: 'x', SelfManagedResourceOptions: { ExternalClusterId: 'c', NodeMatchLabels: { pool: 'gpu\ud800' } } },
-      }), 'SelfManagedResourceOptions.NodeMatchLabels.pool');
-      await rejects(() => callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', Labels: { ['k\u0000']: 'v' } } }), 'Labels.k?');
+      await rejects(
+        () =>
+          callEas(client, {
+            action: 'DescribeResource',
+            method: 'GET',
+            pathname: `/api/v2/resources/${REGION}/${encodePath('eas-r-\u0000x')}`,
+          }),
+        'ResourceId',
+      );
+      await rejects(
+        () =>
+          callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources', query: { ResourceName: 'a\u0000' } }),
+        'ResourceName',
+      );
+      await rejects(
+        () => callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources', query: { ClientToken: '\u0000' } }),
+        'ClientToken',
+      );
+      await rejects(
+        () =>
+          callEas(client, {
+            action: 'CreateResource',
+            method: 'POST',
+            pathname: '/api/v2/resources',
+            body: {
+              ResourceType: 'SelfManaged',
+              ResourceName: 'x',
+              SelfManagedResourceOptions: { ExternalClusterId: 'c', NodeMatchLabels: { pool: 'gpu\ud800' } },
+            },
+          }),
+        'SelfManagedResourceOptions.NodeMatchLabels.pool',
+      );
+      await rejects(
+        () =>
+          callEas(client, {
+            action: 'CreateResource',
+            method: 'POST',
+            pathname: '/api/v2/resources',
+            body: { ResourceType: 'SelfManaged', Labels: { ['k\u0000']: 'v' } },
+          }),
+        'Labels.k?',
+      );
     });
 
     test('NUL in RAM, STS and BSS parameters gets InvalidParameter', async () => {
       await rejects(() => callRpc(client, '2015-05-01', 'CreateUser', { UserName: 'u1', Comments: 'c\u0000' }), 'Comments');
       await rejects(() => callRpc(client, '2015-05-01', 'GetUser', { UserName: '\u0000' }), 'UserName');
       await rejects(() => callRpc(client, '2017-12-14', 'GetOrderDetail', { OrderId: '1\u0000' }), 'OrderId');
-      await rejects(() => callRpc(client, '2017-12-14', 'RenewInstance', { ProductCode: 'eas', InstanceId: '\u0000', RenewPeriod: 1 }), 'InstanceId');
+      await rejects(
+        () => callRpc(client, '2017-12-14', 'RenewInstance', { ProductCode: 'eas', InstanceId: '\u0000', RenewPeriod: 1 }),
+        'InstanceId',
+      );
     });
 
     test('a NUL in the AccessKeyId is refused before authentication reads the key store', async () => {
@@ -81,7 +118,9 @@ for (const engine of ENGINES) {
 
     test('integers out of range get InvalidParameter, not an overflowing page offset', async () => {
       for (const action of ['QueryOrders', 'QueryBill']) {
-        const err = await expectApiError(() => callRpc(client, '2017-12-14', action, { BillingCycle: '2026-01', PageNum: '99999999999999999999' }));
+        const err = await expectApiError(() =>
+          callRpc(client, '2017-12-14', action, { BillingCycle: '2026-01', PageNum: '99999999999999999999' }),
+        );
         assert.equal(err.statusCode, 400, `${action}: ${err.message}`);
         assert.equal(err.code, 'InvalidParameter');
         assert.match(err.data.Message, /"PageNum"/);
@@ -92,7 +131,11 @@ for (const engine of ENGINES) {
 
     test('admin numbers have bounds, and counts are whole', async () => {
       const post = async (method: string, path: string, body: unknown) => {
-        const res = await fetch(`${server.url}/_openeas${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`${server.url}/_openeas${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         return { status: res.status, code: (await res.json()).Code };
       };
       const account = server.root.accountId;
@@ -130,7 +173,9 @@ describe('a client that aborts its upload', () => {
       const u = new URL(url);
       const socket = net.connect(Number(u.port), u.hostname);
       await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
-      socket.write(`POST /api/v2/resources HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"ResourceName":`);
+      socket.write(
+        `POST /api/v2/resources HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"ResourceName":`,
+      );
       // Hangs up once the headers and part of the body are on their way: the server reads them, then the close.
       await new Promise<void>((resolve) => socket.once('drain', resolve).write('', () => resolve()));
       socket.destroy();

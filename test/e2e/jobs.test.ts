@@ -32,10 +32,16 @@ for (const engine of ENGINES) {
           if (broken) throw new Error('bucket unreachable');
         });
         const now = server.services.clock.now();
-        await server.services.store.transaction((tx) => enqueueJobs(tx, [
-          { kind: 'test.export', accountId: server.root.accountId, subjectId: 'exp-1', dueAt: now, payload: { bucket: 'b' } },
-          { kind: 'newer.kind', accountId: server.root.accountId, subjectId: 'x-1', dueAt: now },
-        ], now));
+        await server.services.store.transaction((tx) =>
+          enqueueJobs(
+            tx,
+            [
+              { kind: 'test.export', accountId: server.root.accountId, subjectId: 'exp-1', dueAt: now, payload: { bucket: 'b' } },
+              { kind: 'newer.kind', accountId: server.root.accountId, subjectId: 'x-1', dueAt: now },
+            ],
+            now,
+          ),
+        );
 
         await advance(server.url, 1);
         const waiting = await admin(server.url, 'GET', '/jobs?State=Waiting&Kind=test.export');
@@ -49,13 +55,20 @@ for (const engine of ENGINES) {
 
         await advance(server.url, 3600);
         const failed = await admin(server.url, 'GET', '/jobs?State=Failed');
-        assert.deepEqual(failed.Jobs.map((j: any) => [j.Id, j.State, j.Attempts]), [[job.Id, 'Failed', 2]]);
+        assert.deepEqual(
+          failed.Jobs.map((j: any) => [j.Id, j.State, j.Attempts]),
+          [[job.Id, 'Failed', 2]],
+        );
         assert.match(failed.Jobs[0].FailedTime, ISO);
         await advance(server.url, 86_400);
         assert.equal(runs, 2, 'parked: not run again');
 
         const due = await admin(server.url, 'GET', '/jobs?State=Due');
-        assert.deepEqual(due.Jobs.map((j: any) => j.Kind), ['newer.kind'], 'a kind this server does not know is kept, due');
+        assert.deepEqual(
+          due.Jobs.map((j: any) => j.Kind),
+          ['newer.kind'],
+          'a kind this server does not know is kept, due',
+        );
         const all = await admin(server.url, 'GET', '/jobs?PageSize=1&PageNumber=2');
         assert.equal(all.TotalCount, 2);
         assert.equal(all.Jobs.length, 1);
@@ -64,7 +77,10 @@ for (const engine of ENGINES) {
         assert.deepEqual(await adminError(server.url, 'GET', '/jobs?PageSize=0'), { status: 400, code: 'InvalidParameter' });
         assert.deepEqual(await adminError(server.url, 'GET', '/jobs?PageNumber=1000001'), { status: 400, code: 'InvalidParameter' });
         assert.deepEqual(await adminError(server.url, 'POST', '/jobs/retry', {}), { status: 400, code: 'MissingParameter' });
-        assert.deepEqual(await adminError(server.url, 'POST', '/jobs/retry', { JobIds: [due.Jobs[0].Id] }), { status: 400, code: 'InvalidParameter' });
+        assert.deepEqual(await adminError(server.url, 'POST', '/jobs/retry', { JobIds: [due.Jobs[0].Id] }), {
+          status: 400,
+          code: 'InvalidParameter',
+        });
 
         broken = false;
         const retried = await admin(server.url, 'POST', '/jobs/retry', { JobIds: [job.Id] });

@@ -17,17 +17,38 @@ for (const engine of ENGINES) {
       const server = await startTestServer(engine, { progression: 'manual' });
       try {
         const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
-        const group = (await callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } } })).body.ResourceId;
-        const [id] = (await callEas(client, { action: 'CreateResourceInstances', method: 'POST', pathname: `/api/v2/resources/${REGION}/${group}/instances`, body: { EcsInstanceType: 'ecs.g6.large', ChargeType: 'PostPaid', EcsInstanceCount: 1 } })).body.InstanceIds;
+        const group = (
+          await callEas(client, {
+            action: 'CreateResource',
+            method: 'POST',
+            pathname: '/api/v2/resources',
+            body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+          })
+        ).body.ResourceId;
+        const [id] = (
+          await callEas(client, {
+            action: 'CreateResourceInstances',
+            method: 'POST',
+            pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+            body: { EcsInstanceType: 'ecs.g6.large', ChargeType: 'PostPaid', EcsInstanceCount: 1 },
+          })
+        ).body.InstanceIds;
         const { store, clock } = server.services;
         const read = () => store.db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
         const stale = await read();
         assert.equal(stale.health, 'Attaching');
 
         await store.transaction((tx) => transitionInstances(tx, [stale], 'Deleting', clock.now())); // the delete commits
-        await assert.rejects(store.transaction((tx) => transitionInstances(tx, [stale], 'Ready', clock.now())), ConcurrentChange);
+        await assert.rejects(
+          store.transaction((tx) => transitionInstances(tx, [stale], 'Ready', clock.now())),
+          ConcurrentChange,
+        );
         assert.equal((await read()).health, 'Deleting', 'the acknowledged delete stands');
-        const counts = await store.db.selectFrom('resources').select(['instance_count', 'cpu_count']).where('id', '=', group).executeTakeFirstOrThrow();
+        const counts = await store.db
+          .selectFrom('resources')
+          .select(['instance_count', 'cpu_count'])
+          .where('id', '=', group)
+          .executeTakeFirstOrThrow();
         assert.equal(Number(counts.cpu_count), 0, 'no capacity was counted for the refused transition');
       } finally {
         await server.close();

@@ -40,17 +40,32 @@ for (const engine of ENGINES) {
     const secrets: string[] = [];
 
     before(async () => {
-      server = await startTestServer(engine, { logLevel: 'trace', adminToken: 'admin-token-value-42' }, { logStream: { write: (line: string) => void lines.push(line) } });
+      server = await startTestServer(
+        engine,
+        { logLevel: 'trace', adminToken: 'admin-token-value-42' },
+        { logStream: { write: (line: string) => void lines.push(line) } },
+      );
       proxy = await startProxy(server.url);
       // A user who may assume a role: the session's token is the credential under test.
       const user = await userWithPolicies(server, []);
       const ram = ramClient(server, rootCredentials(server));
-      await ram.attachPolicyToUser(new $Ram.AttachPolicyToUserRequest({ policyType: 'System', policyName: 'AliyunSTSAssumeRoleAccess', userName: user.userName }));
+      await ram.attachPolicyToUser(
+        new $Ram.AttachPolicyToUserRequest({ policyType: 'System', policyName: 'AliyunSTSAssumeRoleAccess', userName: user.userName }),
+      );
       const roleName = uniqueName('logged');
-      const trust = { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${server.root.accountId}:user/${user.userName}`] } }] };
+      const trust = {
+        Version: '1',
+        Statement: [
+          { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${server.root.accountId}:user/${user.userName}`] } },
+        ],
+      };
       const role = await ram.createRole(new $Ram.CreateRoleRequest({ roleName, assumeRolePolicyDocument: JSON.stringify(trust) }));
-      await ram.attachPolicyToRole(new $Ram.AttachPolicyToRoleRequest({ policyType: 'System', policyName: 'AliyunPAIEASFullAccess', roleName }));
-      const assumed = await stsClient(server, user).assumeRole(new $Sts.AssumeRoleRequest({ roleArn: role.body!.role!.arn!, roleSessionName: 's1' }));
+      await ram.attachPolicyToRole(
+        new $Ram.AttachPolicyToRoleRequest({ policyType: 'System', policyName: 'AliyunPAIEASFullAccess', roleName }),
+      );
+      const assumed = await stsClient(server, user).assumeRole(
+        new $Sts.AssumeRoleRequest({ roleArn: role.body!.role!.arn!, roleSessionName: 's1' }),
+      );
       const c = assumed.body!.credentials!;
       session = { accessKeyId: c.accessKeyId!, accessKeySecret: c.accessKeySecret!, securityToken: c.securityToken! };
       secrets.push(session.accessKeySecret, session.securityToken!, user.accessKeySecret, server.root.accessKeySecret!);
@@ -62,7 +77,8 @@ for (const engine of ENGINES) {
 
     test('no token, signature or secret appears in any log line, for every signature scheme', async () => {
       const through = (opts: Partial<ClientOptions>) => easClient({ url: proxy.url, ...session, ...opts });
-      const list = (client: ReturnType<typeof easClient>) => callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' });
+      const list = (client: ReturnType<typeof easClient>) =>
+        callEas(client, { action: 'ListResources', method: 'GET', pathname: '/api/v2/resources' });
       const whoAmI = (client: ReturnType<typeof easClient>) => callRpc(client, '2015-04-01', 'GetCallerIdentity');
 
       // Accepted calls: V3 (token in a header), ROA V2 (header), RPC (token and signature in the URL).
@@ -71,7 +87,11 @@ for (const engine of ENGINES) {
       assert.equal((await whoAmI(through({ signatureAlgorithm: 'v2' }))).statusCode, 200);
       // Refused ones: each logs the server's canonical request / string to sign at debug.
       const wrong = { accessKeySecret: 'not-the-secret' };
-      for (const call of [() => list(through(wrong)), () => list(through({ ...wrong, signatureAlgorithm: 'v2' })), () => whoAmI(through({ ...wrong, signatureAlgorithm: 'v2' }))]) {
+      for (const call of [
+        () => list(through(wrong)),
+        () => list(through({ ...wrong, signatureAlgorithm: 'v2' })),
+        () => whoAmI(through({ ...wrong, signatureAlgorithm: 'v2' })),
+      ]) {
         const err = await expectApiError(call);
         assert.equal(err.code, 'SignatureDoesNotMatch');
       }
@@ -82,7 +102,8 @@ for (const engine of ENGINES) {
       const chosenSecret = 'chosen-secret-value-0123456789';
       secrets.push(chosenSecret);
       const res = await fetch(`${proxy.url}/_openeas/accounts`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-openeas-admin-token': 'admin-token-value-42' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-openeas-admin-token': 'admin-token-value-42' },
         body: JSON.stringify({ AccessKeySecret: chosenSecret }),
       });
       assert.equal(res.status, 200);
@@ -91,7 +112,8 @@ for (const engine of ENGINES) {
       assert.ok(values.length > 20, 'the calls carried credentials');
       for (const line of lines) {
         for (const value of values) {
-          for (const spelling of spellings(value)) assert.ok(!line.includes(spelling), `a log line contains a credential (${value.slice(0, 12)}…): ${line}`);
+          for (const spelling of spellings(value))
+            assert.ok(!line.includes(spelling), `a log line contains a credential (${value.slice(0, 12)}…): ${line}`);
         }
       }
       // The lines are there, only scrubbed: this is not a test of an empty log.

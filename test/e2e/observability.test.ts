@@ -49,7 +49,9 @@ const capture = (lines: string[]) => ({ logStream: { write: (l: string) => void 
 
 const group = (server: TestServer, creds = rootCredentials(server)) =>
   callEas(easClient({ url: server.url, ...creds }), {
-    action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources',
+    action: 'CreateResource',
+    method: 'POST',
+    pathname: '/api/v2/resources',
     body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c-1' } },
   });
 
@@ -94,7 +96,11 @@ for (const engine of ENGINES) {
         for (const l of lines.map((x) => JSON.parse(x) as LogLine)) {
           if (l.requestId && l.level >= 30) perRequest.set(l.requestId, (perRequest.get(l.requestId) ?? 0) + 1);
         }
-        assert.deepEqual([...perRequest.values()].filter((n) => n !== 1), [], 'no other info line for any call');
+        assert.deepEqual(
+          [...perRequest.values()].filter((n) => n !== 1),
+          [],
+          'no other info line for any call',
+        );
         assert.equal(perRequest.size, ids.length, 'the admin call logs nothing at info');
         for (const l of access) {
           const want = expected.get(l.requestId!);
@@ -145,7 +151,12 @@ for (const engine of ENGINES) {
         const root = easClient({ url: server.url, ...rootCredentials(server) });
         const id = (await group(server)).body.ResourceId;
         const create = (body: Record<string, unknown>) =>
-          callEas(root, { action: 'CreateResourceInstances', method: 'POST', pathname: `/api/v2/resources/${REGION}/${id}/instances`, body });
+          callEas(root, {
+            action: 'CreateResourceInstances',
+            method: 'POST',
+            pathname: `/api/v2/resources/${REGION}/${id}/instances`,
+            body,
+          });
         await create({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 2, ChargeType: 'PostPaid' });
         await create({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PrePaid' });
         await admin(server.url, 'PUT', '/stock', { Region: REGION, InstanceType: 'ecs.g6.xlarge', Status: 'NoStock' });

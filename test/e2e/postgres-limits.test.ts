@@ -49,7 +49,14 @@ function describeOverSocket(server: TestServer, group: string): http.ClientReque
     'x-acs-signature-nonce': crypto.randomUUID(),
     'x-acs-content-sha256': hashPayload('ACS3-HMAC-SHA256', Buffer.alloc(0)),
   };
-  headers.authorization = signV3({ method: 'GET', rawUrl: path, headers, body: Buffer.alloc(0), accessKeyId: server.root.accessKeyId, secret: server.root.accessKeySecret! });
+  headers.authorization = signV3({
+    method: 'GET',
+    rawUrl: path,
+    headers,
+    body: Buffer.alloc(0),
+    accessKeyId: server.root.accessKeyId,
+    secret: server.root.accessKeySecret!,
+  });
   const req = http.request({ host: u.hostname, port: u.port, path, method: 'GET', headers });
   req.on('error', () => {}); // we hang up on purpose
   req.end();
@@ -61,9 +68,22 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
     const server = await startTestServer(postgres!, { pgStatementTimeoutMs: 300 });
     try {
       const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
-      const group = (await callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } } })).body.ResourceId;
-      const describe_ = () => callEas(client, { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/${REGION}/${group}` });
-      const fault = await admin(server.url, 'POST', '/faults', { Kind: 'Latency', Action: 'DescribeResource', LatencyMs: 5000, InDatabase: true });
+      const group = (
+        await callEas(client, {
+          action: 'CreateResource',
+          method: 'POST',
+          pathname: '/api/v2/resources',
+          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+        })
+      ).body.ResourceId;
+      const describe_ = () =>
+        callEas(client, { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/${REGION}/${group}` });
+      const fault = await admin(server.url, 'POST', '/faults', {
+        Kind: 'Latency',
+        Action: 'DescribeResource',
+        LatencyMs: 5000,
+        InDatabase: true,
+      });
       // More slow calls at once than the pool has connections (10).
       const errors = await Promise.all(Array.from({ length: 12 }, () => expectApiError(describe_)));
       for (const err of errors) {
@@ -83,7 +103,14 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
     const server = await startTestServer(postgres!, { pgStatementTimeoutMs: 60_000 });
     try {
       const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
-      const group = (await callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } } })).body.ResourceId;
+      const group = (
+        await callEas(client, {
+          action: 'CreateResource',
+          method: 'POST',
+          pathname: '/api/v2/resources',
+          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+        })
+      ).body.ResourceId;
       await admin(server.url, 'POST', '/faults', { Kind: 'Latency', Action: 'DescribeResource', LatencyMs: 50_000, InDatabase: true });
       // Ten hung-up callers: without cancellation they would hold every pooled connection for 50 s.
       const requests = Array.from({ length: 10 }, () => describeOverSocket(server, group));

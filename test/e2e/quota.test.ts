@@ -20,8 +20,11 @@ type Engine = (typeof ENGINES)[number];
 async function withServer(engine: Engine, overrides: ConfigOverrides, fn: (server: RunningServer) => Promise<void>): Promise<void> {
   // In-memory SQLite (ephemeral) or a fresh PostgreSQL schema: these tests never restart.
   const eas = await startOpenEas({
-    ...TEST_DEFAULTS, databaseUrl: await engine.freshDatabaseUrl(),
-    provisionSeconds: PROVISION_SECONDS, releaseSeconds: RELEASE_SECONDS, ...overrides,
+    ...TEST_DEFAULTS,
+    databaseUrl: await engine.freshDatabaseUrl(),
+    provisionSeconds: PROVISION_SECONDS,
+    releaseSeconds: RELEASE_SECONDS,
+    ...overrides,
   });
   try {
     await fn(eas.server);
@@ -35,11 +38,21 @@ function machinesOf(server: RunningServer) {
   const path = (group: string) => `/api/v2/resources/${REGION}/${group}`;
   const api = {
     async group(): Promise<string> {
-      const r = await callEas(client, { action: 'CreateResource', method: 'POST', pathname: '/api/v2/resources', body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } } });
+      const r = await callEas(client, {
+        action: 'CreateResource',
+        method: 'POST',
+        pathname: '/api/v2/resources',
+        body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+      });
       return r.body.ResourceId;
     },
     async create(group: string, type: string, count: number): Promise<string[]> {
-      const r = await callEas(client, { action: 'CreateResourceInstances', method: 'POST', pathname: `${path(group)}/instances`, body: { EcsInstanceType: type, EcsInstanceCount: count, ChargeType: 'PostPaid' } });
+      const r = await callEas(client, {
+        action: 'CreateResourceInstances',
+        method: 'POST',
+        pathname: `${path(group)}/instances`,
+        body: { EcsInstanceType: type, EcsInstanceCount: count, ChargeType: 'PostPaid' },
+      });
       return r.body.InstanceIds;
     },
     /** Asserts that the create is refused for quota, and that it left no machine behind. */
@@ -52,11 +65,23 @@ function machinesOf(server: RunningServer) {
     },
     /** Releases machines and lets the release finish. */
     async release(group: string, ids: string[]): Promise<void> {
-      await callEas(client, { action: 'DeleteResourceInstances', method: 'DELETE', pathname: `${path(group)}/instances`, query: { InstanceList: ids.join(',') } });
+      await callEas(client, {
+        action: 'DeleteResourceInstances',
+        method: 'DELETE',
+        pathname: `${path(group)}/instances`,
+        query: { InstanceList: ids.join(',') },
+      });
       await advance(server.url, RELEASE_SECONDS);
     },
     ids: async (group: string): Promise<string[]> =>
-      (await callEas(client, { action: 'ListResourceInstances', method: 'GET', pathname: `${path(group)}/instances`, query: { PageSize: 100 } })).body.Instances.map((i: any) => i.InstanceId),
+      (
+        await callEas(client, {
+          action: 'ListResourceInstances',
+          method: 'GET',
+          pathname: `${path(group)}/instances`,
+          query: { PageSize: 100 },
+        })
+      ).body.Instances.map((i: any) => i.InstanceId),
     describe: async (group: string) => (await callEas(client, { action: 'DescribeResource', method: 'GET', pathname: path(group) })).body,
   };
   return api;
@@ -111,7 +136,7 @@ for (const engine of ENGINES) {
         await api.refused(group, 'ecs.g6.large', 1);
       }));
 
-    test('a quota is per region: another region\'s machines do not count', () =>
+    test("a quota is per region: another region's machines do not count", () =>
       withServer(engine, {}, async (server) => {
         const api = machinesOf(server);
         await admin(server.url, 'PUT', `/accounts/${server.root.accountId}/quota`, { Region: 'cn-shanghai', Instances: 0 });

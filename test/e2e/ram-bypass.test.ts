@@ -53,7 +53,11 @@ interface Row {
   extra?: (fx: Fixture) => Record<string, string>;
 }
 
-const TRUST_ACCOUNT = (account: string) => JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${account}:root`] } }] });
+const TRUST_ACCOUNT = (account: string) =>
+  JSON.stringify({
+    Version: '1',
+    Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${account}:root`] } }],
+  });
 const ALLOW_ALL = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
 
 /**
@@ -67,8 +71,14 @@ const DENIED = {
   policies: ['secret-policy', 'ghost-policy'],
 };
 
-function rows(rpc: (version: string, action: string, query: Record<string, unknown>) => Promise<ApiResult>, call: ReturnType<typeof eas>['call']): Row[] {
-  const ram = (action: string, query: (fx: Fixture, v: string) => Record<string, unknown>): Attempt => (fx, v) => rpc(RAM, action, query(fx, v));
+function rows(
+  rpc: (version: string, action: string, query: Record<string, unknown>) => Promise<ApiResult>,
+  call: ReturnType<typeof eas>['call'],
+): Row[] {
+  const ram =
+    (action: string, query: (fx: Fixture, v: string) => Record<string, unknown>): Attempt =>
+    (fx, v) =>
+      rpc(RAM, action, query(fx, v));
   const user = (name: string) => () => name;
   // Spaces are sent percent-encoded: a raw space cannot travel in a request line.
   const path = (id: string, rest = '') => `/api/v2/resources/${REGION}/${id}${rest}`.replace(/ /g, '%20');
@@ -77,53 +87,165 @@ function rows(rpc: (version: string, action: string, query: Record<string, unkno
     { what: 'GetUser', target: user('admin'), attempt: ram('GetUser', (_, v) => ({ UserName: v })) },
     { what: 'GetUser (stored as Carol, denied as carol)', target: user('Carol'), attempt: ram('GetUser', (_, v) => ({ UserName: v })) },
     { what: 'UpdateUser', target: user('admin'), attempt: ram('UpdateUser', (_, v) => ({ UserName: v, NewComments: 'pwned' })) },
-    { what: 'UpdateUser renaming another user to a denied name', target: user('ghost'), attempt: ram('UpdateUser', (_, v) => ({ UserName: 'bob', NewUserName: v })) },
+    {
+      what: 'UpdateUser renaming another user to a denied name',
+      target: user('ghost'),
+      attempt: ram('UpdateUser', (_, v) => ({ UserName: 'bob', NewUserName: v })),
+    },
     { what: 'CreateUser', target: user('ghost'), attempt: ram('CreateUser', (_, v) => ({ UserName: v })) },
     { what: 'DeleteUser', target: user('victim'), attempt: ram('DeleteUser', (_, v) => ({ UserName: v })) },
     { what: 'CreateAccessKey', target: user('admin'), attempt: ram('CreateAccessKey', (_, v) => ({ UserName: v })) },
     { what: 'ListAccessKeys', target: user('admin'), attempt: ram('ListAccessKeys', (_, v) => ({ UserName: v })) },
-    { what: 'UpdateAccessKey', target: user('admin'), attempt: ram('UpdateAccessKey', (fx, v) => ({ UserName: v, UserAccessKeyId: fx.adminKey, Status: 'Inactive' })) },
-    { what: 'DeleteAccessKey', target: user('admin'), attempt: ram('DeleteAccessKey', (fx, v) => ({ UserName: v, UserAccessKeyId: fx.adminKey })) },
+    {
+      what: 'UpdateAccessKey',
+      target: user('admin'),
+      attempt: ram('UpdateAccessKey', (fx, v) => ({ UserName: v, UserAccessKeyId: fx.adminKey, Status: 'Inactive' })),
+    },
+    {
+      what: 'DeleteAccessKey',
+      target: user('admin'),
+      attempt: ram('DeleteAccessKey', (fx, v) => ({ UserName: v, UserAccessKeyId: fx.adminKey })),
+    },
     { what: 'ListGroupsForUser', target: user('admin'), attempt: ram('ListGroupsForUser', (_, v) => ({ UserName: v })) },
     { what: 'ListPoliciesForUser', target: user('admin'), attempt: ram('ListPoliciesForUser', (_, v) => ({ UserName: v })) },
-    { what: 'AttachPolicyToUser (the user)', target: user('mallory'), attempt: ram('AttachPolicyToUser', (_, v) => ({ PolicyType: 'System', PolicyName: 'AdministratorAccess', UserName: v })) },
-    { what: 'DetachPolicyFromUser (the user)', target: user('mallory'), attempt: ram('DetachPolicyFromUser', (_, v) => ({ PolicyType: 'System', PolicyName: 'ReadOnlyAccess', UserName: v })) },
-    { what: 'AddUserToGroup (the user)', target: user('mallory'), attempt: ram('AddUserToGroup', (_, v) => ({ GroupName: 'devs', UserName: v })) },
-    { what: 'RemoveUserFromGroup (the user)', target: user('admin'), attempt: ram('RemoveUserFromGroup', (_, v) => ({ GroupName: 'devs', UserName: v })) },
+    {
+      what: 'AttachPolicyToUser (the user)',
+      target: user('mallory'),
+      attempt: ram('AttachPolicyToUser', (_, v) => ({ PolicyType: 'System', PolicyName: 'AdministratorAccess', UserName: v })),
+    },
+    {
+      what: 'DetachPolicyFromUser (the user)',
+      target: user('mallory'),
+      attempt: ram('DetachPolicyFromUser', (_, v) => ({ PolicyType: 'System', PolicyName: 'ReadOnlyAccess', UserName: v })),
+    },
+    {
+      what: 'AddUserToGroup (the user)',
+      target: user('mallory'),
+      attempt: ram('AddUserToGroup', (_, v) => ({ GroupName: 'devs', UserName: v })),
+    },
+    {
+      what: 'RemoveUserFromGroup (the user)',
+      target: user('admin'),
+      attempt: ram('RemoveUserFromGroup', (_, v) => ({ GroupName: 'devs', UserName: v })),
+    },
     // ---- RAM groups
     { what: 'CreateGroup', target: user('ghost-group'), attempt: ram('CreateGroup', (_, v) => ({ GroupName: v })) },
     { what: 'GetGroup', target: user('admins'), attempt: ram('GetGroup', (_, v) => ({ GroupName: v })) },
     { what: 'UpdateGroup', target: user('admins'), attempt: ram('UpdateGroup', (_, v) => ({ GroupName: v, NewComments: 'pwned' })) },
-    { what: 'UpdateGroup renaming another group to a denied name', target: user('ghost-group'), attempt: ram('UpdateGroup', (_, v) => ({ GroupName: 'devs', NewGroupName: v })) },
+    {
+      what: 'UpdateGroup renaming another group to a denied name',
+      target: user('ghost-group'),
+      attempt: ram('UpdateGroup', (_, v) => ({ GroupName: 'devs', NewGroupName: v })),
+    },
     { what: 'DeleteGroup', target: user('empties'), attempt: ram('DeleteGroup', (_, v) => ({ GroupName: v })) },
-    { what: 'AddUserToGroup (the group)', target: user('admins'), attempt: ram('AddUserToGroup', (_, v) => ({ GroupName: v, UserName: 'attacker' })) },
-    { what: 'RemoveUserFromGroup (the group)', target: user('admins'), attempt: ram('RemoveUserFromGroup', (_, v) => ({ GroupName: v, UserName: 'admin' })) },
+    {
+      what: 'AddUserToGroup (the group)',
+      target: user('admins'),
+      attempt: ram('AddUserToGroup', (_, v) => ({ GroupName: v, UserName: 'attacker' })),
+    },
+    {
+      what: 'RemoveUserFromGroup (the group)',
+      target: user('admins'),
+      attempt: ram('RemoveUserFromGroup', (_, v) => ({ GroupName: v, UserName: 'admin' })),
+    },
     { what: 'ListUsersForGroup', target: user('admins'), attempt: ram('ListUsersForGroup', (_, v) => ({ GroupName: v })) },
-    { what: 'AttachPolicyToGroup', target: user('admins'), attempt: ram('AttachPolicyToGroup', (_, v) => ({ PolicyType: 'System', PolicyName: 'ReadOnlyAccess', GroupName: v })) },
-    { what: 'DetachPolicyFromGroup', target: user('admins'), attempt: ram('DetachPolicyFromGroup', (_, v) => ({ PolicyType: 'System', PolicyName: 'AdministratorAccess', GroupName: v })) },
+    {
+      what: 'AttachPolicyToGroup',
+      target: user('admins'),
+      attempt: ram('AttachPolicyToGroup', (_, v) => ({ PolicyType: 'System', PolicyName: 'ReadOnlyAccess', GroupName: v })),
+    },
+    {
+      what: 'DetachPolicyFromGroup',
+      target: user('admins'),
+      attempt: ram('DetachPolicyFromGroup', (_, v) => ({ PolicyType: 'System', PolicyName: 'AdministratorAccess', GroupName: v })),
+    },
     { what: 'ListPoliciesForGroup', target: user('admins'), attempt: ram('ListPoliciesForGroup', (_, v) => ({ GroupName: v })) },
     // ---- RAM roles
-    { what: 'CreateRole', target: user('ghost-role'), attempt: ram('CreateRole', (fx, v) => ({ RoleName: v, AssumeRolePolicyDocument: TRUST_ACCOUNT(fx.account) })) },
+    {
+      what: 'CreateRole',
+      target: user('ghost-role'),
+      attempt: ram('CreateRole', (fx, v) => ({ RoleName: v, AssumeRolePolicyDocument: TRUST_ACCOUNT(fx.account) })),
+    },
     { what: 'GetRole', target: user('admin-role'), attempt: ram('GetRole', (_, v) => ({ RoleName: v })) },
-    { what: 'UpdateRole', target: user('admin-role'), attempt: ram('UpdateRole', (fx, v) => ({ RoleName: v, NewAssumeRolePolicyDocument: TRUST_ACCOUNT(fx.account), NewDescription: 'pwned' })) },
+    {
+      what: 'UpdateRole',
+      target: user('admin-role'),
+      attempt: ram('UpdateRole', (fx, v) => ({
+        RoleName: v,
+        NewAssumeRolePolicyDocument: TRUST_ACCOUNT(fx.account),
+        NewDescription: 'pwned',
+      })),
+    },
     { what: 'DeleteRole', target: user('admin-role'), attempt: ram('DeleteRole', (_, v) => ({ RoleName: v })) },
-    { what: 'AttachPolicyToRole', target: user('admin-role'), attempt: ram('AttachPolicyToRole', (_, v) => ({ PolicyType: 'System', PolicyName: 'ReadOnlyAccess', RoleName: v })) },
-    { what: 'DetachPolicyFromRole', target: user('admin-role'), attempt: ram('DetachPolicyFromRole', (_, v) => ({ PolicyType: 'System', PolicyName: 'AdministratorAccess', RoleName: v })) },
+    {
+      what: 'AttachPolicyToRole',
+      target: user('admin-role'),
+      attempt: ram('AttachPolicyToRole', (_, v) => ({ PolicyType: 'System', PolicyName: 'ReadOnlyAccess', RoleName: v })),
+    },
+    {
+      what: 'DetachPolicyFromRole',
+      target: user('admin-role'),
+      attempt: ram('DetachPolicyFromRole', (_, v) => ({ PolicyType: 'System', PolicyName: 'AdministratorAccess', RoleName: v })),
+    },
     { what: 'ListPoliciesForRole', target: user('admin-role'), attempt: ram('ListPoliciesForRole', (_, v) => ({ RoleName: v })) },
     // ---- RAM policies
-    { what: 'CreatePolicy', target: user('ghost-policy'), attempt: ram('CreatePolicy', (_, v) => ({ PolicyName: v, PolicyDocument: ALLOW_ALL })) },
+    {
+      what: 'CreatePolicy',
+      target: user('ghost-policy'),
+      attempt: ram('CreatePolicy', (_, v) => ({ PolicyName: v, PolicyDocument: ALLOW_ALL })),
+    },
     { what: 'GetPolicy', target: user('secret-policy'), attempt: ram('GetPolicy', (_, v) => ({ PolicyName: v, PolicyType: 'Custom' })) },
-    { what: 'CreatePolicyVersion', target: user('secret-policy'), attempt: ram('CreatePolicyVersion', (_, v) => ({ PolicyName: v, PolicyDocument: ALLOW_ALL, SetAsDefault: true })) },
-    { what: 'GetPolicyVersion', target: user('secret-policy'), attempt: ram('GetPolicyVersion', (_, v) => ({ PolicyName: v, PolicyType: 'Custom', VersionId: 'v1' })) },
-    { what: 'ListPolicyVersions', target: user('secret-policy'), attempt: ram('ListPolicyVersions', (_, v) => ({ PolicyName: v, PolicyType: 'Custom' })) },
-    { what: 'SetDefaultPolicyVersion', target: user('secret-policy'), attempt: ram('SetDefaultPolicyVersion', (_, v) => ({ PolicyName: v, VersionId: 'v2' })) },
-    { what: 'DeletePolicyVersion', target: user('secret-policy'), attempt: ram('DeletePolicyVersion', (_, v) => ({ PolicyName: v, VersionId: 'v2' })) },
-    { what: 'DeletePolicy', target: user('secret-policy'), attempt: ram('DeletePolicy', (_, v) => ({ PolicyName: v, CascadingDelete: true })) },
-    { what: 'ListEntitiesForPolicy', target: user('secret-policy'), attempt: ram('ListEntitiesForPolicy', (_, v) => ({ PolicyName: v, PolicyType: 'Custom' })) },
-    { what: 'AttachPolicyToUser (the policy)', target: user('secret-policy'), attempt: ram('AttachPolicyToUser', (_, v) => ({ PolicyType: 'Custom', PolicyName: v, UserName: 'attacker' })) },
-    { what: 'DetachPolicyFromUser (the policy)', target: user('secret-policy'), attempt: ram('DetachPolicyFromUser', (_, v) => ({ PolicyType: 'Custom', PolicyName: v, UserName: 'bob' })) },
+    {
+      what: 'CreatePolicyVersion',
+      target: user('secret-policy'),
+      attempt: ram('CreatePolicyVersion', (_, v) => ({ PolicyName: v, PolicyDocument: ALLOW_ALL, SetAsDefault: true })),
+    },
+    {
+      what: 'GetPolicyVersion',
+      target: user('secret-policy'),
+      attempt: ram('GetPolicyVersion', (_, v) => ({ PolicyName: v, PolicyType: 'Custom', VersionId: 'v1' })),
+    },
+    {
+      what: 'ListPolicyVersions',
+      target: user('secret-policy'),
+      attempt: ram('ListPolicyVersions', (_, v) => ({ PolicyName: v, PolicyType: 'Custom' })),
+    },
+    {
+      what: 'SetDefaultPolicyVersion',
+      target: user('secret-policy'),
+      attempt: ram('SetDefaultPolicyVersion', (_, v) => ({ PolicyName: v, VersionId: 'v2' })),
+    },
+    {
+      what: 'DeletePolicyVersion',
+      target: user('secret-policy'),
+      attempt: ram('DeletePolicyVersion', (_, v) => ({ PolicyName: v, VersionId: 'v2' })),
+    },
+    {
+      what: 'DeletePolicy',
+      target: user('secret-policy'),
+      attempt: ram('DeletePolicy', (_, v) => ({ PolicyName: v, CascadingDelete: true })),
+    },
+    {
+      what: 'ListEntitiesForPolicy',
+      target: user('secret-policy'),
+      attempt: ram('ListEntitiesForPolicy', (_, v) => ({ PolicyName: v, PolicyType: 'Custom' })),
+    },
+    {
+      what: 'AttachPolicyToUser (the policy)',
+      target: user('secret-policy'),
+      attempt: ram('AttachPolicyToUser', (_, v) => ({ PolicyType: 'Custom', PolicyName: v, UserName: 'attacker' })),
+    },
+    {
+      what: 'DetachPolicyFromUser (the policy)',
+      target: user('secret-policy'),
+      attempt: ram('DetachPolicyFromUser', (_, v) => ({ PolicyType: 'Custom', PolicyName: v, UserName: 'bob' })),
+    },
     // ---- STS
-    { what: 'AssumeRole (the role name in RoleArn)', target: user('admin-role'), attempt: (fx, v) => rpc(STS, 'AssumeRole', { RoleArn: `acs:ram::${fx.account}:role/${v}`, RoleSessionName: 's1' }) },
+    {
+      what: 'AssumeRole (the role name in RoleArn)',
+      target: user('admin-role'),
+      attempt: (fx, v) => rpc(STS, 'AssumeRole', { RoleArn: `acs:ram::${fx.account}:role/${v}`, RoleSessionName: 's1' }),
+    },
     {
       what: 'AssumeRole (the whole RoleArn)',
       target: (fx) => `acs:ram::${fx.account}:role/admin-role`,
@@ -136,20 +258,74 @@ function rows(rpc: (version: string, action: string, query: Record<string, unkno
     },
     // ---- EAS groups and machines (g2 is denied)
     { what: 'DescribeResource', target: (fx) => fx.g2, attempt: (_, v) => call('DescribeResource', 'GET', path(v)) },
-    { what: 'UpdateResource', target: (fx) => fx.g2, attempt: (_, v) => call('UpdateResource', 'PUT', path(v), { body: { ResourceName: 'pwned' } }) },
-    { what: 'ListResourceInstances', target: (fx) => fx.g2, attempt: (_, v) => call('ListResourceInstances', 'GET', path(v, '/instances')) },
-    { what: 'CreateResourceInstances', target: (fx) => fx.g2, attempt: (_, v) => call('CreateResourceInstances', 'POST', path(v, '/instances'), { body: { EcsInstanceType: 'ecs.g6.xlarge', EcsInstanceCount: 1, ChargeType: 'PostPaid' } }) },
-    { what: 'UpdateResourceInstance (the group)', target: (fx) => fx.g2, attempt: (fx, v) => call('UpdateResourceInstance', 'PUT', path(v, `/instances/${fx.m2}`), { body: { Action: 'Cordon' } }) },
-    { what: 'UpdateResourceInstance (the machine)', target: (fx) => fx.m2, attempt: (fx, v) => call('UpdateResourceInstance', 'PUT', path(fx.g2, `/instances/${v}`), { body: { Action: 'Cordon' } }) },
-    { what: 'UpdateResourceInstance (a denied group\'s machine through an allowed group)', target: (fx) => fx.m2, attempt: (fx, v) => call('UpdateResourceInstance', 'PUT', path(fx.g1, `/instances/${v}`), { body: { Action: 'Cordon' } }) },
-    { what: 'UpdateResourceInstanceLabel', target: (fx) => fx.g2, attempt: (fx, v) => call('UpdateResourceInstanceLabel', 'PUT', path(v, '/label'), { query: { InstanceIds: fx.m2 }, body: { Labels: { pwned: '1' } } }) },
-    { what: 'DeleteResourceInstances (the machine through an allowed group)', target: (fx) => fx.m2, attempt: (fx, v) => call('DeleteResourceInstances', 'DELETE', path(fx.g1, '/instances'), { query: { InstanceList: v } }) },
-    { what: 'MigrateResourceInstance (the source)', target: (fx) => fx.g2, attempt: (fx, v) => call('MigrateResourceInstance', 'POST', path(v, '/instances/migrate'), { body: { InstanceIds: [fx.m2], DestResourceId: fx.g3 } }) },
-    { what: 'MigrateResourceInstance (the destination)', target: (fx) => fx.g2, attempt: (fx, v) => call('MigrateResourceInstance', 'POST', path(fx.g1, '/instances/migrate'), { body: { InstanceIds: [fx.m1], DestResourceId: v } }) },
+    {
+      what: 'UpdateResource',
+      target: (fx) => fx.g2,
+      attempt: (_, v) => call('UpdateResource', 'PUT', path(v), { body: { ResourceName: 'pwned' } }),
+    },
+    {
+      what: 'ListResourceInstances',
+      target: (fx) => fx.g2,
+      attempt: (_, v) => call('ListResourceInstances', 'GET', path(v, '/instances')),
+    },
+    {
+      what: 'CreateResourceInstances',
+      target: (fx) => fx.g2,
+      attempt: (_, v) =>
+        call('CreateResourceInstances', 'POST', path(v, '/instances'), {
+          body: { EcsInstanceType: 'ecs.g6.xlarge', EcsInstanceCount: 1, ChargeType: 'PostPaid' },
+        }),
+    },
+    {
+      what: 'UpdateResourceInstance (the group)',
+      target: (fx) => fx.g2,
+      attempt: (fx, v) => call('UpdateResourceInstance', 'PUT', path(v, `/instances/${fx.m2}`), { body: { Action: 'Cordon' } }),
+    },
+    {
+      what: 'UpdateResourceInstance (the machine)',
+      target: (fx) => fx.m2,
+      attempt: (fx, v) => call('UpdateResourceInstance', 'PUT', path(fx.g2, `/instances/${v}`), { body: { Action: 'Cordon' } }),
+    },
+    {
+      what: "UpdateResourceInstance (a denied group's machine through an allowed group)",
+      target: (fx) => fx.m2,
+      attempt: (fx, v) => call('UpdateResourceInstance', 'PUT', path(fx.g1, `/instances/${v}`), { body: { Action: 'Cordon' } }),
+    },
+    {
+      what: 'UpdateResourceInstanceLabel',
+      target: (fx) => fx.g2,
+      attempt: (fx, v) =>
+        call('UpdateResourceInstanceLabel', 'PUT', path(v, '/label'), { query: { InstanceIds: fx.m2 }, body: { Labels: { pwned: '1' } } }),
+    },
+    {
+      what: 'DeleteResourceInstances (the machine through an allowed group)',
+      target: (fx) => fx.m2,
+      attempt: (fx, v) => call('DeleteResourceInstances', 'DELETE', path(fx.g1, '/instances'), { query: { InstanceList: v } }),
+    },
+    {
+      what: 'MigrateResourceInstance (the source)',
+      target: (fx) => fx.g2,
+      attempt: (fx, v) =>
+        call('MigrateResourceInstance', 'POST', path(v, '/instances/migrate'), { body: { InstanceIds: [fx.m2], DestResourceId: fx.g3 } }),
+    },
+    {
+      what: 'MigrateResourceInstance (the destination)',
+      target: (fx) => fx.g2,
+      attempt: (fx, v) =>
+        call('MigrateResourceInstance', 'POST', path(fx.g1, '/instances/migrate'), { body: { InstanceIds: [fx.m1], DestResourceId: v } }),
+    },
     { what: 'DeleteResource', target: (fx) => fx.g2, attempt: (_, v) => call('DeleteResource', 'DELETE', path(v)) },
     // ---- BSS (its actions are authorized on `*`, so a Deny names actions, never instances)
-    { what: 'BSS RenewInstance', target: (fx) => fx.m2, attempt: (_, v) => rpc(BSS, 'RenewInstance', { ProductCode: 'eas', InstanceId: v, RenewPeriod: 1 }) },
-    { what: 'BSS SetRenewal', target: (fx) => fx.m2, attempt: (_, v) => rpc(BSS, 'SetRenewal', { InstanceIDs: v, RenewalStatus: 'AutoRenewal' }) },
+    {
+      what: 'BSS RenewInstance',
+      target: (fx) => fx.m2,
+      attempt: (_, v) => rpc(BSS, 'RenewInstance', { ProductCode: 'eas', InstanceId: v, RenewPeriod: 1 }),
+    },
+    {
+      what: 'BSS SetRenewal',
+      target: (fx) => fx.m2,
+      attempt: (_, v) => rpc(BSS, 'SetRenewal', { InstanceIDs: v, RenewalStatus: 'AutoRenewal' }),
+    },
   ];
 }
 
@@ -160,7 +336,8 @@ for (const engine of ENGINES) {
     const fx = {} as Fixture;
     const rpcAs = (creds: Credentials) => {
       let client: ReturnType<typeof easClient> | undefined;
-      return (version: string, action: string, query: Record<string, unknown>) => callRpc(client ??= easClient({ url: server.url, ...creds }), version, action, query);
+      return (version: string, action: string, query: Record<string, unknown>) =>
+        callRpc((client ??= easClient({ url: server.url, ...creds })), version, action, query);
     };
     let attackerRpc: ReturnType<typeof rpcAs>;
     let attackerEas: ReturnType<typeof eas>;
@@ -177,32 +354,44 @@ for (const engine of ENGINES) {
       await root(RAM, 'AttachPolicyToGroup', { PolicyType: 'System', PolicyName: 'AdministratorAccess', GroupName: 'admins' });
       await root(RAM, 'AddUserToGroup', { GroupName: 'admins', UserName: 'admin' });
       await root(RAM, 'AddUserToGroup', { GroupName: 'devs', UserName: 'admin' });
-      for (const name of ['admin-role', 'dev-role']) await root(RAM, 'CreateRole', { RoleName: name, AssumeRolePolicyDocument: TRUST_ACCOUNT(fx.account) });
+      for (const name of ['admin-role', 'dev-role'])
+        await root(RAM, 'CreateRole', { RoleName: name, AssumeRolePolicyDocument: TRUST_ACCOUNT(fx.account) });
       await root(RAM, 'AttachPolicyToRole', { PolicyType: 'System', PolicyName: 'AdministratorAccess', RoleName: 'admin-role' });
-      await root(RAM, 'CreatePolicy', { PolicyName: 'secret-policy', PolicyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'eas:Describe*', Resource: '*' }] }) });
+      await root(RAM, 'CreatePolicy', {
+        PolicyName: 'secret-policy',
+        PolicyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'eas:Describe*', Resource: '*' }] }),
+      });
       await root(RAM, 'CreatePolicyVersion', { PolicyName: 'secret-policy', PolicyDocument: ALLOW_ALL });
       await root(RAM, 'AttachPolicyToUser', { PolicyType: 'Custom', PolicyName: 'secret-policy', UserName: 'bob' });
-      [fx.g1, fx.g2, fx.g3] = await Promise.all(['g_one', 'g_two', 'g_three'].map(async (n) => (await rootEas.createGroup(n)).body.ResourceId as string));
+      [fx.g1, fx.g2, fx.g3] = await Promise.all(
+        ['g_one', 'g_two', 'g_three'].map(async (n) => (await rootEas.createGroup(n)).body.ResourceId as string),
+      );
       [fx.m1] = (await rootEas.createInstances(fx.g1)).body.InstanceIds;
       [fx.m2] = (await rootEas.createInstances(fx.g2)).body.InstanceIds;
       await advance(server.url, 31); // machines Ready, so that migration would go through
 
       const arn = (kind: string, name: string) => `acs:ram:*:${fx.account}:${kind}/${name}`;
       const denied = [
-        ...DENIED.users.map((n) => arn('user', n)), ...DENIED.groups.map((n) => arn('group', n)),
-        ...DENIED.roles.map((n) => arn('role', n)), ...DENIED.policies.map((n) => arn('policy', n)),
+        ...DENIED.users.map((n) => arn('user', n)),
+        ...DENIED.groups.map((n) => arn('group', n)),
+        ...DENIED.roles.map((n) => arn('role', n)),
+        ...DENIED.policies.map((n) => arn('policy', n)),
       ];
-      attacker = await userWithPolicies(server, [
-        { Version: '1', Statement: [{ Effect: 'Allow', Action: ['ram:*', 'sts:*', 'eas:*', 'bssapi:*'], Resource: '*' }] },
-        {
-          Version: '1',
-          Statement: [
-            { Effect: 'Deny', Action: ['ram:*', 'sts:*'], Resource: denied },
-            { Effect: 'Deny', Action: 'eas:*', Resource: `acs:eas:*:${fx.account}:resource/${fx.g2}` },
-            { Effect: 'Deny', Action: ['bssapi:RenewInstance', 'bssapi:SetRenewal'], Resource: '*' },
-          ],
-        },
-      ], 'attacker');
+      attacker = await userWithPolicies(
+        server,
+        [
+          { Version: '1', Statement: [{ Effect: 'Allow', Action: ['ram:*', 'sts:*', 'eas:*', 'bssapi:*'], Resource: '*' }] },
+          {
+            Version: '1',
+            Statement: [
+              { Effect: 'Deny', Action: ['ram:*', 'sts:*'], Resource: denied },
+              { Effect: 'Deny', Action: 'eas:*', Resource: `acs:eas:*:${fx.account}:resource/${fx.g2}` },
+              { Effect: 'Deny', Action: ['bssapi:RenewInstance', 'bssapi:SetRenewal'], Resource: '*' },
+            ],
+          },
+        ],
+        'attacker',
+      );
       attackerRpc = rpcAs(attacker);
       attackerEas = eas(server, attacker);
     });
@@ -213,14 +402,24 @@ for (const engine of ENGINES) {
       assert.equal((await attackerRpc(RAM, 'ListPoliciesForUser', { UserName: 'BOB' })).statusCode, 200);
       assert.equal((await attackerRpc(RAM, 'GetGroup', { GroupName: 'devs' })).statusCode, 200);
       assert.equal((await attackerRpc(RAM, 'GetPolicy', { PolicyName: 'AdministratorAccess', PolicyType: 'System' })).statusCode, 200);
-      assert.equal((await attackerRpc(STS, 'AssumeRole', { RoleArn: `acs:ram::${fx.account}:role/dev-role`, RoleSessionName: 's1' })).statusCode, 200);
+      assert.equal(
+        (await attackerRpc(STS, 'AssumeRole', { RoleArn: `acs:ram::${fx.account}:role/dev-role`, RoleSessionName: 's1' })).statusCode,
+        200,
+      );
       assert.equal((await attackerEas.describe(fx.g1)).statusCode, 200);
-      const back = await attackerEas.call('MigrateResourceInstance', 'POST', `/api/v2/resources/${REGION}/${fx.g1}/instances/migrate`, { body: { InstanceIds: [fx.m1], DestResourceId: fx.g3 } });
+      const back = await attackerEas.call('MigrateResourceInstance', 'POST', `/api/v2/resources/${REGION}/${fx.g1}/instances/migrate`, {
+        body: { InstanceIds: [fx.m1], DestResourceId: fx.g3 },
+      });
       assert.equal(back.statusCode, 200);
-      await attackerEas.call('MigrateResourceInstance', 'POST', `/api/v2/resources/${REGION}/${fx.g3}/instances/migrate`, { body: { InstanceIds: [fx.m1], DestResourceId: fx.g1 } });
+      await attackerEas.call('MigrateResourceInstance', 'POST', `/api/v2/resources/${REGION}/${fx.g3}/instances/migrate`, {
+        body: { InstanceIds: [fx.m1], DestResourceId: fx.g1 },
+      });
     });
 
-    for (const row of rows((v, a, q) => attackerRpc(v, a, q), (...args) => attackerEas.call(...args))) {
+    for (const row of rows(
+      (v, a, q) => attackerRpc(v, a, q),
+      (...args) => attackerEas.call(...args),
+    )) {
       test(`${row.what}: no spelling of a denied name gets through`, async () => {
         const variants = { ...spellings(row.target(fx)), ...(row.extra?.(fx) ?? {}) };
         const leaks: string[] = [];
@@ -242,10 +441,14 @@ for (const engine of ENGINES) {
 
     test('the denied entities are as they were', async () => {
       const root = rpcAs(rootCredentials(server));
-      const attached = (await root(RAM, 'ListPoliciesForUser', { UserName: 'mallory' })).body.Policies.Policy.map((p: { PolicyName: string }) => p.PolicyName);
+      const attached = (await root(RAM, 'ListPoliciesForUser', { UserName: 'mallory' })).body.Policies.Policy.map(
+        (p: { PolicyName: string }) => p.PolicyName,
+      );
       assert.deepEqual(attached, ['ReadOnlyAccess']);
       assert.equal((await root(RAM, 'ListAccessKeys', { UserName: 'admin' })).body.AccessKeys.AccessKey.length, 1);
-      const members = (await root(RAM, 'ListUsersForGroup', { GroupName: 'admins' })).body.Users.User.map((u: { UserName: string }) => u.UserName);
+      const members = (await root(RAM, 'ListUsersForGroup', { GroupName: 'admins' })).body.Users.User.map(
+        (u: { UserName: string }) => u.UserName,
+      );
       assert.deepEqual(members, ['admin']);
       assert.equal((await root(RAM, 'GetPolicy', { PolicyName: 'secret-policy', PolicyType: 'Custom' })).body.Policy.DefaultVersion, 'v1');
       assert.equal((await eas(server, rootCredentials(server)).describe(fx.g2)).body.InstanceCount, 1);

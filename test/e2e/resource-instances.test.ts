@@ -14,11 +14,17 @@ for (const engine of ENGINES) {
     let server: TestServer;
     let client: ReturnType<typeof easClient>;
 
-    const eas = (action: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', pathname: string, extra: { query?: Record<string, unknown>; body?: Record<string, unknown>; headers?: Record<string, string> } = {}) =>
-      callEas(client, { action, method, pathname, ...extra });
+    const eas = (
+      action: string,
+      method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+      pathname: string,
+      extra: { query?: Record<string, unknown>; body?: Record<string, unknown>; headers?: Record<string, string> } = {},
+    ) => callEas(client, { action, method, pathname, ...extra });
 
     const newGroup = async (name = 'grp') => {
-      const r = await eas('CreateResource', 'POST', '/api/v2/resources', { body: { ResourceType: 'SelfManaged', ResourceName: name, SelfManagedResourceOptions: { ExternalClusterId: 'c-1' } } });
+      const r = await eas('CreateResource', 'POST', '/api/v2/resources', {
+        body: { ResourceType: 'SelfManaged', ResourceName: name, SelfManagedResourceOptions: { ExternalClusterId: 'c-1' } },
+      });
       return r.body.ResourceId as string;
     };
     const createInstances = (group: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
@@ -77,10 +83,27 @@ for (const engine of ENGINES) {
 
     test('PrePaid machines expire one calendar month after creation', async () => {
       const group = await newGroup();
-      await createInstances(group, { EcsInstanceType: 'ecs.gn6i-c4g1.xlarge', EcsInstanceCount: 1, ChargeType: 'PrePaid', AutoRenewal: true, SystemDiskSize: 500, Zone: 'cn-hangzhou-h', Labels: { team: 'a' } });
+      await createInstances(group, {
+        EcsInstanceType: 'ecs.gn6i-c4g1.xlarge',
+        EcsInstanceCount: 1,
+        ChargeType: 'PrePaid',
+        AutoRenewal: true,
+        SystemDiskSize: 500,
+        Zone: 'cn-hangzhou-h',
+        Labels: { team: 'a' },
+      });
       const [m] = (await listInstances(group)).body.Instances;
       const created = new Date(m.CreateTime);
-      const expected = new Date(Date.UTC(created.getUTCFullYear(), created.getUTCMonth() + 1, 1, created.getUTCHours(), created.getUTCMinutes(), created.getUTCSeconds()));
+      const expected = new Date(
+        Date.UTC(
+          created.getUTCFullYear(),
+          created.getUTCMonth() + 1,
+          1,
+          created.getUTCHours(),
+          created.getUTCMinutes(),
+          created.getUTCSeconds(),
+        ),
+      );
       const lastDay = new Date(Date.UTC(expected.getUTCFullYear(), expected.getUTCMonth() + 1, 0)).getUTCDate();
       expected.setUTCDate(Math.min(created.getUTCDate(), lastDay));
       assert.equal(m.ExpiredTime, expected.toISOString().replace(/\.\d{3}Z$/, 'Z'));
@@ -93,18 +116,83 @@ for (const engine of ENGINES) {
 
     const invalid: Array<[string, Record<string, unknown>, string, number, RegExp?]> = [
       ['missing EcsInstanceType', { EcsInstanceCount: 1, ChargeType: 'PostPaid' }, 'MissingParameter', 400, /EcsInstanceType/],
-      ['missing EcsInstanceCount', { EcsInstanceType: 'ecs.g6.large', ChargeType: 'PostPaid' }, 'MissingParameter', 400, /EcsInstanceCount/],
+      [
+        'missing EcsInstanceCount',
+        { EcsInstanceType: 'ecs.g6.large', ChargeType: 'PostPaid' },
+        'MissingParameter',
+        400,
+        /EcsInstanceCount/,
+      ],
       ['missing ChargeType', { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1 }, 'MissingParameter', 400, /ChargeType/],
-      ['count 0', { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 0, ChargeType: 'PostPaid' }, 'InvalidParameter', 400, /EcsInstanceCount/],
-      ['count 101', { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 101, ChargeType: 'PostPaid' }, 'InvalidParameter', 400, /EcsInstanceCount/],
-      ['count as a string', { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: '2', ChargeType: 'PostPaid' }, 'InvalidParameter', 400, /EcsInstanceCount/],
-      ['bad ChargeType', { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'Monthly' }, 'InvalidParameter', 400, /ChargeType/],
-      ['disk 199', { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', SystemDiskSize: 199 }, 'InvalidParameter', 400, /SystemDiskSize/],
-      ['disk 2001', { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', SystemDiskSize: 2001 }, 'InvalidParameter', 400, /SystemDiskSize/],
-      ['unknown type', { EcsInstanceType: 'ecs.nope.huge', EcsInstanceCount: 1, ChargeType: 'PostPaid' }, 'InvalidInstanceType.NotSupported', 400],
-      ['zone of another region', { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', Zone: 'cn-shanghai-f' }, 'InvalidParameter', 400, /Zone/],
-      ['reserved label key', { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', Labels: { 'aliyun-x': 'v' } }, 'InvalidParameter', 400, /Labels/],
-      ['AutoRenewal not boolean', { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', AutoRenewal: 'yes' }, 'InvalidParameter', 400, /AutoRenewal/],
+      [
+        'count 0',
+        { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 0, ChargeType: 'PostPaid' },
+        'InvalidParameter',
+        400,
+        /EcsInstanceCount/,
+      ],
+      [
+        'count 101',
+        { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 101, ChargeType: 'PostPaid' },
+        'InvalidParameter',
+        400,
+        /EcsInstanceCount/,
+      ],
+      [
+        'count as a string',
+        { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: '2', ChargeType: 'PostPaid' },
+        'InvalidParameter',
+        400,
+        /EcsInstanceCount/,
+      ],
+      [
+        'bad ChargeType',
+        { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'Monthly' },
+        'InvalidParameter',
+        400,
+        /ChargeType/,
+      ],
+      [
+        'disk 199',
+        { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', SystemDiskSize: 199 },
+        'InvalidParameter',
+        400,
+        /SystemDiskSize/,
+      ],
+      [
+        'disk 2001',
+        { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', SystemDiskSize: 2001 },
+        'InvalidParameter',
+        400,
+        /SystemDiskSize/,
+      ],
+      [
+        'unknown type',
+        { EcsInstanceType: 'ecs.nope.huge', EcsInstanceCount: 1, ChargeType: 'PostPaid' },
+        'InvalidInstanceType.NotSupported',
+        400,
+      ],
+      [
+        'zone of another region',
+        { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', Zone: 'cn-shanghai-f' },
+        'InvalidParameter',
+        400,
+        /Zone/,
+      ],
+      [
+        'reserved label key',
+        { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', Labels: { 'aliyun-x': 'v' } },
+        'InvalidParameter',
+        400,
+        /Labels/,
+      ],
+      [
+        'AutoRenewal not boolean',
+        { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', AutoRenewal: 'yes' },
+        'InvalidParameter',
+        400,
+        /AutoRenewal/,
+      ],
     ];
     for (const [name, body, code, status, message] of invalid) {
       test(`refuses ${name} with ${code} and creates nothing`, async () => {
@@ -121,10 +209,14 @@ for (const engine of ENGINES) {
     test('an unknown group, or a group addressed in another region, is 404', async () => {
       const group = await newGroup();
       const body = { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' };
-      let err = await expectApiError(() => eas('CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/eas-r-000000000000000000/instances`, { body }));
+      let err = await expectApiError(() =>
+        eas('CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/eas-r-000000000000000000/instances`, { body }),
+      );
       assert.equal(err.code, 'InvalidResource.NotFound');
       assert.equal(err.statusCode, 404);
-      err = await expectApiError(() => eas('CreateResourceInstances', 'POST', `/api/v2/resources/cn-shanghai/${group}/instances`, { body }));
+      err = await expectApiError(() =>
+        eas('CreateResourceInstances', 'POST', `/api/v2/resources/cn-shanghai/${group}/instances`, { body }),
+      );
       assert.equal(err.code, 'InvalidResource.NotFound');
     });
 
@@ -144,10 +236,14 @@ for (const engine of ENGINES) {
       const group = await newGroup();
       const made: string[] = [];
       for (let i = 0; i < 3; i++) {
-        made.push(...(await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PrePaid' })).body.InstanceIds);
+        made.push(
+          ...(await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PrePaid' })).body
+            .InstanceIds,
+        );
         await advance(server.url, 86_400); // a day apart: three different expiry times
       }
-      const ids = async (query: Record<string, unknown>) => (await listInstances(group, { Sort: 'ExpireTime', ...query })).body.Instances.map((i: any) => i.InstanceId);
+      const ids = async (query: Record<string, unknown>) =>
+        (await listInstances(group, { Sort: 'ExpireTime', ...query })).body.Instances.map((i: any) => i.InstanceId);
       assert.deepEqual(await ids({ Order: 'asc' }), made);
       assert.deepEqual(await ids({ Order: 'desc' }), [...made].reverse());
       assert.deepEqual([...(await ids({ Order: 'asc', PageSize: 2 })), ...(await ids({ Order: 'asc', PageSize: 2, PageNumber: 2 }))], made);
@@ -157,8 +253,18 @@ for (const engine of ENGINES) {
 
     test('filters, sorting and paging of ListResourceInstances', async () => {
       const group = await newGroup();
-      const post = await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 3, ChargeType: 'PostPaid', Labels: { tier: 'web' } });
-      await createInstances(group, { EcsInstanceType: 'ecs.c6.xlarge', EcsInstanceCount: 2, ChargeType: 'PrePaid', Labels: { tier: 'db' } });
+      const post = await createInstances(group, {
+        EcsInstanceType: 'ecs.g6.large',
+        EcsInstanceCount: 3,
+        ChargeType: 'PostPaid',
+        Labels: { tier: 'web' },
+      });
+      await createInstances(group, {
+        EcsInstanceType: 'ecs.c6.xlarge',
+        EcsInstanceCount: 2,
+        ChargeType: 'PrePaid',
+        Labels: { tier: 'db' },
+      });
       await advance(server.url, 30);
       assert.equal((await listInstances(group, { ChargeType: 'PrePaid' })).body.TotalCount, 2);
       assert.equal((await listInstances(group, { InstanceStatus: 'Ready' })).body.TotalCount, 5);
@@ -170,7 +276,10 @@ for (const engine of ENGINES) {
       const ip = byId.body.Instances[0].InstanceIp;
       assert.equal((await listInstances(group, { InstanceIP: ip })).body.Instances[0].InstanceId, one);
       // A keyword matches anywhere in the id (the tail is its random part; the head is shared by machines created together).
-      assert.deepEqual((await listInstances(group, { Filter: one.slice(-9) })).body.Instances.map((i: any) => i.InstanceId), [one]);
+      assert.deepEqual(
+        (await listInstances(group, { Filter: one.slice(-9) })).body.Instances.map((i: any) => i.InstanceId),
+        [one],
+      );
       const name = byId.body.Instances[0].InstanceName;
       assert.equal((await listInstances(group, { InstanceName: name })).body.TotalCount, 1);
 
@@ -181,9 +290,17 @@ for (const engine of ENGINES) {
       assert.equal(page1.body.TotalCount, 5);
       assert.equal(page1.body.PageSize, 2);
       const all = (await listInstances(group, { Sort: 'CreateTime', Order: 'asc' })).body.Instances.map((i: any) => i.InstanceId);
-      assert.deepEqual(page1.body.Instances.map((i: any) => i.InstanceId), all.slice(0, 2));
+      assert.deepEqual(
+        page1.body.Instances.map((i: any) => i.InstanceId),
+        all.slice(0, 2),
+      );
 
-      for (const [query, name_] of [[{ Order: 'Desc' }, 'Order'], [{ Sort: 'Name' }, 'Sort'], [{ InstanceStatus: 'Running' }, 'InstanceStatus'], [{ PageSize: 0 }, 'PageSize']] as const) {
+      for (const [query, name_] of [
+        [{ Order: 'Desc' }, 'Order'],
+        [{ Sort: 'Name' }, 'Sort'],
+        [{ InstanceStatus: 'Running' }, 'InstanceStatus'],
+        [{ PageSize: 0 }, 'PageSize'],
+      ] as const) {
         const err = await expectApiError(() => listInstances(group, query));
         assert.equal(err.code, 'InvalidParameter');
         assert.match(err.data.Message, new RegExp(name_));
@@ -192,20 +309,32 @@ for (const engine of ENGINES) {
 
     test('deleting: PostPaid machines go Deleting then disappear; PrePaid ones are refused', async () => {
       const group = await newGroup();
-      const post = (await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 2, ChargeType: 'PostPaid' })).body.InstanceIds;
-      const pre = (await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PrePaid' })).body.InstanceIds;
+      const post = (await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 2, ChargeType: 'PostPaid' })).body
+        .InstanceIds;
+      const pre = (await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PrePaid' })).body
+        .InstanceIds;
       await advance(server.url, 30);
 
-      const refused = await expectApiError(() => eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`, { query: { InstanceList: [...post, ...pre].join(',') } }));
+      const refused = await expectApiError(() =>
+        eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`, {
+          query: { InstanceList: [...post, ...pre].join(',') },
+        }),
+      );
       assert.equal(refused.code, 'ChargeTypeViolation');
       assert.equal(refused.statusCode, 403);
       assert.equal((await listInstances(group, { InstanceStatus: 'Ready' })).body.TotalCount, 3, 'nothing was deleted');
 
-      const missing = await expectApiError(() => eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`, { query: { InstanceList: 'eas-i-000000000000000000' } }));
+      const missing = await expectApiError(() =>
+        eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`, {
+          query: { InstanceList: 'eas-i-000000000000000000' },
+        }),
+      );
       assert.equal(missing.code, 'InvalidInstance.NotFound');
       assert.equal(missing.statusCode, 404);
 
-      const ok = await eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`, { query: { InstanceList: post.join(',') } });
+      const ok = await eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`, {
+        query: { InstanceList: post.join(',') },
+      });
       assert.equal(ok.body.Message, `Instances ${post.join(',')} are deleting`);
       assert.equal((await listInstances(group, { InstanceStatus: 'Deleting' })).body.TotalCount, 2);
       assert.equal((await describe_(group)).body.CpuCount, 2, 'deleting machines no longer count as capacity');
@@ -218,9 +347,19 @@ for (const engine of ENGINES) {
 
     test('machines that fail for lack of stock end in CreateFailed and AllFailed clears them', async () => {
       const group = await newGroup();
-      await admin(server.url, 'PUT', '/stock', { Region: REGION, Zone: 'cn-hangzhou-j', InstanceType: 'ecs.gn7i-c8g1.2xlarge', Status: 'NoStock' });
+      await admin(server.url, 'PUT', '/stock', {
+        Region: REGION,
+        Zone: 'cn-hangzhou-j',
+        InstanceType: 'ecs.gn7i-c8g1.2xlarge',
+        Status: 'NoStock',
+      });
       try {
-        await createInstances(group, { EcsInstanceType: 'ecs.gn7i-c8g1.2xlarge', EcsInstanceCount: 2, ChargeType: 'PrePaid', Zone: 'cn-hangzhou-j' });
+        await createInstances(group, {
+          EcsInstanceType: 'ecs.gn7i-c8g1.2xlarge',
+          EcsInstanceCount: 2,
+          ChargeType: 'PrePaid',
+          Zone: 'cn-hangzhou-j',
+        });
         await advance(server.url, 30);
         const failed = await listInstances(group, { InstanceStatus: 'CreateFailed' });
         assert.equal(failed.body.TotalCount, 2);
@@ -235,8 +374,10 @@ for (const engine of ENGINES) {
 
     test('cordon, drain and uncordon show as -SchedulingDisabled', async () => {
       const group = await newGroup();
-      const [id] = (await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' })).body.InstanceIds;
-      const update = (Action: string) => eas('UpdateResourceInstance', 'PUT', `/api/v2/resources/${REGION}/${group}/instances/${id}`, { body: { Action } });
+      const [id] = (await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' })).body
+        .InstanceIds;
+      const update = (Action: string) =>
+        eas('UpdateResourceInstance', 'PUT', `/api/v2/resources/${REGION}/${group}/instances/${id}`, { body: { Action } });
       const early = await expectApiError(() => update('Cordon'));
       assert.equal(early.code, 'OperationDenied.InstanceStatus');
       await advance(server.url, 30);
@@ -253,22 +394,47 @@ for (const engine of ENGINES) {
 
     test('instance labels can be set and removed, and filter the list', async () => {
       const group = await newGroup();
-      const ids = (await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 2, ChargeType: 'PostPaid', Labels: { a: '1' } })).body.InstanceIds;
-      const upd = await eas('UpdateResourceInstanceLabel', 'PUT', `/api/v2/resources/${REGION}/${group}/label`, { query: { InstanceIds: ids[0] }, body: { Labels: { b: '2', a: '9' } } });
+      const ids = (
+        await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 2, ChargeType: 'PostPaid', Labels: { a: '1' } })
+      ).body.InstanceIds;
+      const upd = await eas('UpdateResourceInstanceLabel', 'PUT', `/api/v2/resources/${REGION}/${group}/label`, {
+        query: { InstanceIds: ids[0] },
+        body: { Labels: { b: '2', a: '9' } },
+      });
       assert.equal(upd.body.Message, 'Success');
       assert.equal((await listInstances(group, { Label: JSON.stringify({ a: '9', b: '2' }) })).body.TotalCount, 1);
-      await eas('DeleteResourceInstanceLabel', 'DELETE', `/api/v2/resources/${REGION}/${group}/label`, { query: { AllInstances: true, LabelKeys: JSON.stringify(['a']) } });
+      await eas('DeleteResourceInstanceLabel', 'DELETE', `/api/v2/resources/${REGION}/${group}/label`, {
+        query: { AllInstances: true, LabelKeys: JSON.stringify(['a']) },
+      });
       const labels = (await listInstances(group, { Sort: 'CreateTime', Order: 'asc' })).body.Instances.map((i: any) => i.Labels);
-      assert.deepEqual(labels.flat().map((l: any) => l.LabelKey).sort(), ['b']);
+      assert.deepEqual(
+        labels
+          .flat()
+          .map((l: any) => l.LabelKey)
+          .sort(),
+        ['b'],
+      );
       assert.equal((await listInstances(group, { Label: JSON.stringify({ a: '' }) })).body.TotalCount, 0, 'the label index follows');
 
-      const unknown = await expectApiError(() => eas('UpdateResourceInstanceLabel', 'PUT', `/api/v2/resources/${REGION}/${group}/label`, { query: { InstanceIds: 'eas-i-000000000000000000' }, body: { Labels: { c: '3' } } }));
+      const unknown = await expectApiError(() =>
+        eas('UpdateResourceInstanceLabel', 'PUT', `/api/v2/resources/${REGION}/${group}/label`, {
+          query: { InstanceIds: 'eas-i-000000000000000000' },
+          body: { Labels: { c: '3' } },
+        }),
+      );
       assert.equal(unknown.code, 'InvalidInstance.NotFound');
       assert.equal(unknown.statusCode, 404);
-      const noKeys = await expectApiError(() => eas('DeleteResourceInstanceLabel', 'DELETE', `/api/v2/resources/${REGION}/${group}/label`, { query: { AllInstances: true } }));
+      const noKeys = await expectApiError(() =>
+        eas('DeleteResourceInstanceLabel', 'DELETE', `/api/v2/resources/${REGION}/${group}/label`, { query: { AllInstances: true } }),
+      );
       assert.equal(noKeys.code, 'MissingParameter');
       const tooMany = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v']));
-      const over = await expectApiError(() => eas('UpdateResourceInstanceLabel', 'PUT', `/api/v2/resources/${REGION}/${group}/label`, { query: { AllInstances: true }, body: { Labels: tooMany } }));
+      const over = await expectApiError(() =>
+        eas('UpdateResourceInstanceLabel', 'PUT', `/api/v2/resources/${REGION}/${group}/label`, {
+          query: { AllInstances: true },
+          body: { Labels: tooMany },
+        }),
+      );
       assert.equal(over.code, 'InvalidParameter', 'b plus 20 new keys is over the limit of 20');
       assert.equal((await listInstances(group, { Label: JSON.stringify({ k0: 'v' }) })).body.TotalCount, 0, 'nothing was written');
     });
@@ -276,19 +442,30 @@ for (const engine of ENGINES) {
     test('migrating machines moves them and their counts to the destination group', async () => {
       const from = await newGroup('from');
       const to = await newGroup('to');
-      const ids = (await createInstances(from, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 2, ChargeType: 'PostPaid' })).body.InstanceIds;
+      const ids = (await createInstances(from, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 2, ChargeType: 'PostPaid' })).body
+        .InstanceIds;
       await advance(server.url, 30);
-      const res = await eas('MigrateResourceInstance', 'POST', `/api/v2/resources/${REGION}/${from}/instances/migrate`, { body: { InstanceIds: [ids[0]], DestResourceId: to } });
+      const res = await eas('MigrateResourceInstance', 'POST', `/api/v2/resources/${REGION}/${from}/instances/migrate`, {
+        body: { InstanceIds: [ids[0]], DestResourceId: to },
+      });
       assert.equal(res.body.Message, 'Success');
       assert.equal((await describe_(from)).body.InstanceCount, 1);
       assert.equal((await describe_(to)).body.InstanceCount, 1);
       assert.equal((await describe_(to)).body.CpuCount, 2);
       assert.equal((await listInstances(to)).body.Instances[0].ResourceId, to);
 
-      const migrate = (body: Record<string, unknown>) => eas('MigrateResourceInstance', 'POST', `/api/v2/resources/${REGION}/${from}/instances/migrate`, { body });
-      assert.equal((await expectApiError(() => migrate({ InstanceIds: [ids[1]], DestResourceId: 'eas-r-000000000000000000' }))).code, 'InvalidResource.NotFound');
+      const migrate = (body: Record<string, unknown>) =>
+        eas('MigrateResourceInstance', 'POST', `/api/v2/resources/${REGION}/${from}/instances/migrate`, { body });
+      assert.equal(
+        (await expectApiError(() => migrate({ InstanceIds: [ids[1]], DestResourceId: 'eas-r-000000000000000000' }))).code,
+        'InvalidResource.NotFound',
+      );
       assert.equal((await expectApiError(() => migrate({ InstanceIds: [ids[1]], DestResourceId: from }))).code, 'InvalidParameter');
-      assert.equal((await expectApiError(() => migrate({ InstanceIds: [ids[0]], DestResourceId: to }))).code, 'InvalidInstance.NotFound', 'it is no longer in the source group');
+      assert.equal(
+        (await expectApiError(() => migrate({ InstanceIds: [ids[0]], DestResourceId: to }))).code,
+        'InvalidInstance.NotFound',
+        'it is no longer in the source group',
+      );
       assert.equal((await expectApiError(() => migrate({ DestResourceId: to }))).code, 'MissingParameter');
     });
 
@@ -297,8 +474,9 @@ for (const engine of ENGINES) {
       const created = await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 2, ChargeType: 'PostPaid' });
       const deleteGroup = () => eas('DeleteResource', 'DELETE', `/api/v2/resources/${REGION}/${group}`);
       const deleteMachines = (ids: string[]) =>
-        eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`,
-          { query: { InstanceList: ids.join(',') } });
+        eas('DeleteResourceInstances', 'DELETE', `/api/v2/resources/${REGION}/${group}/instances`, {
+          query: { InstanceList: ids.join(',') },
+        });
       const err = await expectApiError(deleteGroup);
       assert.equal(err.code, 'OperationDenied.ResourceNotEmpty');
       assert.equal(err.statusCode, 400);
@@ -312,8 +490,10 @@ for (const engine of ENGINES) {
       const releasing = await expectApiError(deleteGroup);
       assert.equal(releasing.code, 'OperationDenied.ResourceNotEmpty');
       assert.equal(releasing.statusCode, 400);
-      assert.match(releasing.message,
-        /still has 2 instance\(s\) being deleted; retry after they are released \(about \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, in \d+ s\)\./);
+      assert.match(
+        releasing.message,
+        /still has 2 instance\(s\) being deleted; retry after they are released \(about \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, in \d+ s\)\./,
+      );
       await advance(server.url, 10);
       assert.equal((await deleteGroup()).body.Message, `Resource [${group}] is deleted.`, 'released: now it can go');
 

@@ -28,12 +28,19 @@ function api(eas: OpenEas, creds: Credentials = rootOf(eas)) {
   return {
     call,
     groups: async () => (await call('ListResources', 'GET', '/api/v2/resources')).body.Resources as Array<{ ResourceId: string }>,
-    dedicated: async (name: string, count = 1) => (await call('CreateResource', 'POST', '/api/v2/resources', {
-      body: {
-        ResourceType: 'Dedicated', ResourceName: name, EcsInstanceType: 'ecs.c6.xlarge', EcsInstanceCount: count, ChargeType: 'PostPaid',
-        Labels: { team: name },
-      },
-    })).body as { ResourceId: string; InstanceIds: string[] },
+    dedicated: async (name: string, count = 1) =>
+      (
+        await call('CreateResource', 'POST', '/api/v2/resources', {
+          body: {
+            ResourceType: 'Dedicated',
+            ResourceName: name,
+            EcsInstanceType: 'ecs.c6.xlarge',
+            EcsInstanceCount: count,
+            ChargeType: 'PostPaid',
+            Labels: { team: name },
+          },
+        })
+      ).body as { ResourceId: string; InstanceIds: string[] },
     machines: async (group: string) =>
       (await call('ListResourceInstances', 'GET', `${groupPath(group)}/instances`)).body.Instances as any[],
     cordon: (group: string, id: string) =>
@@ -72,7 +79,9 @@ async function populate(eas: OpenEas): Promise<{ group: string; other: Credentia
   await eas.stock.set({ Region: REGION, InstanceType: 'ecs.g6.large', Available: 3 });
   await eas.faults.add({ Kind: 'CreateFailure', Region: 'cn-beijing', Count: 2 });
   const q = await fetch(`${eas.url}/_openeas/accounts/${eas.accountId}/quota`, {
-    method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Region: REGION, Instances: 50 }),
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ Region: REGION, Instances: 50 }),
   });
   assert.equal(q.status, 200);
   const other = await eas.accounts.create();
@@ -93,7 +102,7 @@ for (const engine of ENGINES) {
       const { other } = await populate(eas);
       assert.notEqual(await exportText(eas), firstStart);
       await eas.reset();
-      assert.equal(await exportText(eas), firstStart, 'the state is byte for byte the first start\'s');
+      assert.equal(await exportText(eas), firstStart, "the state is byte for byte the first start's");
       assert.deepEqual(await api(eas).groups(), []);
       const clock = await (await fetch(`${eas.url}/_openeas/clock`)).json();
       assert.equal(clock.OffsetMs, 0);
@@ -117,8 +126,11 @@ for (const engine of ENGINES) {
       const before = eas.clock.now().getTime();
       await eas.reset({ accountId: other.accountId });
       assert.deepEqual(await api(eas, other).groups(), []);
-      assert.deepEqual((await api(eas).groups()).map((g) => g.ResourceId), [mine.ResourceId]);
-      assert.ok(eas.clock.now().getTime() >= before, 'the clock is everyone\'s: an account reset leaves it');
+      assert.deepEqual(
+        (await api(eas).groups()).map((g) => g.ResourceId),
+        [mine.ResourceId],
+      );
+      assert.ok(eas.clock.now().getTime() >= before, "the clock is everyone's: an account reset leaves it");
       const doc = JSON.parse(await exportText(eas)) as StateDocument;
       const accountCol = (t: string) => doc.Tables[t]!.Columns.indexOf('account_id');
       for (const table of ['resources', 'instances', 'orders', 'jobs', 'metered_intervals', 'account_usage']) {
@@ -133,10 +145,30 @@ for (const engine of ENGINES) {
       await populate(eas);
       const text = await exportText(eas);
       const doc = JSON.parse(text) as StateDocument;
-      for (const table of ['access_keys', 'account_quotas', 'account_usage', 'accounts', 'bill_items', 'billing_accounts', 'faults',
+      for (const table of [
+        'access_keys',
+        'account_quotas',
+        'account_usage',
+        'accounts',
+        'bill_items',
+        'billing_accounts',
+        'faults',
         'instance_labels',
-        'instances', 'ip_pools', 'jobs', 'metered_intervals', 'ram_attachments', 'ram_group_members', 'ram_groups', 'ram_policies',
-        'ram_policy_versions', 'ram_users', 'resources', 'settings', 'stock', 'user_data']) {
+        'instances',
+        'ip_pools',
+        'jobs',
+        'metered_intervals',
+        'ram_attachments',
+        'ram_group_members',
+        'ram_groups',
+        'ram_policies',
+        'ram_policy_versions',
+        'ram_users',
+        'resources',
+        'settings',
+        'stock',
+        'user_data',
+      ]) {
         assert.ok(doc.Tables[table]!.Rows.length > 0, `${table} holds rows in this round trip`);
       }
 
@@ -185,10 +217,16 @@ for (const engine of ENGINES) {
         [mutate((d) => d.Tables.resources.Columns.reverse()), 'InvalidState.Document', /columns/],
         [mutate((d) => (d.Tables.resources.Rows[0][idCol] = 7)), 'InvalidState.Document', /resources, row 0, column id/],
         [mutate((d) => d.Tables.resources.Rows.push([...d.Tables.resources.Rows[0]])), 'InvalidState.Document', /resources/],
-        [mutate((d) => (d.Tables.instances.Rows[0][d.Tables.instances.Columns.indexOf('resource_id')] = 'eas-r-nowhere')),
-          'InvalidState.Document', /instances/],
-        [mutate((d) => (d.Tables.settings.Rows = d.Tables.settings.Rows.filter((r: string[]) => r[0] !== 'root_account_id'))),
-          'InvalidState.Document', /root account/],
+        [
+          mutate((d) => (d.Tables.instances.Rows[0][d.Tables.instances.Columns.indexOf('resource_id')] = 'eas-r-nowhere')),
+          'InvalidState.Document',
+          /instances/,
+        ],
+        [
+          mutate((d) => (d.Tables.settings.Rows = d.Tables.settings.Rows.filter((r: string[]) => r[0] !== 'root_account_id'))),
+          'InvalidState.Document',
+          /root account/,
+        ],
       ];
       for (const [body, code, message] of cases) {
         const res = await importText(eas, body);
@@ -208,12 +246,17 @@ for (const engine of ENGINES) {
       assert.equal(res.status, 200, JSON.stringify(res.body));
       // Past the import's own limit the answer comes from the Content-Length alone.
       const status = await new Promise<number>((resolve, reject) => {
-        const req = http.request(`${eas.url}/_openeas/state`, {
-          method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(STATE_BODY_LIMIT + 1) },
-        }, (r) => {
-          r.resume();
-          resolve(r.statusCode ?? 0);
-        });
+        const req = http.request(
+          `${eas.url}/_openeas/state`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'content-length': String(STATE_BODY_LIMIT + 1) },
+          },
+          (r) => {
+            r.resume();
+            resolve(r.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.write('{');
       });
@@ -224,7 +267,10 @@ for (const engine of ENGINES) {
     test('after an import, lists and RAM decisions show the imported state, not what this process cached', async () => {
       await eas.reset();
       const root = api(eas);
-      const { ResourceId: group, InstanceIds: [id] } = await root.dedicated('cache', 1);
+      const {
+        ResourceId: group,
+        InstanceIds: [id],
+      } = await root.dedicated('cache', 1);
       await eas.clock.advance(5);
       const user = await userWithPolicies(eas.server, [allow('eas:*')]);
       assert.equal((await root.machines(group))[0].InstanceStatus, 'Ready');

@@ -29,19 +29,32 @@ for (const engine of ENGINES) {
       account = server.root.accountId;
       // A user who may assume roles, and a role that trusts it and may use EAS.
       caller = await userWithPolicies(server, []);
-      await ram.attachPolicyToUser(new $Ram.AttachPolicyToUserRequest({ policyType: 'System', policyName: 'AliyunSTSAssumeRoleAccess', userName: caller.userName }));
+      await ram.attachPolicyToUser(
+        new $Ram.AttachPolicyToUserRequest({ policyType: 'System', policyName: 'AliyunSTSAssumeRoleAccess', userName: caller.userName }),
+      );
       roleName = uniqueName('eas-operator');
-      const trust = { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${account}:user/${caller.userName}`] } }] };
-      const role = await ram.createRole(new $Ram.CreateRoleRequest({ roleName, assumeRolePolicyDocument: JSON.stringify(trust), maxSessionDuration: 7200 }));
+      const trust = {
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${account}:user/${caller.userName}`] } }],
+      };
+      const role = await ram.createRole(
+        new $Ram.CreateRoleRequest({ roleName, assumeRolePolicyDocument: JSON.stringify(trust), maxSessionDuration: 7200 }),
+      );
       roleArn = role.body!.role!.arn!;
-      await ram.attachPolicyToRole(new $Ram.AttachPolicyToRoleRequest({ policyType: 'System', policyName: 'AliyunPAIEASFullAccess', roleName }));
+      await ram.attachPolicyToRole(
+        new $Ram.AttachPolicyToRoleRequest({ policyType: 'System', policyName: 'AliyunPAIEASFullAccess', roleName }),
+      );
     });
     after(() => openEas.stop());
 
-    const assume = (creds: Credentials, extra: Partial<{ durationSeconds: number; policy: string; roleArn: string; roleSessionName: string }> = {}) =>
-      stsClient(server, creds).assumeRole(new $Sts.AssumeRoleRequest({ roleArn, roleSessionName: 'session-1', ...extra }));
+    const assume = (
+      creds: Credentials,
+      extra: Partial<{ durationSeconds: number; policy: string; roleArn: string; roleSessionName: string }> = {},
+    ) => stsClient(server, creds).assumeRole(new $Sts.AssumeRoleRequest({ roleArn, roleSessionName: 'session-1', ...extra }));
     const temporary = (r: Awaited<ReturnType<typeof assume>>): Credentials => ({
-      accessKeyId: r.body!.credentials!.accessKeyId!, accessKeySecret: r.body!.credentials!.accessKeySecret!, securityToken: r.body!.credentials!.securityToken!,
+      accessKeyId: r.body!.credentials!.accessKeyId!,
+      accessKeySecret: r.body!.credentials!.accessKeySecret!,
+      securityToken: r.body!.credentials!.securityToken!,
     });
 
     test('AssumeRole returns STS. keys that work until they expire on the business clock', async () => {
@@ -66,7 +79,7 @@ for (const engine of ENGINES) {
       assert.equal(err.code, 'InvalidSecurityToken.Expired');
     });
 
-    test('a session policy narrows the role\'s permissions', async () => {
+    test("a session policy narrows the role's permissions", async () => {
       const policy = JSON.stringify(allow('eas:ListResources'));
       const creds = temporary(await assume(caller, { policy }));
       const api = eas(server, creds);
@@ -78,10 +91,12 @@ for (const engine of ENGINES) {
       assert.equal(err.data.AccessDeniedDetail.AuthPrincipalDisplayName, `${roleName}:session-1`);
     });
 
-    test('the security token is checked: missing, malformed, another key\'s', async () => {
+    test("the security token is checked: missing, malformed, another key's", async () => {
       const a = temporary(await assume(caller, { roleSessionName: 'a-session' }));
       const b = temporary(await assume(caller, { roleSessionName: 'b-session' }));
-      const missing = await expectApiError(() => eas(server, { accessKeyId: a.accessKeyId, accessKeySecret: a.accessKeySecret }).listResources());
+      const missing = await expectApiError(() =>
+        eas(server, { accessKeyId: a.accessKeyId, accessKeySecret: a.accessKeySecret }).listResources(),
+      );
       assert.equal(missing.code, 'MissingSecurityToken');
       const garbled = await expectApiError(() => eas(server, { ...a, securityToken: 'CAIS' + 'x'.repeat(40) }).listResources());
       assert.equal(garbled.code, 'InvalidSecurityToken.Malformed');
@@ -92,7 +107,7 @@ for (const engine of ENGINES) {
       assert.equal(err.code, 'NoPermission');
     });
 
-    test('the root cannot assume a role; the caller needs sts:AssumeRole and the role\'s trust', async () => {
+    test("the root cannot assume a role; the caller needs sts:AssumeRole and the role's trust", async () => {
       const byRoot = await expectApiError(() => assume(rootCredentials(server)));
       assert.equal(byRoot.code, 'NoPermission');
       assert.equal(byRoot.statusCode, 403);
@@ -100,7 +115,9 @@ for (const engine of ENGINES) {
       const noPermission = await expectApiError(() => assume(stranger));
       assert.equal(noPermission.code, 'NoPermission');
       assert.equal(noPermission.data.AccessDeniedDetail.AuthAction, 'sts:AssumeRole');
-      await ram.attachPolicyToUser(new $Ram.AttachPolicyToUserRequest({ policyType: 'System', policyName: 'AliyunSTSAssumeRoleAccess', userName: stranger.userName }));
+      await ram.attachPolicyToUser(
+        new $Ram.AttachPolicyToUserRequest({ policyType: 'System', policyName: 'AliyunSTSAssumeRoleAccess', userName: stranger.userName }),
+      );
       const untrusted = await expectApiError(() => assume(stranger));
       assert.equal(untrusted.code, 'NoPermission');
       assert.equal(untrusted.data.AccessDeniedDetail.PolicyType, 'AssumeRolePolicy');

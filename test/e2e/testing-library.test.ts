@@ -45,8 +45,10 @@ test('startOpenEas: two servers side by side, fixed credentials, clock and fault
     assert.notEqual(a.endpoint, b.endpoint);
     assert.match(a.endpoint, /^127\.0\.0\.1:\d+$/);
     assert.equal(a.url, `http://${a.endpoint}`);
-    assert.deepEqual([a.accountId, a.accessKeyId, a.accessKeySecret, a.regionId],
-      [creds.accountId, creds.rootAccessKeyId, creds.rootAccessKeySecret, 'cn-shanghai']);
+    assert.deepEqual(
+      [a.accountId, a.accessKeyId, a.accessKeySecret, a.regionId],
+      [creds.accountId, creds.rootAccessKeyId, creds.rootAccessKeySecret, 'cn-shanghai'],
+    );
     assert.notEqual(b.accountId, a.accountId);
 
     const t0 = a.clock.now().getTime();

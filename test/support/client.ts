@@ -97,7 +97,9 @@ export async function callRpc(
 }
 
 /** Runs `fn` and returns the error the official client threw (fails if it did not throw). */
-export async function expectApiError(fn: () => Promise<unknown>): Promise<{ code: string; statusCode: number; message: string; data: any; accessDeniedDetail?: any }> {
+export async function expectApiError(
+  fn: () => Promise<unknown>,
+): Promise<{ code: string; statusCode: number; message: string; data: any; accessDeniedDetail?: any }> {
   try {
     await fn();
   } catch (e) {

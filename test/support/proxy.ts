@@ -74,7 +74,10 @@ export async function startProxy(target: string): Promise<TestProxy> {
       }
       try {
         const out = await send(target, wire);
-        res.writeHead(out.status, { 'content-type': String(out.headers['content-type'] ?? 'application/json'), 'x-acs-request-id': String(out.headers['x-acs-request-id'] ?? '') });
+        res.writeHead(out.status, {
+          'content-type': String(out.headers['content-type'] ?? 'application/json'),
+          'x-acs-request-id': String(out.headers['x-acs-request-id'] ?? ''),
+        });
         res.end(typeof out.body === 'string' ? out.body : JSON.stringify(out.body));
       } catch (e) {
         res.writeHead(502);

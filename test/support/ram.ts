@@ -20,23 +20,39 @@ function coreConfig(server: TestServer, creds: Credentials) {
 export const ramClient = (server: TestServer, creds: Credentials) => new Ram(coreConfig(server, creds));
 export const stsClient = (server: TestServer, creds: Credentials) => new Sts(coreConfig(server, creds));
 
-export const rootCredentials = (server: TestServer): Credentials => ({ accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
+export const rootCredentials = (server: TestServer): Credentials => ({
+  accessKeyId: server.root.accessKeyId,
+  accessKeySecret: server.root.accessKeySecret!,
+});
 
 export const REGION = 'cn-hangzhou';
 
 /** EAS calls as one set of credentials. */
 export function eas(server: TestServer, creds: Credentials) {
   const client = easClient({ url: server.url, ...creds });
-  const call = (action: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', pathname: string, opts: { body?: Record<string, unknown>; query?: Record<string, unknown> } = {}) =>
-    callEas(client, { action, method, pathname, ...opts });
+  const call = (
+    action: string,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    pathname: string,
+    opts: { body?: Record<string, unknown>; query?: Record<string, unknown> } = {},
+  ) => callEas(client, { action, method, pathname, ...opts });
   return {
     call,
     listResources: () => call('ListResources', 'GET', '/api/v2/resources'),
     describe: (group: string) => call('DescribeResource', 'GET', `/api/v2/resources/${REGION}/${group}`),
     createGroup: (name: string, labels?: Record<string, string>) =>
-      call('CreateResource', 'POST', '/api/v2/resources', { body: { ResourceType: 'SelfManaged', ResourceName: name, SelfManagedResourceOptions: { ExternalClusterId: 'c-1' }, ...(labels ? { Labels: labels } : {}) } }),
+      call('CreateResource', 'POST', '/api/v2/resources', {
+        body: {
+          ResourceType: 'SelfManaged',
+          ResourceName: name,
+          SelfManagedResourceOptions: { ExternalClusterId: 'c-1' },
+          ...(labels ? { Labels: labels } : {}),
+        },
+      }),
     createInstances: (group: string, count = 1) =>
-      call('CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, { body: { EcsInstanceType: 'ecs.g6.xlarge', EcsInstanceCount: count, ChargeType: 'PostPaid' } }),
+      call('CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, {
+        body: { EcsInstanceType: 'ecs.g6.xlarge', EcsInstanceCount: count, ChargeType: 'PostPaid' },
+      }),
     deleteGroup: (group: string) => call('DeleteResource', 'DELETE', `/api/v2/resources/${REGION}/${group}`),
   };
 }
@@ -45,21 +61,36 @@ let counter = 0;
 export const uniqueName = (prefix: string): string => `${prefix}-${process.pid}-${++counter}`;
 
 /** Creates a RAM user with an AccessKey and, for each document, a custom policy attached to it. */
-export async function userWithPolicies(server: TestServer, documents: unknown[], name = uniqueName('user')): Promise<Credentials & { userName: string; policyNames: string[] }> {
+export async function userWithPolicies(
+  server: TestServer,
+  documents: unknown[],
+  name = uniqueName('user'),
+): Promise<Credentials & { userName: string; policyNames: string[] }> {
   const ram = ramClient(server, rootCredentials(server));
   await ram.createUser(new $Ram.CreateUserRequest({ userName: name }));
   const key = await ram.createAccessKey(new $Ram.CreateAccessKeyRequest({ userName: name }));
   const policyNames: string[] = [];
   for (const doc of documents) {
     const policyName = uniqueName('p');
-    await ram.createPolicy(new $Ram.CreatePolicyRequest({ policyName, policyDocument: typeof doc === 'string' ? doc : JSON.stringify(doc) }));
+    await ram.createPolicy(
+      new $Ram.CreatePolicyRequest({ policyName, policyDocument: typeof doc === 'string' ? doc : JSON.stringify(doc) }),
+    );
     await ram.attachPolicyToUser(new $Ram.AttachPolicyToUserRequest({ policyType: 'Custom', policyName, userName: name }));
     policyNames.push(policyName);
   }
-  return { accessKeyId: key.body!.accessKey!.accessKeyId!, accessKeySecret: key.body!.accessKey!.accessKeySecret!, userName: name, policyNames };
+  return {
+    accessKeyId: key.body!.accessKey!.accessKeyId!,
+    accessKeySecret: key.body!.accessKey!.accessKeySecret!,
+    userName: name,
+    policyNames,
+  };
 }
 
-export const allow = (action: string | string[], resource: string | string[] = '*', condition?: unknown) =>
-  ({ Version: '1', Statement: [{ Effect: 'Allow', Action: action, Resource: resource, ...(condition ? { Condition: condition } : {}) }] });
-export const deny = (action: string | string[], resource: string | string[] = '*', condition?: unknown) =>
-  ({ Version: '1', Statement: [{ Effect: 'Deny', Action: action, Resource: resource, ...(condition ? { Condition: condition } : {}) }] });
+export const allow = (action: string | string[], resource: string | string[] = '*', condition?: unknown) => ({
+  Version: '1',
+  Statement: [{ Effect: 'Allow', Action: action, Resource: resource, ...(condition ? { Condition: condition } : {}) }],
+});
+export const deny = (action: string | string[], resource: string | string[] = '*', condition?: unknown) => ({
+  Version: '1',
+  Statement: [{ Effect: 'Deny', Action: action, Resource: resource, ...(condition ? { Condition: condition } : {}) }],
+});

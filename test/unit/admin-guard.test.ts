@@ -12,15 +12,19 @@ interface Req {
 }
 
 /** A request that passes, changed only by what a case names. */
-const request = ({ remoteAddress = '127.0.0.1', method = 'GET', headers = {} }: Req = {}) =>
-  ({ socket: { remoteAddress }, method, headers: { host: '127.0.0.1:8080', ...headers } });
+const request = ({ remoteAddress = '127.0.0.1', method = 'GET', headers = {} }: Req = {}) => ({
+  socket: { remoteAddress },
+  method,
+  headers: { host: '127.0.0.1:8080', ...headers },
+});
 
 const refusedWith = (code: string, status: number) => (e: any) => e.code === code && e.status === status;
 const forbidden = refusedWith('Forbidden.Admin', 403);
 
 test('loopback callers may use the admin plane without a token', () => {
   const config = loadConfig({}, {});
-  for (const ip of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) assert.doesNotThrow(() => assertAdmin(request({ remoteAddress: ip }), config));
+  for (const ip of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'])
+    assert.doesNotThrow(() => assertAdmin(request({ remoteAddress: ip }), config));
 });
 
 test('a refusal names the OPENEAS_ADMIN_TOKEN setting and the Authorization: Bearer header', () => {
@@ -28,8 +32,14 @@ test('a refusal names the OPENEAS_ADMIN_TOKEN setting and the Authorization: Bea
   const open = loadConfig({}, {});
   const guarded = loadConfig({ adminToken: 's3cret-token' }, {});
   const remote = request({ remoteAddress: '10.1.2.3' });
-  assert.throws(() => assertAdmin(remote, open), (e: any) => says(e) && /start the server with OPENEAS_ADMIN_TOKEN set/.test(e.message));
-  assert.throws(() => assertAdmin(remote, guarded), (e: any) => says(e) && /Send the token set by OPENEAS_ADMIN_TOKEN/.test(e.message));
+  assert.throws(
+    () => assertAdmin(remote, open),
+    (e: any) => says(e) && /start the server with OPENEAS_ADMIN_TOKEN set/.test(e.message),
+  );
+  assert.throws(
+    () => assertAdmin(remote, guarded),
+    (e: any) => says(e) && /Send the token set by OPENEAS_ADMIN_TOKEN/.test(e.message),
+  );
   assert.throws(() => assertAdmin(request({ headers: { authorization: 'Bearer wrong' } }), guarded), says);
   assert.throws(() => assertAdmin(request({ headers: { host: 'evil.example' } }), open), says);
   assert.throws(() => assertAdmin(request({ headers: { 'x-forwarded-for': '203.0.113.7' } }), open), says);
@@ -42,8 +52,12 @@ test('other callers are refused with Forbidden.Admin unless they present the tok
   const guarded = loadConfig({ adminToken: 's3cret-token' }, {});
   assert.throws(() => assertAdmin(request({ remoteAddress: '10.1.2.3' }), guarded), forbidden);
   assert.throws(() => assertAdmin(request({ remoteAddress: '10.1.2.3', headers: { authorization: 'Bearer wrong' } }), guarded), forbidden);
-  assert.doesNotThrow(() => assertAdmin(request({ remoteAddress: '10.1.2.3', headers: { authorization: 'Bearer s3cret-token', host: 'eas.example' } }), guarded));
-  assert.doesNotThrow(() => assertAdmin(request({ remoteAddress: '10.1.2.3', headers: { 'x-openeas-admin-token': 's3cret-token' } }), guarded));
+  assert.doesNotThrow(() =>
+    assertAdmin(request({ remoteAddress: '10.1.2.3', headers: { authorization: 'Bearer s3cret-token', host: 'eas.example' } }), guarded),
+  );
+  assert.doesNotThrow(() =>
+    assertAdmin(request({ remoteAddress: '10.1.2.3', headers: { 'x-openeas-admin-token': 's3cret-token' } }), guarded),
+  );
   // A wrong token is refused even from loopback: presenting one means asking to be judged by it.
   assert.throws(() => assertAdmin(request({ headers: { authorization: 'Bearer wrong' } }), guarded), forbidden);
 });

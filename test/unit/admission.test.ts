@@ -43,8 +43,14 @@ test('a queued call gets the slot a finished call gives back, in order', async (
   const a = new Admission({ maxExpensiveInFlight: 1, queueLength: 2, queueWaitMs: 60_000 });
   const first = await a.enter();
   const order: number[] = [];
-  const second = a.enter().then((release) => { order.push(2); return release; });
-  const third = a.enter().then((release) => { order.push(3); return release; });
+  const second = a.enter().then((release) => {
+    order.push(2);
+    return release;
+  });
+  const third = a.enter().then((release) => {
+    order.push(3);
+    return release;
+  });
   assert.equal(a.queued, 2);
   first();
   (await second)();
@@ -67,7 +73,10 @@ test('a slot given back reaches the next caller only after pending I/O has run',
   const a = new Admission({ maxExpensiveInFlight: 1, queueLength: 1, queueWaitMs: 60_000 });
   const release = await a.enter();
   const events: string[] = [];
-  const next = a.enter().then((r) => { events.push('granted'); return r; });
+  const next = a.enter().then((r) => {
+    events.push('granted');
+    return r;
+  });
   setImmediate(() => events.push('io turn'));
   release();
   (await next)();

@@ -2,7 +2,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chargeOf, clip } from '../../src/billing/metering.ts';
-import { addMonths, billingCycleOf, billingDateOf, ceilHour, cycleRange, floorHour, nextCycleStart, HOUR_MS } from '../../src/billing/calendar.ts';
+import {
+  addMonths,
+  billingCycleOf,
+  billingDateOf,
+  ceilHour,
+  cycleRange,
+  floorHour,
+  nextCycleStart,
+  HOUR_MS,
+} from '../../src/billing/calendar.ts';
 import { PriceList } from '../../src/billing/prices.ts';
 import { formatCny } from '../../src/billing/money.ts';
 import { parseCny } from '../../src/config.ts';
@@ -11,7 +20,16 @@ import type { MachineType } from '../../src/eas/catalog.ts';
 const H = HOUR_MS;
 const T0 = Date.UTC(2026, 0, 10, 8); // an hour boundary
 const type = (over: Partial<MachineType>): MachineType => ({
-  type: 'ecs.g6.large', family: 'g6', vcpu: 2, memoryGiB: 8, gpu: 0, gpuModel: null, gpuMemoryGiB: 0, arch: 'amd64', hourlyPriceCNY: null, ...over,
+  type: 'ecs.g6.large',
+  family: 'g6',
+  vcpu: 2,
+  memoryGiB: 8,
+  gpu: 0,
+  gpuModel: null,
+  gpuMemoryGiB: 0,
+  arch: 'amd64',
+  hourlyPriceCNY: null,
+  ...over,
 });
 
 describe('metering: per-hour rounded charges', () => {
@@ -20,18 +38,35 @@ describe('metering: per-hour rounded charges', () => {
     { name: '3.5 hours from an hour boundary', pieces: [[T0, T0 + 3.5 * H]], rate: 48, amount: 168 },
     { name: '3.5 hours starting 10 minutes into an hour', pieces: [[T0 + H / 6, T0 + H / 6 + 3.5 * H]], rate: 48, amount: 168 },
     { name: 'a piece inside one hour', pieces: [[T0 + H / 4, T0 + H / 2]], rate: 48, amount: 12 },
-    { name: 'two pieces of one hour are rounded together', pieces: [[T0, T0 + H / 3], [T0 + H / 2, T0 + H / 2 + H / 3]], rate: 10, amount: 7 },
+    {
+      name: 'two pieces of one hour are rounded together',
+      pieces: [
+        [T0, T0 + H / 3],
+        [T0 + H / 2, T0 + H / 2 + H / 3],
+      ],
+      rate: 10,
+      amount: 7,
+    },
     { name: 'a fractional rate (disk) is rounded per hour', pieces: [[T0, T0 + 2 * H]], rate: 68.49, amount: 136 },
     { name: 'nothing runs, nothing is charged', pieces: [], rate: 48, amount: 0 },
   ];
   for (const c of cases) {
     test(c.name, () => {
-      assert.equal(chargeOf(c.pieces.map(([start, end]) => ({ start, end })), c.rate).amount, c.amount);
+      assert.equal(
+        chargeOf(
+          c.pieces.map(([start, end]) => ({ start, end })),
+          c.rate,
+        ).amount,
+        c.amount,
+      );
     });
   }
 
   test('settling hour by hour or all at once gives the same fen', () => {
-    const intervals = [{ start_at: T0 + 1234567, end_at: T0 + 7 * H + 98765 }, { start_at: T0 + 9 * H + 5, end_at: null }];
+    const intervals = [
+      { start_at: T0 + 1234567, end_at: T0 + 7 * H + 98765 },
+      { start_at: T0 + 9 * H + 5, end_at: null },
+    ];
     const end = T0 + 30 * H;
     const once = chargeOf(clip(intervals, T0, end), 1163).amount;
     let hourly = 0;
@@ -87,7 +122,13 @@ describe('calendar', () => {
 });
 
 describe('money texts', () => {
-  for (const [text, fen] of [['100', 10000], ['99.5', 9950], ['0.05', 5], ['-150.00', -15000], ['1,000.00', 100000]] as const) {
+  for (const [text, fen] of [
+    ['100', 10000],
+    ['99.5', 9950],
+    ['0.05', 5],
+    ['-150.00', -15000],
+    ['1,000.00', 100000],
+  ] as const) {
     test(`"${text}" is ${fen} fen`, () => assert.equal(parseCny(text), fen));
   }
   test('refuses more than two decimals and non-numbers', () => {

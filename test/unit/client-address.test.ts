@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { clientAddress, relayedByUnknownProxy, UNKNOWN_CLIENT } from '../../src/gateway/client-address.ts';
 import { loadConfig } from '../../src/config.ts';
 
-const request = (remoteAddress: string | undefined, forwardedFor?: string | string[]) =>
-  ({ socket: { remoteAddress }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } });
+const request = (remoteAddress: string | undefined, forwardedFor?: string | string[]) => ({
+  socket: { remoteAddress },
+  headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+});
 
 test('without trusted proxies the peer is the client, whatever X-Forwarded-For says', () => {
   assert.equal(clientAddress(request('192.0.2.1', '10.1.2.3'), []), '192.0.2.1');
@@ -46,13 +48,20 @@ test('behind trusted proxies the rightmost untrusted X-Forwarded-For address is 
 
 test('a forwarding header from a peer that is not a trusted proxy marks an unknown proxy', () => {
   assert.equal(relayedByUnknownProxy(request('127.0.0.1', '203.0.113.7'), []), true);
-  assert.equal(relayedByUnknownProxy({ socket: { remoteAddress: '127.0.0.1' }, headers: { 'x-real-ip': '203.0.113.7' } }, ['10.0.0.1']), true);
+  assert.equal(
+    relayedByUnknownProxy({ socket: { remoteAddress: '127.0.0.1' }, headers: { 'x-real-ip': '203.0.113.7' } }, ['10.0.0.1']),
+    true,
+  );
   assert.equal(relayedByUnknownProxy(request('127.0.0.1', '203.0.113.7'), ['127.0.0.1']), false);
   assert.equal(relayedByUnknownProxy(request('127.0.0.1'), []), false);
 });
 
 test('OPENEAS_TRUSTED_PROXIES takes addresses and CIDR blocks and refuses anything else at start-up', () => {
-  assert.deepEqual(loadConfig({}, { OPENEAS_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,::1' }).trustedProxies, ['127.0.0.1', '10.0.0.0/8', '::1']);
+  assert.deepEqual(loadConfig({}, { OPENEAS_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,::1' }).trustedProxies, [
+    '127.0.0.1',
+    '10.0.0.0/8',
+    '::1',
+  ]);
   assert.throws(() => loadConfig({}, { OPENEAS_TRUSTED_PROXIES: '127.0.0.1,proxy.internal' }), /OPENEAS_TRUSTED_PROXIES: "proxy.internal"/);
   assert.throws(() => loadConfig({}, { OPENEAS_TRUSTED_PROXIES: '10.0.0.0/33' }), /OPENEAS_TRUSTED_PROXIES/);
 });

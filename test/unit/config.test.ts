@@ -16,9 +16,14 @@ test('defaults come from the table, and every Config field has a setting', () =>
   assert.ok(config.logFormat === 'pretty' || config.logFormat === 'json');
   assert.deepEqual(config.admission, { maxExpensiveInFlight: 2, queueLength: 64, queueWaitMs: 2000 });
   const leaves = Object.entries(config).flatMap(([k, v]) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).map((sub) => `${k}.${sub}`) : [k]);
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).map((sub) => `${k}.${sub}`) : [k],
+  );
   const fields = SETTINGS.map((s) => s.field as string);
-  assert.deepEqual(leaves.filter((f) => !fields.includes(f)), [], 'fields without a setting');
+  assert.deepEqual(
+    leaves.filter((f) => !fields.includes(f)),
+    [],
+    'fields without a setting',
+  );
   assert.equal(new Set(fields).size, fields.length, 'one setting per field');
   const envs = SETTINGS.flatMap((s) => (s.env ? [s.env] : []));
   assert.equal(new Set(envs).size, envs.length, 'one setting per variable');

@@ -4,10 +4,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import {
-  buildOperations, OUTPUT_FILE, readSpec, renderOperations, routeKey, SERVICE_ACTIONS, SERVICE_SPEC_FILE,
+  buildOperations,
+  OUTPUT_FILE,
+  readSpec,
+  renderOperations,
+  routeKey,
+  SERVICE_ACTIONS,
+  SERVICE_SPEC_FILE,
 } from '../../scripts/generate-operations.ts';
 import {
-  EAS_OPERATIONS, EAS_PRODUCT, EAS_SERVICE_OPERATIONS, type CreateServiceInput, type ScaleServiceInput,
+  EAS_OPERATIONS,
+  EAS_PRODUCT,
+  EAS_SERVICE_OPERATIONS,
+  type CreateServiceInput,
+  type ScaleServiceInput,
 } from '../../src/eas/generated/operations.ts';
 import { MACHINE_SPEC_SPEC } from '../../src/eas/handlers/machine-spec.ts';
 import type { OperationSpec, ParamSpec } from '../../src/eas/operation-spec.ts';
@@ -71,8 +81,15 @@ describe('generated EAS operations', () => {
       assert.equal(o.routePath, o.path.replace(/\{(\w+)\}/g, ':$1'), o.action);
       assert.doesNotMatch(o.routePath, /[{}]/);
       const names = [...o.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      assert.deepEqual(o.params.filter((p) => p.location === 'path').map((p) => p.name), names, o.action);
-      assert.ok(o.params.filter((p) => p.location === 'path').every((p) => p.required), `${o.action} path params are required`);
+      assert.deepEqual(
+        o.params.filter((p) => p.location === 'path').map((p) => p.name),
+        names,
+        o.action,
+      );
+      assert.ok(
+        o.params.filter((p) => p.location === 'path').every((p) => p.required),
+        `${o.action} path params are required`,
+      );
     }
   });
 
@@ -126,7 +143,10 @@ describe('generated EAS operations', () => {
     assert.equal(count.minimum, undefined);
     assert.equal(count.maximum, undefined);
     assert.deepEqual(
-      o.params.find((p) => p.location === 'body')?.properties?.filter((p) => p.required).map((p) => p.name),
+      o.params
+        .find((p) => p.location === 'body')
+        ?.properties?.filter((p) => p.required)
+        .map((p) => p.name),
       ['EcsInstanceType', 'EcsInstanceCount', 'ChargeType'],
     );
     assert.equal(param('CreateResourceInstances', 'UserData').deprecated, true);
@@ -176,7 +196,10 @@ describe('generated EAS operations', () => {
   });
 
   test('the service operations come from the service metadata, CreateService taking the raw service JSON', () => {
-    assert.deepEqual(EAS_SERVICE_OPERATIONS.map((o) => o.action), [...SERVICE_ACTIONS].sort());
+    assert.deepEqual(
+      EAS_SERVICE_OPERATIONS.map((o) => o.action),
+      [...SERVICE_ACTIONS].sort(),
+    );
     assert.deepEqual(EAS_SERVICE_OPERATIONS, buildOperations(readSpec(SERVICE_SPEC_FILE), SERVICE_ACTIONS));
     const create = EAS_SERVICE_OPERATIONS.find((o) => o.action === 'CreateService')!;
     assert.equal(create.path, '/api/v2/services');
@@ -195,18 +218,48 @@ describe('generated EAS operations', () => {
   });
 
   test('only ListResourceServices is deprecated', () => {
-    assert.deepEqual(EAS_OPERATIONS.filter((o) => o.deprecated).map((o) => o.action), ['ListResourceServices']);
+    assert.deepEqual(
+      EAS_OPERATIONS.filter((o) => o.deprecated).map((o) => o.action),
+      ['ListResourceServices'],
+    );
   });
 
   describe('the generator refuses metadata it cannot represent', () => {
-    const base = { path: '/api/v2/x/{A}', methods: ['get'], parameters: [{ name: 'A', in: 'path', schema: { type: 'string', required: true } }] };
+    const base = {
+      path: '/api/v2/x/{A}',
+      methods: ['get'],
+      parameters: [{ name: 'A', in: 'path', schema: { type: 'string', required: true } }],
+    };
     const cases: Array<[string, unknown, RegExp]> = [
-      ['an unknown type', { ...base, parameters: [...base.parameters, { name: 'Q', in: 'query', schema: { type: 'date' } }] }, /unknown type/],
-      ['an unknown style', { ...base, parameters: [...base.parameters, { name: 'Q', in: 'query', style: 'csv', schema: { type: 'array', items: { type: 'string' } } }] }, /unknown style/],
+      [
+        'an unknown type',
+        { ...base, parameters: [...base.parameters, { name: 'Q', in: 'query', schema: { type: 'date' } }] },
+        /unknown type/,
+      ],
+      [
+        'an unknown style',
+        {
+          ...base,
+          parameters: [...base.parameters, { name: 'Q', in: 'query', style: 'csv', schema: { type: 'array', items: { type: 'string' } } }],
+        },
+        /unknown style/,
+      ],
       ['two methods', { ...base, methods: ['get', 'post'] }, /exactly one method/],
       ['a path parameter missing from the template', { ...base, path: '/api/v2/x' }, /do not match the template/],
-      ['a bound that is not a number', { ...base, parameters: [...base.parameters, { name: 'Q', in: 'query', schema: { type: 'integer', minimum: 'one' } }] }, /not a number/],
-      ['a route another API has', { ...base, path: '/api/v2/resources/{A}/{B}', parameters: [base.parameters[0], { name: 'B', in: 'path', schema: { type: 'string', required: true } }] }, /also DescribeResource's/],
+      [
+        'a bound that is not a number',
+        { ...base, parameters: [...base.parameters, { name: 'Q', in: 'query', schema: { type: 'integer', minimum: 'one' } }] },
+        /not a number/,
+      ],
+      [
+        'a route another API has',
+        {
+          ...base,
+          path: '/api/v2/resources/{A}/{B}',
+          parameters: [base.parameters[0], { name: 'B', in: 'path', schema: { type: 'string', required: true } }],
+        },
+        /also DescribeResource's/,
+      ],
     ];
     for (const [what, api, message] of cases) {
       test(`rejects ${what}`, () => {

@@ -35,11 +35,13 @@ describe('input hygiene', () => {
   });
 
   test('accepts well-formed text: pairs, other controls, newlines, empty strings', () => {
-    checkInput(input({
-      params: { ResourceId: 'eas-r-1' },
-      query: { Filter: '\ud83d\ude00', Doc: '{\n\t"a": 1\r\n}', Ctl: '\u0001\u001f\u007f', Empty: '' },
-      body: { Labels: { '\u{1f9ea}': 'é' }, Deep: [[[{ a: null, b: 1, c: true }]]] },
-    }));
+    checkInput(
+      input({
+        params: { ResourceId: 'eas-r-1' },
+        query: { Filter: '\ud83d\ude00', Doc: '{\n\t"a": 1\r\n}', Ctl: '\u0001\u001f\u007f', Empty: '' },
+        body: { Labels: { '\u{1f9ea}': 'é' }, Deep: [[[{ a: null, b: 1, c: true }]]] },
+      }),
+    );
   });
 
   test(`bounds JSON nesting at ${MAX_JSON_DEPTH} levels without recursing`, () => {
@@ -48,19 +50,33 @@ describe('input hygiene', () => {
     checkJson('', ok);
     let deep: unknown = 'x';
     for (let i = 0; i < 200_000; i++) deep = { a: deep };
-    assert.throws(() => checkJson('body', deep), (e: unknown) => isApiError(e) && e.code === 'InvalidParameter');
+    assert.throws(
+      () => checkJson('body', deep),
+      (e: unknown) => isApiError(e) && e.code === 'InvalidParameter',
+    );
   });
 });
 
 describe('number parameters', () => {
   const spec: OperationSpec = {
-    action: 'Probe', method: 'GET', path: '/p', routePath: '/p', deprecated: false,
+    action: 'Probe',
+    method: 'GET',
+    path: '/p',
+    routePath: '/p',
+    deprecated: false,
     params: [{ name: 'Ratio', location: 'query', type: 'number', required: false }],
   };
   const validate = compileValidator(spec);
 
   test('parse the usual number forms', () => {
-    for (const [text, value] of [['1', 1], ['-1.5', -1.5], ['.5', 0.5], ['2.', 2], ['1e3', 1000], ['+7E-1', 0.7]] as const) {
+    for (const [text, value] of [
+      ['1', 1],
+      ['-1.5', -1.5],
+      ['.5', 0.5],
+      ['2.', 2],
+      ['1e3', 1000],
+      ['+7E-1', 0.7],
+    ] as const) {
       assert.equal(validate(input({ query: { Ratio: text } })).Ratio, value, text);
     }
     for (const text of ['.', 'e5', '1.2.3', '1e', '0x10', ' 1']) refusedAs(() => validate(input({ query: { Ratio: text } })), 'Ratio');
@@ -75,7 +91,11 @@ describe('number parameters', () => {
       for (const Ratio of ['1'.repeat(300000) + 'x', '1.' + '1'.repeat(300000) + 'x']) {
         try { v({ params: {}, query: { Ratio }, body: undefined }); process.exit(2); } catch (e) { if (e.code !== 'InvalidParameter') process.exit(3); }
       }`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, timeout: 20_000, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      timeout: 20_000,
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.error ? String(r.error) : r.stderr);
   });
 });

@@ -38,7 +38,7 @@ describe('diagnostic messages', () => {
     assert.deepEqual(decodeDiagnostic(box, '1234567890123456', encoded), message);
   });
 
-  test('refuse another account, another server\'s key and tampering', () => {
+  test("refuse another account, another server's key and tampering", () => {
     const encoded = encodeDiagnostic(box, '1234567890123456', message);
     const code = (fn: () => unknown) => assert.throws(fn, (e: { code?: string }) => e.code === 'InvalidParameter.EncodedDiagnosticMessage');
     code(() => decodeDiagnostic(box, '6543210987654321', encoded));
@@ -62,8 +62,7 @@ describe('ARNs and the EAS action table', () => {
       else if (r.path.startsWith('/api/v2/services')) {
         const named = r.api === 'ListServices' ? '*' : '{ServiceName}';
         assert.equal(r.resource, `acs:eas:{regionId}:{accountId}:service/${named}`, r.api);
-      }
-      else if (r.path.includes('{ResourceId}')) assert.equal(r.resource, 'acs:eas:{regionId}:{accountId}:resource/{ResourceId}');
+      } else if (r.path.includes('{ResourceId}')) assert.equal(r.resource, 'acs:eas:{regionId}:{accountId}:resource/{ResourceId}');
       else assert.equal(r.resource, 'acs:eas:{regionId}:{accountId}:resource/*', r.api);
     }
     const create = rows.find((r) => r.api === 'CreateResourceInstances')!;
@@ -89,7 +88,15 @@ describe('ARNs and the EAS action table', () => {
     // The grammar: acs, ram and role in any case (the canonical ARN is what gets authorized);
     // nothing around it, an empty region, no session part.
     assert.deepEqual(parseRoleArn('ACS:RAM::123:ROLE/Admin-Role'), { accountId: '123', roleName: 'Admin-Role' });
-    for (const bad of [' acs:ram::123:role/a', 'acs:ram::123:role/a ', 'acs:ram::123:role/a/', 'acs:ram::123:role/a/s1', 'acs:ram:*:123:role/a', 'acs:ram::123:role/a%2Db', 'acs:ram::123:role/']) {
+    for (const bad of [
+      ' acs:ram::123:role/a',
+      'acs:ram::123:role/a ',
+      'acs:ram::123:role/a/',
+      'acs:ram::123:role/a/s1',
+      'acs:ram:*:123:role/a',
+      'acs:ram::123:role/a%2Db',
+      'acs:ram::123:role/',
+    ]) {
       assert.equal(parseRoleArn(bad), undefined, bad);
     }
     assert.equal(ramResourceArn('1', 'role', 'Admin-Role'), 'acs:ram:*:1:role/admin-role');
@@ -121,15 +128,43 @@ describe('compiled-policy cache', () => {
     const { accountId } = await createAccount(a, box, {}, Date.now());
     const now = Date.now();
     await a.transaction(async (tx) => {
-      await tx.insertInto('ram_users').values({ id: 'u1', account_id: accountId, name: 'alice', name_lower: 'alice', display_name: 'alice', comments: '', email: '', mobile_phone: '', created_at: now, updated_at: now }).execute();
-      await tx.insertInto('ram_attachments').values({ account_id: accountId, principal_type: 'User', principal_id: 'u1', policy_type: 'System', policy_name_lower: 'aliyunpaieasreadonlyaccess', attached_at: now }).execute();
+      await tx
+        .insertInto('ram_users')
+        .values({
+          id: 'u1',
+          account_id: accountId,
+          name: 'alice',
+          name_lower: 'alice',
+          display_name: 'alice',
+          comments: '',
+          email: '',
+          mobile_phone: '',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await tx
+        .insertInto('ram_attachments')
+        .values({
+          account_id: accountId,
+          principal_type: 'User',
+          principal_id: 'u1',
+          policy_type: 'System',
+          policy_name_lower: 'aliyunpaieasreadonlyaccess',
+          attached_at: now,
+        })
+        .execute();
       await bumpEpoch(tx, accountId);
     });
     const cacheA = new PolicyCache();
     const cacheB = new PolicyCache();
     const principal = { type: 'User' as const, id: 'u1' };
     const judgeWith = async (cache: PolicyCache, store: Store) =>
-      evaluate((await cache.get(store.db, accountId, principal)).policies, { action: 'eas:ListResources', resource: '*', conditionValues: {} }).decision;
+      evaluate((await cache.get(store.db, accountId, principal)).policies, {
+        action: 'eas:ListResources',
+        resource: '*',
+        conditionValues: {},
+      }).decision;
 
     assert.equal(await judgeWith(cacheA, a), 'Allow');
     assert.equal(await judgeWith(cacheB, b), 'Allow');
@@ -147,9 +182,8 @@ describe('compiled-policy cache', () => {
   });
 });
 
-
 describe('policy cache epoch TTL', () => {
-  test('another process\'s change is seen once the TTL passes; a local invalidate is immediate', async () => {
+  test("another process's change is seen once the TTL passes; a local invalidate is immediate", async () => {
     const store = await openStore({ dataDir: tempDataDir() });
     try {
       let now = 1_000_000;
@@ -187,8 +221,14 @@ describe('remembered decisions', () => {
     for (const values of crafted) assert.notEqual(questionOf(request, undefined, values, false), honest);
     // Time is part of the question only when a policy tests it.
     const at = (t: string) => ({ 'acs:SourceIp': '10.0.0.1', 'acs:CurrentTime': t });
-    assert.equal(questionOf(request, undefined, at('2026-01-01T00:00:00Z'), false), questionOf(request, undefined, at('2027-01-01T00:00:00Z'), false));
-    assert.notEqual(questionOf(request, undefined, at('2026-01-01T00:00:00Z'), true), questionOf(request, undefined, at('2027-01-01T00:00:00Z'), true));
+    assert.equal(
+      questionOf(request, undefined, at('2026-01-01T00:00:00Z'), false),
+      questionOf(request, undefined, at('2027-01-01T00:00:00Z'), false),
+    );
+    assert.notEqual(
+      questionOf(request, undefined, at('2026-01-01T00:00:00Z'), true),
+      questionOf(request, undefined, at('2027-01-01T00:00:00Z'), true),
+    );
     assert.notEqual(questionOf(request, 'session-a', at('t'), false), questionOf(request, 'session-b', at('t'), false));
   });
 });
@@ -204,8 +244,35 @@ describe('canonical names of RAM resources', () => {
       const { accountId } = await createAccount(store, box, {}, Date.now());
       const now = Date.now();
       await store.transaction(async (tx) => {
-        await tx.insertInto('ram_users').values({ id: 'u1', account_id: accountId, name: 'Kate', name_lower: 'kate', display_name: 'Kate', comments: '', email: '', mobile_phone: '', created_at: now, updated_at: now }).execute();
-        await tx.insertInto('ram_roles').values({ id: 'r1', account_id: accountId, name: 'Admin-Role', name_lower: 'admin-role', description: '', trust_policy: '{}', max_session_duration: 3600, created_at: now, updated_at: now }).execute();
+        await tx
+          .insertInto('ram_users')
+          .values({
+            id: 'u1',
+            account_id: accountId,
+            name: 'Kate',
+            name_lower: 'kate',
+            display_name: 'Kate',
+            comments: '',
+            email: '',
+            mobile_phone: '',
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await tx
+          .insertInto('ram_roles')
+          .values({
+            id: 'r1',
+            account_id: accountId,
+            name: 'Admin-Role',
+            name_lower: 'admin-role',
+            description: '',
+            trust_policy: '{}',
+            max_session_duration: 3600,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
       });
       const cases: Array<[Parameters<typeof canonicalName>[2], string, string]> = [
         ['user', 'KATE', 'Kate'],
@@ -218,7 +285,8 @@ describe('canonical names of RAM resources', () => {
         ['policy', 'administratoraccess', 'AdministratorAccess'],
         ['group', 'Ghosts', 'ghosts'],
       ];
-      for (const [kind, spelled, canonical] of cases) assert.equal(await canonicalName(store.db, accountId, kind, spelled), canonical, `${kind} ${JSON.stringify(spelled)}`);
+      for (const [kind, spelled, canonical] of cases)
+        assert.equal(await canonicalName(store.db, accountId, kind, spelled), canonical, `${kind} ${JSON.stringify(spelled)}`);
     } finally {
       await store.close();
     }

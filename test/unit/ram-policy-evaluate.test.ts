@@ -21,7 +21,12 @@ import { parseIpAddress } from '../../src/ip.ts';
 const UID = '1234567890';
 const RES = `acs:eas:cn-hangzhou:${UID}:resource/eas-r-abc`;
 
-function policy(name: string, statements: object[], type: AttachedPolicy['type'] = 'Custom', kind: PolicyKind = 'identity'): AttachedPolicy {
+function policy(
+  name: string,
+  statements: object[],
+  type: AttachedPolicy['type'] = 'Custom',
+  kind: PolicyKind = 'identity',
+): AttachedPolicy {
   const compiled = compilePolicy(parsePolicyDocument(JSON.stringify({ Version: '1', Statement: statements }), { kind }));
   return { name, type, compiled };
 }
@@ -36,39 +41,162 @@ function request(action: string, resource = RES, conditionValues: RequestContext
 }
 
 describe('evaluate: effects, actions and resources', () => {
-  type Case = [what: string, policies: AttachedPolicy[], ctx: RequestContext, decision: DecisionDetail['decision'], deciding?: [string, number]];
+  type Case = [
+    what: string,
+    policies: AttachedPolicy[],
+    ctx: RequestContext,
+    decision: DecisionDetail['decision'],
+    deciding?: [string, number],
+  ];
   const readOnly = policy('ReadOnly', [allow(['eas:Describe*', 'eas:List*'])]);
   const cases: Case[] = [
     ['nothing attached is an implicit deny', [], request('eas:DescribeResource'), 'ImplicitDeny'],
     ['a matching Allow allows', [readOnly], request('eas:DescribeResource'), 'Allow', ['ReadOnly', 0]],
     ['an action no statement names is implicitly denied', [readOnly], request('eas:CreateResource'), 'ImplicitDeny'],
-    ['an explicit Deny in a later policy beats an Allow', [readOnly, policy('NoDescribe', [deny('eas:DescribeResource')])], request('eas:DescribeResource'), 'ExplicitDeny', ['NoDescribe', 0]],
-    ['an explicit Deny in an earlier policy beats an Allow', [policy('NoDescribe', [deny('eas:Describe*')]), readOnly], request('eas:DescribeResource'), 'ExplicitDeny', ['NoDescribe', 0]],
-    ['a Deny statement after an Allow in the same policy wins', [policy('Mixed', [allow('eas:*'), allow('ecs:*'), deny('eas:Delete*')])], request('eas:DeleteResource'), 'ExplicitDeny', ['Mixed', 2]],
-    ['a Deny for another action does not deny', [readOnly, policy('NoDelete', [deny('eas:Delete*')])], request('eas:DescribeResource'), 'Allow', ['ReadOnly', 0]],
-    ['Allow with NotAction allows every other action', [policy('AllButDelete', [{ Effect: 'Allow', NotAction: 'eas:Delete*', Resource: '*' }])], request('ecs:RunInstances'), 'Allow', ['AllButDelete', 0]],
-    ['Allow with NotAction does not allow the listed actions', [policy('AllButDelete', [{ Effect: 'Allow', NotAction: ['eas:Delete*'], Resource: '*' }])], request('eas:DeleteResource'), 'ImplicitDeny'],
-    ['Deny with NotAction denies everything else', [policy('Admin', [allow('*')]), policy('OnlyEas', [{ Effect: 'Deny', NotAction: 'eas:*', Resource: '*' }])], request('ecs:RunInstances'), 'ExplicitDeny', ['OnlyEas', 0]],
-    ['Deny with NotAction spares the listed actions', [policy('Admin', [allow('*')]), policy('OnlyEas', [{ Effect: 'Deny', NotAction: 'eas:*', Resource: '*' }])], request('eas:CreateResource'), 'Allow', ['Admin', 0]],
-    ['"*" allows every action', [policy('Admin', [allow('*')])], request('ram:CreateUser', `acs:ram:*:${UID}:user/bob`), 'Allow', ['Admin', 0]],
+    [
+      'an explicit Deny in a later policy beats an Allow',
+      [readOnly, policy('NoDescribe', [deny('eas:DescribeResource')])],
+      request('eas:DescribeResource'),
+      'ExplicitDeny',
+      ['NoDescribe', 0],
+    ],
+    [
+      'an explicit Deny in an earlier policy beats an Allow',
+      [policy('NoDescribe', [deny('eas:Describe*')]), readOnly],
+      request('eas:DescribeResource'),
+      'ExplicitDeny',
+      ['NoDescribe', 0],
+    ],
+    [
+      'a Deny statement after an Allow in the same policy wins',
+      [policy('Mixed', [allow('eas:*'), allow('ecs:*'), deny('eas:Delete*')])],
+      request('eas:DeleteResource'),
+      'ExplicitDeny',
+      ['Mixed', 2],
+    ],
+    [
+      'a Deny for another action does not deny',
+      [readOnly, policy('NoDelete', [deny('eas:Delete*')])],
+      request('eas:DescribeResource'),
+      'Allow',
+      ['ReadOnly', 0],
+    ],
+    [
+      'Allow with NotAction allows every other action',
+      [policy('AllButDelete', [{ Effect: 'Allow', NotAction: 'eas:Delete*', Resource: '*' }])],
+      request('ecs:RunInstances'),
+      'Allow',
+      ['AllButDelete', 0],
+    ],
+    [
+      'Allow with NotAction does not allow the listed actions',
+      [policy('AllButDelete', [{ Effect: 'Allow', NotAction: ['eas:Delete*'], Resource: '*' }])],
+      request('eas:DeleteResource'),
+      'ImplicitDeny',
+    ],
+    [
+      'Deny with NotAction denies everything else',
+      [policy('Admin', [allow('*')]), policy('OnlyEas', [{ Effect: 'Deny', NotAction: 'eas:*', Resource: '*' }])],
+      request('ecs:RunInstances'),
+      'ExplicitDeny',
+      ['OnlyEas', 0],
+    ],
+    [
+      'Deny with NotAction spares the listed actions',
+      [policy('Admin', [allow('*')]), policy('OnlyEas', [{ Effect: 'Deny', NotAction: 'eas:*', Resource: '*' }])],
+      request('eas:CreateResource'),
+      'Allow',
+      ['Admin', 0],
+    ],
+    [
+      '"*" allows every action',
+      [policy('Admin', [allow('*')])],
+      request('ram:CreateUser', `acs:ram:*:${UID}:user/bob`),
+      'Allow',
+      ['Admin', 0],
+    ],
     ['eas:* allows every EAS action', [policy('Eas', [allow('eas:*')])], request('eas:CreateResourceInstances'), 'Allow', ['Eas', 0]],
     ['eas:* does not allow another service', [policy('Eas', [allow('eas:*')])], request('easx:CreateResource'), 'ImplicitDeny'],
-    ['eas:Describe* matches the bare prefix too (* is any run, even empty)', [policy('D', [allow('eas:Describe*')])], request('eas:Describe'), 'Allow', ['D', 0]],
-    ['eas:Describe* does not match eas:ListResources', [policy('D', [allow('eas:Describe*')])], request('eas:ListResources'), 'ImplicitDeny'],
+    [
+      'eas:Describe* matches the bare prefix too (* is any run, even empty)',
+      [policy('D', [allow('eas:Describe*')])],
+      request('eas:Describe'),
+      'Allow',
+      ['D', 0],
+    ],
+    [
+      'eas:Describe* does not match eas:ListResources',
+      [policy('D', [allow('eas:Describe*')])],
+      request('eas:ListResources'),
+      'ImplicitDeny',
+    ],
     ['? matches exactly one character', [policy('Q', [allow('eas:DescribeResourc?')])], request('eas:DescribeResource'), 'Allow', ['Q', 0]],
     ['? does not match zero characters', [policy('Q', [allow('eas:DescribeResource?')])], request('eas:DescribeResource'), 'ImplicitDeny'],
     ['? does not match two characters', [policy('Q', [allow('eas:Describe?')])], request('eas:DescribeAb'), 'ImplicitDeny'],
     ['* and ? together', [policy('Q', [allow('eas:*Resource?nstances')])], request('eas:CreateResourceInstances'), 'Allow', ['Q', 0]],
-    ['actions match case-insensitively (policy side)', [policy('Lower', [allow('EAS:describeresource')])], request('eas:DescribeResource'), 'Allow', ['Lower', 0]],
-    ['actions match case-insensitively (request side)', [policy('D', [allow('eas:Describe*')])], request('EAS:DESCRIBERESOURCE'), 'Allow', ['D', 0]],
+    [
+      'actions match case-insensitively (policy side)',
+      [policy('Lower', [allow('EAS:describeresource')])],
+      request('eas:DescribeResource'),
+      'Allow',
+      ['Lower', 0],
+    ],
+    [
+      'actions match case-insensitively (request side)',
+      [policy('D', [allow('eas:Describe*')])],
+      request('EAS:DESCRIBERESOURCE'),
+      'Allow',
+      ['D', 0],
+    ],
     ['an exact resource matches', [policy('One', [allow('eas:*', RES)])], request('eas:DeleteResource'), 'Allow', ['One', 0]],
-    ['resources match case-insensitively (policy side)', [policy('Upper', [allow('eas:*', `acs:EAS:CN-HANGZHOU:${UID}:RESOURCE/EAS-R-ABC`)])], request('eas:DeleteResource'), 'Allow', ['Upper', 0]],
-    ['a Deny holds for any case of the resource (request side)', [policy('A', [allow('ram:*')]), policy('D', [deny('ram:*', `acs:ram:*:${UID}:user/mallory`)])], request('ram:AttachPolicyToUser', `ACS:RAM:*:${UID}:USER/Mallory`), 'ExplicitDeny', ['D', 0]],
-    ['a Deny written in another case than the stored name holds', [policy('A', [allow('ram:*')]), policy('D', [deny('ram:*', `acs:ram:*:${UID}:user/Admin*`)])], request('ram:CreateAccessKey', `acs:ram:*:${UID}:user/admin`), 'ExplicitDeny', ['D', 0]],
-    ['a wildcard region and group id', [policy('W', [allow('eas:*', `acs:eas:cn-*:${UID}:resource/*`)])], request('eas:DeleteResource'), 'Allow', ['W', 0]],
-    ['another account is not matched', [policy('W', [allow('eas:*', 'acs:eas:*:999:resource/*')])], request('eas:DeleteResource'), 'ImplicitDeny'],
-    ['a resource list matches any element', [policy('L', [allow('eas:*', ['acs:eas:*:*:service/*', 'acs:eas:*:*:resource/eas-r-ab?'])])], request('eas:DeleteResource'), 'Allow', ['L', 0]],
-    ['a Deny on another resource does not deny', [policy('A', [allow('eas:*')]), policy('D', [deny('eas:*', 'acs:eas:*:*:resource/eas-r-other')])], request('eas:DeleteResource'), 'Allow', ['A', 0]],
+    [
+      'resources match case-insensitively (policy side)',
+      [policy('Upper', [allow('eas:*', `acs:EAS:CN-HANGZHOU:${UID}:RESOURCE/EAS-R-ABC`)])],
+      request('eas:DeleteResource'),
+      'Allow',
+      ['Upper', 0],
+    ],
+    [
+      'a Deny holds for any case of the resource (request side)',
+      [policy('A', [allow('ram:*')]), policy('D', [deny('ram:*', `acs:ram:*:${UID}:user/mallory`)])],
+      request('ram:AttachPolicyToUser', `ACS:RAM:*:${UID}:USER/Mallory`),
+      'ExplicitDeny',
+      ['D', 0],
+    ],
+    [
+      'a Deny written in another case than the stored name holds',
+      [policy('A', [allow('ram:*')]), policy('D', [deny('ram:*', `acs:ram:*:${UID}:user/Admin*`)])],
+      request('ram:CreateAccessKey', `acs:ram:*:${UID}:user/admin`),
+      'ExplicitDeny',
+      ['D', 0],
+    ],
+    [
+      'a wildcard region and group id',
+      [policy('W', [allow('eas:*', `acs:eas:cn-*:${UID}:resource/*`)])],
+      request('eas:DeleteResource'),
+      'Allow',
+      ['W', 0],
+    ],
+    [
+      'another account is not matched',
+      [policy('W', [allow('eas:*', 'acs:eas:*:999:resource/*')])],
+      request('eas:DeleteResource'),
+      'ImplicitDeny',
+    ],
+    [
+      'a resource list matches any element',
+      [policy('L', [allow('eas:*', ['acs:eas:*:*:service/*', 'acs:eas:*:*:resource/eas-r-ab?'])])],
+      request('eas:DeleteResource'),
+      'Allow',
+      ['L', 0],
+    ],
+    [
+      'a Deny on another resource does not deny',
+      [policy('A', [allow('eas:*')]), policy('D', [deny('eas:*', 'acs:eas:*:*:resource/eas-r-other')])],
+      request('eas:DeleteResource'),
+      'Allow',
+      ['A', 0],
+    ],
   ];
   for (const [what, policies, ctx, decision, deciding] of cases) {
     test(`${what} → ${decision}`, () => {
@@ -95,7 +223,11 @@ describe('evaluate: effects, actions and resources', () => {
   });
 
   test('a compiled policy is reusable across many requests', () => {
-    const p = { name: 'p', type: 'Custom' as const, compiled: compilePolicyText('{"Version":"1","Statement":[{"Effect":"Allow","Action":"eas:List*","Resource":"*"}]}') };
+    const p = {
+      name: 'p',
+      type: 'Custom' as const,
+      compiled: compilePolicyText('{"Version":"1","Statement":[{"Effect":"Allow","Action":"eas:List*","Resource":"*"}]}'),
+    };
     for (let i = 0; i < 3; i++) {
       assert.equal(evaluate([p], request('eas:ListResources')).decision, 'Allow');
       assert.equal(evaluate([p], request('eas:CreateResource')).decision, 'ImplicitDeny');
@@ -125,7 +257,12 @@ describe('evaluate: conditions', () => {
     ['StringEqualsIgnoreCase, key absent', { StringEqualsIgnoreCase: { [T]: 'ML' } }, {}, false],
     ['StringNotEqualsIgnoreCase, other case', { StringNotEqualsIgnoreCase: { [T]: 'ML' } }, { [T]: 'ml' }, false],
     ['StringNotEqualsIgnoreCase, key absent', { StringNotEqualsIgnoreCase: { [T]: 'ML' } }, {}, true],
-    ['StringLike with *', { StringLike: { 'acs:PrincipalARN': `acs:ram::${UID}:role/ci-*` } }, { 'acs:PrincipalARN': `acs:ram::${UID}:role/ci-deploy` }, true],
+    [
+      'StringLike with *',
+      { StringLike: { 'acs:PrincipalARN': `acs:ram::${UID}:role/ci-*` } },
+      { 'acs:PrincipalARN': `acs:ram::${UID}:role/ci-deploy` },
+      true,
+    ],
     ['StringLike with ?', { StringLike: { 'acs:AccessId': 'STS.????' } }, { 'acs:AccessId': 'STS.abcd' }, true],
     ['StringLike ? is one character', { StringLike: { 'acs:AccessId': 'STS.????' } }, { 'acs:AccessId': 'STS.abcde' }, false],
     ['StringLike is case-sensitive', { StringLike: { 'acs:AccessId': 'STS.*' } }, { 'acs:AccessId': 'sts.abc' }, false],
@@ -150,21 +287,98 @@ describe('evaluate: conditions', () => {
     ['NumericGreaterThanEquals, equal', { NumericGreaterThanEquals: { 'eas:Count': '5' } }, { 'eas:Count': '5' }, true],
     ['NumericGreaterThanEquals, less', { NumericGreaterThanEquals: { 'eas:Count': '5' } }, { 'eas:Count': '1e0' }, false],
     // Date
-    ['DateLessThan, before', { DateLessThan: { 'acs:CurrentTime': '2030-01-01T00:00:00Z' } }, { 'acs:CurrentTime': '2029-12-31T23:59:59Z' }, true],
-    ['DateLessThan, at the instant', { DateLessThan: { 'acs:CurrentTime': '2030-01-01T00:00:00Z' } }, { 'acs:CurrentTime': '2030-01-01T00:00:00Z' }, false],
-    ['DateLessThanEquals, same instant written with an offset', { DateLessThanEquals: { 'acs:CurrentTime': '2030-01-01T00:00:00Z' } }, { 'acs:CurrentTime': '2030-01-01T08:00:00+08:00' }, true],
-    ['DateGreaterThan, offsets compared as instants', { DateGreaterThan: { 'acs:CurrentTime': '2019-08-12T17:00:00+08:00' } }, { 'acs:CurrentTime': '2019-08-12T09:00:01Z' }, true],
-    ['DateGreaterThan, earlier', { DateGreaterThan: { 'acs:CurrentTime': '2019-08-12T17:00:00+08:00' } }, { 'acs:CurrentTime': '2019-08-12T08:59:59Z' }, false],
-    ['DateGreaterThanEquals, date only is midnight UTC', { DateGreaterThanEquals: { 'acs:CurrentTime': '2024-03-01' } }, { 'acs:CurrentTime': '2024-03-01T00:00:00.000Z' }, true],
-    ['DateEquals, same instant', { DateEquals: { 'acs:CurrentTime': '2024-03-01T12:00:00Z' } }, { 'acs:CurrentTime': '2024-03-01T20:00:00+0800' }, true],
+    [
+      'DateLessThan, before',
+      { DateLessThan: { 'acs:CurrentTime': '2030-01-01T00:00:00Z' } },
+      { 'acs:CurrentTime': '2029-12-31T23:59:59Z' },
+      true,
+    ],
+    [
+      'DateLessThan, at the instant',
+      { DateLessThan: { 'acs:CurrentTime': '2030-01-01T00:00:00Z' } },
+      { 'acs:CurrentTime': '2030-01-01T00:00:00Z' },
+      false,
+    ],
+    [
+      'DateLessThanEquals, same instant written with an offset',
+      { DateLessThanEquals: { 'acs:CurrentTime': '2030-01-01T00:00:00Z' } },
+      { 'acs:CurrentTime': '2030-01-01T08:00:00+08:00' },
+      true,
+    ],
+    [
+      'DateGreaterThan, offsets compared as instants',
+      { DateGreaterThan: { 'acs:CurrentTime': '2019-08-12T17:00:00+08:00' } },
+      { 'acs:CurrentTime': '2019-08-12T09:00:01Z' },
+      true,
+    ],
+    [
+      'DateGreaterThan, earlier',
+      { DateGreaterThan: { 'acs:CurrentTime': '2019-08-12T17:00:00+08:00' } },
+      { 'acs:CurrentTime': '2019-08-12T08:59:59Z' },
+      false,
+    ],
+    [
+      'DateGreaterThanEquals, date only is midnight UTC',
+      { DateGreaterThanEquals: { 'acs:CurrentTime': '2024-03-01' } },
+      { 'acs:CurrentTime': '2024-03-01T00:00:00.000Z' },
+      true,
+    ],
+    [
+      'DateEquals, same instant',
+      { DateEquals: { 'acs:CurrentTime': '2024-03-01T12:00:00Z' } },
+      { 'acs:CurrentTime': '2024-03-01T20:00:00+0800' },
+      true,
+    ],
     ['DateEquals, key absent', { DateEquals: { 'acs:CurrentTime': '2024-03-01T12:00:00Z' } }, {}, false],
-    ['DateNotEquals, same instant', { DateNotEquals: { 'acs:CurrentTime': '2024-03-01T12:00:00Z' } }, { 'acs:CurrentTime': '2024-03-01T12:00:00.000Z' }, false],
+    [
+      'DateNotEquals, same instant',
+      { DateNotEquals: { 'acs:CurrentTime': '2024-03-01T12:00:00Z' } },
+      { 'acs:CurrentTime': '2024-03-01T12:00:00.000Z' },
+      false,
+    ],
     ['DateNotEquals, key absent', { DateNotEquals: { 'acs:CurrentTime': '2024-03-01T12:00:00Z' } }, {}, true],
-    ['DateLessThan, request value not ISO 8601', { DateLessThan: { 'acs:CurrentTime': '2030-01-01T00:00:00Z' } }, { 'acs:CurrentTime': '1700000000' }, false],
-    ['a date window, inside', { DateGreaterThanEquals: { 'acs:CurrentTime': '2024-01-01T00:00:00+08:00' }, DateLessThan: { 'acs:CurrentTime': '2024-02-01T00:00:00+08:00' } }, { 'acs:CurrentTime': '2024-01-15T10:00:00Z' }, true],
-    ['a date window, before', { DateGreaterThanEquals: { 'acs:CurrentTime': '2024-01-01T00:00:00+08:00' }, DateLessThan: { 'acs:CurrentTime': '2024-02-01T00:00:00+08:00' } }, { 'acs:CurrentTime': '2023-12-31T15:59:59Z' }, false],
-    ['a date window, at its opening instant', { DateGreaterThanEquals: { 'acs:CurrentTime': '2024-01-01T00:00:00+08:00' }, DateLessThan: { 'acs:CurrentTime': '2024-02-01T00:00:00+08:00' } }, { 'acs:CurrentTime': '2023-12-31T16:00:00Z' }, true],
-    ['a date window, after', { DateGreaterThanEquals: { 'acs:CurrentTime': '2024-01-01T00:00:00+08:00' }, DateLessThan: { 'acs:CurrentTime': '2024-02-01T00:00:00+08:00' } }, { 'acs:CurrentTime': '2024-01-31T16:00:00Z' }, false],
+    [
+      'DateLessThan, request value not ISO 8601',
+      { DateLessThan: { 'acs:CurrentTime': '2030-01-01T00:00:00Z' } },
+      { 'acs:CurrentTime': '1700000000' },
+      false,
+    ],
+    [
+      'a date window, inside',
+      {
+        DateGreaterThanEquals: { 'acs:CurrentTime': '2024-01-01T00:00:00+08:00' },
+        DateLessThan: { 'acs:CurrentTime': '2024-02-01T00:00:00+08:00' },
+      },
+      { 'acs:CurrentTime': '2024-01-15T10:00:00Z' },
+      true,
+    ],
+    [
+      'a date window, before',
+      {
+        DateGreaterThanEquals: { 'acs:CurrentTime': '2024-01-01T00:00:00+08:00' },
+        DateLessThan: { 'acs:CurrentTime': '2024-02-01T00:00:00+08:00' },
+      },
+      { 'acs:CurrentTime': '2023-12-31T15:59:59Z' },
+      false,
+    ],
+    [
+      'a date window, at its opening instant',
+      {
+        DateGreaterThanEquals: { 'acs:CurrentTime': '2024-01-01T00:00:00+08:00' },
+        DateLessThan: { 'acs:CurrentTime': '2024-02-01T00:00:00+08:00' },
+      },
+      { 'acs:CurrentTime': '2023-12-31T16:00:00Z' },
+      true,
+    ],
+    [
+      'a date window, after',
+      {
+        DateGreaterThanEquals: { 'acs:CurrentTime': '2024-01-01T00:00:00+08:00' },
+        DateLessThan: { 'acs:CurrentTime': '2024-02-01T00:00:00+08:00' },
+      },
+      { 'acs:CurrentTime': '2024-01-31T16:00:00Z' },
+      false,
+    ],
     // Bool
     ['Bool true, request "true"', { Bool: { 'acs:SecureTransport': 'true' } }, { 'acs:SecureTransport': 'true' }, true],
     ['Bool true, request "TRUE"', { Bool: { 'acs:SecureTransport': true } }, { 'acs:SecureTransport': 'TRUE' }, true],
@@ -175,16 +389,46 @@ describe('evaluate: conditions', () => {
     ['IpAddress, IPv4 inside the block', { IpAddress: { 'acs:SourceIp': '192.168.0.0/16' } }, { 'acs:SourceIp': '192.168.10.20' }, true],
     ['IpAddress, IPv4 outside the block', { IpAddress: { 'acs:SourceIp': '192.168.0.0/16' } }, { 'acs:SourceIp': '192.169.0.1' }, false],
     ['IpAddress, a single address', { IpAddress: { 'acs:SourceIp': '203.0.113.7' } }, { 'acs:SourceIp': '203.0.113.7' }, true],
-    ['IpAddress, host bits in the block are ignored', { IpAddress: { 'acs:SourceIp': '10.1.2.3/8' } }, { 'acs:SourceIp': '10.200.0.1' }, true],
-    ['IpAddress, /0 matches every IPv4 address', { IpAddress: { 'acs:SourceIp': '0.0.0.0/0' } }, { 'acs:SourceIp': '255.255.255.255' }, true],
-    ['IpAddress, IPv4-mapped IPv6 request matches an IPv4 /32', { IpAddress: { 'acs:SourceIp': '127.0.0.1/32' } }, { 'acs:SourceIp': '::ffff:127.0.0.1' }, true],
-    ['IpAddress, IPv4-mapped IPv6 block matches an IPv4 request', { IpAddress: { 'acs:SourceIp': '::ffff:10.0.0.0/104' } }, { 'acs:SourceIp': '10.9.8.7' }, true],
+    [
+      'IpAddress, host bits in the block are ignored',
+      { IpAddress: { 'acs:SourceIp': '10.1.2.3/8' } },
+      { 'acs:SourceIp': '10.200.0.1' },
+      true,
+    ],
+    [
+      'IpAddress, /0 matches every IPv4 address',
+      { IpAddress: { 'acs:SourceIp': '0.0.0.0/0' } },
+      { 'acs:SourceIp': '255.255.255.255' },
+      true,
+    ],
+    [
+      'IpAddress, IPv4-mapped IPv6 request matches an IPv4 /32',
+      { IpAddress: { 'acs:SourceIp': '127.0.0.1/32' } },
+      { 'acs:SourceIp': '::ffff:127.0.0.1' },
+      true,
+    ],
+    [
+      'IpAddress, IPv4-mapped IPv6 block matches an IPv4 request',
+      { IpAddress: { 'acs:SourceIp': '::ffff:10.0.0.0/104' } },
+      { 'acs:SourceIp': '10.9.8.7' },
+      true,
+    ],
     ['IpAddress, IPv6 inside the block', { IpAddress: { 'acs:SourceIp': '2001:db8::/32' } }, { 'acs:SourceIp': '2001:db8:abcd::1' }, true],
     ['IpAddress, IPv6 outside the block', { IpAddress: { 'acs:SourceIp': '2001:db8::/32' } }, { 'acs:SourceIp': '2001:db9::1' }, false],
-    ['IpAddress, IPv6 written in full', { IpAddress: { 'acs:SourceIp': 'fd00::/8' } }, { 'acs:SourceIp': 'FD12:3456:789A:0001:0000:0000:0000:0001' }, true],
+    [
+      'IpAddress, IPv6 written in full',
+      { IpAddress: { 'acs:SourceIp': 'fd00::/8' } },
+      { 'acs:SourceIp': 'FD12:3456:789A:0001:0000:0000:0000:0001' },
+      true,
+    ],
     ['IpAddress, IPv6 loopback', { IpAddress: { 'acs:SourceIp': '::1' } }, { 'acs:SourceIp': '0:0:0:0:0:0:0:1' }, true],
     ['IpAddress, IPv4 request against an IPv6 block', { IpAddress: { 'acs:SourceIp': '::/0' } }, { 'acs:SourceIp': '10.0.0.1' }, false],
-    ['IpAddress, several blocks OR', { IpAddress: { 'acs:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] } }, { 'acs:SourceIp': '2001:db8::5' }, true],
+    [
+      'IpAddress, several blocks OR',
+      { IpAddress: { 'acs:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] } },
+      { 'acs:SourceIp': '2001:db8::5' },
+      true,
+    ],
     ['IpAddress, request value not an address', { IpAddress: { 'acs:SourceIp': '0.0.0.0/0' } }, { 'acs:SourceIp': 'localhost' }, false],
     ['IpAddress, key absent', { IpAddress: { 'acs:SourceIp': '0.0.0.0/0' } }, {}, false],
     ['NotIpAddress, inside', { NotIpAddress: { 'acs:SourceIp': '10.0.0.0/8' } }, { 'acs:SourceIp': '10.0.0.1' }, false],
@@ -193,17 +437,62 @@ describe('evaluate: conditions', () => {
     ['NotIpAddress, key absent', { NotIpAddress: { 'acs:SourceIp': '10.0.0.0/8' } }, {}, true],
     // Combination rules
     ['several values for one key: OR', { StringEquals: { [T]: ['ml', 'web', 'ops'] } }, { [T]: 'web' }, true],
-    ['several keys under one operator: AND (both hold)', { StringEquals: { [T]: 'ml', 'acs:AccessId': 'LTAI1' } }, { [T]: 'ml', 'acs:AccessId': 'LTAI1' }, true],
-    ['several keys under one operator: AND (one fails)', { StringEquals: { [T]: 'ml', 'acs:AccessId': 'LTAI1' } }, { [T]: 'ml', 'acs:AccessId': 'LTAI2' }, false],
+    [
+      'several keys under one operator: AND (both hold)',
+      { StringEquals: { [T]: 'ml', 'acs:AccessId': 'LTAI1' } },
+      { [T]: 'ml', 'acs:AccessId': 'LTAI1' },
+      true,
+    ],
+    [
+      'several keys under one operator: AND (one fails)',
+      { StringEquals: { [T]: 'ml', 'acs:AccessId': 'LTAI1' } },
+      { [T]: 'ml', 'acs:AccessId': 'LTAI2' },
+      false,
+    ],
     ['several keys under one operator: AND (one absent)', { StringEquals: { [T]: 'ml', 'acs:AccessId': 'LTAI1' } }, { [T]: 'ml' }, false],
-    ['several operators: AND (all hold)', { IpAddress: { 'acs:SourceIp': '10.0.0.0/8' }, Bool: { 'acs:SecureTransport': 'true' } }, { 'acs:SourceIp': '10.1.1.1', 'acs:SecureTransport': 'true' }, true],
-    ['several operators: AND (one fails)', { IpAddress: { 'acs:SourceIp': '10.0.0.0/8' }, Bool: { 'acs:SecureTransport': 'true' } }, { 'acs:SourceIp': '10.1.1.1', 'acs:SecureTransport': 'false' }, false],
+    [
+      'several operators: AND (all hold)',
+      { IpAddress: { 'acs:SourceIp': '10.0.0.0/8' }, Bool: { 'acs:SecureTransport': 'true' } },
+      { 'acs:SourceIp': '10.1.1.1', 'acs:SecureTransport': 'true' },
+      true,
+    ],
+    [
+      'several operators: AND (one fails)',
+      { IpAddress: { 'acs:SourceIp': '10.0.0.0/8' }, Bool: { 'acs:SecureTransport': 'true' } },
+      { 'acs:SourceIp': '10.1.1.1', 'acs:SecureTransport': 'false' },
+      false,
+    ],
     ['request keys compare case-insensitively', { IpAddress: { 'ACS:SOURCEIP': '10.0.0.0/8' } }, { 'acs:sourceip': '10.1.1.1' }, true],
-    ['a multi-valued request key: positive holds if any value matches', { StringEquals: { 'acs:TagKeys': 'team' } }, { 'acs:TagKeys': ['owner', 'team'] }, true],
-    ['a multi-valued request key: positive fails if none matches', { StringEquals: { 'acs:TagKeys': 'team' } }, { 'acs:TagKeys': ['owner', 'cost'] }, false],
-    ['a multi-valued request key: negated fails if any value matches', { StringNotEquals: { 'acs:TagKeys': 'team' } }, { 'acs:TagKeys': ['owner', 'team'] }, false],
-    ['a multi-valued request key: negated holds if none matches', { StringNotEquals: { 'acs:TagKeys': 'team' } }, { 'acs:TagKeys': ['owner', 'cost'] }, true],
-    ['a multi-valued request key with NotIpAddress', { NotIpAddress: { 'acs:SourceIp': '10.0.0.0/8' } }, { 'acs:SourceIp': ['11.0.0.1', '10.0.0.1'] }, false],
+    [
+      'a multi-valued request key: positive holds if any value matches',
+      { StringEquals: { 'acs:TagKeys': 'team' } },
+      { 'acs:TagKeys': ['owner', 'team'] },
+      true,
+    ],
+    [
+      'a multi-valued request key: positive fails if none matches',
+      { StringEquals: { 'acs:TagKeys': 'team' } },
+      { 'acs:TagKeys': ['owner', 'cost'] },
+      false,
+    ],
+    [
+      'a multi-valued request key: negated fails if any value matches',
+      { StringNotEquals: { 'acs:TagKeys': 'team' } },
+      { 'acs:TagKeys': ['owner', 'team'] },
+      false,
+    ],
+    [
+      'a multi-valued request key: negated holds if none matches',
+      { StringNotEquals: { 'acs:TagKeys': 'team' } },
+      { 'acs:TagKeys': ['owner', 'cost'] },
+      true,
+    ],
+    [
+      'a multi-valued request key with NotIpAddress',
+      { NotIpAddress: { 'acs:SourceIp': '10.0.0.0/8' } },
+      { 'acs:SourceIp': ['11.0.0.1', '10.0.0.1'] },
+      false,
+    ],
   ];
   for (const [what, condition, values, holds] of cases) {
     test(`${what} → ${holds ? 'holds' : 'does not hold'}`, () => {
@@ -213,7 +502,10 @@ describe('evaluate: conditions', () => {
   }
 
   test('a Deny conditioned on the source network denies only outside it', () => {
-    const policies = [policy('Admin', [allow('*')]), policy('OfficeOnly', [deny('*', '*', { Condition: { NotIpAddress: { 'acs:SourceIp': ['10.0.0.0/8', 'fd00::/8'] } } })])];
+    const policies = [
+      policy('Admin', [allow('*')]),
+      policy('OfficeOnly', [deny('*', '*', { Condition: { NotIpAddress: { 'acs:SourceIp': ['10.0.0.0/8', 'fd00::/8'] } } })]),
+    ];
     assert.equal(evaluate(policies, request('eas:CreateResource', RES, { 'acs:SourceIp': '10.3.3.3' })).decision, 'Allow');
     assert.equal(evaluate(policies, request('eas:CreateResource', RES, { 'acs:SourceIp': 'fd00::9' })).decision, 'Allow');
     assert.equal(evaluate(policies, request('eas:CreateResource', RES, { 'acs:SourceIp': '8.8.8.8' })).decision, 'ExplicitDeny');
@@ -225,12 +517,26 @@ describe('evaluate: conditions', () => {
 describe('evaluateWithSession: identity ∩ session policy', () => {
   const identity = [policy('EasAdmin', [allow('eas:*')]), policy('NoDelete', [deny('eas:DeleteResource')])];
   const session = [policy('session', [allow('eas:Describe*'), allow('eas:DeleteResource'), deny('eas:DescribeService')], 'Session')];
-  type Case = [what: string, session: AttachedPolicy[] | undefined, action: string, decision: DecisionDetail['decision'], policyType: DecisionDetail['policyType'], deciding?: string];
+  type Case = [
+    what: string,
+    session: AttachedPolicy[] | undefined,
+    action: string,
+    decision: DecisionDetail['decision'],
+    policyType: DecisionDetail['policyType'],
+    deciding?: string,
+  ];
   const cases: Case[] = [
     ['both allow', session, 'eas:DescribeResource', 'Allow', 'AccountLevelIdentityBasedPolicy', 'EasAdmin'],
     ['identity allows, session is silent', session, 'eas:CreateResource', 'ImplicitDeny', 'SessionPolicy'],
     ['session denies explicitly', session, 'eas:DescribeService', 'ExplicitDeny', 'SessionPolicy', 'session'],
-    ['identity denies explicitly while the session allows', session, 'eas:DeleteResource', 'ExplicitDeny', 'AccountLevelIdentityBasedPolicy', 'NoDelete'],
+    [
+      'identity denies explicitly while the session allows',
+      session,
+      'eas:DeleteResource',
+      'ExplicitDeny',
+      'AccountLevelIdentityBasedPolicy',
+      'NoDelete',
+    ],
     ['session allows, identity is silent', session, 'eas:DescribeMachineSpec', 'Allow', 'AccountLevelIdentityBasedPolicy', 'EasAdmin'],
     ['no session policy: identity alone', undefined, 'eas:CreateResource', 'Allow', 'AccountLevelIdentityBasedPolicy', 'EasAdmin'],
     ['an empty session policy list allows nothing', [], 'eas:CreateResource', 'ImplicitDeny', 'SessionPolicy'],
@@ -273,7 +579,11 @@ describe('trust policies', () => {
   function assume(principal: object, extra: object = {}): object {
     return { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: principal, ...extra };
   }
-  const user = (account: string, name: string): TrustPrincipal => ({ arn: `acs:ram::${account}:user/${name}`, accountId: account, kind: 'user' });
+  const user = (account: string, name: string): TrustPrincipal => ({
+    arn: `acs:ram::${account}:user/${name}`,
+    accountId: account,
+    kind: 'user',
+  });
   const role = (account: string, name: string, session?: string): TrustPrincipal => ({
     arn: `acs:ram::${account}:role/${name}${session ? `/${session}` : ''}`,
     accountId: account,
@@ -310,8 +620,18 @@ describe('trust policies', () => {
     ['account-scoped service entry: that account', services, service('fc.aliyuncs.com', OTHER), true],
     ['account-scoped service entry: another account', services, service('fc.aliyuncs.com', UID), false],
     ['service entry: a RAM user is not a service', services, user(UID, 'ecs.aliyuncs.com'), false],
-    ['federated entry: never matches a RAM identity', trust([assume({ Federated: `acs:ram::${UID}:saml-provider/idp` })]), user(UID, 'idp'), false],
-    ['a Deny for the principal wins', trust([assume({ RAM: `acs:ram::${UID}:root` }), { ...assume({ RAM: `acs:ram::${UID}:user/mallory` }), Effect: 'Deny' }]), user(UID, 'mallory'), false],
+    [
+      'federated entry: never matches a RAM identity',
+      trust([assume({ Federated: `acs:ram::${UID}:saml-provider/idp` })]),
+      user(UID, 'idp'),
+      false,
+    ],
+    [
+      'a Deny for the principal wins',
+      trust([assume({ RAM: `acs:ram::${UID}:root` }), { ...assume({ RAM: `acs:ram::${UID}:user/mallory` }), Effect: 'Deny' }]),
+      user(UID, 'mallory'),
+      false,
+    ],
   ];
   for (const [what, t, principal, matches] of cases) {
     test(`${what} → ${matches ? 'trusted' : 'not trusted'}`, () => {
@@ -339,8 +659,18 @@ describe('trust policies', () => {
 
   test('evaluateTrust reports AssumeRolePolicy, with the deciding statement', () => {
     const t = trust([assume({ RAM: `acs:ram::${UID}:root` }), { ...assume({ RAM: `acs:ram::${UID}:user/mallory` }), Effect: 'Deny' }]);
-    assert.deepEqual(evaluateTrust(t, user(UID, 'bob')), { decision: 'Allow', decidingPolicy: { name: 'trust', type: 'Trust' }, decidingStatement: 0, policyType: 'AssumeRolePolicy' });
-    assert.deepEqual(evaluateTrust(t, user(UID, 'mallory')), { decision: 'ExplicitDeny', decidingPolicy: { name: 'trust', type: 'Trust' }, decidingStatement: 1, policyType: 'AssumeRolePolicy' });
+    assert.deepEqual(evaluateTrust(t, user(UID, 'bob')), {
+      decision: 'Allow',
+      decidingPolicy: { name: 'trust', type: 'Trust' },
+      decidingStatement: 0,
+      policyType: 'AssumeRolePolicy',
+    });
+    assert.deepEqual(evaluateTrust(t, user(UID, 'mallory')), {
+      decision: 'ExplicitDeny',
+      decidingPolicy: { name: 'trust', type: 'Trust' },
+      decidingStatement: 1,
+      policyType: 'AssumeRolePolicy',
+    });
     assert.deepEqual(evaluateTrust(t, user(OTHER, 'bob')), { decision: 'ImplicitDeny', policyType: 'AssumeRolePolicy' });
   });
 
@@ -370,9 +700,37 @@ describe('building blocks', () => {
   });
 
   test('IP address syntax agrees with node:net (zone ids excepted, which are refused)', () => {
-    const samples = ['::', '::1', '1::', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9', '1::2::3', ':1::', '1:::2',
-      '::ffff:1.2.3.4', '1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:7:1.2.3.4', '::1.2.3.4', '1.2.3.4::', '12345::', 'g::', '1.2.3', '1.2.3.4.5', '01.2.3.4',
-      '255.255.255.255', '256.1.1.1', '1.2.3.4:', ':', '', '1::2:3:4:5:6:7', '1::2:3:4:5:6:7:8', 'abcd:ef01::1.2.3.4', 'FFFF::'];
+    const samples = [
+      '::',
+      '::1',
+      '1::',
+      '1:2:3:4:5:6:7:8',
+      '1:2:3:4:5:6:7::',
+      '::2:3:4:5:6:7:8',
+      '1:2:3:4:5:6:7:8:9',
+      '1::2::3',
+      ':1::',
+      '1:::2',
+      '::ffff:1.2.3.4',
+      '1:2:3:4:5:6:1.2.3.4',
+      '1:2:3:4:5:6:7:1.2.3.4',
+      '::1.2.3.4',
+      '1.2.3.4::',
+      '12345::',
+      'g::',
+      '1.2.3',
+      '1.2.3.4.5',
+      '01.2.3.4',
+      '255.255.255.255',
+      '256.1.1.1',
+      '1.2.3.4:',
+      ':',
+      '',
+      '1::2:3:4:5:6:7',
+      '1::2:3:4:5:6:7:8',
+      'abcd:ef01::1.2.3.4',
+      'FFFF::',
+    ];
     for (const ip of samples) assert.equal(parseIpAddress(ip) !== undefined, isIP(ip) !== 0, JSON.stringify(ip));
     assert.equal(parseIpAddress('fe80::1%eth0'), undefined);
   });
@@ -394,7 +752,10 @@ describe('cost', () => {
       for (let s = 0; s < 20; s++) {
         statements.push(
           allow([`ecs:Describe${p}x${s}*`, `oss:Get${s}?`], [`acs:ecs:*:${UID}:instance/i-${p}-${s}-*`], {
-            Condition: { IpAddress: { 'acs:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] }, DateLessThan: { 'acs:CurrentTime': '2099-01-01T00:00:00Z' } },
+            Condition: {
+              IpAddress: { 'acs:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] },
+              DateLessThan: { 'acs:CurrentTime': '2099-01-01T00:00:00Z' },
+            },
           }),
         );
       }

@@ -24,11 +24,20 @@ async function withStore(engine: Engine, fn: (store: Store, clock: Clock) => Pro
   }
 }
 
-const job = (kind: string, subjectId: string, dueAt: number | null, extra: { payload?: unknown; key?: string } = {}) =>
-  ({ kind, accountId: 'a', subjectId, dueAt, ...extra });
+const job = (kind: string, subjectId: string, dueAt: number | null, extra: { payload?: unknown; key?: string } = {}) => ({
+  kind,
+  accountId: 'a',
+  subjectId,
+  dueAt,
+  ...extra,
+});
 
 /** Effects a handler leaves in the database (rolled back with it), as `fx:<name>` settings. */
-const mark = (tx: Tx, name: string) => tx.insertInto('settings').values({ key: `fx:${name}`, value: '1' }).execute();
+const mark = (tx: Tx, name: string) =>
+  tx
+    .insertInto('settings')
+    .values({ key: `fx:${name}`, value: '1' })
+    .execute();
 async function marks(store: Store): Promise<string[]> {
   const rows = await store.db.selectFrom('settings').select('key').where('key', 'like', 'fx:%').orderBy('key').execute();
   return rows.map((r) => r.key.slice(3));
@@ -40,131 +49,173 @@ async function allJobs(store: Store, clock: Clock): Promise<JobRow[]> {
 
 for (const engine of ENGINES) {
   describe(`scheduler [${engine.name}]`, () => {
-    test('work enqueued by a job runs before later jobs of the same batch', () => withStore(engine, async (store, clock) => {
-      const scheduler = new Scheduler(store, clock);
-      const ran: string[] = [];
-      const t0 = clock.now();
-      scheduler.register('first', async (tx, jobs) => {
-        for (const j of jobs) ran.push(`first@${j.due_at! - t0}`);
-        await enqueueJobs(tx, [job('chained', 's', t0 + 20)], t0);
-      });
-      scheduler.register('chained', async (_tx, jobs) => {
-        for (const j of jobs) ran.push(`chained@${j.due_at! - t0}`);
-      });
-      scheduler.register('later', async (_tx, jobs) => {
-        for (const j of jobs) ran.push(`later@${j.due_at! - t0}`);
-      });
-      await store.transaction((tx) => enqueueJobs(tx, [job('first', 's', t0 + 10), job('later', 's', t0 + 30), job('later', 's', null)], t0));
-      assert.equal(await scheduler.advance(100), 3);
-      assert.deepEqual(ran, ['first@10', 'chained@20', 'later@30']);
-      assert.equal(await scheduler.runDue(), 0, 'nothing runs twice');
-      assert.equal(await scheduler.nudge(), 1, 'manual jobs wait for a nudge');
-      await scheduler.stop();
-    }));
+    test('work enqueued by a job runs before later jobs of the same batch', () =>
+      withStore(engine, async (store, clock) => {
+        const scheduler = new Scheduler(store, clock);
+        const ran: string[] = [];
+        const t0 = clock.now();
+        scheduler.register('first', async (tx, jobs) => {
+          for (const j of jobs) ran.push(`first@${j.due_at! - t0}`);
+          await enqueueJobs(tx, [job('chained', 's', t0 + 20)], t0);
+        });
+        scheduler.register('chained', async (_tx, jobs) => {
+          for (const j of jobs) ran.push(`chained@${j.due_at! - t0}`);
+        });
+        scheduler.register('later', async (_tx, jobs) => {
+          for (const j of jobs) ran.push(`later@${j.due_at! - t0}`);
+        });
+        await store.transaction((tx) =>
+          enqueueJobs(tx, [job('first', 's', t0 + 10), job('later', 's', t0 + 30), job('later', 's', null)], t0),
+        );
+        assert.equal(await scheduler.advance(100), 3);
+        assert.deepEqual(ran, ['first@10', 'chained@20', 'later@30']);
+        assert.equal(await scheduler.runDue(), 0, 'nothing runs twice');
+        assert.equal(await scheduler.nudge(), 1, 'manual jobs wait for a nudge');
+        await scheduler.stop();
+      }));
 
-    test('a throwing job is rolled back alone and the jobs due after it still run', () => withStore(engine, async (store, clock) => {
-      const scheduler = new Scheduler(store, clock, { retrySeconds: 60 });
-      const t0 = clock.now();
-      scheduler.register('work', async (tx, jobs) => {
-        for (const j of jobs) await mark(tx, j.subject_id);
-        if (jobs.some((j) => j.subject_id === 'bad')) throw new Error('the disk is on fire');
-      });
-      scheduler.register('later', async (tx, jobs) => {
-        for (const j of jobs) await mark(tx, j.subject_id);
-      });
-      await store.transaction((tx) => enqueueJobs(tx, [
-        job('work', 'good1', t0 + 1), job('work', 'bad', t0 + 2), job('work', 'good2', t0 + 3), job('later', 'late', t0 + 4),
-      ], t0));
-      // A request's transaction shares the SQLite group commit with the batch and its savepoints.
-      const before = clock.now();
-      const [ran] = await Promise.all([scheduler.advance(10), store.transaction((tx) => mark(tx, 'request'))]);
-      assert.equal(ran, 4);
-      assert.deepEqual(await marks(store), ['good1', 'good2', 'late', 'request'], "the failed job's own effects are rolled back");
-      const [left] = await allJobs(store, clock);
-      assert.equal(left?.subject_id, 'bad');
-      assert.equal(left.attempts, 1);
-      assert.equal(left.last_error, 'Error: the disk is on fire');
-      assert.ok(left.due_at! >= before + 10 + 60_000 && left.due_at! <= clock.now() + 60_000, 'retried after the backoff');
-      assert.equal(await scheduler.runDue(), 0, 'not claimed again before its retry time');
-    }));
+    test('a throwing job is rolled back alone and the jobs due after it still run', () =>
+      withStore(engine, async (store, clock) => {
+        const scheduler = new Scheduler(store, clock, { retrySeconds: 60 });
+        const t0 = clock.now();
+        scheduler.register('work', async (tx, jobs) => {
+          for (const j of jobs) await mark(tx, j.subject_id);
+          if (jobs.some((j) => j.subject_id === 'bad')) throw new Error('the disk is on fire');
+        });
+        scheduler.register('later', async (tx, jobs) => {
+          for (const j of jobs) await mark(tx, j.subject_id);
+        });
+        await store.transaction((tx) =>
+          enqueueJobs(
+            tx,
+            [job('work', 'good1', t0 + 1), job('work', 'bad', t0 + 2), job('work', 'good2', t0 + 3), job('later', 'late', t0 + 4)],
+            t0,
+          ),
+        );
+        // A request's transaction shares the SQLite group commit with the batch and its savepoints.
+        const before = clock.now();
+        const [ran] = await Promise.all([scheduler.advance(10), store.transaction((tx) => mark(tx, 'request'))]);
+        assert.equal(ran, 4);
+        assert.deepEqual(await marks(store), ['good1', 'good2', 'late', 'request'], "the failed job's own effects are rolled back");
+        const [left] = await allJobs(store, clock);
+        assert.equal(left?.subject_id, 'bad');
+        assert.equal(left.attempts, 1);
+        assert.equal(left.last_error, 'Error: the disk is on fire');
+        assert.ok(left.due_at! >= before + 10 + 60_000 && left.due_at! <= clock.now() + 60_000, 'retried after the backoff');
+        assert.equal(await scheduler.runDue(), 0, 'not claimed again before its retry time');
+      }));
 
-    test('a failing job backs off exponentially, is parked as Failed after the last attempt, and runs again when retried', () => withStore(engine, async (store, clock) => {
-      const scheduler = new Scheduler(store, clock, { maxAttempts: 3, retrySeconds: 10 });
-      let calls = 0;
-      let broken = true;
-      scheduler.register('flaky', async () => {
-        calls++;
-        if (broken) throw new TypeError('no such thing');
-      });
-      const t0 = clock.now();
-      await store.transaction((tx) => enqueueJobs(tx, [job('flaky', 's', t0)], t0));
-      for (const [step, delay] of [[0, 10_000], [10_000, 20_000]]) {
-        const before = clock.now() + step!;
-        await scheduler.advance(step!);
-        const [j] = await allJobs(store, clock);
-        assert.ok(j!.due_at! >= before + delay! && j!.due_at! <= clock.now() + delay!, `retry ${delay! / 1000} s after a failure`);
-        assert.equal(j!.failed_at, null);
-      }
-      await scheduler.advance(20_000);
-      assert.equal(calls, 3);
-      const failed = await listJobs(store.db, clock.now(), { state: 'Failed' }, { offset: 0, limit: 10 });
-      assert.equal(failed.total, 1);
-      assert.equal(failed.jobs[0]!.attempts, 3);
-      assert.equal(failed.jobs[0]!.last_error, 'TypeError: no such thing');
-      await scheduler.advance(30 * 86_400_000);
-      assert.equal(calls, 3, 'a parked job is not claimed again');
-
-      broken = false;
-      assert.deepEqual(await scheduler.retry([failed.jobs[0]!.id]), { retried: 1, ran: 1 });
-      assert.equal(calls, 4);
-      assert.deepEqual(await allJobs(store, clock), [], 'done once it succeeds');
-    }));
-
-    test('a server claims only the kinds it knows, and leaves the others for a server that knows them', () => withStore(engine, async (store, clock) => {
-      const older = new Scheduler(store, clock);
-      const ran: string[] = [];
-      older.register('known', async (_tx, jobs) => void ran.push(...jobs.map((j) => j.subject_id)));
-      const t0 = clock.now();
-      await store.transaction((tx) => enqueueJobs(tx, [job('newer.kind', 'n', t0), job('known', 'k', t0 + 1)], t0));
-      assert.equal(await older.advance(10), 1);
-      assert.deepEqual(ran, ['k']);
-      const due = await listJobs(store.db, clock.now(), { state: 'Due' }, { offset: 0, limit: 10 });
-      assert.deepEqual(due.jobs.map((j) => j.kind), ['newer.kind'], 'kept, not deleted, and still due');
-
-      const newer = new Scheduler(store, clock);
-      newer.register('newer.kind', async (_tx, jobs) => void ran.push(...jobs.map((j) => j.subject_id)));
-      assert.equal(await newer.runDue(), 1);
-      assert.deepEqual(ran, ['k', 'n']);
-      assert.deepEqual(await allJobs(store, clock), []);
-    }));
-
-    test('a job key replaces the pending job (also from its own handler) and cancels it', () => withStore(engine, async (store, clock) => {
-      const scheduler = new Scheduler(store, clock);
-      const key = jobKey('term', 'm1');
-      const t0 = clock.now();
-      await store.transaction((tx) => enqueueJobs(tx, [job('term', 'm1', t0 + 1000, { key, payload: { v: 1 } })], t0));
-      await store.transaction((tx) => enqueueJobs(tx, [
-        job('term', 'm1', t0 + 2000, { key, payload: { v: 2 } }), job('term', 'm1', t0 + 3000, { key, payload: { v: 3 } }), job('other', 'm1', t0 + 5000),
-      ], t0));
-      let jobs = await allJobs(store, clock);
-      assert.deepEqual(jobs.map((j) => [j.kind, j.due_at! - t0, JSON.parse(j.payload)]), [['term', 3000, { v: 3 }], ['other', 5000, {}]]);
-
-      // Like a renewal: the job schedules its own next run under the same key.
-      const seen: unknown[] = [];
-      scheduler.register('term', async (tx, run) => {
-        for (const j of run) {
-          seen.push(JSON.parse(j.payload));
-          await enqueueJobs(tx, [job('term', j.subject_id, j.due_at! + 100_000, { key, payload: { v: 4 } })], j.due_at!);
+    test('a failing job backs off exponentially, is parked as Failed after the last attempt, and runs again when retried', () =>
+      withStore(engine, async (store, clock) => {
+        const scheduler = new Scheduler(store, clock, { maxAttempts: 3, retrySeconds: 10 });
+        let calls = 0;
+        let broken = true;
+        scheduler.register('flaky', async () => {
+          calls++;
+          if (broken) throw new TypeError('no such thing');
+        });
+        const t0 = clock.now();
+        await store.transaction((tx) => enqueueJobs(tx, [job('flaky', 's', t0)], t0));
+        for (const [step, delay] of [
+          [0, 10_000],
+          [10_000, 20_000],
+        ]) {
+          const before = clock.now() + step!;
+          await scheduler.advance(step!);
+          const [j] = await allJobs(store, clock);
+          assert.ok(j!.due_at! >= before + delay! && j!.due_at! <= clock.now() + delay!, `retry ${delay! / 1000} s after a failure`);
+          assert.equal(j!.failed_at, null);
         }
-      });
-      assert.equal(await scheduler.advance(3000), 1);
-      assert.deepEqual(seen, [{ v: 3 }]);
-      jobs = await allJobs(store, clock);
-      assert.deepEqual(jobs.map((j) => [j.kind, j.due_at! - t0, j.job_key]), [['other', 5000, null], ['term', 103_000, key]], 'the next run is kept');
+        await scheduler.advance(20_000);
+        assert.equal(calls, 3);
+        const failed = await listJobs(store.db, clock.now(), { state: 'Failed' }, { offset: 0, limit: 10 });
+        assert.equal(failed.total, 1);
+        assert.equal(failed.jobs[0]!.attempts, 3);
+        assert.equal(failed.jobs[0]!.last_error, 'TypeError: no such thing');
+        await scheduler.advance(30 * 86_400_000);
+        assert.equal(calls, 3, 'a parked job is not claimed again');
 
-      await store.transaction((tx) => cancelJobs(tx, [key]));
-      assert.deepEqual((await allJobs(store, clock)).map((j) => j.kind), ['other']);
-    }));
+        broken = false;
+        assert.deepEqual(await scheduler.retry([failed.jobs[0]!.id]), { retried: 1, ran: 1 });
+        assert.equal(calls, 4);
+        assert.deepEqual(await allJobs(store, clock), [], 'done once it succeeds');
+      }));
+
+    test('a server claims only the kinds it knows, and leaves the others for a server that knows them', () =>
+      withStore(engine, async (store, clock) => {
+        const older = new Scheduler(store, clock);
+        const ran: string[] = [];
+        older.register('known', async (_tx, jobs) => void ran.push(...jobs.map((j) => j.subject_id)));
+        const t0 = clock.now();
+        await store.transaction((tx) => enqueueJobs(tx, [job('newer.kind', 'n', t0), job('known', 'k', t0 + 1)], t0));
+        assert.equal(await older.advance(10), 1);
+        assert.deepEqual(ran, ['k']);
+        const due = await listJobs(store.db, clock.now(), { state: 'Due' }, { offset: 0, limit: 10 });
+        assert.deepEqual(
+          due.jobs.map((j) => j.kind),
+          ['newer.kind'],
+          'kept, not deleted, and still due',
+        );
+
+        const newer = new Scheduler(store, clock);
+        newer.register('newer.kind', async (_tx, jobs) => void ran.push(...jobs.map((j) => j.subject_id)));
+        assert.equal(await newer.runDue(), 1);
+        assert.deepEqual(ran, ['k', 'n']);
+        assert.deepEqual(await allJobs(store, clock), []);
+      }));
+
+    test('a job key replaces the pending job (also from its own handler) and cancels it', () =>
+      withStore(engine, async (store, clock) => {
+        const scheduler = new Scheduler(store, clock);
+        const key = jobKey('term', 'm1');
+        const t0 = clock.now();
+        await store.transaction((tx) => enqueueJobs(tx, [job('term', 'm1', t0 + 1000, { key, payload: { v: 1 } })], t0));
+        await store.transaction((tx) =>
+          enqueueJobs(
+            tx,
+            [
+              job('term', 'm1', t0 + 2000, { key, payload: { v: 2 } }),
+              job('term', 'm1', t0 + 3000, { key, payload: { v: 3 } }),
+              job('other', 'm1', t0 + 5000),
+            ],
+            t0,
+          ),
+        );
+        let jobs = await allJobs(store, clock);
+        assert.deepEqual(
+          jobs.map((j) => [j.kind, j.due_at! - t0, JSON.parse(j.payload)]),
+          [
+            ['term', 3000, { v: 3 }],
+            ['other', 5000, {}],
+          ],
+        );
+
+        // Like a renewal: the job schedules its own next run under the same key.
+        const seen: unknown[] = [];
+        scheduler.register('term', async (tx, run) => {
+          for (const j of run) {
+            seen.push(JSON.parse(j.payload));
+            await enqueueJobs(tx, [job('term', j.subject_id, j.due_at! + 100_000, { key, payload: { v: 4 } })], j.due_at!);
+          }
+        });
+        assert.equal(await scheduler.advance(3000), 1);
+        assert.deepEqual(seen, [{ v: 3 }]);
+        jobs = await allJobs(store, clock);
+        assert.deepEqual(
+          jobs.map((j) => [j.kind, j.due_at! - t0, j.job_key]),
+          [
+            ['other', 5000, null],
+            ['term', 103_000, key],
+          ],
+          'the next run is kept',
+        );
+
+        await store.transaction((tx) => cancelJobs(tx, [key]));
+        assert.deepEqual(
+          (await allJobs(store, clock)).map((j) => j.kind),
+          ['other'],
+        );
+      }));
   });
 }
 
@@ -189,50 +240,84 @@ test('only engine/jobs.ts reads or writes the jobs table (others use its API)', 
 });
 
 const pgEngine = ENGINES.find((e) => e.name === 'postgres');
-test('PostgreSQL: a batch locks its groups before any handler runs, so a request holding a group never deadlocks with it', {
-  skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
-}, () => withStore(pgEngine!, async (store, clock) => {
-  // The request's order is group → other row (like a create: group → quota); the handler's own
-  // order is other row → group (like a job that frees quota, then updates the group's counters).
-  const group = {
-    id: 'eas-r-lockorder', account_id: 'a', region: 'cn-shanghai', name: 'g', resource_type: 'Dedicated', status: 'ResourceReady', message: '',
-    self_managed: null, labels: '{}', instance_count: 0, prepaid_instance_count: 0, postpaid_instance_count: 0, cpu_count: 0, gpu_count: 0,
-    memory_mb: 0, service_count: 0, cpu_used: 0, gpu_used: 0, memory_used_mb: 0, usage_mode: 'inference', created_at: 0, updated_at: 0,
-  };
-  await store.db.insertInto('accounts').values({ id: 'a', created_at: 0 }).execute();
-  await store.db.insertInto('resources').values(group).execute();
-  await store.db.insertInto('settings').values({ key: 'other', value: '0' }).execute();
-  let runs = 0;
-  const scheduler = new Scheduler(store, clock);
-  scheduler.register('touch', async (tx) => {
-    runs += 1;
-    await tx.updateTable('settings').set({ value: String(runs) }).where('key', '=', 'other').execute();
-    await tx.updateTable('resources').set({ updated_at: runs }).where('id', '=', group.id).execute();
-  }, groupsOfGroupJobs);
-  await store.transaction((tx) => enqueueJobs(tx, [job('touch', group.id, clock.now())], clock.now()));
+test(
+  'PostgreSQL: a batch locks its groups before any handler runs, so a request holding a group never deadlocks with it',
+  {
+    skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
+  },
+  () =>
+    withStore(pgEngine!, async (store, clock) => {
+      // The request's order is group → other row (like a create: group → quota); the handler's own
+      // order is other row → group (like a job that frees quota, then updates the group's counters).
+      const group = {
+        id: 'eas-r-lockorder',
+        account_id: 'a',
+        region: 'cn-shanghai',
+        name: 'g',
+        resource_type: 'Dedicated',
+        status: 'ResourceReady',
+        message: '',
+        self_managed: null,
+        labels: '{}',
+        instance_count: 0,
+        prepaid_instance_count: 0,
+        postpaid_instance_count: 0,
+        cpu_count: 0,
+        gpu_count: 0,
+        memory_mb: 0,
+        service_count: 0,
+        cpu_used: 0,
+        gpu_used: 0,
+        memory_used_mb: 0,
+        usage_mode: 'inference',
+        created_at: 0,
+        updated_at: 0,
+      };
+      await store.db.insertInto('accounts').values({ id: 'a', created_at: 0 }).execute();
+      await store.db.insertInto('resources').values(group).execute();
+      await store.db.insertInto('settings').values({ key: 'other', value: '0' }).execute();
+      let runs = 0;
+      const scheduler = new Scheduler(store, clock);
+      scheduler.register(
+        'touch',
+        async (tx) => {
+          runs += 1;
+          await tx
+            .updateTable('settings')
+            .set({ value: String(runs) })
+            .where('key', '=', 'other')
+            .execute();
+          await tx.updateTable('resources').set({ updated_at: runs }).where('id', '=', group.id).execute();
+        },
+        groupsOfGroupJobs,
+      );
+      await store.transaction((tx) => enqueueJobs(tx, [job('touch', group.id, clock.now())], clock.now()));
 
-  let ran: Promise<number> | undefined;
-  let requestAttempts = 0;
-  await store.transaction(async (tx) => {
-    requestAttempts += 1;
-    await tx.selectFrom('resources').select('id').where('id', '=', group.id).forUpdate().execute();
-    const { rows: [me] } = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(tx);
-    ran ??= scheduler.runDue();
-    // Until the scheduler's transaction waits for this one: for the group with the lock order,
-    // inside the handler (already holding `other`) without it.
-    for (;;) {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks
+      let ran: Promise<number> | undefined;
+      let requestAttempts = 0;
+      await store.transaction(async (tx) => {
+        requestAttempts += 1;
+        await tx.selectFrom('resources').select('id').where('id', '=', group.id).forUpdate().execute();
+        const {
+          rows: [me],
+        } = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(tx);
+        ran ??= scheduler.runDue();
+        // Until the scheduler's transaction waits for this one: for the group with the lock order,
+        // inside the handler (already holding `other`) without it.
+        for (;;) {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks
         where not granted and locktype = 'transactionid' and transactionid::text = ${me!.xid}`.execute(store.db);
-      if (rows[0]!.n > 0) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await tx.updateTable('settings').set({ value: 'request' }).where('key', '=', 'other').execute();
-  });
-  await ran;
-  // A deadlock would abort one of the two: the request runs again, or the job's run fails and waits for a retry.
-  assert.deepEqual([runs, requestAttempts], [1, 1], 'each ran once');
-  assert.deepEqual(await allJobs(store, clock), [], 'the job is done, not waiting for a retry');
-  const after = await store.db.selectFrom('resources').select('updated_at').where('id', '=', group.id).executeTakeFirstOrThrow();
-  assert.equal(Number(after.updated_at), 1, "the job's effect is committed");
-  await scheduler.stop();
-}));
+          if (rows[0]!.n > 0) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await tx.updateTable('settings').set({ value: 'request' }).where('key', '=', 'other').execute();
+      });
+      await ran;
+      // A deadlock would abort one of the two: the request runs again, or the job's run fails and waits for a retry.
+      assert.deepEqual([runs, requestAttempts], [1, 1], 'each ran once');
+      assert.deepEqual(await allJobs(store, clock), [], 'the job is done, not waiting for a retry');
+      const after = await store.db.selectFrom('resources').select('updated_at').where('id', '=', group.id).executeTakeFirstOrThrow();
+      assert.equal(Number(after.updated_at), 1, "the job's effect is committed");
+      await scheduler.stop();
+    }),
+);

@@ -5,16 +5,48 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  hashPayload, headerValues, parseRequestTime, parseSignedRequest, rpcParams, signV3,
-  type ParsedSignature, type SignatureScheme, type WireRequest,
+  hashPayload,
+  headerValues,
+  parseRequestTime,
+  parseSignedRequest,
+  rpcParams,
+  signV3,
+  type ParsedSignature,
+  type SignatureScheme,
+  type WireRequest,
 } from '../../src/gateway/signature/index.ts';
 import { isApiError } from '../../src/gateway/errors.ts';
 
-interface WireRecord { method: string; rawUrl: string; headers: [string, string][]; body: string }
-interface V3Vector { name: string; algorithm: string; wire: WireRecord; expectedAuthorization: string; derived: { canonicalRequest: string; stringToSign: string } }
-interface RoaVector { name: string; wire: WireRecord; expectedAuthorization: string; derived: { stringToSign: string } }
-interface RpcVector { name: string; inputs: { params: Record<string, string>; method: string; secret: string }; expectedSignature: string }
-interface UtilRequest { method: string; pathname: string; query: Record<string, string>; headers: Record<string, string> }
+interface WireRecord {
+  method: string;
+  rawUrl: string;
+  headers: [string, string][];
+  body: string;
+}
+interface V3Vector {
+  name: string;
+  algorithm: string;
+  wire: WireRecord;
+  expectedAuthorization: string;
+  derived: { canonicalRequest: string; stringToSign: string };
+}
+interface RoaVector {
+  name: string;
+  wire: WireRecord;
+  expectedAuthorization: string;
+  derived: { stringToSign: string };
+}
+interface RpcVector {
+  name: string;
+  inputs: { params: Record<string, string>; method: string; secret: string };
+  expectedSignature: string;
+}
+interface UtilRequest {
+  method: string;
+  pathname: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+}
 
 const vectors = JSON.parse(readFileSync(new URL('../fixtures/signature-vectors.json', import.meta.url), 'utf8')) as {
   credentials: {
@@ -26,9 +58,20 @@ const vectors = JSON.parse(readFileSync(new URL('../fixtures/signature-vectors.j
   roa_v2: RoaVector[];
   rpc_v2: RpcVector[];
   util_level: {
-    v3_getAuthorization: { inputs: { request: UtilRequest; body: string; accessKeyId: string; accessKeySecret: string }; expectedAuthorization: string };
-    roa_getStringToSign: { inputs: { request: UtilRequest; accessKeyId: string; accessKeySecret: string }; stringToSign: string; expectedAuthorization: string };
-    v3_official_doc_example: { inputs: { request: UtilRequest; accessKeyId: string; accessKeySecret: string }; documentedHashedCanonicalRequest: string; expectedAuthorization: string };
+    v3_getAuthorization: {
+      inputs: { request: UtilRequest; body: string; accessKeyId: string; accessKeySecret: string };
+      expectedAuthorization: string;
+    };
+    roa_getStringToSign: {
+      inputs: { request: UtilRequest; accessKeyId: string; accessKeySecret: string };
+      stringToSign: string;
+      expectedAuthorization: string;
+    };
+    v3_official_doc_example: {
+      inputs: { request: UtilRequest; accessKeyId: string; accessKeySecret: string };
+      documentedHashedCanonicalRequest: string;
+      expectedAuthorization: string;
+    };
   };
 };
 const { ak, sts, rsa_test_key: rsa } = vectors.credentials;
@@ -68,7 +111,9 @@ function rawHeadersOf(headers: Record<string, string>): string[] {
 
 /** Query string as Node's querystring.stringify puts it on the wire (insertion order, %20 spaces). */
 function wireQuery(query: Record<string, string>): string {
-  return Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  return Object.entries(query)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
 }
 
 function assertApiError(fn: () => unknown, code: string, messageCheck?: (message: string) => void): void {
@@ -83,7 +128,10 @@ function assertApiError(fn: () => unknown, code: string, messageCheck?: (message
 
 /** A V3 request signed the way the official Node client signs it. */
 function signedV3(opts: {
-  method?: string; rawUrl: string; headers?: Record<string, string>; body?: string;
+  method?: string;
+  rawUrl: string;
+  headers?: Record<string, string>;
+  body?: string;
   algorithm?: 'ACS3-HMAC-SHA256' | 'ACS3-HMAC-SM3';
 }): WireRequest {
   const method = opts.method ?? 'GET';
@@ -97,7 +145,15 @@ function signedV3(opts: {
     'x-acs-content-sha256': hashPayload(opts.algorithm ?? 'ACS3-HMAC-SHA256', body),
     ...opts.headers,
   };
-  const authorization = signV3({ method, rawUrl: opts.rawUrl, headers, body, accessKeyId: ak.id, secret: ak.secret, algorithm: opts.algorithm });
+  const authorization = signV3({
+    method,
+    rawUrl: opts.rawUrl,
+    headers,
+    body,
+    accessKeyId: ak.id,
+    secret: ak.secret,
+    algorithm: opts.algorithm,
+  });
   return { method, rawUrl: opts.rawUrl, rawHeaders: [...rawHeadersOf(headers), 'Authorization', authorization], body };
 }
 
@@ -132,7 +188,8 @@ function roaWire(rawUrl: string, extra: Record<string, string> = {}, body = ''):
   return { wire: { method: 'GET', rawUrl, rawHeaders: rawHeadersOf(headers), body: Buffer.from(body, 'utf8') }, head };
 }
 
-const ROA_HEADERS = 'x-acs-action:ListServices\nx-acs-signature-method:HMAC-SHA1\nx-acs-signature-nonce:0123456789abcdef\nx-acs-signature-version:1.0\nx-acs-version:2021-07-01\n';
+const ROA_HEADERS =
+  'x-acs-action:ListServices\nx-acs-signature-method:HMAC-SHA1\nx-acs-signature-nonce:0123456789abcdef\nx-acs-signature-version:1.0\nx-acs-version:2021-07-01\n';
 
 function withAuthorization(wire: WireRequest, authorization: string): WireRequest {
   return { ...wire, rawHeaders: [...wire.rawHeaders, 'authorization', authorization] };
@@ -158,9 +215,10 @@ describe('V3 vectors recorded from the official Node client', () => {
 
     test(`${v.name}: fails with another secret`, () => {
       const sig = parseSignedRequest(wireOf(v.wire));
-      const other = sig.algorithm === 'ACS3-RSA-SHA256'
-        ? crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString()
-        : `${verifyingSecret(sig.accessKeyId)}x`;
+      const other =
+        sig.algorithm === 'ACS3-RSA-SHA256'
+          ? crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString()
+          : `${verifyingSecret(sig.accessKeyId)}x`;
       assert.equal(sig.verify(other), false);
     });
 
@@ -169,8 +227,13 @@ describe('V3 vectors recorded from the official Node client', () => {
       const accessKeyId = v.expectedAuthorization.match(/Credential=([^,]+)/)![1];
       const secret = accessKeyId === RSA_KEY_ID ? rsa.privateKey : verifyingSecret(accessKeyId);
       const authorization = signV3({
-        method: v.wire.method, rawUrl: v.wire.rawUrl, headers, body: Buffer.from(v.wire.body, 'utf8'),
-        accessKeyId, secret, algorithm: v.algorithm as 'ACS3-HMAC-SHA256',
+        method: v.wire.method,
+        rawUrl: v.wire.rawUrl,
+        headers,
+        body: Buffer.from(v.wire.body, 'utf8'),
+        accessKeyId,
+        secret,
+        algorithm: v.algorithm as 'ACS3-HMAC-SHA256',
       });
       assert.equal(authorization, v.expectedAuthorization);
     });
@@ -190,8 +253,13 @@ describe('V3 vectors recorded from the official Node client', () => {
     const bare = rsa.privateKey.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, '').trim();
     const headers = Object.fromEntries(v.wire.headers.filter(([name]) => name.toLowerCase() !== 'authorization'));
     const authorization = signV3({
-      method: v.wire.method, rawUrl: v.wire.rawUrl, headers, body: Buffer.alloc(0),
-      accessKeyId: RSA_KEY_ID, secret: bare, algorithm: 'ACS3-RSA-SHA256',
+      method: v.wire.method,
+      rawUrl: v.wire.rawUrl,
+      headers,
+      body: Buffer.alloc(0),
+      accessKeyId: RSA_KEY_ID,
+      secret: bare,
+      algorithm: 'ACS3-RSA-SHA256',
     });
     assert.equal(authorization, v.expectedAuthorization);
   });
@@ -268,7 +336,14 @@ describe('util-level vectors', () => {
     const { inputs, expectedAuthorization } = vectors.util_level.v3_getAuthorization;
     const rawUrl = `${inputs.request.pathname}?${wireQuery(inputs.request.query)}`;
     const body = Buffer.from(inputs.body, 'utf8');
-    const authorization = signV3({ method: 'POST', rawUrl, headers: inputs.request.headers, body, accessKeyId: inputs.accessKeyId, secret: inputs.accessKeySecret });
+    const authorization = signV3({
+      method: 'POST',
+      rawUrl,
+      headers: inputs.request.headers,
+      body,
+      accessKeyId: inputs.accessKeyId,
+      secret: inputs.accessKeySecret,
+    });
     assert.equal(authorization, expectedAuthorization);
     const wire = { method: 'POST', rawUrl, rawHeaders: [...rawHeadersOf(inputs.request.headers), 'Authorization', authorization], body };
     const sig = parseSignedRequest(wire);
@@ -293,11 +368,26 @@ describe('util-level vectors', () => {
   test('v3_official_doc_example: documented hashed canonical request and signature', () => {
     const { inputs, documentedHashedCanonicalRequest, expectedAuthorization } = vectors.util_level.v3_official_doc_example;
     const rawUrl = `/?${wireQuery(inputs.request.query)}`;
-    const wire: WireRequest = { method: 'POST', rawUrl, rawHeaders: [...rawHeadersOf(inputs.request.headers), 'Authorization', expectedAuthorization], body: Buffer.alloc(0) };
+    const wire: WireRequest = {
+      method: 'POST',
+      rawUrl,
+      rawHeaders: [...rawHeadersOf(inputs.request.headers), 'Authorization', expectedAuthorization],
+      body: Buffer.alloc(0),
+    };
     const sig = parseSignedRequest(wire);
     assert.equal(sig.stringToSign, `ACS3-HMAC-SHA256\n${documentedHashedCanonicalRequest}`);
     assert.ok(sig.verify(inputs.accessKeySecret));
-    assert.equal(signV3({ method: 'POST', rawUrl, headers: inputs.request.headers, body: Buffer.alloc(0), accessKeyId: inputs.accessKeyId, secret: inputs.accessKeySecret }), expectedAuthorization);
+    assert.equal(
+      signV3({
+        method: 'POST',
+        rawUrl,
+        headers: inputs.request.headers,
+        body: Buffer.alloc(0),
+        accessKeyId: inputs.accessKeyId,
+        secret: inputs.accessKeySecret,
+      }),
+      expectedAuthorization,
+    );
   });
 });
 
@@ -326,7 +416,11 @@ describe('V3 canonicalisation', () => {
   }
 
   const pathCases: Array<[what: string, rawPath: string, canonical: string]> = [
-    ['an encoded path kept as received', '/api/v2/services/cn-hangzhou/svc%20name%2B1%2A~', '/api/v2/services/cn-hangzhou/svc%20name%2B1%2A~'],
+    [
+      'an encoded path kept as received',
+      '/api/v2/services/cn-hangzhou/svc%20name%2B1%2A~',
+      '/api/v2/services/cn-hangzhou/svc%20name%2B1%2A~',
+    ],
     ["every '+', '*' and '%7E' fixed", '/a+b+c/x*y*z/%7E%7E', '/a%20b%20c/x%2Ay%2Az/~~'],
     ['unicode left encoded', '/api/v2/services/%E4%B8%AD', '/api/v2/services/%E4%B8%AD'],
   ];
@@ -359,29 +453,45 @@ describe('V3 canonicalisation', () => {
 
   test('a request signed the way the Python runtime signs (every header) verifies', () => {
     const rawHeaders = [
-      'host', HOST,
-      'User-Agent', 'AlibabaCloud (Linux; x86_64) Python/3.12.3 Core/0.4.5 TeaDSL/1',
-      'accept', 'application/json',
-      'x-acs-version', '2021-07-01',
-      'x-acs-action', 'ListServices',
-      'x-acs-date', '2025-01-01T00:00:00Z',
-      'x-acs-signature-nonce', '9f3b0c6e2a1d4e5f8a7b6c5d4e3f2a1b',
-      'x-acs-content-sha256', EMPTY_SHA256,
+      'host',
+      HOST,
+      'User-Agent',
+      'AlibabaCloud (Linux; x86_64) Python/3.12.3 Core/0.4.5 TeaDSL/1',
+      'accept',
+      'application/json',
+      'x-acs-version',
+      '2021-07-01',
+      'x-acs-action',
+      'ListServices',
+      'x-acs-date',
+      '2025-01-01T00:00:00Z',
+      'x-acs-signature-nonce',
+      '9f3b0c6e2a1d4e5f8a7b6c5d4e3f2a1b',
+      'x-acs-content-sha256',
+      EMPTY_SHA256,
     ];
     const signedHeaders = 'accept;host;user-agent;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version';
     // Python puts a space on the wire as '+' (urlencode) and signs it as %20 (quote(v, safe='~')).
     const rawUrl = '/api/v2/services?PageNumber=1&Filter=my+svc&Label=%7B%22a%22%3A+1%7D';
     const canonicalRequest = [
-      'GET', '/api/v2/services', 'Filter=my%20svc&Label=%7B%22a%22%3A%201%7D&PageNumber=1',
-      `accept:application/json\nhost:${HOST}\nuser-agent:AlibabaCloud (Linux; x86_64) Python/3.12.3 Core/0.4.5 TeaDSL/1\n`
-      + 'x-acs-action:ListServices\n'
-      + `x-acs-content-sha256:${EMPTY_SHA256}\nx-acs-date:2025-01-01T00:00:00Z\n`
-      + 'x-acs-signature-nonce:9f3b0c6e2a1d4e5f8a7b6c5d4e3f2a1b\nx-acs-version:2021-07-01\n',
-      signedHeaders, EMPTY_SHA256,
+      'GET',
+      '/api/v2/services',
+      'Filter=my%20svc&Label=%7B%22a%22%3A%201%7D&PageNumber=1',
+      `accept:application/json\nhost:${HOST}\nuser-agent:AlibabaCloud (Linux; x86_64) Python/3.12.3 Core/0.4.5 TeaDSL/1\n` +
+        'x-acs-action:ListServices\n' +
+        `x-acs-content-sha256:${EMPTY_SHA256}\nx-acs-date:2025-01-01T00:00:00Z\n` +
+        'x-acs-signature-nonce:9f3b0c6e2a1d4e5f8a7b6c5d4e3f2a1b\nx-acs-version:2021-07-01\n',
+      signedHeaders,
+      EMPTY_SHA256,
     ].join('\n');
     const stringToSign = `ACS3-HMAC-SHA256\n${crypto.createHash('sha256').update(canonicalRequest).digest('hex')}`;
     const authorization = `ACS3-HMAC-SHA256 Credential=${ak.id},SignedHeaders=${signedHeaders},Signature=${hmacHex('sha256', ak.secret, stringToSign)}`;
-    const sig = parseSignedRequest({ method: 'GET', rawUrl, rawHeaders: [...rawHeaders, 'Authorization', authorization], body: Buffer.alloc(0) });
+    const sig = parseSignedRequest({
+      method: 'GET',
+      rawUrl,
+      rawHeaders: [...rawHeaders, 'Authorization', authorization],
+      body: Buffer.alloc(0),
+    });
     assert.equal(sig.canonicalRequest, canonicalRequest);
     assert.deepEqual(sig.signedHeaders, signedHeaders.split(';'));
     assert.ok(sig.verify(ak.secret));
@@ -432,7 +542,11 @@ describe('ROA V2 canonicalisation', () => {
     assert.ok(sig.verify(ak.secret));
 
     const tampered = withAuthorization({ ...wire, body: Buffer.from('{"a":2}') }, roaAuthorization(expected));
-    assertApiError(() => parseSignedRequest(tampered), 'SignatureDoesNotMatch', (m) => assert.ok(m.endsWith(`server string to sign is:${expected}`)));
+    assertApiError(
+      () => parseSignedRequest(tampered),
+      'SignatureDoesNotMatch',
+      (m) => assert.ok(m.endsWith(`server string to sign is:${expected}`)),
+    );
   });
 
   test('a signature method other than HMAC-SHA1 is InvalidSignatureMethod', () => {
@@ -449,30 +563,64 @@ describe('RPC parameters', () => {
       rawHeaders: ['Content-Type', 'application/x-www-form-urlencoded; charset=utf-8'],
       body: Buffer.from('Policy=%7B%22x%22%3A+1%7D&B=%E4%B8%AD'),
     };
-    assert.deepEqual(rpcParams(wire), [['Z', '1'], ['A', 'a b'], ['Flag', ''], ['Policy', '{"x": 1}'], ['B', '中']]);
+    assert.deepEqual(rpcParams(wire), [
+      ['Z', '1'],
+      ['A', 'a b'],
+      ['Flag', ''],
+      ['Policy', '{"x": 1}'],
+      ['B', '中'],
+    ]);
   });
 
   test('rpcParams ignores bodies that are not forms', () => {
-    const wire: WireRequest = { method: 'POST', rawUrl: '/?A=1', rawHeaders: ['content-type', 'application/json'], body: Buffer.from('{"B":2}') };
+    const wire: WireRequest = {
+      method: 'POST',
+      rawUrl: '/?A=1',
+      rawHeaders: ['content-type', 'application/json'],
+      body: Buffer.from('{"B":2}'),
+    };
     assert.deepEqual(rpcParams(wire), [['A', '1']]);
   });
 
   test('SecurityToken is exposed and signed', () => {
     const params: Record<string, string> = {
-      AccessKeyId: sts.id, Action: 'GetCallerIdentity', Format: 'JSON', SecurityToken: sts.securityToken,
-      SignatureMethod: 'HMAC-SHA1', SignatureNonce: 'n-1', SignatureVersion: '1.0', Timestamp: '2025-01-01T00:00:00Z', Version: '2015-04-01',
+      AccessKeyId: sts.id,
+      Action: 'GetCallerIdentity',
+      Format: 'JSON',
+      SecurityToken: sts.securityToken,
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureNonce: 'n-1',
+      SignatureVersion: '1.0',
+      Timestamp: '2025-01-01T00:00:00Z',
+      Version: '2015-04-01',
     };
-    const canonical = Object.keys(params).sort().map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(params[k]).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`).join('&');
+    const canonical = Object.keys(params)
+      .sort()
+      .map(
+        (k) =>
+          `${encodeURIComponent(k)}=${encodeURIComponent(params[k]).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`,
+      )
+      .join('&');
     const stringToSign = `GET&%2F&${encodeURIComponent(canonical)}`;
     const signature = crypto.createHmac('sha1', `${sts.secret}&`).update(stringToSign).digest('base64');
-    const sig = parseSignedRequest({ method: 'GET', rawUrl: `/?${wireQuery({ ...params, Signature: signature })}`, rawHeaders: [], body: Buffer.alloc(0) });
+    const sig = parseSignedRequest({
+      method: 'GET',
+      rawUrl: `/?${wireQuery({ ...params, Signature: signature })}`,
+      rawHeaders: [],
+      body: Buffer.alloc(0),
+    });
     assert.equal(sig.stringToSign, stringToSign);
     assert.equal(sig.securityToken, sts.securityToken);
     assert.ok(sig.verify(sts.secret));
   });
 
   test('a SignatureMethod other than HMAC-SHA1 is InvalidSignatureMethod', () => {
-    const wire: WireRequest = { method: 'GET', rawUrl: '/?AccessKeyId=a&SignatureMethod=HMAC-SHA256&Signature=x', rawHeaders: [], body: Buffer.alloc(0) };
+    const wire: WireRequest = {
+      method: 'GET',
+      rawUrl: '/?AccessKeyId=a&SignatureMethod=HMAC-SHA256&Signature=x',
+      rawHeaders: [],
+      body: Buffer.alloc(0),
+    };
     assertApiError(() => parseSignedRequest(wire), 'InvalidSignatureMethod');
   });
 
@@ -481,8 +629,11 @@ describe('RPC parameters', () => {
       ['/?SignatureMethod=HMAC-SHA1&Signature=x', 'GET&%2F&SignatureMethod%3DHMAC-SHA1'],
       ['/?AccessKeyId=a&SignatureMethod=HMAC-SHA1&Signature=x&Signature=y', 'GET&%2F&AccessKeyId%3Da%26SignatureMethod%3DHMAC-SHA1'],
     ]) {
-      assertApiError(() => parseSignedRequest({ method: 'GET', rawUrl, rawHeaders: [], body: Buffer.alloc(0) }), 'IncompleteSignature',
-        (m) => assert.ok(m.endsWith(`server string to sign is:${stringToSign}`), m));
+      assertApiError(
+        () => parseSignedRequest({ method: 'GET', rawUrl, rawHeaders: [], body: Buffer.alloc(0) }),
+        'IncompleteSignature',
+        (m) => assert.ok(m.endsWith(`server string to sign is:${stringToSign}`), m),
+      );
     }
   });
 });
@@ -495,7 +646,12 @@ describe('error mapping', () => {
   });
 
   test('a bearer-token request: MissingAuthorization for now', () => {
-    const wire: WireRequest = { method: 'GET', rawUrl: '/', rawHeaders: ['x-acs-bearer-token', 't', 'x-acs-signature-type', 'BEARERTOKEN'], body: Buffer.alloc(0) };
+    const wire: WireRequest = {
+      method: 'GET',
+      rawUrl: '/',
+      rawHeaders: ['x-acs-bearer-token', 't', 'x-acs-signature-type', 'BEARERTOKEN'],
+      body: Buffer.alloc(0),
+    };
     assertApiError(() => parseSignedRequest(wire), 'MissingAuthorization');
   });
 
@@ -513,32 +669,53 @@ describe('error mapping', () => {
     test(`an Authorization that does not parse (${JSON.stringify(authorization)}): IncompleteSignature`, () => {
       const wire = withHeader(wireOf(v1.wire), 'authorization', authorization);
       // No string to sign can be built from it: the message says why instead of ending empty.
-      assertApiError(() => parseSignedRequest(wire), 'IncompleteSignature',
-        (m) => assert.match(m, /server string to sign is: \(none: .+\)$/));
+      assertApiError(
+        () => parseSignedRequest(wire),
+        'IncompleteSignature',
+        (m) => assert.match(m, /server string to sign is: \(none: .+\)$/),
+      );
     });
   }
 
   test('two Authorization headers: IncompleteSignature', () => {
     const wire = wireOf(v1.wire);
-    assertApiError(() => parseSignedRequest(withAuthorization(wire, v1.expectedAuthorization)), 'IncompleteSignature',
-      (m) => assert.match(m, /server string to sign is: \(none: it is not known which of them to check\)$/));
+    assertApiError(
+      () => parseSignedRequest(withAuthorization(wire, v1.expectedAuthorization)),
+      'IncompleteSignature',
+      (m) => assert.match(m, /server string to sign is: \(none: it is not known which of them to check\)$/),
+    );
   });
 
   for (const name of ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256']) {
     test(`SignedHeaders without ${name}: IncompleteSignature carrying the string to sign`, () => {
-      const authorization = v1.expectedAuthorization.replace(/SignedHeaders=([^,]+)/, (_, list: string) => `SignedHeaders=${list.split(';').filter((h) => h !== name).join(';')}`);
+      const authorization = v1.expectedAuthorization.replace(
+        /SignedHeaders=([^,]+)/,
+        (_, list: string) =>
+          `SignedHeaders=${list
+            .split(';')
+            .filter((h) => h !== name)
+            .join(';')}`,
+      );
       const wire = withHeader(wireOf(v1.wire), 'authorization', authorization);
-      assertApiError(() => parseSignedRequest(wire), 'IncompleteSignature', (m) => {
-        assert.ok(m.includes(name), m);
-        assert.match(m, /server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}$/);
-      });
+      assertApiError(
+        () => parseSignedRequest(wire),
+        'IncompleteSignature',
+        (m) => {
+          assert.ok(m.includes(name), m);
+          assert.match(m, /server string to sign is:ACS3-HMAC-SHA256\n[0-9a-f]{64}$/);
+        },
+      );
     });
   }
 
   test('an x-acs-security-token that is sent but not signed: IncompleteSignature', () => {
     const wire = wireOf(v1.wire);
     const withToken = { ...wire, rawHeaders: [...wire.rawHeaders, 'x-acs-security-token', sts.securityToken] };
-    assertApiError(() => parseSignedRequest(withToken), 'IncompleteSignature', (m) => assert.ok(m.includes('x-acs-security-token'), m));
+    assertApiError(
+      () => parseSignedRequest(withToken),
+      'IncompleteSignature',
+      (m) => assert.ok(m.includes('x-acs-security-token'), m),
+    );
   });
 
   test('a body that does not match x-acs-content-sha256: ContentSha256NotMatched', () => {

@@ -12,13 +12,20 @@ import { ENGINES } from '../support/engines.ts';
 import { RawJson, renderJson } from '../../src/gateway/envelope.ts';
 import { tempDataDir } from '../support/server.ts';
 
-const lockedSetting = prepareLocked<{ key: string }, { value: string }>((db, p) => db.selectFrom('settings').select('value').where('key', '=', p.key));
-const settingByKey = prepare<{ key: string }, { value: string }>((db, p) => db.selectFrom('settings').select('value').where('key', '=', p.key));
+const lockedSetting = prepareLocked<{ key: string }, { value: string }>((db, p) =>
+  db.selectFrom('settings').select('value').where('key', '=', p.key),
+);
+const settingByKey = prepare<{ key: string }, { value: string }>((db, p) =>
+  db.selectFrom('settings').select('value').where('key', '=', p.key),
+);
 
 test('a prepared query binds new values on every call and refuses a missing one', async () => {
   const store = await openStore({ dataDir: tempDataDir() });
   try {
-    await insertRows(store.db, 'settings', [{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
+    await insertRows(store.db, 'settings', [
+      { key: 'a', value: '1' },
+      { key: 'b', value: '2' },
+    ]);
     await insertRows(store.db, 'settings', [{ key: 'c', value: '3' }]);
     assert.equal((await settingByKey.first(store.db, { key: 'b' }))?.value, '2');
     assert.equal((await settingByKey.first(store.db, { key: 'c' }))?.value, '3');
@@ -74,7 +81,9 @@ test('SQLite: a process that finds the write lock taken waits for it instead of 
     const tx = second.transaction((t) => t.insertInto('settings').values({ key: 'tx', value: '3' }).execute());
     setTimeout(release, 150);
     await Promise.all([holder, write, tx]);
-    const keys = (await second.db.selectFrom('settings').select('key').where('key', 'in', ['held', 'single', 'tx']).execute()).map((r) => r.key).sort();
+    const keys = (await second.db.selectFrom('settings').select('key').where('key', 'in', ['held', 'single', 'tx']).execute())
+      .map((r) => r.key)
+      .sort();
     assert.deepEqual(keys, ['held', 'single', 'tx']);
   } finally {
     await second.close();
@@ -86,14 +95,27 @@ test('transactions that share a commit stay separate: one that fails is undone a
   const store = await openStore({ dataDir: tempDataDir() });
   try {
     // Started together, these run in one group commit on SQLite (each in its own savepoint).
-    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.transaction(async (tx) => {
-      await tx.insertInto('settings').values({ key: `member-${i}`, value: String(i) }).execute();
-      if (i === 4) throw new Error('member 4 changed its mind');
-      return i;
-    })));
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        store.transaction(async (tx) => {
+          await tx
+            .insertInto('settings')
+            .values({ key: `member-${i}`, value: String(i) })
+            .execute();
+          if (i === 4) throw new Error('member 4 changed its mind');
+          return i;
+        }),
+      ),
+    );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'],
+    );
     assert.match(String((results[4] as PromiseRejectedResult).reason), /changed its mind/);
-    assert.deepEqual(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<number>).value), [0, 1, 2, 3, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<number>).value),
+      [0, 1, 2, 3, 5, 6, 7, 8, 9],
+    );
     const keys = (await store.db.selectFrom('settings').select('key').where('key', 'like', 'member-%').execute()).map((r) => r.key).sort();
     assert.deepEqual(keys, ['member-0', 'member-1', 'member-2', 'member-3', 'member-5', 'member-6', 'member-7', 'member-8', 'member-9']);
     // A single write shares the same path and is durable when it resolves.
@@ -114,10 +136,17 @@ test('SQLite: a long line of transactions lets the event loop in between commits
       const until = performance.now() + ms;
       while (performance.now() < until);
     };
-    const line = Array.from({ length: 30 }, (_, i) => store.transaction(async (tx) => {
-      busy(3);
-      await tx.insertInto('settings').values({ key: `k${i}`, value: '1' }).execute();
-    }).then(() => committed++));
+    const line = Array.from({ length: 30 }, (_, i) =>
+      store
+        .transaction(async (tx) => {
+          busy(3);
+          await tx
+            .insertInto('settings')
+            .values({ key: `k${i}`, value: '1' })
+            .execute();
+        })
+        .then(() => committed++),
+    );
     const seenAt = await new Promise<number>((resolve) => setTimeout(() => resolve(committed), 1));
     await Promise.all(line);
     assert.equal(committed, 30);
@@ -135,11 +164,13 @@ test('a prepared read never sees another transaction half-done: it waits while t
     let entered!: () => void;
     const inside = new Promise<void>((resolve) => (entered = resolve));
     let committed = false;
-    const writer = store.transaction(async (tx) => {
-      await tx.insertInto('settings').values({ key: 'half', value: '1' }).execute();
-      entered();
-      await held;
-    }).then(() => (committed = true));
+    const writer = store
+      .transaction(async (tx) => {
+        await tx.insertInto('settings').values({ key: 'half', value: '1' }).execute();
+        entered();
+        await held;
+      })
+      .then(() => (committed = true));
     await inside;
     const read = settingByKey.first(store.db, { key: 'half' }).then((row) => ({ row, committed }));
     setTimeout(release, 50);
@@ -179,11 +210,22 @@ for (const engine of ENGINES) {
       await insertRows(store.db, 'settings', rows.slice(0, 700));
       // Conflicting rows are skipped and not returned (settlement relies on this to charge once).
       const inserted = await insertRows(store.db, 'settings', rows, { ignoreConflicts: true, returning: 'key' });
-      assert.deepEqual(inserted.map((r) => r.key).sort(), rows.slice(700).map((r) => r.key));
+      assert.deepEqual(
+        inserted.map((r) => r.key).sort(),
+        rows.slice(700).map((r) => r.key),
+      );
       const ids = rows.filter((_, i) => i % 2 === 0).map((r) => r.key); // 600: two chunks on SQLite
       const found: string[] = [];
       await forIdChunks(store.db, ids, async (c) => {
-        found.push(...(await store.db.selectFrom('settings').select('key').where(inIds(store.db, 'key', c)).execute()).map((r) => r.key));
+        found.push(
+          ...(
+            await store.db
+              .selectFrom('settings')
+              .select('key')
+              .where(inIds(store.db, 'key', c))
+              .execute()
+          ).map((r) => r.key),
+        );
       });
       assert.deepEqual(found.sort(), ids);
       // A locked read runs on both engines (FOR UPDATE only where rows can be locked).
@@ -196,12 +238,21 @@ for (const engine of ENGINES) {
 }
 
 const pgEngine = ENGINES.find((e) => e.name === 'postgres');
-test('PostgreSQL: two transactions that deadlock both complete (the one PostgreSQL aborts runs again)', { skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL' }, async () => {
+test('PostgreSQL: two transactions that deadlock both complete (the one PostgreSQL aborts runs again)', {
+  skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
+}, async () => {
   const store = await openStore({ dataDir: tempDataDir(), databaseUrl: await pgEngine!.freshDatabaseUrl() });
   try {
-    await insertRows(store.db, 'settings', [{ key: 'a', value: '0' }, { key: 'b', value: '0' }]);
+    await insertRows(store.db, 'settings', [
+      { key: 'a', value: '0' },
+      { key: 'b', value: '0' },
+    ]);
     const bump = (tx: Parameters<Parameters<typeof store.transaction>[0]>[0], key: string) =>
-      tx.updateTable('settings').set({ value: String(Date.now()) }).where('key', '=', key).execute();
+      tx
+        .updateTable('settings')
+        .set({ value: String(Date.now()) })
+        .where('key', '=', key)
+        .execute();
     // Each takes one row, waits until the other holds its row, then asks for the other's: a deadlock.
     let attempts = 0;
     const signal = () => {
@@ -210,13 +261,14 @@ test('PostgreSQL: two transactions that deadlock both complete (the one PostgreS
       return { promise, resolve };
     };
     const holding = [signal(), signal()];
-    const crossing = (first: string, second: string, mine: number) => store.transaction(async (tx) => {
-      attempts += 1;
-      await bump(tx, first);
-      holding[mine]!.resolve();
-      await holding[1 - mine]!.promise;
-      await bump(tx, second);
-    });
+    const crossing = (first: string, second: string, mine: number) =>
+      store.transaction(async (tx) => {
+        attempts += 1;
+        await bump(tx, first);
+        holding[mine]!.resolve();
+        await holding[1 - mine]!.promise;
+        await bump(tx, second);
+      });
     await Promise.all([crossing('a', 'b', 0), crossing('b', 'a', 1)]);
     assert.ok(attempts >= 3, 'one of the two ran again');
   } finally {

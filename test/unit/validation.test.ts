@@ -67,24 +67,88 @@ describe('validation of CreateResourceInstances (JSON body)', () => {
 
   failures('CreateResourceInstances', [
     ['no body at all', { params: GROUP }, 'MissingParameter', 'EcsInstanceType'],
-    ['missing EcsInstanceType', { params: GROUP, body: { EcsInstanceCount: 1, ChargeType: 'PostPaid' } }, 'MissingParameter', 'EcsInstanceType'],
+    [
+      'missing EcsInstanceType',
+      { params: GROUP, body: { EcsInstanceCount: 1, ChargeType: 'PostPaid' } },
+      'MissingParameter',
+      'EcsInstanceType',
+    ],
     ['empty EcsInstanceType', { params: GROUP, body: { ...ok, EcsInstanceType: '' } }, 'MissingParameter', 'EcsInstanceType'],
     ['null EcsInstanceCount', { params: GROUP, body: { ...ok, EcsInstanceCount: null } }, 'MissingParameter', 'EcsInstanceCount'],
-    ['missing ChargeType', { params: GROUP, body: { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1 } }, 'MissingParameter', 'ChargeType'],
+    [
+      'missing ChargeType',
+      { params: GROUP, body: { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1 } },
+      'MissingParameter',
+      'ChargeType',
+    ],
     ['missing path parameter', { params: { ClusterId: 'cn-hangzhou', ResourceId: '' }, body: ok }, 'MissingParameter', 'ResourceId'],
-    ['count as a string', { params: GROUP, body: { ...ok, EcsInstanceCount: '2' } }, 'InvalidParameter', 'EcsInstanceCount', 'It must be an integer.'],
-    ['fractional count', { params: GROUP, body: { ...ok, EcsInstanceCount: 1.5 } }, 'InvalidParameter', 'EcsInstanceCount', 'It must be an integer.'],
-    ['count beyond int32', { params: GROUP, body: { ...ok, EcsInstanceCount: 2 ** 31 } }, 'InvalidParameter', 'EcsInstanceCount', 'It must be a 32-bit integer.'],
-    ['disk 199', { params: GROUP, body: { ...ok, SystemDiskSize: 199 } }, 'InvalidParameter', 'SystemDiskSize', 'It must be an integer between 200 and 2000.'],
-    ['disk 2001', { params: GROUP, body: { ...ok, SystemDiskSize: 2001 } }, 'InvalidParameter', 'SystemDiskSize', 'It must be an integer between 200 and 2000.'],
+    [
+      'count as a string',
+      { params: GROUP, body: { ...ok, EcsInstanceCount: '2' } },
+      'InvalidParameter',
+      'EcsInstanceCount',
+      'It must be an integer.',
+    ],
+    [
+      'fractional count',
+      { params: GROUP, body: { ...ok, EcsInstanceCount: 1.5 } },
+      'InvalidParameter',
+      'EcsInstanceCount',
+      'It must be an integer.',
+    ],
+    [
+      'count beyond int32',
+      { params: GROUP, body: { ...ok, EcsInstanceCount: 2 ** 31 } },
+      'InvalidParameter',
+      'EcsInstanceCount',
+      'It must be a 32-bit integer.',
+    ],
+    [
+      'disk 199',
+      { params: GROUP, body: { ...ok, SystemDiskSize: 199 } },
+      'InvalidParameter',
+      'SystemDiskSize',
+      'It must be an integer between 200 and 2000.',
+    ],
+    [
+      'disk 2001',
+      { params: GROUP, body: { ...ok, SystemDiskSize: 2001 } },
+      'InvalidParameter',
+      'SystemDiskSize',
+      'It must be an integer between 200 and 2000.',
+    ],
     ['disk as a string', { params: GROUP, body: { ...ok, SystemDiskSize: '300' } }, 'InvalidParameter', 'SystemDiskSize'],
-    ['unknown ChargeType', { params: GROUP, body: { ...ok, ChargeType: 'Monthly' } }, 'InvalidParameter', 'ChargeType', 'It must be one of: PrePaid, PostPaid.'],
+    [
+      'unknown ChargeType',
+      { params: GROUP, body: { ...ok, ChargeType: 'Monthly' } },
+      'InvalidParameter',
+      'ChargeType',
+      'It must be one of: PrePaid, PostPaid.',
+    ],
     ['ChargeType in the wrong case', { params: GROUP, body: { ...ok, ChargeType: 'postpaid' } }, 'InvalidParameter', 'ChargeType'],
-    ['EcsInstanceType as a number', { params: GROUP, body: { ...ok, EcsInstanceType: 7 } }, 'InvalidParameter', 'EcsInstanceType', 'It must be a string.'],
-    ['AutoRenewal as a string', { params: GROUP, body: { ...ok, AutoRenewal: 'true' } }, 'InvalidParameter', 'AutoRenewal', 'It must be a boolean: true or false.'],
+    [
+      'EcsInstanceType as a number',
+      { params: GROUP, body: { ...ok, EcsInstanceType: 7 } },
+      'InvalidParameter',
+      'EcsInstanceType',
+      'It must be a string.',
+    ],
+    [
+      'AutoRenewal as a string',
+      { params: GROUP, body: { ...ok, AutoRenewal: 'true' } },
+      'InvalidParameter',
+      'AutoRenewal',
+      'It must be a boolean: true or false.',
+    ],
     ['Labels as an array', { params: GROUP, body: { ...ok, Labels: ['a'] } }, 'InvalidParameter', 'Labels', 'It must be a JSON object.'],
     ['Labels as a string', { params: GROUP, body: { ...ok, Labels: 'a=b' } }, 'InvalidParameter', 'Labels'],
-    ['a label value that is a number', { params: GROUP, body: { ...ok, Labels: { a: 'x', b: 1 } } }, 'InvalidParameter', 'Labels.b', 'It must be a string.'],
+    [
+      'a label value that is a number',
+      { params: GROUP, body: { ...ok, Labels: { a: 'x', b: 1 } } },
+      'InvalidParameter',
+      'Labels.b',
+      'It must be a string.',
+    ],
     ['a body that is an array', { params: GROUP, body: [ok] }, 'InvalidBody.NotObject', undefined],
     ['a body that is a string', { params: GROUP, body: 'EcsInstanceCount=1' }, 'InvalidBody.NotObject', undefined],
   ]);
@@ -94,16 +158,34 @@ describe('validation of ListResourceInstances (query strings)', () => {
   const spec = op('ListResourceInstances');
 
   test('coerces integers, keeps enums and decodes the Label JSON map (null values kept)', () => {
-    const input = validateInput(spec, raw({
-      params: GROUP,
-      query: {
-        PageNumber: '2', PageSize: '50', ChargeType: 'PrePaid', InstanceStatus: 'Ready-SchedulingDisabled',
-        Sort: 'ExpireTime', Order: 'asc', Label: '{"gpu":"a100","any":null}', Filter: '10.0', InstanceIP: '10.0.0.1',
-      },
-    }));
+    const input = validateInput(
+      spec,
+      raw({
+        params: GROUP,
+        query: {
+          PageNumber: '2',
+          PageSize: '50',
+          ChargeType: 'PrePaid',
+          InstanceStatus: 'Ready-SchedulingDisabled',
+          Sort: 'ExpireTime',
+          Order: 'asc',
+          Label: '{"gpu":"a100","any":null}',
+          Filter: '10.0',
+          InstanceIP: '10.0.0.1',
+        },
+      }),
+    );
     assert.deepEqual(input, {
-      ...GROUP, PageNumber: 2, PageSize: 50, ChargeType: 'PrePaid', InstanceStatus: 'Ready-SchedulingDisabled',
-      Sort: 'ExpireTime', Order: 'asc', Label: { gpu: 'a100', any: null }, Filter: '10.0', InstanceIP: '10.0.0.1',
+      ...GROUP,
+      PageNumber: 2,
+      PageSize: 50,
+      ChargeType: 'PrePaid',
+      InstanceStatus: 'Ready-SchedulingDisabled',
+      Sort: 'ExpireTime',
+      Order: 'asc',
+      Label: { gpu: 'a100', any: null },
+      Filter: '10.0',
+      InstanceIP: '10.0.0.1',
     });
   });
 
@@ -113,7 +195,16 @@ describe('validation of ListResourceInstances (query strings)', () => {
   });
 
   test('accepts every InstanceStatus of the metadata', () => {
-    for (const s of ['Ready', 'NotReady', 'Stopped', 'Attaching', 'Deleting', 'CreateFailed', 'Ready-SchedulingDisabled', 'NotReady-SchedulingDisabled']) {
+    for (const s of [
+      'Ready',
+      'NotReady',
+      'Stopped',
+      'Attaching',
+      'Deleting',
+      'CreateFailed',
+      'Ready-SchedulingDisabled',
+      'NotReady-SchedulingDisabled',
+    ]) {
       assert.equal(validateInput(spec, raw({ params: GROUP, query: { InstanceStatus: s } })).InstanceStatus, s);
     }
   });
@@ -123,14 +214,44 @@ describe('validation of ListResourceInstances (query strings)', () => {
     ['PageNumber abc', { params: GROUP, query: { PageNumber: 'abc' } }, 'InvalidParameter', 'PageNumber', 'It must be an integer.'],
     ['PageSize 1e2', { params: GROUP, query: { PageSize: '1e2' } }, 'InvalidParameter', 'PageSize'],
     ['PageSize with a space', { params: GROUP, query: { PageSize: ' 10' } }, 'InvalidParameter', 'PageSize'],
-    ['PageSize beyond int32', { params: GROUP, query: { PageSize: '99999999999' } }, 'InvalidParameter', 'PageSize', 'It must be a 32-bit integer.'],
+    [
+      'PageSize beyond int32',
+      { params: GROUP, query: { PageSize: '99999999999' } },
+      'InvalidParameter',
+      'PageSize',
+      'It must be a 32-bit integer.',
+    ],
     ['unknown InstanceStatus', { params: GROUP, query: { InstanceStatus: 'Running' } }, 'InvalidParameter', 'InstanceStatus'],
-    ['Order in upper case (lower-case here)', { params: GROUP, query: { Order: 'ASC' } }, 'InvalidParameter', 'Order', 'It must be one of: asc, desc.'],
+    [
+      'Order in upper case (lower-case here)',
+      { params: GROUP, query: { Order: 'ASC' } },
+      'InvalidParameter',
+      'Order',
+      'It must be one of: asc, desc.',
+    ],
     ['unknown Sort', { params: GROUP, query: { Sort: 'ExpiredTime' } }, 'InvalidParameter', 'Sort'],
     ['unknown ChargeType', { params: GROUP, query: { ChargeType: 'Free' } }, 'InvalidParameter', 'ChargeType'],
-    ['Label that is not JSON', { params: GROUP, query: { Label: 'gpu=a100' } }, 'InvalidParameter', 'Label', 'It must be a JSON-encoded object.'],
-    ['Label that is a JSON array', { params: GROUP, query: { Label: '["gpu"]' } }, 'InvalidParameter', 'Label', 'It must be a JSON object.'],
-    ['Label with a number value', { params: GROUP, query: { Label: '{"gpu":1}' } }, 'InvalidParameter', 'Label.gpu', 'It must be a string.'],
+    [
+      'Label that is not JSON',
+      { params: GROUP, query: { Label: 'gpu=a100' } },
+      'InvalidParameter',
+      'Label',
+      'It must be a JSON-encoded object.',
+    ],
+    [
+      'Label that is a JSON array',
+      { params: GROUP, query: { Label: '["gpu"]' } },
+      'InvalidParameter',
+      'Label',
+      'It must be a JSON object.',
+    ],
+    [
+      'Label with a number value',
+      { params: GROUP, query: { Label: '{"gpu":1}' } },
+      'InvalidParameter',
+      'Label.gpu',
+      'It must be a string.',
+    ],
     ['no ClusterId', { params: { ResourceId: GROUP.ResourceId } }, 'MissingParameter', 'ClusterId'],
   ]);
 });
@@ -140,33 +261,60 @@ describe('validation of DeleteResourceInstances and the label operations', () =>
 
   test('InstanceList stays a string; AllFailed is a boolean', () => {
     assert.deepEqual(validateInput(del, raw({ params: GROUP, query: { InstanceList: 'eas-i-a,eas-i-b', AllFailed: 'false' } })), {
-      ...GROUP, InstanceList: 'eas-i-a,eas-i-b', AllFailed: false,
+      ...GROUP,
+      InstanceList: 'eas-i-a,eas-i-b',
+      AllFailed: false,
     });
     assert.equal(validateInput(del, raw({ params: GROUP, query: { AllFailed: 'true' } })).AllFailed, true);
     assert.equal('AllFailed' in validateInput(del, raw({ params: GROUP, query: { AllFailed: '' } })), false);
   });
 
   failures('DeleteResourceInstances', [
-    ['AllFailed yes', { params: GROUP, query: { AllFailed: 'yes' } }, 'InvalidParameter', 'AllFailed', 'It must be a boolean: true or false.'],
+    [
+      'AllFailed yes',
+      { params: GROUP, query: { AllFailed: 'yes' } },
+      'InvalidParameter',
+      'AllFailed',
+      'It must be a boolean: true or false.',
+    ],
     ['AllFailed 1', { params: GROUP, query: { AllFailed: '1' } }, 'InvalidParameter', 'AllFailed'],
     ['AllFailed TRUE', { params: GROUP, query: { AllFailed: 'TRUE' } }, 'InvalidParameter', 'AllFailed'],
   ]);
 
   test('DeleteResourceInstanceLabel: simple list InstanceIds, JSON list LabelKeys', () => {
-    const input = validateInput(op('DeleteResourceInstanceLabel'), raw({
-      params: GROUP, query: { InstanceIds: 'eas-i-a,eas-i-b', LabelKeys: '["a","b"]', AllInstances: 'false', Keys: 'c' },
-    }));
+    const input = validateInput(
+      op('DeleteResourceInstanceLabel'),
+      raw({
+        params: GROUP,
+        query: { InstanceIds: 'eas-i-a,eas-i-b', LabelKeys: '["a","b"]', AllInstances: 'false', Keys: 'c' },
+      }),
+    );
     assert.deepEqual(input, { ...GROUP, InstanceIds: ['eas-i-a', 'eas-i-b'], LabelKeys: ['a', 'b'], AllInstances: false, Keys: ['c'] });
   });
 
   failures('DeleteResourceInstanceLabel', [
-    ['LabelKeys not JSON', { params: GROUP, query: { LabelKeys: 'a,b' } }, 'InvalidParameter', 'LabelKeys', 'It must be a JSON-encoded array.'],
+    [
+      'LabelKeys not JSON',
+      { params: GROUP, query: { LabelKeys: 'a,b' } },
+      'InvalidParameter',
+      'LabelKeys',
+      'It must be a JSON-encoded array.',
+    ],
     ['LabelKeys a JSON string', { params: GROUP, query: { LabelKeys: '"a"' } }, 'InvalidParameter', 'LabelKeys', 'It must be an array.'],
-    ['LabelKeys with a number', { params: GROUP, query: { LabelKeys: '["a",1]' } }, 'InvalidParameter', 'LabelKeys.2', 'It must be a string.'],
+    [
+      'LabelKeys with a number',
+      { params: GROUP, query: { LabelKeys: '["a",1]' } },
+      'InvalidParameter',
+      'LabelKeys.2',
+      'It must be a string.',
+    ],
   ]);
 
   test('UpdateResourceInstanceLabel: query list plus a Labels body', () => {
-    const input = validateInput(op('UpdateResourceInstanceLabel'), raw({ params: GROUP, query: { InstanceIds: 'eas-i-a' }, body: { Labels: { k: 'v' } } }));
+    const input = validateInput(
+      op('UpdateResourceInstanceLabel'),
+      raw({ params: GROUP, query: { InstanceIds: 'eas-i-a' }, body: { Labels: { k: 'v' } } }),
+    );
     assert.deepEqual(input, { ...GROUP, InstanceIds: ['eas-i-a'], Labels: { k: 'v' }, body: { Labels: { k: 'v' } } });
   });
 });
@@ -177,7 +325,11 @@ describe('validation of CreateResource (nested SelfManagedResourceOptions)', () 
   const options = { ExternalClusterId: 'c-1', RoleName: 'r', NodeMatchLabels: { pool: 'a' }, NodeTolerations: [toleration] };
 
   test('checks nested objects and drops their unknown fields', () => {
-    const body = { ResourceType: 'SelfManaged', ResourceName: 'g', SelfManagedResourceOptions: { ...options, NodeTolerations: [{ ...toleration, tolerationSeconds: 5 }], Extra: 1 } };
+    const body = {
+      ResourceType: 'SelfManaged',
+      ResourceName: 'g',
+      SelfManagedResourceOptions: { ...options, NodeTolerations: [{ ...toleration, tolerationSeconds: 5 }], Extra: 1 },
+    };
     const input = validateInput(spec, raw({ body }));
     assert.deepEqual(input.SelfManagedResourceOptions, options);
     assert.deepEqual(input.body, { ResourceType: 'SelfManaged', ResourceName: 'g', SelfManagedResourceOptions: options });
@@ -187,27 +339,77 @@ describe('validation of CreateResource (nested SelfManagedResourceOptions)', () 
     assert.deepEqual(validateInput(spec, raw({})), { body: {} });
   });
 
-  const opts = (o: Record<string, unknown>) => ({ body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ...options, ...o } } });
+  const opts = (o: Record<string, unknown>) => ({
+    body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ...options, ...o } },
+  });
   failures('CreateResource', [
-    ['options as a string', { body: { SelfManagedResourceOptions: 'c-1' } }, 'InvalidParameter', 'SelfManagedResourceOptions', 'It must be a JSON object.'],
+    [
+      'options as a string',
+      { body: { SelfManagedResourceOptions: 'c-1' } },
+      'InvalidParameter',
+      'SelfManagedResourceOptions',
+      'It must be a JSON object.',
+    ],
     ['ExternalClusterId as a number', opts({ ExternalClusterId: 5 }), 'InvalidParameter', 'SelfManagedResourceOptions.ExternalClusterId'],
-    ['tolerations as an object', opts({ NodeTolerations: toleration }), 'InvalidParameter', 'SelfManagedResourceOptions.NodeTolerations', 'It must be an array.'],
-    ['an unknown effect', opts({ NodeTolerations: [{ ...toleration, effect: 'Never' }] }), 'InvalidParameter', 'SelfManagedResourceOptions.NodeTolerations.1.effect', 'It must be one of: PreferNoSchedule, NoSchedule, NoExecute.'],
-    ['an unknown operator in the second toleration', opts({ NodeTolerations: [toleration, { ...toleration, operator: 'In' }] }), 'InvalidParameter', 'SelfManagedResourceOptions.NodeTolerations.2.operator', 'It must be one of: Equal, Exists.'],
-    ['a null toleration', opts({ NodeTolerations: [null] }), 'InvalidParameter', 'SelfManagedResourceOptions.NodeTolerations.1', 'It must be a JSON object.'],
-    ['a node label value that is a boolean', opts({ NodeMatchLabels: { pool: true } }), 'InvalidParameter', 'SelfManagedResourceOptions.NodeMatchLabels.pool', 'It must be a string.'],
-    ['an unknown ResourceType', { body: { ResourceType: 'Shared' } }, 'InvalidParameter', 'ResourceType', 'It must be one of: SelfManaged, Dedicated.'],
+    [
+      'tolerations as an object',
+      opts({ NodeTolerations: toleration }),
+      'InvalidParameter',
+      'SelfManagedResourceOptions.NodeTolerations',
+      'It must be an array.',
+    ],
+    [
+      'an unknown effect',
+      opts({ NodeTolerations: [{ ...toleration, effect: 'Never' }] }),
+      'InvalidParameter',
+      'SelfManagedResourceOptions.NodeTolerations.1.effect',
+      'It must be one of: PreferNoSchedule, NoSchedule, NoExecute.',
+    ],
+    [
+      'an unknown operator in the second toleration',
+      opts({ NodeTolerations: [toleration, { ...toleration, operator: 'In' }] }),
+      'InvalidParameter',
+      'SelfManagedResourceOptions.NodeTolerations.2.operator',
+      'It must be one of: Equal, Exists.',
+    ],
+    [
+      'a null toleration',
+      opts({ NodeTolerations: [null] }),
+      'InvalidParameter',
+      'SelfManagedResourceOptions.NodeTolerations.1',
+      'It must be a JSON object.',
+    ],
+    [
+      'a node label value that is a boolean',
+      opts({ NodeMatchLabels: { pool: true } }),
+      'InvalidParameter',
+      'SelfManagedResourceOptions.NodeMatchLabels.pool',
+      'It must be a string.',
+    ],
+    [
+      'an unknown ResourceType',
+      { body: { ResourceType: 'Shared' } },
+      'InvalidParameter',
+      'ResourceType',
+      'It must be one of: SelfManaged, Dedicated.',
+    ],
   ]);
 });
 
 describe('validation of the other instance operations', () => {
   test('UpdateResourceInstance takes InstanceId from the path and an Action', () => {
-    const input = validateInput(op('UpdateResourceInstance'), raw({ params: { ...GROUP, InstanceId: 'eas-i-a' }, body: { Action: 'Cordon' } }));
+    const input = validateInput(
+      op('UpdateResourceInstance'),
+      raw({ params: { ...GROUP, InstanceId: 'eas-i-a' }, body: { Action: 'Cordon' } }),
+    );
     assert.deepEqual(input, { ...GROUP, InstanceId: 'eas-i-a', Action: 'Cordon', body: { Action: 'Cordon' } });
   });
 
   test('UpdateResourceInstance: a disk resize needs no Action (the handler requires one of the two)', () => {
-    const input = validateInput(op('UpdateResourceInstance'), raw({ params: { ...GROUP, InstanceId: 'eas-i-a' }, body: { NewDiskSize: '300' } }));
+    const input = validateInput(
+      op('UpdateResourceInstance'),
+      raw({ params: { ...GROUP, InstanceId: 'eas-i-a' }, body: { NewDiskSize: '300' } }),
+    );
     assert.equal(input.NewDiskSize, '300');
     assert.equal(input.Action, undefined);
   });
@@ -217,9 +419,20 @@ describe('validation of the other instance operations', () => {
   ]);
 
   failures('MigrateResourceInstance', [
-    ['InstanceIds as a comma list', { params: GROUP, body: { InstanceIds: 'a,b', DestResourceId: 'eas-r-x' } }, 'InvalidParameter', 'InstanceIds', 'It must be an array.'],
+    [
+      'InstanceIds as a comma list',
+      { params: GROUP, body: { InstanceIds: 'a,b', DestResourceId: 'eas-r-x' } },
+      'InvalidParameter',
+      'InstanceIds',
+      'It must be an array.',
+    ],
     ['no DestResourceId', { params: GROUP, body: { InstanceIds: ['a'] } }, 'MissingParameter', 'DestResourceId'],
-    ['MigrateToHybrid as a string', { params: GROUP, body: { InstanceIds: ['a'], DestResourceId: 'eas-r-x', MigrateToHybrid: 'no' } }, 'InvalidParameter', 'MigrateToHybrid'],
+    [
+      'MigrateToHybrid as a string',
+      { params: GROUP, body: { InstanceIds: ['a'], DestResourceId: 'eas-r-x', MigrateToHybrid: 'no' } },
+      'InvalidParameter',
+      'MigrateToHybrid',
+    ],
   ]);
 
   failures('ListResourceInstanceWorker', [
@@ -238,10 +451,20 @@ describe('validators', () => {
 
   test('refuses an operation whose parameters collide in the flat input', () => {
     const spec: OperationSpec = {
-      action: 'Clash', method: 'POST', path: '/x/{A}', routePath: '/x/:A', deprecated: false,
+      action: 'Clash',
+      method: 'POST',
+      path: '/x/{A}',
+      routePath: '/x/:A',
+      deprecated: false,
       params: [
         { name: 'A', location: 'path', type: 'string', required: true },
-        { name: 'body', location: 'body', type: 'object', required: false, properties: [{ name: 'A', location: 'body', type: 'string', required: false }] },
+        {
+          name: 'body',
+          location: 'body',
+          type: 'object',
+          required: false,
+          properties: [{ name: 'A', location: 'body', type: 'string', required: false }],
+        },
       ],
     };
     assert.throws(() => compileValidator(spec), /A appears twice/);
@@ -249,11 +472,36 @@ describe('validators', () => {
 
   // Styles the EAS metadata does not use yet, as the SDK sends them.
   const styles: OperationSpec = {
-    action: 'Styles', method: 'GET', path: '/s', routePath: '/s', deprecated: false,
+    action: 'Styles',
+    method: 'GET',
+    path: '/s',
+    routePath: '/s',
+    deprecated: false,
     params: [
-      { name: 'Ids', location: 'query', type: 'array', required: false, style: 'repeatList', items: { name: 'Ids', location: 'query', type: 'integer', required: false } },
-      { name: 'Words', location: 'query', type: 'array', required: false, style: 'spaceDelimited', items: { name: 'Words', location: 'query', type: 'string', required: false } },
-      { name: 'Tags', location: 'query', type: 'object', required: false, style: 'flat', additionalProperties: { name: 'Tags', location: 'query', type: 'string', required: false } },
+      {
+        name: 'Ids',
+        location: 'query',
+        type: 'array',
+        required: false,
+        style: 'repeatList',
+        items: { name: 'Ids', location: 'query', type: 'integer', required: false },
+      },
+      {
+        name: 'Words',
+        location: 'query',
+        type: 'array',
+        required: false,
+        style: 'spaceDelimited',
+        items: { name: 'Words', location: 'query', type: 'string', required: false },
+      },
+      {
+        name: 'Tags',
+        location: 'query',
+        type: 'object',
+        required: false,
+        style: 'flat',
+        additionalProperties: { name: 'Tags', location: 'query', type: 'string', required: false },
+      },
       { name: 'Ratio', location: 'query', type: 'number', required: true, minimum: 0, maximum: 1 },
     ],
   };
@@ -264,7 +512,13 @@ describe('validators', () => {
   });
 
   for (const c of [
-    ['a repeat-list element that is not an integer', { query: { 'Ids.1': 'x', Ratio: '0' } }, 'InvalidParameter', 'Ids.1', 'It must be an integer.'],
+    [
+      'a repeat-list element that is not an integer',
+      { query: { 'Ids.1': 'x', Ratio: '0' } },
+      'InvalidParameter',
+      'Ids.1',
+      'It must be an integer.',
+    ],
     ['a number out of range', { query: { Ratio: '1.5' } }, 'InvalidParameter', 'Ratio', 'It must be a number between 0 and 1.'],
     ['a number that is not one', { query: { Ratio: 'half' } }, 'InvalidParameter', 'Ratio'],
     ['a required query parameter that is empty', { query: { Ratio: '' } }, 'MissingParameter', 'Ratio'],

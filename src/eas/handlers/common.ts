@@ -37,7 +37,8 @@ export const MAX_PAGE_SIZE = 1000;
 export function paging(input: { PageNumber?: unknown; PageSize?: unknown }): Page {
   const pageNumber = (input.PageNumber as number | undefined) ?? 1;
   const pageSize = (input.PageSize as number | undefined) ?? 100;
-  if (!Number.isInteger(pageNumber) || pageNumber < 1) throw apiError('InvalidParameter', { name: 'PageNumber', reason: 'It must be an integer of at least 1.' });
+  if (!Number.isInteger(pageNumber) || pageNumber < 1)
+    throw apiError('InvalidParameter', { name: 'PageNumber', reason: 'It must be an integer of at least 1.' });
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw apiError('InvalidParameter', { name: 'PageSize', reason: `It must be an integer from 1 to ${MAX_PAGE_SIZE}.` });
   }
@@ -48,7 +49,8 @@ export function paging(input: { PageNumber?: unknown; PageSize?: unknown }): Pag
 export function oneOf<T extends string>(input: Input, name: string, allowed: readonly T[]): T | undefined {
   const v = str(input, name);
   if (v === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(v)) throw apiError('InvalidParameter', { name, reason: `It must be one of: ${allowed.join(', ')}.` });
+  if (!(allowed as readonly string[]).includes(v))
+    throw apiError('InvalidParameter', { name, reason: `It must be one of: ${allowed.join(', ')}.` });
   return v as T;
 }
 

@@ -69,19 +69,20 @@ function instanceFilters(q: InstanceQuery, input: Input): InstanceQuery {
   if (keyword) {
     // "Keyword search by machine ID or IP": substring match on either.
     const like = `%${keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([
-      eb(sql`id`, 'like', sql`${like} escape '\\'`),
-      eb(sql`ip`, 'like', sql`${like} escape '\\'`),
-    ]));
+    q = q.where((eb) => eb.or([eb(sql`id`, 'like', sql`${like} escape '\\'`), eb(sql`ip`, 'like', sql`${like} escape '\\'`)]));
   }
   for (const [key, value] of Object.entries(checkLabelFilter(input.Label))) {
     // A null or empty value matches any machine that has the key.
-    q = q.where((eb) => eb.exists(
-      eb.selectFrom('instance_labels').select('instance_labels.instance_id')
-        .whereRef('instance_labels.instance_id', '=', 'instances.id')
-        .where('instance_labels.key', '=', key)
-        .$if(value !== null && value !== undefined && value !== '', (sq) => sq.where('instance_labels.value', '=', String(value))),
-    ));
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('instance_labels')
+          .select('instance_labels.instance_id')
+          .whereRef('instance_labels.instance_id', '=', 'instances.id')
+          .where('instance_labels.key', '=', key)
+          .$if(value !== null && value !== undefined && value !== '', (sq) => sq.where('instance_labels.value', '=', String(value))),
+      ),
+    );
   }
   return q;
 }
@@ -112,12 +113,14 @@ type Direction = 'asc' | 'desc';
  */
 function pageQuery(db: Db, base: InstanceQuery, sort: SortColumn, order: Direction, limit: number, offset: number) {
   const dir = sql.raw(order);
-  const byPage = sort === 'created_at'
-    ? sql`created_at ${dir}, id ${dir}`
-    : sql`${sql.ref(sort)} ${dir}, created_at ${dir}, id ${dir}`;
-  const inner = base.select(['id', 'version', 'created_at', 'expired_at', 'cpu_used', 'gpu_used', 'memory_used_mb'])
-    .orderBy(sort, order).$if(sort !== 'created_at', (q) => q.orderBy('created_at', order)).orderBy('id', order)
-    .limit(limit).offset(offset);
+  const byPage = sort === 'created_at' ? sql`created_at ${dir}, id ${dir}` : sql`${sql.ref(sort)} ${dir}, created_at ${dir}, id ${dir}`;
+  const inner = base
+    .select(['id', 'version', 'created_at', 'expired_at', 'cpu_used', 'gpu_used', 'memory_used_mb'])
+    .orderBy(sort, order)
+    .$if(sort !== 'created_at', (q) => q.orderBy('created_at', order))
+    .orderBy('id', order)
+    .limit(limit)
+    .offset(offset);
   return db.selectFrom(inner.as('page')).select(sql<string | null>`string_agg(id || ':' || version, ',' order by ${byPage})`.as('keys'));
 }
 
@@ -130,13 +133,22 @@ function unfilteredPage(sort: SortColumn, order: Direction): PreparedQuery<PageP
   let query = unfilteredPages.get(key);
   if (!query) {
     query = prepare<PageParams, { keys: string | null }>((db, p) =>
-      pageQuery(db, db.selectFrom('instances').where('resource_id', '=', p.resourceId), sort, order, p.limit, p.offset));
+      pageQuery(db, db.selectFrom('instances').where('resource_id', '=', p.resourceId), sort, order, p.limit, p.offset),
+    );
     unfilteredPages.set(key, query);
   }
   return query;
 }
 
-async function pageKeys(db: Db, base: InstanceQuery, filtered: boolean, resourceId: string, sort: SortColumn, order: Direction, page: Page): Promise<string> {
+async function pageKeys(
+  db: Db,
+  base: InstanceQuery,
+  filtered: boolean,
+  resourceId: string,
+  sort: SortColumn,
+  order: Direction,
+  page: Page,
+): Promise<string> {
   const row = filtered
     ? await pageQuery(db, base, sort, order, page.pageSize, page.offset).executeTakeFirst()
     : await unfilteredPage(sort, order).first(db, { resourceId, limit: page.pageSize, offset: page.offset });
@@ -156,9 +168,11 @@ const listResourceInstances: EasHandler = {
     const rows = keys === '' ? 0 : keys.split(',').length;
     // A short page ends the list, so its length gives the total; the group's own counters give it
     // for the unfiltered and charge-type lists; only other filters need a COUNT.
-    const total = rows < page.pageSize && (rows > 0 || page.offset === 0)
-      ? page.offset + rows
-      : countFromGroup(group, input, used) ?? Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    const total =
+      rows < page.pageSize && (rows > 0 || page.offset === 0)
+        ? page.offset + rows
+        : (countFromGroup(group, input, used) ??
+          Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total));
     const instances = await ctx.services.instanceViews.renderPage(ctx.services.store.db, keys);
     return { Instances: instances, PageNumber: page.pageNumber, PageSize: page.pageSize, TotalCount: total };
   },
@@ -167,8 +181,17 @@ const listResourceInstances: EasHandler = {
 /** Loads machines of a group by id, locked for the transaction (PostgreSQL); any id not in the group is a 404 naming it. */
 async function instancesOf(tx: Tx, resourceId: string, ids: string[]): Promise<InstanceRow[]> {
   const rows: InstanceRow[] = [];
-  await forIdChunks(tx, ids, async (c) => rows.push(...(await tx.selectFrom('instances').selectAll()
-    .where('resource_id', '=', resourceId).where(inIds(tx, 'id', c)).$if(isPostgres(tx), (q) => q.forUpdate()).execute())));
+  await forIdChunks(tx, ids, async (c) =>
+    rows.push(
+      ...(await tx
+        .selectFrom('instances')
+        .selectAll()
+        .where('resource_id', '=', resourceId)
+        .where(inIds(tx, 'id', c))
+        .$if(isPostgres(tx), (q) => q.forUpdate())
+        .execute()),
+    ),
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
   const missing = ids.find((id) => !byId.has(id));
   if (missing) throw apiError('InvalidInstance.NotFound', { instanceId: missing, resourceId });
@@ -184,18 +207,31 @@ const deleteResourceInstances: EasHandler = {
       const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
       const rows = await instancesOf(tx, group.id, listed);
       if (allFailed) {
-        const failed = await tx.selectFrom('instances').selectAll()
-          .where('resource_id', '=', group.id).where('health', '=', 'CreateFailed').execute();
+        const failed = await tx
+          .selectFrom('instances')
+          .selectAll()
+          .where('resource_id', '=', group.id)
+          .where('health', '=', 'CreateFailed')
+          .execute();
         const have = new Set(rows.map((r) => r.id));
         rows.push(...failed.filter((r) => !have.has(r.id)));
       }
       // Ordinary users may delete only pay-as-you-go machines, or machines whose creation failed.
       const prepaid = rows.filter((r) => r.charge_type === 'PrePaid' && r.health !== 'CreateFailed' && r.health !== 'Deleting');
       if (prepaid.length > 0) throw apiError('ChargeTypeViolation', { instanceIds: prepaid.map((r) => r.id).join(',') });
-      const { moved } = await transitionInstances(tx, rows.filter((r) => r.health !== 'Deleting'), 'Deleting', now);
+      const { moved } = await transitionInstances(
+        tx,
+        rows.filter((r) => r.health !== 'Deleting'),
+        'Deleting',
+        now,
+      );
       const { config } = ctx.services;
       const dueAt = config.progression === 'manual' ? null : config.progression === 'immediate' ? now : now + config.releaseSeconds * 1000;
-      await enqueueJobs(tx, moved.map((r) => ({ kind: RELEASE_JOB, accountId: r.account_id, subjectId: r.id, dueAt })), now);
+      await enqueueJobs(
+        tx,
+        moved.map((r) => ({ kind: RELEASE_JOB, accountId: r.account_id, subjectId: r.id, dueAt })),
+        now,
+      );
       return { Message: `Instances ${rows.map((r) => r.id).join(',')} are deleting` };
     });
   },
@@ -211,7 +247,10 @@ function newDiskSizeOf(input: Input): number | undefined {
   if (v === undefined) return undefined;
   const gb = /^\d{1,4}$/.test(v) ? Number(v) : NaN;
   if (!(gb >= DISK_GB.min && gb <= DISK_GB.max)) {
-    throw apiError('InvalidParameter', { name: 'NewDiskSize', reason: `It must be a whole number of GiB from ${DISK_GB.min} to ${DISK_GB.max}.` });
+    throw apiError('InvalidParameter', {
+      name: 'NewDiskSize',
+      reason: `It must be a whole number of GiB from ${DISK_GB.min} to ${DISK_GB.max}.`,
+    });
   }
   return gb;
 }
@@ -238,7 +277,8 @@ const updateResourceInstance: EasHandler = {
         await transitionInstances(tx, [row!], row!.health as 'Ready' | 'NotReady', now, { cordoned: action !== 'Uncordon' });
         if (action !== 'Uncordon') {
           await updateInstances(tx, { last_cordon_reason: reason, last_cordon_operator: ctx.caller.principalId, updated_at: now })
-            .where('id', '=', row!.id).execute();
+            .where('id', '=', row!.id)
+            .execute();
         }
         if (action === 'Drain') {
           // The machine is cordoned now, so its workers are placed elsewhere (or wait, Pending).
@@ -251,7 +291,10 @@ const updateResourceInstance: EasHandler = {
           throw apiError('OperationDenied.InstanceStatus', { instanceId: row!.id, status: row!.status });
         }
         if (diskGb <= row!.system_disk_gb) {
-          throw apiError('InvalidParameter', { name: 'NewDiskSize', reason: `A system disk only grows: it must exceed ${row!.system_disk_gb} GiB.` });
+          throw apiError('InvalidParameter', {
+            name: 'NewDiskSize',
+            reason: `A system disk only grows: it must exceed ${row!.system_disk_gb} GiB.`,
+          });
         }
         await resizeSystemDisk(tx, row!, diskGb, now);
       }
@@ -276,7 +319,12 @@ async function labelTargets(tx: Tx, ctx: CallContext, input: Input): Promise<{ g
  * labels share one UPDATE, and the label index is replaced in chunks (AllInstances may address
  * a group of 100,000 machines).
  */
-async function writeLabels(tx: Tx, rows: InstanceRow[], next: (current: Record<string, string>) => Record<string, string>, now: number): Promise<void> {
+async function writeLabels(
+  tx: Tx,
+  rows: InstanceRow[],
+  next: (current: Record<string, string>) => Record<string, string>,
+  now: number,
+): Promise<void> {
   const byLabels = new Map<string, string[]>();
   const entries: Array<{ instance_id: string; resource_id: string; key: string; value: string }> = [];
   for (const r of rows) {
@@ -288,9 +336,21 @@ async function writeLabels(tx: Tx, rows: InstanceRow[], next: (current: Record<s
     for (const [key, value] of Object.entries(labels)) entries.push({ instance_id: r.id, resource_id: r.resource_id, key, value });
   }
   for (const [labels, ids] of byLabels) {
-    await forIdChunks(tx, ids, (c) => updateInstances(tx, { labels, updated_at: now }).where(inIds(tx, 'id', c)).execute());
+    await forIdChunks(tx, ids, (c) =>
+      updateInstances(tx, { labels, updated_at: now })
+        .where(inIds(tx, 'id', c))
+        .execute(),
+    );
   }
-  await forIdChunks(tx, rows.map((r) => r.id), (c) => tx.deleteFrom('instance_labels').where(inIds(tx, 'instance_id', c)).execute());
+  await forIdChunks(
+    tx,
+    rows.map((r) => r.id),
+    (c) =>
+      tx
+        .deleteFrom('instance_labels')
+        .where(inIds(tx, 'instance_id', c))
+        .execute(),
+  );
   await insertRows(tx, 'instance_labels', entries);
 }
 
@@ -339,7 +399,8 @@ const migrateResourceInstance: EasHandler = {
       await lockGroups(tx, [input.ResourceId as string, destId]);
       const source = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
       const dest = await findGroup(tx, ctx, destId, { forUpdate: true });
-      if (dest.id === source.id) throw apiError('InvalidParameter', { name: 'DestResourceId', reason: 'It must differ from the source resource group.' });
+      if (dest.id === source.id)
+        throw apiError('InvalidParameter', { name: 'DestResourceId', reason: 'It must differ from the source resource group.' });
       const rows = await instancesOf(tx, source.id, ids);
       const busy = rows.find((r) => !isRunning(r.health) && r.health !== 'Stopped');
       if (busy) throw apiError('OperationDenied.InstanceStatus', { instanceId: busy.id, status: busy.status });

@@ -15,7 +15,14 @@ export const MACHINE_SPEC_SPEC: OperationSpec = {
   routePath: '/api/v2/public/instance_types',
   deprecated: false,
   params: [
-    { name: 'InstanceTypes', location: 'query', type: 'array', required: false, style: 'simple', items: { name: 'InstanceTypes', location: 'query', type: 'string', required: false } },
+    {
+      name: 'InstanceTypes',
+      location: 'query',
+      type: 'array',
+      required: false,
+      style: 'simple',
+      items: { name: 'InstanceTypes', location: 'query', type: 'string', required: false },
+    },
     { name: 'ChargeType', location: 'query', type: 'string', required: false, enum: ['PrePaid', 'PostPaid'] },
     { name: 'ResourceType', location: 'query', type: 'string', required: false },
   ],
@@ -43,11 +50,16 @@ export const describeMachineSpec: EasHandler = {
   async handle(input, ctx) {
     const { catalog, store } = ctx.services;
     const wanted = new Set(idList(input.InstanceTypes));
-    const types = catalog.all()
+    const types = catalog
+      .all()
       .filter((t) => catalog.sells(t, ctx.region))
       .filter((t) => wanted.size === 0 || wanted.has(t.type))
       .sort((a, b) => a.type.localeCompare(b.type));
-    const stock = await store.db.selectFrom('stock').select(['instance_type', 'zone', 'status', 'available']).where('region', '=', ctx.region).execute();
+    const stock = await store.db
+      .selectFrom('stock')
+      .select(['instance_type', 'zone', 'status', 'available'])
+      .where('region', '=', ctx.region)
+      .execute();
     const zonesOf = new Map<string, string[]>();
     for (const s of stock) {
       const status = s.available === 0 ? 'NoStock' : s.status;

@@ -18,7 +18,18 @@ import '../errors.ts';
 
 export const RESOURCE_TYPES = ['Dedicated', 'SelfManaged'] as const;
 /** ListResources Sort/Order values from the metadata's descriptions (domain notes §7.1). */
-export const LIST_RESOURCES_SORT = ['PrePaidInstanceCount', 'CpuCount', 'Memory', 'CreateTime', 'PostPaidInstanceCount', 'MemoryUsed', 'GpuCount', 'GpuUsed', 'CpuUsed', 'ServiceCount'] as const;
+export const LIST_RESOURCES_SORT = [
+  'PrePaidInstanceCount',
+  'CpuCount',
+  'Memory',
+  'CreateTime',
+  'PostPaidInstanceCount',
+  'MemoryUsed',
+  'GpuCount',
+  'GpuUsed',
+  'CpuUsed',
+  'ServiceCount',
+] as const;
 export const LIST_RESOURCES_ORDER = ['Desc', 'Asc'] as const;
 /** UsageMode values: the SDK 7.9 models document `inference`, the default, and no other (docs/sdk-models.md). */
 export const USAGE_MODES = ['inference'] as const;
@@ -93,9 +104,20 @@ const createResource: EasHandler = {
     }
     return mutate(ctx, (tx, now) =>
       oncePerClientToken(tx, ctx, 'CreateResource', input, now, async () => {
-        const group = await insertGroup(tx, ctx, { name, resourceType, selfManaged: input.SelfManagedResourceOptions, labels, usageMode }, now);
+        const group = await insertGroup(
+          tx,
+          ctx,
+          { name, resourceType, selfManaged: input.SelfManagedResourceOptions, labels, usageMode },
+          now,
+        );
         const instanceIds = order ? await orderMachines(tx, ctx, group, order, now) : [];
-        return { ResourceId: group.id, ResourceName: group.name, ClusterId: group.region, OwnerUid: group.account_id, InstanceIds: instanceIds };
+        return {
+          ResourceId: group.id,
+          ResourceName: group.name,
+          ClusterId: group.region,
+          OwnerUid: group.account_id,
+          InstanceIds: instanceIds,
+        };
       }),
     );
   },
@@ -105,16 +127,21 @@ const createResource: EasHandler = {
 export function requestTags(labels: unknown): Record<string, string> {
   if (!labels || typeof labels !== 'object' || Array.isArray(labels)) return {};
   return Object.fromEntries(
-    Object.entries(labels as Record<string, unknown>).filter(([, v]) => typeof v === 'string').map(([k, v]) => [`acs:RequestTag/${k}`, v as string]),
+    Object.entries(labels as Record<string, unknown>)
+      .filter(([, v]) => typeof v === 'string')
+      .map(([k, v]) => [`acs:RequestTag/${k}`, v as string]),
   );
 }
 
 async function allocatable(ctx: CallContext, ids: string[]): Promise<Map<string, Allocatable>> {
   if (ids.length === 0) return new Map();
-  const rows = await ctx.services.store.db.selectFrom('instances')
+  const rows = await ctx.services.store.db
+    .selectFrom('instances')
     .select((eb) => ['resource_id', eb.fn.max('cpu').as('cpu'), eb.fn.max('gpu').as('gpu'), eb.fn.max('memory_mb').as('mem')])
-    .where('resource_id', 'in', ids).where('health', 'in', [...RUNNING])
-    .groupBy('resource_id').execute();
+    .where('resource_id', 'in', ids)
+    .where('health', 'in', [...RUNNING])
+    .groupBy('resource_id')
+    .execute();
   return new Map(rows.map((r) => [r.resource_id, { cpu: Number(r.cpu), gpu: Number(r.gpu), memoryMb: Number(r.mem) }]));
 }
 
@@ -137,16 +164,24 @@ const listResources: EasHandler = {
     if (usageMode) q = q.where('usage_mode', '=', usageMode);
     const [{ total }, rows] = await Promise.all([
       q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-      q.selectAll('resources')
-        .orderBy(SORT_COLUMN[sort], order).orderBy('created_at', order).orderBy('id', order)
-        .limit(page.pageSize).offset(page.offset).execute(),
+      q
+        .selectAll('resources')
+        .orderBy(SORT_COLUMN[sort], order)
+        .orderBy('created_at', order)
+        .orderBy('id', order)
+        .limit(page.pageSize)
+        .offset(page.offset)
+        .execute(),
     ]);
     const ids = rows.map((r) => r.id);
-    const [logs, dlinks, alloc] = ids.length === 0 ? [[], [], new Map<string, Allocatable>()] : await Promise.all([
-      db.selectFrom('resource_logs').selectAll().where('resource_id', 'in', ids).execute(),
-      db.selectFrom('resource_dlinks').selectAll().where('resource_id', 'in', ids).execute(),
-      allocatable(ctx, ids),
-    ]);
+    const [logs, dlinks, alloc] =
+      ids.length === 0
+        ? [[], [], new Map<string, Allocatable>()]
+        : await Promise.all([
+            db.selectFrom('resource_logs').selectAll().where('resource_id', 'in', ids).execute(),
+            db.selectFrom('resource_dlinks').selectAll().where('resource_id', 'in', ids).execute(),
+            allocatable(ctx, ids),
+          ]);
     const logOf = new Map(logs.map((l) => [l.resource_id, l]));
     const dlinkOf = new Map(dlinks.map((d) => [d.resource_id, d]));
     return {
@@ -180,7 +215,10 @@ const updateResource: EasHandler = {
       let selfManaged = group.self_managed;
       if (options !== undefined) {
         if (group.resource_type !== 'SelfManaged') {
-          throw apiError('InvalidParameter', { name: 'SelfManagedResourceOptions', reason: 'Only SelfManaged resource groups have these options.' });
+          throw apiError('InvalidParameter', {
+            name: 'SelfManagedResourceOptions',
+            reason: 'Only SelfManaged resource groups have these options.',
+          });
         }
         // Only NodeMatchLabels and NodeTolerations can change (domain notes §1.5).
         const current = (group.self_managed ? JSON.parse(group.self_managed) : {}) as Record<string, unknown>;
@@ -188,7 +226,11 @@ const updateResource: EasHandler = {
         selfManaged = JSON.stringify(current);
       }
       const newName = name ?? group.name;
-      await tx.updateTable('resources').set({ name: newName, self_managed: selfManaged, updated_at: now }).where('id', '=', group.id).execute();
+      await tx
+        .updateTable('resources')
+        .set({ name: newName, self_managed: selfManaged, updated_at: now })
+        .where('id', '=', group.id)
+        .execute();
       return { ResourceId: group.id, ResourceName: newName };
     });
   },
@@ -202,8 +244,9 @@ const ONLY_WHEN_EMPTY = 'it can be deleted only when it has no services and no i
  */
 async function notEmpty(tx: Tx, ctx: CallContext, group: ResourcesTable): Promise<ApiError> {
   const total = group.instance_count;
-  const deleting = (await tx.selectFrom('instances').select('id').where('resource_id', '=', group.id).where('status', '=', 'Deleting')
-    .execute()).map((r) => r.id);
+  const deleting = (
+    await tx.selectFrom('instances').select('id').where('resource_id', '=', group.id).where('status', '=', 'Deleting').execute()
+  ).map((r) => r.id);
   const refusal = (what: string, advice = ONLY_WHEN_EMPTY) =>
     apiError('OperationDenied.ResourceNotEmpty', { resourceId: group.id, what, advice });
   if (deleting.length === 0) return refusal(`${total} instance(s)`);
@@ -230,7 +273,9 @@ const deleteResource: EasHandler = {
       if (group.instance_count > 0) throw await notEmpty(tx, ctx, group);
       if (group.service_count > 0) {
         throw apiError('OperationDenied.ResourceNotEmpty', {
-          resourceId: group.id, what: `${group.service_count} service(s)`, advice: ONLY_WHEN_EMPTY,
+          resourceId: group.id,
+          what: `${group.service_count} service(s)`,
+          advice: ONLY_WHEN_EMPTY,
         });
       }
       await cancelJobsOf(tx, [group.id]);

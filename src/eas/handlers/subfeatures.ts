@@ -27,16 +27,35 @@ function dueAt(ctx: CallContext, now: number): number | null {
 }
 
 async function schedule(tx: Tx, ctx: CallContext, kind: string, resourceId: string, op: 'ready' | 'delete', now: number): Promise<void> {
-  await enqueueJobs(tx, [{ kind, accountId: ctx.caller.accountId, subjectId: resourceId, dueAt: dueAt(ctx, now), payload: { op }, key: jobKey(kind, resourceId) }], now);
+  await enqueueJobs(
+    tx,
+    [
+      {
+        kind,
+        accountId: ctx.caller.accountId,
+        subjectId: resourceId,
+        dueAt: dueAt(ctx, now),
+        payload: { op },
+        key: jobKey(kind, resourceId),
+      },
+    ],
+    now,
+  );
 }
 
 /** SLS names: project 3–63 lowercase letters, digits, hyphens; logstore 2–63 letters, digits, `_`, `-`. */
 function checkSlsNames(project: string, logStore: string): void {
   if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(project)) {
-    throw apiError('InvalidParameter', { name: 'ProjectName', reason: 'An SLS project name is 3 to 63 lowercase letters, digits or hyphens, starting and ending with a letter or digit.' });
+    throw apiError('InvalidParameter', {
+      name: 'ProjectName',
+      reason: 'An SLS project name is 3 to 63 lowercase letters, digits or hyphens, starting and ending with a letter or digit.',
+    });
   }
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,61}[a-zA-Z0-9]$/.test(logStore)) {
-    throw apiError('InvalidParameter', { name: 'LogStore', reason: 'A logstore name is 2 to 63 letters, digits, underscores or hyphens, starting and ending with a letter or digit.' });
+    throw apiError('InvalidParameter', {
+      name: 'LogStore',
+      reason: 'A logstore name is 2 to 63 letters, digits, underscores or hyphens, starting and ending with a letter or digit.',
+    });
   }
 }
 
@@ -48,8 +67,17 @@ const createResourceLog: EasHandler = {
     return mutate(ctx, async (tx, now) => {
       const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
       const existing = await tx.selectFrom('resource_logs').selectAll().where('resource_id', '=', group.id).executeTakeFirst();
-      if (existing && existing.status !== READY_STATUS) throw apiError('OperationConflict', { what: 'the log service', resourceId: group.id });
-      const row = { resource_id: group.id, account_id: group.account_id, project_name: project, log_store: logStore, status: CREATING, message: 'Log service is being created', updated_at: now };
+      if (existing && existing.status !== READY_STATUS)
+        throw apiError('OperationConflict', { what: 'the log service', resourceId: group.id });
+      const row = {
+        resource_id: group.id,
+        account_id: group.account_id,
+        project_name: project,
+        log_store: logStore,
+        status: CREATING,
+        message: 'Log service is being created',
+        updated_at: now,
+      };
       await tx.deleteFrom('resource_logs').where('resource_id', '=', group.id).execute();
       await tx.insertInto('resource_logs').values(row).execute();
       await schedule(tx, ctx, LOG_JOB, group.id, 'ready', now);
@@ -75,7 +103,11 @@ const deleteResourceLog: EasHandler = {
       const log = await tx.selectFrom('resource_logs').selectAll().where('resource_id', '=', group.id).executeTakeFirst();
       if (!log) throw apiError('InvalidResourceLog.NotFound', { resourceId: group.id });
       if (log.status !== DELETING) {
-        await tx.updateTable('resource_logs').set({ status: DELETING, message: 'Log service is being deleted', updated_at: now }).where('resource_id', '=', group.id).execute();
+        await tx
+          .updateTable('resource_logs')
+          .set({ status: DELETING, message: 'Log service is being deleted', updated_at: now })
+          .where('resource_id', '=', group.id)
+          .execute();
         await schedule(tx, ctx, LOG_JOB, group.id, 'delete', now);
       }
       return { Message: `Log service for resource [${group.id}] is deleting` };
@@ -118,19 +150,23 @@ const updateResourceDLink: EasHandler = {
       const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
       const existing = await tx.selectFrom('resource_dlinks').selectAll().where('resource_id', '=', group.id).executeTakeFirst();
       // A change while another is still applying is the documented 409.
-      if (existing && existing.status !== READY_STATUS) throw apiError('OperationConflict', { what: 'the VPC direct connection', resourceId: group.id });
+      if (existing && existing.status !== READY_STATUS)
+        throw apiError('OperationConflict', { what: 'the VPC direct connection', resourceId: group.id });
       await tx.deleteFrom('resource_dlinks').where('resource_id', '=', group.id).execute();
-      await tx.insertInto('resource_dlinks').values({
-        resource_id: group.id,
-        account_id: group.account_id,
-        vpc_id: vpcOf(vswitch),
-        vswitch_id: vswitch,
-        security_group_id: securityGroup,
-        aux_vswitch_list: JSON.stringify(aux),
-        destination_cidrs: cidrs,
-        status: UPDATING,
-        updated_at: now,
-      }).execute();
+      await tx
+        .insertInto('resource_dlinks')
+        .values({
+          resource_id: group.id,
+          account_id: group.account_id,
+          vpc_id: vpcOf(vswitch),
+          vswitch_id: vswitch,
+          security_group_id: securityGroup,
+          aux_vswitch_list: JSON.stringify(aux),
+          destination_cidrs: cidrs,
+          status: UPDATING,
+          updated_at: now,
+        })
+        .execute();
       await schedule(tx, ctx, DLINK_JOB, group.id, 'ready', now);
       return { Message: 'Network interfaces are updating' };
     });
@@ -175,13 +211,22 @@ export function registerSubfeatureJobs(scheduler: Scheduler): void {
     [LOG_JOB, 'resource_logs', { status: READY_STATUS, message: 'Log service is ready' }],
     [DLINK_JOB, 'resource_dlinks', { status: READY_STATUS }],
   ] as const) {
-    scheduler.register(kind, async (tx, jobs) => {
-      for (const job of jobs) {
-        const { op } = JSON.parse(job.payload) as { op: 'ready' | 'delete' };
-        if (op === 'delete') await tx.deleteFrom(table).where('resource_id', '=', job.subject_id).execute();
-        else await tx.updateTable(table).set({ ...ready, updated_at: job.due_at ?? 0 }).where('resource_id', '=', job.subject_id).execute();
-      }
-    }, groupsOfGroupJobs);
+    scheduler.register(
+      kind,
+      async (tx, jobs) => {
+        for (const job of jobs) {
+          const { op } = JSON.parse(job.payload) as { op: 'ready' | 'delete' };
+          if (op === 'delete') await tx.deleteFrom(table).where('resource_id', '=', job.subject_id).execute();
+          else
+            await tx
+              .updateTable(table)
+              .set({ ...ready, updated_at: job.due_at ?? 0 })
+              .where('resource_id', '=', job.subject_id)
+              .execute();
+        }
+      },
+      groupsOfGroupJobs,
+    );
   }
 }
 

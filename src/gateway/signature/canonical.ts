@@ -12,7 +12,9 @@ export function sortPairs(pairs: Array<[string, string]>): Array<[string, string
 
 /** Sorted 'key=value' pairs, both RFC 3986-encoded, joined with '&' ('key=' for an empty value). */
 export function canonicalQuery(pairs: Array<[string, string]>): string {
-  return sortPairs(pairs).map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&');
+  return sortPairs(pairs)
+    .map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`)
+    .join('&');
 }
 
 /**

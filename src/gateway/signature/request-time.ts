@@ -9,8 +9,13 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** Builds the UTC instant, refusing fields that Date.UTC would silently roll over (Feb 30, 24:00). */
 function utc(year: number, month: number, day: number, hour: number, minute: number, second: number, ms = 0): Date | undefined {
   const date = new Date(Date.UTC(year, month, day, hour, minute, second, ms));
-  const exact = date.getUTCFullYear() === year && date.getUTCMonth() === month && date.getUTCDate() === day
-    && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+  const exact =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
   return exact ? date : undefined;
 }
 
@@ -35,9 +40,7 @@ function parseRfc1123(value: string): Date | undefined {
  * (fractional seconds tolerated there, as older RPC SDKs in other languages send them).
  */
 export function parseRequestTime(scheme: SignatureScheme, value: string | undefined): Date {
-  const parsed = value === undefined ? undefined
-    : scheme === 'ROA' ? parseRfc1123(value)
-    : parseIso(value, scheme === 'RPC');
+  const parsed = value === undefined ? undefined : scheme === 'ROA' ? parseRfc1123(value) : parseIso(value, scheme === 'RPC');
   if (!parsed) throw apiError('InvalidTimeStamp.Format');
   return parsed;
 }

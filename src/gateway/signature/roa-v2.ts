@@ -15,7 +15,8 @@ function canonicalizedHeaders(rawHeaders: string[]): string {
     const name = rawHeaders[i].toLowerCase();
     if (name.startsWith('x-acs-')) names.add(name);
   }
-  return [...names].sort()
+  return [...names]
+    .sort()
     .map((name) => `${name}:${(headerValue(rawHeaders, name) ?? '').replace(/[\t\n\r\f]/g, ' ').trim()}\n`)
     .join('');
 }
@@ -49,8 +50,9 @@ export function parseRoaV2(wire: WireRequest, authorization: string): ParsedSign
   if (method !== undefined && method !== 'HMAC-SHA1') throw apiError('InvalidSignatureMethod');
 
   const contentMd5 = header('content-md5');
-  const head = [wire.method, header('accept'), contentMd5, header('content-type'), header('date')]
-    .map((v) => `${v ?? ''}\n`).join('') + canonicalizedHeaders(wire.rawHeaders);
+  const head =
+    [wire.method, header('accept'), contentMd5, header('content-type'), header('date')].map((v) => `${v ?? ''}\n`).join('') +
+    canonicalizedHeaders(wire.rawHeaders);
   const stringToSign = head + canonicalizedResource(wire.rawUrl, false);
   // Only a query with an empty value has a second (Python) spelling worth trying.
   const pythonForm = head + canonicalizedResource(wire.rawUrl, true);

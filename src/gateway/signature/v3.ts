@@ -18,9 +18,7 @@ function isV3Algorithm(name: string): name is V3Algorithm {
 }
 
 /** The canonical request for the listed headers, each read from the wire as 'name:value\n'. */
-function v3CanonicalRequest(
-  method: string, rawUrl: string, rawHeaders: string[], signedHeaders: string[], hashedPayload: string,
-): string {
+function v3CanonicalRequest(method: string, rawUrl: string, rawHeaders: string[], signedHeaders: string[], hashedPayload: string): string {
   const headers = signedHeaders.map((name) => `${name}:${headerValue(rawHeaders, name) ?? ''}\n`).join('');
   return [
     method,
@@ -38,9 +36,7 @@ function v3StringToSign(algorithm: V3Algorithm, canonicalRequest: string): strin
 
 /** The client adds the PKCS#8 wrapper when a bare key body is configured; so do we. */
 function privateKeyPem(secret: string): string {
-  return secret.startsWith('-----BEGIN')
-    ? secret
-    : `-----BEGIN PRIVATE KEY-----\n${secret}\n-----END PRIVATE KEY-----`;
+  return secret.startsWith('-----BEGIN') ? secret : `-----BEGIN PRIVATE KEY-----\n${secret}\n-----END PRIVATE KEY-----`;
 }
 
 function v3Signature(algorithm: V3Algorithm, secret: string, stringToSign: string): string {
@@ -65,7 +61,8 @@ export function parseV3(wire: WireRequest, authorization: string): ParsedSignatu
   const m = AUTHORIZATION.exec(authorization);
   if (!m) {
     throw incompleteSignature('the Authorization header does not parse.', {
-      none: 'it is built from the algorithm and SignedHeaders of an Authorization header of the form ' +
+      none:
+        'it is built from the algorithm and SignedHeaders of an Authorization header of the form ' +
         '"ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<names separated by ;>,Signature=<hex>"',
     });
   }
@@ -126,11 +123,11 @@ export function signV3(input: {
 }): string {
   const algorithm = input.algorithm ?? 'ACS3-HMAC-SHA256';
   const rawHeaders = Object.entries(input.headers).flat();
-  const names = Object.keys(input.headers).map((name) => name.toLowerCase()).filter(signedByNodeClient);
+  const names = Object.keys(input.headers)
+    .map((name) => name.toLowerCase())
+    .filter(signedByNodeClient);
   const signedHeaders = [...new Set(names)].sort();
-  const canonicalRequest = v3CanonicalRequest(
-    input.method, input.rawUrl, rawHeaders, signedHeaders, hashPayload(algorithm, input.body),
-  );
+  const canonicalRequest = v3CanonicalRequest(input.method, input.rawUrl, rawHeaders, signedHeaders, hashPayload(algorithm, input.body));
   const signature = v3Signature(algorithm, input.secret, v3StringToSign(algorithm, canonicalRequest));
   return `${algorithm} Credential=${input.accessKeyId},SignedHeaders=${signedHeaders.join(';')},Signature=${signature}`;
 }

@@ -20,7 +20,10 @@ export function headerValues(rawHeaders: string[], name: string): string[] {
 export function headerValue(rawHeaders: string[], name: string): string | undefined {
   const values = headerValues(rawHeaders, name);
   if (values.length === 0) return undefined;
-  return values.map((v) => v.trim()).sort().join(',');
+  return values
+    .map((v) => v.trim())
+    .sort()
+    .join(',');
 }
 
 /** Splits a request-target into its raw path and raw query (without '?'). */
@@ -49,9 +52,7 @@ export function decodePairs(text: string): Array<[string, string]> {
   for (const segment of text.split('&')) {
     if (segment === '') continue;
     const eq = segment.indexOf('=');
-    pairs.push(eq < 0
-      ? [decodeComponent(segment), '']
-      : [decodeComponent(segment.slice(0, eq)), decodeComponent(segment.slice(eq + 1))]);
+    pairs.push(eq < 0 ? [decodeComponent(segment), ''] : [decodeComponent(segment.slice(0, eq)), decodeComponent(segment.slice(eq + 1))]);
   }
   return pairs;
 }

@@ -28,10 +28,25 @@ const createGroup: RpcSpec = {
     const name = checkName('GroupName', input.GroupName, GROUP_NAME);
     const account = ctx.caller.accountId;
     const group = await mutate(ctx, false, async (tx, now) => {
-      if (await tx.selectFrom('ram_groups').select('id').where('account_id', '=', account).where('name_lower', '=', name.toLowerCase()).executeTakeFirst()) {
+      if (
+        await tx
+          .selectFrom('ram_groups')
+          .select('id')
+          .where('account_id', '=', account)
+          .where('name_lower', '=', name.toLowerCase())
+          .executeTakeFirst()
+      ) {
         throw apiError('EntityAlreadyExists.Group', { name });
       }
-      const row: RamGroupsTable = { id: 'g-' + randomString(16), account_id: account, name, name_lower: name.toLowerCase(), comments: comments(input.Comments), created_at: now, updated_at: now };
+      const row: RamGroupsTable = {
+        id: 'g-' + randomString(16),
+        account_id: account,
+        name,
+        name_lower: name.toLowerCase(),
+        comments: comments(input.Comments),
+        created_at: now,
+        updated_at: now,
+      };
       await tx.insertInto('ram_groups').values(row).execute();
       return row;
     });
@@ -54,7 +69,12 @@ const listGroups: RpcSpec = {
   params: { ...PAGING },
   resource: { kind: 'group' },
   async handle(input, ctx) {
-    const rows = await ctx.services.store.db.selectFrom('ram_groups').selectAll().where('account_id', '=', ctx.caller.accountId).orderBy('name_lower').execute();
+    const rows = await ctx.services.store.db
+      .selectFrom('ram_groups')
+      .selectAll()
+      .where('account_id', '=', ctx.caller.accountId)
+      .orderBy('name_lower')
+      .execute();
     const p = page(rows, input);
     return { Groups: { Group: p.items.map(groupView) }, IsTruncated: p.IsTruncated, ...(p.Marker ? { Marker: p.Marker } : {}) };
   },
@@ -70,11 +90,25 @@ const updateGroup: RpcSpec = {
     const newName = input.NewGroupName === undefined ? undefined : checkName('NewGroupName', input.NewGroupName, GROUP_NAME);
     const group = await mutate(ctx, false, async (tx, now) => {
       const g = await findGroup(tx, account, input.GroupName);
-      if (newName !== undefined && newName.toLowerCase() !== g.name_lower
-        && await tx.selectFrom('ram_groups').select('id').where('account_id', '=', account).where('name_lower', '=', newName.toLowerCase()).executeTakeFirst()) {
+      if (
+        newName !== undefined &&
+        newName.toLowerCase() !== g.name_lower &&
+        (await tx
+          .selectFrom('ram_groups')
+          .select('id')
+          .where('account_id', '=', account)
+          .where('name_lower', '=', newName.toLowerCase())
+          .executeTakeFirst())
+      ) {
         throw apiError('EntityAlreadyExists.Group', { name: newName });
       }
-      const next = { ...g, name: newName ?? g.name, name_lower: (newName ?? g.name).toLowerCase(), comments: input.NewComments === undefined ? g.comments : comments(input.NewComments), updated_at: now };
+      const next = {
+        ...g,
+        name: newName ?? g.name,
+        name_lower: (newName ?? g.name).toLowerCase(),
+        comments: input.NewComments === undefined ? g.comments : comments(input.NewComments),
+        updated_at: now,
+      };
       await tx.updateTable('ram_groups').set(next).where('id', '=', g.id).execute();
       return next;
     });
@@ -90,8 +124,17 @@ const deleteGroup: RpcSpec = {
     const account = ctx.caller.accountId;
     await mutate(ctx, true, async (tx) => {
       const g = await findGroup(tx, account, input.GroupName);
-      if (await tx.selectFrom('ram_group_members').select('user_id').where('group_id', '=', g.id).executeTakeFirst()) throw apiError('DeleteConflict.Group.User', { name: g.name });
-      if (await tx.selectFrom('ram_attachments').select('principal_id').where('account_id', '=', account).where('principal_type', '=', 'Group').where('principal_id', '=', g.id).executeTakeFirst()) {
+      if (await tx.selectFrom('ram_group_members').select('user_id').where('group_id', '=', g.id).executeTakeFirst())
+        throw apiError('DeleteConflict.Group.User', { name: g.name });
+      if (
+        await tx
+          .selectFrom('ram_attachments')
+          .select('principal_id')
+          .where('account_id', '=', account)
+          .where('principal_type', '=', 'Group')
+          .where('principal_id', '=', g.id)
+          .executeTakeFirst()
+      ) {
         throw apiError('DeleteConflict.Group.Policy', { name: g.name });
       }
       await tx.deleteFrom('ram_groups').where('id', '=', g.id).execute();
@@ -111,10 +154,21 @@ const addUserToGroup: RpcSpec = {
     await mutate(ctx, true, async (tx, now) => {
       const g = await findGroup(tx, account, input.GroupName);
       const u = await findUser(tx, account, input.UserName);
-      if (await tx.selectFrom('ram_group_members').select('user_id').where('group_id', '=', g.id).where('user_id', '=', u.id).executeTakeFirst()) {
+      if (
+        await tx
+          .selectFrom('ram_group_members')
+          .select('user_id')
+          .where('group_id', '=', g.id)
+          .where('user_id', '=', u.id)
+          .executeTakeFirst()
+      ) {
         throw apiError('EntityAlreadyExists.User.Group', { user: u.name, group: g.name });
       }
-      const n = await tx.selectFrom('ram_group_members').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', u.id).executeTakeFirstOrThrow();
+      const n = await tx
+        .selectFrom('ram_group_members')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', u.id)
+        .executeTakeFirstOrThrow();
       if (Number(n.n) >= MAX_GROUPS_PER_USER) throw apiError('LimitExceeded.User.Group', { name: u.name, limit: MAX_GROUPS_PER_USER });
       await tx.insertInto('ram_group_members').values({ account_id: account, group_id: g.id, user_id: u.id, joined_at: now }).execute();
     });
@@ -147,10 +201,16 @@ const listGroupsForUser: RpcSpec = {
   async handle(input, ctx) {
     const db = ctx.services.store.db;
     const u = await findUser(db, ctx.caller.accountId, input.UserName);
-    const rows = await db.selectFrom('ram_group_members').innerJoin('ram_groups', 'ram_groups.id', 'ram_group_members.group_id')
+    const rows = await db
+      .selectFrom('ram_group_members')
+      .innerJoin('ram_groups', 'ram_groups.id', 'ram_group_members.group_id')
       .select(['ram_groups.id', 'ram_groups.name', 'ram_groups.comments', 'ram_group_members.joined_at'])
-      .where('ram_group_members.user_id', '=', u.id).orderBy('ram_groups.name_lower').execute();
-    return { Groups: { Group: rows.map((r) => ({ GroupId: r.id, GroupName: r.name, Comments: r.comments, JoinDate: ramDate(r.joined_at) })) } };
+      .where('ram_group_members.user_id', '=', u.id)
+      .orderBy('ram_groups.name_lower')
+      .execute();
+    return {
+      Groups: { Group: rows.map((r) => ({ GroupId: r.id, GroupName: r.name, Comments: r.comments, JoinDate: ramDate(r.joined_at) })) },
+    };
   },
 };
 
@@ -161,15 +221,30 @@ const listUsersForGroup: RpcSpec = {
   async handle(input, ctx) {
     const db = ctx.services.store.db;
     const g = await findGroup(db, ctx.caller.accountId, input.GroupName);
-    const rows = await db.selectFrom('ram_group_members').innerJoin('ram_users', 'ram_users.id', 'ram_group_members.user_id')
+    const rows = await db
+      .selectFrom('ram_group_members')
+      .innerJoin('ram_users', 'ram_users.id', 'ram_group_members.user_id')
       .select(['ram_users.name', 'ram_users.display_name', 'ram_group_members.joined_at'])
-      .where('ram_group_members.group_id', '=', g.id).orderBy('ram_users.name_lower').execute();
+      .where('ram_group_members.group_id', '=', g.id)
+      .orderBy('ram_users.name_lower')
+      .execute();
     const p = page(rows, input);
     return {
       Users: { User: p.items.map((r) => ({ UserName: r.name, DisplayName: r.display_name, JoinDate: ramDate(r.joined_at) })) },
-      IsTruncated: p.IsTruncated, ...(p.Marker ? { Marker: p.Marker } : {}),
+      IsTruncated: p.IsTruncated,
+      ...(p.Marker ? { Marker: p.Marker } : {}),
     };
   },
 };
 
-export const GROUP_OPERATIONS: RpcSpec[] = [createGroup, getGroup, listGroups, updateGroup, deleteGroup, addUserToGroup, removeUserFromGroup, listGroupsForUser, listUsersForGroup];
+export const GROUP_OPERATIONS: RpcSpec[] = [
+  createGroup,
+  getGroup,
+  listGroups,
+  updateGroup,
+  deleteGroup,
+  addUserToGroup,
+  removeUserFromGroup,
+  listGroupsForUser,
+  listUsersForGroup,
+];

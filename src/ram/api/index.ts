@@ -11,6 +11,7 @@ export const RAM_ACTIONS = [...USER_OPERATIONS, ...GROUP_OPERATIONS, ...ROLE_OPE
 export const STS_ACTIONS = STS_OPERATIONS.map((s) => s.action);
 
 export function registerRamOperations(registry: OperationRegistry): void {
-  for (const spec of [...USER_OPERATIONS, ...GROUP_OPERATIONS, ...ROLE_OPERATIONS, ...POLICY_OPERATIONS]) registry.addRpc(rpcOperation('ram', spec));
+  for (const spec of [...USER_OPERATIONS, ...GROUP_OPERATIONS, ...ROLE_OPERATIONS, ...POLICY_OPERATIONS])
+    registry.addRpc(rpcOperation('ram', spec));
   for (const spec of STS_OPERATIONS) registry.addRpc(rpcOperation('sts', spec));
 }

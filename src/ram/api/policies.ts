@@ -47,7 +47,11 @@ async function customPolicy(tx: Tx, accountId: string, name: unknown): Promise<R
 
 const createPolicy: RpcSpec = {
   action: 'CreatePolicy',
-  params: { PolicyName: { type: 'string', required: true }, PolicyDocument: { type: 'string', required: true }, Description: { type: 'string' } },
+  params: {
+    PolicyName: { type: 'string', required: true },
+    PolicyDocument: { type: 'string', required: true },
+    Description: { type: 'string' },
+  },
   resource: { kind: 'policy', param: 'PolicyName' },
   async handle(input, ctx) {
     const name = checkName('PolicyName', input.PolicyName, POLICY_NAME);
@@ -57,13 +61,40 @@ const createPolicy: RpcSpec = {
     const account = ctx.caller.accountId;
     const now = await mutate(ctx, false, async (tx, now) => {
       const lower = name.toLowerCase();
-      if (SYSTEM_POLICIES.has(lower) || await tx.selectFrom('ram_policies').select('name').where('account_id', '=', account).where('name_lower', '=', lower).executeTakeFirst()) {
+      if (
+        SYSTEM_POLICIES.has(lower) ||
+        (await tx
+          .selectFrom('ram_policies')
+          .select('name')
+          .where('account_id', '=', account)
+          .where('name_lower', '=', lower)
+          .executeTakeFirst())
+      ) {
         throw apiError('EntityAlreadyExists.Policy', { name });
       }
-      const n = await tx.selectFrom('ram_policies').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
+      const n = await tx
+        .selectFrom('ram_policies')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('account_id', '=', account)
+        .executeTakeFirstOrThrow();
       if (Number(n.n) >= MAX_CUSTOM_POLICIES) throw apiError('LimitExceeded.Policy', { limit: MAX_CUSTOM_POLICIES });
-      await tx.insertInto('ram_policies').values({ account_id: account, name, name_lower: lower, description: desc, default_version: 'v1', next_version: 2, created_at: now, updated_at: now }).execute();
-      await tx.insertInto('ram_policy_versions').values({ account_id: account, policy_name_lower: lower, version_id: 'v1', document, created_at: now }).execute();
+      await tx
+        .insertInto('ram_policies')
+        .values({
+          account_id: account,
+          name,
+          name_lower: lower,
+          description: desc,
+          default_version: 'v1',
+          next_version: 2,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await tx
+        .insertInto('ram_policy_versions')
+        .values({ account_id: account, policy_name_lower: lower, version_id: 'v1', document, created_at: now })
+        .execute();
       return now;
     });
     return { Policy: { PolicyName: name, PolicyType: 'Custom', Description: desc, DefaultVersion: 'v1', CreateDate: ramDate(now) } };
@@ -77,52 +108,100 @@ const getPolicy: RpcSpec = {
   async handle(input, ctx) {
     const db = ctx.services.store.db;
     const p = await findPolicy(db, ctx.caller.accountId, input.PolicyName, policyType(input.PolicyType, false));
-    const count = await db.selectFrom('ram_attachments').select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('account_id', '=', ctx.caller.accountId).where('policy_type', '=', p.type).where('policy_name_lower', '=', p.name.toLowerCase()).executeTakeFirstOrThrow();
+    const count = await db
+      .selectFrom('ram_attachments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', ctx.caller.accountId)
+      .where('policy_type', '=', p.type)
+      .where('policy_name_lower', '=', p.name.toLowerCase())
+      .executeTakeFirstOrThrow();
     let versionDate = p.createdAt;
     if (p.custom) {
-      const v = await db.selectFrom('ram_policy_versions').select('created_at').where('account_id', '=', ctx.caller.accountId)
-        .where('policy_name_lower', '=', p.custom.name_lower).where('version_id', '=', p.defaultVersion).executeTakeFirstOrThrow();
+      const v = await db
+        .selectFrom('ram_policy_versions')
+        .select('created_at')
+        .where('account_id', '=', ctx.caller.accountId)
+        .where('policy_name_lower', '=', p.custom.name_lower)
+        .where('version_id', '=', p.defaultVersion)
+        .executeTakeFirstOrThrow();
       versionDate = v.created_at;
     }
     return {
       Policy: {
-        PolicyName: p.name, PolicyType: p.type, Description: p.description, DefaultVersion: p.defaultVersion, PolicyDocument: p.document,
-        AttachmentCount: Number(count.n), CreateDate: ramDate(p.createdAt), UpdateDate: ramDate(p.updatedAt),
+        PolicyName: p.name,
+        PolicyType: p.type,
+        Description: p.description,
+        DefaultVersion: p.defaultVersion,
+        PolicyDocument: p.document,
+        AttachmentCount: Number(count.n),
+        CreateDate: ramDate(p.createdAt),
+        UpdateDate: ramDate(p.updatedAt),
       },
-      DefaultPolicyVersion: { VersionId: p.defaultVersion, IsDefaultVersion: true, PolicyDocument: p.document, CreateDate: ramDate(versionDate) },
+      DefaultPolicyVersion: {
+        VersionId: p.defaultVersion,
+        IsDefaultVersion: true,
+        PolicyDocument: p.document,
+        CreateDate: ramDate(versionDate),
+      },
     };
   },
 };
 
 const createPolicyVersion: RpcSpec = {
   action: 'CreatePolicyVersion',
-  params: { PolicyName: { type: 'string', required: true }, PolicyDocument: { type: 'string', required: true }, SetAsDefault: { type: 'bool' }, RotateStrategy: { type: 'string' } },
+  params: {
+    PolicyName: { type: 'string', required: true },
+    PolicyDocument: { type: 'string', required: true },
+    SetAsDefault: { type: 'bool' },
+    RotateStrategy: { type: 'string' },
+  },
   resource: { kind: 'policy', param: 'PolicyName' },
   async handle(input, ctx) {
     const document = checkPolicyDocument(input.PolicyDocument);
     const rotate = (input.RotateStrategy as string | undefined) ?? 'None';
     if (rotate !== 'None' && rotate !== 'DeleteOldestNonDefaultVersionWhenLimitExceeded') {
-      throw apiError('InvalidParameter', { name: 'RotateStrategy', reason: 'It must be None or DeleteOldestNonDefaultVersionWhenLimitExceeded.' });
+      throw apiError('InvalidParameter', {
+        name: 'RotateStrategy',
+        reason: 'It must be None or DeleteOldestNonDefaultVersionWhenLimitExceeded.',
+      });
     }
     const setAsDefault = input.SetAsDefault === true;
     const account = ctx.caller.accountId;
     const out = await mutate(ctx, setAsDefault, async (tx, now) => {
       const p = await customPolicy(tx, account, input.PolicyName);
-      const versions = await tx.selectFrom('ram_policy_versions').select(['version_id', 'created_at'])
-        .where('account_id', '=', account).where('policy_name_lower', '=', p.name_lower).orderBy('created_at').execute();
+      const versions = await tx
+        .selectFrom('ram_policy_versions')
+        .select(['version_id', 'created_at'])
+        .where('account_id', '=', account)
+        .where('policy_name_lower', '=', p.name_lower)
+        .orderBy('created_at')
+        .execute();
       if (versions.length >= MAX_POLICY_VERSIONS) {
         const oldest = versions.find((v) => v.version_id !== p.default_version);
         if (rotate === 'None' || !oldest) throw apiError('LimitExceeded.Policy.Version', { name: p.name, limit: MAX_POLICY_VERSIONS });
-        await tx.deleteFrom('ram_policy_versions').where('account_id', '=', account).where('policy_name_lower', '=', p.name_lower).where('version_id', '=', oldest.version_id).execute();
+        await tx
+          .deleteFrom('ram_policy_versions')
+          .where('account_id', '=', account)
+          .where('policy_name_lower', '=', p.name_lower)
+          .where('version_id', '=', oldest.version_id)
+          .execute();
       }
       const versionId = `v${p.next_version}`;
-      await tx.insertInto('ram_policy_versions').values({ account_id: account, policy_name_lower: p.name_lower, version_id: versionId, document, created_at: now }).execute();
-      await tx.updateTable('ram_policies').set({ next_version: p.next_version + 1, updated_at: now, ...(setAsDefault ? { default_version: versionId } : {}) })
-        .where('account_id', '=', account).where('name_lower', '=', p.name_lower).execute();
+      await tx
+        .insertInto('ram_policy_versions')
+        .values({ account_id: account, policy_name_lower: p.name_lower, version_id: versionId, document, created_at: now })
+        .execute();
+      await tx
+        .updateTable('ram_policies')
+        .set({ next_version: p.next_version + 1, updated_at: now, ...(setAsDefault ? { default_version: versionId } : {}) })
+        .where('account_id', '=', account)
+        .where('name_lower', '=', p.name_lower)
+        .execute();
       return { versionId, now };
     });
-    return { PolicyVersion: { VersionId: out.versionId, IsDefaultVersion: setAsDefault, PolicyDocument: document, CreateDate: ramDate(out.now) } };
+    return {
+      PolicyVersion: { VersionId: out.versionId, IsDefaultVersion: setAsDefault, PolicyDocument: document, CreateDate: ramDate(out.now) },
+    };
   },
 };
 
@@ -135,12 +214,26 @@ const getPolicyVersion: RpcSpec = {
     const p = await findPolicy(db, ctx.caller.accountId, input.PolicyName, policyType(input.PolicyType, false));
     if (!p.custom) {
       if (input.VersionId !== 'v1') throw apiError('EntityNotExist.PolicyVersion', { name: String(input.VersionId) });
-      return { PolicyVersion: { VersionId: 'v1', IsDefaultVersion: true, PolicyDocument: p.document, CreateDate: ramDate(SYSTEM_POLICY_DATE) } };
+      return {
+        PolicyVersion: { VersionId: 'v1', IsDefaultVersion: true, PolicyDocument: p.document, CreateDate: ramDate(SYSTEM_POLICY_DATE) },
+      };
     }
-    const v = await db.selectFrom('ram_policy_versions').selectAll().where('account_id', '=', ctx.caller.accountId)
-      .where('policy_name_lower', '=', p.custom.name_lower).where('version_id', '=', input.VersionId as string).executeTakeFirst();
+    const v = await db
+      .selectFrom('ram_policy_versions')
+      .selectAll()
+      .where('account_id', '=', ctx.caller.accountId)
+      .where('policy_name_lower', '=', p.custom.name_lower)
+      .where('version_id', '=', input.VersionId as string)
+      .executeTakeFirst();
     if (!v) throw apiError('EntityNotExist.PolicyVersion', { name: String(input.VersionId) });
-    return { PolicyVersion: { VersionId: v.version_id, IsDefaultVersion: v.version_id === p.defaultVersion, PolicyDocument: v.document, CreateDate: ramDate(v.created_at) } };
+    return {
+      PolicyVersion: {
+        VersionId: v.version_id,
+        IsDefaultVersion: v.version_id === p.defaultVersion,
+        PolicyDocument: v.document,
+        CreateDate: ramDate(v.created_at),
+      },
+    };
   },
 };
 
@@ -151,10 +244,29 @@ const listPolicyVersions: RpcSpec = {
   async handle(input, ctx) {
     const db = ctx.services.store.db;
     const p = await findPolicy(db, ctx.caller.accountId, input.PolicyName, policyType(input.PolicyType, false));
-    if (!p.custom) return { PolicyVersions: { PolicyVersion: [{ VersionId: 'v1', IsDefaultVersion: true, PolicyDocument: p.document, CreateDate: ramDate(SYSTEM_POLICY_DATE) }] } };
-    const rows = await db.selectFrom('ram_policy_versions').selectAll().where('account_id', '=', ctx.caller.accountId)
-      .where('policy_name_lower', '=', p.custom.name_lower).orderBy('created_at').execute();
-    return { PolicyVersions: { PolicyVersion: rows.map((v) => ({ VersionId: v.version_id, IsDefaultVersion: v.version_id === p.defaultVersion, PolicyDocument: v.document, CreateDate: ramDate(v.created_at) })) } };
+    if (!p.custom)
+      return {
+        PolicyVersions: {
+          PolicyVersion: [{ VersionId: 'v1', IsDefaultVersion: true, PolicyDocument: p.document, CreateDate: ramDate(SYSTEM_POLICY_DATE) }],
+        },
+      };
+    const rows = await db
+      .selectFrom('ram_policy_versions')
+      .selectAll()
+      .where('account_id', '=', ctx.caller.accountId)
+      .where('policy_name_lower', '=', p.custom.name_lower)
+      .orderBy('created_at')
+      .execute();
+    return {
+      PolicyVersions: {
+        PolicyVersion: rows.map((v) => ({
+          VersionId: v.version_id,
+          IsDefaultVersion: v.version_id === p.defaultVersion,
+          PolicyDocument: v.document,
+          CreateDate: ramDate(v.created_at),
+        })),
+      },
+    };
   },
 };
 
@@ -166,10 +278,20 @@ const setDefaultPolicyVersion: RpcSpec = {
     const account = ctx.caller.accountId;
     await mutate(ctx, true, async (tx, now) => {
       const p = await customPolicy(tx, account, input.PolicyName);
-      const v = await tx.selectFrom('ram_policy_versions').select('version_id').where('account_id', '=', account)
-        .where('policy_name_lower', '=', p.name_lower).where('version_id', '=', input.VersionId as string).executeTakeFirst();
+      const v = await tx
+        .selectFrom('ram_policy_versions')
+        .select('version_id')
+        .where('account_id', '=', account)
+        .where('policy_name_lower', '=', p.name_lower)
+        .where('version_id', '=', input.VersionId as string)
+        .executeTakeFirst();
       if (!v) throw apiError('EntityNotExist.PolicyVersion', { name: String(input.VersionId) });
-      await tx.updateTable('ram_policies').set({ default_version: v.version_id, updated_at: now }).where('account_id', '=', account).where('name_lower', '=', p.name_lower).execute();
+      await tx
+        .updateTable('ram_policies')
+        .set({ default_version: v.version_id, updated_at: now })
+        .where('account_id', '=', account)
+        .where('name_lower', '=', p.name_lower)
+        .execute();
     });
     return {};
   },
@@ -184,8 +306,12 @@ const deletePolicyVersion: RpcSpec = {
     await mutate(ctx, false, async (tx) => {
       const p = await customPolicy(tx, account, input.PolicyName);
       if (input.VersionId === p.default_version) throw apiError('DeleteConflict.PolicyVersion.Default', { name: p.default_version });
-      const r = await tx.deleteFrom('ram_policy_versions').where('account_id', '=', account).where('policy_name_lower', '=', p.name_lower)
-        .where('version_id', '=', input.VersionId as string).executeTakeFirst();
+      const r = await tx
+        .deleteFrom('ram_policy_versions')
+        .where('account_id', '=', account)
+        .where('policy_name_lower', '=', p.name_lower)
+        .where('version_id', '=', input.VersionId as string)
+        .executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) throw apiError('EntityNotExist.PolicyVersion', { name: String(input.VersionId) });
     });
     return {};
@@ -201,16 +327,32 @@ const deletePolicy: RpcSpec = {
     const cascade = input.CascadingDelete === true;
     await mutate(ctx, true, async (tx) => {
       const p = await customPolicy(tx, account, input.PolicyName);
-      const attached = await tx.selectFrom('ram_attachments').select('principal_type').distinct()
-        .where('account_id', '=', account).where('policy_type', '=', 'Custom').where('policy_name_lower', '=', p.name_lower).execute();
+      const attached = await tx
+        .selectFrom('ram_attachments')
+        .select('principal_type')
+        .distinct()
+        .where('account_id', '=', account)
+        .where('policy_type', '=', 'Custom')
+        .where('policy_name_lower', '=', p.name_lower)
+        .execute();
       if (attached.length > 0 && !cascade) {
         const kinds = new Set(attached.map((a) => a.principal_type));
         const kind = kinds.has('User') ? 'User' : kinds.has('Group') ? 'Group' : 'Role';
         throw apiError(`DeleteConflict.Policy.${kind}`, { name: p.name });
       }
-      const versions = await tx.selectFrom('ram_policy_versions').select('version_id').where('account_id', '=', account).where('policy_name_lower', '=', p.name_lower).execute();
+      const versions = await tx
+        .selectFrom('ram_policy_versions')
+        .select('version_id')
+        .where('account_id', '=', account)
+        .where('policy_name_lower', '=', p.name_lower)
+        .execute();
       if (versions.length > 1 && !cascade) throw apiError('DeleteConflict.Policy.Version', { name: p.name });
-      await tx.deleteFrom('ram_attachments').where('account_id', '=', account).where('policy_type', '=', 'Custom').where('policy_name_lower', '=', p.name_lower).execute();
+      await tx
+        .deleteFrom('ram_attachments')
+        .where('account_id', '=', account)
+        .where('policy_type', '=', 'Custom')
+        .where('policy_name_lower', '=', p.name_lower)
+        .execute();
       await tx.deleteFrom('ram_policy_versions').where('account_id', '=', account).where('policy_name_lower', '=', p.name_lower).execute();
       await tx.deleteFrom('ram_policies').where('account_id', '=', account).where('name_lower', '=', p.name_lower).execute();
     });
@@ -227,19 +369,39 @@ const listPolicies: RpcSpec = {
     const db = ctx.services.store.db;
     const account = ctx.caller.accountId;
     const counts = new Map<string, number>();
-    for (const r of await db.selectFrom('ram_attachments').select((eb) => ['policy_type', 'policy_name_lower', eb.fn.countAll<number>().as('n')])
-      .where('account_id', '=', account).groupBy(['policy_type', 'policy_name_lower']).execute()) {
+    for (const r of await db
+      .selectFrom('ram_attachments')
+      .select((eb) => ['policy_type', 'policy_name_lower', eb.fn.countAll<number>().as('n')])
+      .where('account_id', '=', account)
+      .groupBy(['policy_type', 'policy_name_lower'])
+      .execute()) {
       counts.set(`${r.policy_type}:${r.policy_name_lower}`, Number(r.n));
     }
     const items: Record<string, unknown>[] = [];
     if (type !== 'Custom') {
       for (const sys of SYSTEM_POLICIES.values()) {
-        items.push({ PolicyName: sys.name, PolicyType: 'System', Description: sys.description, DefaultVersion: 'v1', AttachmentCount: counts.get(`System:${sys.name.toLowerCase()}`) ?? 0, CreateDate: ramDate(SYSTEM_POLICY_DATE), UpdateDate: ramDate(SYSTEM_POLICY_DATE) });
+        items.push({
+          PolicyName: sys.name,
+          PolicyType: 'System',
+          Description: sys.description,
+          DefaultVersion: 'v1',
+          AttachmentCount: counts.get(`System:${sys.name.toLowerCase()}`) ?? 0,
+          CreateDate: ramDate(SYSTEM_POLICY_DATE),
+          UpdateDate: ramDate(SYSTEM_POLICY_DATE),
+        });
       }
     }
     if (type !== 'System') {
       for (const p of await db.selectFrom('ram_policies').selectAll().where('account_id', '=', account).orderBy('name_lower').execute()) {
-        items.push({ PolicyName: p.name, PolicyType: 'Custom', Description: p.description, DefaultVersion: p.default_version, AttachmentCount: counts.get(`Custom:${p.name_lower}`) ?? 0, CreateDate: ramDate(p.created_at), UpdateDate: ramDate(p.updated_at) });
+        items.push({
+          PolicyName: p.name,
+          PolicyType: 'Custom',
+          Description: p.description,
+          DefaultVersion: p.default_version,
+          AttachmentCount: counts.get(`Custom:${p.name_lower}`) ?? 0,
+          CreateDate: ramDate(p.created_at),
+          UpdateDate: ramDate(p.updated_at),
+        });
       }
     }
     const pg = page(items, input);
@@ -249,7 +411,11 @@ const listPolicies: RpcSpec = {
 
 // ---- attachments --------------------------------------------------------------------------
 
-const PRINCIPAL_PARAM: Record<PrincipalKind, 'UserName' | 'GroupName' | 'RoleName'> = { User: 'UserName', Group: 'GroupName', Role: 'RoleName' };
+const PRINCIPAL_PARAM: Record<PrincipalKind, 'UserName' | 'GroupName' | 'RoleName'> = {
+  User: 'UserName',
+  Group: 'GroupName',
+  Role: 'RoleName',
+};
 const RESOURCE_KIND = { User: 'user', Group: 'group', Role: 'role' } as const;
 
 async function principalOf(tx: Db | Tx, accountId: string, kind: PrincipalKind, name: unknown): Promise<{ id: string; name: string }> {
@@ -260,7 +426,11 @@ async function principalOf(tx: Db | Tx, accountId: string, kind: PrincipalKind, 
 
 function attach(kind: PrincipalKind): RpcSpec {
   const param = PRINCIPAL_PARAM[kind];
-  const params: Record<string, ParamSpec> = { PolicyType: { type: 'string', required: true }, PolicyName: { type: 'string', required: true }, [param]: { type: 'string', required: true } };
+  const params: Record<string, ParamSpec> = {
+    PolicyType: { type: 'string', required: true },
+    PolicyName: { type: 'string', required: true },
+    [param]: { type: 'string', required: true },
+  };
   return {
     action: `AttachPolicyTo${kind}`,
     params,
@@ -274,11 +444,30 @@ function attach(kind: PrincipalKind): RpcSpec {
         const policy = await findPolicy(tx, account, input.PolicyName, type);
         const holder = await principalOf(tx, account, kind, input[param]);
         const lower = policy.name.toLowerCase();
-        if (await tx.selectFrom('ram_attachments').select('policy_name_lower').where('account_id', '=', account).where('principal_type', '=', kind)
-          .where('principal_id', '=', holder.id).where('policy_type', '=', type).where('policy_name_lower', '=', lower).executeTakeFirst()) {
+        if (
+          await tx
+            .selectFrom('ram_attachments')
+            .select('policy_name_lower')
+            .where('account_id', '=', account)
+            .where('principal_type', '=', kind)
+            .where('principal_id', '=', holder.id)
+            .where('policy_type', '=', type)
+            .where('policy_name_lower', '=', lower)
+            .executeTakeFirst()
+        ) {
           throw apiError(`EntityAlreadyExists.${kind}.Policy`, { policy: policy.name, [kind.toLowerCase()]: holder.name });
         }
-        await tx.insertInto('ram_attachments').values({ account_id: account, principal_type: kind, principal_id: holder.id, policy_type: type, policy_name_lower: lower, attached_at: now }).execute();
+        await tx
+          .insertInto('ram_attachments')
+          .values({
+            account_id: account,
+            principal_type: kind,
+            principal_id: holder.id,
+            policy_type: type,
+            policy_name_lower: lower,
+            attached_at: now,
+          })
+          .execute();
       });
       return {};
     },
@@ -287,7 +476,11 @@ function attach(kind: PrincipalKind): RpcSpec {
 
 function detach(kind: PrincipalKind): RpcSpec {
   const param = PRINCIPAL_PARAM[kind];
-  const params: Record<string, ParamSpec> = { PolicyType: { type: 'string', required: true }, PolicyName: { type: 'string', required: true }, [param]: { type: 'string', required: true } };
+  const params: Record<string, ParamSpec> = {
+    PolicyType: { type: 'string', required: true },
+    PolicyName: { type: 'string', required: true },
+    [param]: { type: 'string', required: true },
+  };
   return {
     action: `DetachPolicyFrom${kind}`,
     params,
@@ -299,9 +492,16 @@ function detach(kind: PrincipalKind): RpcSpec {
       await mutate(ctx, true, async (tx) => {
         const policy = await findPolicy(tx, account, input.PolicyName, type);
         const holder = await principalOf(tx, account, kind, input[param]);
-        const r = await tx.deleteFrom('ram_attachments').where('account_id', '=', account).where('principal_type', '=', kind)
-          .where('principal_id', '=', holder.id).where('policy_type', '=', type).where('policy_name_lower', '=', policy.name.toLowerCase()).executeTakeFirst();
-        if (Number(r.numDeletedRows) === 0) throw apiError(`EntityNotExist.${kind}.Policy`, { policy: policy.name, [kind.toLowerCase()]: holder.name });
+        const r = await tx
+          .deleteFrom('ram_attachments')
+          .where('account_id', '=', account)
+          .where('principal_type', '=', kind)
+          .where('principal_id', '=', holder.id)
+          .where('policy_type', '=', type)
+          .where('policy_name_lower', '=', policy.name.toLowerCase())
+          .executeTakeFirst();
+        if (Number(r.numDeletedRows) === 0)
+          throw apiError(`EntityNotExist.${kind}.Policy`, { policy: policy.name, [kind.toLowerCase()]: holder.name });
       });
       return {};
     },
@@ -318,12 +518,24 @@ function listFor(kind: PrincipalKind): RpcSpec {
       const account = ctx.caller.accountId;
       const db = ctx.services.store.db;
       const holder = await principalOf(db, account, kind, input[param]);
-      const rows = await db.selectFrom('ram_attachments').selectAll().where('account_id', '=', account).where('principal_type', '=', kind)
-        .where('principal_id', '=', holder.id).orderBy('attached_at').execute();
+      const rows = await db
+        .selectFrom('ram_attachments')
+        .selectAll()
+        .where('account_id', '=', account)
+        .where('principal_type', '=', kind)
+        .where('principal_id', '=', holder.id)
+        .orderBy('attached_at')
+        .execute();
       const out: Record<string, unknown>[] = [];
       for (const r of rows) {
         const p = await findPolicy(db, account, r.policy_name_lower, r.policy_type as PolicyType);
-        out.push({ PolicyName: p.name, PolicyType: p.type, Description: p.description, DefaultVersion: p.defaultVersion, AttachDate: ramDate(r.attached_at) });
+        out.push({
+          PolicyName: p.name,
+          PolicyType: p.type,
+          Description: p.description,
+          DefaultVersion: p.defaultVersion,
+          AttachDate: ramDate(r.attached_at),
+        });
       }
       return { Policies: { Policy: out } };
     },
@@ -338,18 +550,43 @@ const listEntitiesForPolicy: RpcSpec = {
     const db = ctx.services.store.db;
     const account = ctx.caller.accountId;
     const p = await findPolicy(db, account, input.PolicyName, policyType(input.PolicyType, true));
-    const base = db.selectFrom('ram_attachments').where('ram_attachments.account_id', '=', account)
-      .where('ram_attachments.policy_type', '=', p.type).where('ram_attachments.policy_name_lower', '=', p.name.toLowerCase());
-    const users = await base.innerJoin('ram_users', 'ram_users.id', 'ram_attachments.principal_id').where('ram_attachments.principal_type', '=', 'User')
-      .select(['ram_users.id', 'ram_users.name', 'ram_users.display_name', 'ram_attachments.attached_at']).orderBy('ram_users.name_lower').execute();
-    const groups = await base.innerJoin('ram_groups', 'ram_groups.id', 'ram_attachments.principal_id').where('ram_attachments.principal_type', '=', 'Group')
-      .select(['ram_groups.name', 'ram_groups.comments', 'ram_attachments.attached_at']).orderBy('ram_groups.name_lower').execute();
-    const roles = await base.innerJoin('ram_roles', 'ram_roles.id', 'ram_attachments.principal_id').where('ram_attachments.principal_type', '=', 'Role')
-      .select(['ram_roles.id', 'ram_roles.name', 'ram_roles.description', 'ram_roles.account_id', 'ram_attachments.attached_at']).orderBy('ram_roles.name_lower').execute();
+    const base = db
+      .selectFrom('ram_attachments')
+      .where('ram_attachments.account_id', '=', account)
+      .where('ram_attachments.policy_type', '=', p.type)
+      .where('ram_attachments.policy_name_lower', '=', p.name.toLowerCase());
+    const users = await base
+      .innerJoin('ram_users', 'ram_users.id', 'ram_attachments.principal_id')
+      .where('ram_attachments.principal_type', '=', 'User')
+      .select(['ram_users.id', 'ram_users.name', 'ram_users.display_name', 'ram_attachments.attached_at'])
+      .orderBy('ram_users.name_lower')
+      .execute();
+    const groups = await base
+      .innerJoin('ram_groups', 'ram_groups.id', 'ram_attachments.principal_id')
+      .where('ram_attachments.principal_type', '=', 'Group')
+      .select(['ram_groups.name', 'ram_groups.comments', 'ram_attachments.attached_at'])
+      .orderBy('ram_groups.name_lower')
+      .execute();
+    const roles = await base
+      .innerJoin('ram_roles', 'ram_roles.id', 'ram_attachments.principal_id')
+      .where('ram_attachments.principal_type', '=', 'Role')
+      .select(['ram_roles.id', 'ram_roles.name', 'ram_roles.description', 'ram_roles.account_id', 'ram_attachments.attached_at'])
+      .orderBy('ram_roles.name_lower')
+      .execute();
     return {
-      Users: { User: users.map((u) => ({ UserId: u.id, UserName: u.name, DisplayName: u.display_name, AttachDate: ramDate(u.attached_at) })) },
+      Users: {
+        User: users.map((u) => ({ UserId: u.id, UserName: u.name, DisplayName: u.display_name, AttachDate: ramDate(u.attached_at) })),
+      },
       Groups: { Group: groups.map((g) => ({ GroupName: g.name, Comments: g.comments, AttachDate: ramDate(g.attached_at) })) },
-      Roles: { Role: roles.map((r) => ({ RoleId: r.id, RoleName: r.name, Arn: `acs:ram::${r.account_id}:role/${r.name.toLowerCase()}`, Description: r.description, AttachDate: ramDate(r.attached_at) })) },
+      Roles: {
+        Role: roles.map((r) => ({
+          RoleId: r.id,
+          RoleName: r.name,
+          Arn: `acs:ram::${r.account_id}:role/${r.name.toLowerCase()}`,
+          Description: r.description,
+          AttachDate: ramDate(r.attached_at),
+        })),
+      },
     };
   },
 };
@@ -358,12 +595,31 @@ const decodeDiagnosticMessage: RpcSpec = {
   action: 'DecodeDiagnosticMessage',
   params: { EncodedDiagnosticMessage: { type: 'string', required: true } },
   async handle(input, ctx: CallContext) {
-    return { DecodedDiagnosticMessage: decodeDiagnostic(ctx.services.secrets, ctx.caller.accountId, input.EncodedDiagnosticMessage as string) };
+    return {
+      DecodedDiagnosticMessage: decodeDiagnostic(ctx.services.secrets, ctx.caller.accountId, input.EncodedDiagnosticMessage as string),
+    };
   },
 };
 
 export const POLICY_OPERATIONS: RpcSpec[] = [
-  createPolicy, getPolicy, createPolicyVersion, getPolicyVersion, listPolicyVersions, setDefaultPolicyVersion, deletePolicyVersion, deletePolicy, listPolicies,
-  attach('User'), attach('Group'), attach('Role'), detach('User'), detach('Group'), detach('Role'),
-  listFor('User'), listFor('Group'), listFor('Role'), listEntitiesForPolicy, decodeDiagnosticMessage,
+  createPolicy,
+  getPolicy,
+  createPolicyVersion,
+  getPolicyVersion,
+  listPolicyVersions,
+  setDefaultPolicyVersion,
+  deletePolicyVersion,
+  deletePolicy,
+  listPolicies,
+  attach('User'),
+  attach('Group'),
+  attach('Role'),
+  detach('User'),
+  detach('Group'),
+  detach('Role'),
+  listFor('User'),
+  listFor('Group'),
+  listFor('Role'),
+  listEntitiesForPolicy,
+  decodeDiagnosticMessage,
 ];

@@ -53,7 +53,12 @@ const newRoleId = () => '3' + randomString(18, '0123456789');
 
 const createRole: RpcSpec = {
   action: 'CreateRole',
-  params: { RoleName: { type: 'string', required: true }, AssumeRolePolicyDocument: { type: 'string', required: true }, Description: { type: 'string' }, MaxSessionDuration: { type: 'int' } },
+  params: {
+    RoleName: { type: 'string', required: true },
+    AssumeRolePolicyDocument: { type: 'string', required: true },
+    Description: { type: 'string' },
+    MaxSessionDuration: { type: 'int' },
+  },
   resource: { kind: 'role', param: 'RoleName' },
   async handle(input, ctx) {
     const name = checkName('RoleName', input.RoleName, ROLE_NAME);
@@ -61,14 +66,32 @@ const createRole: RpcSpec = {
     const duration = maxSession(input.MaxSessionDuration);
     const account = ctx.caller.accountId;
     const role = await mutate(ctx, false, async (tx, now) => {
-      if (await tx.selectFrom('ram_roles').select('id').where('account_id', '=', account).where('name_lower', '=', name.toLowerCase()).executeTakeFirst()) {
+      if (
+        await tx
+          .selectFrom('ram_roles')
+          .select('id')
+          .where('account_id', '=', account)
+          .where('name_lower', '=', name.toLowerCase())
+          .executeTakeFirst()
+      ) {
         throw apiError('EntityAlreadyExists.Role', { name });
       }
-      const n = await tx.selectFrom('ram_roles').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
+      const n = await tx
+        .selectFrom('ram_roles')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('account_id', '=', account)
+        .executeTakeFirstOrThrow();
       if (Number(n.n) >= MAX_ROLES) throw apiError('LimitExceeded.Role', { limit: MAX_ROLES });
       const row: RamRolesTable = {
-        id: newRoleId(), account_id: account, name, name_lower: name.toLowerCase(), description: description(input.Description),
-        trust_policy: trust, max_session_duration: duration, created_at: now, updated_at: now,
+        id: newRoleId(),
+        account_id: account,
+        name,
+        name_lower: name.toLowerCase(),
+        description: description(input.Description),
+        trust_policy: trust,
+        max_session_duration: duration,
+        created_at: now,
+        updated_at: now,
       };
       await tx.insertInto('ram_roles').values(row).execute();
       return row;
@@ -91,18 +114,34 @@ const listRoles: RpcSpec = {
   params: { ...PAGING },
   resource: { kind: 'role' },
   async handle(input, ctx) {
-    const rows = await ctx.services.store.db.selectFrom('ram_roles').selectAll().where('account_id', '=', ctx.caller.accountId).orderBy('name_lower').execute();
+    const rows = await ctx.services.store.db
+      .selectFrom('ram_roles')
+      .selectAll()
+      .where('account_id', '=', ctx.caller.accountId)
+      .orderBy('name_lower')
+      .execute();
     const p = page(rows, input);
     return {
-      Roles: { Role: p.items.map((r) => { const { AssumeRolePolicyDocument: _d, ...v } = roleView(r); return v; }) },
-      IsTruncated: p.IsTruncated, ...(p.Marker ? { Marker: p.Marker } : {}),
+      Roles: {
+        Role: p.items.map((r) => {
+          const { AssumeRolePolicyDocument: _d, ...v } = roleView(r);
+          return v;
+        }),
+      },
+      IsTruncated: p.IsTruncated,
+      ...(p.Marker ? { Marker: p.Marker } : {}),
     };
   },
 };
 
 const updateRole: RpcSpec = {
   action: 'UpdateRole',
-  params: { RoleName: { type: 'string', required: true }, NewAssumeRolePolicyDocument: { type: 'string' }, NewDescription: { type: 'string' }, NewMaxSessionDuration: { type: 'int' } },
+  params: {
+    RoleName: { type: 'string', required: true },
+    NewAssumeRolePolicyDocument: { type: 'string' },
+    NewDescription: { type: 'string' },
+    NewMaxSessionDuration: { type: 'int' },
+  },
   resource: { kind: 'role', param: 'RoleName' },
   async handle(input, ctx) {
     const trust = input.NewAssumeRolePolicyDocument === undefined ? undefined : checkTrustPolicy(input.NewAssumeRolePolicyDocument);
@@ -130,7 +169,15 @@ const deleteRole: RpcSpec = {
     const account = ctx.caller.accountId;
     await mutate(ctx, true, async (tx) => {
       const r = await findRole(tx, account, input.RoleName);
-      if (await tx.selectFrom('ram_attachments').select('principal_id').where('account_id', '=', account).where('principal_type', '=', 'Role').where('principal_id', '=', r.id).executeTakeFirst()) {
+      if (
+        await tx
+          .selectFrom('ram_attachments')
+          .select('principal_id')
+          .where('account_id', '=', account)
+          .where('principal_type', '=', 'Role')
+          .where('principal_id', '=', r.id)
+          .executeTakeFirst()
+      ) {
         throw apiError('DeleteConflict.Role.Policy', { name: r.name });
       }
       await tx.deleteFrom('ram_roles').where('id', '=', r.id).execute();

@@ -89,7 +89,8 @@ export function page<T>(items: T[], input: Input): { items: T[]; IsTruncated: bo
   let offset = 0;
   if (marker !== undefined) {
     const n = Number(Buffer.from(marker, 'base64url').toString('utf8'));
-    if (!Number.isInteger(n) || n < 0) throw apiError('InvalidParameter', { name: 'Marker', reason: 'It is not a marker this API returned.' });
+    if (!Number.isInteger(n) || n < 0)
+      throw apiError('InvalidParameter', { name: 'Marker', reason: 'It is not a marker this API returned.' });
     offset = n;
   }
   const slice = items.slice(offset, offset + max);

@@ -30,14 +30,18 @@ function noPermission(message: string, extra: Record<string, unknown> = {}): Api
 const assumeRole: RpcSpec = {
   action: 'AssumeRole',
   params: {
-    RoleArn: { type: 'string', required: true }, RoleSessionName: { type: 'string', required: true }, DurationSeconds: { type: 'int' },
-    Policy: { type: 'string' }, ExternalId: { type: 'string' }, SourceIdentity: { type: 'string' },
+    RoleArn: { type: 'string', required: true },
+    RoleSessionName: { type: 'string', required: true },
+    DurationSeconds: { type: 'int' },
+    Policy: { type: 'string' },
+    ExternalId: { type: 'string' },
+    SourceIdentity: { type: 'string' },
   },
   // The canonical ARN of the role RoleArn names (another account's roles are looked up there);
   // text that is no role ARN names nothing and is refused below, before anything is touched.
   resource: (raw) => {
     const target = raw.query.RoleArn === undefined ? undefined : parseRoleArn(raw.query.RoleArn);
-    return target ? roleArn(target.accountId, target.roleName) : raw.query.RoleArn ?? '*';
+    return target ? roleArn(target.accountId, target.roleName) : (raw.query.RoleArn ?? '*');
   },
   async handle(input, ctx) {
     const caller = ctx.caller;
@@ -58,7 +62,8 @@ const assumeRole: RpcSpec = {
     }
     const s = ctx.services;
     const role = await findRole(s.store.db, target.accountId, target.roleName);
-    const max = caller.principalType === 'assumed-role' ? Math.min(CHAINED_MAX_SECONDS, role.max_session_duration) : role.max_session_duration;
+    const max =
+      caller.principalType === 'assumed-role' ? Math.min(CHAINED_MAX_SECONDS, role.max_session_duration) : role.max_session_duration;
     const duration = (input.DurationSeconds as number | undefined) ?? Math.min(3600, max);
     if (duration < 900 || duration > max) throw apiError('InvalidParameter.DurationSeconds', { max });
 
@@ -71,20 +76,60 @@ const assumeRole: RpcSpec = {
     const now = s.clock.now();
     const expiresAt = now + duration * 1000;
     await s.store.transaction(async (tx) => {
-      const stale = await tx.selectFrom('sts_sessions').select(['id', 'access_key_id']).where('account_id', '=', role.account_id)
-        .where('expires_at', '<', now - EXPIRED_RETENTION_MS).limit(100).execute();
+      const stale = await tx
+        .selectFrom('sts_sessions')
+        .select(['id', 'access_key_id'])
+        .where('account_id', '=', role.account_id)
+        .where('expires_at', '<', now - EXPIRED_RETENTION_MS)
+        .limit(100)
+        .execute();
       if (stale.length > 0) {
-        await tx.deleteFrom('access_keys').where('id', 'in', stale.map((r) => r.access_key_id)).execute();
-        await tx.deleteFrom('sts_sessions').where('id', 'in', stale.map((r) => r.id)).execute();
+        await tx
+          .deleteFrom('access_keys')
+          .where(
+            'id',
+            'in',
+            stale.map((r) => r.access_key_id),
+          )
+          .execute();
+        await tx
+          .deleteFrom('sts_sessions')
+          .where(
+            'id',
+            'in',
+            stale.map((r) => r.id),
+          )
+          .execute();
       }
-      await tx.insertInto('access_keys').values({
-        id: keyId, account_id: role.account_id, owner_type: 'sts', owner_id: sessionId, secret_enc: s.secrets.encrypt(secret),
-        status: 'Active', created_at: now, expires_at: expiresAt,
-      }).execute();
-      await tx.insertInto('sts_sessions').values({
-        id: sessionId, account_id: role.account_id, role_id: role.id, role_name: role.name, session_name: sessionName, access_key_id: keyId,
-        token_hash: tokenHash(token), session_policy: policy ?? null, source_arn: caller.arn, expires_at: expiresAt, created_at: now,
-      }).execute();
+      await tx
+        .insertInto('access_keys')
+        .values({
+          id: keyId,
+          account_id: role.account_id,
+          owner_type: 'sts',
+          owner_id: sessionId,
+          secret_enc: s.secrets.encrypt(secret),
+          status: 'Active',
+          created_at: now,
+          expires_at: expiresAt,
+        })
+        .execute();
+      await tx
+        .insertInto('sts_sessions')
+        .values({
+          id: sessionId,
+          account_id: role.account_id,
+          role_id: role.id,
+          role_name: role.name,
+          session_name: sessionName,
+          access_key_id: keyId,
+          token_hash: tokenHash(token),
+          session_policy: policy ?? null,
+          source_arn: caller.arn,
+          expires_at: expiresAt,
+          created_at: now,
+        })
+        .execute();
     });
     return {
       Credentials: { AccessKeyId: keyId, AccessKeySecret: secret, SecurityToken: token, Expiration: ramDate(expiresAt) },
@@ -99,7 +144,11 @@ function checkTrust(ctx: CallContext, trustPolicy: string, arn: string): void {
   const caller = ctx.caller;
   const compiled = compilePolicy(parsePolicyDocument(trustPolicy, { kind: 'trust' }));
   const conditionValues = globalConditionValues(ctx.services, caller, ctx);
-  const principal = { arn: caller.arn, accountId: caller.accountId, kind: caller.principalType === 'user' ? 'user' as const : 'role' as const };
+  const principal = {
+    arn: caller.arn,
+    accountId: caller.accountId,
+    kind: caller.principalType === 'user' ? ('user' as const) : ('role' as const),
+  };
   const detail = evaluateTrust({ name: 'AssumeRolePolicy', type: 'Trust', compiled }, principal, { resource: arn, conditionValues });
   if (detail.decision === 'Allow') return;
   const auth = {
@@ -121,7 +170,9 @@ function checkTrust(ctx: CallContext, trustPolicy: string, arn: string): void {
         AuthPrincipal: auth,
         AuthConditions: [],
         MatchedPolicies: [],
-        ...(detail.decidingStatement !== undefined ? { DecidingStatement: { PolicyName: 'AssumeRolePolicy', PolicyType: 'Trust', StatementIndex: detail.decidingStatement } } : {}),
+        ...(detail.decidingStatement !== undefined
+          ? { DecidingStatement: { PolicyName: 'AssumeRolePolicy', PolicyType: 'Trust', StatementIndex: detail.decidingStatement } }
+          : {}),
       }),
     },
   });
@@ -138,7 +189,13 @@ const getCallerIdentity: RpcSpec = {
     if (c.principalType === 'user') {
       return { AccountId: c.accountId, Arn: c.arn, IdentityType: 'RAMUser', PrincipalId: c.principalId, UserId: c.principalId };
     }
-    return { AccountId: c.accountId, Arn: c.arn, IdentityType: 'AssumedRoleUser', PrincipalId: c.principalId, RoleId: c.principalId.split(':')[0] };
+    return {
+      AccountId: c.accountId,
+      Arn: c.arn,
+      IdentityType: 'AssumedRoleUser',
+      PrincipalId: c.principalId,
+      RoleId: c.principalId.split(':')[0],
+    };
   },
 };
 

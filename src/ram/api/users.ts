@@ -35,7 +35,13 @@ function optionalText(value: unknown, param: string, max: number): string {
 
 const createUser: RpcSpec = {
   action: 'CreateUser',
-  params: { UserName: { type: 'string', required: true }, DisplayName: { type: 'string' }, Comments: { type: 'string' }, Email: { type: 'string' }, MobilePhone: { type: 'string' } },
+  params: {
+    UserName: { type: 'string', required: true },
+    DisplayName: { type: 'string' },
+    Comments: { type: 'string' },
+    Email: { type: 'string' },
+    MobilePhone: { type: 'string' },
+  },
   resource: { kind: 'user', param: 'UserName' },
   async handle(input, ctx) {
     const name = checkName('UserName', input.UserName, USER_NAME);
@@ -43,13 +49,30 @@ const createUser: RpcSpec = {
     const comments = optionalText(input.Comments, 'Comments', 128);
     const account = ctx.caller.accountId;
     const user = await mutate(ctx, false, async (tx, now) => {
-      const exists = await tx.selectFrom('ram_users').select('id').where('account_id', '=', account).where('name_lower', '=', name.toLowerCase()).executeTakeFirst();
+      const exists = await tx
+        .selectFrom('ram_users')
+        .select('id')
+        .where('account_id', '=', account)
+        .where('name_lower', '=', name.toLowerCase())
+        .executeTakeFirst();
       if (exists) throw apiError('EntityAlreadyExists.User', { name });
-      const count = await tx.selectFrom('ram_users').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', account).executeTakeFirstOrThrow();
+      const count = await tx
+        .selectFrom('ram_users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('account_id', '=', account)
+        .executeTakeFirstOrThrow();
       if (Number(count.n) >= MAX_USERS) throw apiError('LimitExceeded.User', { limit: MAX_USERS });
       const row: RamUsersTable = {
-        id: newUserId(), account_id: account, name, name_lower: name.toLowerCase(), display_name: displayName, comments,
-        email: String(input.Email ?? ''), mobile_phone: String(input.MobilePhone ?? ''), created_at: now, updated_at: now,
+        id: newUserId(),
+        account_id: account,
+        name,
+        name_lower: name.toLowerCase(),
+        display_name: displayName,
+        comments,
+        email: String(input.Email ?? ''),
+        mobile_phone: String(input.MobilePhone ?? ''),
+        created_at: now,
+        updated_at: now,
       };
       await tx.insertInto('ram_users').values(row).execute();
       return row;
@@ -79,7 +102,12 @@ const listUsers: RpcSpec = {
   params: { ...PAGING },
   resource: { kind: 'user' },
   async handle(input, ctx) {
-    const rows = await ctx.services.store.db.selectFrom('ram_users').selectAll().where('account_id', '=', ctx.caller.accountId).orderBy('name_lower').execute();
+    const rows = await ctx.services.store.db
+      .selectFrom('ram_users')
+      .selectAll()
+      .where('account_id', '=', ctx.caller.accountId)
+      .orderBy('name_lower')
+      .execute();
     const p = page(rows, input);
     return { Users: { User: p.items.map((u) => userView(u)) }, IsTruncated: p.IsTruncated, ...(p.Marker ? { Marker: p.Marker } : {}) };
   },
@@ -88,8 +116,12 @@ const listUsers: RpcSpec = {
 const updateUser: RpcSpec = {
   action: 'UpdateUser',
   params: {
-    UserName: { type: 'string', required: true }, NewUserName: { type: 'string' }, NewDisplayName: { type: 'string' },
-    NewComments: { type: 'string' }, NewEmail: { type: 'string' }, NewMobilePhone: { type: 'string' },
+    UserName: { type: 'string', required: true },
+    NewUserName: { type: 'string' },
+    NewDisplayName: { type: 'string' },
+    NewComments: { type: 'string' },
+    NewEmail: { type: 'string' },
+    NewMobilePhone: { type: 'string' },
   },
   resource: { kind: 'user', param: 'UserName' },
   // The new name is touched too: trust policies and Deny statements may name it.
@@ -102,7 +134,12 @@ const updateUser: RpcSpec = {
     const user = await mutate(ctx, newName !== undefined, async (tx, now) => {
       const u = await findUser(tx, account, input.UserName);
       if (newName !== undefined && newName.toLowerCase() !== u.name_lower) {
-        const clash = await tx.selectFrom('ram_users').select('id').where('account_id', '=', account).where('name_lower', '=', newName.toLowerCase()).executeTakeFirst();
+        const clash = await tx
+          .selectFrom('ram_users')
+          .select('id')
+          .where('account_id', '=', account)
+          .where('name_lower', '=', newName.toLowerCase())
+          .executeTakeFirst();
         if (clash) throw apiError('EntityAlreadyExists.User', { name: newName });
       }
       const next: RamUsersTable = {
@@ -130,13 +167,29 @@ const deleteUser: RpcSpec = {
     const account = ctx.caller.accountId;
     await mutate(ctx, true, async (tx) => {
       const u = await findUser(tx, account, input.UserName);
-      if (await tx.selectFrom('access_keys').select('id').where('account_id', '=', account).where('owner_type', '=', 'user').where('owner_id', '=', u.id).executeTakeFirst()) {
+      if (
+        await tx
+          .selectFrom('access_keys')
+          .select('id')
+          .where('account_id', '=', account)
+          .where('owner_type', '=', 'user')
+          .where('owner_id', '=', u.id)
+          .executeTakeFirst()
+      ) {
         throw apiError('DeleteConflict.User.AccessKey', { name: u.name });
       }
       if (await tx.selectFrom('ram_group_members').select('group_id').where('user_id', '=', u.id).executeTakeFirst()) {
         throw apiError('DeleteConflict.User.Group', { name: u.name });
       }
-      if (await tx.selectFrom('ram_attachments').select('policy_name_lower').where('account_id', '=', account).where('principal_type', '=', 'User').where('principal_id', '=', u.id).executeTakeFirst()) {
+      if (
+        await tx
+          .selectFrom('ram_attachments')
+          .select('policy_name_lower')
+          .where('account_id', '=', account)
+          .where('principal_type', '=', 'User')
+          .where('principal_id', '=', u.id)
+          .executeTakeFirst()
+      ) {
         throw apiError('DeleteConflict.User.Policy', { name: u.name });
       }
       await tx.deleteFrom('ram_users').where('id', '=', u.id).execute();
@@ -170,14 +223,29 @@ const createAccessKey: RpcSpec = {
     const secret = newAccessKeySecret();
     const key = await mutate(ctx, false, async (tx, now) => {
       const u = await targetUser(input, ctx, tx);
-      const count = await tx.selectFrom('access_keys').select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('account_id', '=', account).where('owner_type', '=', 'user').where('owner_id', '=', u.id).executeTakeFirstOrThrow();
-      if (Number(count.n) >= MAX_ACCESS_KEYS_PER_USER) throw apiError('LimitExceeded.User.AccessKey', { name: u.name, limit: MAX_ACCESS_KEYS_PER_USER });
+      const count = await tx
+        .selectFrom('access_keys')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('account_id', '=', account)
+        .where('owner_type', '=', 'user')
+        .where('owner_id', '=', u.id)
+        .executeTakeFirstOrThrow();
+      if (Number(count.n) >= MAX_ACCESS_KEYS_PER_USER)
+        throw apiError('LimitExceeded.User.AccessKey', { name: u.name, limit: MAX_ACCESS_KEYS_PER_USER });
       const id = newAccessKeyId();
-      await tx.insertInto('access_keys').values({
-        id, account_id: account, owner_type: 'user', owner_id: u.id, secret_enc: ctx.services.secrets.encrypt(secret),
-        status: 'Active', created_at: now, expires_at: null,
-      }).execute();
+      await tx
+        .insertInto('access_keys')
+        .values({
+          id,
+          account_id: account,
+          owner_type: 'user',
+          owner_id: u.id,
+          secret_enc: ctx.services.secrets.encrypt(secret),
+          status: 'Active',
+          created_at: now,
+          expires_at: null,
+        })
+        .execute();
       return { id, now };
     });
     return { AccessKey: { AccessKeyId: key.id, AccessKeySecret: secret, Status: 'Active', CreateDate: ramDate(key.now) } };
@@ -190,8 +258,14 @@ const listAccessKeys: RpcSpec = {
   resource: selfOrNamed,
   async handle(input, ctx) {
     const u = await targetUser(input, ctx);
-    const rows = await ctx.services.store.db.selectFrom('access_keys').select(['id', 'status', 'created_at'])
-      .where('account_id', '=', ctx.caller.accountId).where('owner_type', '=', 'user').where('owner_id', '=', u.id).orderBy('created_at').execute();
+    const rows = await ctx.services.store.db
+      .selectFrom('access_keys')
+      .select(['id', 'status', 'created_at'])
+      .where('account_id', '=', ctx.caller.accountId)
+      .where('owner_type', '=', 'user')
+      .where('owner_id', '=', u.id)
+      .orderBy('created_at')
+      .execute();
     return { AccessKeys: { AccessKey: rows.map((k) => ({ AccessKeyId: k.id, Status: k.status, CreateDate: ramDate(k.created_at) })) } };
   },
 };
@@ -205,9 +279,14 @@ const updateAccessKey: RpcSpec = {
     if (status !== 'Active' && status !== 'Inactive') throw apiError('InvalidParameter.Status');
     await mutate(ctx, false, async (tx) => {
       const u = await targetUser(input, ctx, tx);
-      const r = await tx.updateTable('access_keys').set({ status })
-        .where('id', '=', input.UserAccessKeyId as string).where('account_id', '=', ctx.caller.accountId)
-        .where('owner_type', '=', 'user').where('owner_id', '=', u.id).executeTakeFirst();
+      const r = await tx
+        .updateTable('access_keys')
+        .set({ status })
+        .where('id', '=', input.UserAccessKeyId as string)
+        .where('account_id', '=', ctx.caller.accountId)
+        .where('owner_type', '=', 'user')
+        .where('owner_id', '=', u.id)
+        .executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) throw apiError('EntityNotExist.User.AccessKey', { name: input.UserAccessKeyId as string });
     });
     return {};
@@ -221,13 +300,27 @@ const deleteAccessKey: RpcSpec = {
   async handle(input, ctx) {
     await mutate(ctx, false, async (tx) => {
       const u = await targetUser(input, ctx, tx);
-      const r = await tx.deleteFrom('access_keys')
-        .where('id', '=', input.UserAccessKeyId as string).where('account_id', '=', ctx.caller.accountId)
-        .where('owner_type', '=', 'user').where('owner_id', '=', u.id).executeTakeFirst();
+      const r = await tx
+        .deleteFrom('access_keys')
+        .where('id', '=', input.UserAccessKeyId as string)
+        .where('account_id', '=', ctx.caller.accountId)
+        .where('owner_type', '=', 'user')
+        .where('owner_id', '=', u.id)
+        .executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) throw apiError('EntityNotExist.User.AccessKey', { name: input.UserAccessKeyId as string });
     });
     return {};
   },
 };
 
-export const USER_OPERATIONS: RpcSpec[] = [createUser, getUser, listUsers, updateUser, deleteUser, createAccessKey, listAccessKeys, updateAccessKey, deleteAccessKey];
+export const USER_OPERATIONS: RpcSpec[] = [
+  createUser,
+  getUser,
+  listUsers,
+  updateUser,
+  deleteUser,
+  createAccessKey,
+  listAccessKeys,
+  updateAccessKey,
+  deleteAccessKey,
+];

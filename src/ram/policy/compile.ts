@@ -238,8 +238,14 @@ function compilePrincipal(p: PolicyPrincipal): (principal: TrustPrincipal) => bo
     else identities.push(entry);
   }
   const identityPatterns = compilePatternSet(identities, true);
-  const plainServices = compilePatternSet(p.service.filter((s) => !s.includes('@')), true);
-  const scopedServices = compilePatternSet(p.service.filter((s) => s.includes('@')), true);
+  const plainServices = compilePatternSet(
+    p.service.filter((s) => !s.includes('@')),
+    true,
+  );
+  const scopedServices = compilePatternSet(
+    p.service.filter((s) => s.includes('@')),
+    true,
+  );
   const hasIdentities = identities.length > 0;
   const hasPlain = p.service.some((s) => !s.includes('@'));
   const hasScoped = p.service.some((s) => s.includes('@'));
@@ -257,10 +263,7 @@ function compilePrincipal(p: PolicyPrincipal): (principal: TrustPrincipal) => bo
       }
       case 'service': {
         const service = (principal.service ?? principal.arn).toLowerCase();
-        return (
-          (hasPlain && plainServices.matches(service)) ||
-          (hasScoped && scopedServices.matches(`${principal.accountId}@${service}`))
-        );
+        return (hasPlain && plainServices.matches(service)) || (hasScoped && scopedServices.matches(`${principal.accountId}@${service}`));
       }
     }
   };

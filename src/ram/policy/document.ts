@@ -184,10 +184,7 @@ export function parsePolicyDocument(text: string, opts: ParseOptions = {}): Poli
   const maxLength = opts.maxLength ?? POLICY_DOCUMENT_MAX_LENGTH;
   const kind = opts.kind ?? 'identity';
   if (text.length > maxLength && codePointLength(text, maxLength) > maxLength) {
-    throw new PolicyDocumentError(
-      'InvalidParameter.PolicyDocument.Length',
-      `the policy document is longer than ${maxLength} characters`,
-    );
+    throw new PolicyDocumentError('InvalidParameter.PolicyDocument.Length', `the policy document is longer than ${maxLength} characters`);
   }
   let root: JsonValue;
   try {
@@ -294,7 +291,8 @@ function stringList(raw: JsonValue, at: string, check: (value: string, at: strin
 
 function checkResource(value: string, at: string): void {
   if (value === '*') return;
-  if (!value.startsWith('acs:')) fail(at, `invalid ARN prefix "${value.split(':').slice(0, 4).join(':')}" (expected acs:<service>:<region>:<account-id>:<relative-id>)`);
+  if (!value.startsWith('acs:'))
+    fail(at, `invalid ARN prefix "${value.split(':').slice(0, 4).join(':')}" (expected acs:<service>:<region>:<account-id>:<relative-id>)`);
   const m = ARN_PREFIX.exec(value);
   if (!m) {
     const parts = value.split(':');

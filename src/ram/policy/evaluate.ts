@@ -78,11 +78,7 @@ export function evaluateWithSession(
  * A role's trust policy against the caller that wants to assume it. `ctx.action` defaults to
  * sts:AssumeRole; `ctx.resource` (the role ARN) only matters for statements that name a Resource.
  */
-export function evaluateTrust(
-  trust: AttachedPolicy,
-  principal: TrustPrincipal,
-  ctx: Partial<RequestContext> = {},
-): DecisionDetail {
+export function evaluateTrust(trust: AttachedPolicy, principal: TrustPrincipal, ctx: Partial<RequestContext> = {}): DecisionDetail {
   const request = new Request({
     action: ctx.action ?? 'sts:AssumeRole',
     resource: ctx.resource ?? '',

@@ -51,14 +51,26 @@ export function formatOf(field: string, example: string | undefined, jsonType: s
   if (ISO.test(ex)) return { name: 'ISO 8601 UTC time', test: (v) => typeof v === 'string' && ISO.test(v) };
   if (ISO_MS.test(ex)) return { name: 'ISO 8601 UTC time', test: (v) => typeof v === 'string' && ISO_MS.test(v) };
   if (BILL_TIME.test(ex)) return { name: 'YYYY-MM-DD HH:mm:ss', test: (v) => typeof v === 'string' && BILL_TIME.test(v) };
-  if (/^eas-r-/.test(ex) && /Id$/.test(field)) return { name: 'group id', test: (v) => typeof v === 'string' && /^eas-r-[a-z0-9]{18}$/.test(v) };
-  if (/^eas-i-/.test(ex) && /Id$/.test(field)) return { name: 'machine id', test: (v) => typeof v === 'string' && /^eas-i-[a-z0-9]{18}$/.test(v) };
+  if (/^eas-r-/.test(ex) && /Id$/.test(field))
+    return { name: 'group id', test: (v) => typeof v === 'string' && /^eas-r-[a-z0-9]{18}$/.test(v) };
+  if (/^eas-i-/.test(ex) && /Id$/.test(field))
+    return { name: 'machine id', test: (v) => typeof v === 'string' && /^eas-i-[a-z0-9]{18}$/.test(v) };
   if (/^\d+[KMG]i?$/.test(ex)) return { name: 'memory size', test: (v) => typeof v === 'string' && MEMORY.test(v) };
   if (/^-?\d+\.\d{2}$/.test(ex) && /amount|price|balance|tax/i.test(field)) {
     return { name: 'money with two decimals', test: (v) => typeof v === 'string' && MONEY_TEXT.test(v) };
   }
   if (/^[{[]/.test(ex)) {
-    return { name: 'JSON text', test: (v) => { try { JSON.parse(v as string); return true; } catch { return false; } } };
+    return {
+      name: 'JSON text',
+      test: (v) => {
+        try {
+          JSON.parse(v as string);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    };
   }
   return undefined;
 }
@@ -77,13 +89,21 @@ interface Node {
 
 function typeOk(type: string, v: unknown): boolean {
   switch (type) {
-    case 'string': return typeof v === 'string';
-    case 'integer': return Number.isInteger(v);
-    case 'number': return typeof v === 'number' && Number.isFinite(v);
-    case 'boolean': return typeof v === 'boolean';
-    case 'array': return Array.isArray(v);
-    case 'object': case 'map': return isObject(v);
-    default: return v !== undefined;
+    case 'string':
+      return typeof v === 'string';
+    case 'integer':
+      return Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'array':
+      return Array.isArray(v);
+    case 'object':
+    case 'map':
+      return isObject(v);
+    default:
+      return v !== undefined;
   }
 }
 
@@ -98,10 +118,16 @@ function walk(action: string, where: string, node: Node, values: unknown[], t: T
     const key = `${action} ${at}`;
     t.fields += 1;
     const exception = exceptions[key];
-    const present = values.filter(isObject).map((v) => v[name]).filter((v) => v !== undefined && v !== null);
+    const present = values
+      .filter(isObject)
+      .map((v) => v[name])
+      .filter((v) => v !== undefined && v !== null);
     if (values.length === 0 || present.length < values.length) {
       if (exception) t.excepted.push(`${key}: ${exception.reason}`);
-      else t.problems.push(`${key}: missing${values.length === 0 ? ' (no value was ever seen here)' : ` in ${values.length - present.length} of ${values.length}`}`);
+      else
+        t.problems.push(
+          `${key}: missing${values.length === 0 ? ' (no value was ever seen here)' : ` in ${values.length - present.length} of ${values.length}`}`,
+        );
       continue;
     }
     const badType = present.find((v) => !typeOk(sub.type, v));
@@ -120,7 +146,12 @@ function walk(action: string, where: string, node: Node, values: unknown[], t: T
     if (sub.type === 'object' && sub.fields) walk(action, at, sub, present, t, exceptions, extras);
     if (sub.type === 'array' && sub.items?.fields) walk(action, `${at}[]`, sub.items, present.flat(), t, exceptions, extras);
   }
-  const undocumented = new Set(values.filter(isObject).flatMap((v) => Object.keys(v)).filter((k) => !(k in fields)));
+  const undocumented = new Set(
+    values
+      .filter(isObject)
+      .flatMap((v) => Object.keys(v))
+      .filter((k) => !(k in fields)),
+  );
   for (const k of undocumented) if (!extras.has(`${action} ${where}.${k}`)) t.problems.push(`${action} ${where}.${k}: not in the schema`);
 }
 
