@@ -20,7 +20,7 @@ const CHEAP_MACHINE_COUNT = 10;
 /** Each Label filter key is one more subquery. */
 const CHEAP_LABEL_FILTER_KEYS = 5;
 /** A body larger than this costs hashing and parsing time in proportion. */
-const CHEAP_BODY_BYTES = 16 * 1024;
+export const CHEAP_BODY_BYTES = 16 * 1024;
 
 function numberParam(raw: RawInput, names: string[]): number {
   const body = raw.body && typeof raw.body === 'object' ? (raw.body as Record<string, unknown>) : {};
@@ -54,6 +54,17 @@ export function isExpensive(raw: RawInput, bodyBytes: number): boolean {
     labelFilterKeys(raw) > CHEAP_LABEL_FILTER_KEYS ||
     bodyBytes > CHEAP_BODY_BYTES
   );
+}
+
+/**
+ * A request that announces a big body (Content-Length over 16 KiB): it takes its slot before the
+ * body is read (gateway/pipeline.ts), so a flood of big bodies waits in the sockets' buffers
+ * instead of being read, hashed and parsed all at once. (A chunked body is admitted once its bytes
+ * pass the same size.)
+ */
+export function announcesBigBody(headers: Record<string, string | string[] | undefined>): boolean {
+  const length = headers['content-length'];
+  return typeof length === 'string' && Number(length) > CHEAP_BODY_BYTES;
 }
 
 export interface AdmissionLimits {

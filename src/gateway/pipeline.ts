@@ -2,6 +2,7 @@
 //
 //   0. load shedding          API calls refused while the event loop lags (503)       (admission.ts)
 //   1. raw body capture       exact bytes (chunked bodies de-chunked), size-limited   (body parser)
+//   1a. big bodies            a body over 16 KiB is read only once it has an admission slot (5b)
 //   2. request id             upper-case UUID, on every response as x-acs-request-id  (genReqId)
 //   3. routing                ROA by method + path, RPC at `/` by version + action    (routes below)
 //                             a browser at `/` gets a page about the server           (home-page.ts)
@@ -22,6 +23,7 @@
 // closed (connections.ts).
 // Decoding and hygiene run before authentication because authentication itself takes request
 // strings (AccessKeyId, SignatureNonce, SecurityToken) to the database.
+import { Transform } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { apiError, isApiError } from './errors.ts';
@@ -38,7 +40,7 @@ import type { Operation, RawInput } from './operation.ts';
 import type { OperationRegistry } from './registry.ts';
 import type { Services } from '../services.ts';
 import { newRequestId } from '../ids.ts';
-import { admissionFor, CallerGone, isExpensive, type Admission } from './admission.ts';
+import { admissionFor, announcesBigBody, CallerGone, CHEAP_BODY_BYTES, isExpensive, type Admission } from './admission.ts';
 import { closeIdleConnections, connectionOptions } from './connections.ts';
 import { StatementCancelled } from '../store/cancellation.ts';
 import { accessLog, noteCaller, noteOperation } from '../observability/access-log.ts';
@@ -105,6 +107,44 @@ export async function buildGateway({ services, registry, plugins = [], logStream
     // 0. Health and admin stay answerable; API calls wait for the loop to catch up.
     if (eventLoop.underPressure && !req.url.startsWith('/_openeas')) throw apiError('ServiceUnavailable');
   });
+  // 1a. A big body waits for its admission slot before it is read (5b for everything else): until
+  // then its bytes stay in the socket, so a flood of big bodies is not read, hashed and parsed all
+  // at once. A body that announces its length is admitted before its first byte is read; a chunked
+  // one (the official SDKs send chunked bodies) when its bytes pass the threshold. Admitted, the
+  // body must arrive within BODY_READ_MS, or the connection is closed: a slot is never held by a
+  // sender that trickles.
+  const admitBody = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    let release: () => void;
+    try {
+      release = await admission.enter(callerGoneSignal(reply));
+    } catch (e) {
+      reply.header('connection', 'close'); // the body was not read to its end
+      throw e;
+    }
+    reply.raw.once('close', release);
+    const deadline = setTimeout(() => req.raw.destroy(), BODY_READ_MS);
+    reply.raw.once('close', () => clearTimeout(deadline));
+    admittedEarly.set(req, deadline);
+  };
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/_openeas') && announcesBigBody(req.headers)) await admitBody(req, reply);
+  });
+  app.addHook('preParsing', async (req, reply, payload) => {
+    if (req.url.startsWith('/_openeas') || req.headers['transfer-encoding'] === undefined || admittedEarly.has(req)) return payload;
+    let seen = 0;
+    let asked = false;
+    const gate = new Transform({
+      transform(chunk: Buffer, _encoding, next) {
+        seen += chunk.length;
+        (gate as Transform & { receivedEncodedLength: number }).receivedEncodedLength = seen;
+        if (asked || seen <= CHEAP_BODY_BYTES) return next(null, chunk);
+        asked = true;
+        admitBody(req, reply).then(() => next(null, chunk), next);
+      },
+    });
+    payload.on('error', (e) => gate.destroy(e));
+    return payload.pipe(gate);
+  });
 
   for (const plugin of plugins) await plugin(app);
 
@@ -157,6 +197,11 @@ export async function buildGateway({ services, registry, plugins = [], logStream
 
   return app;
 }
+
+/** Requests that took their admission slot before their body was read (1a), with the body's deadline. */
+const admittedEarly = new WeakMap<FastifyRequest, NodeJS.Timeout>();
+/** How long an admitted big body may take to arrive. */
+const BODY_READ_MS = 10_000;
 
 function wireOf(req: FastifyRequest): WireRequest {
   return {
@@ -229,13 +274,15 @@ async function serveCall(
 ): Promise<FastifyReply> {
   answeredBy.set(req, op.product);
   noteOperation(req, op);
+  const early = admittedEarly.get(req);
+  clearTimeout(early); // the body has arrived
   const wire = wireOf(req);
   const raw = decodeInput(req, wire); // 4
   call.raw = raw;
   const caller = await authenticate(wire, services, req.log); // 5
   noteCaller(req, caller);
   call.caller = caller;
-  if (isExpensive(raw, wire.body.length)) {
+  if (early === undefined && isExpensive(raw, wire.body.length)) {
     const release = await admission.enter(signal); // 5b
     // The slot is held until the answer has left (or the connection is gone): a big page costs as
     // much to write as to build, and releasing it at send() would let answers pile up unbounded.

@@ -186,6 +186,31 @@ for (const engine of ENGINES) {
       });
     });
 
+    test('a big body waits for its admission slot before it is read: one still arriving holds the slot', async () => {
+      await withServer(engine, { admission: { maxExpensiveInFlight: 1, queueLength: 0, queueWaitMs: 0 } }, async (server, eas) => {
+        const group = await eas.newGroup();
+        // A request that announces 20 KB and sends 10: admitted (the slot is taken), its body still arriving.
+        const slow = net.connect(server.port, '127.0.0.1');
+        slow.on('error', () => {});
+        try {
+          slow.write(
+            `POST /api/v2/resources/${REGION}/${group}/instances HTTP/1.1\r\nHost: localhost\r\n` +
+              'Content-Type: application/json\r\nContent-Length: 20000\r\n\r\n' +
+              ' '.repeat(10_000),
+          );
+          await until('the announced big body to be admitted', () => admissionOf(server.app)!.admission.inFlight === 1);
+          // A complete, correctly signed big create gets Throttling before anything of it is read.
+          const big = { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid', UserData: '\u0001'.repeat(4000) };
+          const err = await expectApiError(() => eas.create(group, big));
+          assert.equal(err.code, 'Throttling');
+          assert.equal((await fetch(`${server.url}/_openeas/health`)).status, 200, 'health never waits for a slot');
+        } finally {
+          slow.destroy();
+        }
+        await until('the slot to be given back when the sender left', () => admissionOf(server.app)!.admission.inFlight === 0);
+      });
+    });
+
     test('while the event loop lags, API calls get ServiceUnavailable and health still answers', async () => {
       await withServer(engine, { maxEventLoopDelayMs: 50 }, async (server, eas) => {
         const busy = (ms: number) => {
