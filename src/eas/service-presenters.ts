@@ -54,6 +54,8 @@ export function presentService(s: ServicesTable, groupName: string): Record<stri
     LatestVersion: 1,
     Weight: 100,
     TrafficState: 'standalone',
+    // The lock's documented "not locked" value: openeas has no safety lock yet, so nothing is ever locked.
+    SafetyLock: 'none',
     AutoscalerEnabled: false,
     CronscalerEnabled: false,
     ServiceConfig: s.config,
