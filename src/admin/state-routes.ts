@@ -6,6 +6,7 @@
 //   GET  /_openeas/state   → the state document
 //   POST /_openeas/state   a state document → it replaces everything
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { forgetAllocatable } from '../eas/handlers/resources.ts';
 import { apiError, registerErrors } from '../gateway/errors.ts';
 import { ADMIN_RECOMMEND, errorBody, JSON_CONTENT_TYPE, sendJson, toApiError } from '../gateway/envelope.ts';
 import { checkTextMap } from '../gateway/input-hygiene.ts';
@@ -47,6 +48,7 @@ export const STATE_BODY_LIMIT = 64 * 1024 * 1024;
 /** In-memory views of the state this process keeps, dropped when the state is replaced under them. */
 async function forgetCachedState(s: Services): Promise<void> {
   s.instanceViews = new InstanceViews();
+  forgetAllocatable();
   if (s.authorizer instanceof RamAuthorizer) s.authorizer = new RamAuthorizer(s);
   await s.clock.refresh();
   await s.latencyFaults.refresh();

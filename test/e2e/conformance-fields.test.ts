@@ -125,6 +125,8 @@ for (const engine of ENGINES) {
     test('DescribeResource carries the 7.9 fields; ServiceCount is a string there and an integer in ListResources', async () => {
       const group = await newGroup({ UsageMode: 'inference' });
       await machines(group, { EcsInstanceType: 'ecs.g6.xlarge', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
+      const attaching = (await eas('DescribeResource', 'GET', `${base}/${group}`)).body;
+      assert.equal(attaching.InstanceMaxAllocatableCPU, 0, 'no machine runs yet');
       await advance(server.url, 30);
       const d = (await eas('DescribeResource', 'GET', `${base}/${group}`)).body;
       assert.equal(d.ServiceCount, '0');
@@ -139,6 +141,11 @@ for (const engine of ENGINES) {
       assert.equal(listed.Resources[0].ServiceCount, 0);
       assert.equal(listed.Resources[0].UsageMode, 'inference');
       assert.equal(listed.Resources[0].InstanceMaxAllocatableMemory, d.InstanceMaxAllocatableMemory);
+      // The largest running machine decides; a bigger one that comes up is seen at once (the kept answer is renewed).
+      await machines(group, { EcsInstanceType: 'ecs.g6.2xlarge', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
+      await advance(server.url, 30);
+      const bigger = (await eas('DescribeResource', 'GET', `${base}/${group}`)).body;
+      assert.deepEqual([bigger.InstanceMaxAllocatableCPU, bigger.InstanceMaxAllocatableMemory], [8, 32768]);
       const err = await expectApiError(() =>
         eas('CreateResource', 'POST', '/api/v2/resources', {
           body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' }, UsageMode: 'mining' },

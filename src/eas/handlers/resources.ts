@@ -133,16 +133,52 @@ export function requestTags(labels: unknown): Record<string, string> {
   );
 }
 
-async function allocatable(ctx: CallContext, ids: string[]): Promise<Map<string, Allocatable>> {
-  if (ids.length === 0) return new Map();
+/**
+ * InstanceMaxAllocatable* of groups: the largest running machine's. Finding it reads every running
+ * machine of the group, so the answer is kept per group and read again only when the group's row
+ * says its running capacity changed: every machine that starts or stops running moves the group's
+ * capacity counters and its updated_at in the same statement. (A copy per process, checked against
+ * the stored row on every call, as instance-views.ts does for machines.)
+ */
+const allocatableOf = new Map<string, { stamp: string; value: Allocatable | undefined }>();
+const ALLOCATABLE_CACHE_LIMIT = 10_000;
+
+const capacityStamp = (g: ResourcesTable) =>
+  `${g.account_id}/${g.updated_at}/${g.instance_count}/${g.cpu_count}/${g.gpu_count}/${g.memory_mb}`;
+
+/** Forgets every kept answer (after a reset or an import replaced the database's rows). */
+export function forgetAllocatable(): void {
+  allocatableOf.clear();
+}
+
+async function allocatable(ctx: CallContext, groups: ResourcesTable[]): Promise<Map<string, Allocatable>> {
+  const out = new Map<string, Allocatable>();
+  const stale = groups.filter((g) => {
+    const kept = allocatableOf.get(g.id);
+    if (kept?.stamp !== capacityStamp(g)) return true;
+    if (kept.value) out.set(g.id, kept.value);
+    return false;
+  });
+  if (stale.length === 0) return out;
   const rows = await ctx.services.store.db
     .selectFrom('instances')
     .select((eb) => ['resource_id', eb.fn.max('cpu').as('cpu'), eb.fn.max('gpu').as('gpu'), eb.fn.max('memory_mb').as('mem')])
-    .where('resource_id', 'in', ids)
+    .where(
+      'resource_id',
+      'in',
+      stale.map((g) => g.id),
+    )
     .where('health', 'in', [...RUNNING])
     .groupBy('resource_id')
     .execute();
-  return new Map(rows.map((r) => [r.resource_id, { cpu: Number(r.cpu), gpu: Number(r.gpu), memoryMb: Number(r.mem) }]));
+  const found = new Map(rows.map((r) => [r.resource_id, { cpu: Number(r.cpu), gpu: Number(r.gpu), memoryMb: Number(r.mem) }]));
+  for (const g of stale) {
+    const value = found.get(g.id);
+    if (value) out.set(g.id, value);
+    if (allocatableOf.size >= ALLOCATABLE_CACHE_LIMIT) allocatableOf.delete(allocatableOf.keys().next().value!);
+    allocatableOf.set(g.id, { stamp: capacityStamp(g), value });
+  }
+  return out;
 }
 
 const listResources: EasHandler = {
@@ -180,7 +216,7 @@ const listResources: EasHandler = {
         : await Promise.all([
             db.selectFrom('resource_logs').selectAll().where('resource_id', 'in', ids).execute(),
             db.selectFrom('resource_dlinks').selectAll().where('resource_id', 'in', ids).execute(),
-            allocatable(ctx, ids),
+            allocatable(ctx, rows),
           ]);
     const logOf = new Map(logs.map((l) => [l.resource_id, l]));
     const dlinkOf = new Map(dlinks.map((d) => [d.resource_id, d]));
@@ -200,7 +236,7 @@ const describeResource: EasHandler = {
     const [log, dlink, alloc] = await Promise.all([
       db.selectFrom('resource_logs').selectAll().where('resource_id', '=', group.id).executeTakeFirst(),
       db.selectFrom('resource_dlinks').selectAll().where('resource_id', '=', group.id).executeTakeFirst(),
-      allocatable(ctx, [group.id]),
+      allocatable(ctx, [group]),
     ]);
     return presentResourceDetail(group, extraData(group.account_id, log, dlink), alloc.get(group.id));
   },
