@@ -1,0 +1,72 @@
+// One `openeas serve` child for the profiling benches (profile.ts, cpu-per-call.ts): a fresh data
+// directory, fixed root credentials, machines that stay Attaching, and one SelfManaged group.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runLoad, type Target } from './load.ts';
+
+export const ROOT = { accessKeyId: 'LTAI5tBenchmarkKeyId000000', accessKeySecret: 'BenchmarkSecret0123456789abcdef' };
+
+export interface BenchServer {
+  child: ChildProcess;
+  url: string;
+  dir: string;
+  /** `/api/v2/resources/cn-hangzhou/<group>` of the group created at start. */
+  base: string;
+  target(action: string, method: 'GET' | 'POST', p: string, body?: unknown): Target;
+  stop(): Promise<void>;
+}
+
+/** Starts the server (with `nodeFlags`, e.g. --cpu-prof) and creates its group. */
+export async function startBenchServer(nodeFlags: string[] = []): Promise<BenchServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-'));
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, 'bin/openeas.js', 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn'],
+    {
+      env: {
+        ...process.env,
+        OPENEAS_ACCOUNT_ID: '1000000000000001',
+        OPENEAS_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId,
+        OPENEAS_ROOT_ACCESS_KEY_SECRET: ROOT.accessKeySecret,
+        OPENEAS_PROVISION_SECONDS: '3600',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url: string = await new Promise((resolve) => {
+    let out = '';
+    child.stdout!.on('data', (c) => {
+      out += String(c);
+      const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+  });
+  const target = (action: string, method: 'GET' | 'POST', p: string, body?: unknown): Target => ({
+    url,
+    action,
+    method,
+    path: p,
+    body: body ? () => JSON.stringify(body) : undefined,
+    ...ROOT,
+  });
+  const group = { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } };
+  await runLoad(target('CreateResource', 'POST', '/api/v2/resources', group), { seconds: 10, concurrency: 1, maxRequests: 1 });
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(path.join(dir, 'openeas.db'), { readonly: true });
+  const id = (db.prepare('select id from resources limit 1').get() as { id: string }).id;
+  db.close();
+  return {
+    child,
+    url,
+    dir,
+    base: `/api/v2/resources/cn-hangzhou/${id}`,
+    target,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.on('exit', resolve));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
