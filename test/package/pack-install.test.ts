@@ -110,7 +110,7 @@ test('npm pack installs into an empty folder without network and serves', {
     });
     const health = await fetch(`${url}/_openeas/health`);
     assert.equal(health.status, 200);
-    assert.equal((await health.json()).status, 'ok');
+    assert.equal((await health.json()).Status, 'ok');
     process.kill(-server.pid!, 'SIGTERM');
     await exited;
     assert.doesNotMatch(output, /error|shutdown failed/i, 'a clean start and stop');
