@@ -14,7 +14,6 @@ import type { BillItemsTable, MeteredIntervalsTable } from '../store/schema.ts';
 import type { Services } from '../services.ts';
 import type { Scheduler } from '../engine/scheduler.ts';
 import { enqueueJobs, jobKey, nextDueOf, pendingJobs, type JobRow } from '../engine/jobs.ts';
-import { transitionInstances } from '../engine/instance-lifecycle.ts';
 import { groupsOfAccountJobs } from '../engine/group-locks.ts';
 import { billingCycleOf, DAY_MS, floorHour, HOUR_MS, nextCycleStart } from './calendar.ts';
 import { chargeOf, clip } from './metering.ts';
@@ -23,6 +22,7 @@ import { newOrderId } from './ids.ts';
 import { OVERDUE_JOB, RELEASE_STOPPED_JOB, SETTLE_JOB, TERM_JOB } from './job-kinds.ts';
 import { insertRows } from '../store/prepared.ts';
 import { lockBillingRow } from './accounts.ts';
+import { stopForRelease } from './subscriptions.ts';
 
 interface MachineUsage {
   meta: MeteredIntervalsTable;
@@ -197,18 +197,7 @@ export function registerSettlementJobs(scheduler: Scheduler, s: Services): void 
           .where('charge_type', '=', 'PostPaid')
           .where('health', 'in', ['Ready', 'NotReady'])
           .execute();
-        const { moved } = await transitionInstances(tx, running, 'Stopped', due);
-        await enqueueJobs(
-          tx,
-          moved.map((r) => ({
-            kind: RELEASE_STOPPED_JOB,
-            accountId: r.account_id,
-            subjectId: r.id,
-            dueAt: due + s.config.overdueReleaseDays * DAY_MS,
-            key: jobKey(RELEASE_STOPPED_JOB, r.id),
-          })),
-          due,
-        );
+        await stopForRelease(tx, running, due, due + s.config.overdueReleaseDays * DAY_MS);
       }
     },
     groupsOfAccountJobs,

@@ -207,6 +207,22 @@ async function loadRows(tx: Tx, ids: string[]): Promise<Map<string, Row>> {
 
 const dueOf = (jobs: JobRow[]) => Math.max(...jobs.map((j) => j.due_at ?? 0));
 
+/**
+ * Stops running machines at `at` (expiry, or an account overdue too long) and schedules their release
+ * for `releaseAt`; RELEASE_STOPPED_JOB releases them then unless they were renewed or paid for meanwhile.
+ */
+export async function stopForRelease(tx: Tx, rows: InstancesTable[], at: number, releaseAt: number): Promise<void> {
+  const { moved } = await transitionInstances(tx, rows, 'Stopped', at);
+  const release = (r: InstancesTable) => ({
+    kind: RELEASE_STOPPED_JOB,
+    accountId: r.account_id,
+    subjectId: r.id,
+    dueAt: releaseAt,
+    key: jobKey(RELEASE_STOPPED_JOB, r.id),
+  });
+  await enqueueJobs(tx, moved.map(release), at);
+}
+
 export function registerSubscriptionJobs(scheduler: Scheduler, s: Services): void {
   scheduler.register(
     TERM_JOB,
@@ -273,18 +289,7 @@ export function registerSubscriptionJobs(scheduler: Scheduler, s: Services): voi
         const byExpiry = new Map<number, Row[]>();
         for (const r of expire) pushTo(byExpiry, r.expired_at!, r);
         for (const [expiry, list] of byExpiry) {
-          const { moved } = await transitionInstances(tx, list, 'Stopped', expiry);
-          await enqueueJobs(
-            tx,
-            moved.map((r) => ({
-              kind: RELEASE_STOPPED_JOB,
-              accountId: r.account_id,
-              subjectId: r.id,
-              dueAt: expiry + s.config.expiryGraceDays * DAY_MS,
-              key: jobKey(RELEASE_STOPPED_JOB, r.id),
-            })),
-            expiry,
-          );
+          await stopForRelease(tx, list, expiry, expiry + s.config.expiryGraceDays * DAY_MS);
         }
       }
     },
