@@ -169,9 +169,14 @@ export class EventLoopMonitor {
   #sample(): void {
     const h = this.#histogram!;
     // The histogram's own timer fires every `resolution` ms; its mean lateness, minus that period.
-    this.#previousMs = this.#delayMs;
-    this.#delayMs = h.count === 0 ? 0 : Math.max(0, h.mean / 1e6 - this.resolutionMs);
+    this.record(h.count === 0 ? 0 : Math.max(0, h.mean / 1e6 - this.resolutionMs));
     h.reset();
+  }
+
+  /** Takes one reading of the loop's delay; pressure needs two readings in a row over the limit. */
+  record(delayMs: number): void {
+    this.#previousMs = this.#delayMs;
+    this.#delayMs = delayMs;
   }
 
   get delayMs(): number {
