@@ -20,6 +20,7 @@ import type { Schema } from './schema.ts';
 import { migrateToLatest } from './migrations.ts';
 import { ensureDataDir, ensurePrivateFile, restrictToOwner } from './data-dir.ts';
 import { CancellablePool, runWithSignal } from './cancellation.ts';
+import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type Db = Kysely<Schema>;
@@ -378,6 +379,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let statements: StatementCache | undefined;
   let pool: pg.Pool | undefined;
   let sqlite: BetterSqlite3.Database | undefined;
+  let checkpointer: Checkpointer | undefined;
   if (opts.databaseUrl) {
     dialect = 'postgres';
     const timeout = opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {};
@@ -388,9 +390,16 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     sqlite = opts.ephemeral ? new BetterSqlite3(ephemeralTemplate ?? ':memory:') : openSqliteFile(opts.dataDir);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    // Checkpoint the WAL every ~80 MB instead of every 4 MB: each checkpoint syncs the database
-    // file, and long clock advances write in big transactions (a year of billing: 1 s of 10).
-    sqlite.pragma('wal_autocheckpoint = 20000');
+    if (!opts.ephemeral) {
+      // Checkpoints run in a worker thread (checkpointer.ts), not inside a commit of the server's:
+      // copying 80 MB of WAL back blocked the event loop for half a second. The server's own
+      // checkpoint stays as a backstop at 256 MB (writes faster than the worker copies, for
+      // seconds): by then it copies only the worker's last moments, and the WAL starts again
+      // from its beginning, trimmed back to 64 MB.
+      sqlite.pragma('wal_autocheckpoint = 65536');
+      sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+      checkpointer = startCheckpointer(path.join(opts.dataDir, 'openeas.db'));
+    }
     // Several processes may open the same file: a locked database is waited for by
     // WaitingConnection (without blocking), not by SQLite sleeping inside the call.
     sqlite.pragma('busy_timeout = 0');
@@ -412,7 +421,10 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       pool
         ? { connections: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } }
         : { queuedTransactions: groupCommit?.queued ?? 0 },
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop(); // first: the server's connection, closing last, checkpoints what is left
+      await db.destroy();
+    },
   };
   try {
     if (opts.migrate !== false) {
@@ -432,7 +444,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       }
     }
   } catch (e) {
-    await db.destroy();
+    await store.close();
     throw e;
   }
   return store;

@@ -275,3 +275,38 @@ test('PostgreSQL: two transactions that deadlock both complete (the one PostgreS
     await store.close();
   }
 });
+
+test("SQLite: the WAL is copied back into the database by a worker thread, not inside the server's commits", async () => {
+  const dataDir = tempDataDir();
+  const file = path.join(dataDir, 'openeas.db');
+  const store = await openStore({ dataDir });
+  try {
+    const before = fs.statSync(file).size;
+    // ~8 MB of writes: far below the server connection's own checkpoint (256 MB), so only a
+    // background checkpoint grows the database file.
+    const value = 'x'.repeat(4000);
+    for (let batch = 0; batch < 20; batch++) {
+      await insertRows(
+        store.db,
+        'settings',
+        Array.from({ length: 100 }, (_, i) => ({ key: `k${batch}-${i}`, value })),
+      );
+    }
+    const deadline = Date.now() + 20_000;
+    while (fs.statSync(file).size < before + 4_000_000) {
+      assert.ok(Date.now() < deadline, 'the database file never grew: nothing checkpointed the WAL');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // The server reads its writes whatever the checkpoint's progress.
+    assert.equal((await settingByKey.first(store.db, { key: 'k19-99' }))?.value, value);
+  } finally {
+    await store.close();
+  }
+  assert.equal(fs.existsSync(`${file}-wal`), false, 'closing leaves no WAL behind');
+  const reopened = await openStore({ dataDir });
+  try {
+    assert.equal((await settingByKey.first(reopened.db, { key: 'k0-0' }))?.value.length, 4000);
+  } finally {
+    await reopened.close();
+  }
+});
