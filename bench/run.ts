@@ -2,7 +2,7 @@
 // the same signing load generator, then scale (1,000,000 stored machines), the engine burst and
 // clock advances. Prints a table and writes bench/results/latest.json. Never part of `npm test`.
 //
-//   BENCH_SECONDS=8 BENCH_ROUNDS=5 BENCH_ROUND_SECONDS=2 BENCH_THROUGHPUT_CONCURRENCY=16,64 BENCH_CONCURRENCY=16 BENCH_MACHINES=1000000 BENCH_BURST=10000 BENCH_SCENARIOS=throughput,ram,burst,scale,attacks npm run bench
+//   BENCH_SECONDS=8 BENCH_ROUNDS=5 BENCH_ROUND_SECONDS=2 BENCH_THROUGHPUT_CONCURRENCY=16,64 BENCH_CONCURRENCY=16 BENCH_MACHINES=1000000 BENCH_BURST=10000 BENCH_SCENARIOS=throughput,ram,audit,burst,scale,attacks npm run bench
 //   attacks (bench/attacks.ts): BENCH_ATTACK_SECONDS, OPENEAS_BENCH_DATABASE_URL (PostgreSQL leg)
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -376,6 +376,62 @@ async function ramOverhead(): Promise<void> {
   }
 }
 
+/**
+ * What recording the audit trail costs (issue 10: at most 10 % of create throughput): two servers,
+ * one with OPENEAS_AUDIT_TRAIL=false, the same signed creates in ABBA-paired rounds; the cost is the
+ * median round's 1 − on/off.
+ */
+async function auditCost(): Promise<void> {
+  const servers: Proc[] = [];
+  try {
+    const targets: Target[] = [];
+    for (const recording of ['true', 'false']) {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-audit-'));
+      const server = await startOpeneas(dataDir, { OPENEAS_PROVISION_SECONDS: '3600', OPENEAS_AUDIT_TRAIL: recording });
+      servers.push(server);
+      await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', {
+        ResourceType: 'SelfManaged',
+        SelfManagedResourceOptions: { ExternalClusterId: 'c' },
+      });
+      const body = () => JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
+      const t = target(
+        server.url,
+        'CreateResourceInstances',
+        'POST',
+        `/api/v2/resources/${REGION}/${await fetchGroupId(server.url)}/instances`,
+        body,
+      );
+      await runLoad(t, { seconds: 1, concurrency: CONCURRENCY }); // warm-up
+      targets.push(t);
+    }
+    const [on, off] = targets as [Target, Target];
+    const rounds = Math.max(2, ROUNDS * 2);
+    const pairs: Array<{ on: LoadResult; off: LoadResult }> = [];
+    for (let i = 0; i < rounds; i++) {
+      const run = (t: Target) => runLoad(t, { seconds: ROUND_SECONDS, concurrency: CONCURRENCY });
+      if (i % 2 === 0) {
+        const a = await run(on);
+        pairs.push({ on: a, off: await run(off) });
+      } else {
+        const b = await run(off);
+        pairs.push({ off: b, on: await run(on) });
+      }
+    }
+    const cost = (p: { on: LoadResult; off: LoadResult }) => 1 - p.on.rps / p.off.rps;
+    pairs.sort((a, b) => cost(a) - cost(b));
+    const median = pairs[Math.floor(rounds / 2)]!;
+    row('CreateResourceInstances, audit trail off', fmt(median.off));
+    row(
+      'CreateResourceInstances, audit trail on',
+      fmt(median.on),
+      `${(cost(median) * 100).toFixed(1)}% fewer creates (rounds ${(cost(pairs[0]!) * 100).toFixed(1)}–${(cost(pairs.at(-1)!) * 100).toFixed(1)}%; target ≤ 10%) ${cost(median) <= 0.1 ? 'PASS' : 'FAIL'}`,
+    );
+    results.audit = { on: median.on, off: median.off, cost: cost(median), rounds: pairs.map(cost) };
+  } finally {
+    for (const s of servers) await stop(s);
+  }
+}
+
 async function attackScenarios(): Promise<void> {
   results.attacks = await attacks({
     startOpeneas,
@@ -389,7 +445,14 @@ async function attackScenarios(): Promise<void> {
   });
 }
 
-const SCENARIOS: Record<string, () => Promise<void>> = { throughput, ram: ramOverhead, burst, scale, attacks: attackScenarios };
+const SCENARIOS: Record<string, () => Promise<void>> = {
+  throughput,
+  ram: ramOverhead,
+  audit: auditCost,
+  burst,
+  scale,
+  attacks: attackScenarios,
+};
 const chosen = (process.env.BENCH_SCENARIOS ?? Object.keys(SCENARIOS).join(','))
   .split(',')
   .map((s) => s.trim())

@@ -292,6 +292,13 @@ export const SETTINGS: readonly Setting[] = [
     help: 'how long a RAM policy-epoch read is trusted, ms',
   },
   {
+    field: 'auditTrail',
+    env: 'OPENEAS_AUDIT_TRAIL',
+    type: { kind: 'boolean' },
+    default: true,
+    help: 'record every authenticated API call as an audit event (LookupEvents); false skips recording',
+  },
+  {
     field: 'auditRetentionDays',
     env: 'OPENEAS_AUDIT_RETENTION_DAYS',
     type: int(1, 3650),

@@ -55,6 +55,7 @@ export class AuditTrail implements CallObserver {
   }
 
   callFinished(call: FinishedCall): void {
+    if (!this.deps.config.auditTrail) return;
     let built: ReturnType<typeof buildEvent>;
     try {
       built = buildEvent(call, this.deps.config, this.deps.clock.now());

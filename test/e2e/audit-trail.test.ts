@@ -354,3 +354,18 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+test('with OPENEAS_AUDIT_TRAIL=false nothing is recorded, and LookupEvents still answers', async () => {
+  const server = await startTestServer(ENGINES[0]!, { auditTrail: false });
+  try {
+    const root = rootCredentials(server);
+    await eas(server, root).listResources();
+    await eas(server, root).createGroup('unrecorded');
+    const r = await callRpc(easClient({ url: server.url, ...root }), '2020-07-06', 'LookupEvents', {});
+    assert.deepEqual(r.body.Events, []);
+    const stored = await server.services.store.db.selectFrom('audit_events').select('event_id').execute();
+    assert.deepEqual(stored, []);
+  } finally {
+    await server.close();
+  }
+});
