@@ -75,6 +75,9 @@ export function parseCronScaler(input: ScalerInput, now: number): CronScaler {
     const tz = j.TimeZone === undefined || j.TimeZone === '' ? 'UTC' : j.TimeZone;
     if (typeof tz !== 'string' || !isTimeZone(tz)) throw invalid(`${at}.TimeZone`, 'It must be an IANA time zone such as Asia/Shanghai.');
     const expr = parseCron(j.Schedule, `${at}.Schedule`);
+    // An openeas bound: a clock advance runs every occurrence it passes, one transaction each.
+    if (expr.seconds.size !== 1)
+      throw invalid(`${at}.Schedule`, 'openeas runs a scale job at most once a minute: the second field must be a single value, e.g. 0.');
     if (nextOccurrence(expr, tz, now) === null) throw invalid(`${at}.Schedule`, 'The expression never fires.');
     return { Name: name, Schedule: expr.text, TargetSize: size, TimeZone: tz, CreateTime: now };
   });
@@ -147,6 +150,10 @@ export async function runCronJobs(tx: Tx, jobs: JobRow[], startDue: StartDue): P
     if (excluded !== undefined) {
       sj.State = 'Succeed';
       sj.Message = `cron hpa job ${sj.Name} skipped: the day is excluded by ${JSON.stringify(excluded)}. current replicas:${current}.`;
+    } else if (current === sj.TargetSize) {
+      // Already the wanted size: nothing to scale (and no event for every run of a frequent job).
+      sj.State = 'Succeed';
+      sj.Message = `cron hpa job ${sj.Name} executed successfully. current replicas:${current}, desired replicas:${sj.TargetSize}.`;
     } else {
       await scaleService(tx, s, sj.TargetSize, [], at, startDue);
       sj.State = 'Succeed';

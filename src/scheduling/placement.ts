@@ -600,7 +600,20 @@ export async function evictFromMachines(
       ),
   );
   if (rows.length === 0) return;
-  await release(tx, rows, false, now);
+  // Instances a rollout is replacing anyway (an older generation) go for good instead of waiting
+  // for a machine again: the new generation gets the capacity first.
+  const generations = new Map(
+    [...(await servicesById(tx, new Set(rows.map((r) => r.service_id)))).values()].map((s) => [s.id, s.generation]),
+  );
+  const stale = rows.filter((r) => r.generation < (generations.get(r.service_id) ?? 0));
+  if (stale.length > 0) await release(tx, stale, true, now);
+  const staleIds = new Set(stale.map((r) => r.id));
+  await release(
+    tx,
+    rows.filter((r) => !staleIds.has(r.id)),
+    false,
+    now,
+  );
   const names = new Map(machines.map((m) => [m.id, m.name]));
   const byService = new Map<string, ServiceInstanceRow[]>();
   for (const r of rows) pushTo(byService, r.service_id, r);

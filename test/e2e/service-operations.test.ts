@@ -187,6 +187,35 @@ for (const engine of ENGINES) {
       assert.equal(m.InstanceUsedMemory, '6144M');
     });
 
+    test('a machine drained during a rollout: its old instance goes for good, the new ones take the room', async () => {
+      const g = await newGroup(2);
+      await create(serviceJson('drain_upd', g, { instance: 2, cpu: 3 })); // one per machine, each full
+      await advance(server.url, 5);
+      await update('drain_upd', { metadata: { memory: 2048 } });
+      let list = await instancesOf('drain_upd');
+      const old = list.filter((i) => !i.IsLatest);
+      assert.equal(old.length, 1, 'one old instance made room');
+      const machine = (await machines(g)).find((m) => m.InstanceName === old[0].HostName);
+      await eas('UpdateResourceInstance', 'PUT', `/api/v2/resources/${REGION}/${g}/instances/${machine.InstanceId}`, {
+        body: { Action: 'Drain' },
+      });
+      list = await instancesOf('drain_upd');
+      assert.equal(list.length, 2);
+      assert.ok(
+        list.every((i) => i.IsLatest),
+        'the evicted old instance is not rescheduled',
+      );
+      assert.equal((await describeSvc('drain_upd')).Status, 'Waiting');
+      await eas('CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${g}/instances`, {
+        body: { EcsInstanceType: TYPE, EcsInstanceCount: 1, ChargeType: 'PostPaid' },
+      });
+      await advance(server.url, 10);
+      await advance(server.url, 5);
+      const d = await describeSvc('drain_upd');
+      assert.equal(d.Status, 'Running');
+      assert.equal(d.RunningInstance, 2);
+    });
+
     test('RestartService replaces every instance, rolling; DeleteServiceInstances restarts the named ones', async () => {
       const g = await newGroup(2);
       await create(serviceJson('rst_a', g, { instance: 2 }));
@@ -432,6 +461,10 @@ for (const engine of ENGINES) {
         }),
       );
       assert.match(tz.message, /ScaleJobs\.1\.TimeZone/);
+      const often = await expectApiError(() =>
+        eas('UpdateServiceCronScaler', 'PUT', path, { body: { ScaleJobs: [{ Schedule: '*/10 * * * * *', TargetSize: 1 }] } }),
+      );
+      assert.match(often.message, /ScaleJobs\.1\.Schedule.*at most once a minute/);
       const never = await expectApiError(() =>
         eas('UpdateServiceCronScaler', 'PUT', path, { body: { ScaleJobs: [{ Schedule: '0 0 0 30 2 *', TargetSize: 1 }] } }),
       );
