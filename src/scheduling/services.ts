@@ -159,7 +159,8 @@ export async function scaleService(
   // Freed capacity may place other services' instances too: placement covers the whole group.
   await placePending(tx, s.resource_id, now, startDue);
   const fresh = await findServiceById(tx, s.id);
-  if (fresh.running_count >= fresh.instance_count) await placeSettled(tx, fresh, now);
+  // Running once enough run (a scale-in to what already runs); Updating while a rollout has old instances.
+  await settle(tx, fresh, now);
 }
 
 async function findServiceById(tx: Tx, id: string): Promise<ServiceRow> {

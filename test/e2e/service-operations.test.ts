@@ -187,6 +187,23 @@ for (const engine of ENGINES) {
       assert.equal(m.InstanceUsedMemory, '6144M');
     });
 
+    test('a scale-in during a rollout keeps the service Updating until the new instances run', async () => {
+      const g = await newGroup(2);
+      await create(serviceJson('scale_upd', g, { instance: 2 }));
+      await advance(server.url, 5);
+      await update('scale_upd', { containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v3', port: 8000 }] });
+      await eas('ScaleService', 'PUT', svcPath('scale_upd', '/scale'), { body: { Instance: 1 } });
+      let d = await describeSvc('scale_upd');
+      assert.equal(d.Status, 'Updating', 'an old instance still serves while the new one starts');
+      assert.equal(d.RunningInstance, 1);
+      await advance(server.url, 5);
+      d = await describeSvc('scale_upd');
+      assert.equal(d.Status, 'Running');
+      const list = await instancesOf('scale_upd');
+      assert.equal(list.length, 1);
+      assert.ok(list[0].IsLatest);
+    });
+
     test('a machine drained during a rollout: its old instance goes for good, the new ones take the room', async () => {
       const g = await newGroup(2);
       await create(serviceJson('drain_upd', g, { instance: 2, cpu: 3 })); // one per machine, each full
