@@ -21,7 +21,7 @@ import { forIdChunks, inIds } from '../store/id-lists.ts';
 import { insertRows } from '../store/prepared.ts';
 import { updateInstances } from '../store/instances.ts';
 import { cancelJobs, enqueueJobs, jobKey, type JobRow } from '../engine/jobs.ts';
-import { newSortableId, randomString } from '../ids.ts';
+import { randomString } from '../ids.ts';
 import { pushTo } from '../collections.ts';
 
 export const START_JOB = 'service.instance.start';
@@ -122,6 +122,17 @@ export interface PodEvent {
   instance: string;
 }
 
+/**
+ * Event ids sort in the order events were recorded: business time, then a per-process sequence
+ * (seeded from the wall clock in µs, so it also grows across restarts). DescribeServiceEvent reads
+ * `order by time, id`: the events of one transaction come back as they happened, not shuffled.
+ */
+let eventSequence = Date.now() * 1000;
+function eventId(now: number): string {
+  eventSequence += 1;
+  return `${String(now).padStart(15, '0')}-${String(eventSequence).padStart(17, '0')}-${randomString(4)}`;
+}
+
 /** Events of a service, in one statement (an event about an instance has Resource Pod). */
 export async function recordPodEvents(
   tx: Tx,
@@ -134,7 +145,7 @@ export async function recordPodEvents(
     tx,
     'service_events',
     events.map((e) => ({
-      id: newSortableId(now),
+      id: eventId(now),
       service_id: s.id,
       account_id: s.account_id,
       type: e.type,

@@ -373,6 +373,9 @@ for (const engine of ENGINES) {
       });
       const all = await events('evt_a');
       const reasons = all.Events.map((e: any) => e.Reason);
+      // In the order they happened, also within one transaction.
+      assert.deepEqual(reasons.slice(0, 2), ['CREATING', 'Scheduled']);
+      assert.ok(reasons.indexOf('Evicted') < reasons.indexOf('EVICTED'));
       for (const r of ['CREATING', 'Scheduled', 'Started', 'RUNNING', 'Evicted', 'EVICTED'])
         assert.ok(reasons.includes(r), `${r} in ${reasons}`);
       assert.equal(all.TotalCount, all.Events.length);
