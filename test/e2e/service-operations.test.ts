@@ -503,6 +503,54 @@ for (const engine of ENGINES) {
       assert.equal((await describeSvc('cron_a')).TotalInstance, 2, 'a deleted scaler scales no more');
     });
 
+    test('a client polling like Terraform: create with labels, wait Running, update config and labels, delete, wait NotFound', async () => {
+      const g = await newGroup(2);
+      // What alicloud_pai_service sends: the parsed service_config as body, Labels as JSON in the
+      // query, ClusterId again in the query; it polls DescribeService every 5 s.
+      const config = serviceJson('tf_a', g, { instance: 2 });
+      const tf = (
+        action: string,
+        method: Method,
+        pathname: string,
+        extra: { query?: Record<string, unknown>; body?: Record<string, unknown> } = {},
+      ) => eas(action, method, pathname, { ...extra, query: { ClusterId: REGION, ...extra.query } });
+      const waitFor = async (target: string, fail: string[]) => {
+        for (let polls = 0; polls < 30; polls += 1) {
+          const status = (await describeSvc('tf_a')).Status;
+          if (status === target) return polls;
+          assert.ok(!fail.includes(status), `reached ${status}`);
+          await advance(server.url, 5);
+        }
+        assert.fail(`never reached ${target}`);
+      };
+      const created = await tf('CreateService', 'POST', '/api/v2/services', {
+        body: config,
+        query: { Labels: JSON.stringify({ a: '1', b: '2', c: '3' }) },
+      });
+      assert.equal(created.body.ServiceName, 'tf_a');
+      await waitFor('Running', ['Failed']);
+      const read = await describeSvc('tf_a');
+      const labels = Object.fromEntries(read.Labels.map((l: any) => [l.LabelKey, l.LabelValue]));
+      assert.deepEqual(labels, { a: '1', b: '2', c: '3' });
+      assert.deepEqual(JSON.parse(read.ServiceConfig), config, 'no diff for Terraform');
+
+      const changed = { ...config, containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v9', port: 8000 }] };
+      await tf('UpdateService', 'PUT', svcPath('tf_a'), { body: changed });
+      await waitFor('Running', ['Failed']);
+      assert.deepEqual(JSON.parse((await describeSvc('tf_a')).ServiceConfig), changed);
+      // labels {a,b,c} → {a, c: '4'}: b and c removed (Keys as a JSON list), then c added.
+      await tf('DeleteServiceLabel', 'DELETE', svcPath('tf_a', '/label'), { query: { Keys: JSON.stringify(['b', 'c']) } });
+      await tf('UpdateServiceLabel', 'PUT', svcPath('tf_a', '/label'), { body: { Labels: { c: '4' } } });
+      assert.deepEqual(Object.fromEntries((await describeSvc('tf_a')).Labels.map((l: any) => [l.LabelKey, l.LabelValue])), {
+        a: '1',
+        c: '4',
+      });
+
+      await tf('DeleteService', 'DELETE', svcPath('tf_a'));
+      const gone = await expectApiError(() => describeSvc('tf_a'));
+      assert.equal(gone.code, 'InvalidService.NotFound');
+    });
+
     test('RAM: each operation is eas:<Action> on service/<name>', async () => {
       const g = await newGroup(1);
       await create(serviceJson('ram_ops', g));

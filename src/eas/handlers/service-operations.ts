@@ -183,23 +183,23 @@ const updateServiceLabelHandler = typedHandler<'UpdateServiceLabel'>({
   },
 });
 
-/** Keys of DeleteServiceLabel: LabelKeys (a JSON list) and the deprecated Keys, which Terraform sends as `["k"]`. */
+/**
+ * Keys of DeleteServiceLabel: LabelKeys (a JSON list) and the deprecated Keys (comma-separated,
+ * style simple) — which Terraform's provider sends as a JSON list (`["a","b"]`), so validation's
+ * comma split is undone and the list read as JSON.
+ */
 function labelKeys(input: { Keys?: string[]; LabelKeys?: string[] }): string[] {
-  const keys: string[] = [];
-  for (const k of [...(input.LabelKeys ?? []), ...(input.Keys ?? [])]) {
-    if (k.startsWith('[')) {
-      try {
-        const parsed: unknown = JSON.parse(k);
-        if (Array.isArray(parsed)) {
-          keys.push(...parsed.map(String));
-          continue;
-        }
-      } catch {
-        // not JSON: a key that starts with [
-      }
+  const keys = [...(input.LabelKeys ?? [])];
+  const simple = (input.Keys ?? []).join(',');
+  let parsed: unknown;
+  if (simple.trimStart().startsWith('[')) {
+    try {
+      parsed = JSON.parse(simple);
+    } catch {
+      parsed = undefined; // not JSON: keys that start with [
     }
-    keys.push(k);
   }
+  keys.push(...(Array.isArray(parsed) ? parsed.map(String) : (input.Keys ?? [])));
   return [...new Set(keys.filter((k) => k !== ''))];
 }
 

@@ -8,9 +8,18 @@ import type { CallContext } from '../../gateway/context.ts';
 import type { EasHandler } from '../operations.ts';
 import type { ListServicesInput } from '../generated/operations.ts';
 import { findGroup, groupArn } from '../groups.ts';
-import { checkLabelFilter } from '../labels.ts';
+import { checkLabelFilter, checkLabels, MAX_LABELS } from '../labels.ts';
 import { parseServiceSpec, LIMITS } from '../../scheduling/service-spec.ts';
-import { createService, deleteService, findService, labelsOf, scaleService, startService, stopService } from '../../scheduling/services.ts';
+import {
+  createService,
+  deleteService,
+  findService,
+  labelsOf,
+  scaleService,
+  setLabels,
+  startService,
+  stopService,
+} from '../../scheduling/services.ts';
 import { SERVICE_OPERATION_HANDLERS } from './service-operations.ts';
 import { escapeLike, lockedService, message, owner, startDue } from './service-common.ts';
 import { presentCreatedService, presentService, presentServiceInstance, presentWorker, type Host } from '../service-presenters.ts';
@@ -25,9 +34,13 @@ const createServiceHandler = typedHandler<'CreateService'>({
   },
   async handle(input, ctx) {
     const spec = parseServiceSpec(input.body);
+    // Labels given at creation (a JSON map in the query, as Terraform's provider sends them).
+    const labels = checkLabels(input.Labels, 'Labels');
     return mutate(ctx, async (tx, now) => {
       await findGroup(tx, ctx, spec.resourceId, { forUpdate: true });
-      return presentCreatedService(await createService(tx, owner(ctx), spec, now, startDue(ctx)));
+      const created = await createService(tx, owner(ctx), spec, now, startDue(ctx));
+      await setLabels(tx, created, labels, MAX_LABELS, now);
+      return presentCreatedService(created);
     });
   },
 });
