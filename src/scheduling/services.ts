@@ -144,14 +144,18 @@ export async function scaleService(
   Object.assign(s, { instance_count: count });
   await recordEvent(tx, s, 'Normal', 'SCALING', `Service [${s.name}] is scaling to ${count} instance(s)`, now);
   if (s.status === 'Stopped') return;
-  if (count > rows.length) await addInstances(tx, s, count - rows.length, now);
-  else if (count < rows.length && s.generation > 1 && rows.some((r) => r.generation < s.generation)) {
-    // During a rollout the old instances go as the new ones run (placement.rollForward); only
-    // new-generation instances beyond the wish are removed here.
+  if (s.generation > 1 && rows.some((r) => r.generation < s.generation)) {
+    // During a rollout the wish is about the new generation; the old instances go as the new ones
+    // run (placement.rollForward), and the named ones of either generation go now.
+    const namedOld = rows.filter((r) => r.generation < s.generation && named.includes(r.id));
+    if (namedOld.length > 0) await removeServiceInstances(tx, namedOld, now);
     const fresh = rows.filter((r) => r.generation >= s.generation);
-    if (fresh.length > count) await removeServiceInstances(tx, scaleInVictims(fresh, fresh.length - count, named, s.generation), now);
+    if (count > fresh.length) await addInstances(tx, s, count - fresh.length, now);
+    else if (count < fresh.length) await removeServiceInstances(tx, scaleInVictims(fresh, fresh.length - count, named, s.generation), now);
+    await placePending(tx, s.resource_id, now, startDue);
     await rollForward(tx, s, now, startDue);
-  } else if (count < rows.length) {
+  } else if (count > rows.length) await addInstances(tx, s, count - rows.length, now);
+  else if (count < rows.length) {
     const victims = scaleInVictims(rows, rows.length - count, named, s.generation);
     await removeServiceInstances(tx, victims, now);
     s.running_count -= victims.filter((v) => v.status === 'Running').length;

@@ -202,6 +202,18 @@ for (const engine of ENGINES) {
       const list = await instancesOf('scale_upd');
       assert.equal(list.length, 1);
       assert.ok(list[0].IsLatest);
+
+      // And a scale-out during a rollout: the new generation grows to the wish.
+      await update('scale_upd', { containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v4', port: 8000 }] });
+      await eas('ScaleService', 'PUT', svcPath('scale_upd', '/scale'), { body: { Instance: 3 } });
+      assert.equal((await describeSvc('scale_upd')).Status, 'Updating');
+      await advance(server.url, 5);
+      d = await describeSvc('scale_upd');
+      assert.equal(d.Status, 'Running');
+      assert.equal(d.RunningInstance, 3);
+      const grown = await instancesOf('scale_upd');
+      assert.equal(grown.length, 3);
+      assert.ok(grown.every((i) => i.IsLatest && i.Status === 'Running'));
     });
 
     test('a machine drained during a rollout: its old instance goes for good, the new ones take the room', async () => {
