@@ -34,20 +34,34 @@ export const OUTPUT_FILE = path.join(ROOT, 'src/eas/generated/operations.ts');
 /** The service operations taken from the service metadata (the rest of that file is not implemented yet). */
 export const SERVICE_ACTIONS: readonly string[] = [
   'CreateService',
+  'CreateServiceCronScaler',
   'DeleteService',
+  'DeleteServiceCronScaler',
+  'DeleteServiceInstances',
+  'DeleteServiceLabel',
   'DescribeService',
+  'DescribeServiceCronScaler',
+  'DescribeServiceEndpoints',
+  'DescribeServiceEvent',
   'ListServiceInstances',
+  'ListServiceVersions',
   'ListServices',
+  'RestartService',
   'ScaleService',
   'StartService',
   'StopService',
+  'UpdateService',
+  'UpdateServiceCronScaler',
+  'UpdateServiceLabel',
+  'UpdateServiceSafetyLock',
+  'UpdateServiceVersion',
 ];
 
 /**
  * Bodies the metadata types as `string` that are really a JSON document: CreateService's body is
  * "the raw service JSON" (SDKs and Terraform send an object). They become free JSON objects.
  */
-const RAW_JSON_BODIES: readonly string[] = ['CreateService'];
+const RAW_JSON_BODIES: readonly string[] = ['CreateService', 'UpdateService'];
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE'];
 const LOCATIONS: readonly ParamLocation[] = ['path', 'query', 'body'];
@@ -85,7 +99,9 @@ function paramOf(name: string, location: ParamLocation, schemaValue: unknown, st
     name,
     location,
     type,
-    required: schema.required === true,
+    // A path segment cannot be absent: path parameters are required whatever the metadata says
+    // (DescribeServiceEndpoints' ClusterId, rebuilt from the TypeScript SDK, lacks the flag).
+    required: schema.required === true || location === 'path',
   };
   if (schema.deprecated === true) spec.deprecated = true;
   if (typeof schema.format === 'string') spec.format = schema.format;

@@ -25,5 +25,16 @@ export const EAS_ERRORS = registerErrors({
   IdempotentParameterMismatch: { status: 400, message: 'The client token has been used by a request with different parameters.' },
   'InvalidService.NotFound': { status: 404, message: 'The specified service [{serviceName}] does not exist in region [{region}].' },
   'InvalidService.AlreadyExists': { status: 409, message: 'A service named [{serviceName}] already exists in region [{region}].' },
+  'OperationDenied.ServiceLocked': {
+    status: 403,
+    message:
+      'Service [{serviceName}] is locked (safety lock {lock}): {action} is not allowed. Change the lock with UpdateServiceSafetyLock first.',
+  },
+  'OperationDenied.ServiceStatus': { status: 400, message: 'The operation is not allowed while service [{serviceName}] is {status}.' },
+  'InvalidCronScaler.NotFound': { status: 404, message: 'Service [{serviceName}] has no cron scaler.' },
+  'InvalidCronScaler.AlreadyExists': {
+    status: 409,
+    message: 'Service [{serviceName}] already has a cron scaler; change it with UpdateServiceCronScaler.',
+  },
   InsufficientIpAddress: { status: 400, message: 'No private IP address is left in region {region}.' },
 });

@@ -3,7 +3,10 @@ import type { ServiceInstancesTable, ServicesTable } from '../store/schema.ts';
 import { formatTime } from './presenters.ts';
 
 /** Endpoints as Alibaba names them: `http://<account>.<region>.pai-eas.aliyuncs.com` (`.vpc.` inside the VPC). */
-function endpoints(s: Pick<ServicesTable, 'account_id' | 'region' | 'name'>): { InternetEndpoint: string; IntranetEndpoint: string } {
+export function endpoints(s: Pick<ServicesTable, 'account_id' | 'region' | 'name'>): {
+  InternetEndpoint: string;
+  IntranetEndpoint: string;
+} {
   return {
     InternetEndpoint: `http://${s.account_id}.${s.region}.pai-eas.aliyuncs.com/api/predict/${s.name}`,
     IntranetEndpoint: `http://${s.account_id}.vpc.${s.region}.pai-eas.aliyuncs.com/api/predict/${s.name}`,
@@ -21,7 +24,11 @@ function imageOf(config: string): string {
 }
 
 /** The Service struct (DescribeService, ListServices, ListResourceServices). `total` is the service's instance rows. */
-export function presentService(s: ServicesTable, groupName: string): Record<string, unknown> {
+export function presentService(
+  s: ServicesTable,
+  groupName: string,
+  labels: ReadonlyArray<{ key: string; value: string }> = [],
+): Record<string, unknown> {
   const stopped = s.status === 'Stopped';
   const total = stopped ? 0 : s.instance_count;
   return {
@@ -49,15 +56,14 @@ export function presentService(s: ServicesTable, groupName: string): Record<stri
     ResourceBurstable: false,
     Role: 'Standard',
     Namespace: s.name,
-    Labels: [],
-    CurrentVersion: 1,
-    LatestVersion: 1,
+    Labels: labels.map((l) => ({ LabelKey: l.key, LabelValue: l.value })),
+    CurrentVersion: s.current_version,
+    LatestVersion: s.latest_version,
     Weight: 100,
     TrafficState: 'standalone',
-    // The lock's documented "not locked" value: openeas has no safety lock yet, so nothing is ever locked.
-    SafetyLock: 'none',
+    SafetyLock: s.safety_lock,
     AutoscalerEnabled: false,
-    CronscalerEnabled: false,
+    CronscalerEnabled: s.cron_scaler !== null,
     ServiceConfig: s.config,
     ...endpoints(s),
   };
@@ -71,18 +77,22 @@ export interface Host {
   instance_type: string;
 }
 
-export function presentServiceInstance(i: ServiceInstancesTable, service: string, host: Host | undefined): Record<string, unknown> {
+export function presentServiceInstance(
+  i: ServiceInstancesTable,
+  service: Pick<ServicesTable, 'name' | 'generation'>,
+  host: Host | undefined,
+): Record<string, unknown> {
   const running = i.status === 'Running';
   return {
     InstanceName: i.id,
-    Namespace: service,
+    Namespace: service.name,
     Status: i.status,
     Reason: i.reason,
     HostIP: host?.ip ?? '',
     HostName: host?.name ?? '',
     InnerIP: host ? i.ip : '',
     InstancePort: 8080,
-    RestartCount: 0,
+    RestartCount: i.restart_count,
     ReadyProcesses: running ? 1 : 0,
     TotalProcesses: 1,
     StartTime: i.started_at === null ? '' : formatTime(i.started_at),
@@ -96,7 +106,8 @@ export function presentServiceInstance(i: ServiceInstancesTable, service: string
     IsSpot: false,
     Isolated: false,
     Detached: false,
-    IsLatest: true,
+    // Of the newest rollout (an older one is being replaced by a rolling update or restart).
+    IsLatest: i.generation >= service.generation,
     IsReplica: false,
   };
 }
@@ -114,7 +125,7 @@ export function presentWorker(i: ServiceInstancesTable, service: string): Record
     CpuLimit: i.cpu,
     GpuLimit: i.gpu,
     MemoryLimit: i.memory_mb,
-    RestartCount: 0,
+    RestartCount: i.restart_count,
     StartTime: i.started_at === null ? '' : formatTime(i.started_at),
   };
 }

@@ -21,7 +21,7 @@ import { forIdChunks, inIds } from '../store/id-lists.ts';
 import { insertRows } from '../store/prepared.ts';
 import { updateInstances } from '../store/instances.ts';
 import { cancelJobs, enqueueJobs, jobKey, type JobRow } from '../engine/jobs.ts';
-import { newSortableId, randomString } from '../ids.ts';
+import { randomString } from '../ids.ts';
 import { pushTo } from '../collections.ts';
 
 export const START_JOB = 'service.instance.start';
@@ -105,16 +105,58 @@ function workerIp(): string {
 
 export async function recordEvent(
   tx: Tx,
-  s: Pick<ServiceRow, 'id' | 'account_id'>,
+  s: Pick<ServiceRow, 'id' | 'account_id'> & { current_version?: number },
   type: 'Normal' | 'Warning',
   reason: string,
   message: string,
   now: number,
 ) {
-  await tx
-    .insertInto('service_events')
-    .values({ id: newSortableId(now), service_id: s.id, account_id: s.account_id, type, reason, message, time: now })
-    .execute();
+  await recordPodEvents(tx, s, [{ type, reason, message, instance: '' }], now);
+}
+
+export interface PodEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  /** The instance it is about; '' for an event about the service. */
+  instance: string;
+}
+
+/**
+ * Event ids sort in the order events were recorded: business time, then a per-process sequence
+ * (seeded from the wall clock in µs, so it also grows across restarts). DescribeServiceEvent reads
+ * `order by time, id`: the events of one transaction come back as they happened, not shuffled.
+ */
+let eventSequence = Date.now() * 1000;
+function eventId(now: number): string {
+  eventSequence += 1;
+  return `${String(now).padStart(15, '0')}-${String(eventSequence).padStart(17, '0')}-${randomString(4)}`;
+}
+
+/** Events of a service, in one statement (an event about an instance has Resource Pod). */
+export async function recordPodEvents(
+  tx: Tx,
+  s: Pick<ServiceRow, 'id' | 'account_id'> & { current_version?: number },
+  events: PodEvent[],
+  now: number,
+): Promise<void> {
+  if (events.length === 0) return;
+  await insertRows(
+    tx,
+    'service_events',
+    events.map((e) => ({
+      id: eventId(now),
+      service_id: s.id,
+      account_id: s.account_id,
+      type: e.type,
+      reason: e.reason,
+      message: e.message,
+      time: now,
+      resource: e.instance === '' ? 'Service' : 'Pod',
+      instance_name: e.instance,
+      version: s.current_version ?? 1,
+    })),
+  );
 }
 
 /** Sets a service's status, reason and message; a change of message is also an event. */
@@ -148,9 +190,35 @@ async function servicesById(tx: Tx, ids: Iterable<string>): Promise<Map<string, 
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-/** Running when every wanted instance runs; otherwise Waiting (a Stopped service stays Stopped). */
-async function settle(tx: Tx, s: ServiceRow, now: number, waiting?: { reason: string; message: string; type?: 'Normal' | 'Warning' }) {
+/** How many instances of an older generation (being replaced by a rollout) the service still has. */
+async function oldInstanceCount(tx: Tx, s: ServiceRow): Promise<number> {
+  if (s.generation <= 1) return 0; // no rollout ever happened
+  const row = await tx
+    .selectFrom('service_instances')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('service_id', '=', s.id)
+    .where('generation', '<', s.generation)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Running when every wanted instance runs; Updating while a rollout still has instances of an
+ * older generation; otherwise Waiting (a Stopped service stays Stopped).
+ */
+export async function settle(
+  tx: Tx,
+  s: ServiceRow,
+  now: number,
+  waiting?: { reason: string; message: string; type?: 'Normal' | 'Warning' },
+) {
   if (s.status === 'Stopped') return;
+  const old = await oldInstanceCount(tx, s);
+  if (old > 0) {
+    const message = `Rolling update to version ${s.current_version}: ${old} instance(s) of the previous deployment left to replace`;
+    await setServiceState(tx, s, { status: 'Updating', reason: 'UPDATING', message }, now);
+    return;
+  }
   if (s.running_count >= s.instance_count) {
     await setServiceState(tx, s, { status: 'Running', reason: 'RUNNING', message: 'Service start successfully' }, now);
     return;
@@ -175,12 +243,15 @@ export async function addInstances(tx: Tx, s: ServiceRow, count: number, now: nu
     created_at: now,
     started_at: null,
     updated_at: now,
+    generation: s.generation,
+    restart_count: 0,
   }));
   await insertRows(tx, 'service_instances', rows);
 }
 
 interface Room {
   id: string;
+  name: string;
   cpu: number;
   memory: number;
   gpu: number;
@@ -204,7 +275,7 @@ export async function placePending(tx: Tx, resourceId: string, now: number, star
   if (pending.length === 0) return;
   const machines = await tx
     .selectFrom('instances')
-    .select(['id', 'health', 'cordoned', 'cpu', 'memory_mb', 'gpu', 'cpu_used', 'memory_used_mb', 'gpu_used'])
+    .select(['id', 'name', 'health', 'cordoned', 'cpu', 'memory_mb', 'gpu', 'cpu_used', 'memory_used_mb', 'gpu_used'])
     .where('resource_id', '=', resourceId)
     .$if(isPostgres(tx), (q) => q.forUpdate())
     .execute();
@@ -212,6 +283,7 @@ export async function placePending(tx: Tx, resourceId: string, now: number, star
     .filter((m) => m.health === 'Ready' && m.cordoned === 0)
     .map((m) => ({
       id: m.id,
+      name: m.name,
       cpu: m.cpu - RESERVED_CPU - m.cpu_used,
       memory: m.memory_mb - m.memory_used_mb,
       gpu: m.gpu - m.gpu_used,
@@ -237,6 +309,7 @@ export async function placePending(tx: Tx, resourceId: string, now: number, star
   const machineUsage = new Map<string, Usage>();
   const groupUsage = usageOf(new Map(), resourceId);
   const placedServices = new Set<string>();
+  const scheduled = new Map<string, PodEvent[]>();
   const startJobs = [];
   for (const r of rooms) {
     if (r.placed.length === 0) continue;
@@ -256,6 +329,12 @@ export async function placePending(tx: Tx, resourceId: string, now: number, star
       add(u, p, 1);
       add(groupUsage, p, 1);
       placedServices.add(p.service_id);
+      pushTo(scheduled, p.service_id, {
+        type: 'Normal',
+        reason: 'Scheduled',
+        message: `Successfully assigned ${p.id} to machine ${r.name}`,
+        instance: p.id,
+      });
       startJobs.push({ kind: START_JOB, accountId: p.account_id, subjectId: p.id, dueAt: startDue(now), key: jobKey(START_JOB, p.id) });
     }
   }
@@ -265,6 +344,7 @@ export async function placePending(tx: Tx, resourceId: string, now: number, star
   const services = await servicesById(tx, [...placedServices, ...unplaced.keys()]);
   const ready = rooms.length;
   for (const s of services.values()) {
+    await recordPodEvents(tx, s, scheduled.get(s.id) ?? [], now);
     const left = unplaced.get(s.id);
     if (left) {
       const why =
@@ -278,8 +358,11 @@ export async function placePending(tx: Tx, resourceId: string, now: number, star
   }
 }
 
-/** Start jobs that fell due: placed Pending instances become Running; their services may become Running. */
-export async function startInstances(tx: Tx, jobs: JobRow[]): Promise<void> {
+/**
+ * Start jobs that fell due: placed Pending instances become Running; their services may become
+ * Running. A service in a rollout retires one old instance per new one that runs.
+ */
+export async function startInstances(tx: Tx, jobs: JobRow[], startDue: StartDue): Promise<void> {
   const rows: ServiceInstanceRow[] = [];
   await forIdChunks(
     tx,
@@ -296,6 +379,7 @@ export async function startInstances(tx: Tx, jobs: JobRow[]): Promise<void> {
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   const started = new Map<string, number>();
+  const startedEvents = new Map<string, PodEvent[]>();
   for (const job of jobs) {
     const row = byId.get(job.subject_id);
     if (!row || row.machine_id === null || row.status !== 'Pending') continue; // evicted or removed meanwhile
@@ -307,6 +391,12 @@ export async function startInstances(tx: Tx, jobs: JobRow[]): Promise<void> {
       .where('status', '=', 'Pending')
       .execute();
     started.set(row.service_id, (started.get(row.service_id) ?? 0) + 1);
+    pushTo(startedEvents, row.service_id, {
+      type: 'Normal',
+      reason: 'Started',
+      message: `Instance ${row.id} is running`,
+      instance: row.id,
+    });
   }
   const now = Math.max(0, ...jobs.map((j) => j.due_at ?? 0));
   const services = await servicesById(tx, started.keys());
@@ -319,8 +409,114 @@ export async function startInstances(tx: Tx, jobs: JobRow[]): Promise<void> {
       .where('id', '=', id)
       .execute();
     s.running_count += n;
+    await recordPodEvents(tx, s, startedEvents.get(id) ?? [], now);
+    if (s.generation > 1) await rollForward(tx, s, now, startDue);
     await settle(tx, s, now, { reason: 'PENDING', message: `Waiting for ${s.instance_count - s.running_count} instance(s) to start` });
   }
+}
+
+/** Old before new, then unplaced, starting, running; oldest first: the order a rollout retires instances in. */
+function retireOrder(rows: ServiceInstanceRow[]): ServiceInstanceRow[] {
+  const rank = (r: ServiceInstanceRow) => (r.machine_id === null ? 0 : r.status === 'Pending' ? 1 : 2);
+  return [...rows].sort((a, b) => a.generation - b.generation || rank(a) - rank(b) || a.created_at - b.created_at);
+}
+
+/**
+ * A rolling update or restart moves on: instances of an older generation go as soon as enough of
+ * the new one run (the service keeps serving meanwhile). When a new instance fits nowhere and none
+ * is starting, one old instance goes to make room (at most one unavailable at a time). Reads the
+ * service afresh; the caller holds its group's lock and settles the service afterwards.
+ */
+export async function rollForward(tx: Tx, service: ServiceRow, now: number, startDue: StartDue): Promise<void> {
+  for (;;) {
+    const s = await tx.selectFrom('services').selectAll().where('id', '=', service.id).executeTakeFirst();
+    if (!s || s.status === 'Stopped') return;
+    const rows = await tx.selectFrom('service_instances').selectAll().where('service_id', '=', s.id).execute();
+    const old = rows.filter((r) => r.generation < s.generation);
+    if (old.length === 0) break;
+    const fresh = rows.filter((r) => r.generation >= s.generation);
+    const freshRunning = fresh.filter((r) => r.status === 'Running').length;
+    const excess = old.length - Math.max(0, s.instance_count - freshRunning);
+    let victims = excess > 0 ? retireOrder(old).slice(0, excess) : [];
+    const waitingForRoom = fresh.some((r) => r.machine_id === null) && !fresh.some((r) => r.machine_id !== null && r.status === 'Pending');
+    if (victims.length === 0 && waitingForRoom) victims = retireOrder(old).slice(0, 1);
+    if (victims.length === 0) break;
+    await release(tx, victims, true, now);
+    await recordPodEvents(
+      tx,
+      s,
+      victims.map((v) => ({ type: 'Normal', reason: 'Killing', message: `Instance ${v.id} replaced by the rollout`, instance: v.id })),
+      now,
+    );
+    await placePending(tx, s.resource_id, now, startDue);
+  }
+  Object.assign(service, await tx.selectFrom('services').selectAll().where('id', '=', service.id).executeTakeFirstOrThrow());
+}
+
+/**
+ * DeleteServiceInstances: the named instances are recreated (new names, placed afresh) or, with
+ * `soft`, their process restarts in place (RestartCount + 1, Pending until the start job runs).
+ * Instances not on a machine have no process: a soft restart leaves them as they are.
+ */
+export async function restartInstances(
+  tx: Tx,
+  s: ServiceRow,
+  rows: ServiceInstanceRow[],
+  soft: boolean,
+  now: number,
+  startDue: StartDue,
+): Promise<void> {
+  if (!soft) {
+    await release(tx, rows, true, now);
+    await recordPodEvents(
+      tx,
+      s,
+      rows.map((r) => ({ type: 'Normal', reason: 'Killing', message: `Instance ${r.id} deleted for a restart`, instance: r.id })),
+      now,
+    );
+    await addInstances(tx, s, rows.length, now);
+    await placePending(tx, s.resource_id, now, startDue);
+    return;
+  }
+  const placed = rows.filter((r) => r.machine_id !== null);
+  if (placed.length === 0) return;
+  const wasRunning = placed.filter((r) => r.status === 'Running').length;
+  await forIdChunks(
+    tx,
+    placed.map((r) => r.id),
+    (c) =>
+      tx
+        .updateTable('service_instances')
+        .set((eb) => ({
+          status: 'Pending',
+          reason: 'Restarting',
+          started_at: null,
+          updated_at: now,
+          restart_count: eb('restart_count', '+', 1),
+        }))
+        .where(inIds(tx, 'id', c))
+        .execute(),
+  );
+  if (wasRunning > 0) {
+    await tx
+      .updateTable('services')
+      .set((eb) => ({ running_count: eb('running_count', '-', wasRunning) }))
+      .where('id', '=', s.id)
+      .execute();
+    s.running_count -= wasRunning;
+  }
+  await enqueueJobs(
+    tx,
+    placed.map((p) => ({ kind: START_JOB, accountId: p.account_id, subjectId: p.id, dueAt: startDue(now), key: jobKey(START_JOB, p.id) })),
+    now,
+  );
+  await recordPodEvents(
+    tx,
+    s,
+    placed.map((r) => ({ type: 'Normal', reason: 'Restarting', message: `The process of instance ${r.id} is restarting`, instance: r.id })),
+    now,
+  );
+  await settle(tx, s, now, { reason: 'PENDING', message: `Waiting for ${s.instance_count - s.running_count} instance(s) to start` });
 }
 
 /** The groups of start jobs (their subject is a service instance), for the scheduler's lock order. */
@@ -415,7 +611,20 @@ export async function evictFromMachines(
       ),
   );
   if (rows.length === 0) return;
-  await release(tx, rows, false, now);
+  // Instances a rollout is replacing anyway (an older generation) go for good instead of waiting
+  // for a machine again: the new generation gets the capacity first.
+  const generations = new Map(
+    [...(await servicesById(tx, new Set(rows.map((r) => r.service_id)))).values()].map((s) => [s.id, s.generation]),
+  );
+  const stale = rows.filter((r) => r.generation < (generations.get(r.service_id) ?? 0));
+  if (stale.length > 0) await release(tx, stale, true, now);
+  const staleIds = new Set(stale.map((r) => r.id));
+  await release(
+    tx,
+    rows.filter((r) => !staleIds.has(r.id)),
+    false,
+    now,
+  );
   const names = new Map(machines.map((m) => [m.id, m.name]));
   const byService = new Map<string, ServiceInstanceRow[]>();
   for (const r of rows) pushTo(byService, r.service_id, r);
@@ -425,6 +634,17 @@ export async function evictFromMachines(
     const s = services.get(id);
     if (!s) continue;
     const hosts = [...new Set(list.map((r) => names.get(r.machine_id!) ?? r.machine_id))].join(',');
+    await recordPodEvents(
+      tx,
+      s,
+      list.map((r) => ({
+        type: 'Warning',
+        reason: 'Evicted',
+        message: `Instance ${r.id} evicted from machine ${names.get(r.machine_id!) ?? r.machine_id}: ${why}`,
+        instance: r.id,
+      })),
+      now,
+    );
     await settle(tx, s, now, {
       reason: 'EVICTED',
       message: `${list.length} instance(s) evicted from machine(s) [${hosts}]: ${why}; rescheduling`,

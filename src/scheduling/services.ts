@@ -10,6 +10,8 @@ import type { Db, Tx } from '../store/database.ts';
 import { isPostgres } from '../store/database.ts';
 import type { Scheduler } from '../engine/scheduler.ts';
 import { groupsOfGroupJobs } from '../engine/group-locks.ts';
+import { cancelJobsOf } from '../engine/jobs.ts';
+import { CRON_JOB, groupsOfServiceJobs, runCronJobs } from './cron-scaler.ts';
 import { newServiceId } from '../ids.ts';
 import type { ServiceSpec } from './service-spec.ts';
 import {
@@ -19,6 +21,8 @@ import {
   placePending,
   recordEvent,
   removeServiceInstances,
+  rollForward,
+  settle,
   START_JOB,
   startDueOf,
   startInstances,
@@ -65,6 +69,11 @@ export async function createService(tx: Tx, owner: Owner, spec: ServiceSpec, now
     running_count: 0,
     created_at: now,
     updated_at: now,
+    current_version: 1,
+    latest_version: 1,
+    generation: 1,
+    safety_lock: 'none',
+    cron_scaler: null,
   };
   // The unique name index decides between two concurrent creates (in different groups, so with no
   // common lock): the later one waits for the earlier one's commit and inserts nothing.
@@ -77,6 +86,10 @@ export async function createService(tx: Tx, owner: Owner, spec: ServiceSpec, now
     throw apiError('InvalidService.AlreadyExists', { serviceName: spec.name, region: owner.region });
   }
   await recordEvent(tx, row, 'Normal', row.reason, row.message, now);
+  await tx
+    .insertInto('service_versions')
+    .values({ service_id: row.id, account_id: row.account_id, version: 1, config: row.config, created_at: now })
+    .execute();
   await tx
     .updateTable('resources')
     .set((eb) => ({ service_count: eb('service_count', '+', 1) }))
@@ -91,9 +104,13 @@ async function instancesOf(tx: Tx, s: ServiceRow): Promise<ServiceInstanceRow[]>
   return tx.selectFrom('service_instances').selectAll().where('service_id', '=', s.id).orderBy('created_at').orderBy('id').execute();
 }
 
-/** Which instances a scale-in removes: the named ones, then unplaced, then starting, then the newest running. */
-function scaleInVictims(rows: ServiceInstanceRow[], count: number, named: readonly string[]): ServiceInstanceRow[] {
-  const rank = (r: ServiceInstanceRow) => (named.includes(r.id) ? 0 : r.machine_id === null ? 1 : r.status === 'Pending' ? 2 : 3);
+/**
+ * Which instances a scale-in removes: the named ones, then those of an older generation (during a
+ * rollout), then unplaced, then starting, then the newest running.
+ */
+function scaleInVictims(rows: ServiceInstanceRow[], count: number, named: readonly string[], generation: number): ServiceInstanceRow[] {
+  const rank = (r: ServiceInstanceRow) =>
+    named.includes(r.id) ? 0 : r.generation < generation ? 1 : r.machine_id === null ? 2 : r.status === 'Pending' ? 3 : 4;
   return [...rows].sort((a, b) => rank(a) - rank(b) || b.created_at - a.created_at || (a.id < b.id ? 1 : -1)).slice(0, count);
 }
 
@@ -127,16 +144,27 @@ export async function scaleService(
   Object.assign(s, { instance_count: count });
   await recordEvent(tx, s, 'Normal', 'SCALING', `Service [${s.name}] is scaling to ${count} instance(s)`, now);
   if (s.status === 'Stopped') return;
-  if (count > rows.length) await addInstances(tx, s, count - rows.length, now);
+  if (s.generation > 1 && rows.some((r) => r.generation < s.generation)) {
+    // During a rollout the wish is about the new generation; the old instances go as the new ones
+    // run (placement.rollForward), and the named ones of either generation go now.
+    const namedOld = rows.filter((r) => r.generation < s.generation && named.includes(r.id));
+    if (namedOld.length > 0) await removeServiceInstances(tx, namedOld, now);
+    const fresh = rows.filter((r) => r.generation >= s.generation);
+    if (count > fresh.length) await addInstances(tx, s, count - fresh.length, now);
+    else if (count < fresh.length) await removeServiceInstances(tx, scaleInVictims(fresh, fresh.length - count, named, s.generation), now);
+    await placePending(tx, s.resource_id, now, startDue);
+    await rollForward(tx, s, now, startDue);
+  } else if (count > rows.length) await addInstances(tx, s, count - rows.length, now);
   else if (count < rows.length) {
-    const victims = scaleInVictims(rows, rows.length - count, named);
+    const victims = scaleInVictims(rows, rows.length - count, named, s.generation);
     await removeServiceInstances(tx, victims, now);
     s.running_count -= victims.filter((v) => v.status === 'Running').length;
   }
   // Freed capacity may place other services' instances too: placement covers the whole group.
   await placePending(tx, s.resource_id, now, startDue);
   const fresh = await findServiceById(tx, s.id);
-  if (fresh.running_count >= fresh.instance_count) await placeSettled(tx, fresh, now);
+  // Running once enough run (a scale-in to what already runs); Updating while a rollout has old instances.
+  await settle(tx, fresh, now);
 }
 
 async function findServiceById(tx: Tx, id: string): Promise<ServiceRow> {
@@ -175,7 +203,10 @@ export async function startService(tx: Tx, s: ServiceRow, now: number, startDue:
 /** DeleteService: instances, events and the service go in this transaction; the group's ServiceCount drops. */
 export async function deleteService(tx: Tx, s: ServiceRow, now: number, startDue: StartDue): Promise<void> {
   await removeServiceInstances(tx, await instancesOf(tx, s), now);
-  await tx.deleteFrom('service_events').where('service_id', '=', s.id).execute();
+  await cancelJobsOf(tx, [s.id]); // its cron scaler's jobs
+  for (const table of ['service_events', 'service_versions', 'service_labels'] as const) {
+    await tx.deleteFrom(table).where('service_id', '=', s.id).execute();
+  }
   await tx.deleteFrom('services').where('id', '=', s.id).execute();
   await tx
     .updateTable('resources')
@@ -188,7 +219,8 @@ export async function deleteService(tx: Tx, s: ServiceRow, now: number, startDue
 /** Due work of services: instances finishing their start, and placement after machine events. */
 export function registerServiceJobs(scheduler: Scheduler, config: Parameters<typeof startDueOf>[0]): void {
   const startDue = startDueOf(config);
-  scheduler.register(START_JOB, (tx, jobs) => startInstances(tx, jobs), groupsOfStartJobs);
+  scheduler.register(START_JOB, (tx, jobs) => startInstances(tx, jobs, startDue), groupsOfStartJobs);
+  scheduler.register(CRON_JOB, (tx, jobs) => runCronJobs(tx, jobs, startDue), groupsOfServiceJobs);
   scheduler.register(
     PLACE_JOB,
     async (tx, jobs) => {
@@ -196,4 +228,183 @@ export function registerServiceJobs(scheduler: Scheduler, config: Parameters<typ
     },
     groupsOfGroupJobs,
   );
+}
+
+// ---- versions, rolling updates and restarts
+
+/**
+ * Replaces every instance by one of a new generation, rolling: the new instances are placed and
+ * started while the old ones keep serving, and each old one goes when a new one runs
+ * (placement.rollForward). The service is Updating until the last old instance is gone.
+ */
+async function rollout(tx: Tx, s: ServiceRow, reason: string, message: string, now: number, startDue: StartDue): Promise<void> {
+  await tx
+    .updateTable('services')
+    .set((eb) => ({ generation: eb('generation', '+', 1), updated_at: now }))
+    .where('id', '=', s.id)
+    .execute();
+  s.generation += 1;
+  await recordEvent(tx, s, 'Normal', reason, message, now);
+  if (s.status === 'Stopped') return; // the next StartService starts the new configuration
+  await addInstances(tx, s, s.instance_count, now);
+  await placePending(tx, s.resource_id, now, startDue);
+  await rollForward(tx, s, now, startDue);
+  await settle(tx, s, now);
+}
+
+/** The parts of a service row its configuration decides. */
+function specFields(spec: ServiceSpec) {
+  return { config: JSON.stringify(spec.config), instance_count: spec.instances, cpu: spec.cpu, memory_mb: spec.memoryMb, gpu: spec.gpu };
+}
+
+/** A configuration without `metadata.instance`, keys sorted: two that differ only in scale compare equal. */
+function withoutScale(config: Record<string, unknown>): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : typeof v === 'object' && v !== null
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  const metadata = { ...(config.metadata as Record<string, unknown>) };
+  delete metadata.instance;
+  return JSON.stringify(sorted({ ...config, metadata }));
+}
+
+/**
+ * UpdateService with the checked new configuration: nothing changed → nothing happens; only
+ * `metadata.instance` changed → a scale; otherwise a new version, rolled out.
+ */
+export async function updateService(
+  tx: Tx,
+  s: ServiceRow,
+  spec: ServiceSpec,
+  now: number,
+  startDue: StartDue,
+): Promise<'none' | 'scale' | 'update'> {
+  const before = JSON.parse(s.config) as Record<string, unknown>;
+  if (withoutScale(before) === withoutScale(spec.config)) {
+    if (spec.instances === s.instance_count) return 'none';
+    await scaleService(tx, s, spec.instances, [], now, startDue);
+    return 'scale';
+  }
+  const version = s.latest_version + 1;
+  const fields = specFields(spec);
+  await tx
+    .insertInto('service_versions')
+    .values({ service_id: s.id, account_id: s.account_id, version, config: fields.config, created_at: now })
+    .execute();
+  await tx
+    .updateTable('services')
+    .set({ ...fields, current_version: version, latest_version: version, updated_at: now })
+    .where('id', '=', s.id)
+    .execute();
+  Object.assign(s, fields, { current_version: version, latest_version: version });
+  await rollout(tx, s, 'UPDATING', `Service [${s.name}] is updating to version ${version}`, now, startDue);
+  return 'update';
+}
+
+/** The stored configuration of a version, or undefined. */
+export async function versionConfig(tx: Tx, s: ServiceRow, version: number): Promise<string | undefined> {
+  const row = await tx
+    .selectFrom('service_versions')
+    .select('config')
+    .where('service_id', '=', s.id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return row?.config;
+}
+
+/**
+ * UpdateServiceVersion: the service runs `spec` (an earlier version's configuration) again, rolled
+ * out; the instance count stays what it is now (a rollback changes the model, not the scale).
+ */
+export async function switchVersion(tx: Tx, s: ServiceRow, version: number, spec: ServiceSpec, now: number, startDue: StartDue) {
+  const fields = {
+    ...specFields(spec),
+    instance_count: s.instance_count,
+    config: withInstanceCount(JSON.stringify(spec.config), s.instance_count),
+  };
+  await tx
+    .updateTable('services')
+    .set({ ...fields, current_version: version, updated_at: now })
+    .where('id', '=', s.id)
+    .execute();
+  Object.assign(s, fields, { current_version: version });
+  await rollout(tx, s, 'UPDATING', `Service [${s.name}] is switching to version ${version}`, now, startDue);
+}
+
+/** RestartService: every instance is replaced, rolling, with the same configuration. */
+export async function restartService(tx: Tx, s: ServiceRow, now: number, startDue: StartDue): Promise<void> {
+  await rollout(tx, s, 'RESTARTING', 'Service is restarting', now, startDue);
+}
+
+// ---- labels and the safety lock
+
+export async function labelsOf(db: Db | Tx, serviceIds: string[]): Promise<Map<string, Array<{ key: string; value: string }>>> {
+  const out = new Map<string, Array<{ key: string; value: string }>>();
+  if (serviceIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('service_labels')
+    .select(['service_id', 'key', 'value'])
+    .where('service_id', 'in', serviceIds)
+    .orderBy('service_id')
+    .orderBy('key')
+    .execute();
+  for (const r of rows) {
+    let list = out.get(r.service_id);
+    if (!list) out.set(r.service_id, (list = []));
+    list.push({ key: r.key, value: r.value });
+  }
+  return out;
+}
+
+/** Adds or replaces labels; at most MAX_SERVICE_LABELS on a service. */
+export async function setLabels(tx: Tx, s: ServiceRow, labels: Record<string, string>, max: number, now: number): Promise<void> {
+  const existing = (await labelsOf(tx, [s.id])).get(s.id) ?? [];
+  const keys = new Set([...existing.map((l) => l.key), ...Object.keys(labels)]);
+  if (keys.size > max) throw apiError('InvalidParameter', { name: 'Labels', reason: `A service carries at most ${max} labels.` });
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return;
+  await tx
+    .deleteFrom('service_labels')
+    .where('service_id', '=', s.id)
+    .where(
+      'key',
+      'in',
+      entries.map(([k]) => k),
+    )
+    .execute();
+  await tx
+    .insertInto('service_labels')
+    .values(entries.map(([key, value]) => ({ service_id: s.id, account_id: s.account_id, key, value })))
+    .execute();
+  await tx.updateTable('services').set({ updated_at: now }).where('id', '=', s.id).execute();
+}
+
+export async function deleteLabels(tx: Tx, s: ServiceRow, keys: string[], now: number): Promise<void> {
+  if (keys.length === 0) return;
+  await tx.deleteFrom('service_labels').where('service_id', '=', s.id).where('key', 'in', keys).execute();
+  await tx.updateTable('services').set({ updated_at: now }).where('id', '=', s.id).execute();
+}
+
+export const SAFETY_LOCKS = ['none', 'dangerous', 'all'] as const;
+
+/** What each lock level refuses (docs/services.md, "Safety lock"). */
+const DANGEROUS: ReadonlySet<string> = new Set(['DeleteService', 'StopService']);
+
+/** Refuses `action` on a locked service: `dangerous` locks delete and stop, `all` every change but unlocking. */
+export function checkSafetyLock(s: ServiceRow, action: string): void {
+  if (action === 'UpdateServiceSafetyLock' || s.safety_lock === 'none') return;
+  if (s.safety_lock === 'all' || DANGEROUS.has(action)) {
+    throw apiError('OperationDenied.ServiceLocked', { serviceName: s.name, lock: s.safety_lock, action });
+  }
+}
+
+export async function setSafetyLock(tx: Tx, s: ServiceRow, lock: string, now: number): Promise<void> {
+  await tx.updateTable('services').set({ safety_lock: lock, updated_at: now }).where('id', '=', s.id).execute();
+  await recordEvent(tx, s, 'Normal', 'SAFETY_LOCK', `Service safety lock updated to ${lock}`, now);
 }

@@ -640,6 +640,68 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0011_service_operations': {
+    async up(db: Kysely<any>) {
+      // Versions, rolling updates and restarts (a generation per rollout), labels, the safety lock,
+      // the cron scaler, restart counts, and events about single instances (docs/services.md).
+      for (const [column, fallback] of [
+        ['current_version', 1],
+        ['latest_version', 1],
+        ['generation', 1],
+      ] as const) {
+        await db.schema
+          .alterTable('services')
+          .addColumn(column, 'integer', (c) => c.notNull().defaultTo(fallback))
+          .execute();
+      }
+      await db.schema
+        .alterTable('services')
+        .addColumn('safety_lock', 'text', (c) => c.notNull().defaultTo('none'))
+        .execute();
+      await db.schema.alterTable('services').addColumn('cron_scaler', 'text').execute();
+      await db.schema
+        .alterTable('service_instances')
+        .addColumn('generation', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .alterTable('service_instances')
+        .addColumn('restart_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('service_events')
+        .addColumn('resource', 'text', (c) => c.notNull().defaultTo('Service'))
+        .execute();
+      await db.schema
+        .alterTable('service_events')
+        .addColumn('instance_name', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .alterTable('service_events')
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .createTable('service_versions')
+        .addColumn('service_id', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('service_versions_pk', ['service_id', 'version'])
+        .execute();
+      // Existing services get their configuration as version 1.
+      await sql`insert into service_versions (service_id, account_id, version, config, created_at)
+        select id, account_id, 1, config, created_at from services`.execute(db);
+      await db.schema
+        .createTable('service_labels')
+        .addColumn('service_id', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('service_labels_pk', ['service_id', 'key'])
+        .execute();
+      await db.schema.createIndex('service_labels_kv').on('service_labels').columns(['account_id', 'key', 'value']).execute();
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */

@@ -459,6 +459,16 @@ export interface ServicesTable {
   running_count: number;
   created_at: number;
   updated_at: number;
+  /** The version whose configuration the service runs (UpdateServiceVersion switches it). */
+  current_version: number;
+  /** The newest version (UpdateService adds one). */
+  latest_version: number;
+  /** Rollout counter: instances of an older generation are replaced by a rolling update or restart. */
+  generation: number;
+  /** UpdateServiceSafetyLock: none, dangerous or all. */
+  safety_lock: string;
+  /** The cron scaler as JSON (scheduling/cron-scaler.ts), null without one. */
+  cron_scaler: string | null;
 }
 
 /** A service instance (worker). `machine_id` null: Pending, not placed; otherwise placed (Pending while starting, then Running). */
@@ -477,6 +487,9 @@ export interface ServiceInstancesTable {
   created_at: number;
   started_at: number | null;
   updated_at: number;
+  /** The service generation it was created for; older ones are replaced by a rollout. */
+  generation: number;
+  restart_count: number;
 }
 
 export interface ServiceEventsTable {
@@ -487,6 +500,26 @@ export interface ServiceEventsTable {
   reason: string;
   message: string;
   time: number;
+  /** Service, or Pod for an event about one instance (instance_name). */
+  resource: string;
+  instance_name: string;
+  /** The service version current when it happened. */
+  version: number;
+}
+
+export interface ServiceVersionsTable {
+  service_id: string;
+  account_id: string;
+  version: number;
+  config: string;
+  created_at: number;
+}
+
+export interface ServiceLabelsTable {
+  service_id: string;
+  account_id: string;
+  key: string;
+  value: string;
 }
 
 export interface Schema {
@@ -526,6 +559,8 @@ export interface Schema {
   services: ServicesTable;
   service_instances: ServiceInstancesTable;
   service_events: ServiceEventsTable;
+  service_versions: ServiceVersionsTable;
+  service_labels: ServiceLabelsTable;
 }
 
 export type { Generated };

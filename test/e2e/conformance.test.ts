@@ -113,8 +113,6 @@ for (const [at, action] of [
   ['.Services[].', 'ListResourceServices'],
 ] as const) {
   for (const [field, reason] of Object.entries(SERVICE_WITHOUT)) EXCEPTIONS[`${action} ${at}${field}`] = { kind: 'absent', reason };
-  for (const label of ['LabelKey', 'LabelValue'])
-    EXCEPTIONS[`${action} ${at}Labels[].${label}`] = { kind: 'empty', reason: 'openeas services have no labels yet: Labels is []' };
   if (action !== 'DescribeService') {
     EXCEPTIONS[`${action} .Services[].RequestId`] = {
       kind: 'absent',
@@ -135,6 +133,16 @@ for (const [field, reason] of Object.entries({
   ReplicaName: 'only replica instances (IsReplica true) have one; openeas has no replicas',
 }))
   EXCEPTIONS[`ListServiceInstances .Instances[].${field}`] = { kind: 'absent', reason };
+Object.assign(EXCEPTIONS, {
+  'DescribeServiceEndpoints .AccessToken': {
+    kind: 'absent',
+    reason: 'openeas serves no inference endpoint, so it issues no access token (as DescribeService)',
+  },
+  'DescribeServiceEndpoints .Endpoints[].Port': {
+    kind: 'absent',
+    reason: 'returned only for endpoints on an NLB or Nacos instance; openeas services use the default gateway',
+  },
+});
 
 /** Fields an answer carries beyond its schema, and why (each is documented in docs/). */
 const EXTRA_FIELDS: Record<string, string> = {
@@ -244,6 +252,7 @@ async function easRecipes(fx: Fixture): Promise<Array<[string, Call]>> {
         return r;
       },
     ],
+    ['UpdateServiceLabel', () => fx.eas('UpdateServiceLabel', 'PUT', `${svc}/label`, { body: { Labels: { team: 'search', gone: 'x' } } })],
     ['DescribeService', () => fx.eas('DescribeService', 'GET', svc)],
     ['ListServices', () => fx.eas('ListServices', 'GET', '/api/v2/services', { query: { PageSize: 10 } })],
     ['ListServiceInstances', () => fx.eas('ListServiceInstances', 'GET', `${svc}/instances`)],
@@ -294,6 +303,78 @@ async function easRecipes(fx: Fixture): Promise<Array<[string, Call]>> {
       async () => {
         const r = await fx.eas('StartService', 'PUT', `${svc}/start`);
         await advance(fx.server.url, 60);
+        return r;
+      },
+    ],
+    [
+      'UpdateService',
+      async () => {
+        const r = await fx.eas('UpdateService', 'PUT', svc, {
+          body: { containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v2', port: 8000 }] },
+        });
+        await advance(fx.server.url, 60);
+        return r;
+      },
+    ],
+    [
+      'UpdateServiceVersion',
+      async () => {
+        const r = await fx.eas('UpdateServiceVersion', 'PUT', `${svc}/version`, { body: { Version: 1 } });
+        await advance(fx.server.url, 60);
+        return r;
+      },
+    ],
+    ['ListServiceVersions', () => fx.eas('ListServiceVersions', 'GET', `${svc}/versions`)],
+    [
+      'RestartService',
+      async () => {
+        const r = await fx.eas('RestartService', 'PUT', `${svc}/restart`);
+        await advance(fx.server.url, 60);
+        return r;
+      },
+    ],
+    [
+      'DeleteServiceInstances',
+      async () => {
+        const list = await fx.eas('ListServiceInstances', 'GET', `${svc}/instances`);
+        const r = await fx.eas('DeleteServiceInstances', 'DELETE', `${svc}/instances`, {
+          query: { InstanceList: list.body.Instances[0].InstanceName, SoftRestart: true, Container: 'worker0' },
+        });
+        await advance(fx.server.url, 60);
+        return r;
+      },
+    ],
+    [
+      'CreateServiceCronScaler',
+      () =>
+        fx.eas('CreateServiceCronScaler', 'POST', `${svc}/cronscaler`, {
+          body: { ScaleJobs: [{ Name: 'nightly', Schedule: '0 0 3 * * *', TargetSize: 3, TimeZone: 'Asia/Shanghai' }] },
+        }),
+    ],
+    [
+      'UpdateServiceCronScaler',
+      async () => {
+        // Every minute, except on 31 February (never): the job runs within the next minute.
+        const r = await fx.eas('UpdateServiceCronScaler', 'PUT', `${svc}/cronscaler`, {
+          body: { ScaleJobs: [{ Name: 'minutely', Schedule: '0 * * * * *', TargetSize: 4 }], ExcludeDates: ['* * * 31 2 *'] },
+        });
+        await advance(fx.server.url, 90);
+        return r;
+      },
+    ],
+    ['DescribeServiceCronScaler', () => fx.eas('DescribeServiceCronScaler', 'GET', `${svc}/cronscaler`)],
+    ['DeleteServiceCronScaler', () => fx.eas('DeleteServiceCronScaler', 'DELETE', `${svc}/cronscaler`)],
+    [
+      'DeleteServiceLabel',
+      () => fx.eas('DeleteServiceLabel', 'DELETE', `${svc}/label`, { query: { LabelKeys: JSON.stringify(['gone']) } }),
+    ],
+    ['DescribeServiceEvent', () => fx.eas('DescribeServiceEvent', 'GET', `${svc}/events`, { query: { PageSize: '50' } })],
+    ['DescribeServiceEndpoints', () => fx.eas('DescribeServiceEndpoints', 'GET', `${svc}/endpoints`)],
+    [
+      'UpdateServiceSafetyLock',
+      async () => {
+        const r = await fx.eas('UpdateServiceSafetyLock', 'PUT', `${svc}/lock`, { body: { Lock: 'dangerous' } });
+        await fx.eas('UpdateServiceSafetyLock', 'PUT', `${svc}/lock`, { body: { Lock: 'none' } });
         return r;
       },
     ],

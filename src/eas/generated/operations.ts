@@ -584,6 +584,51 @@ export const EAS_SERVICE_OPERATIONS: readonly OperationSpec[] = [
     ],
   },
   {
+    action: 'CreateServiceCronScaler',
+    method: 'POST',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/cronscaler',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/cronscaler',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+      {
+        name: 'body',
+        location: 'body',
+        type: 'object',
+        required: false,
+        style: 'json',
+        properties: [
+          {
+            name: 'ScaleJobs',
+            location: 'body',
+            type: 'array',
+            required: true,
+            items: {
+              name: 'ScaleJobs',
+              location: 'body',
+              type: 'object',
+              required: false,
+              properties: [
+                { name: 'TargetSize', location: 'body', type: 'integer', required: true, format: 'int32' },
+                { name: 'Schedule', location: 'body', type: 'string', required: true },
+                { name: 'Name', location: 'body', type: 'string', required: false },
+                { name: 'TimeZone', location: 'body', type: 'string', required: false },
+              ],
+            },
+          },
+          {
+            name: 'ExcludeDates',
+            location: 'body',
+            type: 'array',
+            required: false,
+            items: { name: 'ExcludeDates', location: 'body', type: 'string', required: false },
+          },
+        ],
+      },
+    ],
+  },
+  {
     action: 'DeleteService',
     method: 'DELETE',
     path: '/api/v2/services/{ClusterId}/{ServiceName}',
@@ -595,6 +640,60 @@ export const EAS_SERVICE_OPERATIONS: readonly OperationSpec[] = [
     ],
   },
   {
+    action: 'DeleteServiceCronScaler',
+    method: 'DELETE',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/cronscaler',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/cronscaler',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+    ],
+  },
+  {
+    action: 'DeleteServiceInstances',
+    method: 'DELETE',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/instances',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/instances',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+      { name: 'InstanceList', location: 'query', type: 'string', required: false },
+      { name: 'SoftRestart', location: 'query', type: 'boolean', required: false },
+      { name: 'Container', location: 'query', type: 'string', required: false },
+      { name: 'IsReplica', location: 'query', type: 'boolean', required: false },
+    ],
+  },
+  {
+    action: 'DeleteServiceLabel',
+    method: 'DELETE',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/label',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/label',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+      {
+        name: 'Keys',
+        location: 'query',
+        type: 'array',
+        required: false,
+        deprecated: true,
+        style: 'simple',
+        items: { name: 'Keys', location: 'query', type: 'string', required: false },
+      },
+      {
+        name: 'LabelKeys',
+        location: 'query',
+        type: 'array',
+        required: false,
+        style: 'json',
+        items: { name: 'LabelKeys', location: 'query', type: 'string', required: false },
+      },
+    ],
+  },
+  {
     action: 'DescribeService',
     method: 'GET',
     path: '/api/v2/services/{ClusterId}/{ServiceName}',
@@ -603,6 +702,45 @@ export const EAS_SERVICE_OPERATIONS: readonly OperationSpec[] = [
     params: [
       { name: 'ClusterId', location: 'path', type: 'string', required: true },
       { name: 'ServiceName', location: 'path', type: 'string', required: true },
+    ],
+  },
+  {
+    action: 'DescribeServiceCronScaler',
+    method: 'GET',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/cronscaler',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/cronscaler',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+    ],
+  },
+  {
+    action: 'DescribeServiceEndpoints',
+    method: 'GET',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/endpoints',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/endpoints',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+    ],
+  },
+  {
+    action: 'DescribeServiceEvent',
+    method: 'GET',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/events',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/events',
+    deprecated: false,
+    params: [
+      { name: 'PageNum', location: 'query', type: 'string', required: false },
+      { name: 'PageSize', location: 'query', type: 'string', required: false },
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+      { name: 'StartTime', location: 'query', type: 'string', required: false },
+      { name: 'EndTime', location: 'query', type: 'string', required: false },
+      { name: 'EventType', location: 'query', type: 'string', required: false, enum: ['Warning', 'Normal'] },
+      { name: 'InstanceName', location: 'query', type: 'string', required: false },
     ],
   },
   {
@@ -644,6 +782,19 @@ export const EAS_SERVICE_OPERATIONS: readonly OperationSpec[] = [
       { name: 'ReplicaName', location: 'query', type: 'string', required: false },
       { name: 'QuotaId', location: 'query', type: 'string', required: false },
       { name: 'Resource', location: 'query', type: 'string', required: false },
+    ],
+  },
+  {
+    action: 'ListServiceVersions',
+    method: 'GET',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/versions',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/versions',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+      { name: 'PageNumber', location: 'query', type: 'integer', required: false, format: 'int32' },
+      { name: 'PageSize', location: 'query', type: 'integer', required: false, format: 'int32' },
     ],
   },
   {
@@ -721,6 +872,17 @@ export const EAS_SERVICE_OPERATIONS: readonly OperationSpec[] = [
     ],
   },
   {
+    action: 'RestartService',
+    method: 'PUT',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/restart',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/restart',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+    ],
+  },
+  {
     action: 'ScaleService',
     method: 'PUT',
     path: '/api/v2/services/{ClusterId}/{ServiceName}/scale',
@@ -768,6 +930,132 @@ export const EAS_SERVICE_OPERATIONS: readonly OperationSpec[] = [
     params: [
       { name: 'ClusterId', location: 'path', type: 'string', required: true },
       { name: 'ServiceName', location: 'path', type: 'string', required: true },
+    ],
+  },
+  {
+    action: 'UpdateService',
+    method: 'PUT',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+      { name: 'UpdateType', location: 'query', type: 'string', required: false, enum: ['merge', 'replace'] },
+      { name: 'MemberToUpdate', location: 'query', type: 'string', required: false },
+      { name: 'body', location: 'body', type: 'object', required: false },
+    ],
+  },
+  {
+    action: 'UpdateServiceCronScaler',
+    method: 'PUT',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/cronscaler',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/cronscaler',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+      {
+        name: 'body',
+        location: 'body',
+        type: 'object',
+        required: false,
+        style: 'json',
+        properties: [
+          {
+            name: 'ScaleJobs',
+            location: 'body',
+            type: 'array',
+            required: true,
+            items: {
+              name: 'ScaleJobs',
+              location: 'body',
+              type: 'object',
+              required: false,
+              properties: [
+                { name: 'TargetSize', location: 'body', type: 'integer', required: true, format: 'int32' },
+                { name: 'Schedule', location: 'body', type: 'string', required: true },
+                { name: 'Name', location: 'body', type: 'string', required: false },
+                { name: 'TimeZone', location: 'body', type: 'string', required: false },
+              ],
+            },
+          },
+          {
+            name: 'ExcludeDates',
+            location: 'body',
+            type: 'array',
+            required: false,
+            items: { name: 'ExcludeDates', location: 'body', type: 'string', required: false },
+          },
+        ],
+      },
+    ],
+  },
+  {
+    action: 'UpdateServiceLabel',
+    method: 'PUT',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/label',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/label',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+      {
+        name: 'body',
+        location: 'body',
+        type: 'object',
+        required: false,
+        style: 'json',
+        properties: [
+          {
+            name: 'Labels',
+            location: 'body',
+            type: 'object',
+            required: true,
+            additionalProperties: { name: 'Labels', location: 'body', type: 'string', required: false },
+          },
+        ],
+      },
+    ],
+  },
+  {
+    action: 'UpdateServiceSafetyLock',
+    method: 'PUT',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/lock',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/lock',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+      {
+        name: 'body',
+        location: 'body',
+        type: 'object',
+        required: false,
+        style: 'json',
+        properties: [
+          { name: 'Lock', location: 'body', type: 'string', required: true, enum: ['none', 'dangerous', 'all'] },
+        ],
+      },
+    ],
+  },
+  {
+    action: 'UpdateServiceVersion',
+    method: 'PUT',
+    path: '/api/v2/services/{ClusterId}/{ServiceName}/version',
+    routePath: '/api/v2/services/:ClusterId/:ServiceName/version',
+    deprecated: false,
+    params: [
+      { name: 'ClusterId', location: 'path', type: 'string', required: true },
+      { name: 'ServiceName', location: 'path', type: 'string', required: true },
+      {
+        name: 'body',
+        location: 'body',
+        type: 'object',
+        required: false,
+        style: 'json',
+        properties: [{ name: 'Version', location: 'body', type: 'integer', required: true, format: 'int32' }],
+      },
     ],
   },
 ];
@@ -862,6 +1150,27 @@ export interface CreateServiceInput {
   WorkspaceId?: string;
 }
 
+export interface CreateServiceCronScalerInput {
+  ClusterId: string;
+  ServiceName: string;
+  body?: {
+    ScaleJobs: Array<{
+      TargetSize: number;
+      Schedule: string;
+      Name?: string;
+      TimeZone?: string;
+    }>;
+    ExcludeDates?: Array<string>;
+  };
+  ScaleJobs: Array<{
+    TargetSize: number;
+    Schedule: string;
+    Name?: string;
+    TimeZone?: string;
+  }>;
+  ExcludeDates?: Array<string>;
+}
+
 export interface DeleteResourceInput {
   ClusterId: string;
   ResourceId: string;
@@ -898,6 +1207,27 @@ export interface DeleteServiceInput {
   ServiceName: string;
 }
 
+export interface DeleteServiceCronScalerInput {
+  ClusterId: string;
+  ServiceName: string;
+}
+
+export interface DeleteServiceInstancesInput {
+  ClusterId: string;
+  ServiceName: string;
+  InstanceList?: string;
+  SoftRestart?: boolean;
+  Container?: string;
+  IsReplica?: boolean;
+}
+
+export interface DeleteServiceLabelInput {
+  ClusterId: string;
+  ServiceName: string;
+  Keys?: Array<string>;
+  LabelKeys?: Array<string>;
+}
+
 export interface DescribeResourceInput {
   ClusterId: string;
   ResourceId: string;
@@ -916,6 +1246,27 @@ export interface DescribeResourceLogInput {
 export interface DescribeServiceInput {
   ClusterId: string;
   ServiceName: string;
+}
+
+export interface DescribeServiceCronScalerInput {
+  ClusterId: string;
+  ServiceName: string;
+}
+
+export interface DescribeServiceEndpointsInput {
+  ClusterId: string;
+  ServiceName: string;
+}
+
+export interface DescribeServiceEventInput {
+  PageNum?: string;
+  PageSize?: string;
+  ClusterId: string;
+  ServiceName: string;
+  StartTime?: string;
+  EndTime?: string;
+  EventType?: 'Warning' | 'Normal';
+  InstanceName?: string;
 }
 
 export interface ListResourceInstanceWorkerInput {
@@ -999,6 +1350,13 @@ export interface ListServiceInstancesInput {
   Resource?: string;
 }
 
+export interface ListServiceVersionsInput {
+  ClusterId: string;
+  ServiceName: string;
+  PageNumber?: number;
+  PageSize?: number;
+}
+
 export interface ListServicesInput {
   Sort?: string;
   Order?: string;
@@ -1058,6 +1416,11 @@ export interface MigrateResourceInstanceInput {
   InstanceIds: Array<string>;
   DestResourceId: string;
   MigrateToHybrid?: boolean;
+}
+
+export interface RestartServiceInput {
+  ClusterId: string;
+  ServiceName: string;
 }
 
 export interface ScaleServiceInput {
@@ -1148,29 +1511,94 @@ export interface UpdateResourceInstanceLabelInput {
   Labels?: Record<string, string | null>;
 }
 
+export interface UpdateServiceInput {
+  ClusterId: string;
+  ServiceName: string;
+  UpdateType?: 'merge' | 'replace';
+  MemberToUpdate?: string;
+  body?: Record<string, unknown>;
+}
+
+export interface UpdateServiceCronScalerInput {
+  ClusterId: string;
+  ServiceName: string;
+  body?: {
+    ScaleJobs: Array<{
+      TargetSize: number;
+      Schedule: string;
+      Name?: string;
+      TimeZone?: string;
+    }>;
+    ExcludeDates?: Array<string>;
+  };
+  ScaleJobs: Array<{
+    TargetSize: number;
+    Schedule: string;
+    Name?: string;
+    TimeZone?: string;
+  }>;
+  ExcludeDates?: Array<string>;
+}
+
+export interface UpdateServiceLabelInput {
+  ClusterId: string;
+  ServiceName: string;
+  body?: {
+    Labels: Record<string, string | null>;
+  };
+  Labels: Record<string, string | null>;
+}
+
+export interface UpdateServiceSafetyLockInput {
+  ClusterId: string;
+  ServiceName: string;
+  body?: {
+    Lock: 'none' | 'dangerous' | 'all';
+  };
+  Lock: 'none' | 'dangerous' | 'all';
+}
+
+export interface UpdateServiceVersionInput {
+  ClusterId: string;
+  ServiceName: string;
+  body?: {
+    Version: number;
+  };
+  Version: number;
+}
+
 /** Every operation's input type by action. */
 export interface EasInputs {
   CreateResource: CreateResourceInput;
   CreateResourceInstances: CreateResourceInstancesInput;
   CreateResourceLog: CreateResourceLogInput;
   CreateService: CreateServiceInput;
+  CreateServiceCronScaler: CreateServiceCronScalerInput;
   DeleteResource: DeleteResourceInput;
   DeleteResourceDLink: DeleteResourceDLinkInput;
   DeleteResourceInstanceLabel: DeleteResourceInstanceLabelInput;
   DeleteResourceInstances: DeleteResourceInstancesInput;
   DeleteResourceLog: DeleteResourceLogInput;
   DeleteService: DeleteServiceInput;
+  DeleteServiceCronScaler: DeleteServiceCronScalerInput;
+  DeleteServiceInstances: DeleteServiceInstancesInput;
+  DeleteServiceLabel: DeleteServiceLabelInput;
   DescribeResource: DescribeResourceInput;
   DescribeResourceDLink: DescribeResourceDLinkInput;
   DescribeResourceLog: DescribeResourceLogInput;
   DescribeService: DescribeServiceInput;
+  DescribeServiceCronScaler: DescribeServiceCronScalerInput;
+  DescribeServiceEndpoints: DescribeServiceEndpointsInput;
+  DescribeServiceEvent: DescribeServiceEventInput;
   ListResourceInstanceWorker: ListResourceInstanceWorkerInput;
   ListResourceInstances: ListResourceInstancesInput;
   ListResourceServices: ListResourceServicesInput;
   ListResources: ListResourcesInput;
   ListServiceInstances: ListServiceInstancesInput;
+  ListServiceVersions: ListServiceVersionsInput;
   ListServices: ListServicesInput;
   MigrateResourceInstance: MigrateResourceInstanceInput;
+  RestartService: RestartServiceInput;
   ScaleService: ScaleServiceInput;
   StartService: StartServiceInput;
   StopService: StopServiceInput;
@@ -1178,4 +1606,9 @@ export interface EasInputs {
   UpdateResourceDLink: UpdateResourceDLinkInput;
   UpdateResourceInstance: UpdateResourceInstanceInput;
   UpdateResourceInstanceLabel: UpdateResourceInstanceLabelInput;
+  UpdateService: UpdateServiceInput;
+  UpdateServiceCronScaler: UpdateServiceCronScalerInput;
+  UpdateServiceLabel: UpdateServiceLabelInput;
+  UpdateServiceSafetyLock: UpdateServiceSafetyLockInput;
+  UpdateServiceVersion: UpdateServiceVersionInput;
 }

@@ -5,36 +5,26 @@
 import { sql } from 'kysely';
 import { apiError } from '../../gateway/errors.ts';
 import type { CallContext } from '../../gateway/context.ts';
-import type { Tx } from '../../store/database.ts';
 import type { EasHandler } from '../operations.ts';
 import type { ListServicesInput } from '../generated/operations.ts';
 import { findGroup, groupArn } from '../groups.ts';
+import { checkLabelFilter, checkLabels, MAX_LABELS } from '../labels.ts';
 import { parseServiceSpec, LIMITS } from '../../scheduling/service-spec.ts';
-import { startDueOf, type ServiceRow } from '../../scheduling/placement.ts';
 import {
   createService,
   deleteService,
   findService,
+  labelsOf,
   scaleService,
+  setLabels,
   startService,
   stopService,
-  type Owner,
 } from '../../scheduling/services.ts';
+import { SERVICE_OPERATION_HANDLERS } from './service-operations.ts';
+import { escapeLike, lockedService, message, owner, startDue } from './service-common.ts';
 import { presentCreatedService, presentService, presentServiceInstance, presentWorker, type Host } from '../service-presenters.ts';
 import { mutate, paging, typedHandler, type Page } from './common.ts';
 import '../errors.ts';
-
-const owner = (ctx: CallContext): Owner => ({ accountId: ctx.caller.accountId, region: ctx.region });
-const startDue = (ctx: CallContext) => startDueOf(ctx.services.config);
-
-/** The service, with its group locked first and then the service row (the lock order). */
-async function lockedService(tx: Tx, ctx: CallContext, name: string): Promise<ServiceRow> {
-  const s = await findService(tx, owner(ctx), name);
-  await findGroup(tx, ctx, s.resource_id, { forUpdate: true });
-  return findService(tx, owner(ctx), name, { forUpdate: true });
-}
-
-const message = (s: ServiceRow, what: string) => `Service [${s.name}] in region [${s.region}] is ${what}`;
 
 const createServiceHandler = typedHandler<'CreateService'>({
   // Deploying into a group needs eas:CreateService on that group too (docs/services.md).
@@ -44,9 +34,13 @@ const createServiceHandler = typedHandler<'CreateService'>({
   },
   async handle(input, ctx) {
     const spec = parseServiceSpec(input.body);
+    // Labels given at creation (a JSON map in the query, as Terraform's provider sends them).
+    const labels = checkLabels(input.Labels, 'Labels');
     return mutate(ctx, async (tx, now) => {
       await findGroup(tx, ctx, spec.resourceId, { forUpdate: true });
-      return presentCreatedService(await createService(tx, owner(ctx), spec, now, startDue(ctx)));
+      const created = await createService(tx, owner(ctx), spec, now, startDue(ctx));
+      await setLabels(tx, created, labels, MAX_LABELS, now);
+      return presentCreatedService(created);
     });
   },
 });
@@ -63,13 +57,13 @@ async function groupNames(ctx: CallContext, ids: string[]): Promise<Map<string, 
 
 const describeServiceHandler = typedHandler<'DescribeService'>({
   async handle(input, ctx) {
-    const s = await findService(ctx.services.store.db, owner(ctx), input.ServiceName);
+    const db = ctx.services.store.db;
+    const s = await findService(db, owner(ctx), input.ServiceName);
     const names = await groupNames(ctx, [s.resource_id]);
-    return presentService(s, names.get(s.resource_id) ?? s.resource_id);
+    const labels = await labelsOf(db, [s.id]);
+    return presentService(s, names.get(s.resource_id) ?? s.resource_id, labels.get(s.id));
   },
 });
-
-const escapeLike = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Sort values of ListServices (openeas's list; Alibaba documents none) → columns. */
 const SERVICE_SORT = { CreateTime: 'created_at', UpdateTime: 'updated_at', ServiceName: 'name' } as const;
@@ -85,7 +79,10 @@ async function servicePage(
     status?: string;
     sort?: string;
     order?: string;
-    /** A filter on something openeas services do not have yet (labels, groups, quotas…): matches none. */
+    /** Services carrying every one of these labels. */
+    labels?: Record<string, unknown>;
+    cronScaler?: boolean;
+    /** A filter on something openeas services do not have yet (groups, quotas…): matches none. */
     impossible?: boolean;
   },
 ) {
@@ -98,6 +95,18 @@ async function servicePage(
     if (text) q = q.where(sql<boolean>`name like ${escapeLike(text)} escape '\\'`);
   }
   if (where.impossible) q = q.where(sql<boolean>`1 = 0`);
+  if (where.cronScaler) q = q.where('cron_scaler', 'is not', null);
+  for (const [key, value] of Object.entries(where.labels ?? {})) {
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('service_labels')
+          .select('service_labels.key')
+          .whereRef('service_labels.service_id', '=', 'services.id')
+          .where('service_labels.key', '=', key)
+          .where('service_labels.value', '=', String(value)),
+      ),
+    );
+  }
   if (where.sort !== undefined && !Object.hasOwn(SERVICE_SORT, where.sort)) {
     throw apiError('InvalidParameter', { name: 'Sort', reason: `It must be one of: ${Object.keys(SERVICE_SORT).join(', ')}.` });
   }
@@ -114,8 +123,12 @@ async function servicePage(
     ctx,
     rows.map((r) => r.resource_id),
   );
+  const labels = await labelsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   return {
-    Services: rows.map((r) => presentService(r, names.get(r.resource_id) ?? r.resource_id)),
+    Services: rows.map((r) => presentService(r, names.get(r.resource_id) ?? r.resource_id, labels.get(r.id))),
     PageNumber: page.pageNumber,
     PageSize: page.pageSize,
     TotalCount: total,
@@ -123,15 +136,14 @@ async function servicePage(
 }
 
 /**
- * Filters on what openeas services do not have yet: labels, service groups, workspaces, quotas,
- * gateways, elastic (burstable) placement, scalers, other service types. Given, they match none,
- * rather than being ignored and answering services that do not match.
+ * Filters on what openeas services do not have yet: service groups, workspaces, quotas, gateways,
+ * elastic (burstable) placement, autoscalers, other service types. Given, they match none, rather
+ * than being ignored and answering services that do not match.
  */
 function impossibleServiceFilter(input: ListServicesInput): boolean {
   const given = (v: unknown) => v !== undefined && v !== '';
-  if (input.Label !== undefined && Object.keys(input.Label).length > 0) return true;
   if ([input.GroupName, input.WorkspaceId, input.QuotaId, input.Gateway, input.ParentServiceUid].some(given)) return true;
-  if (input.ResourceBurstable === true || input.AutoscalerEnabled === true || input.CronscalerEnabled === true) return true;
+  if (input.ResourceBurstable === true || input.AutoscalerEnabled === true) return true;
   return input.ServiceType !== undefined && input.ServiceType !== 'Standard';
 }
 
@@ -145,6 +157,8 @@ const listServicesHandler = typedHandler<'ListServices'>({
       status: input.ServiceStatus,
       sort: input.Sort,
       order: input.Order,
+      labels: checkLabelFilter(input.Label),
+      cronScaler: input.CronscalerEnabled === true,
       impossible: impossibleServiceFilter(input),
     });
   },
@@ -153,7 +167,7 @@ const listServicesHandler = typedHandler<'ListServices'>({
 const deleteServiceHandler = typedHandler<'DeleteService'>({
   async handle(input, ctx) {
     return mutate(ctx, async (tx, now) => {
-      const s = await lockedService(tx, ctx, input.ServiceName);
+      const s = await lockedService(tx, ctx, input.ServiceName, 'DeleteService');
       await deleteService(tx, s, now, startDue(ctx));
       return { Message: message(s, 'terminating') };
     });
@@ -170,7 +184,7 @@ const scaleServiceHandler = typedHandler<'ScaleService'>({
     if (named.length > LIMITS.instances)
       throw apiError('InvalidParameter', { name: 'InstancesToDelete', reason: `It lists at most ${LIMITS.instances} names.` });
     return mutate(ctx, async (tx, now) => {
-      const s = await lockedService(tx, ctx, input.ServiceName);
+      const s = await lockedService(tx, ctx, input.ServiceName, 'ScaleService');
       await scaleService(tx, s, count, named, now, startDue(ctx));
       return { Message: message(s, 'scaling') };
     });
@@ -180,7 +194,7 @@ const scaleServiceHandler = typedHandler<'ScaleService'>({
 const startServiceHandler = typedHandler<'StartService'>({
   async handle(input, ctx) {
     return mutate(ctx, async (tx, now) => {
-      const s = await lockedService(tx, ctx, input.ServiceName);
+      const s = await lockedService(tx, ctx, input.ServiceName, 'StartService');
       await startService(tx, s, now, startDue(ctx));
       return { Message: message(s, 'starting') };
     });
@@ -190,7 +204,7 @@ const startServiceHandler = typedHandler<'StartService'>({
 const stopServiceHandler = typedHandler<'StopService'>({
   async handle(input, ctx) {
     return mutate(ctx, async (tx, now) => {
-      const s = await lockedService(tx, ctx, input.ServiceName);
+      const s = await lockedService(tx, ctx, input.ServiceName, 'StopService');
       await stopService(tx, s, now, startDue(ctx));
       return { Message: message(s, 'stopping') };
     });
@@ -239,7 +253,7 @@ const listServiceInstancesHandler = typedHandler<'ListServiceInstances'>({
       rows.map((r) => r.machine_id),
     );
     return {
-      Instances: rows.map((r) => presentServiceInstance(r, s.name, r.machine_id === null ? undefined : hosts.get(r.machine_id))),
+      Instances: rows.map((r) => presentServiceInstance(r, s, r.machine_id === null ? undefined : hosts.get(r.machine_id))),
       PageNumber: page.pageNumber,
       PageSize: page.pageSize,
       TotalCount: total,
@@ -256,6 +270,7 @@ export const SERVICE_HANDLERS: Record<string, EasHandler> = {
   StartService: startServiceHandler,
   StopService: stopServiceHandler,
   ListServiceInstances: listServiceInstancesHandler,
+  ...SERVICE_OPERATION_HANDLERS,
 };
 
 // ---- the resource family, answered from the same state
