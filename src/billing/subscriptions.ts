@@ -15,7 +15,7 @@ import { newOrderId } from './ids.ts';
 import { RELEASE_STOPPED_JOB, TERM_JOB } from './job-kinds.ts';
 import { pushTo } from '../collections.ts';
 import { setExpiries } from '../store/instances.ts';
-import { insertRows } from '../store/prepared.ts';
+import { insertBillItems } from './bill-records.ts';
 import { forIdChunks, inIds } from '../store/id-lists.ts';
 
 type Row = InstancesTable;
@@ -108,7 +108,7 @@ async function placeOrder(
     created_at: now,
   }));
   items.sort((x, y) => (x.instance_id < y.instance_id ? -1 : x.instance_id > y.instance_id ? 1 : 0));
-  await insertRows(tx, 'bill_items', items, { ignoreConflicts: true });
+  await insertBillItems(tx, items);
   return orderId;
 }
 
