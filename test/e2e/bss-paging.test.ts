@@ -84,7 +84,7 @@ for (const engine of ENGINES) {
   describe(`BSS paging [${engine.name}]`, () => {
     let server: TestServer;
     let bss: (action: string, query: Record<string, unknown>) => Promise<any>;
-    let cycles: string[] = [];
+    const cycles: string[] = [];
     let days: string[] = [];
 
     before(async () => {
