@@ -14,6 +14,8 @@ export interface Target {
   body?: () => string;
   accessKeyId: string;
   accessKeySecret: string;
+  /** API version header; the EAS ROA one unless told (BSS RPC calls send 2017-12-14). */
+  version?: string;
 }
 
 export interface LoadResult {
@@ -37,7 +39,7 @@ function request(agent: http.Agent, t: Target): Promise<{ status: number; ms: nu
   const body = Buffer.from(t.body ? t.body() : '', 'utf8');
   const headers: Record<string, string> = {
     host: u.host,
-    'x-acs-version': '2021-07-01',
+    'x-acs-version': t.version ?? '2021-07-01',
     'x-acs-action': t.action,
     'x-acs-date': timestamp(),
     'x-acs-signature-nonce': crypto.randomBytes(16).toString('hex'),

@@ -4,6 +4,7 @@
 //
 //   BENCH_SECONDS=8 BENCH_ROUNDS=5 BENCH_ROUND_SECONDS=2 BENCH_THROUGHPUT_CONCURRENCY=16,64 BENCH_CONCURRENCY=16 BENCH_MACHINES=1000000 BENCH_BURST=10000 BENCH_SCENARIOS=throughput,ram,audit,burst,scale,attacks npm run bench
 //   attacks (bench/attacks.ts): BENCH_ATTACK_SECONDS, OPENEAS_BENCH_DATABASE_URL (PostgreSQL leg)
+//   bss (BSS pages after a year of billing): BENCH_BSS_MACHINES, BENCH_BSS_SECONDS, OPENEAS_BENCH_DATABASE_URL
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -209,29 +210,148 @@ async function throughput(): Promise<void> {
   }
 }
 
-async function fetchGroupId(url: string): Promise<string> {
-  // The load generator only reports status; read the id straight from a list call's body.
+/** One signed call whose body is read (the load generator only reports statuses). */
+async function signedJson(url: string, action: string, method: Target['method'], rawUrl: string, version = '2021-07-01'): Promise<any> {
   const { hashPayload, signV3 } = await import('../src/gateway/signature/index.ts');
   const u = new URL(url);
   const headers: Record<string, string> = {
     host: u.host,
-    'x-acs-version': '2021-07-01',
-    'x-acs-action': 'ListResources',
+    'x-acs-version': version,
+    'x-acs-action': action,
     'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     'x-acs-signature-nonce': `${Date.now()}${Math.random()}`,
     'x-acs-content-sha256': hashPayload('ACS3-HMAC-SHA256', Buffer.alloc(0)),
   };
   headers.authorization = signV3({
-    method: 'GET',
-    rawUrl: '/api/v2/resources',
+    method,
+    rawUrl,
     headers,
     body: Buffer.alloc(0),
     accessKeyId: ROOT.accessKeyId,
     secret: ROOT.accessKeySecret,
   });
-  const res = await fetch(`${url}/api/v2/resources`, { headers });
+  const res = await fetch(`${url}${rawUrl}`, { method, headers });
   const body = await res.json();
+  if (res.status !== 200) throw new Error(`${action} failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+  return body;
+}
+
+async function fetchGroupId(url: string): Promise<string> {
+  const body = await signedJson(url, 'ListResources', 'GET', '/api/v2/resources');
   return body.Resources[0].ResourceId;
+}
+
+/**
+ * BSS at a year's scale: BENCH_BSS_MACHINES (10,000) machines — half PrePaid with auto-renewal,
+ * half PostPaid — created through the API and billed for a year by advancing the clock (the bill
+ * items are the ones the product writes, not a synthetic seed), then every BSS page type read at
+ * one request in flight: p50/p99 and the server's RSS before and after. OPENEAS_BENCH_DATABASE_URL
+ * runs it on PostgreSQL.
+ */
+async function bss(): Promise<void> {
+  const machines = Number(process.env.BENCH_BSS_MACHINES ?? 10_000);
+  const seconds = Number(process.env.BENCH_BSS_SECONDS ?? 2);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-bss-'));
+  const pg = process.env.OPENEAS_BENCH_DATABASE_URL;
+  const server = await startOpeneas(dataDir, {
+    OPENEAS_PROVISION_SECONDS: '0',
+    OPENEAS_INITIAL_BALANCE: '10000000000',
+    ...(pg ? { OPENEAS_DATABASE_URL: pg } : {}),
+  });
+  try {
+    await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', {
+      ResourceType: 'SelfManaged',
+      SelfManagedResourceOptions: { ExternalClusterId: 'c' },
+    });
+    const group = await fetchGroupId(server.url);
+    const start = (await admin(server.url, 'GET', '/clock')).NowMs as number;
+    const t0 = Date.now();
+    for (let made = 0; made < machines; made += 100) {
+      const prepaid = made < machines / 2;
+      await call(server.url, 'CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, {
+        EcsInstanceType: 'ecs.g6.large',
+        EcsInstanceCount: Math.min(100, machines - made),
+        ChargeType: prepaid ? 'PrePaid' : 'PostPaid',
+        AutoRenewal: prepaid,
+      });
+    }
+    const t1 = Date.now();
+    const adv = await admin(server.url, 'POST', '/clock/advance', { seconds: 365 * 24 * 3600 });
+    row(
+      `bss: ${machines.toLocaleString('en')} machines created, billed for a year${pg ? ' (PostgreSQL)' : ''}`,
+      `${((t1 - t0) / 1000).toFixed(1)} s + ${((Date.now() - t1) / 1000).toFixed(1)} s`,
+      `${adv.JobsRun} jobs`,
+    );
+    // A cycle in the middle of the year (billing time zone UTC+8).
+    const cycle = new Date(start + 182 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 7);
+    const day = `${cycle}-15`;
+    const rpc = (action: string, query: Record<string, string | number>) =>
+      `/?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString()}#${action}`;
+    const bssCall = async (p: string) => {
+      const [rawUrl, action] = p.split('#') as [string, string];
+      return (await signedJson(server.url, action, 'POST', rawUrl, '2017-12-14')).Data;
+    };
+    const instances = (await bssCall(rpc('QueryInstanceBill', { BillingCycle: cycle, PageSize: 300 }))).TotalCount as number;
+    const records = (await bssCall(rpc('QueryBill', { BillingCycle: cycle, PageSize: 20 }))).TotalCount as number;
+    const orders = (await bssCall(rpc('QueryOrders', { PageSize: 100 }))).TotalCount as number;
+    const firstOrder = (await bssCall(rpc('QueryOrders', { PageSize: 1 }))).OrderList.Order[0].OrderId as string;
+    const lastInstancePage = Math.max(1, Math.ceil(instances / 300));
+    const pages: Array<[string, string]> = [
+      ['QueryBillOverview', rpc('QueryBillOverview', { BillingCycle: cycle })],
+      ['QueryBill page 1 (20)', rpc('QueryBill', { BillingCycle: cycle })],
+      [
+        `QueryBill last page (${records} records)`,
+        rpc('QueryBill', { BillingCycle: cycle, PageNum: Math.max(1, Math.ceil(records / 20)) }),
+      ],
+      [
+        'QueryBill PayAsYouGo, hide zero',
+        rpc('QueryBill', { BillingCycle: cycle, SubscriptionType: 'PayAsYouGo', IsHideZeroCharge: 'true' }),
+      ],
+      ['QueryInstanceBill page 1 (300)', rpc('QueryInstanceBill', { BillingCycle: cycle, PageSize: 300 })],
+      [
+        `QueryInstanceBill last page (${instances} lines)`,
+        rpc('QueryInstanceBill', { BillingCycle: cycle, PageSize: 300, PageNum: lastInstancePage }),
+      ],
+      ['QueryInstanceBill beyond the end', rpc('QueryInstanceBill', { BillingCycle: cycle, PageSize: 300, PageNum: lastInstancePage + 1 })],
+      [
+        'QueryInstanceBill PayAsYouGo, hide zero, page 10 (20)',
+        rpc('QueryInstanceBill', { BillingCycle: cycle, SubscriptionType: 'PayAsYouGo', IsHideZeroCharge: 'true', PageNum: 10 }),
+      ],
+      [
+        'QueryInstanceBill DAILY (300)',
+        rpc('QueryInstanceBill', { BillingCycle: cycle, Granularity: 'DAILY', BillingDate: day, PageSize: 300 }),
+      ],
+      ['QueryOrders page 1 (100)', rpc('QueryOrders', { PageSize: 100 })],
+      [`QueryOrders last page (${orders} orders)`, rpc('QueryOrders', { PageSize: 100, PageNum: Math.max(1, Math.ceil(orders / 100)) })],
+      ['GetOrderDetail', rpc('GetOrderDetail', { OrderId: firstOrder })],
+    ];
+    const rssBefore = rssMb(server.child.pid!);
+    const measured: Record<string, LoadResult> = {};
+    for (const [name, p] of pages) {
+      const [rawUrl, action] = p.split('#') as [string, string];
+      const t = { ...target(server.url, action, 'POST', rawUrl), version: '2017-12-14' };
+      await runLoad(t, { seconds: 0.3, concurrency: 1 }); // warm-up
+      const r = await runLoad(t, { seconds, concurrency: 1 });
+      if (r.errors) throw new Error(`${name}: ${r.firstError}`);
+      measured[name] = r;
+      row(`bss: ${name}`, `p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms`, `target p99 < 20 ms ${r.p99 < 20 ? 'PASS' : 'FAIL'}`);
+    }
+    const rssAfter = rssMb(server.child.pid!);
+    row('bss: server RSS before / after the BSS pages', `${rssBefore.toFixed(0)} MB / ${rssAfter.toFixed(0)} MB`);
+    results.bss = {
+      machines,
+      cycle,
+      instanceLines: instances,
+      records,
+      orders,
+      pages: measured,
+      rssBeforeMb: rssBefore,
+      rssAfterMb: rssAfter,
+    };
+  } finally {
+    await stop(server);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 async function scale(): Promise<void> {
@@ -452,6 +572,7 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
   burst,
   scale,
   attacks: attackScenarios,
+  bss,
 };
 const chosen = (process.env.BENCH_SCENARIOS ?? Object.keys(SCENARIOS).join(','))
   .split(',')

@@ -51,12 +51,17 @@ export async function pay(tx: Tx, account: BillingAccountsTable, fen: number): P
   if (account.balance_fen < fen) {
     throw apiError('PAY.INSUFFICIENT_BALANCE', { required: formatCny(fen), available: formatCny(account.balance_fen) });
   }
+  await takeMoney(tx, account.account_id, fen);
+  account.balance_fen -= fen;
+}
+
+/** Takes `fen` from the (locked) balance, without a check: the caller has checked it covers them. */
+export async function takeMoney(tx: Tx, accountId: string, fen: number): Promise<void> {
   await tx
     .updateTable('billing_accounts')
     .set((eb) => ({ balance_fen: eb('balance_fen', '-', fen) }))
-    .where('account_id', '=', account.account_id)
+    .where('account_id', '=', accountId)
     .execute();
-  account.balance_fen -= fen;
 }
 
 /**

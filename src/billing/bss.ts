@@ -7,12 +7,13 @@ import type { Input, Operation, Output } from '../gateway/operation.ts';
 import type { OperationRegistry } from '../gateway/registry.ts';
 import type { CallContext } from '../gateway/context.ts';
 import type { Services } from '../services.ts';
-import type { InstancesTable } from '../store/schema.ts';
+import type { BillItemsTable, BillRecordsTable, InstancesTable } from '../store/schema.ts';
+import { inIds } from '../store/id-lists.ts';
 import { formatTime } from '../eas/presenters.ts';
 import { oncePerClientToken } from '../eas/idempotency.ts';
 import { balanceOf } from './accounts.ts';
 import { renewMachines, scheduleTerms } from './subscriptions.ts';
-import { billingDateOf } from './calendar.ts';
+import { billingDateOf, DAY_MS } from './calendar.ts';
 import { cnyNumber, formatCny } from './money.ts';
 import './errors.ts';
 import { updateInstances } from '../store/instances.ts';
@@ -84,10 +85,31 @@ export function billTime(ms: number, offsetMinutes: number): string {
   return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** Amount fields every bill line has; nothing is paid by coupons or credit here. */
-function amounts(fen: number): Record<string, unknown> {
+const itemKind = (subscriptionType: string) => (subscriptionType === 'Subscription' ? 'SubscriptionOrder' : 'PayAsYouGoBill');
+
+// Bill lines are written out as single object literals, field by field in the models' order:
+// building them by spreading shared parts (`{...productFields, …, ...amounts}`) cost V8 about
+// 0.2 ms per line — most of a 300-line page — against microseconds for a literal. Nothing is paid
+// by coupons or credit here, so every amount field but the charge itself is 0.
+
+/** A QueryBillOverview item. */
+function overviewItem(s: Services, account: string, subscriptionType: string, fen: number): Record<string, unknown> {
+  const code = s.config.bssProductCode;
   const cny = cnyNumber(fen);
   return {
+    ProductCode: code,
+    ProductName: PRODUCT_NAME,
+    ProductType: '',
+    ProductDetail: PRODUCT_NAME,
+    CommodityCode: code,
+    PipCode: code,
+    OwnerID: account,
+    BillAccountID: account,
+    BillAccountName: account,
+    BizType: PRODUCT_NAME,
+    SubscriptionType: subscriptionType,
+    Item: itemKind(subscriptionType),
+    RoundDownDiscount: '0',
     PretaxGrossAmount: cny,
     PretaxAmount: cny,
     PaymentAmount: cny,
@@ -106,23 +128,98 @@ function amounts(fen: number): Record<string, unknown> {
   };
 }
 
-/** QueryInstanceBill's items: its model has no after-tax, local-currency, tax or payment-currency fields. */
-function instanceBillAmounts(fen: number): Record<string, unknown> {
-  const { AfterTaxAmount: _a, PretaxAmountLocal: _l, Tax: _t, PaymentCurrency: _c, ...rest } = amounts(fen);
-  return rest;
-}
-
-const itemKind = (subscriptionType: string) => (subscriptionType === 'Subscription' ? 'SubscriptionOrder' : 'PayAsYouGoBill');
-
-function productFields(s: Services, ownerId: string): Record<string, unknown> {
+/** A QueryBill item: one record (an order or a settlement run). */
+function billItem(s: Services, account: string, r: BillRecordsTable): Record<string, unknown> {
+  const code = s.config.bssProductCode;
+  const offset = s.config.billingUtcOffsetMinutes;
+  const cny = cnyNumber(Number(r.amount_fen));
   return {
-    ProductCode: s.config.bssProductCode,
+    ProductCode: code,
     ProductName: PRODUCT_NAME,
     ProductType: '',
     ProductDetail: PRODUCT_NAME,
-    CommodityCode: s.config.bssProductCode,
-    PipCode: s.config.bssProductCode,
-    OwnerID: ownerId,
+    CommodityCode: code,
+    PipCode: code,
+    OwnerID: account,
+    RecordID: r.record_id,
+    SubOrderId: r.record_id,
+    PaymentTransactionID: r.record_id,
+    Item: itemKind(r.subscription_type),
+    SubscriptionType: r.subscription_type,
+    Status: 'PayOff',
+    RoundDownDiscount: '0',
+    UsageStartTime: billTime(Number(r.period_start), offset),
+    UsageEndTime: billTime(Number(r.period_end), offset),
+    PaymentTime: billTime(Number(r.paid_at), offset),
+    PretaxGrossAmount: cny,
+    PretaxAmount: cny,
+    PaymentAmount: cny,
+    CashAmount: cny,
+    AfterTaxAmount: cny,
+    PretaxAmountLocal: cny,
+    Tax: 0,
+    DeductedByCoupons: 0,
+    DeductedByCashCoupons: 0,
+    DeductedByPrepaidCard: 0,
+    InvoiceDiscount: 0,
+    AdjustAmount: 0,
+    OutstandingAmount: 0,
+    Currency: 'CNY',
+    PaymentCurrency: 'CNY',
+  };
+}
+
+/**
+ * A QueryInstanceBill item: one machine and billing method. Its model has no after-tax,
+ * local-currency, tax or payment-currency fields.
+ */
+function instanceBillItem(s: Services, account: string, line: InstanceBillLine, billingDate: string, billingItem: string) {
+  const { item: i, amount, usageMs } = line;
+  const code = s.config.bssProductCode;
+  const payg = i.subscription_type === 'PayAsYouGo';
+  const cny = cnyNumber(amount);
+  return {
+    ProductCode: code,
+    ProductName: PRODUCT_NAME,
+    ProductType: '',
+    ProductDetail: PRODUCT_NAME,
+    CommodityCode: code,
+    PipCode: code,
+    OwnerID: account,
+    InstanceID: i.instance_id,
+    NickName: i.instance_id,
+    BillingDate: billingDate,
+    SubscriptionType: i.subscription_type,
+    Item: itemKind(i.subscription_type),
+    BillingType: payg ? 'PayAsYouGo' : 'Subscription',
+    BillingItem: billingItem,
+    Region: i.region,
+    Zone: i.zone,
+    ResourceGroup: i.resource_id,
+    InstanceSpec: i.instance_type,
+    InstanceConfig: `InstanceType:${i.instance_type}`,
+    InternetIP: '',
+    IntranetIP: '',
+    Tag: '',
+    CostUnit: '',
+    ListPrice: formatCny(Number(i.list_price_fen)),
+    ListPriceUnit: payg ? 'CNY/Hour' : 'CNY/Month',
+    Usage: payg ? (usageMs / 3_600_000).toFixed(4) : '1',
+    UsageUnit: payg ? 'Hour' : 'Month',
+    ServicePeriod: String(Math.round(usageMs / 1000)),
+    ServicePeriodUnit: 'Second',
+    DeductedByResourcePackage: '0',
+    PretaxGrossAmount: cny,
+    PretaxAmount: cny,
+    PaymentAmount: cny,
+    CashAmount: cny,
+    DeductedByCoupons: 0,
+    DeductedByCashCoupons: 0,
+    DeductedByPrepaidCard: 0,
+    InvoiceDiscount: 0,
+    AdjustAmount: 0,
+    OutstandingAmount: 0,
+    Currency: 'CNY',
   };
 }
 
@@ -157,9 +254,10 @@ const queryBillOverview: BssSpec = {
     const account = ctx.caller.accountId;
     const cycle = cycleOf(input);
     const sub = subscriptionFilter(input);
+    // From the cycle's records (one per order or settlement run), not its items: the same sums.
     const rows = ourProduct(s, input.ProductCode)
       ? await s.store.db
-          .selectFrom('bill_items')
+          .selectFrom('bill_records')
           .select((eb) => ['subscription_type', eb.fn.sum<number>('amount_fen').as('amount')])
           .where('account_id', '=', account)
           .where('billing_cycle', '=', cycle)
@@ -173,16 +271,7 @@ const queryBillOverview: BssSpec = {
       AccountID: account,
       AccountName: account,
       Items: {
-        Item: rows.map((r) => ({
-          ...productFields(s, account),
-          BillAccountID: account,
-          BillAccountName: account,
-          BizType: PRODUCT_NAME,
-          SubscriptionType: r.subscription_type,
-          Item: itemKind(r.subscription_type),
-          RoundDownDiscount: '0',
-          ...amounts(Number(r.amount)),
-        })),
+        Item: rows.map((r) => overviewItem(s, account, r.subscription_type, Number(r.amount))),
       },
     });
   },
@@ -209,54 +298,113 @@ const queryBill: BssSpec = {
     const cycle = cycleOf(input);
     const p = page(input, 20);
     const sub = subscriptionFilter(input);
-    const offset = s.config.billingUtcOffsetMinutes;
     // Every bill here is a normal charge: no refunds or adjustments are ever made.
     const none = !ourProduct(s, input.ProductCode) || (input.Type !== undefined && input.Type !== 'Normal');
-    const base = s.store.db
-      .selectFrom('bill_items')
+    // A page of the cycle's records (billing/bill-records.ts) in index order, and a COUNT.
+    const records = s.store.db
+      .selectFrom('bill_records')
       .where('account_id', '=', account)
       .where('billing_cycle', '=', cycle)
-      .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!));
-    const grouped = base
-      .select((eb) => [
-        'record_id',
-        'subscription_type',
-        eb.fn.min<number>('period_start').as('start'),
-        eb.fn.max<number>('period_end').as('end'),
-        eb.fn.max<number>('created_at').as('paid'),
-        eb.fn.sum<number>('amount_fen').as('amount'),
-      ])
-      .groupBy(['record_id', 'subscription_type'])
-      .$if(input.IsHideZeroCharge === true, (q) => q.having((eb) => eb.fn.sum('amount_fen'), '>', 0));
-    const [rows, all] = none
-      ? [[], []]
-      : await Promise.all([grouped.orderBy('paid').orderBy('record_id').limit(p.size).offset(p.offset).execute(), grouped.execute()]);
+      .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
+      .$if(input.IsHideZeroCharge === true, (q) => q.where('amount_fen', '>', 0));
+    const [rows, count] = none
+      ? [[], { n: 0 }]
+      : await Promise.all([
+          records.selectAll().orderBy('paid_at').orderBy('record_id').limit(p.size).offset(p.offset).execute(),
+          records.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        ]);
     return ok({
       BillingCycle: cycle,
       AccountID: account,
       AccountName: account,
       PageNum: p.num,
       PageSize: p.size,
-      TotalCount: all.length,
+      TotalCount: Number(count.n),
       Items: {
-        Item: rows.map((r) => ({
-          ...productFields(s, account),
-          RecordID: r.record_id,
-          SubOrderId: r.record_id,
-          PaymentTransactionID: r.record_id,
-          Item: itemKind(r.subscription_type),
-          SubscriptionType: r.subscription_type,
-          Status: 'PayOff',
-          RoundDownDiscount: '0',
-          UsageStartTime: billTime(Number(r.start), offset),
-          UsageEndTime: billTime(Number(r.end), offset),
-          PaymentTime: billTime(Number(r.paid), offset),
-          ...amounts(Number(r.amount)),
-        })),
+        Item: rows.map((r) => billItem(s, account, r)),
       },
     });
   },
 };
+
+interface InstanceBillLine {
+  /** The line's first item (earliest period_start): where its machine's fields come from. */
+  item: Pick<BillItemsTable, 'instance_id' | 'subscription_type' | 'region' | 'zone' | 'resource_id' | 'instance_type' | 'list_price_fen'>;
+  amount: number;
+  usageMs: number;
+}
+
+/**
+ * One page of QueryInstanceBill's lines — one per (machine, billing method) of the cycle, in that
+ * order — and how many there are. The keys of the page and the count read the bill_items_cycle
+ * index alone (amount_fen is in it, for IsHideZeroCharge); only the items of the page's machines
+ * are read whole, for their usage and their first item's fields. A daily bill holds the items
+ * that start on that day (billing time zone).
+ */
+async function instanceBillPage(
+  s: Services,
+  account: string,
+  cycle: string,
+  p: { size: number; offset: number },
+  input: Input,
+  date: string | undefined,
+): Promise<{ total: number; page: InstanceBillLine[] }> {
+  const db = s.store.db;
+  const sub = subscriptionFilter(input);
+  const offsetMs = s.config.billingUtcOffsetMinutes * 60_000;
+  const dayStart = date === undefined ? undefined : Date.parse(`${date}T00:00:00Z`) - offsetMs;
+  // A date no calendar has (2021-02-30) is no item's billing date.
+  if (dayStart !== undefined && (Number.isNaN(dayStart) || billingDateOf(dayStart, s.config.billingUtcOffsetMinutes) !== date)) {
+    return { total: 0, page: [] };
+  }
+  const items = () =>
+    db
+      .selectFrom('bill_items')
+      .where('account_id', '=', account)
+      .where('billing_cycle', '=', cycle)
+      .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
+      .$if(dayStart !== undefined, (q) => q.where('period_start', '>=', dayStart!).where('period_start', '<', dayStart! + DAY_MS));
+  const keys = items()
+    .select(['instance_id', 'subscription_type'])
+    .groupBy(['instance_id', 'subscription_type'])
+    .$if(input.IsHideZeroCharge === true, (q) => q.having((eb) => eb.fn.sum('amount_fen'), '<>', 0));
+  const [page, count] = await Promise.all([
+    keys.orderBy('instance_id').orderBy('subscription_type').limit(p.size).offset(p.offset).execute(),
+    db
+      .selectFrom(keys.as('k'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  if (page.length === 0) return { total: Number(count.n), page: [] };
+  // The page's machines' items of the cycle (an index range per machine), summed per line here.
+  const rows = await items()
+    .select([
+      'instance_id',
+      'subscription_type',
+      'region',
+      'zone',
+      'resource_id',
+      'instance_type',
+      'list_price_fen',
+      'amount_fen',
+      'usage_ms',
+    ])
+    .where(inIds(db, 'instance_id', [...new Set(page.map((k) => k.instance_id))]))
+    .orderBy('instance_id')
+    .orderBy('subscription_type')
+    .orderBy('period_start')
+    .execute();
+  const lines = new Map<string, InstanceBillLine>();
+  for (const i of rows) {
+    const key = `${i.instance_id}/${i.subscription_type}`;
+    const line = lines.get(key);
+    if (line) {
+      line.amount += Number(i.amount_fen);
+      line.usageMs += Number(i.usage_ms);
+    } else lines.set(key, { item: i, amount: Number(i.amount_fen), usageMs: Number(i.usage_ms) });
+  }
+  return { total: Number(count.n), page: page.map((k) => lines.get(`${k.instance_id}/${k.subscription_type}`)!) };
+}
 
 const queryInstanceBill: BssSpec = {
   action: 'QueryInstanceBill',
@@ -279,7 +427,6 @@ const queryInstanceBill: BssSpec = {
     const account = ctx.caller.accountId;
     const cycle = cycleOf(input);
     const p = page(input, 20);
-    const sub = subscriptionFilter(input);
     const daily = input.Granularity === 'DAILY';
     const date = input.BillingDate as string | undefined;
     if (daily && (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date) || !date.startsWith(cycle))) {
@@ -288,70 +435,18 @@ const queryInstanceBill: BssSpec = {
         reason: 'With Granularity DAILY it must be a day (YYYY-MM-DD) of BillingCycle.',
       });
     }
-    let items = ourProduct(s, input.ProductCode)
-      ? await s.store.db
-          .selectFrom('bill_items')
-          .selectAll()
-          .where('account_id', '=', account)
-          .where('billing_cycle', '=', cycle)
-          .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
-          .orderBy('instance_id')
-          .orderBy('subscription_type')
-          .orderBy('period_start')
-          .execute()
-      : [];
-    // A daily bill holds the items that start on that day (billing time zone).
-    if (daily) items = items.filter((i) => billingDateOf(i.period_start, s.config.billingUtcOffsetMinutes) === date);
-    const lines = new Map<string, { item: (typeof items)[number]; amount: number; usageMs: number }>();
-    for (const i of items) {
-      const key = `${i.instance_id}/${i.subscription_type}`;
-      const line = lines.get(key);
-      if (line) {
-        line.amount += Number(i.amount_fen);
-        line.usageMs += Number(i.usage_ms);
-      } else lines.set(key, { item: i, amount: Number(i.amount_fen), usageMs: Number(i.usage_ms) });
-    }
-    let all = [...lines.values()];
-    if (input.IsHideZeroCharge === true) all = all.filter((l) => l.amount !== 0);
-    const shown = all.slice(p.offset, p.offset + p.size);
+    const lines = ourProduct(s, input.ProductCode)
+      ? await instanceBillPage(s, account, cycle, p, input, daily ? date : undefined)
+      : { total: 0, page: [] };
     return ok({
       BillingCycle: cycle,
       AccountID: account,
       AccountName: account,
       PageNum: p.num,
       PageSize: p.size,
-      TotalCount: all.length,
+      TotalCount: lines.total,
       Items: {
-        Item: shown.map(({ item: i, amount, usageMs }) => {
-          const payg = i.subscription_type === 'PayAsYouGo';
-          return {
-            ...productFields(s, account),
-            InstanceID: i.instance_id,
-            NickName: i.instance_id,
-            BillingDate: daily ? date : '',
-            SubscriptionType: i.subscription_type,
-            Item: itemKind(i.subscription_type),
-            BillingType: payg ? 'PayAsYouGo' : 'Subscription',
-            BillingItem: input.IsBillingItem === true ? 'Instance' : '',
-            Region: i.region,
-            Zone: i.zone,
-            ResourceGroup: i.resource_id,
-            InstanceSpec: i.instance_type,
-            InstanceConfig: `InstanceType:${i.instance_type}`,
-            InternetIP: '',
-            IntranetIP: '',
-            Tag: '',
-            CostUnit: '',
-            ListPrice: formatCny(Number(i.list_price_fen)),
-            ListPriceUnit: payg ? 'CNY/Hour' : 'CNY/Month',
-            Usage: payg ? (usageMs / 3_600_000).toFixed(4) : '1',
-            UsageUnit: payg ? 'Hour' : 'Month',
-            ServicePeriod: String(Math.round(usageMs / 1000)),
-            ServicePeriodUnit: 'Second',
-            DeductedByResourcePackage: '0',
-            ...instanceBillAmounts(amount),
-          };
-        }),
+        Item: lines.page.map((l) => instanceBillItem(s, account, l, daily ? date! : '', input.IsBillingItem === true ? 'Instance' : '')),
       },
     });
   },

@@ -20,7 +20,7 @@ import { chargeOf, clip } from './metering.ts';
 import { hourlyRate, monthlyPrice } from './rates.ts';
 import { newOrderId } from './ids.ts';
 import { OVERDUE_JOB, RELEASE_STOPPED_JOB, SETTLE_JOB, TERM_JOB } from './job-kinds.ts';
-import { insertRows } from '../store/prepared.ts';
+import { insertBillItems } from './bill-records.ts';
 import { lockBillingRow } from './accounts.ts';
 import { stopForRelease } from './subscriptions.ts';
 
@@ -146,8 +146,7 @@ async function settleAccount(tx: Tx, s: Services, job: JobRow): Promise<void> {
   items.sort((x, y) => (x.instance_id < y.instance_id ? -1 : x.instance_id > y.instance_id ? 1 : 0));
   let charged = 0;
   // Idempotent per (machine, hour): an item already settled (by another process) is skipped, not charged again.
-  const inserted = await insertRows(tx, 'bill_items', items, { ignoreConflicts: true, returning: 'amount_fen' });
-  for (const r of inserted) charged += Number(r.amount_fen);
+  for (const r of await insertBillItems(tx, items)) charged += r.amount_fen;
   await tx.deleteFrom('metered_intervals').where('account_id', '=', accountId).where('end_at', '<=', to).execute();
 
   const balance = account.balance_fen - charged;

@@ -2,19 +2,20 @@
 // (auto-renewal charged `renewalLeadDays` before expiry and retried, else expiry → Stopped),
 // manual renewal (BSS RenewInstance), and release when the grace period ends.
 import type { Tx } from '../store/database.ts';
-import type { BillItemsTable, InstancesTable } from '../store/schema.ts';
+import type { BillItemsTable, BillingAccountsTable, InstancesTable, OrdersTable } from '../store/schema.ts';
 import type { Services } from '../services.ts';
 import type { Scheduler } from '../engine/scheduler.ts';
 import { cancelJobs, enqueueJobs, jobKey, jobsByKey, type JobRow } from '../engine/jobs.ts';
 import { removeInstances, transitionInstances, isRunning } from '../engine/instance-lifecycle.ts';
 import { groupsOfMachineJobs } from '../engine/group-locks.ts';
 import { addMonths, billingCycleOf, DAY_MS, HOUR_MS } from './calendar.ts';
-import { billingAccount, pay } from './accounts.ts';
+import { billingAccount, pay, takeMoney } from './accounts.ts';
 import { monthlyPrice } from './rates.ts';
 import { newOrderId } from './ids.ts';
 import { RELEASE_STOPPED_JOB, TERM_JOB } from './job-kinds.ts';
 import { pushTo } from '../collections.ts';
 import { setExpiries } from '../store/instances.ts';
+import { insertBillItems } from './bill-records.ts';
 import { insertRows } from '../store/prepared.ts';
 import { forIdChunks, inIds } from '../store/id-lists.ts';
 
@@ -58,37 +59,16 @@ interface Purchase {
   amount: number;
 }
 
-/** Records one paid order with a bill item per machine-term, and takes the money (all or nothing). */
-async function placeOrder(
-  tx: Tx,
-  s: Services,
-  accountId: string,
-  orderType: 'New' | 'Renew',
-  purchases: Purchase[],
-  now: number,
-): Promise<string> {
-  const account = await billingAccount(tx, s, accountId, now);
+/** One paid order, built in memory: its row and its bill items (written by writeOrders). */
+interface BuiltOrder {
+  order: OrdersTable;
+  items: BillItemsTable[];
+}
+
+/** An order of `purchases` paid at `now`, with a bill item per machine-term. */
+function buildOrder(s: Services, accountId: string, orderType: 'New' | 'Renew', purchases: Purchase[], now: number): BuiltOrder {
   const total = purchases.reduce((sum, p) => sum + p.amount, 0);
-  await pay(tx, account, total);
   const orderId = newOrderId();
-  await tx
-    .insertInto('orders')
-    .values({
-      id: orderId,
-      account_id: accountId,
-      order_type: orderType,
-      subscription_type: 'Subscription',
-      region: purchases[0]!.row.region,
-      instance_ids: JSON.stringify(purchases.map((p) => p.row.id)),
-      quantity: purchases.length,
-      months: Math.max(...purchases.map((p) => p.months)),
-      amount_fen: total,
-      payment_status: 'Paid',
-      usage_start: Math.min(...purchases.map((p) => p.from)),
-      usage_end: Math.max(...purchases.map((p) => p.to)),
-      created_at: now,
-    })
-    .execute();
   const cycle = billingCycleOf(now, s.config.billingUtcOffsetMinutes);
   const items: BillItemsTable[] = purchases.map((p) => ({
     account_id: accountId,
@@ -108,8 +88,57 @@ async function placeOrder(
     created_at: now,
   }));
   items.sort((x, y) => (x.instance_id < y.instance_id ? -1 : x.instance_id > y.instance_id ? 1 : 0));
-  await insertRows(tx, 'bill_items', items, { ignoreConflicts: true });
-  return orderId;
+  return {
+    order: {
+      id: orderId,
+      account_id: accountId,
+      order_type: orderType,
+      subscription_type: 'Subscription',
+      region: purchases[0]!.row.region,
+      instance_ids: JSON.stringify(purchases.map((p) => p.row.id)),
+      quantity: purchases.length,
+      months: Math.max(...purchases.map((p) => p.months)),
+      amount_fen: total,
+      payment_status: 'Paid',
+      usage_start: Math.min(...purchases.map((p) => p.from)),
+      usage_end: Math.max(...purchases.map((p) => p.to)),
+      created_at: now,
+    },
+    items,
+  };
+}
+
+/**
+ * Writes paid orders and their bill items, a statement per table however many orders (a batch of
+ * renewals is one round trip each on PostgreSQL, not one per order). The money was taken already.
+ */
+async function writeOrders(tx: Tx, orders: BuiltOrder[]): Promise<void> {
+  if (orders.length === 0) return;
+  await insertRows(
+    tx,
+    'orders',
+    orders.map((o) => o.order),
+  );
+  await insertBillItems(
+    tx,
+    orders.flatMap((o) => o.items),
+  );
+}
+
+/** Records one paid order with a bill item per machine-term, and takes the money (all or nothing). */
+async function placeOrder(
+  tx: Tx,
+  s: Services,
+  accountId: string,
+  orderType: 'New' | 'Renew',
+  purchases: Purchase[],
+  now: number,
+): Promise<string> {
+  const account = await billingAccount(tx, s, accountId, now);
+  const built = buildOrder(s, accountId, orderType, purchases, now);
+  await pay(tx, account, built.order.amount_fen);
+  await writeOrders(tx, [built]);
+  return built.order.id;
 }
 
 /** The paid order of a create call's PrePaid machines (rows already carry their expiry). */
@@ -139,6 +168,14 @@ function renewedExpiry(row: Row, months: number, now: number): number {
   return next > now ? next : addMonths(now, months);
 }
 
+/** Machines of one account to renew by `months` in one paid order at `now`. */
+export interface Renewal {
+  accountId: string;
+  rows: Row[];
+  months: number;
+  now: number;
+}
+
 /**
  * Renews machines by `months` in one paid order. `affordableOnly` renews those the balance
  * covers (auto-renewal); otherwise the whole order is paid or refused. Stopped machines in their
@@ -153,43 +190,74 @@ export async function renewMachines(
   now: number,
   affordableOnly: boolean,
 ): Promise<{ renewed: Row[]; orderId?: string }> {
-  let chosen = rows;
-  if (affordableOnly) {
-    const account = await billingAccount(tx, s, accountId, now);
-    let left = account.balance_fen;
-    chosen = [];
-    for (const r of rows) {
-      const price = monthlyPrice(s, r.instance_type, r.system_disk_gb) * months;
-      if (price <= left) {
-        chosen.push(r);
-        left -= price;
+  return (await renewMachinesBatch(tx, s, [{ accountId, rows, months, now }], affordableOnly))[0]!;
+}
+
+/**
+ * Several renewals, each its own order, as if made one after the other in this order (each sees
+ * the balance the ones before it left), with a few statements for all of them: each account's
+ * billing row is locked once, its balance updated once, and the orders, bill items and new
+ * expiries are written a statement per table.
+ */
+export async function renewMachinesBatch(
+  tx: Tx,
+  s: Services,
+  renewals: Renewal[],
+  affordableOnly: boolean,
+): Promise<Array<{ renewed: Row[]; orderId?: string }>> {
+  const accounts = new Map<string, BillingAccountsTable>();
+  const spent = new Map<string, number>();
+  const orders: BuiltOrder[] = [];
+  const expiries: Array<{ id: string; expiredAt: number; updatedAt: number }> = [];
+  const results: Array<{ renewed: Row[]; orderId?: string }> = [];
+  for (const { accountId, rows, months, now } of renewals) {
+    let account = accounts.get(accountId);
+    if (!account) accounts.set(accountId, (account = await billingAccount(tx, s, accountId, now)));
+    const price = (r: Row) => monthlyPrice(s, r.instance_type, r.system_disk_gb) * months;
+    let chosen = rows;
+    if (affordableOnly) {
+      let left = account.balance_fen;
+      chosen = [];
+      for (const r of rows) {
+        if (price(r) <= left) {
+          chosen.push(r);
+          left -= price(r);
+        }
       }
     }
+    if (chosen.length === 0) {
+      results.push({ renewed: [] });
+      continue;
+    }
+    const purchases = chosen.map((row) => ({
+      row,
+      from: row.expired_at!,
+      to: renewedExpiry(row, months, now),
+      months,
+      amount: price(row),
+    }));
+    const built = buildOrder(s, accountId, 'Renew', purchases, now);
+    const total = built.order.amount_fen;
+    if (account.balance_fen < total) await pay(tx, account, total); // refuses, as a single order would
+    account.balance_fen -= total;
+    spent.set(accountId, (spent.get(accountId) ?? 0) + total);
+    orders.push(built);
+    for (const p of purchases) expiries.push({ id: p.row.id, expiredAt: p.to, updatedAt: now });
+    results.push({ renewed: purchases.map((p) => ({ ...p.row, expired_at: p.to })), orderId: built.order.id });
   }
-  if (chosen.length === 0) return { renewed: [] };
-  const purchases = chosen.map((row) => ({
-    row,
-    from: row.expired_at!,
-    to: renewedExpiry(row, months, now),
-    months,
-    amount: monthlyPrice(s, row.instance_type, row.system_disk_gb) * months,
-  }));
-  const orderId = await placeOrder(tx, s, accountId, 'Renew', purchases, now);
-  await setExpiries(
-    tx,
-    purchases.map((p) => ({ id: p.row.id, expiredAt: p.to })),
-    now,
-  );
-  const renewed = purchases.map((p) => ({ ...p.row, expired_at: p.to }));
-  const stopped = renewed.filter((r) => r.health === 'Stopped');
-  if (stopped.length > 0) {
+  for (const [accountId, fen] of spent) await takeMoney(tx, accountId, fen);
+  await writeOrders(tx, orders);
+  await setExpiries(tx, expiries);
+  for (const [i, { renewed }] of results.entries()) {
+    const stopped = renewed.filter((r) => r.health === 'Stopped');
+    if (stopped.length === 0) continue;
     await cancelJobs(
       tx,
       stopped.map((r) => jobKey(RELEASE_STOPPED_JOB, r.id)),
     );
-    await transitionInstances(tx, stopped, 'Ready', now);
+    await transitionInstances(tx, stopped, 'Ready', renewals[i]!.now);
   }
-  return { renewed, orderId };
+  return results;
 }
 
 async function loadRows(tx: Tx, ids: string[]): Promise<Map<string, Row>> {
@@ -250,19 +318,15 @@ export function registerSubscriptionJobs(scheduler: Scheduler, s: Services): voi
           later.push({ row, dueAt: row.expired_at, months });
         }
       }
-      for (const [key, list] of renew) {
+      // Every renewal of the run in one batch (each still its own order, in the order they were due).
+      const renewals = [...renew].map(([key, list]) => {
         const [accountId, m] = key.split('/') as [string, string, string];
-        const months = Number(m);
-        const now = dueOf(list.map((l) => l.job));
-        const { renewed } = await renewMachines(
-          tx,
-          s,
-          accountId,
-          list.map((l) => l.row),
-          months,
-          now,
-          true,
-        );
+        return { accountId, rows: list.map((l) => l.row), months: Number(m), now: dueOf(list.map((l) => l.job)) };
+      });
+      const results = await renewMachinesBatch(tx, s, renewals, true);
+      for (const [i, list] of [...renew.values()].entries()) {
+        const { months, now } = renewals[i]!;
+        const { renewed } = results[i]!;
         const ok = new Set(renewed.map((r) => r.id));
         for (const r of renewed) later.push({ row: r, dueAt: nextTermDue(s, r, now), months });
         for (const { job, row } of list) {

@@ -16,24 +16,30 @@ export function updateInstances(db: Db | Tx, values: UpdateObject<Schema, 'insta
 }
 
 /**
- * Sets each machine's own expiry (renewals: every machine keeps its own day of the month).
- * PostgreSQL takes them all in one statement (id and expiry arrays, unnested); SQLite, one
- * statement per distinct expiry — machines bought together share one.
+ * Sets each machine's own expiry (renewals: every machine keeps its own day of the month), stamped
+ * `updatedAt` (a batch of renewals holds several due times). PostgreSQL takes them all in one
+ * statement (id, expiry and time arrays, unnested); SQLite, one statement per distinct expiry and
+ * time — machines bought together share one.
  */
-export async function setExpiries(db: Db | Tx, expiries: ReadonlyArray<{ id: string; expiredAt: number }>, now: number): Promise<void> {
+export async function setExpiries(
+  db: Db | Tx,
+  expiries: ReadonlyArray<{ id: string; expiredAt: number; updatedAt: number }>,
+): Promise<void> {
   if (expiries.length === 0) return;
   if (isPostgres(db)) {
-    await sql`update instances set expired_at = v.expired_at, updated_at = ${now}, version = version + 1
+    await sql`update instances set expired_at = v.expired_at, updated_at = v.updated_at, version = version + 1
       from (select unnest(${expiries.map((e) => e.id)}::text[]) as id,
-                   unnest(${expiries.map((e) => e.expiredAt)}::bigint[]) as expired_at) v
+                   unnest(${expiries.map((e) => e.expiredAt)}::bigint[]) as expired_at,
+                   unnest(${expiries.map((e) => e.updatedAt)}::bigint[]) as updated_at) v
       where instances.id = v.id`.execute(db);
     return;
   }
-  const byExpiry = new Map<number, string[]>();
-  for (const e of expiries) pushTo(byExpiry, e.expiredAt, e.id);
-  for (const [expiredAt, ids] of byExpiry) {
+  const byExpiry = new Map<string, string[]>();
+  for (const e of expiries) pushTo(byExpiry, `${e.expiredAt}/${e.updatedAt}`, e.id);
+  for (const [key, ids] of byExpiry) {
+    const [expiredAt, updatedAt] = key.split('/').map(Number) as [number, number];
     await forIdChunks(db, ids, (c) =>
-      updateInstances(db, { expired_at: expiredAt, updated_at: now })
+      updateInstances(db, { expired_at: expiredAt, updated_at: updatedAt })
         .where(inIds(db, 'id', c))
         .execute(),
     );

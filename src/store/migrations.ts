@@ -702,6 +702,56 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('service_labels_kv').on('service_labels').columns(['account_id', 'key', 'value']).execute();
     },
   },
+  '0012_bss_paging': {
+    async up(db: Kysely<any>) {
+      // BSS pages at a year's scale (docs/billing.md, "Paging"). QueryInstanceBill groups a cycle's
+      // items by (machine, billing method) in this index's order, and its pages, counts and
+      // zero-charge filter read the index alone (amount_fen is its last column).
+      await db.schema
+        .createIndex('bill_items_cycle')
+        .on('bill_items')
+        .columns(['account_id', 'billing_cycle', 'instance_id', 'subscription_type', 'period_start', 'amount_fen'])
+        .execute();
+      // QueryBill and QueryBillOverview read records: one row per order or settlement run, written
+      // with its items; filled here from the items billed so far.
+      await db.schema
+        .createTable('bill_records')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('billing_cycle', 'text', (c) => c.notNull())
+        .addColumn('record_id', 'text', (c) => c.notNull())
+        .addColumn('subscription_type', 'text', (c) => c.notNull())
+        .addColumn('period_start', 'bigint', (c) => c.notNull())
+        .addColumn('period_end', 'bigint', (c) => c.notNull())
+        .addColumn('paid_at', 'bigint', (c) => c.notNull())
+        .addColumn('amount_fen', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('bill_records_pk', ['account_id', 'billing_cycle', 'record_id', 'subscription_type'])
+        .execute();
+      await db.schema
+        .createIndex('bill_records_paid')
+        .on('bill_records')
+        .columns(['account_id', 'billing_cycle', 'paid_at', 'record_id'])
+        .execute();
+      await db
+        .insertInto('bill_records')
+        .columns(['account_id', 'billing_cycle', 'record_id', 'subscription_type', 'period_start', 'period_end', 'paid_at', 'amount_fen'])
+        .expression(
+          db
+            .selectFrom('bill_items')
+            .select((eb) => [
+              'account_id',
+              'billing_cycle',
+              'record_id',
+              'subscription_type',
+              eb.fn.min('period_start').as('period_start'),
+              eb.fn.max('period_end').as('period_end'),
+              eb.fn.max('created_at').as('paid_at'),
+              eb.fn.sum('amount_fen').as('amount_fen'),
+            ])
+            .groupBy(['account_id', 'billing_cycle', 'record_id', 'subscription_type']),
+        )
+        .execute();
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */

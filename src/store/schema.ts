@@ -289,6 +289,26 @@ export interface BillItemsTable {
   created_at: number;
 }
 
+/**
+ * One QueryBill record (an order, or a settlement run) per billing cycle and billing method,
+ * maintained with its bill items (billing/bill-records.ts): the aggregates of its items, so a page
+ * of records or the cycle's overview never reads the cycle's items.
+ */
+export interface BillRecordsTable {
+  account_id: string;
+  billing_cycle: string;
+  record_id: string;
+  subscription_type: string;
+  /** Earliest period_start of its items. */
+  period_start: number;
+  /** Latest period_end of its items. */
+  period_end: number;
+  /** Latest created_at of its items: QueryBill's PaymentTime. */
+  paid_at: number;
+  /** Sum of its items' amounts, fen. */
+  amount_fen: number;
+}
+
 /** A RAM user. Names are unique per account regardless of case. */
 export interface RamUsersTable {
   id: string;
@@ -544,6 +564,7 @@ export interface Schema {
   metered_intervals: MeteredIntervalsTable;
   orders: OrdersTable;
   bill_items: BillItemsTable;
+  bill_records: BillRecordsTable;
   ram_users: RamUsersTable;
   ram_groups: RamGroupsTable;
   ram_group_members: RamGroupMembersTable;

@@ -244,6 +244,30 @@ for (const engine of ENGINES) {
         assert.equal(renewals.totalCount, 2);
       }));
 
+    test('renewals falling due together are separate orders, each paid from what the ones before it left', () =>
+      withServer(engine, { initialBalanceFen: 7 * SMALL_MONTHLY_FEN + 100 }, async (server) => {
+        const a = api(server);
+        const group = await a.group();
+        const first = await a.create(group, { EcsInstanceType: SMALL, EcsInstanceCount: 2, ChargeType: 'PrePaid', AutoRenewal: true });
+        await advance(server.url, 60);
+        const second = await a.create(group, { EcsInstanceType: SMALL, EcsInstanceCount: 2, ChargeType: 'PrePaid', AutoRenewal: true });
+        assert.equal(await a.balanceFen(), 3 * SMALL_MONTHLY_FEN + 100, 'room for three renewals, not four');
+        const expiries = new Map((await a.instances(group)).map((m) => [m.InstanceId as string, Date.parse(m.ExpiredTime)]));
+        // One jump past both renewal dates: both are due by then and run in one batch.
+        await advance(server.url, 25 * DAY);
+        assert.equal(await a.balanceFen(), 100);
+        const renewals = (await a.bss.queryOrders(new $Bss.QueryOrdersRequest({ orderType: 'Renew', pageSize: 100 }))).body!.data!;
+        assert.deepEqual(
+          renewals.orderList!.order!.map((o) => fen(o.pretaxAmount!)).sort((x, y) => x - y),
+          [SMALL_MONTHLY_FEN, 2 * SMALL_MONTHLY_FEN],
+          'the earlier machines renew whole, the later order takes what is left: one machine',
+        );
+        const now = new Map((await a.instances(group)).map((m) => [m.InstanceId as string, Date.parse(m.ExpiredTime)]));
+        for (const id of first) assert.equal(now.get(id), addMonths(expiries.get(id)!, 1), `${id} renewed`);
+        assert.equal(second.filter((id) => now.get(id) === addMonths(expiries.get(id)!, 1)).length, 1, 'one of the later two renewed');
+        assert.equal(second.filter((id) => now.get(id) === expiries.get(id)).length, 1, 'the other keeps its expiry');
+      }));
+
     test('BSS RenewInstance brings a machine back from its grace period; SetRenewal switches auto-renewal', () =>
       withServer(engine, {}, async (server) => {
         const a = api(server);
