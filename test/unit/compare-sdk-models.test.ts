@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compare, parseClient, parseModels } from '../../scripts/compare-sdk-models.ts';
+import { formatOf } from '../e2e/conformance/check.ts';
 
 const MODELS = `
 export class PingRequest extends $dara.Model {
@@ -188,4 +189,10 @@ test('an operation the SDK client has but the metadata answers without a schema 
   const s = spec();
   s.apis.Ping.responses = {} as typeof s.apis.Ping.responses;
   assert.deepEqual(compare(s, classes, ops).differences, ['Ping: no response schema (the SDK answers PingResponseBody)']);
+});
+
+test('an example is read as JSON text only when it is JSON itself (an escaped one quotes JSON in a text)', () => {
+  assert.equal(formatOf('RoleAttrs', '{"ApproxMaxLength":null,"Length":null}', 'string')?.name, 'JSON text');
+  assert.equal(formatOf('Message', String.raw`{\"versionId\":1,\"message\":\"Stage scale complete\"}`, 'string'), undefined);
+  assert.equal(formatOf('RoleAttrs', String.raw`"{\"ApproxMaxLength\":null}"`, 'string'), undefined);
 });
