@@ -43,6 +43,15 @@ interface Format {
   test: (v: unknown) => boolean;
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The format a field's value must have, judged from its name and documented example. */
 export function formatOf(field: string, example: string | undefined, jsonType: string): Format | undefined {
   if (field === 'RequestId') return { name: 'request id (upper-case UUID)', test: (v) => typeof v === 'string' && UUID.test(v) };
@@ -59,17 +68,12 @@ export function formatOf(field: string, example: string | undefined, jsonType: s
   if (/^-?\d+\.\d{2}$/.test(ex) && /amount|price|balance|tax/i.test(field)) {
     return { name: 'money with two decimals', test: (v) => typeof v === 'string' && MONEY_TEXT.test(v) };
   }
-  if (/^[{[]/.test(ex)) {
+  // JSON text only when the example is JSON itself: an escaped one (DescribeServiceEvent's Message,
+  // `{\"versionId\":1,…}`) shows a text that quotes JSON, not a JSON document.
+  if (/^[{[]/.test(ex) && isJson(ex)) {
     return {
       name: 'JSON text',
-      test: (v) => {
-        try {
-          JSON.parse(v as string);
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      test: (v) => typeof v === 'string' && isJson(v),
     };
   }
   return undefined;
