@@ -489,6 +489,23 @@ export interface ServiceEventsTable {
   time: number;
 }
 
+/** A console sign-in (src/console/sessions.ts): the browser holds the token, the row its hash. */
+export interface ConsoleSessionsTable {
+  /** SHA-256 (hex) of the session token in the cookie; the token itself is never stored. */
+  id: string;
+  account_id: string;
+  access_key_id: string;
+  /** The AccessKey secret, sealed by ram/secret-box.ts like access_keys.secret_enc. */
+  secret_enc: string;
+  /** The identity as GetCallerIdentity answered it (JSON). */
+  identity: string;
+  /** 1 for the one-click local root: usable only from loopback. */
+  local_root: number;
+  created_at: number;
+  /** Wall time (not the business clock: advancing it a month must not sign the browser out). */
+  expires_at: number;
+}
+
 export interface Schema {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
@@ -526,6 +543,7 @@ export interface Schema {
   services: ServicesTable;
   service_instances: ServiceInstancesTable;
   service_events: ServiceEventsTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export type { Generated };

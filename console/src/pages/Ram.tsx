@@ -1,0 +1,3 @@
+export default function RamPage() {
+  return <p>Ram</p>;
+}

@@ -1,0 +1,216 @@
+// The web console in a real browser: Debian's Chromium (/usr/bin/chromium, installed by .ci/run,
+// never downloaded) driven by playwright-core against a test server. Flows a user of dedicated
+// resource groups goes through: sign in (by keyboard), create a group, add PrePaid and PostPaid
+// machines and watch them become Ready, cordon one, try to delete a PrePaid machine and read
+// Alibaba's refusal; a RAM user without rights reads the explained denial. Screenshots go to
+// test-artifacts/console/ (gitignored). The first page load on loopback is measured and printed.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { ENGINES } from '../support/engines.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { userWithPolicies } from '../support/ram.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.resolve('test-artifacts/console');
+const MACHINE_TYPE = 'ecs.c6.large';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const haveChromium = fs.existsSync(CHROMIUM);
+if (!haveChromium) console.log(`SKIPPED: the console's browser tests need Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+
+/** A fresh browser profile (its own --user-data-dir): no cookies from another test. */
+async function freshBrowser(): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(30_000);
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Picks an option of a Mantine Select by its label. */
+async function pick(page: Page, label: string | RegExp, option: string | RegExp): Promise<void> {
+  await page.getByLabel(label).first().click();
+  await page.getByRole('option', { name: option }).first().click();
+}
+
+async function orderMachines(page: Page, chargeType: 'PrePaid' | 'PostPaid', count: number): Promise<void> {
+  await pick(page, /Machine type/, new RegExp(`^${MACHINE_TYPE.replaceAll('.', '\\.')} `));
+  await page.getByLabel(/Count/).first().fill(String(count));
+  await page.getByText(chargeType === 'PrePaid' ? 'Subscription (PrePaid)' : 'Pay-as-you-go (PostPaid)').click();
+  // The live price from the catalog follows the choice.
+  await page
+    .getByTestId('order-price')
+    .getByText(chargeType === 'PrePaid' ? /per month, paid now/ : /per hour/)
+    .waitFor();
+}
+
+/** Rows of the machines table: id → status. */
+async function machineStatuses(page: Page): Promise<Map<string, { status: string; chargeType: string }>> {
+  const rows = await page
+    .locator('[data-testid="machines-table"] tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-instance-id') ?? '',
+        tr.querySelector('[data-status]')?.getAttribute('data-status') ?? '',
+        tr.getAttribute('data-charge-type') ?? '',
+      ]),
+    );
+  return new Map(rows.map(([id, status, chargeType]) => [id!, { status: status!, chargeType: chargeType! }]));
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const engine = ENGINES[0]!; // SQLite: what the browser sees does not depend on the engine (the API tests cover both)
+
+describe('web console in Chromium', { skip: !haveChromium && `no Chromium at ${CHROMIUM}` }, () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer(engine, { provisionSeconds: 1, serviceStartSeconds: 1 });
+  });
+  after(() => server?.close());
+
+  test('the root signs in, creates a group, orders PostPaid and PrePaid machines, watches them become Ready, cordons one, is refused deleting a PrePaid one', async () => {
+    const browser = await freshBrowser();
+    const { page } = browser;
+    try {
+      // The first load: / from a browser goes to the console.
+      const started = Date.now();
+      await page.goto(`${server.url}/`, { waitUntil: 'load' });
+      await page.getByRole('button', { name: 'Sign in as the local root account' }).waitFor();
+      const firstLoadMs = Date.now() - started;
+      const timing = await page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+        return { domContentLoaded: Math.round(nav.domContentLoadedEventEnd), load: Math.round(nav.loadEventEnd) };
+      });
+      console.log(`first page load on loopback: ${firstLoadMs} ms to the sign-in form (navigation timing ${JSON.stringify(timing)})`);
+      assert.equal(new URL(page.url()).pathname, '/console/');
+      await shot(page, '01-sign-in');
+
+      // Labels: the AccessKey fields are reachable by their labels.
+      await page.getByLabel('AccessKey ID').waitFor();
+      await page.getByLabel('AccessKey secret').waitFor();
+      // Keyboard: the one-click sign-in is the first thing Tab reaches, and Enter uses it.
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+      assert.match(focused, /Sign in as the local root account/);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('identity').getByText(`acs:ram::${server.root.accountId}:root`).waitFor();
+      await shot(page, '02-groups-empty');
+
+      // Create a group with one PostPaid machine.
+      await page.getByRole('button', { name: 'Create resource group' }).click();
+      await page.getByTestId('group-name').fill('browser_group');
+      await orderMachines(page, 'PostPaid', 1);
+      await shot(page, '03-create-group');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await page.getByRole('heading', { name: 'browser_group' }).waitFor();
+      assert.match(new URL(page.url()).pathname, /^\/console\/groups\/cn-hangzhou\/eas-r-/);
+
+      // Add a PrePaid machine.
+      await page.getByRole('button', { name: 'Add machines' }).click();
+      await orderMachines(page, 'PrePaid', 1);
+      await page.getByTestId('order-submit').click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+      // The badges follow the machines from Attaching to Ready without a reload.
+      const seen = new Set<string>();
+      const machines = await waitFor('two Ready machines', async () => {
+        const m = await machineStatuses(page);
+        for (const { status } of m.values()) seen.add(status);
+        return m.size === 2 && [...m.values()].every((x) => x.status === 'Ready') ? m : undefined;
+      });
+      await page.getByTestId('provision-progress').getByText('2 of 2 machines Ready').waitFor();
+      await shot(page, '04-machines-ready');
+      assert.ok(seen.has('Ready'));
+
+      // Cordon the PostPaid machine.
+      const postPaid = [...machines].find(([, m]) => m.chargeType === 'PostPaid')![0];
+      const prePaid = [...machines].find(([, m]) => m.chargeType === 'PrePaid')![0];
+      await page.getByRole('button', { name: `Actions for ${postPaid}` }).click();
+      await page.getByRole('menuitem', { name: 'Cordon' }).click();
+      await waitFor('the cordon', async () =>
+        (await machineStatuses(page)).get(postPaid)?.status === 'Ready-SchedulingDisabled' ? true : undefined,
+      );
+      await shot(page, '05-cordoned');
+
+      // Deleting a PrePaid machine: Alibaba refuses, and the console says so.
+      await page.getByRole('button', { name: `Actions for ${prePaid}` }).click();
+      await page.getByRole('menuitem', { name: 'Delete machine' }).click();
+      await page.getByTestId('confirm-delete-machine').click();
+      const refusal = page.getByRole('dialog').getByTestId('error-alert');
+      await refusal.getByText('ChargeTypeViolation').first().waitFor();
+      await shot(page, '06-prepaid-delete-refused');
+      assert.equal((await machineStatuses(page)).get(prePaid)?.status, 'Ready', 'the PrePaid machine stays');
+    } catch (e) {
+      await shot(page, 'failure-root-flow').catch(() => {});
+      throw e;
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('a RAM user without rights signs in with an AccessKey and reads the explained denial', async () => {
+    const user = await userWithPolicies(server, []);
+    const browser = await freshBrowser();
+    const { page } = browser;
+    try {
+      await page.goto(`${server.url}/console/`);
+      await page.getByLabel('AccessKey ID').fill(user.accessKeyId);
+      await page.getByLabel('AccessKey secret').fill(`${user.accessKeySecret}x`);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByTestId('error-alert').getByText('SignatureDoesNotMatch').first().waitFor();
+      await shot(page, '07-wrong-secret');
+
+      await page.getByLabel('AccessKey secret').fill(user.accessKeySecret);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByTestId('identity').getByText(`user/${user.userName}`).waitFor();
+      const denial = page.getByTestId('error-alert').first();
+      await denial
+        .getByText(/Forbidden\.RAM|NoPermission/)
+        .first()
+        .waitFor();
+      const detail = await page.getByTestId('access-denied-detail').first().textContent();
+      assert.match(detail ?? '', /eas:ListResources/);
+      assert.match(detail ?? '', /implicit deny/);
+      await shot(page, '08-ram-denial');
+    } catch (e) {
+      await shot(page, 'failure-ram-flow').catch(() => {});
+      throw e;
+    } finally {
+      await browser.close();
+    }
+  });
+});
