@@ -27,6 +27,7 @@ export interface SessionInfo {
   Regions: string[];
   Zones?: Record<string, string[]>;
   Version: string;
+  BusinessTime: string;
   Identity?: { AccountId: string; Arn: string; IdentityType: string; UserId?: string };
   AccessKeyId?: string;
   LocalRoot?: boolean;
@@ -147,4 +148,16 @@ export async function machineFailures(region: string, resourceId: string): Promi
   );
   if (!res.ok) return {};
   return ((await res.json()) as { Failures: Record<string, string> }).Failures;
+}
+
+/** Checks a policy document with the server's own validator (the one CreatePolicy runs). */
+export async function validatePolicy(document: string): Promise<{ Valid: boolean; Code?: string; Message?: string }> {
+  const res = await fetch('/console/api/validate-policy', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-openeas-csrf': csrfToken },
+    body: JSON.stringify({ PolicyDocument: document }),
+  });
+  const body = await readJson(res);
+  if (!res.ok) throw new ConsoleError(res.status, body);
+  return body as { Valid: boolean; Code?: string; Message?: string };
 }

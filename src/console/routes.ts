@@ -10,7 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.ts';
 import type { OperationRegistry } from '../gateway/registry.ts';
-import { apiError } from '../gateway/errors.ts';
+import { apiError, isApiError } from '../gateway/errors.ts';
 import { errorBody, sendJson, toApiError } from '../gateway/envelope.ts';
 import { clientAddress } from '../gateway/client-address.ts';
 import { checkInput } from '../gateway/input-hygiene.ts';
@@ -30,6 +30,7 @@ import {
   type ConsoleSession,
 } from './sessions.ts';
 import { ConsoleFiles } from './static-files.ts';
+import { checkPolicyDocument } from '../ram/api/policies.ts';
 import './errors.ts';
 
 const ZONES = Object.fromEntries(REGIONS.map((r) => [r, zonesOf(r)]));
@@ -76,6 +77,8 @@ function sessionView(services: Services, req: FastifyRequest, session: ConsoleSe
     Regions: REGIONS,
     Zones: ZONES,
     Version: services.version,
+    // Business time (engine/clock.ts), which bills and expiries follow; the browser's clock may differ.
+    BusinessTime: new Date(services.clock.now()).toISOString(),
     ...(session
       ? {
           Identity: session.identity,
@@ -237,6 +240,26 @@ export function consolePlugin(services: Services, registry: OperationRegistry) {
           .where('health', '=', 'CreateFailed')
           .execute();
         return answer(req, reply, { Failures: Object.fromEntries(rows.map((r) => [r.id, r.failure_reason ?? ''])) });
+      },
+    });
+
+    // The policy editor checks as the user types with the server's own validator (ram/policy/), the
+    // one CreatePolicy runs: the same code and message, without creating anything.
+    app.route({
+      method: 'POST',
+      url: '/console/api/validate-policy',
+      errorHandler,
+      handler: async (req, reply) => {
+        refuseForeignOrigin(req);
+        await actingSession(req, reply, true);
+        const body = jsonBody(req);
+        try {
+          checkPolicyDocument(body.PolicyDocument);
+          return answer(req, reply, { Valid: true });
+        } catch (e) {
+          if (!isApiError(e)) throw e;
+          return answer(req, reply, { Valid: false, Code: e.code, Message: e.message });
+        }
       },
     });
 

@@ -182,6 +182,79 @@ describe('web console in Chromium', { skip: !haveChromium && `no Chromium at ${C
     }
   });
 
+  test('the root deploys a service and sees its instance on a machine; billing, activity, the RAM policy editor and the clock', async () => {
+    const browser = await freshBrowser();
+    const { page } = browser;
+    try {
+      await page.goto(`${server.url}/console/`);
+      await page.getByRole('button', { name: 'Sign in as the local root account' }).click();
+      await page.getByRole('link', { name: 'browser_group' }).click();
+      await page.getByRole('heading', { name: 'browser_group' }).waitFor();
+      const groupUrl = page.url();
+
+      // Services: the JSON editor checks as you type; a valid document deploys.
+      await page.getByRole('link', { name: 'Services' }).click();
+      await page.getByRole('button', { name: 'Create service' }).click();
+      const editor = page.getByTestId('service-json');
+      await editor.waitFor();
+      await page.waitForFunction(() =>
+        (document.querySelector('[data-testid="service-json"]') as HTMLTextAreaElement)?.value.includes('eas-r-'),
+      );
+      const template = await editor.inputValue();
+      await editor.fill(template.replace('"cpu": 1', '"cpu": "one"'));
+      await page.getByText('metadata.cpu: required, an integer from 1 to 512.').waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Deploy' }).isDisabled(), true);
+      await editor.fill(template);
+      await page.getByRole('button', { name: 'Deploy' }).click();
+      await page.locator('[data-service="my_service"]').waitFor();
+      await shot(page, '09-services');
+
+      // Its instance shows on a machine of the group, Pending then Running.
+      await page.goto(groupUrl);
+      await page.getByRole('tab', { name: 'Services and placement' }).click();
+      await page.getByTestId('placement-table').locator('[data-status="Running"]').first().waitFor({ timeout: 60_000 });
+      await shot(page, '10-placement');
+
+      // Billing: the balance and the charts.
+      await page.getByRole('link', { name: 'Billing' }).click();
+      await page.getByTestId('balance').getByText(/CNY/).waitFor();
+      await shot(page, '11-billing');
+
+      // Activity: the console's own calls are in the audit trail.
+      await page.getByRole('link', { name: 'Activity' }).click();
+      await page.getByTestId('events-table').getByText('CreateService').first().waitFor();
+      await shot(page, '12-activity');
+
+      // RAM: the policy editor asks the server's validator.
+      await page.getByRole('link', { name: 'RAM' }).click();
+      await page.getByRole('tab', { name: 'Policies' }).click();
+      await page
+        .getByTestId('policy-json')
+        .fill('{"Version": "1", "Statement": [{"Effect": "Maybe", "Action": "eas:*", "Resource": "*"}]}');
+      await page
+        .getByText(/InvalidParameter\.PolicyDocument/)
+        .first()
+        .waitFor();
+      await shot(page, '13-policy-editor');
+
+      // Development controls: the clock moves a month.
+      await page.getByRole('link', { name: 'Development controls' }).click();
+      const before = await page.getByTestId('business-time').textContent();
+      await page.getByRole('button', { name: 'Advance a month' }).click();
+      await page
+        .getByRole('status')
+        .getByText(/Advanced 30 days/)
+        .waitFor();
+      await waitFor('the clock', async () => ((await page.getByTestId('business-time').textContent()) !== before ? true : undefined));
+      await shot(page, '14-dev-controls');
+    } catch (e) {
+      await shot(page, 'failure-services-flow').catch(() => {});
+      throw e;
+    } finally {
+      await browser.close();
+    }
+  });
+
   test('a RAM user without rights signs in with an AccessKey and reads the explained denial', async () => {
     const user = await userWithPolicies(server, []);
     const browser = await freshBrowser();

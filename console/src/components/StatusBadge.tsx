@@ -22,7 +22,13 @@ export function StatusBadge({ status }: { status: string }) {
   const [health, cordon] = status.split('-');
   const color = COLORS[health ?? ''] ?? 'gray';
   return (
-    <Badge color={color} variant={cordon ? 'outline' : 'light'} data-status={status} aria-label={`status ${status}`}>
+    <Badge
+      color={color}
+      variant={cordon ? 'outline' : 'light'}
+      data-status={status}
+      aria-label={`status ${status}`}
+      style={{ overflow: 'visible', maxWidth: 'none', flexShrink: 0 }}
+    >
       {cordon ? `${health} · cordoned` : status}
     </Badge>
   );

@@ -264,108 +264,112 @@ export function GroupPage({ region, resourceId }: { region: string; resourceId: 
               />
             </Group>
             <ErrorAlert error={page.error} />
-            <Table striped data-testid="machines-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>
-                    <Checkbox
-                      aria-label="Select all machines on this page"
-                      checked={!!page.data && page.data.Instances.length > 0 && selected.length === page.data.Instances.length}
-                      onChange={(e) => setSelected(e.currentTarget.checked ? (page.data?.Instances.map((m) => m.InstanceId) ?? []) : [])}
-                    />
-                  </Table.Th>
-                  <Table.Th>Machine</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Type</Table.Th>
-                  <Table.Th>Zone</Table.Th>
-                  <Table.Th>Charge type</Table.Th>
-                  <Table.Th>Expires</Table.Th>
-                  <Table.Th>IP</Table.Th>
-                  <Table.Th>Used CPU / GPU / memory</Table.Th>
-                  <Table.Th>Labels</Table.Th>
-                  <Table.Th>Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {page.data?.Instances.map((m) => (
-                  <Table.Tr key={m.InstanceId} data-instance-id={m.InstanceId} data-charge-type={m.ChargeType}>
-                    <Table.Td>
+            <Table.ScrollContainer minWidth={1200}>
+              <Table striped data-testid="machines-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>
                       <Checkbox
-                        aria-label={`Select ${m.InstanceId}`}
-                        checked={selected.includes(m.InstanceId)}
-                        onChange={(e) =>
-                          setSelected(e.currentTarget.checked ? [...selected, m.InstanceId] : selected.filter((id) => id !== m.InstanceId))
-                        }
+                        aria-label="Select all machines on this page"
+                        checked={!!page.data && page.data.Instances.length > 0 && selected.length === page.data.Instances.length}
+                        onChange={(e) => setSelected(e.currentTarget.checked ? (page.data?.Instances.map((m) => m.InstanceId) ?? []) : [])}
                       />
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs" ff="monospace">
-                        {m.InstanceId}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {m.InstanceName}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={m.InstanceStatus} />
-                      {m.InstanceStatus === 'CreateFailed' && (
-                        <Text size="xs" c="red.9" data-testid="failure-reason">
-                          {failures[m.InstanceId] ?? ''}
-                        </Text>
-                      )}
-                      {m.LastCordonReason && (
-                        <Text size="xs" c="dimmed">
-                          {m.LastCordonReason}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{m.InstanceType}</Table.Td>
-                    <Table.Td>{m.Zone}</Table.Td>
-                    <Table.Td>
-                      {m.ChargeType}
-                      {m.ChargeType === 'PrePaid' && m.AutoRenewal ? ' · auto-renew' : ''}
-                    </Table.Td>
-                    <Table.Td>{m.ExpiredTime ? new Date(m.ExpiredTime).toLocaleDateString() : '—'}</Table.Td>
-                    <Table.Td>{m.InstanceIp}</Table.Td>
-                    <Table.Td>
-                      {m.InstanceUsedCpu}/{m.InstanceCpuCount} · {m.InstanceUsedGpu}/{m.InstanceGpuCount} · {m.InstanceUsedMemory}/
-                      {m.InstanceMemory}
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={2}>
-                        {m.Labels.map((l) => (
-                          <Badge key={l.LabelKey} variant="outline" size="sm" tt="none">
-                            {l.LabelKey}={l.LabelValue}
-                          </Badge>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Menu>
-                        <Menu.Target>
-                          <Button size="compact-xs" variant="default" aria-label={`Actions for ${m.InstanceId}`}>
-                            Actions
-                          </Button>
-                        </Menu.Target>
-                        <Menu.Dropdown>
-                          {m.InstanceStatus.endsWith('SchedulingDisabled') ? (
-                            <Menu.Item onClick={() => cordon(m, 'Uncordon')}>Uncordon</Menu.Item>
-                          ) : (
-                            <Menu.Item onClick={() => cordon(m, 'Cordon')}>Cordon</Menu.Item>
-                          )}
-                          <Menu.Item onClick={() => cordon(m, 'Drain')}>Drain</Menu.Item>
-                          <Menu.Item onClick={() => setLabelling(m)}>Edit labels</Menu.Item>
-                          <Menu.Divider />
-                          <Menu.Item color="red" onClick={() => setDeleting(m)}>
-                            Delete machine
-                          </Menu.Item>
-                        </Menu.Dropdown>
-                      </Menu>
-                    </Table.Td>
+                    </Table.Th>
+                    <Table.Th>Machine</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th>Type</Table.Th>
+                    <Table.Th>Zone</Table.Th>
+                    <Table.Th>Charge type</Table.Th>
+                    <Table.Th>Expires</Table.Th>
+                    <Table.Th>IP</Table.Th>
+                    <Table.Th>Used CPU / GPU / memory</Table.Th>
+                    <Table.Th>Labels</Table.Th>
+                    <Table.Th>Actions</Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+                </Table.Thead>
+                <Table.Tbody>
+                  {page.data?.Instances.map((m) => (
+                    <Table.Tr key={m.InstanceId} data-instance-id={m.InstanceId} data-charge-type={m.ChargeType}>
+                      <Table.Td>
+                        <Checkbox
+                          aria-label={`Select ${m.InstanceId}`}
+                          checked={selected.includes(m.InstanceId)}
+                          onChange={(e) =>
+                            setSelected(
+                              e.currentTarget.checked ? [...selected, m.InstanceId] : selected.filter((id) => id !== m.InstanceId),
+                            )
+                          }
+                        />
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="xs" ff="monospace">
+                          {m.InstanceId}
+                        </Text>
+                        <Text size="xs" c="dimmed">
+                          {m.InstanceName}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <StatusBadge status={m.InstanceStatus} />
+                        {m.InstanceStatus === 'CreateFailed' && (
+                          <Text size="xs" c="red.9" data-testid="failure-reason">
+                            {failures[m.InstanceId] ?? ''}
+                          </Text>
+                        )}
+                        {m.LastCordonReason && (
+                          <Text size="xs" c="dimmed">
+                            {m.LastCordonReason}
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>{m.InstanceType}</Table.Td>
+                      <Table.Td>{m.Zone}</Table.Td>
+                      <Table.Td>
+                        {m.ChargeType}
+                        {m.ChargeType === 'PrePaid' && m.AutoRenewal ? ' · auto-renew' : ''}
+                      </Table.Td>
+                      <Table.Td>{m.ExpiredTime ? new Date(m.ExpiredTime).toLocaleDateString() : '—'}</Table.Td>
+                      <Table.Td>{m.InstanceIp}</Table.Td>
+                      <Table.Td>
+                        {m.InstanceUsedCpu}/{m.InstanceCpuCount} · {m.InstanceUsedGpu}/{m.InstanceGpuCount} · {m.InstanceUsedMemory}/
+                        {m.InstanceMemory}
+                      </Table.Td>
+                      <Table.Td>
+                        <Group gap={2}>
+                          {m.Labels.map((l) => (
+                            <Badge key={l.LabelKey} variant="outline" size="sm" tt="none">
+                              {l.LabelKey}={l.LabelValue}
+                            </Badge>
+                          ))}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>
+                        <Menu>
+                          <Menu.Target>
+                            <Button size="compact-xs" variant="default" aria-label={`Actions for ${m.InstanceId}`}>
+                              Actions
+                            </Button>
+                          </Menu.Target>
+                          <Menu.Dropdown>
+                            {m.InstanceStatus.endsWith('SchedulingDisabled') ? (
+                              <Menu.Item onClick={() => cordon(m, 'Uncordon')}>Uncordon</Menu.Item>
+                            ) : (
+                              <Menu.Item onClick={() => cordon(m, 'Cordon')}>Cordon</Menu.Item>
+                            )}
+                            <Menu.Item onClick={() => cordon(m, 'Drain')}>Drain</Menu.Item>
+                            <Menu.Item onClick={() => setLabelling(m)}>Edit labels</Menu.Item>
+                            <Menu.Divider />
+                            <Menu.Item color="red" onClick={() => setDeleting(m)}>
+                              Delete machine
+                            </Menu.Item>
+                          </Menu.Dropdown>
+                        </Menu>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
             <Group justify="space-between">
               <Text size="sm">{page.data?.TotalCount ?? 0} machines match</Text>
               <Group>
