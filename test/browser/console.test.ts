@@ -106,7 +106,8 @@ describe('web console in Chromium', { skip: !haveChromium && `no Chromium at ${C
     const browser = await freshBrowser();
     const { page } = browser;
     try {
-      // The first load: / from a browser goes to the console.
+      // The first load (empty cache, the browser itself already up): / from a browser goes to the console.
+      await page.goto('about:blank');
       const started = Date.now();
       await page.goto(`${server.url}/`, { waitUntil: 'load' });
       await page.getByRole('button', { name: 'Sign in as the local root account' }).waitFor();
