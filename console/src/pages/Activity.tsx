@@ -16,7 +16,18 @@ interface AuditEvent {
   requestId?: string;
 }
 
-const ATTRIBUTES = ['EventName', 'ServiceName', 'ResourceName', 'EventAccessKeyId', 'EventRW', 'ResourceType', 'EventId', 'UserName'];
+const ATTRIBUTES = [
+  'EventName',
+  'ServiceName',
+  'User',
+  'RoleName',
+  'EventRW',
+  'EventAccessKeyId',
+  'SourceIpAddress',
+  'ResourceName',
+  'ResourceType',
+  'EventId',
+];
 
 export default function ActivityPage() {
   const [key, setKey] = useState('EventName');
