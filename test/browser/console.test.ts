@@ -13,6 +13,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ENGINES } from '../support/engines.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { userWithPolicies } from '../support/ram.ts';
+import { admin } from '../support/admin.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('test-artifacts/console');
@@ -175,6 +176,18 @@ describe('web console in Chromium', { skip: !haveChromium && `no Chromium at ${C
       await refusal.getByText('ChargeTypeViolation').first().waitFor();
       await shot(page, '06-prepaid-delete-refused');
       assert.equal((await machineStatuses(page)).get(prePaid)?.status, 'Ready', 'the PrePaid machine stays');
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+      // A machine that fails to be created shows why, and "Delete all failed" clears it.
+      await admin(server.url, 'POST', '/faults', { Kind: 'CreateFailure', Count: 1, Reason: 'InjectedFault: no power in the rack' });
+      await page.getByRole('button', { name: 'Add machines' }).click();
+      await orderMachines(page, 'PostPaid', 1);
+      await page.getByTestId('order-submit').click();
+      await page.getByTestId('failure-reason').getByText('no power in the rack').waitFor();
+      await shot(page, '06b-create-failed');
+      await page.getByRole('button', { name: 'Delete all failed (1)' }).click();
+      await waitFor('the failed machine to go', async () => ((await machineStatuses(page)).size === 2 ? true : undefined));
     } catch (e) {
       await shot(page, 'failure-root-flow').catch(() => {});
       throw e;

@@ -8,6 +8,7 @@ import http from 'node:http';
 import { ENGINES } from '../support/engines.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { userWithPolicies, allow } from '../support/ram.ts';
+import { admin } from '../support/admin.ts';
 
 interface Answer {
   status: number;
@@ -230,6 +231,53 @@ for (const engine of ENGINES) {
       // RPC calls at / keep working (they are not browser visits).
       const rpc = await request(server.url, 'GET', '/', {});
       assert.equal(rpc.body.Code, 'InvalidProduct.NotFound');
+    });
+
+    test('why machines failed: shown to a caller who may describe the group, not to one who may not', async () => {
+      const s = await signIn(server.url, { Mode: 'LocalRoot' });
+      await admin(server.url, 'POST', '/faults', { Kind: 'CreateFailure', Count: 1, Reason: 'InjectedFault: the rack caught fire' });
+      const created = await callAs(server.url, s, {
+        Product: 'eas',
+        Action: 'CreateResource',
+        Params: { ResourceType: 'Dedicated', EcsInstanceType: 'ecs.c6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' },
+      });
+      assert.equal(created.body.Status, 200, created.text);
+      const group = created.body.Body.ResourceId;
+      const [machine] = created.body.Body.InstanceIds;
+      await admin(server.url, 'POST', '/clock/advance', { Seconds: 60 });
+      const failures = await request(server.url, 'GET', `/console/api/machine-failures?Region=cn-hangzhou&ResourceId=${group}`, {
+        cookie: s.cookie,
+      });
+      assert.equal(failures.status, 200);
+      assert.match(failures.body.Failures[machine], /the rack caught fire/);
+
+      const user = await userWithPolicies(server, []);
+      const u = await signIn(server.url, { AccessKeyId: user.accessKeyId, AccessKeySecret: user.accessKeySecret });
+      const denied = await request(server.url, 'GET', `/console/api/machine-failures?Region=cn-hangzhou&ResourceId=${group}`, {
+        cookie: u.cookie,
+      });
+      assert.equal(denied.status, 403);
+      assert.equal(denied.body.AccessDeniedDetail.AuthAction, 'eas:DescribeResource');
+    });
+
+    test("the policy editor's check is the server's own validator", async () => {
+      const s = await signIn(server.url, { Mode: 'LocalRoot' });
+      const check = (doc: string) =>
+        request(
+          server.url,
+          'POST',
+          '/console/api/validate-policy',
+          { cookie: s.cookie, 'x-openeas-csrf': s.csrf },
+          { PolicyDocument: doc },
+        );
+      const good = await check('{"Version":"1","Statement":[{"Effect":"Allow","Action":"eas:*","Resource":"*"}]}');
+      assert.deepEqual([good.status, good.body.Valid], [200, true]);
+      const bad = await check('{"Version":"1","Statement":[{"Effect":"Maybe","Action":"eas:*","Resource":"*"}]}');
+      assert.equal(bad.body.Valid, false);
+      assert.equal(bad.body.Code, 'InvalidParameter.PolicyDocument');
+      assert.match(bad.body.Message, /Effect/);
+      const noCsrf = await request(server.url, 'POST', '/console/api/validate-policy', { cookie: s.cookie }, { PolicyDocument: '{}' });
+      assert.equal(noCsrf.body.Code, 'ConsoleSession.CsrfMismatch');
     });
 
     test('sessions live in the database: a restarted server still knows them', async () => {
