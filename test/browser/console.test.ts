@@ -94,6 +94,38 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
+/**
+ * Text whose contrast with what is behind it is under WCAG AA's 4.5:1: the elements' computed colour
+ * against their background, semi-transparent backgrounds blended over their parents' (as Mantine's
+ * light badges are).
+ */
+// Plain text, evaluated in the page: tsx would wrap named functions in a helper the page lacks.
+const LOW_CONTRAST = `(selector) => {
+  const parse = (c) => (c.match(/[\\d.]+/g) || ['0', '0', '0', '0']).map(Number);
+  const channel = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+  const luminance = (c) => 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
+  const blend = (c, a, under) => [0, 1, 2].map((i) => c[i] * a + under[i] * (1 - a));
+  const backgroundOf = (el) => {
+    if (!el) return [255, 255, 255];
+    const [r, g, b, a = 1] = parse(getComputedStyle(el).backgroundColor);
+    return a >= 1 ? [r, g, b] : blend([r, g, b], a, backgroundOf(el.parentElement));
+  };
+  const problems = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!el.offsetParent || !el.textContent.trim()) continue;
+    const [r, g, b, a = 1] = parse(getComputedStyle(el).color);
+    const bg = backgroundOf(el);
+    const [hi, lo] = [luminance(blend([r, g, b], a, bg)), luminance(bg)].sort((x, y) => y - x);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    if (ratio < 4.5) problems.push(el.textContent.trim().slice(0, 40) + ': ' + ratio.toFixed(2) + ':1');
+  }
+  return problems;
+}`;
+
+async function lowContrast(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate(`(${LOW_CONTRAST})(${JSON.stringify(selector)})`) as Promise<string[]>;
+}
+
 const engine = ENGINES[0]!; // SQLite: what the browser sees does not depend on the engine (the API tests cover both)
 
 describe('web console in Chromium', { skip: !haveChromium && `no Chromium at ${CHROMIUM}` }, () => {
@@ -156,6 +188,8 @@ describe('web console in Chromium', { skip: !haveChromium && `no Chromium at ${C
       });
       await page.getByTestId('provision-progress').getByText('2 of 2 machines Ready').waitFor();
       await shot(page, '04-machines-ready');
+      // Contrast: status badges, table headers and cells, navigation, headings, secondary text.
+      assert.deepEqual(await lowContrast(page, '[data-status], th, td, nav a, h1, h2, p'), []);
       assert.ok(seen.has('Ready'));
 
       // Cordon the PostPaid machine.
