@@ -14,18 +14,8 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('../dist/console/web', import.meta.url)),
     emptyOutDir: true,
-    // One chunk for the libraries (changes rarely, cached for a year), one for the console's own code.
-    rollupOptions: {
-      output: {
-        manualChunks(id: string) {
-          if (id.includes('node_modules/recharts') || id.includes('node_modules/@mantine/charts') || id.includes('node_modules/d3-')) {
-            return 'charts';
-          }
-          if (id.includes('node_modules')) return 'vendor';
-          return undefined;
-        },
-      },
-    },
+    // Vite splits by import: the sign-in page loads React and the few components it shows; each page
+    // (and the libraries only it uses, such as the charts) loads when first opened.
     chunkSizeWarningLimit: 1500,
   },
 });

@@ -22,9 +22,9 @@ import { getSession, setSignedOutHandler, signIn, signOut, type SessionInfo } fr
 import { linkProps, usePath } from './router.ts';
 import { ErrorAlert } from './components/ErrorAlert.tsx';
 import { ConsoleContext } from './context.ts';
-import { GroupsPage } from './pages/Groups.tsx';
-import { GroupPage } from './pages/Group.tsx';
 
+const GroupsPage = lazy(() => import('./pages/Groups.tsx').then((m) => ({ default: m.GroupsPage })));
+const GroupPage = lazy(() => import('./pages/Group.tsx').then((m) => ({ default: m.GroupPage })));
 const ServicesPage = lazy(() => import('./pages/Services.tsx'));
 const BillingPage = lazy(() => import('./pages/Billing.tsx'));
 const RamPage = lazy(() => import('./pages/Ram.tsx'));
