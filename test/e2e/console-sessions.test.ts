@@ -260,6 +260,42 @@ for (const engine of ENGINES) {
       assert.equal(denied.body.AccessDeniedDetail.AuthAction, 'eas:DescribeResource');
     });
 
+    test('parameters are laid out as the SDK would: path, simple lists, JSON objects, body fields at the top level', async () => {
+      const s = await signIn(server.url, { Mode: 'LocalRoot' });
+      const call = async (Action: string, Params: Record<string, unknown>) => {
+        const r = await callAs(server.url, s, { Product: 'eas', Action, Params });
+        assert.equal(r.body.Status, 200, `${Action}: ${r.text}`);
+        return r.body;
+      };
+      const created = await call('CreateResource', {
+        ResourceType: 'Dedicated',
+        EcsInstanceType: 'ecs.c6.large',
+        EcsInstanceCount: 2,
+        ChargeType: 'PostPaid',
+        Labels: { team: 'a' },
+      });
+      const group = created.Body.ResourceId;
+      const [first, second] = created.Body.InstanceIds;
+      const where = { ClusterId: 'cn-hangzhou', ResourceId: group };
+      const labelled = await call('UpdateResourceInstanceLabel', { ...where, InstanceIds: [first], Labels: { tier: 'gold', zone: 'x' } });
+      assert.match(labelled.Request.Url, new RegExp(`InstanceIds=${first}(&|$)`), 'a simple-style list is comma-joined');
+      const byLabel = await call('ListResourceInstances', { ...where, Label: { tier: 'gold' } });
+      assert.deepEqual(
+        byLabel.Body.Instances.map((m: { InstanceId: string }) => m.InstanceId),
+        [first],
+      );
+      await call('DeleteResourceInstanceLabel', { ...where, InstanceIds: [first, second], LabelKeys: ['zone'] });
+      const after = await call('ListResourceInstances', { ...where, InstanceId: first });
+      const labels = Object.fromEntries(
+        after.Body.Instances[0].Labels.map((l: { LabelKey: string; LabelValue: string }) => [l.LabelKey, l.LabelValue]),
+      );
+      assert.deepEqual(labels, { team: 'a', tier: 'gold' });
+      // The region of a call without ClusterId follows Region.
+      const elsewhere = await callAs(server.url, s, { Product: 'eas', Action: 'ListResources', Params: {}, Region: 'cn-shanghai' });
+      assert.deepEqual(elsewhere.body.Body.Resources, []);
+      assert.match(elsewhere.body.Request.Url, /^http:\/\/eas\.cn-shanghai\.aliyuncs\.com\//);
+    });
+
     test("the policy editor's check is the server's own validator", async () => {
       const s = await signIn(server.url, { Mode: 'LocalRoot' });
       const check = (doc: string) =>

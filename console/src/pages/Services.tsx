@@ -1,7 +1,7 @@
 // Services of the picked region: list, create from the service JSON (checked as you type against the
 // rules of docs/services.md; the API has the last word), scale, stop/start, delete, events.
 import { useMemo, useState } from 'react';
-import { Button, Group, JsonInput, List, Modal, NumberInput, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Group, JsonInput, List, Modal, NumberInput, Progress, Stack, Table, Text, Title } from '@mantine/core';
 import { call } from '../api.ts';
 import { useConsole } from '../context.ts';
 import { useLoad } from '../components/hooks.ts';
@@ -124,7 +124,19 @@ export default function ServicesPage() {
               </Table.Td>
               <Table.Td>{s.ResourceAlias || s.Resource}</Table.Td>
               <Table.Td>
-                {s.RunningInstance} / {s.TotalInstance}
+                <Text size="sm">
+                  {s.RunningInstance} / {s.TotalInstance}
+                </Text>
+                {s.TotalInstance > 0 && (
+                  <Progress
+                    value={(s.RunningInstance / s.TotalInstance) * 100}
+                    color={s.RunningInstance === s.TotalInstance ? 'green' : 'blue'}
+                    striped={s.RunningInstance < s.TotalInstance}
+                    animated={s.RunningInstance < s.TotalInstance}
+                    aria-label={`${s.RunningInstance} of ${s.TotalInstance} instances running`}
+                    w={120}
+                  />
+                )}
               </Table.Td>
               <Table.Td>
                 {s.Cpu} CPU · {s.Memory} MB{s.Gpu ? ` · ${s.Gpu} GPU` : ''}
