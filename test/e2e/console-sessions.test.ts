@@ -231,6 +231,10 @@ for (const engine of ENGINES) {
       // RPC calls at / keep working (they are not browser visits).
       const rpc = await request(server.url, 'GET', '/', {});
       assert.equal(rpc.body.Code, 'InvalidProduct.NotFound');
+      // The console's own requests are not API calls in the metrics; the calls it makes are.
+      const metrics = (await request(server.url, 'GET', '/_openeas/metrics')).text;
+      assert.doesNotMatch(metrics, /product="console"|product="-",action="-",status="200"/);
+      assert.match(metrics, /product="eas",action="ListResources"/);
     });
 
     test('why machines failed: shown to a caller who may describe the group, not to one who may not', async () => {
