@@ -178,6 +178,9 @@ export function consolePlugin(services: Services, registry: OperationRegistry) {
           identity: { AccountId: identity.AccountId, Arn: identity.Arn, IdentityType: identity.IdentityType, UserId: identity.UserId },
           localRoot,
         });
+        // Signing in again replaces the browser's earlier sign-in rather than leaving it valid.
+        const previous = await findSession(services, req);
+        if (previous) await deleteSession(services, previous.tokenHash);
         setCookie(reply, req, token, expiresAt);
         const session = await findSessionByToken(token, identity, signer, localRoot, expiresAt);
         return answer(req, reply, sessionView(services, req, session, csrfTokenOf(token)));

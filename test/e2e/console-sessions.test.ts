@@ -139,6 +139,12 @@ for (const engine of ENGINES) {
       const view = await request(server.url, 'GET', '/console/api/session', { cookie: s.cookie });
       assert.equal(view.body.SignedIn, false);
 
+      // Signing in again from the same browser ends the earlier sign-in.
+      const first = await signIn(server.url, { Mode: 'LocalRoot' });
+      const again = await signIn(server.url, { Mode: 'LocalRoot' }, { cookie: first.cookie });
+      assert.equal((await request(server.url, 'GET', '/console/api/session', { cookie: first.cookie })).body.SignedIn, false);
+      assert.equal((await request(server.url, 'GET', '/console/api/session', { cookie: again.cookie })).body.SignedIn, true);
+
       const t = await signIn(server.url, { Mode: 'LocalRoot' });
       const out = await request(server.url, 'DELETE', '/console/api/session', { cookie: t.cookie, 'x-openeas-csrf': t.csrf });
       assert.equal(out.status, 200);
