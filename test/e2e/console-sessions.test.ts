@@ -336,3 +336,29 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('console secrets stay out of the logs', () => {
+  test('at trace level, no line carries the signed-in secret, the session token or the CSRF token', async () => {
+    const lines: string[] = [];
+    const server = await startTestServer(
+      ENGINES[0]!,
+      { logLevel: 'trace' },
+      { logStream: { write: (line: string) => void lines.push(line) } },
+    );
+    try {
+      const user = await userWithPolicies(server, [allow('eas:ListResources')]);
+      const wrong = await signIn(server.url, { AccessKeyId: user.accessKeyId, AccessKeySecret: 'not-the-secret-123' });
+      assert.equal(wrong.answer.body.Code, 'SignatureDoesNotMatch');
+      const s = await signIn(server.url, { AccessKeyId: user.accessKeyId, AccessKeySecret: user.accessKeySecret });
+      const ok = await callAs(server.url, s, { Product: 'eas', Action: 'ListResources', Params: {} });
+      assert.equal(ok.body.Status, 200);
+      const token = s.cookie.split('=')[1]!;
+      const log = lines.join('');
+      assert.ok(log.includes('"action":"ListResources"') && log.includes('console request'), 'the calls and the console requests are logged');
+      for (const secret of [user.accessKeySecret, 'not-the-secret-123', token, s.csrf])
+        assert.ok(!log.includes(secret), `${secret} is not logged`);
+    } finally {
+      await server.close();
+    }
+  });
+});
