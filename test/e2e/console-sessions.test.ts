@@ -354,7 +354,10 @@ describe('console secrets stay out of the logs', () => {
       assert.equal(ok.body.Status, 200);
       const token = s.cookie.split('=')[1]!;
       const log = lines.join('');
-      assert.ok(log.includes('"action":"ListResources"') && log.includes('console request'), 'the calls and the console requests are logged');
+      assert.ok(
+        log.includes('"action":"ListResources"') && log.includes('console request'),
+        'the calls and the console requests are logged',
+      );
       for (const secret of [user.accessKeySecret, 'not-the-secret-123', token, s.csrf])
         assert.ok(!log.includes(secret), `${secret} is not logged`);
     } finally {
