@@ -315,6 +315,17 @@ interface ServiceEvent {
   Message: string;
 }
 
+/** An event's Message is a JSON document (version, instance, text), as Alibaba's events carry; the text is shown. */
+function eventMessage(message: string): string {
+  try {
+    const doc = JSON.parse(message) as { message?: unknown; instance?: unknown };
+    if (typeof doc.message === 'string') return typeof doc.instance === 'string' ? `${doc.instance}: ${doc.message}` : doc.message;
+  } catch {
+    // plain text
+  }
+  return message;
+}
+
 function ServiceEvents({ service, onClose }: { service: Service; onClose: () => void }) {
   const { region } = useConsole();
   const events = useLoad(
@@ -334,10 +345,10 @@ function ServiceEvents({ service, onClose }: { service: Service; onClose: () => 
         <Table.Tbody>
           {events.data?.Events.map((e) => (
             <Table.Tr key={`${e.Time}-${e.Reason}-${e.Message}`}>
-              <Table.Td>{new Date(e.Time).toLocaleString()}</Table.Td>
+              <Table.Td>{e.Time} UTC</Table.Td>
               <Table.Td>{e.Type}</Table.Td>
               <Table.Td>{e.Reason}</Table.Td>
-              <Table.Td>{e.Message}</Table.Td>
+              <Table.Td>{eventMessage(e.Message)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
