@@ -285,6 +285,11 @@ describe('web console in Chromium', { skip: !haveChromium && `no Chromium at ${C
         .waitFor();
       await shot(page, '13-policy-editor');
 
+      // The API Explorer has its route (its own tests are the Explorer's).
+      await page.getByRole('link', { name: 'API Explorer' }).click();
+      await page.waitForURL(/\/console\/explorer$/);
+      assert.equal(await page.getByText('There is no console page').count(), 0);
+
       // Development controls: the clock moves a month.
       await page.getByRole('link', { name: 'Development controls' }).click();
       const before = await page.getByTestId('business-time').textContent();
