@@ -326,6 +326,26 @@ for (const engine of ENGINES) {
       assert.equal(noCsrf.body.Code, 'ConsoleSession.CsrfMismatch');
     });
 
+    test('a second server on the same database knows the sessions of the first', async () => {
+      const s = await signIn(server.url, { Mode: 'LocalRoot' });
+      const other = await startTestServer(engine, {
+        dataDir: server.dataDir,
+        databaseUrl: server.databaseUrl,
+        rootAccessKeyId: server.root.accessKeyId,
+        rootAccessKeySecret: server.eas.accessKeySecret,
+      });
+      try {
+        const ok = await callAs(other.url, s, { Product: 'eas', Action: 'ListResources', Params: {} });
+        assert.equal(ok.body.Status, 200, ok.text);
+        const out = await request(other.url, 'DELETE', '/console/api/session', { cookie: s.cookie, 'x-openeas-csrf': s.csrf });
+        assert.equal(out.status, 200);
+        const gone = await callAs(server.url, s, { Product: 'eas', Action: 'ListResources', Params: {} });
+        assert.equal(gone.body.Code, 'ConsoleSession.Required', 'signed out on one server, out on all');
+      } finally {
+        await other.close();
+      }
+    });
+
     test('sessions live in the database: a restarted server still knows them', async () => {
       const s = await signIn(server.url, { Mode: 'LocalRoot' });
       server = await server.restart();
