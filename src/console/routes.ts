@@ -182,7 +182,7 @@ export function consolePlugin(services: Services, registry: OperationRegistry) {
         const previous = await findSession(services, req);
         if (previous) await deleteSession(services, previous.tokenHash);
         setCookie(reply, req, token, expiresAt);
-        const session = await findSessionByToken(token, identity, signer, localRoot, expiresAt);
+        const session = justCreated(token, identity, signer, localRoot, expiresAt);
         return answer(req, reply, sessionView(services, req, session, csrfTokenOf(token)));
       },
     });
@@ -287,13 +287,7 @@ export function consolePlugin(services: Services, registry: OperationRegistry) {
 }
 
 /** The session just created, as the answer shows it (no second read of the row). */
-function findSessionByToken(
-  token: string,
-  identity: ConsoleIdentity,
-  signer: Signer,
-  localRoot: boolean,
-  expiresAt: number,
-): ConsoleSession {
+function justCreated(token: string, identity: ConsoleIdentity, signer: Signer, localRoot: boolean, expiresAt: number): ConsoleSession {
   return {
     tokenHash: '',
     accountId: identity.AccountId,
