@@ -752,6 +752,23 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0013_console_sessions': {
+    async up(db: Kysely<any>) {
+      // Console sign-ins (src/console/sessions.ts), shared by every server process on the database.
+      await db.schema
+        .createTable('console_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('access_key_id', 'text', (c) => c.notNull())
+        .addColumn('secret_enc', 'text', (c) => c.notNull())
+        .addColumn('identity', 'text', (c) => c.notNull())
+        .addColumn('local_root', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('console_sessions_expiry').on('console_sessions').column('expires_at').execute();
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */

@@ -542,6 +542,23 @@ export interface ServiceLabelsTable {
   value: string;
 }
 
+/** A console sign-in (src/console/sessions.ts): the browser holds the token, the row its hash. */
+export interface ConsoleSessionsTable {
+  /** SHA-256 (hex) of the session token in the cookie; the token itself is never stored. */
+  id: string;
+  account_id: string;
+  access_key_id: string;
+  /** The AccessKey secret, sealed by ram/secret-box.ts like access_keys.secret_enc. */
+  secret_enc: string;
+  /** The identity as GetCallerIdentity answered it (JSON). */
+  identity: string;
+  /** 1 for the one-click local root: usable only from loopback. */
+  local_root: number;
+  created_at: number;
+  /** Wall time (not the business clock: advancing it a month must not sign the browser out). */
+  expires_at: number;
+}
+
 export interface Schema {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
@@ -582,6 +599,7 @@ export interface Schema {
   service_events: ServiceEventsTable;
   service_versions: ServiceVersionsTable;
   service_labels: ServiceLabelsTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export type { Generated };
