@@ -32,12 +32,23 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The JSON text of a string, as a double-quoted literal most C-like languages read the same way. */
+/**
+ * Characters that are legal in a literal but invisible or misleading in an editor: C1 controls, the
+ * line and paragraph separators, zero-width and bidirectional controls ("Trojan Source"), the BOM.
+ */
+const INVISIBLE = /[\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+const escapeUnit = (c: string): string => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
+
+/**
+ * The JSON text of a string, as a double-quoted literal TypeScript, Python and Go all read the same
+ * way (\" \\ \n \t \uXXXX), with invisible characters escaped too.
+ */
 export function quoted(s: string): string {
-  return JSON.stringify(s);
+  return JSON.stringify(s).replace(INVISIBLE, escapeUnit);
 }
 
 /** The same, with every non-ASCII UTF-16 unit written \uXXXX (Java source, any file encoding). */
 export function asciiQuoted(s: string): string {
-  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, escapeUnit);
 }

@@ -39,6 +39,9 @@ export function pythonCode(ctx: CodeContext): string {
     )
     .join('\n');
   const queries = Object.entries(call.query).map(([k, v]) => `        queries[${quoted(k)}] = ${pyLiteral(queryValue(v), '        ')}`);
+  if (JSON.stringify(call.query) !== JSON.stringify(queryValue(call.query))) {
+    queries.unshift('        # Booleans travel in the query as the text true/false (str(True) would send "True").');
+  }
   const request = ['            query=OpenApiUtilClient.query(queries),'];
   const lines = ['        queries = {}', ...queries];
   if (call.body !== undefined) {
