@@ -63,7 +63,13 @@ export function CodePanel(props: { product: Product; action: string; params: Rec
       <Group gap="xs">
         <CopyButton value={code}>
           {({ copied, copy }) => (
-            <Button size="xs" variant="light" color={copied ? 'teal' : 'blue'} onClick={copy} disabled={!code || Boolean(props.blocked)}>
+            <Button
+              size="xs"
+              variant={copied ? 'filled' : 'light'}
+              color={copied ? 'teal.9' : 'blue'}
+              onClick={copy}
+              disabled={!code || Boolean(props.blocked)}
+            >
               {copied ? 'Copied' : 'Copy'}
             </Button>
           )}

@@ -24,7 +24,8 @@ export default function ExplorerPage() {
   const [operations, setOperations] = useState<CatalogSummary[]>();
   const [op, setOp] = useState<CatalogOperation>();
   const [values, setValues] = useState<FormValues>({});
-  const [touched, setTouched] = useState(false);
+  /** After a Send with problems every field shows its own; before, only fields that hold something. */
+  const [showAll, setShowAll] = useState(false);
   const [result, setResult] = useState<CallResult>();
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string>();
@@ -43,7 +44,7 @@ export default function ExplorerPage() {
         const detail = await getOperation(summary.product as CatalogOperation['product'], summary.action);
         setOp(detail);
         setValues(initialValues(detail, region));
-        setTouched(false);
+        setShowAll(false);
         setResult(undefined);
         if (push) window.history.pushState(null, '', `/console/explorer/${detail.product}/${detail.action}`);
       } catch (e) {
@@ -62,14 +63,15 @@ export default function ExplorerPage() {
   const invalid = Object.keys(form.errors).length > 0;
 
   const setValue = (name: string, value: FieldValue) => {
-    setTouched(true);
     setValues((v) => ({ ...v, [name]: value }));
   };
 
   const send = async () => {
     if (!op) return;
-    setTouched(true);
-    if (invalid) return;
+    if (invalid) {
+      setShowAll(true);
+      return;
+    }
     setSending(true);
     try {
       setResult(await callApi({ Product: op.product, Action: op.action, Params: form.params, Region: region }));
@@ -130,11 +132,11 @@ export default function ExplorerPage() {
                       key={p.name}
                       param={p}
                       value={values[p.name] ?? ''}
-                      error={touched || (values[p.name] ?? '') !== '' ? form.errors[p.name] : undefined}
+                      error={showAll || (values[p.name] ?? '') !== '' ? form.errors[p.name] : undefined}
                       onChange={(v) => setValue(p.name, v)}
                     />
                   ))}
-                  <Button type="submit" loading={sending} disabled={touched && invalid}>
+                  <Button type="submit" loading={sending}>
                     Send
                   </Button>
                 </Stack>

@@ -1,5 +1,5 @@
 // The operations the server implements, searchable and filtered by product.
-import { Badge, Group, NavLink, ScrollArea, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { NavLink, ScrollArea, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import type { CatalogSummary } from './catalog-types.ts';
 
@@ -29,7 +29,15 @@ export function OperationList(props: {
   }, [props.operations, product, search]);
   return (
     <Stack gap="xs">
-      <SegmentedControl size="xs" data={PRODUCTS} value={product} onChange={setProduct} aria-label="Product" fullWidth />
+      <Select
+        label="Product"
+        size="xs"
+        data={PRODUCTS}
+        value={product}
+        onChange={(v) => setProduct(v ?? 'all')}
+        allowDeselect={false}
+        data-testid="product-filter"
+      />
       <TextInput
         label="Search operations"
         placeholder="e.g. ListResources"
@@ -50,15 +58,8 @@ export function OperationList(props: {
               active={props.selected?.product === op.product && props.selected.action === op.action}
               onClick={() => props.onSelect(op)}
               label={op.action}
-              description={op.title}
+              description={op.title ? `${op.product} · ${op.title}` : op.product}
               data-testid={`operation-${op.product}-${op.action}`}
-              rightSection={
-                <Group gap={4} wrap="nowrap">
-                  <Badge size="xs" variant="light">
-                    {op.product}
-                  </Badge>
-                </Group>
-              }
             />
           ))}
         </nav>

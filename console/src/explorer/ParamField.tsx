@@ -52,7 +52,7 @@ export function ParamField(props: { param: CatalogParam; value: FieldValue; erro
         max={p.maximum}
         allowDecimal={p.type === 'number'}
         clampBehavior="none"
-        placeholder={p.example ?? ''}
+        placeholder={p.example ? `e.g. ${p.example}` : ''}
       />
     );
   }
@@ -77,7 +77,7 @@ export function ParamField(props: { param: CatalogParam; value: FieldValue; erro
       value={String(value)}
       onChange={(e) => onChange(e.currentTarget.value)}
       maxLength={p.maxLength}
-      placeholder={p.example ?? ''}
+      placeholder={p.example ? `e.g. ${p.example}` : ''}
     />
   );
 }
