@@ -119,9 +119,15 @@ describe('API Explorer routes and generated projects', () => {
     assert.match(lookup.description, /^The lookup condition/, 'English where the metadata has it');
 
     const users = (await app.inject({ method: 'GET', url: '/console/api/explorer/operations/ram/listusers' })).json().Operation;
-    assert.deepEqual(
-      users.params.find((p: any) => p.name === 'MaxItems'),
-      { name: 'MaxItems', location: 'query', type: 'integer', required: false, minimum: 1, maximum: 1000 },
+    const { description, ...maxItems } = users.params.find((p: any) => p.name === 'MaxItems');
+    assert.deepEqual(maxItems, { name: 'MaxItems', location: 'query', type: 'integer', required: false, minimum: 1, maximum: 1000 });
+    assert.match(description, /^The number of entries per page/, "RAM's words, from the SDK models");
+    assert.equal(users.summary, 'Queries the information about all RAM users.');
+    assert.equal(users.response.properties.IsTruncated.type, 'boolean');
+    const list = (await app.inject({ method: 'GET', url: '/console/api/explorer/operations' })).json().Operations;
+    assert.equal(
+      list.find((o: any) => o.action === 'AssumeRole').title,
+      'Obtains a Security Token Service (STS) token to assume a Resource Access Management (RAM) role.',
     );
   });
 

@@ -2,7 +2,8 @@
 // form and for code generation. Nothing here is written twice: EAS operations come from the
 // generated table (generated/operations.ts, the metadata's types, enums and ranges) joined with the
 // metadata files for descriptions and response schemas; ActionTrail's LookupEvents from its
-// metadata file; RAM, STS and BSS from the parameter tables their handlers validate with.
+// metadata file; RAM, STS and BSS from the parameter tables their handlers validate with, with the
+// words and response schemas of Alibaba's SDK models (generated/rpc-docs.ts).
 import fs from 'node:fs';
 import { EAS_OPERATIONS, EAS_PRODUCT, EAS_SERVICE_OPERATIONS } from '../../eas/generated/operations.ts';
 import { EXTRA_OPERATIONS } from '../../eas/handlers/index.ts';
@@ -17,6 +18,7 @@ import { RAM_VERSION, STS_VERSION } from '../../ram/api/rpc.ts';
 import { BSS_OPERATIONS, BSS_VERSION } from '../../billing/bss.ts';
 import { ACTIONTRAIL_VERSION } from '../../audit/lookup-events.ts';
 import type { RpcParamSpec } from '../../gateway/rpc-params.ts';
+import { RPC_DOCS } from './generated/rpc-docs.ts';
 
 /** The products of the Explorer, by the name the console's call route takes. */
 export type ExplorerProduct = 'eas' | 'ram' | 'sts' | 'bss' | 'actiontrail';
@@ -223,13 +225,15 @@ function rpcParam(name: string, p: RpcParamSpec): CatalogParam {
   return out;
 }
 
+/** RAM, STS, BSS: the handler's parameter table, with the words of Alibaba's SDK models (generated/rpc-docs.ts). */
 function rpcOperation(
   product: ExplorerProduct,
   productCode: string,
   version: string,
   spec: { action: string; params: Record<string, RpcParamSpec> },
 ): CatalogOperation {
-  return {
+  const doc = RPC_DOCS[product]?.[spec.action];
+  const op: CatalogOperation = {
     product,
     productCode,
     version,
@@ -237,9 +241,17 @@ function rpcOperation(
     style: 'RPC',
     method: 'POST',
     path: '/',
-    params: Object.entries(spec.params).map(([name, p]) => rpcParam(name, p)),
+    params: Object.entries(spec.params).map(([name, p]) => {
+      const param = rpcParam(name, p);
+      const description = cleanText(doc?.params[name]);
+      return description ? { ...param, description } : param;
+    }),
     wholeBody: false,
   };
+  const summary = cleanText(doc?.summary);
+  if (summary) op.summary = summary;
+  if (doc?.response) op.response = doc.response;
+  return op;
 }
 
 /** A metadata schema as a catalog parameter (ActionTrail: no generated table, the metadata is the spec). */
@@ -326,6 +338,8 @@ export function summaryOf(op: CatalogOperation): CatalogSummary {
     method: op.method,
     path: op.path,
   };
-  if (op.title ?? op.summary) s.title = op.title ?? op.summary;
+  // A line for the list: the title, else the summary's first sentence.
+  const line = op.title ?? op.summary?.split('\n')[0]?.replace(/^(.{0,120}?[.。])\s.*$/, '$1');
+  if (line) s.title = line;
   return s;
 }
