@@ -80,7 +80,7 @@ describe('API Explorer routes and generated projects', () => {
       ALIBABA_CLOUD_ACCESS_KEY_ID: server.root.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: server.root.accessKeySecret!,
     });
-    return { ...out, code: out.code, source: code };
+    return { ...out, source: code, dir };
   }
 
   test('the catalog lists every implemented operation of the five products, with forms for each', async () => {
@@ -215,5 +215,12 @@ describe('API Explorer routes and generated projects', () => {
     assert.deepEqual(answer.Users, { User: [] });
     assert.equal(answer.IsTruncated, false);
     assert.match(out.source, /style: "RPC"/);
+    // The project also builds as its README says (`npm run build` = tsc, strict).
+    const tsc = await new Promise<{ code: number; output: string }>((resolve) =>
+      execFile(process.execPath, [path.resolve('node_modules/typescript/bin/tsc'), '--noEmit', '-p', out.dir], (err, stdout, stderr) =>
+        resolve({ code: err ? 1 : 0, output: stdout + stderr }),
+      ),
+    );
+    assert.equal(tsc.code, 0, tsc.output);
   });
 });
