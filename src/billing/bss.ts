@@ -18,7 +18,7 @@ import { cnyNumber, formatCny } from './money.ts';
 import './errors.ts';
 import { updateInstances } from '../store/instances.ts';
 
-const VERSION = '2017-12-14';
+export const BSS_VERSION = '2017-12-14';
 const PRODUCT_NAME = 'PAI-EAS';
 
 type Handler = (input: Input, ctx: CallContext) => Promise<Output>;
@@ -32,7 +32,7 @@ interface BssSpec {
 function operation(spec: BssSpec): Operation {
   return {
     product: 'BssOpenApi',
-    version: VERSION,
+    version: BSS_VERSION,
     action: spec.action,
     // The BSS API documents its RAM actions as bssapi:<Action>, on all resources.
     authorize: () => ({ action: `bssapi:${spec.action}`, resource: '*' }),

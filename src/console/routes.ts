@@ -31,6 +31,7 @@ import {
 } from './sessions.ts';
 import { ConsoleFiles } from './static-files.ts';
 import { checkPolicyDocument } from '../ram/api/policies.ts';
+import { registerExplorerRoutes } from './explorer/routes.ts';
 import './errors.ts';
 
 const ZONES = Object.fromEntries(REGIONS.map((r) => [r, zonesOf(r)]));
@@ -124,6 +125,11 @@ export function consolePlugin(services: Services, registry: OperationRegistry) {
   };
 
   return (app: FastifyInstance) => {
+    // The API Explorer (explorer/): its catalog reads need a session, its code and download posts the CSRF token too.
+    registerExplorerRoutes(app, services, async (req, reply) => {
+      await actingSession(req, reply, req.method !== 'GET');
+    });
+
     app.route({
       method: 'GET',
       url: '/console/api/session',
