@@ -775,7 +775,7 @@ export const EAS_SERVICE_OPERATIONS: readonly OperationSpec[] = [
 // Typed inputs, one per operation: what validation hands the handler.
 
 export interface CreateResourceInput {
-  body?: {
+  body: {
     EcsInstanceType?: string;
     SystemDiskSize?: number;
     EcsInstanceCount?: number;
@@ -824,7 +824,7 @@ export interface CreateResourceInput {
 export interface CreateResourceInstancesInput {
   ClusterId: string;
   ResourceId: string;
-  body?: {
+  body: {
     EcsInstanceType: string;
     SystemDiskSize?: number;
     EcsInstanceCount: number;
@@ -847,7 +847,7 @@ export interface CreateResourceInstancesInput {
 export interface CreateResourceLogInput {
   ClusterId: string;
   ResourceId: string;
-  body?: {
+  body: {
     ProjectName: string;
     LogStore: string;
   };
@@ -856,7 +856,7 @@ export interface CreateResourceLogInput {
 }
 
 export interface CreateServiceInput {
-  body?: Record<string, unknown>;
+  body: Record<string, unknown>;
   Develop?: 'true' | 'false';
   Labels?: Record<string, string | null>;
   WorkspaceId?: string;
@@ -1050,7 +1050,7 @@ export interface ListServicesInput {
 export interface MigrateResourceInstanceInput {
   ClusterId: string;
   ResourceId: string;
-  body?: {
+  body: {
     InstanceIds: Array<string>;
     DestResourceId: string;
     MigrateToHybrid?: boolean;
@@ -1063,7 +1063,7 @@ export interface MigrateResourceInstanceInput {
 export interface ScaleServiceInput {
   ClusterId: string;
   ServiceName: string;
-  body?: {
+  body: {
     Instance: number;
     InstancesToDelete?: Array<string>;
   };
@@ -1084,7 +1084,7 @@ export interface StopServiceInput {
 export interface UpdateResourceInput {
   ClusterId: string;
   ResourceId: string;
-  body?: {
+  body: {
     ResourceName?: string;
     SelfManagedResourceOptions?: {
       NodeMatchLabels?: Record<string, string | null>;
@@ -1111,7 +1111,7 @@ export interface UpdateResourceInput {
 export interface UpdateResourceDLinkInput {
   ClusterId: string;
   ResourceId: string;
-  body?: {
+  body: {
     VSwitchId: string;
     SecurityGroupId: string;
     VSwitchIdList?: Array<string>;
@@ -1127,7 +1127,7 @@ export interface UpdateResourceInstanceInput {
   ClusterId: string;
   ResourceId: string;
   InstanceId: string;
-  body?: {
+  body: {
     Action?: 'Uncordon' | 'Cordon' | 'Drain';
     NewDiskSize?: string;
     Reason?: string;
@@ -1142,7 +1142,7 @@ export interface UpdateResourceInstanceLabelInput {
   ResourceId: string;
   InstanceIds?: Array<string>;
   AllInstances?: boolean;
-  body?: {
+  body: {
     Labels?: Record<string, string | null>;
   };
   Labels?: Record<string, string | null>;
