@@ -27,3 +27,9 @@ export const EAS_ERRORS = registerErrors({
   'InvalidService.AlreadyExists': { status: 409, message: 'A service named [{serviceName}] already exists in region [{region}].' },
   InsufficientIpAddress: { status: 400, message: 'No private IP address is left in region {region}.' },
 });
+
+declare module '../gateway/errors.ts' {
+  interface ErrorCodes {
+    eas: keyof typeof EAS_ERRORS;
+  }
+}
