@@ -17,3 +17,9 @@ export const CONSOLE_ERRORS = registerErrors({
   'ConsoleCall.UnknownProduct': { status: 400, message: 'Product must be eas, ram, sts, bss or actiontrail, not "{product}".' },
   'ConsoleCall.UnknownAction': { status: 400, message: 'openeas has no action {action} in product {product}.' },
 });
+
+declare module '../gateway/errors.ts' {
+  interface ErrorCodes {
+    console: keyof typeof CONSOLE_ERRORS;
+  }
+}

@@ -1153,7 +1153,7 @@ export interface CreateServiceInput {
 export interface CreateServiceCronScalerInput {
   ClusterId: string;
   ServiceName: string;
-  body?: {
+  body: {
     ScaleJobs: Array<{
       TargetSize: number;
       Schedule: string;
@@ -1516,13 +1516,13 @@ export interface UpdateServiceInput {
   ServiceName: string;
   UpdateType?: 'merge' | 'replace';
   MemberToUpdate?: string;
-  body?: Record<string, unknown>;
+  body: Record<string, unknown>;
 }
 
 export interface UpdateServiceCronScalerInput {
   ClusterId: string;
   ServiceName: string;
-  body?: {
+  body: {
     ScaleJobs: Array<{
       TargetSize: number;
       Schedule: string;
@@ -1543,7 +1543,7 @@ export interface UpdateServiceCronScalerInput {
 export interface UpdateServiceLabelInput {
   ClusterId: string;
   ServiceName: string;
-  body?: {
+  body: {
     Labels: Record<string, string | null>;
   };
   Labels: Record<string, string | null>;
@@ -1552,7 +1552,7 @@ export interface UpdateServiceLabelInput {
 export interface UpdateServiceSafetyLockInput {
   ClusterId: string;
   ServiceName: string;
-  body?: {
+  body: {
     Lock: 'none' | 'dangerous' | 'all';
   };
   Lock: 'none' | 'dangerous' | 'all';
@@ -1561,7 +1561,7 @@ export interface UpdateServiceSafetyLockInput {
 export interface UpdateServiceVersionInput {
   ClusterId: string;
   ServiceName: string;
-  body?: {
+  body: {
     Version: number;
   };
   Version: number;
