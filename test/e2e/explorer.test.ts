@@ -93,7 +93,8 @@ describe('API Explorer routes and generated projects', () => {
     }
     for (const n of ['sts/AssumeRole', 'bss/QueryAccountBalance', 'actiontrail/LookupEvents']) assert.ok(names.has(n), n);
     // Operations in the metadata the server does not implement are not offered.
-    assert.ok(!names.has('eas/UpdateService'), 'UpdateService has no handler');
+    assert.ok(!names.has('eas/CreateBenchmarkTask'), 'CreateBenchmarkTask has no handler');
+    assert.ok(names.has('eas/UpdateService'), 'UpdateService, implemented since, is offered');
     assert.ok(sessionChecks > 0, 'the session check ran');
 
     const detail = (await app.inject({ method: 'GET', url: '/console/api/explorer/operations/eas/CreateResourceInstances' })).json()
