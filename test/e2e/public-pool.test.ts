@@ -239,6 +239,54 @@ for (const engine of ENGINES) {
       assert.equal((await stockRow(STOCKED)).Available, 2);
     });
 
+    test('concurrent creates never take more stock than there is', async () => {
+      const TYPE = 'ecs.c6.xlarge';
+      await stock({ InstanceType: TYPE, Status: 'WithStock', Available: 3 });
+      const names = Array.from({ length: 6 }, (_, i) => `pub_race_${i}`);
+      await Promise.all(names.map((n) => create(publicJson(n, { cloud: { computing: { instance_type: TYPE } } }))));
+      await advance(server.url, 5);
+      const statuses = await Promise.all(names.map(async (n) => (await instancesOf(n))[0].Status));
+      assert.equal(statuses.filter((st) => st === 'Running').length, 3, statuses.join(','));
+      assert.equal(statuses.filter((st) => st === 'Pending').length, 3);
+      assert.equal((await stockRow(TYPE)).Available, 0);
+      await Promise.all(names.map((n) => eas('DeleteService', 'DELETE', svcPath(n))));
+      assert.equal((await stockRow(TYPE)).Available, 3, 'every unit back, none twice');
+    });
+
+    test('a service on a dedicated group adds no charge beyond its machines', async () => {
+      const t0 = await alignToHour();
+      const g = (
+        await eas('CreateResource', 'POST', '/api/v2/resources', {
+          body: { ResourceType: 'Dedicated', EcsInstanceType: SMALL, EcsInstanceCount: 1, ChargeType: 'PostPaid' },
+        })
+      ).body.ResourceId as string;
+      await advance(server.url, 60); // provisioning
+      await create({
+        name: 'ded_free',
+        containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1' }],
+        metadata: { instance: 1, cpu: 1, memory: 1024, resource: g },
+      });
+      await advance(server.url, 5);
+      const [inst] = await instancesOf('ded_free');
+      assert.equal(inst.Status, 'Running');
+      assert.equal(inst.ResourceType, 'PrivateResource');
+      assert.equal(inst.CurrentAmount, 0);
+      assert.equal(inst.OriginalAmount, 0);
+      await advance(server.url, 3 * HOUR);
+      const cycles = [...new Set([billingCycleOf(t0, 480), billingCycleOf(await nowMs(), 480)])];
+      const ids: string[] = [];
+      for (const cycle of cycles) {
+        const r = await bss.queryInstanceBill(new $Bss.QueryInstanceBillRequest({ billingCycle: cycle, pageSize: 300 }));
+        ids.push(...(r.body!.data!.items!.item ?? []).map((i) => i.instanceID!));
+      }
+      assert.ok(!ids.includes(inst.InstanceName), 'no bill line for the service instance');
+      assert.ok(
+        ids.some((id) => id.startsWith('eas-i-')),
+        'the machine is billed',
+      );
+      await eas('DeleteService', 'DELETE', svcPath('ded_free'));
+    });
+
     test('update, restart and scale work as on a group; instances keep their type', async () => {
       await create(publicJson('pub_ops'));
       await advance(server.url, 5);
