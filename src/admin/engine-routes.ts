@@ -256,7 +256,13 @@ export const engineAdminRoutes: AdminRoute[] = [
   {
     method: 'DELETE',
     path: '/stock',
-    handler: async (_req, s) => ({ Cleared: Number((await s.store.db.deleteFrom('stock').executeTakeFirst()).numDeletedRows) }),
+    handler: async (_req, s) => {
+      const cleared = Number((await s.store.db.deleteFrom('stock').executeTakeFirst()).numDeletedRows);
+      // Everything is in stock again: public-pool instances waiting for capacity are placed.
+      await s.store.transaction((tx) => publicStockChanged(tx, s.clock.now()));
+      if (s.config.progression === 'immediate') await s.scheduler.runDue();
+      return { Cleared: cleared };
+    },
   },
   { method: 'GET', path: '/faults', handler: faultsPage },
   {

@@ -232,11 +232,20 @@ for (const engine of ENGINES) {
       assert.equal(running.Status, 'Running');
       assert.equal(running.RunningInstance, 2);
 
+      // Clearing the stock table makes every type unlimited: a third instance runs at once.
+      await eas('ScaleService', 'PUT', svcPath('pub_stock', '/scale'), { body: { Instance: 3 } });
+      await advance(server.url, 5);
+      assert.equal((await describeSvc('pub_stock')).Status, 'Waiting', 'no stock left for the third');
+      await admin(server.url, 'DELETE', '/stock');
+      await advance(server.url, 5);
+      assert.equal((await describeSvc('pub_stock')).RunningInstance, 3);
+      await stock({ InstanceType: STOCKED, Status: 'WithStock', Available: 0 });
+
       // Scale-in and delete give the capacity back.
       await eas('ScaleService', 'PUT', svcPath('pub_stock', '/scale'), { body: { Instance: 1 } });
-      assert.equal((await stockRow(STOCKED)).Available, 1);
-      await eas('DeleteService', 'DELETE', svcPath('pub_stock'));
       assert.equal((await stockRow(STOCKED)).Available, 2);
+      await eas('DeleteService', 'DELETE', svcPath('pub_stock'));
+      assert.equal((await stockRow(STOCKED)).Available, 3);
     });
 
     test('concurrent creates never take more stock than there is', async () => {
