@@ -23,6 +23,7 @@ import { updateInstances } from '../store/instances.ts';
 import { cancelJobs, enqueueJobs, jobKey, type JobRow } from '../engine/jobs.ts';
 import { randomString } from '../ids.ts';
 import { pushTo } from '../collections.ts';
+import { isPublicPool, placePublicPending, publicInstancesReleased, publicInstancesRunning } from './public-pool.ts';
 
 export const START_JOB = 'service.instance.start';
 export const PLACE_JOB = 'service.place';
@@ -245,6 +246,8 @@ export async function addInstances(tx: Tx, s: ServiceRow, count: number, now: nu
     updated_at: now,
     generation: s.generation,
     restart_count: 0,
+    instance_type: s.instance_type,
+    zone: '',
   }));
   await insertRows(tx, 'service_instances', rows);
 }
@@ -264,6 +267,7 @@ interface Room {
  * left with unplaced instances get a Waiting state and an event that says why.
  */
 export async function placePending(tx: Tx, resourceId: string, now: number, startDue: StartDue): Promise<void> {
+  if (isPublicPool(resourceId)) return placePublicPending(tx, now, startDue); // capacity from the stock table
   const pending = await tx
     .selectFrom('service_instances')
     .selectAll()
@@ -380,6 +384,7 @@ export async function startInstances(tx: Tx, jobs: JobRow[], startDue: StartDue)
   const byId = new Map(rows.map((r) => [r.id, r]));
   const started = new Map<string, number>();
   const startedEvents = new Map<string, PodEvent[]>();
+  const running: Array<{ row: ServiceInstanceRow; at: number }> = [];
   for (const job of jobs) {
     const row = byId.get(job.subject_id);
     if (!row || row.machine_id === null || row.status !== 'Pending') continue; // evicted or removed meanwhile
@@ -391,6 +396,7 @@ export async function startInstances(tx: Tx, jobs: JobRow[], startDue: StartDue)
       .where('status', '=', 'Pending')
       .execute();
     started.set(row.service_id, (started.get(row.service_id) ?? 0) + 1);
+    running.push({ row, at });
     pushTo(startedEvents, row.service_id, {
       type: 'Normal',
       reason: 'Started',
@@ -398,6 +404,7 @@ export async function startInstances(tx: Tx, jobs: JobRow[], startDue: StartDue)
       instance: row.id,
     });
   }
+  await publicInstancesRunning(tx, running); // public-pool instances are metered from now
   const now = Math.max(0, ...jobs.map((j) => j.due_at ?? 0));
   const services = await servicesById(tx, started.keys());
   for (const [id, n] of started) {
@@ -547,7 +554,7 @@ async function release(tx: Tx, rows: ServiceInstanceRow[], remove: boolean, now:
   const groupUsage = new Map<string, Usage>();
   const stoppedRunning = new Map<string, number>();
   for (const r of rows) {
-    if (r.machine_id !== null) {
+    if (r.machine_id !== null && !isPublicPool(r.resource_id)) {
       add(usageOf(machineUsage, r.machine_id), r, -1);
       add(usageOf(groupUsage, r.resource_id), r, -1);
     }
@@ -570,6 +577,7 @@ async function release(tx: Tx, rows: ServiceInstanceRow[], remove: boolean, now:
     rows.map((r) => jobKey(START_JOB, r.id)),
   );
   await applyUsage(tx, machineUsage, groupUsage, now);
+  await publicInstancesReleased(tx, rows, now); // metering ends, stock goes back
   for (const [id, n] of stoppedRunning) {
     await tx
       .updateTable('services')

@@ -769,6 +769,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('console_sessions_expiry').on('console_sessions').column('expires_at').execute();
     },
   },
+  '0014_public_pool': {
+    async up(db: Kysely<any>) {
+      // Services on the public pool (scheduling/public-pool.ts): the instance type a service's
+      // instances run as ('' on a dedicated group), and per instance its type and zone.
+      await db.schema
+        .alterTable('services')
+        .addColumn('instance_type', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      for (const column of ['instance_type', 'zone']) {
+        await db.schema
+          .alterTable('service_instances')
+          .addColumn(column, 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+      }
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */

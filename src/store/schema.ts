@@ -489,6 +489,8 @@ export interface ServicesTable {
   safety_lock: string;
   /** The cron scaler as JSON (scheduling/cron-scaler.ts), null without one. */
   cron_scaler: string | null;
+  /** The instance type of a public-pool service ('' on a dedicated group). */
+  instance_type: string;
 }
 
 /** A service instance (worker). `machine_id` null: Pending, not placed; otherwise placed (Pending while starting, then Running). */
@@ -510,6 +512,9 @@ export interface ServiceInstancesTable {
   /** The service generation it was created for; older ones are replaced by a rollout. */
   generation: number;
   restart_count: number;
+  /** Public pool: the instance type and the zone it got capacity in ('' on a dedicated group / not placed). */
+  instance_type: string;
+  zone: string;
 }
 
 export interface ServiceEventsTable {

@@ -7,6 +7,7 @@ import { useConsole } from '../context.ts';
 import { useLoad } from '../components/hooks.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
+import { serviceProblems } from './service-document.ts';
 
 interface Service {
   ServiceName: string;
@@ -21,40 +22,6 @@ interface Service {
   Memory: number;
   Gpu: number;
   CreateTime: string;
-}
-
-const NAME = /^[a-z][a-z0-9_]{2,62}$/;
-
-/** What is wrong with a service document, by the rules CreateService applies (docs/services.md). */
-export function serviceProblems(text: string): string[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return [`Not JSON: ${(e as Error).message}`];
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return ['The service document must be a JSON object.'];
-  const d = doc as Record<string, unknown>;
-  const meta = (d.metadata ?? {}) as Record<string, unknown>;
-  const problems: string[] = [];
-  const name = d.name ?? meta.name;
-  if (typeof name !== 'string' || !NAME.test(name)) problems.push('name: 3–63 lowercase letters, digits or _, starting with a letter.');
-  const int = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
-  if (meta.instance !== undefined && !int(meta.instance, 1, 1000)) problems.push('metadata.instance: an integer from 1 to 1000.');
-  if (!int(meta.cpu, 1, 512)) problems.push('metadata.cpu: required, an integer from 1 to 512.');
-  if (!int(meta.memory, 1, 4194304)) problems.push('metadata.memory: required, MB, an integer from 1 to 4194304.');
-  if (meta.gpu !== undefined && !int(meta.gpu, 0, 64)) problems.push('metadata.gpu: an integer from 0 to 64.');
-  if (typeof meta.resource !== 'string' || !meta.resource.startsWith('eas-r-'))
-    problems.push('metadata.resource: the id of a dedicated group (eas-r-…).');
-  const containers = d.containers;
-  const hasWorkload =
-    (Array.isArray(containers) &&
-      containers.length > 0 &&
-      containers.every((c) => typeof (c as { image?: unknown })?.image === 'string')) ||
-    d.processor !== undefined ||
-    d.processor_path !== undefined;
-  if (!hasWorkload) problems.push('A workload: containers (each with an image), processor, or processor_path.');
-  return problems;
 }
 
 function template(resource: string): string {
