@@ -32,11 +32,16 @@ const ActivityPage = lazy(() => import('./pages/Activity.tsx'));
 const DevPage = lazy(() => import('./pages/Dev.tsx'));
 const ExplorerPage = lazy(() => import('./explorer/ExplorerPage.tsx'));
 
+// Asked for as soon as the bundle runs, not after React's first render: the first screen waits for it.
+let firstSession: Promise<SessionInfo> | undefined = getSession();
+
 export function App() {
   const [session, setSession] = useState<SessionInfo>();
   const [error, setError] = useState<unknown>();
   const refresh = useCallback(() => {
-    getSession().then(setSession, setError);
+    const pending = firstSession ?? getSession();
+    firstSession = undefined;
+    pending.then(setSession, setError);
   }, []);
   useEffect(() => {
     refresh();
