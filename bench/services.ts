@@ -139,6 +139,15 @@ export async function servicesBench(ctx: ServicesBenchContext): Promise<Record<s
 
     // 1. 10,000 instances of 100 services onto 1,000 machines.
     await api('CreateService', 'POST', '/api/v2/services', service('warmup', idleGroup!, 1, 512));
+    // What a CreateService costs whatever it places: 20 of one instance each.
+    const single = await counted(async () => {
+      for (let i = 0; i < 20; i++) await api('CreateService', 'POST', '/api/v2/services', service(`single_${i}`, idleGroup!, 1, 512));
+    });
+    row(
+      'services: CreateService of 1 instance (the fixed cost)',
+      `${(single.ms / 20).toFixed(1)} ms/call`,
+      `${single.statements / 20} statements/call`,
+    );
     const place = await counted(async () => {
       for (let i = 0; i < 100; i++) await api('CreateService', 'POST', '/api/v2/services', service(`placed_${i}`, placeGroup!, 100, 2048));
     });

@@ -242,8 +242,12 @@ export async function settle(
   await setServiceState(tx, s, { status: 'Waiting', ...(waiting ?? { reason: s.reason, message: s.message }) }, now);
 }
 
-/** New Pending instances of a service (placed by the next placePending of its group). */
-export async function addInstances(tx: Tx, s: ServiceRow, count: number, now: number): Promise<void> {
+/**
+ * New Pending instances of a service: placed by the next placePending of its group or, given
+ * `startDue`, placed right away with whatever of the group still waits (oldest first), and
+ * written once, already on their machines.
+ */
+export async function addInstances(tx: Tx, s: ServiceRow, count: number, now: number, startDue?: StartDue): Promise<void> {
   const rows: ServiceInstanceRow[] = workerIdentities(s.name, count).map(({ name, ip }) => ({
     id: name,
     service_id: s.id,
@@ -262,8 +266,13 @@ export async function addInstances(tx: Tx, s: ServiceRow, count: number, now: nu
     generation: s.generation,
     restart_count: 0,
   }));
-  await insertRows(tx, 'service_instances', rows);
+  if (startDue) await place(tx, s.resource_id, rows, now, startDue);
+  else await insertRows(tx, 'service_instances', rows);
 }
+
+/** Oldest first (ties by name): the order instances are placed in. */
+const byAge = (a: ServiceInstanceRow, b: ServiceInstanceRow): number =>
+  a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** How many machines the group has, in any state (said when instances fit nowhere). */
 async function machineCount(tx: Tx, resourceId: string): Promise<number> {
@@ -444,7 +453,12 @@ class Rooms {
  * set-based statements whatever the number of instances.
  */
 export async function placePending(tx: Tx, resourceId: string, now: number, startDue: StartDue): Promise<void> {
-  const pending = await tx
+  await place(tx, resourceId, [], now, startDue);
+}
+
+/** placePending, with `fresh` instances not written yet: they are inserted, placed or not. */
+async function place(tx: Tx, resourceId: string, fresh: ServiceInstanceRow[], now: number, startDue: StartDue): Promise<void> {
+  const waiting = await tx
     .selectFrom('service_instances')
     .selectAll()
     .where('resource_id', '=', resourceId)
@@ -452,7 +466,9 @@ export async function placePending(tx: Tx, resourceId: string, now: number, star
     .orderBy('created_at')
     .orderBy('id')
     .execute();
+  const pending = fresh.length === 0 ? waiting : [...waiting, ...fresh].sort(byAge);
   if (pending.length === 0) return;
+  const isFresh = new Set(fresh);
   const heap = await Rooms.open(tx, resourceId, pending.length);
   const unplaced = new Map<string, number>();
   const placements: Array<[string, string]> = [];
@@ -463,8 +479,10 @@ export async function placePending(tx: Tx, resourceId: string, now: number, star
       continue;
     }
     best.placed.push(inst);
-    placements.push([inst.id, best.id]);
+    if (isFresh.has(inst)) Object.assign(inst, { machine_id: best.id, reason: 'ContainerCreating' });
+    else placements.push([inst.id, best.id]);
   }
+  await insertRows(tx, 'service_instances', fresh);
   // The machines read, in creation order (the order their Scheduled events are written in).
   const rooms = [...heap.all].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   await forRowChunks(tx, placements, (chunk) =>
