@@ -8,7 +8,7 @@
 //      ratio of the same calls in a group of the same size with no services.
 // Machines and 90,000 running instances are seeded straight into the file (bench/seed.ts).
 //   BENCH_SERVICES_SECONDS (1.5): seconds per latency and throughput measurement.
-//   BENCH_SERVICES_STEPS=place: only the first (profiling: node --cpu-prof --import tsx bench/run.ts).
+//   BENCH_SERVICES_STEPS=place|drain: stop after that step (profiling: node --cpu-prof --import tsx bench/run.ts).
 //   BENCH_SQL_LOG=1: the statements of each measurement, most frequent first.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -192,6 +192,7 @@ export async function servicesBench(ctx: ServicesBenchContext): Promise<Record<s
       `${drains[3]!.statements} statements; target < 50 ms ${worst.ms < 50 ? 'PASS' : 'FAIL'}`,
     );
     results.drain = drains;
+    if (process.env.BENCH_SERVICES_STEPS === 'drain') return results;
 
     // 3. Pages with 100,000 instances stored.
     const latency = async (name: string, t: Target) => {
