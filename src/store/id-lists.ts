@@ -27,8 +27,8 @@ const POSTGRES_ROWS = 10_000;
 /**
  * The body of a CTE holding `rows` (each a tuple in the order of `types`), for set-based updates
  * (`with d(id, n) as (<this>) update t set … from d where t.id = d.id`): one statement for many
- * rows with different values instead of one per row. SQLite: `values (?, ?), …`, a parameter per
- * cell (so at most SQLITE_ROWS rows, see forRowChunks); PostgreSQL: one typed array per column,
+ * rows with different values instead of one per row. SQLite: `values (?, cast(? as integer)), …`, a
+ * parameter per cell (so at most SQLITE_ROWS rows, see forRowChunks); PostgreSQL: one typed array per column,
  * unnested — a constant statement text whatever the row count.
  */
 export function valuesOf(db: Db | Tx, types: readonly ValueType[], rows: ReadonlyArray<readonly unknown[]>): RawBuilder<unknown> {
@@ -36,7 +36,9 @@ export function valuesOf(db: Db | Tx, types: readonly ValueType[], rows: Readonl
     const columns = types.map((t, i) => sql`${rows.map((r) => r[i])}::${sql.raw(t)}[]`);
     return sql`select * from unnest(${sql.join(columns)})`;
   }
-  return sql`values ${sql.join(rows.map((r) => sql`(${sql.join(r)})`))}`;
+  // better-sqlite3 binds every JavaScript number as a REAL: integer columns get integers.
+  const cell = (t: ValueType, v: unknown) => (t === 'text' ? sql`${v}` : sql`cast(${v} as integer)`);
+  return sql`values ${sql.join(rows.map((r) => sql`(${sql.join(types.map((t, i) => cell(t, r[i])))})`))}`;
 }
 
 /** Runs `fn` over `rows` in chunks valuesOf takes in one statement on each engine. */
