@@ -245,9 +245,13 @@ function fieldsOf(params: readonly ParamSpec[], indent: string): string {
     .join('');
 }
 
-/** `interface <Action>Input`: path and query parameters, the body as `body`, and the body's fields flattened as validation does. */
-function inputInterface(op: OperationSpec): string {
-  const fields = op.params.flatMap((p) => (p.location === 'body' ? [p, ...(p.properties ?? [])] : [p]));
+/**
+ * `interface <Action>Input`: path and query parameters, the body as `body`, and the body's fields
+ * flattened as validation does. An object body is never absent: validation checks `{}` when none came.
+ */
+export function inputInterface(op: OperationSpec): string {
+  const bodyOf = (p: ParamSpec): ParamSpec => (p.type === 'object' ? { ...p, required: true } : p);
+  const fields = op.params.flatMap((p) => (p.location === 'body' ? [bodyOf(p), ...(p.properties ?? [])] : [p]));
   return `export interface ${op.action}Input {\n${fieldsOf(fields, '  ')}}\n`;
 }
 

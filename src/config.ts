@@ -52,6 +52,8 @@ export interface Config {
   nonceTtlSeconds: number;
   /** Shared secret that lets non-loopback callers use /_openeas. Without it, admin is loopback-only. */
   adminToken?: string;
+  /** How long a console sign-in lasts, minutes (wall time). */
+  consoleSessionMinutes: number;
   /** Machine provisioning: how long a new machine stays Attaching, and how progression happens. */
   provisionSeconds: number;
   /** How long a released machine stays Deleting, and a log/DLink change stays in progress, seconds. */

@@ -34,6 +34,8 @@ import { noHooks } from './hooks.ts';
 import { PriceList } from './billing/prices.ts';
 import { billingAdminRoutes, billingHooks, registerBillingJobs, registerBssOperations } from './billing/index.ts';
 import { AuditTrail, registerAuditOperations } from './audit/index.ts';
+import { consolePlugin } from './console/routes.ts';
+import { webRoot } from './console/static-files.ts';
 import type { Services } from './services.ts';
 import { VERSION } from './version.ts';
 
@@ -146,7 +148,10 @@ export async function startServer(
       plugins: [
         adminPlugin(services, [...coreAdminRoutes, ...engineAdminRoutes, ...billingAdminRoutes, ...ramAdminRoutes]),
         stateAdminPlugin(services),
+        // The web console (docs/console.md): its front end and its API, which calls through this gateway.
+        consolePlugin(services, registry),
       ],
+      browserHome: webRoot() ? '/console/' : undefined,
     });
     try {
       await app.listen({ host: config.host, port: config.port });

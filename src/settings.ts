@@ -160,6 +160,13 @@ export const SETTINGS: readonly Setting[] = [
     help: 'lets non-loopback callers use /_openeas (Authorization: Bearer <token>)',
   },
   {
+    field: 'consoleSessionMinutes',
+    env: 'OPENEAS_CONSOLE_SESSION_MINUTES',
+    type: int(1, 43200),
+    default: 720,
+    help: 'how long a web console sign-in lasts, minutes (then the browser signs in again)',
+  },
+  {
     field: 'trustedProxies',
     env: 'OPENEAS_TRUSTED_PROXIES',
     type: { kind: 'list' },

@@ -56,6 +56,7 @@ function newest(dir) {
  * error still emits JavaScript; it is shown here and left to `npm run typecheck` to fail on.
  */
 function ensureBuilt() {
+  ensureConsoleBuilt();
   const buildInfo = 'dist/.tsbuildinfo';
   if (existsSync(buildInfo) && statSync(buildInfo).mtimeMs >= newest('src')) return;
   const started = Date.now();
@@ -64,6 +65,22 @@ function ensureBuilt() {
   if (existsSync(buildInfo)) utimesSync(buildInfo, new Date(), new Date()); // tsc leaves it alone when nothing changed
   if (tsc.status === 0) console.log(`dist/ rebuilt from src/ in ${seconds} s (bin/openeas.js runs it)`);
   else console.log(`dist/ rebuilt from src/ in ${seconds} s WITH ERRORS (bin/openeas.js runs it):\n${tsc.stdout}${tsc.stderr}`);
+}
+
+/**
+ * The console's front end (console/, docs/console.md) is built by Vite into dist/console/web/, which
+ * the server serves and the browser tests load: rebuilt only when a file under console/ is newer.
+ */
+function ensureConsoleBuilt() {
+  const index = 'dist/console/web/index.html';
+  if (existsSync(index) && statSync(index).mtimeMs >= newest('console')) return;
+  const started = Date.now();
+  const vite = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'console/vite.config.ts'], {
+    encoding: 'utf8',
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (vite.status === 0) console.log(`dist/console/web rebuilt from console/ in ${seconds} s`);
+  else console.log(`the console build FAILED after ${seconds} s:\n${vite.stdout}${vite.stderr}`);
 }
 
 const running = new Set();

@@ -8,6 +8,7 @@ import { transitionInstances } from '../engine/instance-lifecycle.ts';
 import { JOB_STATES, listJobs, stateOf, type JobRow, type JobState } from '../engine/jobs.ts';
 import { formatTime } from '../eas/presenters.ts';
 import { pageAnswer, pageOf, queryOf, queryText } from './paging.ts';
+import { publicStockChanged } from '../scheduling/public-pool.ts';
 import type { AccountQuotasTable, StockTable } from '../store/schema.ts';
 import { isRegion, zonesOf } from '../eas/regions.ts';
 import type { Services } from '../services.ts';
@@ -246,13 +247,22 @@ export const engineAdminRoutes: AdminRoute[] = [
         .values(row)
         .onConflict((oc) => oc.columns(['region', 'zone', 'instance_type']).doUpdateSet({ status, available: row.available }))
         .execute();
+      // Public-pool instances waiting for capacity are placed by the job this enqueues.
+      await s.store.transaction((tx) => publicStockChanged(tx, s.clock.now()));
+      if (s.config.progression === 'immediate') await s.scheduler.runDue();
       return { Stock: stockView(row) };
     },
   },
   {
     method: 'DELETE',
     path: '/stock',
-    handler: async (_req, s) => ({ Cleared: Number((await s.store.db.deleteFrom('stock').executeTakeFirst()).numDeletedRows) }),
+    handler: async (_req, s) => {
+      const cleared = Number((await s.store.db.deleteFrom('stock').executeTakeFirst()).numDeletedRows);
+      // Everything is in stock again: public-pool instances waiting for capacity are placed.
+      await s.store.transaction((tx) => publicStockChanged(tx, s.clock.now()));
+      if (s.config.progression === 'immediate') await s.scheduler.runDue();
+      return { Cleared: cleared };
+    },
   },
   { method: 'GET', path: '/faults', handler: faultsPage },
   {

@@ -67,20 +67,30 @@ function tokenHint(config: Config): string {
     : 'To let other callers in, start the server with OPENEAS_ADMIN_TOKEN set and send that token as "Authorization: Bearer <token>".';
 }
 
+/**
+ * Why the request is not from a browser or program on this machine, or undefined when it is: a
+ * loopback client (gateway/client-address.ts), not relayed by an unknown proxy, that names a loopback
+ * Host (no DNS rebinding). The admin guard's rule without a token, and the console's one-click root.
+ */
+export function loopbackProblem(req: AdminRequest, config: Config): string | undefined {
+  const client = clientAddress(req, config.trustedProxies);
+  if (!isLoopback(client)) return `the client ${client} is not on loopback and presents no admin token.`;
+  if (relayedByUnknownProxy(req, config.trustedProxies)) return 'it was relayed by a proxy that is not in OPENEAS_TRUSTED_PROXIES.';
+  const host = hostOf(String(req.headers.host ?? ''));
+  if (!host || !isLoopbackHostName(host.hostname, config)) {
+    return 'without the admin token, the Host header must be localhost, a loopback address or the configured host.';
+  }
+  return undefined;
+}
+
 export function assertAdmin(req: AdminRequest, config: Config): void {
   const host = hostOf(String(req.headers.host ?? ''));
   const token = presentedToken(req);
   if (config.adminToken && token !== undefined) {
     if (!sameSecret(token, config.adminToken)) refuse(`the admin token does not match. ${tokenHint(config)}`);
   } else {
-    const client = clientAddress(req, config.trustedProxies);
-    if (!isLoopback(client)) refuse(`the client ${client} is not on loopback and presents no admin token. ${tokenHint(config)}`);
-    if (relayedByUnknownProxy(req, config.trustedProxies)) {
-      refuse(`it was relayed by a proxy that is not in OPENEAS_TRUSTED_PROXIES. ${tokenHint(config)}`);
-    }
-    if (!host || !isLoopbackHostName(host.hostname, config)) {
-      refuse(`without the admin token, the Host header must be localhost, a loopback address or the configured host. ${tokenHint(config)}`);
-    }
+    const problem = loopbackProblem(req, config);
+    if (problem) refuse(`${problem} ${tokenHint(config)}`);
   }
 
   const origin = req.headers.origin;

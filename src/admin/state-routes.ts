@@ -39,6 +39,12 @@ export const STATE_ERRORS = registerErrors({
   },
 });
 
+declare module '../gateway/errors.ts' {
+  interface ErrorCodes {
+    adminState: keyof typeof STATE_ERRORS;
+  }
+}
+
 /**
  * Largest state document POST /_openeas/state reads, in bytes. Parsing holds the document in
  * memory a few times over; larger states move as database files or PostgreSQL dumps instead.

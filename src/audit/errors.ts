@@ -23,3 +23,9 @@ export const AUDIT_ERRORS = registerErrors({
   LookupEventsParameterError: { status: 400, message: 'LookupEvents params error. {reason}' },
   InvalidParameterValue: { status: 400, message: 'The specified parameter is invalid. {name}: {reason}' },
 });
+
+declare module '../gateway/errors.ts' {
+  interface ErrorCodes {
+    audit: keyof typeof AUDIT_ERRORS;
+  }
+}

@@ -1,6 +1,7 @@
 // The BSS OpenAPI (2017-12-14, RPC) operations openeas answers, with the request and response
 // field names of the official SDK @alicloud/bssopenapi20171214: balance, bills, orders, renewal.
 // Every response is `{RequestId, Success, Code, Message, Data}` like the real service's.
+import { isPublicPool } from '../scheduling/public-pool.ts';
 import { apiError } from '../gateway/errors.ts';
 import { validateRpcParams, type RpcParams } from '../gateway/rpc-params.ts';
 import type { Input, Operation, Output } from '../gateway/operation.ts';
@@ -18,7 +19,7 @@ import { cnyNumber, formatCny } from './money.ts';
 import './errors.ts';
 import { updateInstances } from '../store/instances.ts';
 
-const VERSION = '2017-12-14';
+export const BSS_VERSION = '2017-12-14';
 const PRODUCT_NAME = 'PAI-EAS';
 
 type Handler = (input: Input, ctx: CallContext) => Promise<Output>;
@@ -32,7 +33,7 @@ interface BssSpec {
 function operation(spec: BssSpec): Operation {
   return {
     product: 'BssOpenApi',
-    version: VERSION,
+    version: BSS_VERSION,
     action: spec.action,
     // The BSS API documents its RAM actions as bssapi:<Action>, on all resources.
     authorize: () => ({ action: `bssapi:${spec.action}`, resource: '*' }),
@@ -178,6 +179,9 @@ function instanceBillItem(s: Services, account: string, line: InstanceBillLine, 
   const code = s.config.bssProductCode;
   const payg = i.subscription_type === 'PayAsYouGo';
   const cny = cnyNumber(amount);
+  // A public-pool service instance (scheduling/public-pool.ts): InstanceID is the instance's name,
+  // NickName its service's (an instance name is `<service>-<10 hex>-<5>`; service names have no '-').
+  const pub = isPublicPool(i.resource_id);
   return {
     ProductCode: code,
     ProductName: PRODUCT_NAME,
@@ -187,7 +191,7 @@ function instanceBillItem(s: Services, account: string, line: InstanceBillLine, 
     PipCode: code,
     OwnerID: account,
     InstanceID: i.instance_id,
-    NickName: i.instance_id,
+    NickName: pub ? i.instance_id.split('-')[0]! : i.instance_id,
     BillingDate: billingDate,
     SubscriptionType: i.subscription_type,
     Item: itemKind(i.subscription_type),
@@ -195,9 +199,9 @@ function instanceBillItem(s: Services, account: string, line: InstanceBillLine, 
     BillingItem: billingItem,
     Region: i.region,
     Zone: i.zone,
-    ResourceGroup: i.resource_id,
+    ResourceGroup: pub ? '' : i.resource_id,
     InstanceSpec: i.instance_type,
-    InstanceConfig: `InstanceType:${i.instance_type}`,
+    InstanceConfig: pub ? `InstanceType:${i.instance_type};ResourceType:PublicResource` : `InstanceType:${i.instance_type}`,
     InternetIP: '',
     IntranetIP: '',
     Tag: '',

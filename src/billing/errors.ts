@@ -19,3 +19,9 @@ export const BILLING_ERRORS = registerErrors({
   'InvalidInstance.ChargeType': { status: 400, message: 'The instance {instanceId} is not a subscription (PrePaid) instance.' },
   InvalidProductCode: { status: 400, message: 'The product code {productCode} is not supported; this service sells product {expected}.' },
 });
+
+declare module '../gateway/errors.ts' {
+  interface ErrorCodes {
+    billing: keyof typeof BILLING_ERRORS;
+  }
+}

@@ -3,7 +3,8 @@
 import { apiError } from '../gateway/errors.ts';
 import type { Hooks } from '../hooks.ts';
 import type { Services } from '../services.ts';
-import { billingAccount } from './accounts.ts';
+import type { Tx } from '../store/database.ts';
+import { billingAccount, type MoneyDeps } from './accounts.ts';
 import { orderSubscriptions } from './subscriptions.ts';
 import { formatCny } from './money.ts';
 import './errors.ts';
@@ -15,19 +16,25 @@ export function billingHooks(s: Services): Hooks {
       const accountId = ctx.caller.accountId;
       const prepaid = rows.filter((r) => r.charge_type === 'PrePaid');
       const postpaid = rows.filter((r) => r.charge_type !== 'PrePaid');
-      if (postpaid.length > 0) {
-        const account = await billingAccount(tx, s, accountId, now);
-        if (account.balance_fen < s.config.postPaidMinimumBalanceFen) {
-          throw apiError('InvalidAccountStatus.NotEnoughBalance', {
-            minimum: formatCny(s.config.postPaidMinimumBalanceFen),
-            available: formatCny(account.balance_fen),
-          });
-        }
-      }
+      if (postpaid.length > 0) await checkPayAsYouGoBalance(tx, s, accountId, now);
       // One paid order per create call, for one term of every PrePaid machine in it.
       if (prepaid.length > 0) await orderSubscriptions(tx, s, accountId, prepaid, now);
     },
     async machinesRunning() {},
     async machinesReleased() {},
   };
+}
+
+/**
+ * Pay-as-you-go resources (PostPaid machines, public-pool services) need the minimum balance
+ * (`postPaidMinimumBalanceFen`); the account's billing row (and its hourly settlement) exists afterwards.
+ */
+export async function checkPayAsYouGoBalance(tx: Tx, s: MoneyDeps, accountId: string, now: number): Promise<void> {
+  const account = await billingAccount(tx, s, accountId, now);
+  if (account.balance_fen < s.config.postPaidMinimumBalanceFen) {
+    throw apiError('InvalidAccountStatus.NotEnoughBalance', {
+      minimum: formatCny(s.config.postPaidMinimumBalanceFen),
+      available: formatCny(account.balance_fen),
+    });
+  }
 }

@@ -23,6 +23,9 @@ import { OVERDUE_JOB, RELEASE_STOPPED_JOB, SETTLE_JOB, TERM_JOB } from './job-ki
 import { insertBillItems } from './bill-records.ts';
 import { lockBillingRow } from './accounts.ts';
 import { stopForRelease } from './subscriptions.ts';
+import { stopOverduePublicServices } from '../scheduling/public-pool.ts';
+import { stopService } from '../scheduling/services.ts';
+import { startDueOf } from '../scheduling/placement.ts';
 
 interface MachineUsage {
   meta: MeteredIntervalsTable;
@@ -182,6 +185,8 @@ export function registerSettlementJobs(scheduler: Scheduler, s: Services): void 
 
   // Overdue for `overdueStopDays`: the account's pay-as-you-go machines stop (metering stops with
   // them) and are released `overdueReleaseDays` later unless the balance is topped up (accounts.ts).
+  // Its public-pool services stop too (their instances go; docs/billing.md).
+  const startDue = startDueOf(s.config);
   scheduler.register(
     OVERDUE_JOB,
     async (tx, jobs) => {
@@ -197,6 +202,7 @@ export function registerSettlementJobs(scheduler: Scheduler, s: Services): void 
           .where('health', 'in', ['Ready', 'NotReady'])
           .execute();
         await stopForRelease(tx, running, due, due + s.config.overdueReleaseDays * DAY_MS);
+        await stopOverduePublicServices(tx, job.account_id, due, (t, svc, at) => stopService(t, svc, at, startDue));
       }
     },
     groupsOfAccountJobs,

@@ -38,3 +38,9 @@ export const EAS_ERRORS = registerErrors({
   },
   InsufficientIpAddress: { status: 400, message: 'No private IP address is left in region {region}.' },
 });
+
+declare module '../gateway/errors.ts' {
+  interface ErrorCodes {
+    eas: keyof typeof EAS_ERRORS;
+  }
+}

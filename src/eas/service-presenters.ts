@@ -1,6 +1,7 @@
 // Service rows → the `Service`, `Instance` and `ResourceInstanceWorker` shapes of the EAS metadata.
 import type { ServiceInstancesTable, ServicesTable } from '../store/schema.ts';
 import { formatTime } from './presenters.ts';
+import { PUBLIC_POOL } from '../scheduling/public-pool.ts';
 
 /** Endpoints as Alibaba names them: `http://<account>.<region>.pai-eas.aliyuncs.com` (`.vpc.` inside the VPC). */
 export function endpoints(s: Pick<ServicesTable, 'account_id' | 'region' | 'name'>): {
@@ -31,6 +32,8 @@ export function presentService(
 ): Record<string, unknown> {
   const stopped = s.status === 'Stopped';
   const total = stopped ? 0 : s.instance_count;
+  // Public pool (scheduling/public-pool.ts): no group, so no Resource.
+  const pub = s.resource_id === PUBLIC_POOL;
   return {
     ServiceId: s.id,
     ServiceUid: s.id,
@@ -50,9 +53,9 @@ export function presentService(
     TotalInstance: total,
     RunningInstance: s.running_count,
     PendingInstance: Math.max(0, total - s.running_count),
-    InstanceCountInResource: { Dedicated: total, Public: 0, Quota: 0 },
-    Resource: s.resource_id,
-    ResourceAlias: groupName,
+    InstanceCountInResource: { Dedicated: pub ? 0 : total, Public: pub ? total : 0, Quota: 0 },
+    Resource: pub ? '' : s.resource_id,
+    ResourceAlias: pub ? '' : groupName,
     ResourceBurstable: false,
     Role: 'Standard',
     Namespace: s.name,
@@ -81,8 +84,12 @@ export function presentServiceInstance(
   i: ServiceInstancesTable,
   service: Pick<ServicesTable, 'name' | 'generation'>,
   host: Host | undefined,
+  pool: { pub: boolean; hourlyPrice: number } = { pub: false, hourlyPrice: 0 },
 ): Record<string, unknown> {
   const running = i.status === 'Running';
+  // A public-pool instance has no machine of the account: its type and zone are its own, its
+  // address shows once it got capacity.
+  const placed = i.machine_id !== null;
   return {
     InstanceName: i.id,
     Namespace: service.name,
@@ -90,7 +97,7 @@ export function presentServiceInstance(
     Reason: i.reason,
     HostIP: host?.ip ?? '',
     HostName: host?.name ?? '',
-    InnerIP: host ? i.ip : '',
+    InnerIP: host || (pool.pub && placed) ? i.ip : '',
     InstancePort: 8080,
     RestartCount: i.restart_count,
     ReadyProcesses: running ? 1 : 0,
@@ -100,10 +107,14 @@ export function presentServiceInstance(
     CreateTime: formatTime(i.created_at),
     LastState: [],
     Role: 'Standard',
-    ResourceType: 'PrivateResource',
-    InstanceType: host?.instance_type ?? '',
-    Zone: host?.zone ?? '',
+    ResourceType: pool.pub ? 'PublicResource' : 'PrivateResource',
+    InstanceType: pool.pub ? i.instance_type : (host?.instance_type ?? ''),
+    Zone: pool.pub ? i.zone : (host?.zone ?? ''),
     IsSpot: false,
+    // The instance-hour's price in CNY: the type's catalog price on the public pool (pay-as-you-go,
+    // no discount), 0 on a dedicated group (paid through its machines). docs/services.md.
+    CurrentAmount: pool.hourlyPrice,
+    OriginalAmount: pool.hourlyPrice,
     Isolated: false,
     Detached: false,
     // Of the newest rollout (an older one is being replaced by a rolling update or restart).

@@ -67,7 +67,17 @@ export const ERROR_CATALOG = {
   ServiceUnavailable: { status: 503, message: 'The request has failed due to a temporary failure of the server.' },
 } satisfies Record<string, ErrorSpec>;
 
-export type ErrorCode = keyof typeof ERROR_CATALOG;
+/**
+ * The codes apiError accepts, by catalog: the gateway's here; each domain's errors.ts adds its own
+ * by declaration merging (`declare module '…/gateway/errors.ts' { interface ErrorCodes { … } }`), so a
+ * code that no catalog defines fails to compile.
+ */
+export interface ErrorCodes {
+  gateway: keyof typeof ERROR_CATALOG;
+}
+
+/** A code some catalog defines. */
+export type ErrorCode = ErrorCodes[keyof ErrorCodes];
 
 /** Extra catalogs registered by domain modules (EAS, RAM, STS, BSS) at import time. */
 const registered = new Map<string, ErrorSpec>(Object.entries(ERROR_CATALOG));
@@ -95,7 +105,7 @@ export class ApiError extends Error {
   /** Extra top-level fields of the envelope, e.g. AccessDeniedDetail. */
   readonly extra: Record<string, unknown>;
 
-  constructor(code: string, status: number, message: string, extra: Record<string, unknown> = {}) {
+  constructor(code: ErrorCode, status: number, message: string, extra: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
@@ -109,7 +119,7 @@ function fill(template: string, params: ErrorParams): string {
 }
 
 /** Builds the catalog error for `code`. Unknown codes are a programming error. */
-export function apiError(code: string, params: ErrorParams = {}, extra: Record<string, unknown> = {}): ApiError {
+export function apiError(code: ErrorCode, params: ErrorParams = {}, extra: Record<string, unknown> = {}): ApiError {
   const spec = registered.get(code);
   if (!spec) throw new Error(`unknown error code ${code}`);
   return new ApiError(code, spec.status, fill(spec.message, params), extra);

@@ -5,7 +5,7 @@
 //   1a. big bodies            a body over 16 KiB is read only once it has an admission slot (5b)
 //   2. request id             upper-case UUID, on every response as x-acs-request-id  (genReqId)
 //   3. routing                ROA by method + path, RPC at `/` by version + action    (routes below)
-//                             a browser at `/` gets a page about the server           (home-page.ts)
+//                             a browser at `/` goes to the console (console/), or gets a page about the server (home-page.ts)
 //                             bad URLs, non-HTTP bytes: the envelope as well           (framework-errors.ts)
 //   4. decoding + hygiene     JSON body (ROA) / query + form (RPC); no NUL or lone     (decodeInput,
 //                             surrogate in any string, JSON depth bounded               input-hygiene.ts)
@@ -56,12 +56,14 @@ export interface GatewayOptions {
   plugins?: Array<(app: FastifyInstance) => Promise<void> | void>;
   /** Where log lines go (default stdout); tests read them. */
   logStream?: DestinationStream;
+  /** Where a browser at `/` is sent (the console); without it, it gets home-page.ts's page. */
+  browserHome?: string;
 }
 
 // The product whose operation (or RPC version) a request reached, named in the error's Recommend.
 const answeredBy = new WeakMap<FastifyRequest, string>();
 
-export async function buildGateway({ services, registry, plugins = [], logStream }: GatewayOptions): Promise<FastifyInstance> {
+export async function buildGateway({ services, registry, plugins = [], logStream, browserHome }: GatewayOptions): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
     logger: {
@@ -160,6 +162,7 @@ export async function buildGateway({ services, registry, plugins = [], logStream
     const wire = wireOf(req);
     const params = new Map(rpcParams(wire));
     if (isBrowserVisit(req.method, req.headers, params)) {
+      if (browserHome) return reply.code(302).header('location', browserHome).header('x-acs-request-id', req.id).send();
       return sendHomePage(reply, { version: services.version, protocol: req.protocol, host: hostOf(req) }, req.id);
     }
     // V3-signed RPC calls name the API in headers; RPC-signed ones in parameters.

@@ -32,6 +32,18 @@ export class OperationRegistry {
     return version === undefined ? undefined : this.#products.get(version);
   }
 
+  /**
+   * The RPC operation of a product (its code, any case: `ram`, `Sts`, `bssopenapi`) and action, for
+   * callers that know the product rather than the API version (the console, src/console/api-call.ts).
+   */
+  rpcOperation(product: string, action: string): Operation | undefined {
+    const wanted = product.toLowerCase();
+    for (const [version, name] of this.#products) {
+      if (name.toLowerCase() === wanted) return this.#rpc.get(version)?.get(action);
+    }
+    return undefined;
+  }
+
   /** Unknown versions name no product (InvalidProduct.NotFound); unknown actions no API (InvalidApi.NotFound). */
   findRpc(version: string | undefined, action: string | undefined): Operation {
     const actions = version ? this.#rpc.get(version) : undefined;

@@ -1,7 +1,8 @@
 // The access log: one line per API call (EAS, RAM, STS, BSS) at info, written when the answer has
 // left — time, RequestId, who (account and principal), what (product and action), the HTTP status,
 // the error code of a failure and the latency. Admin-plane calls (/_openeas) log the same line at
-// debug. The pipeline tells this module what it learnt on the way (noteOperation, noteCaller); the
+// debug, and so do the web console's own requests (its pages, /console/api; the API calls it makes
+// for a session are API calls with lines of their own). The pipeline tells this module what it learnt on the way (noteOperation, noteCaller); the
 // error code is read from the envelope itself, so every path that answers with one is covered.
 // No credential is on the line: ids and names, and at debug the URL as log-redaction.ts scrubs it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -40,6 +41,8 @@ export function noteCaller(req: FastifyRequest, caller: Caller): void {
 export interface FinishedCall {
   requestId: string;
   admin: boolean;
+  /** A request of the web console's own (its pages and /console/api): the API calls it makes are lines of their own. */
+  console?: boolean;
   product: string;
   action: string;
   status: number;
@@ -78,11 +81,13 @@ export function accessLog(app: FastifyInstance, onCall: (call: FinishedCall) => 
   app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
     const r = records.get(req) ?? {};
     const admin = req.url.startsWith('/_openeas');
+    const consoleRequest = !admin && (req.url === '/console' || req.url.startsWith('/console/'));
     const call: FinishedCall = {
       requestId: req.id,
       admin,
-      product: admin ? 'openeas' : (r.product ?? '-'),
-      action: r.action ?? (admin ? `${req.method} ${req.routeOptions.url ?? '-'}` : '-'),
+      ...(consoleRequest ? { console: true } : {}),
+      product: admin ? 'openeas' : consoleRequest ? 'console' : (r.product ?? '-'),
+      action: r.action ?? (admin || consoleRequest ? `${req.method} ${req.routeOptions.url ?? '-'}` : '-'),
       status: reply.statusCode,
       code: r.code,
       latencyMs: Math.round(reply.elapsedTime * 10) / 10,
@@ -102,6 +107,7 @@ export function accessLog(app: FastifyInstance, onCall: (call: FinishedCall) => 
       ...(debugOn(req) ? { method: req.method, url: redactUrl(req.url) } : {}),
     };
     if (admin) req.log.debug(line, 'admin call');
+    else if (consoleRequest) req.log.debug(line, 'console request');
     else req.log.info(line, 'API call');
     onCall(call);
   });

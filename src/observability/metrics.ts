@@ -144,7 +144,7 @@ export class Metrics {
 
   /** Counts a finished API call (admin-plane calls are not counted). */
   record(call: FinishedCall): void {
-    if (call.admin) return;
+    if (call.admin || call.console) return;
     this.#calls.inc({ product: call.product, action: call.action, status: String(call.status), code: call.code ?? '' });
     this.#duration.observe({ product: call.product, action: call.action }, call.latencyMs / 1000);
   }

@@ -88,3 +88,11 @@ export const RAM_ERRORS = registerErrors({
   'InvalidParameter.PolicyGrammar': { status: 400, message: 'The parameter Policy has not passed grammar check: {reason}' },
   'InvalidParameter.PolicySize': { status: 400, message: 'The parameter Policy is longer than 1024 characters.' },
 });
+
+export type NamedParameter = (typeof NAMED_PARAMETERS)[number];
+
+declare module '../gateway/errors.ts' {
+  interface ErrorCodes {
+    ram: keyof typeof RAM_ERRORS | `InvalidParameter.${NamedParameter}.${'InvalidChars' | 'Length'}`;
+  }
+}

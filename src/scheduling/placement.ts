@@ -23,6 +23,7 @@ import { addMachineUsage } from '../store/instances.ts';
 import { cancelJobs, enqueueJobs, jobKey, type JobRow } from '../engine/jobs.ts';
 import { randomString } from '../ids.ts';
 import { pushTo } from '../collections.ts';
+import { isPublicPool, placePublicPending, publicInstancesReleased, publicInstancesRunning } from './public-pool.ts';
 
 export const START_JOB = 'service.instance.start';
 export const PLACE_JOB = 'service.place';
@@ -265,8 +266,10 @@ export async function addInstances(tx: Tx, s: ServiceRow, count: number, now: nu
     updated_at: now,
     generation: s.generation,
     restart_count: 0,
+    instance_type: s.instance_type,
+    zone: '',
   }));
-  if (startDue) await place(tx, s.resource_id, rows, now, startDue);
+  if (startDue && !isPublicPool(s.resource_id)) await place(tx, s.resource_id, rows, now, startDue);
   else await insertRows(tx, 'service_instances', rows);
 }
 
@@ -453,10 +456,11 @@ class Rooms {
  * set-based statements whatever the number of instances.
  */
 export async function placePending(tx: Tx, resourceId: string, now: number, startDue: StartDue): Promise<void> {
+  if (isPublicPool(resourceId)) return placePublicPending(tx, now, startDue); // capacity from the stock table
   await place(tx, resourceId, [], now, startDue);
 }
 
-/** placePending, with `fresh` instances not written yet: they are inserted, placed or not. */
+/** placePending on a dedicated group, with `fresh` instances not written yet: they are inserted, placed or not. */
 async function place(tx: Tx, resourceId: string, fresh: ServiceInstanceRow[], now: number, startDue: StartDue): Promise<void> {
   const waiting = await tx
     .selectFrom('service_instances')
@@ -561,11 +565,14 @@ export async function startInstances(tx: Tx, jobs: JobRow[], startDue: StartDue)
   const started = new Map<string, number>();
   const startedEvents = new Map<string, PodEvent[]>();
   const startedAt = new Map<number, string[]>();
+  const running: Array<{ row: ServiceInstanceRow; at: number }> = [];
   for (const job of jobs) {
     const row = byId.get(job.subject_id);
     if (!row || row.machine_id === null || row.status !== 'Pending') continue; // evicted or removed meanwhile
-    pushTo(startedAt, job.due_at ?? 0, row.id);
+    const at = job.due_at ?? 0;
+    pushTo(startedAt, at, row.id);
     started.set(row.service_id, (started.get(row.service_id) ?? 0) + 1);
+    running.push({ row, at });
     pushTo(startedEvents, row.service_id, {
       type: 'Normal',
       reason: 'Started',
@@ -584,6 +591,7 @@ export async function startInstances(tx: Tx, jobs: JobRow[], startDue: StartDue)
         .execute(),
     );
   }
+  await publicInstancesRunning(tx, running); // public-pool instances are metered from now
   const now = Math.max(0, ...jobs.map((j) => j.due_at ?? 0));
   const services = await servicesById(tx, started.keys());
   await addRunning(tx, started);
@@ -736,7 +744,7 @@ async function release(tx: Tx, rows: ServiceInstanceRow[], remove: boolean, now:
   const groupUsage = new Map<string, Usage>();
   const stoppedRunning = new Map<string, number>();
   for (const r of rows) {
-    if (r.machine_id !== null) {
+    if (r.machine_id !== null && !isPublicPool(r.resource_id)) {
       add(usageOf(machineUsage, r.machine_id), r, -1);
       add(usageOf(groupUsage, r.resource_id), r, -1);
     }
@@ -759,6 +767,7 @@ async function release(tx: Tx, rows: ServiceInstanceRow[], remove: boolean, now:
     rows.map((r) => jobKey(START_JOB, r.id)),
   );
   await applyUsage(tx, machineUsage, groupUsage, now);
+  await publicInstancesReleased(tx, rows, now); // metering ends, stock goes back
   await addRunning(tx, new Map([...stoppedRunning].map(([id, n]) => [id, -n])));
   return stoppedRunning;
 }

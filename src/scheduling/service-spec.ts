@@ -3,6 +3,9 @@
 // memory in MB, gpu, resource; processor or containers). Each failure names the field, dotted as in
 // the document (`metadata.cpu`). Bounds marked "openeas" are ours: Alibaba documents none.
 import { apiError } from '../gateway/errors.ts';
+import type { Catalog } from '../eas/catalog.ts';
+import type { PriceList } from '../billing/prices.ts';
+import { PUBLIC_POOL, publicSizing } from './public-pool.ts';
 
 /** Service names: 3–63 lowercase letters, digits and underscores, starting with a letter (docs/services.md). */
 export const SERVICE_NAME = /^[a-z][a-z0-9_]{2,62}$/;
@@ -16,8 +19,10 @@ export interface ServiceSpec {
   cpu: number;
   memoryMb: number;
   gpu: number;
-  /** The dedicated group (`eas-r-…`) the instances run on. */
+  /** The dedicated group (`eas-r-…`) the instances run on, or PUBLIC_POOL (no `metadata.resource`). */
   resourceId: string;
+  /** Public pool: the instance type each instance runs as ('' on a dedicated group). */
+  instanceType: string;
   /** The first container's image, '' for processor deployments. */
   image: string;
   /** The document as given; stored and returned by DescribeService (`ServiceConfig`). */
@@ -51,8 +56,15 @@ export function checkServiceName(name: unknown, param = 'name'): string {
   return name;
 }
 
+/** Where a document is deployed: public-pool instance types are checked against the catalog of the region. */
+export interface DeployTarget {
+  catalog: Catalog;
+  prices: PriceList;
+  region: string;
+}
+
 /** Checks a service document; `doc` is the body as received (any JSON value). */
-export function parseServiceSpec(doc: unknown): ServiceSpec {
+export function parseServiceSpec(doc: unknown, target: DeployTarget): ServiceSpec {
   if (!isObject(doc)) throw apiError('InvalidBody.NotObject');
   const metadata = doc.metadata;
   if (metadata === undefined || metadata === null) throw apiError('MissingParameter', { name: 'metadata' });
@@ -66,19 +78,22 @@ export function parseServiceSpec(doc: unknown): ServiceSpec {
     doc.name === undefined && metadata.name !== undefined ? 'metadata.name' : 'name',
   );
   const instances = integer(metadata, 'instance', 1, LIMITS.instances, 1);
-  const cpu = integer(metadata, 'cpu', 1, LIMITS.cpu);
-  const memoryMb = integer(metadata, 'memory', 1, LIMITS.memoryMb);
-  const gpu = integer(metadata, 'gpu', 0, LIMITS.gpu, 0);
   const resource = metadata.resource;
-  if (resource === undefined || resource === null || resource === '') {
-    // Public-pool deployments (no metadata.resource) are not offered by openeas yet.
-    invalid('metadata.resource', 'openeas deploys services only onto dedicated resource groups: give the id of one (eas-r-…).');
-  }
-  if (typeof resource !== 'string' || !/^eas-r-[a-z0-9]{1,64}$/.test(resource))
+  // Without metadata.resource the service runs on the public pool, where the instance type may
+  // give the size (0: left to the type).
+  const pub = resource === undefined || resource === null || resource === '';
+  const cpu = integer(metadata, 'cpu', 1, LIMITS.cpu, pub ? 0 : undefined);
+  const memoryMb = integer(metadata, 'memory', 1, LIMITS.memoryMb, pub ? 0 : undefined);
+  const gpu = integer(metadata, 'gpu', 0, LIMITS.gpu, 0);
+  if (!pub && (typeof resource !== 'string' || !/^eas-r-[a-z0-9]{1,64}$/.test(resource)))
     invalid('metadata.resource', 'It must be a resource group id like eas-r-abc123.');
   const image = checkWorkload(doc);
   // Stored as given (Terraform compares ServiceConfig with what it sent); scaling rewrites metadata.instance.
-  return { name, instances, cpu, memoryMb, gpu, resourceId: resource, image, config: doc };
+  if (pub) {
+    const size = publicSizing(doc, { cpu, memoryMb, gpu }, target);
+    return { name, instances, ...size, resourceId: PUBLIC_POOL, image, config: doc };
+  }
+  return { name, instances, cpu, memoryMb, gpu, resourceId: resource as string, instanceType: '', image, config: doc };
 }
 
 /** A processor (built-in `processor`, or `processor_path` + `processor_type`) or containers with an image; returns the image. */

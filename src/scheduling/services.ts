@@ -74,6 +74,7 @@ export async function createService(tx: Tx, owner: Owner, spec: ServiceSpec, now
     generation: 1,
     safety_lock: 'none',
     cron_scaler: null,
+    instance_type: spec.instanceType,
   };
   // The unique name index decides between two concurrent creates (in different groups, so with no
   // common lock): the later one waits for the earlier one's commit and inserts nothing.
@@ -254,7 +255,14 @@ async function rollout(tx: Tx, s: ServiceRow, reason: string, message: string, n
 
 /** The parts of a service row its configuration decides. */
 function specFields(spec: ServiceSpec) {
-  return { config: JSON.stringify(spec.config), instance_count: spec.instances, cpu: spec.cpu, memory_mb: spec.memoryMb, gpu: spec.gpu };
+  return {
+    config: JSON.stringify(spec.config),
+    instance_count: spec.instances,
+    cpu: spec.cpu,
+    memory_mb: spec.memoryMb,
+    gpu: spec.gpu,
+    instance_type: spec.instanceType,
+  };
 }
 
 /** A configuration without `metadata.instance`, keys sorted: two that differ only in scale compare equal. */

@@ -752,7 +752,40 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  '0014_placement_indexes': {
+  '0013_console_sessions': {
+    async up(db: Kysely<any>) {
+      // Console sign-ins (src/console/sessions.ts), shared by every server process on the database.
+      await db.schema
+        .createTable('console_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('access_key_id', 'text', (c) => c.notNull())
+        .addColumn('secret_enc', 'text', (c) => c.notNull())
+        .addColumn('identity', 'text', (c) => c.notNull())
+        .addColumn('local_root', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('console_sessions_expiry').on('console_sessions').column('expires_at').execute();
+    },
+  },
+  '0014_public_pool': {
+    async up(db: Kysely<any>) {
+      // Services on the public pool (scheduling/public-pool.ts): the instance type a service's
+      // instances run as ('' on a dedicated group), and per instance its type and zone.
+      await db.schema
+        .alterTable('services')
+        .addColumn('instance_type', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      for (const column of ['instance_type', 'zone']) {
+        await db.schema
+          .alterTable('service_instances')
+          .addColumn(column, 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+      }
+    },
+  },
+  '0015_placement_indexes': {
     async up(db: Kysely<any>) {
       // Placement (scheduling/placement.ts) reads a group's schedulable machines (Ready,
       // uncordoned) most free first — free CPU, then free memory, then the oldest — and only as

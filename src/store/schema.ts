@@ -489,6 +489,8 @@ export interface ServicesTable {
   safety_lock: string;
   /** The cron scaler as JSON (scheduling/cron-scaler.ts), null without one. */
   cron_scaler: string | null;
+  /** The instance type of a public-pool service ('' on a dedicated group). */
+  instance_type: string;
 }
 
 /** A service instance (worker). `machine_id` null: Pending, not placed; otherwise placed (Pending while starting, then Running). */
@@ -510,6 +512,9 @@ export interface ServiceInstancesTable {
   /** The service generation it was created for; older ones are replaced by a rollout. */
   generation: number;
   restart_count: number;
+  /** Public pool: the instance type and the zone it got capacity in ('' on a dedicated group / not placed). */
+  instance_type: string;
+  zone: string;
 }
 
 export interface ServiceEventsTable {
@@ -540,6 +545,23 @@ export interface ServiceLabelsTable {
   account_id: string;
   key: string;
   value: string;
+}
+
+/** A console sign-in (src/console/sessions.ts): the browser holds the token, the row its hash. */
+export interface ConsoleSessionsTable {
+  /** SHA-256 (hex) of the session token in the cookie; the token itself is never stored. */
+  id: string;
+  account_id: string;
+  access_key_id: string;
+  /** The AccessKey secret, sealed by ram/secret-box.ts like access_keys.secret_enc. */
+  secret_enc: string;
+  /** The identity as GetCallerIdentity answered it (JSON). */
+  identity: string;
+  /** 1 for the one-click local root: usable only from loopback. */
+  local_root: number;
+  created_at: number;
+  /** Wall time (not the business clock: advancing it a month must not sign the browser out). */
+  expires_at: number;
 }
 
 export interface Schema {
@@ -582,6 +604,7 @@ export interface Schema {
   service_events: ServiceEventsTable;
   service_versions: ServiceVersionsTable;
   service_labels: ServiceLabelsTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export type { Generated };

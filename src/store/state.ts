@@ -18,6 +18,7 @@ export const UNEXPORTED_TABLES: Readonly<Record<string, string>> = {
   kysely_migration: 'schema bookkeeping: the document names its schema version instead',
   kysely_migration_lock: 'schema bookkeeping',
   nonces: 'replay protection on wall time: kept through reset and import, so a signed request is never accepted twice',
+  console_sessions: 'browser sign-ins of the console (src/console/), on wall time with sealed secrets: not state of the emulated cloud',
   ram_epochs: 'cache counters of compiled policies: moved past every earlier value by reset and import instead',
 };
 

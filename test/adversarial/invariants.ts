@@ -121,6 +121,12 @@ export async function serviceProblems(store: Store): Promise<string[]> {
   const machineOf = new Map(machines.map((m) => [m.id, m]));
   for (const w of workers) {
     if (w.status === 'Running') running.set(w.service_id, (running.get(w.service_id) ?? 0) + 1);
+    if (w.resource_id === 'public-pool') {
+      // The public pool has no machine rows: a placed instance carries the pool's node in its zone.
+      if (w.machine_id !== null && !w.machine_id.startsWith('public-pool:')) problems.push(`public instance ${w.id} is on ${w.machine_id}`);
+      if (w.machine_id === null && w.status !== 'Pending') problems.push(`instance ${w.id} is ${w.status} without capacity`);
+      continue;
+    }
     if (w.machine_id === null) {
       if (w.status !== 'Pending') problems.push(`instance ${w.id} is ${w.status} without a machine`);
       continue;

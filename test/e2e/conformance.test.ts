@@ -122,12 +122,9 @@ for (const [at, action] of [
 }
 const NO_TENANT = 'openeas machines have no tenant (VPC) address (ListResourceInstances InstanceTenantIp is "")';
 const NO_EXTERNAL = 'only instances of services with external (public) access have one; openeas serves no endpoint';
-const PUBLIC_PRICE = "prices of public-pool (and spot) instances; a dedicated group's instances are paid through its machines";
 for (const [field, reason] of Object.entries({
   TenantInstanceIP: NO_TENANT,
   TenantHostIP: NO_TENANT,
-  CurrentAmount: PUBLIC_PRICE,
-  OriginalAmount: PUBLIC_PRICE,
   ExternalIP: NO_EXTERNAL,
   ExternalInstancePort: NO_EXTERNAL,
   ReplicaName: 'only replica instances (IsReplica true) have one; openeas has no replicas',

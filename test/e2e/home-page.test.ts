@@ -1,10 +1,12 @@
-// `GET /` in a browser shows a page about the server; API clients at `/` keep Alibaba's answers.
+// `GET /` in a browser goes to the console (or, when it was not built, shows a page about the server);
+// API clients at `/` keep Alibaba's answers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { ENGINES } from '../support/engines.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { callRpc, easClient } from '../support/client.ts';
+import { renderHomePage } from '../../src/gateway/home-page.ts';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
@@ -30,29 +32,29 @@ for (const engine of ENGINES) {
     });
     after(() => server.close());
 
-    test('a browser at / gets a page with the version, the endpoint, the health link, the docs and an SDK snippet', async () => {
+    test('a browser at / goes to the console (docs/console.md)', async () => {
       const host = new URL(server.url).host;
       const res = await get(server.url, '/', { accept: BROWSER_ACCEPT, host });
-      assert.equal(res.status, 200);
-      assert.match(String(res.headers['content-type']), /^text\/html; charset=utf-8/);
+      assert.equal(res.status, 302);
+      assert.equal(res.headers.location, '/console/');
       assert.match(String(res.headers['x-acs-request-id']), /^[0-9A-F-]{36}$/);
-      assert.match(String(res.headers['content-security-policy']), /default-src 'none'/);
-      assert.ok(res.body.includes(`<h1>openeas ${server.services.version}</h1>`));
-      assert.ok(res.body.includes(`<code>http://${host}</code>`), 'the endpoint');
-      assert.ok(res.body.includes('<a href="/_openeas/health">'), 'the health link');
-      for (const doc of ['README.md', 'docs/ARCHITECTURE.md', 'docs/ram.md', 'docs/billing.md']) assert.ok(res.body.includes(doc), doc);
-      assert.ok(res.body.includes(`endpoint: &quot;${host}&quot;, protocol: &quot;http&quot;`), 'the SDK snippet names this endpoint');
-      const health = await fetch(`${server.url}/_openeas/health`);
-      assert.equal(health.status, 200, 'the link works');
       const head = await get(server.url, '/', { accept: BROWSER_ACCEPT }, 'HEAD');
-      assert.equal(head.status, 200);
+      assert.equal(head.status, 302);
+      const console = await get(server.url, '/console/', { accept: BROWSER_ACCEPT, host });
+      assert.equal(console.status, 200);
+      assert.match(String(console.headers['content-type']), /^text\/html; charset=utf-8/);
     });
 
-    test('what the request brings is escaped', async () => {
-      const res = await get(server.url, '/', { accept: 'text/html', host: 'x"><script>alert(1)</script>' });
-      assert.equal(res.status, 200);
-      assert.ok(!res.body.includes('<script>'), res.body);
-      assert.ok(res.body.includes('x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;'));
+    test('without a built console, the page about the server: version, endpoint, health link, docs, an SDK snippet; what the request brings is escaped', () => {
+      const page = renderHomePage({ version: '9.9.9', protocol: 'http', host: '127.0.0.1:8080' });
+      assert.ok(page.includes('<h1>openeas 9.9.9</h1>'));
+      assert.ok(page.includes('<code>http://127.0.0.1:8080</code>'), 'the endpoint');
+      assert.ok(page.includes('<a href="/_openeas/health">'), 'the health link');
+      for (const doc of ['README.md', 'docs/ARCHITECTURE.md', 'docs/ram.md', 'docs/billing.md']) assert.ok(page.includes(doc), doc);
+      assert.ok(page.includes('endpoint: &quot;127.0.0.1:8080&quot;, protocol: &quot;http&quot;'), 'the SDK snippet names this endpoint');
+      const hostile = renderHomePage({ version: '1', protocol: 'http', host: 'x"><script>alert(1)</script>' });
+      assert.ok(!hostile.includes('<script>'), hostile);
+      assert.ok(hostile.includes('x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;'));
     });
 
     test("API clients at / keep getting Alibaba's answers", async () => {

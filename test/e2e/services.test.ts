@@ -325,7 +325,22 @@ for (const engine of ENGINES) {
         [serviceJson('bad_inst', g, { instance: 1.5 }), 'InvalidParameter', 'metadata.instance'],
         [serviceJson('bad_gpu', g, { gpu: -1 }), 'InvalidParameter', 'metadata.gpu'],
         [{ name: 'no_cpu', containers: [{ image: 'i' }], metadata: { memory: 1, resource: g } }, 'MissingParameter', 'metadata.cpu'],
-        [{ name: 'no_res', containers: [{ image: 'i' }], metadata: { cpu: 1, memory: 1 } }, 'InvalidParameter', 'metadata.resource'],
+        // Without metadata.resource: the public pool (test/e2e/public-pool.test.ts), whose instance type is checked.
+        [
+          {
+            name: 'no_res',
+            containers: [{ image: 'i' }],
+            cloud: { computing: { instance_type: 'ecs.no.such' } },
+            metadata: { cpu: 1, memory: 1 },
+          },
+          'InvalidParameter',
+          'cloud.computing.instance_type',
+        ],
+        [
+          { name: 'bad_res', containers: [{ image: 'i' }], metadata: { cpu: 1, memory: 1, resource: 7 } },
+          'InvalidParameter',
+          'metadata.resource',
+        ],
         [{ name: 'no_work', metadata: { cpu: 1, memory: 1, resource: g } }, 'MissingParameter', 'processor or containers'],
         [
           { name: 'no_image', containers: [{ port: 1 }], metadata: { cpu: 1, memory: 1, resource: g } },

@@ -62,6 +62,7 @@ test('npm pack installs into an empty folder without network and serves', {
       'bin/openeas.js',
       'dist/cli/main.js',
       'dist/server.js',
+      'dist/console/web/index.html',
       'spec/instance-types.json',
       'spec/eas-2021-07-01-resource-api.json',
     ]) {
@@ -111,6 +112,10 @@ test('npm pack installs into an empty folder without network and serves', {
     const health = await fetch(`${url}/_openeas/health`);
     assert.equal(health.status, 200);
     assert.equal((await health.json()).Status, 'ok');
+    // The web console is in the package, built (docs/console.md).
+    const page = await fetch(`${url}/console/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<div id="root">/);
     process.kill(-server.pid!, 'SIGTERM');
     await exited;
     assert.doesNotMatch(output, /error|shutdown failed/i, 'a clean start and stop');

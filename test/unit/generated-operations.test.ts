@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import {
   buildOperations,
+  inputInterface,
   OUTPUT_FILE,
   readSpec,
   renderOperations,
@@ -17,9 +18,14 @@ import {
   EAS_PRODUCT,
   EAS_SERVICE_OPERATIONS,
   type CreateServiceInput,
+  type DescribeResourceInput,
   type ScaleServiceInput,
 } from '../../src/eas/generated/operations.ts';
 import { MACHINE_SPEC_SPEC } from '../../src/eas/handlers/machine-spec.ts';
+import { EXTRA_OPERATIONS, TYPED_EAS_HANDLERS } from '../../src/eas/handlers/index.ts';
+import type { EasHandlers } from '../../src/eas/handlers/common.ts';
+import { implementedEasActions } from '../../src/eas/operations.ts';
+import { validateInput } from '../../src/gateway/validation.ts';
 import type { OperationSpec, ParamSpec } from '../../src/eas/operation-spec.ts';
 
 const spec = readSpec() as { apis: Record<string, unknown> };
@@ -212,7 +218,7 @@ describe('generated EAS operations', () => {
     // The typed inputs compile against the shapes validation produces.
     const typed: [CreateServiceInput, ScaleServiceInput] = [
       { body: { name: 'x' } },
-      { ClusterId: 'cn-hangzhou', ServiceName: 's', Instance: 2 },
+      { ClusterId: 'cn-hangzhou', ServiceName: 's', body: { Instance: 2 }, Instance: 2 },
     ];
     assert.equal(typed.length, 2);
   });
@@ -266,5 +272,59 @@ describe('generated EAS operations', () => {
         assert.throws(() => buildOperations(withApi('Broken', api)), message);
       });
     }
+  });
+
+  describe('typed handlers', () => {
+    test('every implemented operation has a typed input: generated, or written as the generator would', () => {
+      const generated = readFileSync(OUTPUT_FILE, 'utf8');
+      const specs = new Map([...EAS_OPERATIONS, ...EAS_SERVICE_OPERATIONS].map((o) => [o.action, o]));
+      const extras = new Map(EXTRA_OPERATIONS.map((e) => [e.spec.action, e.spec]));
+      for (const action of implementedEasActions()) {
+        const generatedSpec = specs.get(action);
+        if (generatedSpec) {
+          assert.ok(generated.includes(inputInterface(generatedSpec)), `${action}Input is generated`);
+          continue;
+        }
+        const extra = extras.get(action);
+        assert.ok(extra, `${action} has a spec`);
+        // Operations outside the metadata declare their interface next to their spec, in the generator's words.
+        const source = readFileSync(new URL('../../src/eas/handlers/machine-spec.ts', import.meta.url), 'utf8');
+        assert.ok(source.includes(inputInterface(extra)), `${action}Input is declared as the generator would write it`);
+      }
+    });
+
+    test('the resource family binds its handlers through the typed map', () => {
+      const typed = Object.keys(TYPED_EAS_HANDLERS).sort();
+      assert.equal(typed.length, 18);
+      for (const action of typed)
+        assert.ok(
+          EAS_OPERATIONS.some((o) => o.action === action),
+          `${action} is a generated operation`,
+        );
+    });
+
+    test('a handler bound to another operation, or an operation without a typed input, does not compile', () => {
+      const describe = { handle: async (input: DescribeResourceInput) => ({ ResourceId: input.ResourceId }) };
+      const ok = { DescribeResource: describe } satisfies EasHandlers;
+      // @ts-expect-error: CreateResource takes CreateResourceInput, which has no ResourceId.
+      const swapped = { CreateResource: describe } satisfies EasHandlers;
+      // @ts-expect-error: NoSuchOperation has no generated input.
+      const unknown = { NoSuchOperation: describe } satisfies EasHandlers;
+      const misspelt = {
+        DescribeResource: {
+          // The map's key types the input: a misspelt parameter name is an error.
+          // @ts-expect-error: DescribeResourceInput has ResourceId, not ResourceID.
+          handle: async (input) => ({ Id: input.ResourceID }),
+        },
+      } satisfies EasHandlers;
+      assert.equal([ok, swapped, unknown, misspelt].length, 4);
+    });
+
+    test('an object body is always in the input, as its interface says (validation checks {} when none came)', () => {
+      const update = op('UpdateResource');
+      const input = validateInput(update, { params: { ClusterId: 'cn-hangzhou', ResourceId: 'eas-r-x' }, query: {}, body: undefined });
+      assert.deepEqual(input.body, {});
+      assert.match(inputInterface(update), /\n {2}body: \{/);
+    });
   });
 });

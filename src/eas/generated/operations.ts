@@ -1063,7 +1063,7 @@ export const EAS_SERVICE_OPERATIONS: readonly OperationSpec[] = [
 // Typed inputs, one per operation: what validation hands the handler.
 
 export interface CreateResourceInput {
-  body?: {
+  body: {
     EcsInstanceType?: string;
     SystemDiskSize?: number;
     EcsInstanceCount?: number;
@@ -1112,7 +1112,7 @@ export interface CreateResourceInput {
 export interface CreateResourceInstancesInput {
   ClusterId: string;
   ResourceId: string;
-  body?: {
+  body: {
     EcsInstanceType: string;
     SystemDiskSize?: number;
     EcsInstanceCount: number;
@@ -1135,7 +1135,7 @@ export interface CreateResourceInstancesInput {
 export interface CreateResourceLogInput {
   ClusterId: string;
   ResourceId: string;
-  body?: {
+  body: {
     ProjectName: string;
     LogStore: string;
   };
@@ -1144,7 +1144,7 @@ export interface CreateResourceLogInput {
 }
 
 export interface CreateServiceInput {
-  body?: Record<string, unknown>;
+  body: Record<string, unknown>;
   Develop?: 'true' | 'false';
   Labels?: Record<string, string | null>;
   WorkspaceId?: string;
@@ -1153,7 +1153,7 @@ export interface CreateServiceInput {
 export interface CreateServiceCronScalerInput {
   ClusterId: string;
   ServiceName: string;
-  body?: {
+  body: {
     ScaleJobs: Array<{
       TargetSize: number;
       Schedule: string;
@@ -1408,7 +1408,7 @@ export interface ListServicesInput {
 export interface MigrateResourceInstanceInput {
   ClusterId: string;
   ResourceId: string;
-  body?: {
+  body: {
     InstanceIds: Array<string>;
     DestResourceId: string;
     MigrateToHybrid?: boolean;
@@ -1426,7 +1426,7 @@ export interface RestartServiceInput {
 export interface ScaleServiceInput {
   ClusterId: string;
   ServiceName: string;
-  body?: {
+  body: {
     Instance: number;
     InstancesToDelete?: Array<string>;
   };
@@ -1447,7 +1447,7 @@ export interface StopServiceInput {
 export interface UpdateResourceInput {
   ClusterId: string;
   ResourceId: string;
-  body?: {
+  body: {
     ResourceName?: string;
     SelfManagedResourceOptions?: {
       NodeMatchLabels?: Record<string, string | null>;
@@ -1474,7 +1474,7 @@ export interface UpdateResourceInput {
 export interface UpdateResourceDLinkInput {
   ClusterId: string;
   ResourceId: string;
-  body?: {
+  body: {
     VSwitchId: string;
     SecurityGroupId: string;
     VSwitchIdList?: Array<string>;
@@ -1490,7 +1490,7 @@ export interface UpdateResourceInstanceInput {
   ClusterId: string;
   ResourceId: string;
   InstanceId: string;
-  body?: {
+  body: {
     Action?: 'Uncordon' | 'Cordon' | 'Drain';
     NewDiskSize?: string;
     Reason?: string;
@@ -1505,7 +1505,7 @@ export interface UpdateResourceInstanceLabelInput {
   ResourceId: string;
   InstanceIds?: Array<string>;
   AllInstances?: boolean;
-  body?: {
+  body: {
     Labels?: Record<string, string | null>;
   };
   Labels?: Record<string, string | null>;
@@ -1516,13 +1516,13 @@ export interface UpdateServiceInput {
   ServiceName: string;
   UpdateType?: 'merge' | 'replace';
   MemberToUpdate?: string;
-  body?: Record<string, unknown>;
+  body: Record<string, unknown>;
 }
 
 export interface UpdateServiceCronScalerInput {
   ClusterId: string;
   ServiceName: string;
-  body?: {
+  body: {
     ScaleJobs: Array<{
       TargetSize: number;
       Schedule: string;
@@ -1543,7 +1543,7 @@ export interface UpdateServiceCronScalerInput {
 export interface UpdateServiceLabelInput {
   ClusterId: string;
   ServiceName: string;
-  body?: {
+  body: {
     Labels: Record<string, string | null>;
   };
   Labels: Record<string, string | null>;
@@ -1552,7 +1552,7 @@ export interface UpdateServiceLabelInput {
 export interface UpdateServiceSafetyLockInput {
   ClusterId: string;
   ServiceName: string;
-  body?: {
+  body: {
     Lock: 'none' | 'dangerous' | 'all';
   };
   Lock: 'none' | 'dangerous' | 'all';
@@ -1561,7 +1561,7 @@ export interface UpdateServiceSafetyLockInput {
 export interface UpdateServiceVersionInput {
   ClusterId: string;
   ServiceName: string;
-  body?: {
+  body: {
     Version: number;
   };
   Version: number;

@@ -1,6 +1,6 @@
 // Small pieces every EAS handler uses.
 import { apiError } from '../../gateway/errors.ts';
-import type { Input, Output } from '../../gateway/operation.ts';
+import type { Output, RawInput } from '../../gateway/operation.ts';
 import type { EasHandler } from '../operations.ts';
 import type { EasInputs } from '../generated/operations.ts';
 import type { CallContext } from '../../gateway/context.ts';
@@ -14,13 +14,14 @@ export async function mutate<T>(ctx: CallContext, fn: (tx: Tx, now: number) => P
   return out;
 }
 
-export function str(input: Input, name: string): string | undefined {
-  const v = input[name];
-  return v === undefined || v === null || v === '' ? undefined : String(v);
+/** A text value, or undefined when it is absent or empty (a body string may be ''; query ones never are). */
+export function text(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
 }
 
-export function requireStr(input: Input, name: string): string {
-  const v = str(input, name);
+/** A text value that must be given: absent or empty is MissingParameter. */
+export function requireText(value: string | undefined, name: string): string {
+  const v = text(value);
   if (v === undefined) throw apiError('MissingParameter', { name });
   return v;
 }
@@ -34,9 +35,9 @@ export interface Page {
 /** PageSize ≤ 1000 is an openeas limit (Alibaba documents only the default of 100). */
 export const MAX_PAGE_SIZE = 1000;
 
-export function paging(input: { PageNumber?: unknown; PageSize?: unknown }): Page {
-  const pageNumber = (input.PageNumber as number | undefined) ?? 1;
-  const pageSize = (input.PageSize as number | undefined) ?? 100;
+export function paging(input: { PageNumber?: number; PageSize?: number }): Page {
+  const pageNumber = input.PageNumber ?? 1;
+  const pageSize = input.PageSize ?? 100;
   if (!Number.isInteger(pageNumber) || pageNumber < 1)
     throw apiError('InvalidParameter', { name: 'PageNumber', reason: 'It must be an integer of at least 1.' });
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
@@ -46,26 +47,62 @@ export function paging(input: { PageNumber?: unknown; PageSize?: unknown }): Pag
 }
 
 /** Checks a value against a list the metadata's text gives but its schema does not enforce. */
-export function oneOf<T extends string>(input: Input, name: string, allowed: readonly T[]): T | undefined {
-  const v = str(input, name);
+export function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[]): T | undefined {
+  const v = text(value);
   if (v === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(v))
-    throw apiError('InvalidParameter', { name, reason: `It must be one of: ${allowed.join(', ')}.` });
-  return v as T;
+  const found = allowed.find((a) => a === v);
+  if (found === undefined) throw apiError('InvalidParameter', { name, reason: `It must be one of: ${allowed.join(', ')}.` });
+  return found;
 }
 
 /** Comma-separated id lists (InstanceList) or arrays (InstanceIds), de-duplicated, order kept. */
-export function idList(value: unknown): string[] {
-  const items = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : [];
+export function idList(value: string | readonly string[] | undefined): string[] {
+  const items = typeof value === 'string' ? value.split(',') : (value ?? []);
   return [...new Set(items.map((s) => s.trim()).filter(Boolean))];
 }
 
-/** A handler that reads its operation's generated input type (generated/operations.ts). */
-export interface TypedEasHandler<I> extends Omit<EasHandler, 'handle'> {
-  handle(input: I, ctx: CallContext): Promise<Output>;
+/** The body of the raw (not yet validated) request, for RAM conditions, which run before validation. */
+export function rawBodyField(raw: RawInput, name: string): unknown {
+  const body = raw.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  return Object.hasOwn(body, name) ? Reflect.get(body, name) : undefined;
 }
 
-/** Binds a typed handler: validation built the input from the same spec its interface was generated from. */
-export function typedHandler<A extends keyof EasInputs>(h: TypedEasHandler<EasInputs[A]>): EasHandler {
-  return { ...h, handle: (input, ctx) => h.handle(input as unknown as EasInputs[A], ctx) };
+/**
+ * A handler that reads its operation's generated input type (generated/operations.ts). `handle` is a
+ * property, not a method, so that its parameter is checked strictly (contravariantly) on assignment.
+ */
+export interface TypedEasHandler<I> extends Omit<EasHandler, 'handle'> {
+  handle: (input: I, ctx: CallContext) => Promise<Output>;
+}
+
+/** The handler of operation A: it takes A's generated input interface. */
+export type HandlerOf<A extends keyof EasInputs> = TypedEasHandler<EasInputs[A]>;
+
+/**
+ * Handlers by action, each typed by its own key: `CreateResource` must take CreateResourceInput.
+ * A key that is not a generated operation is an excess property, so a map declared with
+ * `satisfies EasHandlers` fails to compile for an operation without a typed input.
+ */
+export type EasHandlers = { readonly [A in keyof EasInputs]?: HandlerOf<A> };
+
+/**
+ * Binds a typed handler to the gateway's untyped Operation. The one cast of the handlers: validation
+ * (gateway/validation.ts) built the input from the same OperationSpec the handler's input interface
+ * was generated from, so the record it returns has that interface's shape.
+ */
+export function bindHandler(h: TypedEasHandler<never>): EasHandler {
+  return h as unknown as EasHandler;
+}
+
+/** bindHandler for a generated operation named by its action. */
+export function typedHandler<A extends keyof EasInputs>(h: HandlerOf<A>): EasHandler {
+  return bindHandler(h);
+}
+
+/** Binds every handler of a typed map, by its action (see bindHandler). */
+export function bindHandlers(handlers: EasHandlers): Record<string, EasHandler> {
+  const out: Record<string, EasHandler> = {};
+  for (const [action, h] of Object.entries(handlers)) if (h) out[action] = bindHandler(h);
+  return out;
 }

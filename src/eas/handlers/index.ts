@@ -6,13 +6,22 @@ import { INSTANCE_HANDLERS } from './instances.ts';
 import { SUBFEATURE_HANDLERS } from './subfeatures.ts';
 import { MACHINE_SPEC_OPERATION } from './machine-spec.ts';
 import { RESOURCE_SERVICE_HANDLERS, SERVICE_HANDLERS } from './services.ts';
+import { bindHandlers, type EasHandlers } from './common.ts';
 
 export { SERVICE_HANDLERS };
 
-export const EAS_HANDLERS: Record<string, EasHandler> = {
+/**
+ * The resource family's handlers, each typed by its action (EasHandlers: `CreateResource` takes
+ * CreateResourceInput), bound to the gateway's untyped operations in one place.
+ */
+export const TYPED_EAS_HANDLERS = {
   ...RESOURCE_HANDLERS,
   ...INSTANCE_HANDLERS,
   ...SUBFEATURE_HANDLERS,
+} satisfies EasHandlers;
+
+export const EAS_HANDLERS: Record<string, EasHandler> = {
+  ...bindHandlers(TYPED_EAS_HANDLERS),
   ...RESOURCE_SERVICE_HANDLERS,
 };
 

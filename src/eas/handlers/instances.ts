@@ -3,11 +3,10 @@
 // MigrateResourceInstance (ListResourceInstanceWorker: handlers/services.ts).
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { apiError } from '../../gateway/errors.ts';
-import type { Input } from '../../gateway/operation.ts';
 import type { CallContext } from '../../gateway/context.ts';
 import { isPostgres, type Db, type Tx } from '../../store/database.ts';
 import type { ResourcesTable, Schema } from '../../store/schema.ts';
-import type { EasHandler } from '../operations.ts';
+import type { DeleteResourceInstanceLabelInput, ListResourceInstancesInput } from '../generated/operations.ts';
 import { findGroup, groupArn } from '../groups.ts';
 import { checkLabelFilter, checkLabels, MAX_LABELS } from '../labels.ts';
 import { orderMachines } from '../machines.ts';
@@ -17,7 +16,7 @@ import { RELEASE_JOB } from '../../engine/machine-jobs.ts';
 import { lockGroups } from '../../engine/group-locks.ts';
 import { isRunning, moveInstances, resizeSystemDisk, transitionInstances, type InstanceRow } from '../../engine/instance-lifecycle.ts';
 import { machineOrderOf, requestTags } from './resources.ts';
-import { idList, mutate, paging, str, type Page } from './common.ts';
+import { idList, mutate, paging, rawBodyField, text, type EasHandlers, type HandlerOf, type Page } from './common.ts';
 import '../errors.ts';
 import { pushTo } from '../../collections.ts';
 import { updateInstances } from '../../store/instances.ts';
@@ -25,15 +24,15 @@ import { insertRows, prepare, type PreparedQuery } from '../../store/prepared.ts
 import { forIdChunks, inIds } from '../../store/id-lists.ts';
 import { evictFromMachines, placePending, startDueOf } from '../../scheduling/placement.ts';
 
-const createResourceInstances: EasHandler = {
+const createResourceInstances: HandlerOf<'CreateResourceInstances'> = {
   async conditions(raw) {
-    return requestTags((raw.body as { Labels?: unknown } | undefined)?.Labels);
+    return requestTags(rawBodyField(raw, 'Labels'));
   },
   async handle(input, ctx) {
     const order = machineOrderOf(input);
     return mutate(ctx, (tx, now) =>
       oncePerClientToken(tx, ctx, 'CreateResourceInstances', input, now, async () => {
-        const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+        const group = await findGroup(tx, ctx, input.ResourceId, { forUpdate: true });
         const ids = await orderMachines(tx, ctx, group, order, now);
         return { InstanceIds: ids, Message: `Create ${ids.length} new ecs instance(s) in resource [${group.id}] successfully` };
       }),
@@ -52,14 +51,14 @@ const INSTANCE_SORT: Record<string, SortColumn> = {
   CpuUsed: 'cpu_used',
 };
 
-function instanceFilters(q: InstanceQuery, input: Input): InstanceQuery {
-  const charge = str(input, 'ChargeType');
-  const status = str(input, 'InstanceStatus');
-  const name = str(input, 'InstanceName');
-  const id = str(input, 'InstanceId');
-  const ip = str(input, 'InstanceIP');
-  const keyword = str(input, 'Filter');
-  const zone = str(input, 'Zone');
+function instanceFilters(q: InstanceQuery, input: ListResourceInstancesInput): InstanceQuery {
+  const charge = text(input.ChargeType);
+  const status = text(input.InstanceStatus);
+  const name = text(input.InstanceName);
+  const id = text(input.InstanceId);
+  const ip = text(input.InstanceIP);
+  const keyword = text(input.Filter);
+  const zone = text(input.Zone);
   if (charge) q = q.where('charge_type', '=', charge);
   if (status) q = q.where('status', '=', status);
   if (name) q = q.where('name', '=', name);
@@ -91,11 +90,11 @@ const LIST_FILTERS = ['ChargeType', 'InstanceStatus', 'InstanceName', 'InstanceI
 
 /** The number of machines a list matches, from the group's counters, when its filters allow. */
 /** The list filters a request sets. */
-function filtersUsed(input: Input): string[] {
+function filtersUsed(input: ListResourceInstancesInput): string[] {
   return LIST_FILTERS.filter((f) => input[f] !== undefined && input[f] !== '');
 }
 
-function countFromGroup(group: ResourcesTable, input: Input, used: string[]): number | undefined {
+function countFromGroup(group: ResourcesTable, input: ListResourceInstancesInput, used: string[]): number | undefined {
   if (used.length === 0) return group.instance_count;
   if (used.length === 1 && used[0] === 'ChargeType') {
     return input.ChargeType === 'PrePaid' ? group.prepaid_instance_count : group.postpaid_instance_count;
@@ -155,13 +154,13 @@ async function pageKeys(
   return row?.keys ?? '';
 }
 
-const listResourceInstances: EasHandler = {
+const listResourceInstances: HandlerOf<'ListResourceInstances'> = {
   async handle(input, ctx) {
     const page = paging(input);
     checkLabelFilter(input.Label); // before any database work
-    const group = await findGroup(ctx.services.store.db, ctx, input.ResourceId as string);
-    const sort = INSTANCE_SORT[str(input, 'Sort') ?? 'CreateTime'] ?? 'created_at';
-    const order = str(input, 'Order') === 'asc' ? 'asc' : 'desc';
+    const group = await findGroup(ctx.services.store.db, ctx, input.ResourceId);
+    const sort = INSTANCE_SORT[input.Sort ?? 'CreateTime'] ?? 'created_at';
+    const order = input.Order === 'asc' ? 'asc' : 'desc';
     const base = instanceFilters(ctx.services.store.db.selectFrom('instances').where('resource_id', '=', group.id), input);
     const used = filtersUsed(input);
     const keys = await pageKeys(ctx.services.store.db, base, used.length > 0, group.id, sort, order, page);
@@ -198,13 +197,13 @@ async function instancesOf(tx: Tx, resourceId: string, ids: string[]): Promise<I
   return ids.map((id) => byId.get(id)!); // in the order the caller listed them
 }
 
-const deleteResourceInstances: EasHandler = {
+const deleteResourceInstances: HandlerOf<'DeleteResourceInstances'> = {
   async handle(input, ctx) {
     const listed = idList(input.InstanceList);
     const allFailed = input.AllFailed === true;
     if (listed.length === 0 && !allFailed) throw apiError('MissingParameter', { name: 'InstanceList' });
     return mutate(ctx, async (tx, now) => {
-      const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      const group = await findGroup(tx, ctx, input.ResourceId, { forUpdate: true });
       const rows = await instancesOf(tx, group.id, listed);
       if (allFailed) {
         const failed = await tx
@@ -242,8 +241,8 @@ export const MAX_REASON_LENGTH = 256;
 /** NewDiskSize range, GiB: the SystemDiskSize range CreateResource documents. */
 const DISK_GB = { min: 200, max: 2000 } as const;
 
-function newDiskSizeOf(input: Input): number | undefined {
-  const v = str(input, 'NewDiskSize');
+function newDiskSizeOf(value: string | undefined): number | undefined {
+  const v = text(value);
   if (v === undefined) return undefined;
   const gb = /^\d{1,4}$/.test(v) ? Number(v) : NaN;
   if (!(gb >= DISK_GB.min && gb <= DISK_GB.max)) {
@@ -255,25 +254,26 @@ function newDiskSizeOf(input: Input): number | undefined {
   return gb;
 }
 
-const updateResourceInstance: EasHandler = {
+const updateResourceInstance: HandlerOf<'UpdateResourceInstance'> = {
   async handle(input, ctx) {
     // The SDK calls Action required, but a disk resize alone has no action to give: one of the two is.
-    const action = str(input, 'Action');
-    const diskGb = newDiskSizeOf(input);
+    const action = text(input.Action);
+    const diskGb = newDiskSizeOf(input.NewDiskSize);
     if (action === undefined && diskGb === undefined) throw apiError('MissingParameter', { name: 'Action' });
     if (action !== undefined && !['Cordon', 'Uncordon', 'Drain'].includes(action)) {
       throw apiError('InvalidParameter', { name: 'Action', reason: 'It must be one of: Cordon, Uncordon, Drain.' });
     }
-    const reason = str(input, 'Reason') ?? '';
+    const reason = input.Reason ?? '';
     if (reason.length > MAX_REASON_LENGTH) {
       throw apiError('InvalidParameter', { name: 'Reason', reason: `It must be at most ${MAX_REASON_LENGTH} characters.` });
     }
     return mutate(ctx, async (tx, now) => {
-      const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
-      const [row] = await instancesOf(tx, group.id, [input.InstanceId as string]);
+      const group = await findGroup(tx, ctx, input.ResourceId, { forUpdate: true });
+      const [row] = await instancesOf(tx, group.id, [input.InstanceId]);
       if (action !== undefined) {
         if (!isRunning(row!.health)) throw apiError('OperationDenied.InstanceStatus', { instanceId: row!.id, status: row!.status });
         // Drain evicts the workers and, as in Kubernetes, cordons the machine first.
+        // The cast: isRunning (checked just above) says health is Ready or NotReady, but is no type guard.
         await transitionInstances(tx, [row!], row!.health as 'Ready' | 'NotReady', now, { cordoned: action !== 'Uncordon' });
         if (action !== 'Uncordon') {
           await updateInstances(tx, { last_cordon_reason: reason, last_cordon_operator: ctx.caller.principalId, updated_at: now })
@@ -304,8 +304,12 @@ const updateResourceInstance: EasHandler = {
 };
 
 /** The machines a label operation addresses: every machine (AllInstances) or the listed ones. */
-async function labelTargets(tx: Tx, ctx: CallContext, input: Input): Promise<{ groupId: string; rows: InstanceRow[] }> {
-  const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+async function labelTargets(
+  tx: Tx,
+  ctx: CallContext,
+  input: Pick<DeleteResourceInstanceLabelInput, 'ResourceId' | 'AllInstances' | 'InstanceIds'>,
+): Promise<{ groupId: string; rows: InstanceRow[] }> {
+  const group = await findGroup(tx, ctx, input.ResourceId, { forUpdate: true });
   if (input.AllInstances === true) {
     return { groupId: group.id, rows: await tx.selectFrom('instances').selectAll().where('resource_id', '=', group.id).execute() };
   }
@@ -328,7 +332,9 @@ async function writeLabels(
   const byLabels = new Map<string, string[]>();
   const entries: Array<{ instance_id: string; resource_id: string; key: string; value: string }> = [];
   for (const r of rows) {
-    const labels = next(JSON.parse(r.labels) as Record<string, string>);
+    // instances.labels is the JSON object openeas wrote from checked labels.
+    const current: Record<string, string> = JSON.parse(r.labels);
+    const labels = next(current);
     if (Object.keys(labels).length > MAX_LABELS) {
       throw apiError('InvalidParameter', { name: 'Labels', reason: `Instance ${r.id} would have more than ${MAX_LABELS} labels.` });
     }
@@ -354,9 +360,9 @@ async function writeLabels(
   await insertRows(tx, 'instance_labels', entries);
 }
 
-const updateResourceInstanceLabel: EasHandler = {
+const updateResourceInstanceLabel: HandlerOf<'UpdateResourceInstanceLabel'> = {
   async conditions(raw) {
-    return requestTags((raw.body as { Labels?: unknown } | undefined)?.Labels);
+    return requestTags(rawBodyField(raw, 'Labels'));
   },
   async handle(input, ctx) {
     const labels = checkLabels(input.Labels);
@@ -370,7 +376,7 @@ const updateResourceInstanceLabel: EasHandler = {
   },
 };
 
-const deleteResourceInstanceLabel: EasHandler = {
+const deleteResourceInstanceLabel: HandlerOf<'DeleteResourceInstanceLabel'> = {
   async handle(input, ctx) {
     const keys = [...idList(input.LabelKeys), ...idList(input.Keys)];
     if (keys.length === 0) throw apiError('MissingParameter', { name: 'LabelKeys' });
@@ -382,22 +388,22 @@ const deleteResourceInstanceLabel: EasHandler = {
   },
 };
 
-const migrateResourceInstance: EasHandler = {
+const migrateResourceInstance: HandlerOf<'MigrateResourceInstance'> = {
   // The destination group is authorized for eas:MigrateResourceInstance too: machines enter it.
   // (Alibaba's action table names only the source; openeas's choice, docs/ram.md.) A missing or
   // non-text DestResourceId names no group: `*`, and validation refuses it next.
   alsoTouches(raw, ctx) {
-    const dest = (raw.body as { DestResourceId?: unknown } | undefined)?.DestResourceId;
+    const dest = rawBodyField(raw, 'DestResourceId');
     return [groupArn(ctx, typeof dest === 'string' ? dest : '*')];
   },
   async handle(input, ctx) {
     const ids = idList(input.InstanceIds);
     if (ids.length === 0) throw apiError('MissingParameter', { name: 'InstanceIds' });
-    const destId = input.DestResourceId as string;
+    const destId = input.DestResourceId;
     return mutate(ctx, async (tx, now) => {
       // Two groups: locked in id order (engine/group-locks.ts), so A→B and B→A never deadlock.
-      await lockGroups(tx, [input.ResourceId as string, destId]);
-      const source = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      await lockGroups(tx, [input.ResourceId, destId]);
+      const source = await findGroup(tx, ctx, input.ResourceId, { forUpdate: true });
       const dest = await findGroup(tx, ctx, destId, { forUpdate: true });
       if (dest.id === source.id)
         throw apiError('InvalidParameter', { name: 'DestResourceId', reason: 'It must differ from the source resource group.' });
@@ -411,7 +417,7 @@ const migrateResourceInstance: EasHandler = {
   },
 };
 
-export const INSTANCE_HANDLERS: Record<string, EasHandler> = {
+export const INSTANCE_HANDLERS = {
   CreateResourceInstances: createResourceInstances,
   ListResourceInstances: listResourceInstances,
   DeleteResourceInstances: deleteResourceInstances,
@@ -419,4 +425,4 @@ export const INSTANCE_HANDLERS: Record<string, EasHandler> = {
   UpdateResourceInstanceLabel: updateResourceInstanceLabel,
   DeleteResourceInstanceLabel: deleteResourceInstanceLabel,
   MigrateResourceInstance: migrateResourceInstance,
-};
+} satisfies EasHandlers;

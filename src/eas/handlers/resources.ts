@@ -1,8 +1,7 @@
 // CreateResource, ListResources, DescribeResource, UpdateResource, DeleteResource.
 import { apiError, type ApiError } from '../../gateway/errors.ts';
-import type { Input } from '../../gateway/operation.ts';
 import type { CallContext } from '../../gateway/context.ts';
-import type { EasHandler } from '../operations.ts';
+import type { CreateResourceInput, CreateResourceInstancesInput } from '../generated/operations.ts';
 import { checkGroupName, findGroup, insertGroup } from '../groups.ts';
 import { checkLabels } from '../labels.ts';
 import { orderMachines, type MachineOrder } from '../machines.ts';
@@ -13,7 +12,7 @@ import { cancelJobsOf, jobsOutlook } from '../../engine/jobs.ts';
 import { RELEASE_JOB } from '../../engine/machine-jobs.ts';
 import type { Tx } from '../../store/database.ts';
 import type { ResourcesTable } from '../../store/schema.ts';
-import { mutate, oneOf, paging, requireStr, str } from './common.ts';
+import { mutate, oneOf, paging, rawBodyField, requireText, text, type EasHandlers, type HandlerOf } from './common.ts';
 import '../errors.ts';
 
 export const RESOURCE_TYPES = ['Dedicated', 'SelfManaged'] as const;
@@ -53,52 +52,57 @@ const SORT_COLUMN = {
  */
 export const MAX_USER_DATA_BYTES = 16 * 1024;
 
-function userDataOf(input: Input): string | undefined {
-  const v = str(input, 'UserData');
+function userDataOf(input: MachineOrderInput): string | undefined {
+  const v = text(input.UserData);
   if (v !== undefined && Buffer.byteLength(v, 'utf8') > MAX_USER_DATA_BYTES) {
     throw apiError('InvalidParameter', { name: 'UserData', reason: `It must be at most ${MAX_USER_DATA_BYTES} bytes.` });
   }
   return v;
 }
 
+/** The machine fields of CreateResourceInstances (and of a Dedicated CreateResource, once checked). */
+export type MachineOrderInput = Pick<CreateResourceInstancesInput, 'EcsInstanceType' | 'EcsInstanceCount' | 'ChargeType'> &
+  Partial<Pick<CreateResourceInstancesInput, 'SystemDiskSize' | 'AutoRenewal' | 'Zone' | 'Labels' | 'UserData'>>;
+
 /** The machine part of a create request; EcsInstanceCount is 1–100 per the API reference. */
-export function machineOrderOf(input: Input): MachineOrder {
-  const count = input.EcsInstanceCount as number;
+export function machineOrderOf(input: MachineOrderInput): MachineOrder {
+  const count = input.EcsInstanceCount;
   if (!Number.isInteger(count) || count < 1 || count > 100) {
     throw apiError('InvalidParameter', { name: 'EcsInstanceCount', reason: 'It must be an integer from 1 to 100.' });
   }
   return {
-    instanceType: requireStr(input, 'EcsInstanceType'),
+    instanceType: requireText(input.EcsInstanceType, 'EcsInstanceType'),
     count,
-    chargeType: input.ChargeType as MachineOrder['chargeType'],
-    systemDiskSize: (input.SystemDiskSize as number | undefined) ?? 200,
-    autoRenewal: (input.AutoRenewal as boolean | undefined) ?? false,
-    zone: str(input, 'Zone'),
+    chargeType: input.ChargeType,
+    systemDiskSize: input.SystemDiskSize ?? 200,
+    autoRenewal: input.AutoRenewal ?? false,
+    zone: text(input.Zone),
     labels: checkLabels(input.Labels),
     userData: userDataOf(input),
   };
 }
 
-function requireForDedicated(input: Input): void {
-  for (const name of ['EcsInstanceType', 'EcsInstanceCount', 'ChargeType']) {
-    if (input[name] === undefined || input[name] === '') throw apiError('MissingParameter', { name });
-  }
+/** A Dedicated group needs type, count and charge type, which the metadata marks optional. */
+function dedicatedOrder(input: CreateResourceInput): MachineOrderInput {
+  const EcsInstanceType = requireText(input.EcsInstanceType, 'EcsInstanceType');
+  const { EcsInstanceCount, ChargeType } = input;
+  if (EcsInstanceCount === undefined) throw apiError('MissingParameter', { name: 'EcsInstanceCount' });
+  if (ChargeType === undefined) throw apiError('MissingParameter', { name: 'ChargeType' });
+  return { ...input, EcsInstanceType, EcsInstanceCount, ChargeType };
 }
 
-const createResource: EasHandler = {
+const createResource: HandlerOf<'CreateResource'> = {
   async conditions(raw) {
-    const labels = (raw.body as { Labels?: unknown } | undefined)?.Labels;
-    return requestTags(labels);
+    return requestTags(rawBodyField(raw, 'Labels'));
   },
   async handle(input, ctx) {
-    const resourceType = oneOf(input, 'ResourceType', RESOURCE_TYPES) ?? 'Dedicated';
+    const resourceType = oneOf(input.ResourceType, 'ResourceType', RESOURCE_TYPES) ?? 'Dedicated';
     const name = checkGroupName(input.ResourceName);
     const labels = checkLabels(input.Labels);
-    const usageMode = oneOf(input, 'UsageMode', USAGE_MODES) ?? 'inference';
+    const usageMode = oneOf(input.UsageMode, 'UsageMode', USAGE_MODES) ?? 'inference';
     let order: MachineOrder | undefined;
     if (resourceType === 'Dedicated') {
-      requireForDedicated(input);
-      order = machineOrderOf(input);
+      order = machineOrderOf(dedicatedOrder(input));
     } else if (input.SelfManagedResourceOptions === undefined) {
       throw apiError('MissingParameter', { name: 'SelfManagedResourceOptions' });
     }
@@ -127,9 +131,9 @@ const createResource: EasHandler = {
 export function requestTags(labels: unknown): Record<string, string> {
   if (!labels || typeof labels !== 'object' || Array.isArray(labels)) return {};
   return Object.fromEntries(
-    Object.entries(labels as Record<string, unknown>)
-      .filter(([, v]) => typeof v === 'string')
-      .map(([k, v]) => [`acs:RequestTag/${k}`, v as string]),
+    Object.entries(labels)
+      .filter((e): e is [string, string] => typeof e[1] === 'string')
+      .map(([k, v]) => [`acs:RequestTag/${k}`, v]),
   );
 }
 
@@ -181,18 +185,18 @@ async function allocatable(ctx: CallContext, groups: ResourcesTable[]): Promise<
   return out;
 }
 
-const listResources: EasHandler = {
+const listResources: HandlerOf<'ListResources'> = {
   async handle(input, ctx) {
     const page = paging(input);
-    const sort = oneOf(input, 'Sort', LIST_RESOURCES_SORT) ?? 'CreateTime';
-    const order = (oneOf(input, 'Order', LIST_RESOURCES_ORDER) ?? 'Desc') === 'Asc' ? 'asc' : 'desc';
+    const sort = oneOf(input.Sort, 'Sort', LIST_RESOURCES_SORT) ?? 'CreateTime';
+    const order = (oneOf(input.Order, 'Order', LIST_RESOURCES_ORDER) ?? 'Desc') === 'Asc' ? 'asc' : 'desc';
     const db = ctx.services.store.db;
     let q = db.selectFrom('resources').where('account_id', '=', ctx.caller.accountId).where('region', '=', ctx.region);
-    const name = str(input, 'ResourceName');
-    const id = str(input, 'ResourceId');
-    const type = str(input, 'ResourceType');
-    const status = str(input, 'ResourceStatus');
-    const usageMode = oneOf(input, 'UsageMode', USAGE_MODES);
+    const name = text(input.ResourceName);
+    const id = text(input.ResourceId);
+    const type = text(input.ResourceType);
+    const status = text(input.ResourceStatus);
+    const usageMode = oneOf(input.UsageMode, 'UsageMode', USAGE_MODES);
     if (name) q = q.where('name', '=', name);
     if (id) q = q.where('id', '=', id);
     if (type) q = q.where('resource_type', '=', type);
@@ -229,10 +233,10 @@ const listResources: EasHandler = {
   },
 };
 
-const describeResource: EasHandler = {
+const describeResource: HandlerOf<'DescribeResource'> = {
   async handle(input, ctx) {
     const db = ctx.services.store.db;
-    const group = await findGroup(db, ctx, input.ResourceId as string);
+    const group = await findGroup(db, ctx, input.ResourceId);
     const [log, dlink, alloc] = await Promise.all([
       db.selectFrom('resource_logs').selectAll().where('resource_id', '=', group.id).executeTakeFirst(),
       db.selectFrom('resource_dlinks').selectAll().where('resource_id', '=', group.id).executeTakeFirst(),
@@ -242,12 +246,12 @@ const describeResource: EasHandler = {
   },
 };
 
-const updateResource: EasHandler = {
+const updateResource: HandlerOf<'UpdateResource'> = {
   async handle(input, ctx) {
     const name = checkGroupName(input.ResourceName);
-    const options = input.SelfManagedResourceOptions as Record<string, unknown> | undefined;
+    const options = input.SelfManagedResourceOptions;
     return mutate(ctx, async (tx, now) => {
-      const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      const group = await findGroup(tx, ctx, input.ResourceId, { forUpdate: true });
       let selfManaged = group.self_managed;
       if (options !== undefined) {
         if (group.resource_type !== 'SelfManaged') {
@@ -257,8 +261,9 @@ const updateResource: EasHandler = {
           });
         }
         // Only NodeMatchLabels and NodeTolerations can change (domain notes §1.5).
-        const current = (group.self_managed ? JSON.parse(group.self_managed) : {}) as Record<string, unknown>;
-        for (const key of ['NodeMatchLabels', 'NodeTolerations']) if (key in options) current[key] = options[key];
+        // self_managed is the JSON openeas stored from a validated SelfManagedResourceOptions.
+        const current: Record<string, unknown> = group.self_managed ? JSON.parse(group.self_managed) : {};
+        for (const key of ['NodeMatchLabels', 'NodeTolerations'] as const) if (key in options) current[key] = options[key];
         selfManaged = JSON.stringify(current);
       }
       const newName = name ?? group.name;
@@ -302,10 +307,10 @@ async function notEmpty(tx: Tx, ctx: CallContext, group: ResourcesTable): Promis
   return refusal(`${total} instance(s) being deleted`, advice);
 }
 
-const deleteResource: EasHandler = {
+const deleteResource: HandlerOf<'DeleteResource'> = {
   async handle(input, ctx) {
     return mutate(ctx, async (tx) => {
-      const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      const group = await findGroup(tx, ctx, input.ResourceId, { forUpdate: true });
       if (group.instance_count > 0) throw await notEmpty(tx, ctx, group);
       if (group.service_count > 0) {
         throw apiError('OperationDenied.ResourceNotEmpty', {
@@ -323,10 +328,10 @@ const deleteResource: EasHandler = {
   },
 };
 
-export const RESOURCE_HANDLERS: Record<string, EasHandler> = {
+export const RESOURCE_HANDLERS = {
   CreateResource: createResource,
   ListResources: listResources,
   DescribeResource: describeResource,
   UpdateResource: updateResource,
   DeleteResource: deleteResource,
-};
+} satisfies EasHandlers;

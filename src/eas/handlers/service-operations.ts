@@ -22,7 +22,8 @@ import {
 } from '../../scheduling/services.ts';
 import { parseCronScaler, scalerOf, setCronScaler } from '../../scheduling/cron-scaler.ts';
 import { idList, MAX_PAGE_SIZE, mutate, paging, typedHandler } from './common.ts';
-import { lockedService, message, owner, startDue } from './service-common.ts';
+import { deployTarget, lockedService, message, owner, startDue } from './service-common.ts';
+import { isPublicPool } from '../../scheduling/public-pool.ts';
 import '../errors.ts';
 
 type Json = Record<string, unknown>;
@@ -48,7 +49,7 @@ const updateServiceHandler = typedHandler<'UpdateService'>({
       const next = input.UpdateType === 'replace' ? { ...body } : mergeConfig(JSON.parse(s.config) as Json, body);
       // The name is the service's: a document without one (replace mode) keeps it.
       if (next.name === undefined && !(isObject(next.metadata) && next.metadata.name !== undefined)) next.name = s.name;
-      const spec = parseServiceSpec(next);
+      const spec = parseServiceSpec(next, deployTarget(ctx));
       if (spec.name !== s.name) {
         throw apiError('InvalidParameter', {
           name: 'name',
@@ -58,7 +59,9 @@ const updateServiceHandler = typedHandler<'UpdateService'>({
       if (spec.resourceId !== s.resource_id) {
         throw apiError('InvalidParameter', {
           name: 'metadata.resource',
-          reason: `openeas does not move a service to another resource group: deploy a new service into ${spec.resourceId}.`,
+          reason: isPublicPool(spec.resourceId)
+            ? 'openeas does not move a service off its resource group: deploy a new service on the public resource pool.'
+            : `openeas does not move a service to another resource group: deploy a new service into ${spec.resourceId}.`,
         });
       }
       await updateService(tx, s, spec, now, startDue(ctx));
@@ -81,7 +84,7 @@ const updateServiceVersionHandler = typedHandler<'UpdateServiceVersion'>({
         throw apiError('InvalidParameter', { name: 'Version', reason: `Version ${version} is already the current version.` });
       const config = await versionConfig(tx, s, version);
       if (config === undefined) throw apiError('InvalidParameter', { name: 'Version', reason: `Version ${version} is not kept.` });
-      await switchVersion(tx, s, version, parseServiceSpec(JSON.parse(config)), now, startDue(ctx));
+      await switchVersion(tx, s, version, parseServiceSpec(JSON.parse(config), deployTarget(ctx)), now, startDue(ctx));
       return { Message: message(s, 'updating') };
     });
   },

@@ -21,7 +21,9 @@ import {
   stopService,
 } from '../../scheduling/services.ts';
 import { SERVICE_OPERATION_HANDLERS } from './service-operations.ts';
-import { escapeLike, lockedService, message, owner, startDue } from './service-common.ts';
+import { deployTarget, escapeLike, lockedService, message, owner, startDue } from './service-common.ts';
+import { checkPayAsYouGoBalance } from '../../billing/hooks.ts';
+import { instanceHourlyPrice, isPublicPool } from '../../scheduling/public-pool.ts';
 import { presentCreatedService, presentService, presentServiceInstance, presentWorker, type Host } from '../service-presenters.ts';
 import { mutate, paging, typedHandler, type Page } from './common.ts';
 import '../errors.ts';
@@ -29,15 +31,18 @@ import '../errors.ts';
 const createServiceHandler = typedHandler<'CreateService'>({
   // Deploying into a group needs eas:CreateService on that group too (docs/services.md).
   alsoTouches(raw, ctx) {
+    // A public-pool service (no metadata.resource) touches no group.
     const resource = (raw.body as { metadata?: { resource?: unknown } } | undefined)?.metadata?.resource;
-    return [groupArn(ctx, typeof resource === 'string' && resource !== '' ? resource : '*')];
+    if (resource === undefined || resource === null || resource === '') return [];
+    return [groupArn(ctx, typeof resource === 'string' ? resource : '*')];
   },
   async handle(input, ctx) {
-    const spec = parseServiceSpec(input.body);
+    const spec = parseServiceSpec(input.body, deployTarget(ctx));
     // Labels given at creation (a JSON map in the query, as Terraform's provider sends them).
     const labels = checkLabels(input.Labels, 'Labels');
     return mutate(ctx, async (tx, now) => {
-      await findGroup(tx, ctx, spec.resourceId, { forUpdate: true });
+      if (isPublicPool(spec.resourceId)) await checkPayAsYouGoBalance(tx, ctx.services, ctx.caller.accountId, now);
+      else await findGroup(tx, ctx, spec.resourceId, { forUpdate: true });
       const created = await createService(tx, owner(ctx), spec, now, startDue(ctx));
       await setLabels(tx, created, labels, MAX_LABELS, now);
       return presentCreatedService(created);
@@ -195,6 +200,7 @@ const startServiceHandler = typedHandler<'StartService'>({
   async handle(input, ctx) {
     return mutate(ctx, async (tx, now) => {
       const s = await lockedService(tx, ctx, input.ServiceName, 'StartService');
+      if (isPublicPool(s.resource_id) && s.status === 'Stopped') await checkPayAsYouGoBalance(tx, ctx.services, ctx.caller.accountId, now);
       await startService(tx, s, now, startDue(ctx));
       return { Message: message(s, 'starting') };
     });
@@ -232,8 +238,10 @@ const listServiceInstancesHandler = typedHandler<'ListServiceInstances'>({
     if (input.InstanceName) q = q.where('id', '=', input.InstanceName);
     if (input.InstanceIP) q = q.where('ip', '=', input.InstanceIP).where('machine_id', 'is not', null);
     if (input.Filter) q = q.where(sql<boolean>`id like ${escapeLike(input.Filter)} escape '\\'`);
-    // Every instance runs on the dedicated group: a public-resource filter matches none.
-    if (input.ResourceType === 'PublicResource' || input.IsSpot === true) q = q.where(sql<boolean>`1 = 0`);
+    // All of a service's instances run on its group, or all on the public pool.
+    const pub = isPublicPool(s.resource_id);
+    if (input.ResourceType && (input.ResourceType === 'PublicResource') !== pub) q = q.where(sql<boolean>`1 = 0`);
+    if (input.IsSpot === true) q = q.where(sql<boolean>`1 = 0`);
     if (input.Resource && input.Resource !== s.resource_id) q = q.where(sql<boolean>`1 = 0`);
     if (input.HostIP) {
       const hostIp = input.HostIP;
@@ -253,7 +261,12 @@ const listServiceInstancesHandler = typedHandler<'ListServiceInstances'>({
       rows.map((r) => r.machine_id),
     );
     return {
-      Instances: rows.map((r) => presentServiceInstance(r, s, r.machine_id === null ? undefined : hosts.get(r.machine_id))),
+      Instances: rows.map((r) =>
+        presentServiceInstance(r, s, r.machine_id === null ? undefined : hosts.get(r.machine_id), {
+          pub,
+          hourlyPrice: instanceHourlyPrice(ctx.services.catalog, ctx.services.prices, r.instance_type),
+        }),
+      ),
       PageNumber: page.pageNumber,
       PageSize: page.pageSize,
       TotalCount: total,

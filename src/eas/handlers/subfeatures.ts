@@ -6,12 +6,11 @@ import crypto from 'node:crypto';
 import { apiError } from '../../gateway/errors.ts';
 import type { Tx } from '../../store/database.ts';
 import type { CallContext } from '../../gateway/context.ts';
-import type { EasHandler } from '../operations.ts';
 import type { Scheduler } from '../../engine/scheduler.ts';
 import { enqueueJobs, jobKey } from '../../engine/jobs.ts';
 import { findGroup, READY_STATUS } from '../groups.ts';
 import { groupsOfGroupJobs } from '../../engine/group-locks.ts';
-import { idList, mutate, requireStr, str } from './common.ts';
+import { idList, mutate, requireText, text, type EasHandlers, type HandlerOf } from './common.ts';
 import '../errors.ts';
 
 export const LOG_JOB = 'resource.log';
@@ -59,13 +58,13 @@ function checkSlsNames(project: string, logStore: string): void {
   }
 }
 
-const createResourceLog: EasHandler = {
+const createResourceLog: HandlerOf<'CreateResourceLog'> = {
   async handle(input, ctx) {
-    const project = requireStr(input, 'ProjectName');
-    const logStore = requireStr(input, 'LogStore');
+    const project = requireText(input.ProjectName, 'ProjectName');
+    const logStore = requireText(input.LogStore, 'LogStore');
     checkSlsNames(project, logStore);
     return mutate(ctx, async (tx, now) => {
-      const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      const group = await findGroup(tx, ctx, input.ResourceId, { forUpdate: true });
       const existing = await tx.selectFrom('resource_logs').selectAll().where('resource_id', '=', group.id).executeTakeFirst();
       if (existing && existing.status !== READY_STATUS)
         throw apiError('OperationConflict', { what: 'the log service', resourceId: group.id });
@@ -86,20 +85,20 @@ const createResourceLog: EasHandler = {
   },
 };
 
-const describeResourceLog: EasHandler = {
+const describeResourceLog: HandlerOf<'DescribeResourceLog'> = {
   async handle(input, ctx) {
     const db = ctx.services.store.db;
-    const group = await findGroup(db, ctx, input.ResourceId as string);
+    const group = await findGroup(db, ctx, input.ResourceId);
     const log = await db.selectFrom('resource_logs').selectAll().where('resource_id', '=', group.id).executeTakeFirst();
     if (!log) throw apiError('InvalidResourceLog.NotFound', { resourceId: group.id });
     return { ProjectName: log.project_name, LogStore: log.log_store, Status: log.status, Message: log.message };
   },
 };
 
-const deleteResourceLog: EasHandler = {
+const deleteResourceLog: HandlerOf<'DeleteResourceLog'> = {
   async handle(input, ctx) {
     return mutate(ctx, async (tx, now) => {
-      const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      const group = await findGroup(tx, ctx, input.ResourceId, { forUpdate: true });
       const log = await tx.selectFrom('resource_logs').selectAll().where('resource_id', '=', group.id).executeTakeFirst();
       if (!log) throw apiError('InvalidResourceLog.NotFound', { resourceId: group.id });
       if (log.status !== DELETING) {
@@ -140,14 +139,14 @@ function checkId(value: string, prefix: string, name: string): string {
   return value;
 }
 
-const updateResourceDLink: EasHandler = {
+const updateResourceDLink: HandlerOf<'UpdateResourceDLink'> = {
   async handle(input, ctx) {
-    const vswitch = checkId(requireStr(input, 'VSwitchId'), 'vsw', 'VSwitchId');
-    const securityGroup = checkId(requireStr(input, 'SecurityGroupId'), 'sg', 'SecurityGroupId');
+    const vswitch = checkId(requireText(input.VSwitchId, 'VSwitchId'), 'vsw', 'VSwitchId');
+    const securityGroup = checkId(requireText(input.SecurityGroupId, 'SecurityGroupId'), 'sg', 'SecurityGroupId');
     const aux = idList(input.VSwitchIdList).map((id, i) => checkId(id, 'vsw', `VSwitchIdList.${i + 1}`));
-    const cidrs = checkCidrs(str(input, 'DestinationCIDRs'));
+    const cidrs = checkCidrs(text(input.DestinationCIDRs));
     return mutate(ctx, async (tx, now) => {
-      const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      const group = await findGroup(tx, ctx, input.ResourceId, { forUpdate: true });
       const existing = await tx.selectFrom('resource_dlinks').selectAll().where('resource_id', '=', group.id).executeTakeFirst();
       // A change while another is still applying is the documented 409.
       if (existing && existing.status !== READY_STATUS)
@@ -173,26 +172,28 @@ const updateResourceDLink: EasHandler = {
   },
 };
 
-const describeResourceDLink: EasHandler = {
+const describeResourceDLink: HandlerOf<'DescribeResourceDLink'> = {
   async handle(input, ctx) {
     const db = ctx.services.store.db;
-    const group = await findGroup(db, ctx, input.ResourceId as string);
+    const group = await findGroup(db, ctx, input.ResourceId);
     const d = await db.selectFrom('resource_dlinks').selectAll().where('resource_id', '=', group.id).executeTakeFirst();
     if (!d || d.status === DELETING) throw apiError('InvalidResourceDLink.NotFound', { resourceId: group.id });
+    // aux_vswitch_list is the JSON array of ids openeas wrote in UpdateResourceDLink.
+    const aux: string[] = JSON.parse(d.aux_vswitch_list);
     return {
       VpcId: d.vpc_id,
       VSwitchId: d.vswitch_id,
       SecurityGroupId: d.security_group_id,
-      AuxVSwitchList: JSON.parse(d.aux_vswitch_list) as string[],
+      AuxVSwitchList: aux,
       DestinationCIDRs: d.destination_cidrs,
     };
   },
 };
 
-const deleteResourceDLink: EasHandler = {
+const deleteResourceDLink: HandlerOf<'DeleteResourceDLink'> = {
   async handle(input, ctx) {
     return mutate(ctx, async (tx, now) => {
-      const group = await findGroup(tx, ctx, input.ResourceId as string, { forUpdate: true });
+      const group = await findGroup(tx, ctx, input.ResourceId, { forUpdate: true });
       const d = await tx.selectFrom('resource_dlinks').selectAll().where('resource_id', '=', group.id).executeTakeFirst();
       if (!d) throw apiError('InvalidResourceDLink.NotFound', { resourceId: group.id });
       if (d.status === UPDATING) throw apiError('OperationConflict', { what: 'the VPC direct connection', resourceId: group.id });
@@ -215,7 +216,8 @@ export function registerSubfeatureJobs(scheduler: Scheduler): void {
       kind,
       async (tx, jobs) => {
         for (const job of jobs) {
-          const { op } = JSON.parse(job.payload) as { op: 'ready' | 'delete' };
+          // The payload schedule() wrote.
+          const { op }: { op: 'ready' | 'delete' } = JSON.parse(job.payload);
           if (op === 'delete') await tx.deleteFrom(table).where('resource_id', '=', job.subject_id).execute();
           else
             await tx
@@ -230,11 +232,11 @@ export function registerSubfeatureJobs(scheduler: Scheduler): void {
   }
 }
 
-export const SUBFEATURE_HANDLERS: Record<string, EasHandler> = {
+export const SUBFEATURE_HANDLERS = {
   CreateResourceLog: createResourceLog,
   DescribeResourceLog: describeResourceLog,
   DeleteResourceLog: deleteResourceLog,
   UpdateResourceDLink: updateResourceDLink,
   DescribeResourceDLink: describeResourceDLink,
   DeleteResourceDLink: deleteResourceDLink,
-};
+} satisfies EasHandlers;

@@ -2,6 +2,7 @@
 // the RAM action and resource to authorize, a handler. Mutations run in one transaction and
 // bump the account's policy epoch when they can change an authorization decision.
 import { apiError } from '../../gateway/errors.ts';
+import type { NamedParameter } from '../errors.ts';
 import { validateRpcParams, type RpcParamSpec } from '../../gateway/rpc-params.ts';
 import type { AuthorizationRequest, Input, Operation, Output, RawInput } from '../../gateway/operation.ts';
 import type { CallContext } from '../../gateway/context.ts';
@@ -103,7 +104,7 @@ export function page<T>(items: T[], input: Input): { items: T[]; IsTruncated: bo
 export const PAGING: Record<string, ParamSpec> = { Marker: { type: 'string' }, MaxItems: { type: 'int', min: 1, max: 1000 } };
 
 /** Names of users, groups, roles and policies (RAM error list: InvalidChars / Length). */
-export function checkName(param: string, value: unknown, opts: { max: number; pattern: RegExp }): string {
+export function checkName(param: NamedParameter, value: unknown, opts: { max: number; pattern: RegExp }): string {
   const v = String(value ?? '');
   if (v.length < 1 || v.length > opts.max) throw apiError(`InvalidParameter.${param}.Length`);
   if (!opts.pattern.test(v)) throw apiError(`InvalidParameter.${param}.InvalidChars`);

@@ -2,6 +2,7 @@
 // DeleteUser, CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey.
 // Limits (protocol notes §6.6): 1,000 users per account, 2 AccessKeys per user.
 import { apiError } from '../../gateway/errors.ts';
+import type { NamedParameter } from '../errors.ts';
 import type { CallContext } from '../../gateway/context.ts';
 import type { RawInput } from '../../gateway/operation.ts';
 import { ramResourceArn } from '../arn.ts';
@@ -26,7 +27,7 @@ function userView(u: RamUsersTable, withUpdate = true): Record<string, unknown> 
   };
 }
 
-function optionalText(value: unknown, param: string, max: number): string {
+function optionalText(value: unknown, param: NamedParameter, max: number): string {
   if (value === undefined) return '';
   const v = String(value);
   if (v.length > max) throw apiError(`InvalidParameter.${param}.Length`);
