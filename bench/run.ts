@@ -5,6 +5,7 @@
 //   BENCH_SECONDS=8 BENCH_ROUNDS=5 BENCH_ROUND_SECONDS=2 BENCH_THROUGHPUT_CONCURRENCY=16,64 BENCH_CONCURRENCY=16 BENCH_MACHINES=1000000 BENCH_BURST=10000 BENCH_SCENARIOS=throughput,ram,audit,burst,scale,attacks npm run bench
 //   attacks (bench/attacks.ts): BENCH_ATTACK_SECONDS, OPENEAS_BENCH_DATABASE_URL (PostgreSQL leg)
 //   bss (BSS pages after a year of billing): BENCH_BSS_MACHINES, BENCH_BSS_SECONDS, OPENEAS_BENCH_DATABASE_URL
+//   services (placement, drain, worker pages; bench/services.ts, SQLite): BENCH_SERVICES_SECONDS
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { runLoad, type LoadResult, type Target } from './load.ts';
 import { seedMachines } from './seed.ts';
 import { attacks } from './attacks.ts';
+import { servicesBench } from './services.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -565,6 +567,10 @@ async function attackScenarios(): Promise<void> {
   });
 }
 
+async function services(): Promise<void> {
+  results.services = await servicesBench({ account: ACCOUNT, region: REGION, root: ROOT, row });
+}
+
 const SCENARIOS: Record<string, () => Promise<void>> = {
   throughput,
   ram: ramOverhead,
@@ -573,6 +579,7 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
   scale,
   attacks: attackScenarios,
   bss,
+  services,
 };
 const chosen = (process.env.BENCH_SCENARIOS ?? Object.keys(SCENARIOS).join(','))
   .split(',')

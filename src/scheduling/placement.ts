@@ -17,9 +17,9 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { isPostgres, type Tx } from '../store/database.ts';
 import type { ServiceInstancesTable, ServicesTable } from '../store/schema.ts';
-import { forIdChunks, inIds } from '../store/id-lists.ts';
+import { forIdChunks, forRowChunks, inIds, valuesOf } from '../store/id-lists.ts';
 import { insertRows } from '../store/prepared.ts';
-import { updateInstances } from '../store/instances.ts';
+import { addMachineUsage } from '../store/instances.ts';
 import { cancelJobs, enqueueJobs, jobKey, type JobRow } from '../engine/jobs.ts';
 import { randomString } from '../ids.ts';
 import { pushTo } from '../collections.ts';
@@ -65,20 +65,16 @@ function usageOf(map: Map<string, Usage>, key: string): Usage {
   return u;
 }
 
-/** Adds usage to machines (through updateInstances: their rendered views follow) and to groups. */
+/**
+ * Adds usage to machines (addMachineUsage: their rendered views follow) and to groups: one
+ * statement for all the machines, one per group.
+ */
 async function applyUsage(tx: Tx, machines: Map<string, Usage>, groups: Map<string, Usage>, now: number): Promise<void> {
-  for (const [id, u] of machines) {
-    if (u.count === 0) continue;
-    await updateInstances(tx, {
-      cpu_used: sql`cpu_used + ${u.cpu}`,
-      memory_used_mb: sql`memory_used_mb + ${u.memory}`,
-      gpu_used: sql`gpu_used + ${u.gpu}`,
-      worker_count: sql`worker_count + ${u.count}`,
-      updated_at: now,
-    })
-      .where('id', '=', id)
-      .execute();
-  }
+  await addMachineUsage(
+    tx,
+    [...machines].filter(([, u]) => u.count !== 0).map(([id, u]) => ({ id, cpu: u.cpu, memoryMb: u.memory, gpu: u.gpu, workers: u.count })),
+    now,
+  );
   for (const [id, u] of groups) {
     if (u.count === 0) continue;
     await tx
@@ -93,15 +89,35 @@ async function applyUsage(tx: Tx, machines: Map<string, Usage>, groups: Map<stri
   }
 }
 
-/** A Deployment-style worker name: `<service>-<10 hex>-<5 alphanumerics>`. */
-function workerName(service: string): string {
-  return `${service}-${crypto.randomBytes(5).toString('hex')}-${randomString(5)}`;
+/** Adds `n` (negative: takes away) to each service's running count, in one statement. */
+async function addRunning(tx: Tx, counts: Map<string, number>): Promise<void> {
+  const rows = [...counts].filter(([, n]) => n !== 0);
+  if (rows.length === 1) {
+    const [id, n] = rows[0]!;
+    await tx
+      .updateTable('services')
+      .set((eb) => ({ running_count: eb('running_count', '+', n) }))
+      .where('id', '=', id)
+      .execute();
+    return;
+  }
+  await forRowChunks(tx, rows, (chunk) =>
+    sql`with d(id, n) as (${valuesOf(tx, ['text', 'integer'], chunk)})
+      update services set running_count = running_count + d.n from d where services.id = d.id`.execute(tx),
+  );
 }
 
-/** The worker's address inside the group's container network (not routable; shown as InnerIP). */
-function workerIp(): string {
-  const b = crypto.randomBytes(2);
-  return `10.224.${b[0]}.${b[1]! || 1}`;
+/**
+ * `count` Deployment-style worker names (`<service>-<10 hex>-<5 alphanumerics>`) and addresses
+ * inside the group's container network (not routable; shown as InnerIP), from one draw of random
+ * bytes for them all.
+ */
+function workerIdentities(service: string, count: number): Array<{ name: string; ip: string }> {
+  const bytes = crypto.randomBytes(count * 7);
+  return Array.from({ length: count }, (_, i) => {
+    const b = bytes.subarray(i * 7, i * 7 + 7);
+    return { name: `${service}-${b.subarray(0, 5).toString('hex')}-${randomString(5)}`, ip: `10.224.${b[5]}.${b[6]! || 1}` };
+  });
 }
 
 export async function recordEvent(
@@ -134,6 +150,21 @@ function eventId(now: number): string {
   return `${String(now).padStart(15, '0')}-${String(eventSequence).padStart(17, '0')}-${randomString(4)}`;
 }
 
+function eventRows(s: Pick<ServiceRow, 'id' | 'account_id'> & { current_version?: number }, events: PodEvent[], now: number) {
+  return events.map((e) => ({
+    id: eventId(now),
+    service_id: s.id,
+    account_id: s.account_id,
+    type: e.type,
+    reason: e.reason,
+    message: e.message,
+    time: now,
+    resource: e.instance === '' ? 'Service' : 'Pod',
+    instance_name: e.instance,
+    version: s.current_version ?? 1,
+  }));
+}
+
 /** Events of a service, in one statement (an event about an instance has Resource Pod). */
 export async function recordPodEvents(
   tx: Tx,
@@ -142,22 +173,7 @@ export async function recordPodEvents(
   now: number,
 ): Promise<void> {
   if (events.length === 0) return;
-  await insertRows(
-    tx,
-    'service_events',
-    events.map((e) => ({
-      id: eventId(now),
-      service_id: s.id,
-      account_id: s.account_id,
-      type: e.type,
-      reason: e.reason,
-      message: e.message,
-      time: now,
-      resource: e.instance === '' ? 'Service' : 'Pod',
-      instance_name: e.instance,
-      version: s.current_version ?? 1,
-    })),
-  );
+  await insertRows(tx, 'service_events', eventRows(s, events, now));
 }
 
 /** Sets a service's status, reason and message; a change of message is also an event. */
@@ -227,17 +243,21 @@ export async function settle(
   await setServiceState(tx, s, { status: 'Waiting', ...(waiting ?? { reason: s.reason, message: s.message }) }, now);
 }
 
-/** New Pending instances of a service (placed by the next placePending of its group). */
-export async function addInstances(tx: Tx, s: ServiceRow, count: number, now: number): Promise<void> {
-  const rows: ServiceInstanceRow[] = Array.from({ length: count }, () => ({
-    id: workerName(s.name),
+/**
+ * New Pending instances of a service: placed by the next placePending of its group or, given
+ * `startDue`, placed right away with whatever of the group still waits (oldest first), and
+ * written once, already on their machines.
+ */
+export async function addInstances(tx: Tx, s: ServiceRow, count: number, now: number, startDue?: StartDue): Promise<void> {
+  const rows: ServiceInstanceRow[] = workerIdentities(s.name, count).map(({ name, ip }) => ({
+    id: name,
     service_id: s.id,
     account_id: s.account_id,
     resource_id: s.resource_id,
     machine_id: null,
     status: 'Pending',
     reason: 'Unschedulable',
-    ip: workerIp(),
+    ip,
     cpu: s.cpu,
     memory_mb: s.memory_mb,
     gpu: s.gpu,
@@ -249,7 +269,22 @@ export async function addInstances(tx: Tx, s: ServiceRow, count: number, now: nu
     instance_type: s.instance_type,
     zone: '',
   }));
-  await insertRows(tx, 'service_instances', rows);
+  if (startDue && !isPublicPool(s.resource_id)) await place(tx, s.resource_id, rows, now, startDue);
+  else await insertRows(tx, 'service_instances', rows);
+}
+
+/** Oldest first (ties by name): the order instances are placed in. */
+const byAge = (a: ServiceInstanceRow, b: ServiceInstanceRow): number =>
+  a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** How many machines the group has, in any state (said when instances fit nowhere). */
+async function machineCount(tx: Tx, resourceId: string): Promise<number> {
+  const row = await tx
+    .selectFrom('instances')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('resource_id', '=', resourceId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 interface Room {
@@ -258,17 +293,176 @@ interface Room {
   cpu: number;
   memory: number;
   gpu: number;
+  created_at: number;
   placed: ServiceInstanceRow[];
+}
+
+/** Spread order: more free CPU first, then more free memory, then the older machine. */
+const roomsBefore = (
+  a: Pick<Room, 'cpu' | 'memory' | 'created_at' | 'id'>,
+  b: Pick<Room, 'cpu' | 'memory' | 'created_at' | 'id'>,
+): boolean =>
+  a.cpu !== b.cpu
+    ? a.cpu > b.cpu
+    : a.memory !== b.memory
+      ? a.memory > b.memory
+      : a.created_at !== b.created_at
+        ? a.created_at < b.created_at
+        : a.id < b.id;
+
+/** The rooms of a group's schedulable machines (Ready, uncordoned) in spread order, the first `limit` or all. */
+async function readRooms(tx: Tx, resourceId: string, limit: number | undefined): Promise<Room[]> {
+  const rows = await tx
+    .selectFrom('instances')
+    .select(['id', 'name', 'cpu', 'memory_mb', 'gpu', 'cpu_used', 'memory_used_mb', 'gpu_used', 'created_at'])
+    .where('resource_id', '=', resourceId)
+    .where('health', '=', 'Ready')
+    .where('cordoned', '=', 0)
+    .orderBy(sql`cpu - cpu_used`, 'desc')
+    .orderBy(sql`memory_mb - memory_used_mb`, 'desc')
+    .orderBy('created_at')
+    .orderBy('id')
+    .$if(limit !== undefined, (q) => q.limit(limit!))
+    .$if(isPostgres(tx), (q) => q.forUpdate())
+    .execute();
+  return rows.map((m) => ({
+    id: m.id,
+    name: m.name,
+    cpu: m.cpu - RESERVED_CPU - m.cpu_used,
+    memory: m.memory_mb - m.memory_used_mb,
+    gpu: m.gpu - m.gpu_used,
+    created_at: m.created_at,
+    placed: [],
+  }));
+}
+
+/**
+ * The group's schedulable machines in a binary heap, most free first (roomsBefore), so each
+ * instance finds its machine in O(log machines) instead of a scan of them all. Only the most free
+ * machines are read at first (index instances_group_free): as many as there are instances to place,
+ * plus one, the frontier, which every unread machine ranks after. A machine is taken only if it
+ * ranks before the frontier as first read; otherwise (the read ones filled up, or none fits) the
+ * rest of the group is read. Free capacity only shrinks while placing, so a shape that fitted
+ * nowhere among all the machines fits nowhere for the rest of the call.
+ */
+class Rooms {
+  private readonly heap: Room[] = [];
+  private readonly misfits: Array<{ cpu: number; memory: number; gpu: number }> = [];
+  /** Every room read, in the order read. */
+  readonly all: Room[] = [];
+  /** What every unread machine ranks after; undefined once all are read. */
+  private frontier: Pick<Room, 'cpu' | 'memory' | 'created_at' | 'id'> | undefined;
+
+  private constructor(
+    private readonly tx: Tx,
+    private readonly resourceId: string,
+  ) {}
+
+  static async open(tx: Tx, resourceId: string, wanted: number): Promise<Rooms> {
+    const rooms = new Rooms(tx, resourceId);
+    const first = await readRooms(tx, resourceId, wanted + 1);
+    for (const r of first) rooms.add(r);
+    if (first.length === wanted + 1) rooms.frontier = { ...first.at(-1)! };
+    return rooms;
+  }
+
+  private add(r: Room): void {
+    this.all.push(r);
+    this.push(r);
+  }
+
+  /** Reads the group's machines not read yet. */
+  private async readRest(): Promise<void> {
+    const read = new Set(this.all.map((r) => r.id));
+    for (const r of await readRooms(this.tx, this.resourceId, undefined)) if (!read.has(r.id)) this.add(r);
+    this.frontier = undefined;
+  }
+
+  /** The first room in spread order that fits `need`, its free capacity reduced by it; undefined when none does. */
+  async take(need: { cpu: number; memory_mb: number; gpu: number }): Promise<Room | undefined> {
+    if (this.misfits.some((m) => need.cpu >= m.cpu && need.memory_mb >= m.memory && need.gpu >= m.gpu)) return undefined;
+    let found = this.best(need);
+    if (this.frontier && (!found || !roomsBefore(found, this.frontier))) {
+      if (found) this.push(found);
+      await this.readRest();
+      found = this.best(need);
+    }
+    if (!found) {
+      this.misfits.push({ cpu: need.cpu, memory: need.memory_mb, gpu: need.gpu });
+      return undefined;
+    }
+    found.cpu -= need.cpu;
+    found.memory -= need.memory_mb;
+    found.gpu -= need.gpu;
+    this.push(found);
+    return found;
+  }
+
+  /** Takes out of the heap the first room that fits (the ones before it stay). */
+  private best(need: { cpu: number; memory_mb: number; gpu: number }): Room | undefined {
+    const skipped: Room[] = [];
+    let found: Room | undefined;
+    while (this.heap.length > 0) {
+      const top = this.pop();
+      if (top.cpu >= need.cpu && top.memory >= need.memory_mb && top.gpu >= need.gpu) {
+        found = top;
+        break;
+      }
+      skipped.push(top);
+    }
+    for (const r of skipped) this.push(r);
+    return found;
+  }
+
+  private push(r: Room): void {
+    const h = this.heap;
+    let i = h.push(r) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!roomsBefore(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
+    }
+  }
+
+  private pop(): Room {
+    const h = this.heap;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let best = i;
+        if (l < h.length && roomsBefore(h[l]!, h[best]!)) best = l;
+        if (r < h.length && roomsBefore(h[r]!, h[best]!)) best = r;
+        if (best === i) break;
+        [h[i], h[best]] = [h[best]!, h[i]!];
+        i = best;
+      }
+    }
+    return top;
+  }
 }
 
 /**
  * Places the group's unplaced instances, oldest first, each on the schedulable machine with the
  * most free CPU (then memory) that fits it. Starts a start job per placed instance; services
- * left with unplaced instances get a Waiting state and an event that says why.
+ * left with unplaced instances get a Waiting state and an event that says why. Only the most
+ * free machines are read (and, on PostgreSQL, locked) as a rule (Rooms); the instances placed,
+ * the machines' and the group's counters, the events and the start jobs are written in a few
+ * set-based statements whatever the number of instances.
  */
 export async function placePending(tx: Tx, resourceId: string, now: number, startDue: StartDue): Promise<void> {
   if (isPublicPool(resourceId)) return placePublicPending(tx, now, startDue); // capacity from the stock table
-  const pending = await tx
+  await place(tx, resourceId, [], now, startDue);
+}
+
+/** placePending on a dedicated group, with `fresh` instances not written yet: they are inserted, placed or not. */
+async function place(tx: Tx, resourceId: string, fresh: ServiceInstanceRow[], now: number, startDue: StartDue): Promise<void> {
+  const waiting = await tx
     .selectFrom('service_instances')
     .selectAll()
     .where('resource_id', '=', resourceId)
@@ -276,39 +470,30 @@ export async function placePending(tx: Tx, resourceId: string, now: number, star
     .orderBy('created_at')
     .orderBy('id')
     .execute();
+  const pending = fresh.length === 0 ? waiting : [...waiting, ...fresh].sort(byAge);
   if (pending.length === 0) return;
-  const machines = await tx
-    .selectFrom('instances')
-    .select(['id', 'name', 'health', 'cordoned', 'cpu', 'memory_mb', 'gpu', 'cpu_used', 'memory_used_mb', 'gpu_used'])
-    .where('resource_id', '=', resourceId)
-    .$if(isPostgres(tx), (q) => q.forUpdate())
-    .execute();
-  const rooms: Room[] = machines
-    .filter((m) => m.health === 'Ready' && m.cordoned === 0)
-    .map((m) => ({
-      id: m.id,
-      name: m.name,
-      cpu: m.cpu - RESERVED_CPU - m.cpu_used,
-      memory: m.memory_mb - m.memory_used_mb,
-      gpu: m.gpu - m.gpu_used,
-      placed: [],
-    }));
+  const isFresh = new Set(fresh);
+  const heap = await Rooms.open(tx, resourceId, pending.length);
   const unplaced = new Map<string, number>();
+  const placements: Array<[string, string]> = [];
   for (const inst of pending) {
-    let best: Room | undefined;
-    for (const r of rooms) {
-      if (r.cpu < inst.cpu || r.memory < inst.memory_mb || r.gpu < inst.gpu) continue;
-      if (!best || r.cpu > best.cpu || (r.cpu === best.cpu && r.memory > best.memory)) best = r;
-    }
+    const best = await heap.take(inst);
     if (!best) {
       unplaced.set(inst.service_id, (unplaced.get(inst.service_id) ?? 0) + 1);
       continue;
     }
-    best.cpu -= inst.cpu;
-    best.memory -= inst.memory_mb;
-    best.gpu -= inst.gpu;
     best.placed.push(inst);
+    if (isFresh.has(inst)) Object.assign(inst, { machine_id: best.id, reason: 'ContainerCreating' });
+    else placements.push([inst.id, best.id]);
   }
+  await insertRows(tx, 'service_instances', fresh);
+  // The machines read, in creation order (the order their Scheduled events are written in).
+  const rooms = [...heap.all].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  await forRowChunks(tx, placements, (chunk) =>
+    sql`with p(id, machine) as (${valuesOf(tx, ['text', 'text'], chunk)})
+      update service_instances set machine_id = p.machine, status = 'Pending', reason = 'ContainerCreating', updated_at = ${now}
+      from p where service_instances.id = p.id and service_instances.machine_id is null`.execute(tx),
+  );
 
   const machineUsage = new Map<string, Usage>();
   const groupUsage = usageOf(new Map(), resourceId);
@@ -317,17 +502,6 @@ export async function placePending(tx: Tx, resourceId: string, now: number, star
   const startJobs = [];
   for (const r of rooms) {
     if (r.placed.length === 0) continue;
-    await forIdChunks(
-      tx,
-      r.placed.map((p) => p.id),
-      (c) =>
-        tx
-          .updateTable('service_instances')
-          .set({ machine_id: r.id, status: 'Pending', reason: 'ContainerCreating', updated_at: now })
-          .where(inIds(tx, 'id', c))
-          .where('machine_id', 'is', null)
-          .execute(),
-    );
     const u = usageOf(machineUsage, r.id);
     for (const p of r.placed) {
       add(u, p, 1);
@@ -346,13 +520,19 @@ export async function placePending(tx: Tx, resourceId: string, now: number, star
   await enqueueJobs(tx, startJobs, now);
 
   const services = await servicesById(tx, [...placedServices, ...unplaced.keys()]);
+  await insertRows(
+    tx,
+    'service_events',
+    [...services.values()].flatMap((s) => eventRows(s, scheduled.get(s.id) ?? [], now)),
+  );
   const ready = rooms.length;
+  let total: number | undefined;
   for (const s of services.values()) {
-    await recordPodEvents(tx, s, scheduled.get(s.id) ?? [], now);
     const left = unplaced.get(s.id);
     if (left) {
+      total ??= await machineCount(tx, resourceId);
       const why =
-        `${left} instance(s) of service [${s.name}] cannot be scheduled: ${ready}/${machines.length} machine(s) of resource ` +
+        `${left} instance(s) of service [${s.name}] cannot be scheduled: ${ready}/${total} machine(s) of resource ` +
         `[${resourceId}] are Ready and schedulable, and none has ${s.cpu} CPU core(s) (1 per machine is kept for system components), ` +
         `${s.memory_mb} MB memory and ${s.gpu} GPU(s) free. The instance(s) stay Pending until capacity appears.`;
       await settle(tx, s, now, { reason: 'INSUFFICIENT_RESOURCE', message: why, type: 'Warning' });
@@ -384,17 +564,13 @@ export async function startInstances(tx: Tx, jobs: JobRow[], startDue: StartDue)
   const byId = new Map(rows.map((r) => [r.id, r]));
   const started = new Map<string, number>();
   const startedEvents = new Map<string, PodEvent[]>();
+  const startedAt = new Map<number, string[]>();
   const running: Array<{ row: ServiceInstanceRow; at: number }> = [];
   for (const job of jobs) {
     const row = byId.get(job.subject_id);
     if (!row || row.machine_id === null || row.status !== 'Pending') continue; // evicted or removed meanwhile
     const at = job.due_at ?? 0;
-    await tx
-      .updateTable('service_instances')
-      .set({ status: 'Running', reason: 'RUNNING', started_at: at, updated_at: at })
-      .where('id', '=', row.id)
-      .where('status', '=', 'Pending')
-      .execute();
+    pushTo(startedAt, at, row.id);
     started.set(row.service_id, (started.get(row.service_id) ?? 0) + 1);
     running.push({ row, at });
     pushTo(startedEvents, row.service_id, {
@@ -404,19 +580,33 @@ export async function startInstances(tx: Tx, jobs: JobRow[], startDue: StartDue)
       instance: row.id,
     });
   }
+  // Jobs that fell due together share their due time: one statement per due time, not per instance.
+  for (const [at, ids] of startedAt) {
+    await forIdChunks(tx, ids, (c) =>
+      tx
+        .updateTable('service_instances')
+        .set({ status: 'Running', reason: 'RUNNING', started_at: at, updated_at: at })
+        .where(inIds(tx, 'id', c))
+        .where('status', '=', 'Pending')
+        .execute(),
+    );
+  }
   await publicInstancesRunning(tx, running); // public-pool instances are metered from now
   const now = Math.max(0, ...jobs.map((j) => j.due_at ?? 0));
   const services = await servicesById(tx, started.keys());
+  await addRunning(tx, started);
+  await insertRows(
+    tx,
+    'service_events',
+    [...started.keys()].flatMap((id) => {
+      const s = services.get(id);
+      return s ? eventRows(s, startedEvents.get(id) ?? [], now) : [];
+    }),
+  );
   for (const [id, n] of started) {
     const s = services.get(id);
     if (!s) continue;
-    await tx
-      .updateTable('services')
-      .set((eb) => ({ running_count: eb('running_count', '+', n) }))
-      .where('id', '=', id)
-      .execute();
     s.running_count += n;
-    await recordPodEvents(tx, s, startedEvents.get(id) ?? [], now);
     if (s.generation > 1) await rollForward(tx, s, now, startDue);
     await settle(tx, s, now, { reason: 'PENDING', message: `Waiting for ${s.instance_count - s.running_count} instance(s) to start` });
   }
@@ -578,13 +768,7 @@ async function release(tx: Tx, rows: ServiceInstanceRow[], remove: boolean, now:
   );
   await applyUsage(tx, machineUsage, groupUsage, now);
   await publicInstancesReleased(tx, rows, now); // metering ends, stock goes back
-  for (const [id, n] of stoppedRunning) {
-    await tx
-      .updateTable('services')
-      .set((eb) => ({ running_count: eb('running_count', '-', n) }))
-      .where('id', '=', id)
-      .execute();
-  }
+  await addRunning(tx, new Map([...stoppedRunning].map(([id, n]) => [id, -n])));
   return stoppedRunning;
 }
 
@@ -638,21 +822,28 @@ export async function evictFromMachines(
   for (const r of rows) pushTo(byService, r.service_id, r);
   // Read after release(): running counts already exclude the evicted instances.
   const services = await servicesById(tx, byService.keys());
+  await insertRows(
+    tx,
+    'service_events',
+    [...byService].flatMap(([id, list]) => {
+      const s = services.get(id);
+      if (!s) return [];
+      return eventRows(
+        s,
+        list.map((r) => ({
+          type: 'Warning',
+          reason: 'Evicted',
+          message: `Instance ${r.id} evicted from machine ${names.get(r.machine_id!) ?? r.machine_id}: ${why}`,
+          instance: r.id,
+        })),
+        now,
+      );
+    }),
+  );
   for (const [id, list] of byService) {
     const s = services.get(id);
     if (!s) continue;
     const hosts = [...new Set(list.map((r) => names.get(r.machine_id!) ?? r.machine_id))].join(',');
-    await recordPodEvents(
-      tx,
-      s,
-      list.map((r) => ({
-        type: 'Warning',
-        reason: 'Evicted',
-        message: `Instance ${r.id} evicted from machine ${names.get(r.machine_id!) ?? r.machine_id}: ${why}`,
-        instance: r.id,
-      })),
-      now,
-    );
     await settle(tx, s, now, {
       reason: 'EVICTED',
       message: `${list.length} instance(s) evicted from machine(s) [${hosts}]: ${why}; rescheduling`,

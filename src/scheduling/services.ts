@@ -96,7 +96,7 @@ export async function createService(tx: Tx, owner: Owner, spec: ServiceSpec, now
     .set((eb) => ({ service_count: eb('service_count', '+', 1) }))
     .where('id', '=', spec.resourceId)
     .execute();
-  await addInstances(tx, row, spec.instances, now);
+  await addInstances(tx, row, spec.instances, now, startDue); // placed as they are written
   await placePending(tx, spec.resourceId, now, startDue);
   return row;
 }

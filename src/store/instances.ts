@@ -6,7 +6,7 @@ import { sql, type UpdateObject } from 'kysely';
 import { isPostgres, type Db, type Tx } from './database.ts';
 import type { Schema } from './schema.ts';
 import { pushTo } from '../collections.ts';
-import { forIdChunks, inIds } from './id-lists.ts';
+import { forIdChunks, forRowChunks, inIds, valuesOf } from './id-lists.ts';
 
 export function updateInstances(db: Db | Tx, values: UpdateObject<Schema, 'instances'>) {
   return db
@@ -44,4 +44,27 @@ export async function setExpiries(
         .execute(),
     );
   }
+}
+
+/** Usage added to one machine (negative to give it back): cores, memory, GPUs, workers. */
+export interface MachineUsageDelta {
+  id: string;
+  cpu: number;
+  memoryMb: number;
+  gpu: number;
+  workers: number;
+}
+
+/**
+ * Adds usage to machines (placement's counters) and bumps their versions: one statement for all
+ * of them (a chunk of hundreds on SQLite), not one per machine.
+ */
+export async function addMachineUsage(db: Db | Tx, deltas: readonly MachineUsageDelta[], now: number): Promise<void> {
+  await forRowChunks(db, deltas, (chunk) => {
+    const rows = chunk.map((d) => [d.id, d.cpu, d.memoryMb, d.gpu, d.workers]);
+    return sql`with d(id, d_cpu, d_memory, d_gpu, d_workers) as (${valuesOf(db, ['text', 'integer', 'integer', 'integer', 'integer'], rows)})
+      update instances set cpu_used = cpu_used + d.d_cpu, memory_used_mb = memory_used_mb + d.d_memory,
+        gpu_used = gpu_used + d.d_gpu, worker_count = worker_count + d.d_workers, updated_at = ${now}, version = version + 1
+      from d where instances.id = d.id`.execute(db);
+  });
 }

@@ -785,6 +785,17 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0015_placement_indexes': {
+    async up(db: Kysely<any>) {
+      // Placement (scheduling/placement.ts) reads a group's schedulable machines (Ready,
+      // uncordoned) most free first — free CPU, then free memory, then the oldest — and only as
+      // many as it needs: the first rows of this index, which also holds every column it reads.
+      await sql`create index instances_group_free on instances (resource_id, health, cordoned,
+        (cpu - cpu_used) desc, (memory_mb - memory_used_mb) desc, created_at, id, name, cpu, memory_mb, gpu, cpu_used, memory_used_mb, gpu_used)`.execute(
+        db,
+      );
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */

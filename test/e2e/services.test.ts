@@ -300,6 +300,21 @@ for (const engine of ENGINES) {
       );
     });
 
+    test('placement looks past the most free machines when none of them fits', async () => {
+      // Placement reads the most free machines first (as many as it places, plus one) and the rest
+      // only when those cannot take an instance: here the two with most free CPU lack the memory.
+      const g = await newGroup(3);
+      await create(serviceJson('past_x', g, { instance: 2, cpu: 1, memory: 15000 })); // two machines: 2 cores, 1384 MB free
+      await create(serviceJson('past_w', g, { instance: 1, cpu: 2, memory: 1024 })); // the third: 1 core, 15360 MB free
+      await create(serviceJson('past_y', g, { instance: 1, cpu: 1, memory: 4096 }));
+      const [w] = await instancesOf('past_w');
+      const [y] = await instancesOf('past_y');
+      assert.notEqual(y.HostName, '', 'placed, not left Pending');
+      assert.equal(y.HostName, w.HostName);
+      assert.notEqual((await describeSvc('past_y')).Reason, 'INSUFFICIENT_RESOURCE');
+      assert.deepEqual((await machines(g)).map((m) => m.InstanceUsedCpu).sort(), [1, 1, 3]);
+    });
+
     test('CreateService refuses bad documents naming the field, and a duplicate name with 409', async () => {
       const g = await newGroup(1);
       const cases: Array<[Record<string, unknown>, string, string]> = [

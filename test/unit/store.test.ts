@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openStore } from '../../src/store/database.ts';
 import { insertRows, prepare, prepareLocked } from '../../src/store/prepared.ts';
-import { forIdChunks, inIds } from '../../src/store/id-lists.ts';
+import { forIdChunks, forRowChunks, inIds, valuesOf } from '../../src/store/id-lists.ts';
+import { sql } from 'kysely';
 import { ENGINES } from '../support/engines.ts';
 import { RawJson, renderJson } from '../../src/gateway/envelope.ts';
 import { tempDataDir } from '../support/server.ts';
@@ -310,3 +311,33 @@ test("SQLite: the WAL is copied back into the database by a worker thread, not i
     await reopened.close();
   }
 });
+
+for (const engine of ENGINES) {
+  test(`set-based updates from rows change each row by its own values, across chunks [${engine.name}]`, async () => {
+    const store = await openStore({ dataDir: tempDataDir(), databaseUrl: await engine.freshDatabaseUrl() });
+    try {
+      // 1,200 settings (more than one SQLite chunk), each set to its own value in one call.
+      const keys = Array.from({ length: 1200 }, (_, i) => `k${i}`);
+      await insertRows(
+        store.db,
+        'settings',
+        keys.map((key) => ({ key, value: 'old' })),
+      );
+      const rows = keys.map((key, i) => [key, `v${i * 7}`, i] as const);
+      await store.transaction((tx) =>
+        forRowChunks(tx, rows, (chunk) =>
+          sql`with d(key, value, n) as (${valuesOf(tx, ['text', 'text', 'integer'], chunk)})
+            update settings set value = d.value || '-' || cast(d.n + 1 as text) from d where settings.key = d.key`.execute(tx),
+        ),
+      );
+      const got = await store.db.selectFrom('settings').select(['key', 'value']).where('key', 'like', 'k%').execute();
+      assert.equal(got.length, 1200);
+      for (const r of got) {
+        const i = Number(r.key.slice(1));
+        assert.equal(r.value, `v${i * 7}-${i + 1}`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+}
