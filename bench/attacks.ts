@@ -7,11 +7,11 @@
 //   - CreateResourceInstances with big UserData (1,000,000 characters, then 16 KiB x 100 machines)
 //   - 12 concurrent ListResourceInstances with 200 Label keys, and with 20 (PostgreSQL, when
 //     OPENEAS_BENCH_DATABASE_URL is set)
-import fs from 'node:fs';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
 import pg from 'pg';
+import Database from 'better-sqlite3';
 import { runLoad, type LoadResult, type Target } from './load.ts';
 
 export interface AttackHarness {
@@ -130,11 +130,17 @@ export async function attacks(h: AttackHarness): Promise<Record<string, unknown>
       runLoad(create(largest), { seconds: SECONDS, concurrency: 32 }),
     );
 
-    const dbBytes = () =>
-      ['openeas.db', 'openeas.db-wal'].reduce(
-        (sum, f) => sum + (fs.existsSync(`${dataDir}/${f}`) ? fs.statSync(`${dataDir}/${f}`).size : 0),
-        0,
-      );
+    // The database's logical size (pages in use, the WAL's included): file sizes say little once
+    // checkpoints run in the background and the WAL file is reused and trimmed.
+    const dbBytes = () => {
+      const db = new Database(`${dataDir}/openeas.db`, { readonly: true });
+      try {
+        const pages = Number(db.pragma('page_count', { simple: true })) - Number(db.pragma('freelist_count', { simple: true }));
+        return pages * Number(db.pragma('page_size', { simple: true }));
+      } finally {
+        db.close();
+      }
+    };
     const hugeUserData = JSON.stringify({
       EcsInstanceType: 'ecs.g6.large',
       EcsInstanceCount: 100,
