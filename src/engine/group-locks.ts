@@ -23,24 +23,32 @@ export async function lockGroups(tx: Tx, ids: Iterable<string>): Promise<void> {
   );
 }
 
-/** The groups of the machines the jobs are about (the subject is a machine id). */
-export async function groupsOfMachineJobs(tx: Tx, jobs: JobRow[]): Promise<string[]> {
-  const groups: string[] = [];
-  await forIdChunks(
-    tx,
-    jobs.map((j) => j.subject_id),
-    async (c) => {
-      const rows = await tx
-        .selectFrom('instances')
-        .select('resource_id')
-        .distinct()
-        .where(inIds(tx, 'id', c))
-        .execute();
-      for (const r of rows) groups.push(r.resource_id);
-    },
-  );
-  return groups;
+/** Tables whose rows belong to one group (`resource_id`): machines, services, service instances. */
+type GroupedTable = 'instances' | 'services' | 'service_instances';
+
+/** The groups of the jobs' subjects, rows of `table` (their `subject_id` is a row id). */
+export function groupsOfSubjects(table: GroupedTable) {
+  return async (tx: Tx, jobs: JobRow[]): Promise<string[]> => {
+    const groups: string[] = [];
+    await forIdChunks(
+      tx,
+      jobs.map((j) => j.subject_id),
+      async (c) => {
+        const rows = await tx
+          .selectFrom(table)
+          .select('resource_id')
+          .distinct()
+          .where(inIds(tx, 'id', c))
+          .execute();
+        for (const r of rows) groups.push(r.resource_id);
+      },
+    );
+    return groups;
+  };
 }
+
+/** The groups of the machines the jobs are about (the subject is a machine id). */
+export const groupsOfMachineJobs = groupsOfSubjects('instances');
 
 /** Every group of the jobs' accounts (account-wide work, e.g. stopping an overdue account's machines). */
 export async function groupsOfAccountJobs(tx: Tx, jobs: JobRow[]): Promise<string[]> {

@@ -11,12 +11,12 @@
 // service cancels every job whose subject it is.
 import { apiError } from '../gateway/errors.ts';
 import type { Tx } from '../store/database.ts';
-import { forIdChunks, inIds } from '../store/id-lists.ts';
 import { cancelJobs, enqueueJobs, type JobRow, type NewJob } from '../engine/jobs.ts';
 import { firesOnDay, isTimeZone, nextOccurrence, parseCron } from './cron.ts';
 import { recordEvent, type ServiceRow, type StartDue } from './placement.ts';
 import { LIMITS } from './service-spec.ts';
 import { scaleService } from './services.ts';
+import { groupsOfSubjects } from '../engine/group-locks.ts';
 
 export const CRON_JOB = 'service.cron';
 
@@ -118,23 +118,7 @@ export async function setCronScaler(tx: Tx, s: ServiceRow, scaler: CronScaler | 
 }
 
 /** The groups of the services cron jobs scale, for the scheduler's lock order. */
-export async function groupsOfServiceJobs(tx: Tx, jobs: JobRow[]): Promise<string[]> {
-  const groups: string[] = [];
-  await forIdChunks(
-    tx,
-    jobs.map((j) => j.subject_id),
-    async (c) => {
-      for (const r of await tx
-        .selectFrom('services')
-        .select('resource_id')
-        .distinct()
-        .where(inIds(tx, 'id', c))
-        .execute())
-        groups.push(r.resource_id);
-    },
-  );
-  return groups;
-}
+export const groupsOfServiceJobs = groupsOfSubjects('services');
 
 /** Cron jobs that fell due: each scales its service (unless the day is excluded), then schedules its next run. */
 export async function runCronJobs(tx: Tx, jobs: JobRow[], startDue: StartDue): Promise<void> {

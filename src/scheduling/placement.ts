@@ -24,6 +24,7 @@ import { cancelJobs, enqueueJobs, jobKey, type JobRow } from '../engine/jobs.ts'
 import { randomString } from '../ids.ts';
 import { pushTo } from '../collections.ts';
 import { isPublicPool, placePublicPending, publicInstancesReleased, publicInstancesRunning } from './public-pool.ts';
+import { groupsOfSubjects } from '../engine/group-locks.ts';
 
 export const START_JOB = 'service.instance.start';
 export const PLACE_JOB = 'service.place';
@@ -717,23 +718,7 @@ export async function restartInstances(
 }
 
 /** The groups of start jobs (their subject is a service instance), for the scheduler's lock order. */
-export async function groupsOfStartJobs(tx: Tx, jobs: JobRow[]): Promise<string[]> {
-  const groups: string[] = [];
-  await forIdChunks(
-    tx,
-    jobs.map((j) => j.subject_id),
-    async (c) => {
-      for (const r of await tx
-        .selectFrom('service_instances')
-        .select('resource_id')
-        .distinct()
-        .where(inIds(tx, 'id', c))
-        .execute())
-        groups.push(r.resource_id);
-    },
-  );
-  return groups;
-}
+export const groupsOfStartJobs = groupsOfSubjects('service_instances');
 
 /**
  * Takes instances off their machines, or away altogether (`remove`): usage is given back, start
