@@ -24,6 +24,8 @@ const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (e) {
+    // Another process's checkpoint (or a writer holding its lock) is running: one is enough.
+    if (e && (e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED')) return;
     parentPort.postMessage({ error: String(e && e.message || e) });
   }
 }, workerData.everyMs);
