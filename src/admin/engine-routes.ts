@@ -47,6 +47,7 @@ function faultSpec(body: Record<string, unknown>): { kind: FaultKind; spec: Faul
     Zone: text(body, 'Zone'),
     InstanceType: text(body, 'InstanceType'),
     InstanceId: text(body, 'InstanceId'),
+    ServiceName: text(body, 'ServiceName'),
     Action: text(body, 'Action'),
     Count: num(body, 'Count', { min: 1, integer: true }),
     Fraction: num(body, 'Fraction', { min: 0, max: 1 }),
@@ -58,6 +59,7 @@ function faultSpec(body: Record<string, unknown>): { kind: FaultKind; spec: Faul
   if (kind === 'FailureRate' && spec.Fraction === undefined) throw apiError('MissingParameter', { name: 'Fraction' });
   if (kind === 'NotReady' && spec.InstanceId === undefined) throw apiError('MissingParameter', { name: 'InstanceId' });
   if (kind === 'Latency' && spec.LatencyMs === undefined) throw apiError('MissingParameter', { name: 'LatencyMs' });
+  if (kind === 'ServiceStartFailure' && spec.ServiceName === undefined) throw apiError('MissingParameter', { name: 'ServiceName' });
   return { kind, spec: Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as FaultSpec };
 }
 

@@ -11,8 +11,8 @@ export const NO_STOCK_REASON =
   'OperationDenied.NoStock: The requested resource is sold out in the specified zone; ' +
   'try other types of resources or other regions and zones.';
 
-export type FaultKind = 'CreateFailure' | 'FailureRate' | 'NotReady' | 'Latency';
-export const FAULT_KINDS: readonly FaultKind[] = ['CreateFailure', 'FailureRate', 'NotReady', 'Latency'];
+export type FaultKind = 'CreateFailure' | 'FailureRate' | 'NotReady' | 'Latency' | 'ServiceStartFailure';
+export const FAULT_KINDS: readonly FaultKind[] = ['CreateFailure', 'FailureRate', 'NotReady', 'Latency', 'ServiceStartFailure'];
 
 /** Parameters of a fault, as given to the admin API. */
 export interface FaultSpec {
@@ -21,9 +21,14 @@ export interface FaultSpec {
   InstanceType?: string;
   /** NotReady: the machine. */
   InstanceId?: string;
+  /** ServiceStartFailure: the service whose instances fail to start. */
+  ServiceName?: string;
   /** Latency: the API action, e.g. CreateResourceInstances ('*' for all). */
   Action?: string;
-  /** CreateFailure: how many machines fail (then the fault is used up). Latency: how many calls (absent = until cleared). */
+  /**
+   * CreateFailure: how many machines fail (then the fault is used up). Latency: how many calls,
+   * ServiceStartFailure: how many instance starts (absent = until cleared).
+   */
   Count?: number;
   /** FailureRate: probability 0..1 that a new machine fails. */
   Fraction?: number;
@@ -33,7 +38,7 @@ export interface FaultSpec {
    * connection like a slow read; a timer on SQLite), so statement timeouts and cancellation apply.
    */
   InDatabase?: boolean;
-  /** Reason shown for failed machines. */
+  /** Reason shown for failed machines, or in the event of an instance that failed to start. */
   Reason?: string;
 }
 
@@ -132,6 +137,36 @@ export async function decideOutcomes(
     }
   }
   return outcomes;
+}
+
+export const DEFAULT_START_FAILURE =
+  'ImagePullBackOff: Back-off pulling image: failed to pull and unpack image: not found (injected fault)';
+
+/**
+ * Start failures of service instances: of `starts` (instances whose start job runs now, with their
+ * service's name and region), which fail and why. A fault with a Count is used up as it fires.
+ */
+export async function decideStartFailures(
+  tx: Tx,
+  starts: ReadonlyArray<{ id: string; service: string; region: string }>,
+): Promise<Map<string, string>> {
+  const failed = new Map<string, string>();
+  if (starts.length === 0) return failed;
+  const faults = (await listFaults(tx)).filter((f) => f.kind === 'ServiceStartFailure');
+  for (const f of faults) {
+    let left = f.remaining ?? Number.POSITIVE_INFINITY;
+    const before = left;
+    for (const st of starts) {
+      if (left <= 0) break;
+      if (failed.has(st.id) || f.spec.ServiceName !== st.service || (f.spec.Region && f.spec.Region !== st.region)) continue;
+      failed.set(st.id, f.spec.Reason ?? DEFAULT_START_FAILURE);
+      left--;
+    }
+    if (f.remaining === null || left === before) continue;
+    if (left <= 0) await tx.deleteFrom('faults').where('id', '=', f.id).execute();
+    else await tx.updateTable('faults').set({ remaining: left }).where('id', '=', f.id).execute();
+  }
+  return failed;
 }
 
 /** The latency faults, cached for the gateway (refreshed by the scheduler tick and admin changes). */

@@ -7,7 +7,8 @@
 // Rules: an instance fits on one machine; a machine keeps RESERVED_CPU core for system
 // components; only Ready, uncordoned machines take new instances; placement spreads (least
 // allocated machine first). A placed instance is Pending until its start job runs (business clock,
-// OPENEAS_SERVICE_START_SECONDS, progression modes as for machines), then Running. An instance that
+// OPENEAS_SERVICE_START_SECONDS, progression modes as for machines), then Running, or Failed on its
+// machine (keeping its resources) when a ServiceStartFailure fault applies. An instance that
 // fits nowhere stays Pending with no machine and its service Waiting, with an event saying why.
 //
 // Lock order (engine/group-locks.ts): callers hold the group's row lock first (handlers lock the
@@ -25,9 +26,13 @@ import { randomString } from '../ids.ts';
 import { pushTo } from '../collections.ts';
 import { isPublicPool, placePublicPending, publicInstancesReleased, publicInstancesRunning } from './public-pool.ts';
 import { groupsOfSubjects } from '../engine/group-locks.ts';
+import { decideStartFailures } from '../engine/faults.ts';
 
 export const START_JOB = 'service.instance.start';
 export const PLACE_JOB = 'service.place';
+
+/** The Reason of an instance whose start failed (Status `Failed`). */
+export const FAILED_REASON = 'StartFailed';
 
 /** CPU cores each machine keeps for system components (EAS FAQ): schedulable = cores − 1. */
 export const RESERVED_CPU = 1;
@@ -222,7 +227,8 @@ async function oldInstanceCount(tx: Tx, s: ServiceRow): Promise<number> {
 
 /**
  * Running when every wanted instance runs; Updating while a rollout still has instances of an
- * older generation; otherwise Waiting (a Stopped service stays Stopped).
+ * older generation; Failed stays Failed while none runs and a failed instance is left; Scaling
+ * stays Scaling unless something went wrong; otherwise Waiting (a Stopped service stays Stopped).
  */
 export async function settle(
   tx: Tx,
@@ -241,7 +247,26 @@ export async function settle(
     await setServiceState(tx, s, { status: 'Running', reason: 'RUNNING', message: 'Service start successfully' }, now);
     return;
   }
+  if (s.status === 'Failed' && s.running_count === 0 && (await hasFailedInstance(tx, s))) return;
+  // A scale-out stays Scaling while its instances start (services.scaleService enters it); an
+  // instance that fits nowhere, is evicted or fails (a Warning) makes it Waiting, as the notes say.
+  if (s.status === 'Scaling' && waiting?.type !== 'Warning') {
+    await setServiceState(tx, s, { status: 'Scaling', reason: 'SCALING', message: waiting?.message ?? s.message }, now);
+    return;
+  }
   await setServiceState(tx, s, { status: 'Waiting', ...(waiting ?? { reason: s.reason, message: s.message }) }, now);
+}
+
+/** Whether some instance of the service failed to start (and was not restarted since). */
+async function hasFailedInstance(tx: Tx, s: ServiceRow): Promise<boolean> {
+  const row = await tx
+    .selectFrom('service_instances')
+    .select('id')
+    .where('service_id', '=', s.id)
+    .where('status', '=', 'Failed')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /**
@@ -563,13 +588,35 @@ export async function startInstances(tx: Tx, jobs: JobRow[], startDue: StartDue)
       ),
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
+  const due = jobs.filter((job) => {
+    const row = byId.get(job.subject_id);
+    return row !== undefined && row.machine_id !== null && row.status === 'Pending'; // else evicted or removed meanwhile
+  });
+  const services = await servicesById(
+    tx,
+    due.map((j) => byId.get(j.subject_id)!.service_id),
+  );
+  // Injected start failures (ServiceStartFailure faults): those instances end Failed instead.
+  const failures = await decideStartFailures(
+    tx,
+    due.flatMap((j) => {
+      const row = byId.get(j.subject_id)!;
+      const s = services.get(row.service_id);
+      return s ? [{ id: row.id, service: s.name, region: s.region }] : [];
+    }),
+  );
+  const failedOf = new Map<string, Array<{ row: ServiceInstanceRow; reason: string }>>();
   const started = new Map<string, number>();
   const startedEvents = new Map<string, PodEvent[]>();
   const startedAt = new Map<number, string[]>();
   const running: Array<{ row: ServiceInstanceRow; at: number }> = [];
-  for (const job of jobs) {
-    const row = byId.get(job.subject_id);
-    if (!row || row.machine_id === null || row.status !== 'Pending') continue; // evicted or removed meanwhile
+  for (const job of due) {
+    const row = byId.get(job.subject_id)!;
+    const failure = failures.get(row.id);
+    if (failure !== undefined) {
+      pushTo(failedOf, row.service_id, { row, reason: failure });
+      continue;
+    }
     const at = job.due_at ?? 0;
     pushTo(startedAt, at, row.id);
     started.set(row.service_id, (started.get(row.service_id) ?? 0) + 1);
@@ -594,7 +641,6 @@ export async function startInstances(tx: Tx, jobs: JobRow[], startDue: StartDue)
   }
   await publicInstancesRunning(tx, running); // public-pool instances are metered from now
   const now = Math.max(0, ...jobs.map((j) => j.due_at ?? 0));
-  const services = await servicesById(tx, started.keys());
   await addRunning(tx, started);
   await insertRows(
     tx,
@@ -609,13 +655,61 @@ export async function startInstances(tx: Tx, jobs: JobRow[], startDue: StartDue)
     if (!s) continue;
     s.running_count += n;
     if (s.generation > 1) await rollForward(tx, s, now, startDue);
-    await settle(tx, s, now, { reason: 'PENDING', message: `Waiting for ${s.instance_count - s.running_count} instance(s) to start` });
+    if (!failedOf.has(id))
+      await settle(tx, s, now, { reason: 'PENDING', message: `Waiting for ${s.instance_count - s.running_count} instance(s) to start` });
+  }
+  for (const [id, list] of failedOf) {
+    const s = services.get(id);
+    if (s) await instancesFailed(tx, s, list, now);
   }
 }
 
-/** Old before new, then unplaced, starting, running; oldest first: the order a rollout retires instances in. */
+/**
+ * Instances whose start failed (an injected ServiceStartFailure): they stay on their machine,
+ * holding its resources like a Kubernetes pod in back-off, as `Failed` with reason `StartFailed`,
+ * each with a Warning event. Their service is `Failed` while none of its instances runs, else it
+ * settles as usual (Waiting, Updating) with a Warning saying which instance failed.
+ */
+async function instancesFailed(
+  tx: Tx,
+  s: ServiceRow,
+  list: ReadonlyArray<{ row: ServiceInstanceRow; reason: string }>,
+  now: number,
+): Promise<void> {
+  await forIdChunks(
+    tx,
+    list.map((f) => f.row.id),
+    (c) =>
+      tx
+        .updateTable('service_instances')
+        .set({ status: 'Failed', reason: FAILED_REASON, updated_at: now })
+        .where(inIds(tx, 'id', c))
+        .where('status', '=', 'Pending')
+        .execute(),
+  );
+  await recordPodEvents(
+    tx,
+    s,
+    list.map(({ row, reason }) => ({
+      type: 'Warning',
+      reason: 'Failed',
+      message: `Instance ${row.id} failed to start: ${reason}`,
+      instance: row.id,
+    })),
+    now,
+  );
+  const first = list[0]!;
+  const message = `Instance ${first.row.id} not healthy: ${first.reason}`;
+  if (s.running_count === 0 && s.status !== 'Stopped') {
+    await setServiceState(tx, s, { status: 'Failed', reason: 'FAILED', message, type: 'Warning' }, now);
+    return;
+  }
+  await settle(tx, s, now, { reason: 'FAILED', message, type: 'Warning' });
+}
+
+/** Old before new, then unplaced or failed, starting, running; oldest first: the order a rollout retires instances in. */
 function retireOrder(rows: ServiceInstanceRow[]): ServiceInstanceRow[] {
-  const rank = (r: ServiceInstanceRow) => (r.machine_id === null ? 0 : r.status === 'Pending' ? 1 : 2);
+  const rank = (r: ServiceInstanceRow) => (r.machine_id === null || r.status === 'Failed' ? 0 : r.status === 'Pending' ? 1 : 2);
   return [...rows].sort((a, b) => a.generation - b.generation || rank(a) - rank(b) || a.created_at - b.created_at);
 }
 
@@ -636,6 +730,8 @@ export async function rollForward(tx: Tx, service: ServiceRow, now: number, star
     const freshRunning = fresh.filter((r) => r.status === 'Running').length;
     const excess = old.length - Math.max(0, s.instance_count - freshRunning);
     let victims = excess > 0 ? retireOrder(old).slice(0, excess) : [];
+    // Old instances that failed to start serve nothing: they go at once, making room for the new ones.
+    victims = [...victims, ...old.filter((r) => r.status === 'Failed' && !victims.includes(r))];
     const waitingForRoom = fresh.some((r) => r.machine_id === null) && !fresh.some((r) => r.machine_id !== null && r.status === 'Pending');
     if (victims.length === 0 && waitingForRoom) victims = retireOrder(old).slice(0, 1);
     if (victims.length === 0) break;

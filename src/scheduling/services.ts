@@ -111,7 +111,15 @@ async function instancesOf(tx: Tx, s: ServiceRow): Promise<ServiceInstanceRow[]>
  */
 function scaleInVictims(rows: ServiceInstanceRow[], count: number, named: readonly string[], generation: number): ServiceInstanceRow[] {
   const rank = (r: ServiceInstanceRow) =>
-    named.includes(r.id) ? 0 : r.generation < generation ? 1 : r.machine_id === null ? 2 : r.status === 'Pending' ? 3 : 4;
+    named.includes(r.id)
+      ? 0
+      : r.generation < generation
+        ? 1
+        : r.machine_id === null || r.status === 'Failed'
+          ? 2
+          : r.status === 'Pending'
+            ? 3
+            : 4;
   return [...rows].sort((a, b) => rank(a) - rank(b) || b.created_at - a.created_at || (a.id < b.id ? 1 : -1)).slice(0, count);
 }
 
@@ -143,8 +151,15 @@ export async function scaleService(
     .where('id', '=', s.id)
     .execute();
   Object.assign(s, { instance_count: count });
-  await recordEvent(tx, s, 'Normal', 'SCALING', `Service [${s.name}] is scaling to ${count} instance(s)`, now);
+  const scaling = `Service [${s.name}] in region [${s.region}] is scaling to ${count} instance(s)`;
+  await recordEvent(tx, s, 'Normal', 'SCALING', scaling, now);
   if (s.status === 'Stopped') return;
+  // A scale-out is Scaling until its new instances run (placement.settle keeps it); the event above
+  // says so. With a failed instance left it could never end: the service stays Failed or Waiting.
+  const before = rows.filter((r) => r.generation >= s.generation).length;
+  if (count > before && !rows.some((r) => r.status === 'Failed')) {
+    await tx.updateTable('services').set({ status: 'Scaling', reason: 'SCALING', message: scaling }).where('id', '=', s.id).execute();
+  }
   if (s.generation > 1 && rows.some((r) => r.generation < s.generation)) {
     // During a rollout the wish is about the new generation; the old instances go as the new ones
     // run (placement.rollForward), and the named ones of either generation go now.
