@@ -89,6 +89,26 @@ function useAction() {
   return { error, note, run };
 }
 
+/** Deletes one RAM entity, then reloads its list; a refusal shows in the section's error. */
+function DeleteButton(props: {
+  run: ReturnType<typeof useAction>['run'];
+  action: string;
+  params: Record<string, string>;
+  onDeleted: () => void;
+}) {
+  const { run, action, params, onDeleted } = props;
+  return (
+    <Button
+      size="compact-xs"
+      color="red"
+      variant="light"
+      onClick={() => run(() => call({ Product: 'ram', Action: action, Params: params })).then((ok) => ok && onDeleted())}
+    >
+      Delete
+    </Button>
+  );
+}
+
 function Users() {
   const users = useLoad(() => call<{ Users: { User: User[] } }>({ Product: 'ram', Action: 'ListUsers', Params: { MaxItems: 1000 } }), []);
   const [name, setName] = useState('');
@@ -160,16 +180,7 @@ function Users() {
                   >
                     New AccessKey
                   </Button>
-                  <Button
-                    size="compact-xs"
-                    color="red"
-                    variant="light"
-                    onClick={() =>
-                      run(() => call({ Product: 'ram', Action: 'DeleteUser', Params: { UserName: u.UserName } })).then(() => users.reload())
-                    }
-                  >
-                    Delete
-                  </Button>
+                  <DeleteButton run={run} action="DeleteUser" params={{ UserName: u.UserName }} onDeleted={users.reload} />
                 </Group>
               </Table.Td>
             </Table.Tr>
@@ -304,18 +315,7 @@ function Groups() {
                   <Button size="compact-xs" variant="default" onClick={() => setSelected(g.GroupName)}>
                     Policies
                   </Button>
-                  <Button
-                    size="compact-xs"
-                    color="red"
-                    variant="light"
-                    onClick={() =>
-                      run(() => call({ Product: 'ram', Action: 'DeleteGroup', Params: { GroupName: g.GroupName } })).then(() =>
-                        groups.reload(),
-                      )
-                    }
-                  >
-                    Delete
-                  </Button>
+                  <DeleteButton run={run} action="DeleteGroup" params={{ GroupName: g.GroupName }} onDeleted={groups.reload} />
                 </Group>
               </Table.Td>
             </Table.Tr>
@@ -374,16 +374,7 @@ function Roles() {
                   <Button size="compact-xs" variant="default" onClick={() => setSelected(r.RoleName)}>
                     Policies
                   </Button>
-                  <Button
-                    size="compact-xs"
-                    color="red"
-                    variant="light"
-                    onClick={() =>
-                      run(() => call({ Product: 'ram', Action: 'DeleteRole', Params: { RoleName: r.RoleName } })).then(() => roles.reload())
-                    }
-                  >
-                    Delete
-                  </Button>
+                  <DeleteButton run={run} action="DeleteRole" params={{ RoleName: r.RoleName }} onDeleted={roles.reload} />
                 </Group>
               </Table.Td>
             </Table.Tr>
@@ -460,18 +451,7 @@ function Policies() {
                     View
                   </Button>
                   {p.PolicyType === 'Custom' && (
-                    <Button
-                      size="compact-xs"
-                      color="red"
-                      variant="light"
-                      onClick={() =>
-                        run(() => call({ Product: 'ram', Action: 'DeletePolicy', Params: { PolicyName: p.PolicyName } })).then(() =>
-                          policies.reload(),
-                        )
-                      }
-                    >
-                      Delete
-                    </Button>
+                    <DeleteButton run={run} action="DeletePolicy" params={{ PolicyName: p.PolicyName }} onDeleted={policies.reload} />
                   )}
                 </Group>
               </Table.Td>
