@@ -802,14 +802,12 @@ export const migrations: Record<string, Migration> = {
       // Every service's invocation token (DescribeService AccessToken: the service JSON's `token`,
       // or one openeas generates) and the service group it belongs to (`metadata.group`, '' for
       // none). Services created before get a generated token and the group their JSON names.
-      await db.schema
-        .alterTable('services')
-        .addColumn('access_token', 'text', (c) => c.notNull().defaultTo(''))
-        .execute();
-      await db.schema
-        .alterTable('services')
-        .addColumn('service_group', 'text', (c) => c.notNull().defaultTo(''))
-        .execute();
+      for (const column of ['access_token', 'service_group']) {
+        await db.schema
+          .alterTable('services')
+          .addColumn(column, 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+      }
       const rows = await db.selectFrom('services').select(['id', 'config']).execute();
       for (const row of rows as Array<{ id: string; config: string }>) {
         const doc = JSON.parse(row.config) as { token?: unknown; metadata?: { group?: unknown } };
