@@ -11,6 +11,7 @@ import path from 'node:path';
 import inspector from 'node:inspector/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { seedMachines } from './seed.ts';
+import { BIG_MACHINE, preparedServer } from './services.ts';
 import { startOpenEas } from '../src/testing/index.ts';
 import { runLoad, type Target } from './load.ts';
 
@@ -50,25 +51,8 @@ for (const method of ['run', 'get', 'all', 'iterate']) {
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-create-'));
-const options = {
-  dataDir,
-  accountId: account,
-  rootAccessKeyId: root.accessKeyId,
-  rootAccessKeySecret: root.accessKeySecret,
-  progression: 'time' as const,
-  serviceStartSeconds: 3600,
-  provisionSeconds: 3600,
-  maxEventLoopDelayMs: 0,
-};
-await (await startOpenEas(options)).stop(); // schema and account
-const [group] = seedMachines(dataDir, {
-  accountId: account,
-  region,
-  groups: [1000],
-  machine: { instanceType: 'ecs.g6.4xlarge', cpu: 16, memoryMb: 65536 },
-  allReady: true,
-  firstHost: 1,
-});
+const options = await preparedServer(dataDir, account, root);
+const [group] = seedMachines(dataDir, { accountId: account, region, groups: [1000], machine: BIG_MACHINE, allReady: true });
 const eas = await startOpenEas(options);
 try {
   let n = 0;
