@@ -76,11 +76,14 @@ async function counted<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number;
 const machineId = (host: number) => `eas-i-b${String(host).padStart(17, '0')}`;
 const machineName = (host: number) => `eas${String(host).padStart(16, '0')}`;
 
-export async function servicesBench(ctx: ServicesBenchContext): Promise<Record<string, unknown>> {
-  const seconds = Number(process.env.BENCH_SERVICES_SECONDS ?? 1.5);
-  const { account, region, root, row } = ctx;
-  countStatements();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-services-'));
+/** The machines services are placed on: 16 cores (15 schedulable), 64 GiB. */
+export const BIG_MACHINE = { instanceType: 'ecs.g6.4xlarge', cpu: 16, memoryMb: 65536 };
+
+/**
+ * Options of an in-process server on `dataDir` whose instances never start by themselves (an hour's
+ * start), with the schema and the account already made (seedMachines needs them).
+ */
+export async function preparedServer(dataDir: string, account: string, root: { accessKeyId: string; accessKeySecret: string }) {
   const options = {
     dataDir,
     accountId: account,
@@ -92,8 +95,17 @@ export async function servicesBench(ctx: ServicesBenchContext): Promise<Record<s
     maxEventLoopDelayMs: 0,
   };
   await (await startOpenEas(options)).stop(); // schema and account
+  return options;
+}
+
+export async function servicesBench(ctx: ServicesBenchContext): Promise<Record<string, unknown>> {
+  const seconds = Number(process.env.BENCH_SERVICES_SECONDS ?? 1.5);
+  const { account, region, root, row } = ctx;
+  countStatements();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-services-'));
+  const options = await preparedServer(dataDir, account, root);
   const t0 = Date.now();
-  const big = { instanceType: 'ecs.g6.4xlarge', cpu: 16, memoryMb: 65536 };
+  const big = BIG_MACHINE;
   // Hosts 1–1000: the placement group; 1001–1003: the drain group; 1004–2003: a group carrying
   // 90,000 seeded workers; 2004–3003: the same with none.
   const [placeGroup] = seedMachines(dataDir, { accountId: account, region, groups: [1000], machine: big, allReady: true, firstHost: 1 });

@@ -16,10 +16,10 @@
 // and a machine is never overcommitted, also across server processes on PostgreSQL.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
-import { isPostgres, type Tx } from '../store/database.ts';
-import type { ServiceInstancesTable, ServicesTable } from '../store/schema.ts';
+import { isPostgres, type Db, type Tx } from '../store/database.ts';
+import type { InstancesTable, ServiceInstancesTable, ServicesTable } from '../store/schema.ts';
 import { forIdChunks, forRowChunks, inIds, valuesOf } from '../store/id-lists.ts';
-import { insertRows } from '../store/prepared.ts';
+import { insertRows, prepare, prepareLocked } from '../store/prepared.ts';
 import { addMachineUsage } from '../store/instances.ts';
 import { cancelJobs, enqueueJobs, jobKey, type JobRow } from '../engine/jobs.ts';
 import { randomString } from '../ids.ts';
@@ -75,24 +75,42 @@ function usageOf(map: Map<string, Usage>, key: string): Usage {
  * Adds usage to machines (addMachineUsage: their rendered views follow) and to groups: one
  * statement for all the machines, one per group.
  */
-async function applyUsage(tx: Tx, machines: Map<string, Usage>, groups: Map<string, Usage>, now: number): Promise<void> {
+async function applyUsage(
+  tx: Tx,
+  machines: Map<string, Usage>,
+  groups: Map<string, Usage>,
+  now: number,
+  /** Services added to a group (a CreateService's), counted in the same statement. */
+  newServices?: { group: string; count: number },
+): Promise<void> {
   await addMachineUsage(
     tx,
     [...machines].filter(([, u]) => u.count !== 0).map(([id, u]) => ({ id, cpu: u.cpu, memoryMb: u.memory, gpu: u.gpu, workers: u.count })),
     now,
   );
   for (const [id, u] of groups) {
-    if (u.count === 0) continue;
-    await tx
-      .updateTable('resources')
-      .set((eb) => ({
-        cpu_used: eb('cpu_used', '+', u.cpu),
-        memory_used_mb: eb('memory_used_mb', '+', u.memory),
-        gpu_used: eb('gpu_used', '+', u.gpu),
-      }))
-      .where('id', '=', id)
-      .execute();
+    const services = newServices?.group === id ? newServices.count : 0;
+    if (u.count === 0 && services === 0) continue;
+    await addGroupUsage.execute(tx, { id, cpu: u.cpu, memory: u.memory, gpu: u.gpu, services });
   }
+}
+
+/** Adds usage (and services) to a group's counters. */
+const addGroupUsage = prepare<{ id: string; cpu: number; memory: number; gpu: number; services: number }, never>((db, p) =>
+  db
+    .updateTable('resources')
+    .set((eb) => ({
+      cpu_used: eb('cpu_used', '+', p.cpu),
+      memory_used_mb: eb('memory_used_mb', '+', p.memory),
+      gpu_used: eb('gpu_used', '+', p.gpu),
+      service_count: eb('service_count', '+', p.services),
+    }))
+    .where('id', '=', p.id),
+);
+
+/** A group's ServiceCount goes up by one (a service created with no placement to count it). */
+export async function countNewService(tx: Tx, group: string): Promise<void> {
+  await addGroupUsage.execute(tx, { id: group, cpu: 0, memory: 0, gpu: 0, services: 1 });
 }
 
 /** Adds `n` (negative: takes away) to each service's running count, in one statement. */
@@ -156,7 +174,10 @@ function eventId(now: number): string {
   return `${String(now).padStart(15, '0')}-${String(eventSequence).padStart(17, '0')}-${randomString(4)}`;
 }
 
-function eventRows(s: Pick<ServiceRow, 'id' | 'account_id'> & { current_version?: number }, events: PodEvent[], now: number) {
+/** A service_events row, written later (placement writes all of a call's events in one statement). */
+export type EventRow = ReturnType<typeof eventRows>[number];
+
+export function eventRows(s: Pick<ServiceRow, 'id' | 'account_id'> & { current_version?: number }, events: PodEvent[], now: number) {
   return events.map((e) => ({
     id: eventId(now),
     service_id: s.id,
@@ -188,16 +209,21 @@ async function setServiceState(
   s: ServiceRow,
   state: { status: string; reason: string; message: string; type?: 'Normal' | 'Warning' },
   now: number,
+  events?: EventRow[],
 ) {
   if (s.status === state.status && s.message === state.message && s.reason === state.reason) return;
-  await tx
-    .updateTable('services')
-    .set({ status: state.status, reason: state.reason, message: state.message, updated_at: now })
-    .where('id', '=', s.id)
-    .execute();
-  if (s.message !== state.message) await recordEvent(tx, s, state.type ?? 'Normal', state.reason, state.message, now);
+  await setServiceStatus.execute(tx, { id: s.id, status: state.status, reason: state.reason, message: state.message, now });
+  if (s.message !== state.message) {
+    const event = { type: state.type ?? 'Normal', reason: state.reason, message: state.message, instance: '' };
+    if (events) events.push(...eventRows(s, [event], now));
+    else await recordPodEvents(tx, s, [event], now);
+  }
   Object.assign(s, state);
 }
+
+const setServiceStatus = prepare<{ id: string; status: string; reason: string; message: string; now: number }, never>((db, p) =>
+  db.updateTable('services').set({ status: p.status, reason: p.reason, message: p.message, updated_at: p.now }).where('id', '=', p.id),
+);
 
 async function servicesById(tx: Tx, ids: Iterable<string>): Promise<Map<string, ServiceRow>> {
   const rows: ServiceRow[] = [];
@@ -235,26 +261,28 @@ export async function settle(
   s: ServiceRow,
   now: number,
   waiting?: { reason: string; message: string; type?: 'Normal' | 'Warning' },
+  /** Where the event of a change goes, to be written by the caller; else it is written now. */
+  events?: EventRow[],
 ) {
   if (s.status === 'Stopped') return;
   const old = await oldInstanceCount(tx, s);
   if (old > 0) {
     const message = `Rolling update to version ${s.current_version}: ${old} instance(s) of the previous deployment left to replace`;
-    await setServiceState(tx, s, { status: 'Updating', reason: 'UPDATING', message }, now);
+    await setServiceState(tx, s, { status: 'Updating', reason: 'UPDATING', message }, now, events);
     return;
   }
   if (s.running_count >= s.instance_count) {
-    await setServiceState(tx, s, { status: 'Running', reason: 'RUNNING', message: 'Service start successfully' }, now);
+    await setServiceState(tx, s, { status: 'Running', reason: 'RUNNING', message: 'Service start successfully' }, now, events);
     return;
   }
   if (s.status === 'Failed' && s.running_count === 0 && (await hasFailedInstance(tx, s))) return;
   // A scale-out stays Scaling while its instances start (services.scaleService enters it); an
   // instance that fits nowhere, is evicted or fails (a Warning) makes it Waiting, as the notes say.
   if (s.status === 'Scaling' && waiting?.type !== 'Warning') {
-    await setServiceState(tx, s, { status: 'Scaling', reason: 'SCALING', message: waiting?.message ?? s.message }, now);
+    await setServiceState(tx, s, { status: 'Scaling', reason: 'SCALING', message: waiting?.message ?? s.message }, now, events);
     return;
   }
-  await setServiceState(tx, s, { status: 'Waiting', ...(waiting ?? { reason: s.reason, message: s.message }) }, now);
+  await setServiceState(tx, s, { status: 'Waiting', ...(waiting ?? { reason: s.reason, message: s.message }) }, now, events);
 }
 
 /** Whether some instance of the service failed to start (and was not restarted since). */
@@ -270,11 +298,29 @@ async function hasFailedInstance(tx: Tx, s: ServiceRow): Promise<boolean> {
 }
 
 /**
+ * What a new service's CreateService already knows, so that placement need not read or write it
+ * again: the service row as inserted (placement settles a copy), and its events so far (written
+ * with placement's, in one statement). Placement also counts the service in its group's
+ * ServiceCount, with the group's usage.
+ */
+export interface NewService {
+  events: EventRow[];
+}
+
+/**
  * New Pending instances of a service: placed by the next placePending of its group or, given
  * `startDue`, placed right away with whatever of the group still waits (oldest first), and
- * written once, already on their machines.
+ * written once, already on their machines. `created`: `s` was inserted by this transaction (see
+ * NewService).
  */
-export async function addInstances(tx: Tx, s: ServiceRow, count: number, now: number, startDue?: StartDue): Promise<void> {
+export async function addInstances(
+  tx: Tx,
+  s: ServiceRow,
+  count: number,
+  now: number,
+  startDue?: StartDue,
+  created?: NewService,
+): Promise<void> {
   const rows: ServiceInstanceRow[] = workerIdentities(s.name, count).map(({ name, ip }) => ({
     id: name,
     service_id: s.id,
@@ -295,8 +341,13 @@ export async function addInstances(tx: Tx, s: ServiceRow, count: number, now: nu
     instance_type: s.instance_type,
     zone: '',
   }));
-  if (startDue && !isPublicPool(s.resource_id)) await place(tx, s.resource_id, rows, now, startDue);
-  else await insertRows(tx, 'service_instances', rows);
+  if (startDue && !isPublicPool(s.resource_id)) await place(tx, s.resource_id, rows, now, startDue, created && { service: s, ...created });
+  else {
+    await insertRows(tx, 'service_instances', rows);
+    if (!created) return;
+    await insertRows(tx, 'service_events', created.events);
+    await countNewService(tx, s.resource_id);
+  }
 }
 
 /** Oldest first (ties by name): the order instances are placed in. */
@@ -337,8 +388,8 @@ const roomsBefore = (
         : a.id < b.id;
 
 /** The rooms of a group's schedulable machines (Ready, uncordoned) in spread order, the first `limit` or all. */
-async function readRooms(tx: Tx, resourceId: string, limit: number | undefined): Promise<Room[]> {
-  const rows = await tx
+const schedulableMachines = (db: Db, resourceId: string) =>
+  db
     .selectFrom('instances')
     .select(['id', 'name', 'cpu', 'memory_mb', 'gpu', 'cpu_used', 'memory_used_mb', 'gpu_used', 'created_at'])
     .where('resource_id', '=', resourceId)
@@ -347,10 +398,18 @@ async function readRooms(tx: Tx, resourceId: string, limit: number | undefined):
     .orderBy(sql`cpu - cpu_used`, 'desc')
     .orderBy(sql`memory_mb - memory_used_mb`, 'desc')
     .orderBy('created_at')
-    .orderBy('id')
-    .$if(limit !== undefined, (q) => q.limit(limit!))
-    .$if(isPostgres(tx), (q) => q.forUpdate())
-    .execute();
+    .orderBy('id');
+const firstMachines = prepareLocked<{ resourceId: string; limit: number }, MachineFree>((db, p) =>
+  schedulableMachines(db, p.resourceId).limit(p.limit),
+);
+const allMachines = prepareLocked<{ resourceId: string }, MachineFree>((db, p) => schedulableMachines(db, p.resourceId));
+type MachineFree = Pick<
+  InstancesTable,
+  'id' | 'name' | 'cpu' | 'memory_mb' | 'gpu' | 'cpu_used' | 'memory_used_mb' | 'gpu_used' | 'created_at'
+>;
+
+async function readRooms(tx: Tx, resourceId: string, limit: number | undefined): Promise<Room[]> {
+  const rows = limit === undefined ? await allMachines.rows(tx, { resourceId }) : await firstMachines.rows(tx, { resourceId, limit });
   return rows.map((m) => ({
     id: m.id,
     name: m.name,
@@ -486,18 +545,37 @@ export async function placePending(tx: Tx, resourceId: string, now: number, star
   await place(tx, resourceId, [], now, startDue);
 }
 
-/** placePending on a dedicated group, with `fresh` instances not written yet: they are inserted, placed or not. */
-async function place(tx: Tx, resourceId: string, fresh: ServiceInstanceRow[], now: number, startDue: StartDue): Promise<void> {
-  const waiting = await tx
+/** The group's instances waiting for a machine, oldest first. */
+const unplacedInstances = prepare<{ resourceId: string }, ServiceInstanceRow>((db, p) =>
+  db
     .selectFrom('service_instances')
     .selectAll()
-    .where('resource_id', '=', resourceId)
+    .where('resource_id', '=', p.resourceId)
     .where('machine_id', 'is', null)
     .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+    .orderBy('id'),
+);
+
+/**
+ * placePending on a dedicated group, with `fresh` instances not written yet: they are inserted,
+ * placed or not. `created`: the new service they belong to (its events are written here).
+ */
+async function place(
+  tx: Tx,
+  resourceId: string,
+  fresh: ServiceInstanceRow[],
+  now: number,
+  startDue: StartDue,
+  created?: NewService & { service: ServiceRow },
+): Promise<void> {
+  const waiting = await unplacedInstances.rows(tx, { resourceId });
   const pending = fresh.length === 0 ? waiting : [...waiting, ...fresh].sort(byAge);
-  if (pending.length === 0) return;
+  const events = created?.events ?? [];
+  if (pending.length === 0) {
+    await insertRows(tx, 'service_events', events);
+    if (created) await countNewService(tx, resourceId);
+    return;
+  }
   const isFresh = new Set(fresh);
   const heap = await Rooms.open(tx, resourceId, pending.length);
   const unplaced = new Map<string, number>();
@@ -542,15 +620,14 @@ async function place(tx: Tx, resourceId: string, fresh: ServiceInstanceRow[], no
       startJobs.push({ kind: START_JOB, accountId: p.account_id, subjectId: p.id, dueAt: startDue(now), key: jobKey(START_JOB, p.id) });
     }
   }
-  await applyUsage(tx, machineUsage, new Map([[resourceId, groupUsage]]), now);
+  await applyUsage(tx, machineUsage, new Map([[resourceId, groupUsage]]), now, created && { group: resourceId, count: 1 });
   await enqueueJobs(tx, startJobs, now);
 
-  const services = await servicesById(tx, [...placedServices, ...unplaced.keys()]);
-  await insertRows(
-    tx,
-    'service_events',
-    [...services.values()].flatMap((s) => eventRows(s, scheduled.get(s.id) ?? [], now)),
-  );
+  // A new service's row is known (a copy: the caller answers with the row as created); others are read.
+  const known = created ? new Map([[created.service.id, { ...created.service }]]) : new Map<string, ServiceRow>();
+  const others = [...placedServices, ...unplaced.keys()].filter((id) => !known.has(id));
+  const services = others.length === 0 ? known : new Map([...known, ...(await servicesById(tx, others))]);
+  for (const s of services.values()) events.push(...eventRows(s, scheduled.get(s.id) ?? [], now));
   const ready = rooms.length;
   let total: number | undefined;
   for (const s of services.values()) {
@@ -561,11 +638,13 @@ async function place(tx: Tx, resourceId: string, fresh: ServiceInstanceRow[], no
         `${left} instance(s) of service [${s.name}] cannot be scheduled: ${ready}/${total} machine(s) of resource ` +
         `[${resourceId}] are Ready and schedulable, and none has ${s.cpu} CPU core(s) (1 per machine is kept for system components), ` +
         `${s.memory_mb} MB memory and ${s.gpu} GPU(s) free. The instance(s) stay Pending until capacity appears.`;
-      await settle(tx, s, now, { reason: 'INSUFFICIENT_RESOURCE', message: why, type: 'Warning' });
+      await settle(tx, s, now, { reason: 'INSUFFICIENT_RESOURCE', message: why, type: 'Warning' }, events);
     } else {
-      await settle(tx, s, now, { reason: 'PENDING', message: `Waiting for ${s.instance_count - s.running_count} instance(s) to start` });
+      const message = `Waiting for ${s.instance_count - s.running_count} instance(s) to start`;
+      await settle(tx, s, now, { reason: 'PENDING', message }, events);
     }
   }
+  await insertRows(tx, 'service_events', events); // in the order they happened
 }
 
 /**

@@ -8,6 +8,7 @@
 import { apiError } from '../gateway/errors.ts';
 import type { Db, Tx } from '../store/database.ts';
 import { isPostgres } from '../store/database.ts';
+import { insertRows } from '../store/prepared.ts';
 import type { Scheduler } from '../engine/scheduler.ts';
 import { groupsOfGroupJobs } from '../engine/group-locks.ts';
 import { cancelJobsOf } from '../engine/jobs.ts';
@@ -16,6 +17,7 @@ import { newServiceId, newServiceToken } from '../ids.ts';
 import type { ServiceSpec } from './service-spec.ts';
 import {
   addInstances,
+  eventRows,
   groupsOfStartJobs,
   PLACE_JOB,
   placePending,
@@ -30,6 +32,7 @@ import {
   type ServiceRow,
   type StartDue,
 } from './placement.ts';
+import { isPublicPool } from './public-pool.ts';
 import '../eas/errors.ts';
 
 export interface Owner {
@@ -80,26 +83,19 @@ export async function createService(tx: Tx, owner: Owner, spec: ServiceSpec, now
   };
   // The unique name index decides between two concurrent creates (in different groups, so with no
   // common lock): the later one waits for the earlier one's commit and inserts nothing.
-  const inserted = await tx
-    .insertInto('services')
-    .values(row)
-    .onConflict((oc) => oc.columns(['account_id', 'region', 'name']).doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
-    throw apiError('InvalidService.AlreadyExists', { serviceName: spec.name, region: owner.region });
-  }
-  await recordEvent(tx, row, 'Normal', row.reason, row.message, now);
-  await tx
-    .insertInto('service_versions')
-    .values({ service_id: row.id, account_id: row.account_id, version: 1, config: row.config, created_at: now })
-    .execute();
-  await tx
-    .updateTable('resources')
-    .set((eb) => ({ service_count: eb('service_count', '+', 1) }))
-    .where('id', '=', spec.resourceId)
-    .execute();
-  await addInstances(tx, row, spec.instances, now, startDue); // placed as they are written
-  await placePending(tx, spec.resourceId, now, startDue);
+  // (The id is new: a conflict is the name's.)
+  const inserted = await insertRows(tx, 'services', [row], { ignoreConflicts: true, returning: 'id' });
+  if (inserted.length === 0) throw apiError('InvalidService.AlreadyExists', { serviceName: spec.name, region: owner.region });
+  // Its first event is written with placement's, and its group's ServiceCount goes up with the
+  // group's usage (addInstances).
+  const events = eventRows(row, [{ type: 'Normal', reason: row.reason, message: row.message, instance: '' }], now);
+  await insertRows(tx, 'service_versions', [
+    { service_id: row.id, account_id: row.account_id, version: 1, config: row.config, created_at: now },
+  ]);
+  // Placed as they are written, with what else of the group waits; a public-pool service's wait
+  // for the pool's placement.
+  await addInstances(tx, row, spec.instances, now, startDue, { events });
+  if (isPublicPool(spec.resourceId)) await placePending(tx, spec.resourceId, now, startDue);
   return row;
 }
 
@@ -394,11 +390,11 @@ export async function labelsOf(db: Db | Tx, serviceIds: string[]): Promise<Map<s
 
 /** Adds or replaces labels; at most MAX_SERVICE_LABELS on a service. */
 export async function setLabels(tx: Tx, s: ServiceRow, labels: Record<string, string>, max: number, now: number): Promise<void> {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return; // nothing to add (a CreateService without labels reads nothing)
   const existing = (await labelsOf(tx, [s.id])).get(s.id) ?? [];
   const keys = new Set([...existing.map((l) => l.key), ...Object.keys(labels)]);
   if (keys.size > max) throw apiError('InvalidParameter', { name: 'Labels', reason: `A service carries at most ${max} labels.` });
-  const entries = Object.entries(labels);
-  if (entries.length === 0) return;
   await tx
     .deleteFrom('service_labels')
     .where('service_id', '=', s.id)

@@ -7,6 +7,7 @@ import { isPostgres, type Db, type Tx } from './database.ts';
 import type { Schema } from './schema.ts';
 import { pushTo } from '../collections.ts';
 import { forIdChunks, forRowChunks, inIds, valuesOf } from './id-lists.ts';
+import { prepare } from './prepared.ts';
 
 export function updateInstances(db: Db | Tx, values: UpdateObject<Schema, 'instances'>) {
   return db
@@ -60,6 +61,11 @@ export interface MachineUsageDelta {
  * of them (a chunk of hundreds on SQLite), not one per machine.
  */
 export async function addMachineUsage(db: Db | Tx, deltas: readonly MachineUsageDelta[], now: number): Promise<void> {
+  if (deltas.length === 1) {
+    const d = deltas[0]!;
+    await addOneMachineUsage.execute(db, { id: d.id, cpu: d.cpu, memory: d.memoryMb, gpu: d.gpu, workers: d.workers, now });
+    return;
+  }
   await forRowChunks(db, deltas, (chunk) => {
     const rows = chunk.map((d) => [d.id, d.cpu, d.memoryMb, d.gpu, d.workers]);
     return sql`with d(id, d_cpu, d_memory, d_gpu, d_workers) as (${valuesOf(db, ['text', 'integer', 'integer', 'integer', 'integer'], rows)})
@@ -68,3 +74,14 @@ export async function addMachineUsage(db: Db | Tx, deltas: readonly MachineUsage
       from d where instances.id = d.id`.execute(db);
   });
 }
+
+/** addMachineUsage of one machine (a service of one instance), prepared once. */
+const addOneMachineUsage = prepare<{ id: string; cpu: number; memory: number; gpu: number; workers: number; now: number }, never>((db, p) =>
+  updateInstances(db, {
+    cpu_used: sql`cpu_used + ${p.cpu}`,
+    memory_used_mb: sql`memory_used_mb + ${p.memory}`,
+    gpu_used: sql`gpu_used + ${p.gpu}`,
+    worker_count: sql`worker_count + ${p.workers}`,
+    updated_at: p.now,
+  }).where('id', '=', p.id),
+);

@@ -557,6 +557,31 @@ for (const engine of ENGINES) {
       assert.equal(list.body.TotalCount, 0);
     });
 
+    test('CreateService placed or unplaceable: ServiceCount counts each; events come in the order they happened', async () => {
+      const g = await newGroup(1);
+      const events = async (name: string) =>
+        ((await eas('DescribeServiceEvent', 'GET', svcPath(name, '/events'), { query: { PageSize: '100' } })).body.Events as any[]).map(
+          (e) => [e.Type, e.Reason, e.Resource],
+        );
+      assert.equal((await create(serviceJson('count_placed', g, { cpu: 1 }))).body.Status, 'Creating');
+      assert.equal((await create(serviceJson('count_nofit', g, { cpu: 3 }))).body.Status, 'Creating');
+      assert.equal((await group(g)).ServiceCount, '2');
+      assert.deepEqual(await events('count_placed'), [
+        ['Normal', 'CREATING', 'Service'],
+        ['Normal', 'Scheduled', 'Pod'],
+        ['Normal', 'PENDING', 'Service'],
+      ]);
+      assert.deepEqual(await events('count_nofit'), [
+        ['Normal', 'CREATING', 'Service'],
+        ['Warning', 'INSUFFICIENT_RESOURCE', 'Service'],
+      ]);
+      assert.equal((await describeSvc('count_placed')).Status, 'Waiting');
+      assert.equal((await describeSvc('count_nofit')).Status, 'Waiting');
+      const d = await group(g);
+      assert.equal(d.CpuUsed, 1);
+      assert.equal(d.MemoryUsed, 4096);
+    });
+
     test('after all of the above, every usage counter equals what the rows say and no machine is overcommitted', async () => {
       const store = await openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl });
       try {
