@@ -140,6 +140,60 @@ for (const engine of ENGINES) {
         assert.equal(afterRestart.body.Code, 'SignatureNonceUsed');
       });
 
+      // A create is the costliest call to replay: its nonce must be used up once, whether it succeeds or fails.
+      const captureCreate = async (resourceId: string, type: string) => {
+        proxy.captured.length = 0;
+        proxy.mutate = () => null; // captured, not delivered
+        await callEas(easClient({ url: proxy.url, ...root }), {
+          action: 'CreateResourceInstances',
+          method: 'POST',
+          pathname: `/api/v2/resources/cn-hangzhou/${resourceId}/instances`,
+          body: { EcsInstanceType: type, EcsInstanceCount: 1, ChargeType: 'PostPaid' },
+        }).catch(() => {});
+        proxy.mutate = undefined;
+        return proxy.captured[0]!;
+      };
+      const machinesOf = async (resourceId: string) =>
+        (
+          await callEas(easClient({ url: server.url, ...root }), {
+            action: 'ListResourceInstances',
+            method: 'GET',
+            pathname: `/api/v2/resources/cn-hangzhou/${resourceId}/instances`,
+          })
+        ).body.TotalCount;
+      const newGroup = async () =>
+        (
+          await callEas(easClient({ url: server.url, ...root }), {
+            action: 'CreateResource',
+            method: 'POST',
+            pathname: '/api/v2/resources',
+            body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c1' } },
+          })
+        ).body.ResourceId as string;
+
+      test('a create sent twice at once (same nonce) orders once: the other gets SignatureNonceUsed', async () => {
+        const group = await newGroup();
+        const create = await captureCreate(group, 'ecs.g6.large');
+        const answers = await Promise.all([send(server.url, create), send(server.url, create), send(server.url, create)]);
+        assert.deepEqual(answers.map((a) => a.status).sort(), [200, 400, 400]);
+        for (const a of answers.filter((x) => x.status === 400)) assert.equal(a.body.Code, 'SignatureNonceUsed');
+        assert.equal(await machinesOf(group), 1);
+        server = await server.restart();
+        assert.equal((await send(server.url, create)).body.Code, 'SignatureNonceUsed');
+        assert.equal(await machinesOf(group), 1);
+      });
+
+      test('a create that fails still uses up its nonce: its replay gets SignatureNonceUsed', async () => {
+        const group = await newGroup();
+        const refused = await captureCreate(group, 'ecs.no-such-type');
+        assert.equal((await send(server.url, refused)).body.Code, 'InvalidInstanceType.NotSupported');
+        assert.equal((await send(server.url, refused)).body.Code, 'SignatureNonceUsed');
+        const missingGroup = await captureCreate('eas-r-doesnotexist0000000', 'ecs.g6.large');
+        assert.equal((await send(server.url, missingGroup)).status, 404);
+        assert.equal((await send(server.url, missingGroup)).body.Code, 'SignatureNonceUsed');
+        assert.equal(await machinesOf(group), 0);
+      });
+
       test('a forged request does not burn the nonce of the real one', async () => {
         proxy.captured.length = 0;
         proxy.mutate = () => null;
