@@ -18,13 +18,14 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Starts the server (with `nodeFlags`, e.g. --cpu-prof) and creates its group. */
-export async function startBenchServer(nodeFlags: string[] = []): Promise<BenchServer> {
+/** Starts the server (with `nodeFlags`, e.g. --cpu-prof; built in `checkout`, default this one) and creates its group. */
+export async function startBenchServer(nodeFlags: string[] = [], checkout = '.'): Promise<BenchServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-'));
   const child = spawn(
     process.execPath,
     [...nodeFlags, 'bin/openeas.js', 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn'],
     {
+      cwd: checkout,
       env: {
         ...process.env,
         OPENEAS_ACCOUNT_ID: '1000000000000001',

@@ -1,0 +1,64 @@
+// Server CPU per call of two builds, for changes smaller than a loaded host's noise:
+//   node --import tsx bench/cpu-ab.ts <checkoutA> <checkoutB> [rounds] [calls]   (each checkout built: npm run build)
+// Both servers take the same load at the same time in every round (create, list of 100, describe),
+// so both numbers of a round meet the same host load; the median of the rounds' B/A ratios is
+// printed with its quartiles. BENCH_AB_SCENARIOS=create,describe picks scenarios.
+import fs from 'node:fs';
+import { type BenchServer, startBenchServer } from './bench-server.ts';
+import { runLoad, type Target } from './load.ts';
+
+const [a, b] = [process.argv[2] ?? '.', process.argv[3] ?? '.'];
+const rounds = Number(process.argv[4] ?? 12);
+const calls = Number(process.argv[5] ?? 250);
+const scenarios = (process.env.BENCH_AB_SCENARIOS ?? 'create,list,describe').split(',');
+
+function targetsOf(s: BenchServer): Record<string, Target> {
+  const order = (count: number) => ({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: count, ChargeType: 'PostPaid' });
+  return {
+    create: s.target('CreateResourceInstances', 'POST', `${s.base}/instances`, order(1)),
+    list: s.target('ListResourceInstances', 'GET', `${s.base}/instances?PageSize=100`),
+    describe: s.target('DescribeResource', 'GET', s.base),
+    order100: s.target('CreateResourceInstances', 'POST', `${s.base}/instances`, order(100)),
+  };
+}
+
+/** User + system CPU of the server process, in clock ticks (1/100 s). */
+function ticks(s: BenchServer): number {
+  const f = fs.readFileSync(`/proc/${s.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+const servers = [await startBenchServer([], a), await startBenchServer([], b)];
+const targets = servers.map(targetsOf);
+for (const t of targets) {
+  await runLoad(t.order100!, { seconds: 10, concurrency: 1, maxRequests: 1 }); // a full page to list
+  for (const k of scenarios) await runLoad(t[k]!, { seconds: 20, concurrency: 16, maxRequests: 300 }); // warm-up
+}
+const perCall: Record<string, number[][]> = {};
+for (let r = 0; r < rounds; r++) {
+  for (const k of scenarios) {
+    const before = servers.map(ticks);
+    const loads = await Promise.all(targets.map((t) => runLoad(t[k]!, { seconds: 120, concurrency: 16, maxRequests: calls })));
+    servers.forEach((s, i) => {
+      if (loads[i]!.errors > 0) console.log(`${i ? 'B' : 'A'} ${k}: ${loads[i]!.errors} errors, first ${loads[i]!.firstError}`);
+      ((perCall[k] ??= [[], []])[i] as number[]).push(((ticks(s) - before[i]!) * 10_000) / loads[i]!.requests);
+    });
+  }
+}
+const sorted = (x: number[]) => [...x].sort((p, q) => p - q);
+const at = (x: number[], q: number) => sorted(x)[Math.floor(q * x.length)]!;
+for (const k of scenarios) {
+  const [ua, ub] = perCall[k] as [number[], number[]];
+  const ratios = ua.map((x, i) => ub[i]! / x);
+  console.log(
+    `${k}: A ${at(ua, 0.5).toFixed(0)} µs/call, B ${at(ub, 0.5).toFixed(0)} µs/call; B/A median ${at(ratios, 0.5).toFixed(3)} ` +
+      `(quartiles ${at(ratios, 0.25).toFixed(3)}–${at(ratios, 0.75).toFixed(3)}, ${rounds} rounds of ${calls} calls)`,
+  );
+}
+console.log(
+  `load average ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
+await Promise.all(servers.map((s) => s.stop()));
