@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { newServiceToken } from '../ids.ts';
 import { updateInstances } from './instances.ts';
 import type { Db } from './database.ts';
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type DatabaseIntrospector, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': {
@@ -848,12 +848,43 @@ export async function migrateToLatest(db: Kysely<any>, dialect: 'sqlite' | 'post
   // pin it to the connection's current schema so databases in other schemas never confuse it.
   const migrationTableSchema =
     dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
-  const migrator = new Migrator({ db, provider, migrationTableSchema });
+  const migrator = new Migrator({
+    db: migrationTableSchema === undefined ? db : withSchemaIntrospection(db, migrationTableSchema),
+    provider,
+    migrationTableSchema,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
   }
+}
+
+/**
+ * The database as the Migrator sees it on PostgreSQL: Kysely's own introspection, which the Migrator
+ * uses only to ask whether its two bookkeeping tables exist, reads the columns of every table of every
+ * schema (and calls pg_get_serial_sequence on each). On a database shared by many schemas that is slow,
+ * and it fails outright when another schema is dropped while it runs. This one lists the tables of
+ * `schema` alone.
+ */
+function withSchemaIntrospection(db: Kysely<any>, schema: string): Kysely<any> {
+  const introspection: DatabaseIntrospector = {
+    getSchemas: async () => [{ name: schema }],
+    getMetadata: async () => ({ tables: await introspection.getTables() }),
+    getTables: async () => {
+      const rows = await sql<{ name: string; kind: string }>`
+        select table_name as name, table_type as kind from information_schema.tables where table_schema = ${schema}`.execute(db);
+      return rows.rows.map((r) => ({ name: r.name, schema, isView: r.kind === 'VIEW', columns: [] }));
+    },
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      const value = Reflect.get(target, property, target);
+      // Kysely keeps its state in private fields: its methods must run on the real instance.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 async function appliedMigrations(db: Kysely<any>): Promise<string[]> {

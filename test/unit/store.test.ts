@@ -9,6 +9,9 @@ import { openStore } from '../../src/store/database.ts';
 import { insertRows, prepare, prepareLocked } from '../../src/store/prepared.ts';
 import { forIdChunks, forRowChunks, inIds, valuesOf } from '../../src/store/id-lists.ts';
 import { sql } from 'kysely';
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { MIGRATION_NAMES, migrateToLatest } from '../../src/store/migrations.ts';
 import { ENGINES } from '../support/engines.ts';
 import { RawJson, renderJson } from '../../src/gateway/envelope.ts';
 import { tempDataDir } from '../support/server.ts';
@@ -341,3 +344,28 @@ for (const engine of ENGINES) {
     }
   });
 }
+
+test('PostgreSQL: migrations read only their own schema, never the catalog of every schema in the database', {
+  skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
+}, async () => {
+  // Kysely's Migrator, left to itself, asks whether its bookkeeping tables exist by reading every
+  // column of every table of every schema: seconds on a database shared by a few hundred schemas,
+  // and "schema … does not exist" when one of them is dropped meanwhile (seen in this suite).
+  const statements: string[] = [];
+  const db = new Kysely<any>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: await pgEngine!.freshDatabaseUrl(), max: 1 }) }),
+    log: (event) => {
+      statements.push(event.query.sql);
+    },
+  });
+  try {
+    await migrateToLatest(db, 'postgres');
+    await migrateToLatest(db, 'postgres'); // a restart: everything already applied
+    const applied = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(db);
+    assert.equal(applied.rows[0]!.n, MIGRATION_NAMES.length);
+    const wide = statements.filter((s) => /pg_attribute|pg_namespace/.test(s));
+    assert.deepEqual(wide, [], 'no statement reads the whole catalog');
+  } finally {
+    await db.destroy();
+  }
+});
