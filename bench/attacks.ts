@@ -7,12 +7,11 @@
 //   - CreateResourceInstances with big UserData (1,000,000 characters, then 16 KiB x 100 machines)
 //   - 12 concurrent ListResourceInstances with 200 Label keys, and with 20 (PostgreSQL, when
 //     OPENEAS_BENCH_DATABASE_URL is set)
-import crypto from 'node:crypto';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
-import pg from 'pg';
 import Database from 'better-sqlite3';
 import { runLoad, type LoadResult, type Target } from './load.ts';
+import { pgSchema } from './harness.ts';
 
 export interface AttackHarness {
   startOpeneas(dataDir: string, env?: Record<string, string>): Promise<{ child: { pid?: number }; url: string }>;
@@ -184,15 +183,10 @@ export async function attacks(h: AttackHarness): Promise<Record<string, unknown>
     h.row('attack: 12 x 200 Label keys (PostgreSQL)', 'skipped', 'set OPENEAS_BENCH_DATABASE_URL');
     return results;
   }
-  const schema = `openeas_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const url = new URL(pgUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
+  const schema = await pgSchema(pgUrl);
   const pgServer = await h.startOpeneas(h.tempDir('openeas-bench-attacks-pg-'), {
     OPENEAS_PROVISION_SECONDS: '3600',
-    OPENEAS_DATABASE_URL: url.toString(),
+    OPENEAS_DATABASE_URL: schema.url,
   });
   try {
     await h.call(pgServer.url, 'CreateResource', 'POST', '/api/v2/resources', {
@@ -227,8 +221,7 @@ export async function attacks(h: AttackHarness): Promise<Record<string, unknown>
     );
   } finally {
     await h.stop(pgServer);
-    await admin.query(`drop schema ${schema} cascade`).catch(() => {});
-    await admin.end();
+    await schema.drop();
   }
   return results;
 }

@@ -1,4 +1,5 @@
-// The baseline: a bare Fastify JSON route, same Node, same machine, same load generator.
+// The baseline: a bare Fastify JSON route, same Node, same machine, same load generator. It checks
+// no signature, so the signing load generator and the official client both get a 200.
 import Fastify from 'fastify';
 import crypto from 'node:crypto';
 

@@ -1,9 +1,11 @@
 // The load generator: keeps `concurrency` requests in flight for `seconds`, signing every request
 // with V3 and a fresh nonce exactly as the official client does (the bare Fastify baseline gets
-// the same signing work, so ratios compare servers, not generators).
+// the same signing work, so ratios compare servers, not generators). `runClientLoad` drives the
+// official client instead.
 import http from 'node:http';
 import crypto from 'node:crypto';
 import { hashPayload, signV3 } from '../src/gateway/signature/index.ts';
+import { callEas, easClient, type RoaCall } from '../test/support/client.ts';
 
 export interface Target {
   url: string;
@@ -34,7 +36,7 @@ function timestamp(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function request(agent: http.Agent, t: Target): Promise<{ status: number; ms: number; body: string }> {
+function request(agent: http.Agent, t: Target): Promise<Outcome> {
   const u = new URL(t.url);
   const body = Buffer.from(t.body ? t.body() : '', 'utf8');
   const headers: Record<string, string> = {
@@ -74,8 +76,21 @@ function request(agent: http.Agent, t: Target): Promise<{ status: number; ms: nu
   });
 }
 
-export async function runLoad(t: Target, opts: { seconds: number; concurrency: number; maxRequests?: number }): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
+/** One finished request as the driver sees it: a status (0 when the connection failed) and, on failure, why. */
+export interface Outcome {
+  status: number;
+  ms: number;
+  body: string;
+}
+
+export interface LoadOptions {
+  seconds: number;
+  concurrency: number;
+  maxRequests?: number;
+}
+
+/** Keeps `concurrency` calls of `once` in flight for `seconds` (or until `maxRequests` were issued). */
+export async function drive(once: () => Promise<Outcome>, opts: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -87,7 +102,7 @@ export async function runLoad(t: Target, opts: { seconds: number; concurrency: n
   const worker = async () => {
     while (Date.now() < deadline && issued < max) {
       issued++;
-      const r = await request(agent, t);
+      const r = await once();
       latencies.push(r.ms);
       statuses[r.status] = (statuses[r.status] ?? 0) + 1;
       if (r.status !== 200) {
@@ -97,9 +112,41 @@ export async function runLoad(t: Target, opts: { seconds: number; concurrency: n
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
-  agent.destroy();
   const seconds = (Date.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
   return { requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50: pct(50), p99: pct(99), statuses, firstError };
+}
+
+export async function runLoad(t: Target, opts: LoadOptions): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
+  try {
+    return await drive(() => request(agent, t), opts);
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * The official client as the load generator: `callApi` of @alicloud/openapi-client with V3 signing,
+ * as test/support/client.ts calls it (one client for all calls, on its keep-alive agent).
+ */
+export async function runClientLoad(
+  url: string,
+  credentials: { accessKeyId: string; accessKeySecret: string },
+  call: RoaCall,
+  opts: LoadOptions,
+): Promise<LoadResult> {
+  const client = easClient({ url, ...credentials });
+  return drive(async () => {
+    const started = process.hrtime.bigint();
+    const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
+    try {
+      const r = await callEas(client, call);
+      return { status: r.statusCode, ms: ms(), body: '' };
+    } catch (e) {
+      const err = e as { statusCode?: number; message?: string };
+      return { status: err.statusCode ?? 0, ms: ms(), body: String(err.message) };
+    }
+  }, opts);
 }

@@ -3,10 +3,13 @@
 // clock advances. Prints a table and writes bench/results/latest.json. Never part of `npm test`.
 //
 //   BENCH_SECONDS=8 BENCH_ROUNDS=5 BENCH_ROUND_SECONDS=2 BENCH_THROUGHPUT_CONCURRENCY=16,64 BENCH_CONCURRENCY=16 BENCH_MACHINES=1000000 BENCH_BURST=10000 BENCH_SCENARIOS=throughput,ram,audit,burst,scale,attacks npm run bench
+//   throughput (bench/throughput.ts): also CreateService/DescribeService, the official client and
+//     server CPU per call; BENCH_IN_FLIGHT (32), BENCH_SERVICE_MACHINES (250 of 128 cores)
 //   attacks (bench/attacks.ts): BENCH_ATTACK_SECONDS, OPENEAS_BENCH_DATABASE_URL (PostgreSQL leg)
 //   bss (BSS pages after a year of billing): BENCH_BSS_MACHINES, BENCH_BSS_SECONDS, OPENEAS_BENCH_DATABASE_URL
 //   services (placement, drain, worker pages; bench/services.ts, SQLite): BENCH_SERVICES_SECONDS
-import { spawn, type ChildProcess } from 'node:child_process';
+//   postgres (bench/postgres.ts; skipped unless OPENEAS_BENCH_DATABASE_URL is set): creates on
+//     PostgreSQL against the bare route, and two server processes against one; BENCH_IN_FLIGHT
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +17,23 @@ import { runLoad, type LoadResult, type Target } from './load.ts';
 import { seedMachines } from './seed.ts';
 import { attacks } from './attacks.ts';
 import { servicesBench } from './services.ts';
+import { throughput } from './throughput.ts';
+import { postgresBench } from './postgres.ts';
+import {
+  ACCOUNT,
+  REGION,
+  ROOT,
+  admin,
+  call,
+  fetchGroupId,
+  repo,
+  rssMb,
+  signedJson,
+  startOpeneas,
+  stop,
+  target,
+  type Proc,
+} from './harness.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -26,79 +46,8 @@ const THROUGHPUT_CONCURRENCY = (process.env.BENCH_THROUGHPUT_CONCURRENCY ?? '16,
   .filter((n) => n > 0);
 const MACHINES = Number(process.env.BENCH_MACHINES ?? 1_000_000);
 const BURST = Number(process.env.BENCH_BURST ?? 10_000);
-const ROOT = { accessKeyId: 'LTAI5tBenchmarkKeyId000000', accessKeySecret: 'BenchmarkSecret0123456789abcdef' };
-const ACCOUNT = '1000000000000001';
-const REGION = 'cn-hangzhou';
-const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-
-interface Proc {
-  child: ChildProcess;
-  url: string;
-}
-
-function start(args: string[], env: Record<string, string> = {}): Promise<Proc> {
-  const child = spawn(process.execPath, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c) => {
-      out += String(c);
-      const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
-}
-
-function stop(p: Proc): Promise<void> {
-  return new Promise((resolve) => {
-    p.child.removeAllListeners('exit');
-    p.child.once('exit', () => resolve());
-    p.child.kill('SIGTERM');
-  });
-}
-
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-function startOpeneas(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Proc> {
-  return start(['bin/openeas.js', 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
-    OPENEAS_ACCOUNT_ID: ACCOUNT,
-    OPENEAS_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId,
-    OPENEAS_ROOT_ACCESS_KEY_SECRET: ROOT.accessKeySecret,
-    OPENEAS_DATABASE_URL: '',
-    ...extraEnv,
-  });
-}
-
-const target = (url: string, action: string, method: Target['method'], p: string, body?: () => string): Target => ({
-  url,
-  action,
-  method,
-  path: p,
-  body,
-  ...ROOT,
-});
-
-async function admin(url: string, method: string, p: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${url}/_openeas${p}`, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return res.json();
-}
-
-async function call(url: string, action: string, method: Target['method'], p: string, body?: unknown): Promise<any> {
-  const r = await runLoad(target(url, action, method, p, body ? () => JSON.stringify(body) : undefined), {
-    seconds: 60,
-    concurrency: 1,
-    maxRequests: 1,
-  });
-  if (r.errors) throw new Error(`${action} failed: ${r.firstError}`);
-  return r;
-}
+/** Requests in flight of the service, official-client and PostgreSQL rows. */
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 32);
 
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -114,133 +63,19 @@ const row = (name: string, value: string, verdict = '') => {
 };
 const fmt = (r: LoadResult) => `${r.rps.toFixed(0)} req/s p99 ${r.p99.toFixed(1)} ms${r.errors ? ` ERR ${r.errors}` : ''}`;
 
-async function throughput(): Promise<void> {
-  const bare = await start(['--import', 'tsx', 'bench/bare-server.ts']);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-'));
-  const server = await startOpeneas(dataDir, { OPENEAS_PROVISION_SECONDS: '3600' });
-  try {
-    await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', {
-      ResourceType: 'SelfManaged',
-      ResourceName: 'bench',
-      SelfManagedResourceOptions: { ExternalClusterId: 'c' },
-    });
-    const basePath = `/api/v2/resources/${REGION}/${await fetchGroupId(server.url)}`;
-    // 100 machines, so the list page is full.
-    await call(server.url, 'CreateResourceInstances', 'POST', `${basePath}/instances`, {
-      EcsInstanceType: 'ecs.g6.large',
-      EcsInstanceCount: 100,
-      ChargeType: 'PostPaid',
-    });
-
-    // Interleaved rounds: this machine's speed drifts by tens of percent within a minute, so each
-    // openeas measurement directly follows one of the bare route with the same method and the same
-    // number of requests in flight; ratios are the median round's (the range is printed too).
-    // Each server is measured at every level in THROUGHPUT_CONCURRENCY: a row per level, and the
-    // verdict compares capacities — each side's best requests/second in the round.
-    const postBody = () => JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
-    const pairs = {
-      create: [
-        target(bare.url, 'Bare', 'POST', '/bench', postBody),
-        target(server.url, 'CreateResourceInstances', 'POST', `${basePath}/instances`, postBody),
-      ],
-      list: [
-        target(bare.url, 'Bare', 'GET', '/bench'),
-        target(server.url, 'ListResourceInstances', 'GET', `${basePath}/instances?PageSize=100`),
-      ],
-      describe: [target(bare.url, 'Bare', 'GET', '/bench'), target(server.url, 'DescribeResource', 'GET', basePath)],
-    } as const;
-    type Pair = keyof typeof pairs;
-    type Measured = { bare: LoadResult; ours: LoadResult };
-    const rounds: Array<Record<Pair, Record<number, Measured>>> = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const round = {} as Record<Pair, Record<number, Measured>>;
-      for (const [name, [bareTarget, ourTarget]] of Object.entries(pairs) as Array<[Pair, readonly [Target, Target]]>) {
-        round[name] = {};
-        for (const concurrency of THROUGHPUT_CONCURRENCY) {
-          const bareRun = await runLoad(bareTarget, { seconds: ROUND_SECONDS, concurrency });
-          round[name][concurrency] = { bare: bareRun, ours: await runLoad(ourTarget, { seconds: ROUND_SECONDS, concurrency }) };
-        }
-      }
-      rounds.push(round);
-    }
-    const best = (runs: LoadResult[]) => runs.reduce((a, b) => (b.rps > a.rps ? b : a));
-    // A round's measurement: at one level, or each side's best over the levels (capacity).
-    const at = (round: Record<number, Measured>, concurrency?: number): Measured =>
-      concurrency !== undefined
-        ? round[concurrency]!
-        : { bare: best(Object.values(round).map((m) => m.bare)), ours: best(Object.values(round).map((m) => m.ours)) };
-    const report = (name: Pair, label: string, concurrency: number | undefined, targetRatio?: number) => {
-      const measured = rounds.map((r) => at(r[name], concurrency)).sort((a, b) => a.ours.rps / a.bare.rps - b.ours.rps / b.bare.rps);
-      const m = measured[Math.floor(measured.length / 2)]!;
-      const ratio = m.ours.rps / m.bare.rps;
-      const first = measured[0]!;
-      const last = measured[measured.length - 1]!;
-      const verdict = targetRatio === undefined ? '' : ` (target ≥ ${targetRatio * 100}%) ${ratio >= targetRatio ? 'PASS' : 'FAIL'}`;
-      const where = concurrency === undefined ? 'capacity, best of each' : `${concurrency} in flight`;
-      row(
-        `${label}, ${where}`,
-        fmt(m.ours),
-        `${(ratio * 100).toFixed(1)}% of bare ${m.bare.rps.toFixed(0)} req/s; rounds ${((first.ours.rps / first.bare.rps) * 100).toFixed(1)}–${((last.ours.rps / last.bare.rps) * 100).toFixed(1)}%${verdict}`,
-      );
-      return { ...m, ratio };
-    };
-    const summary: Record<string, unknown> = {};
-    for (const [name, label, targetRatio] of [
-      ['create', 'CreateResourceInstances (count 1) vs bare POST', 0.25],
-      ['list', 'ListResourceInstances (page of 100) vs bare GET', 0.2],
-      ['describe', 'DescribeResource vs bare GET', undefined],
-    ] as const) {
-      for (const c of THROUGHPUT_CONCURRENCY) summary[`${name}@${c}`] = report(name, label, c);
-      summary[`${name}@capacity`] = report(name, label, undefined, targetRatio);
-    }
-    const create = summary['create@capacity'] as Measured & { ratio: number };
-    const list = summary['list@capacity'] as Measured & { ratio: number };
-    const describe = summary['describe@capacity'] as Measured & { ratio: number };
-    const [bareGet, barePost, createRun, createRatio, listRun, listRatio, describeRun] = [
-      list.bare,
-      create.bare,
-      create.ours,
-      create.ratio,
-      list.ours,
-      list.ratio,
-      describe.ours,
-    ];
-    results.throughput = { bareGet, barePost, createRun, createRatio, listRun, listRatio, describeRun, byConcurrency: summary };
-  } finally {
-    await stop(server);
-    await stop(bare);
-  }
-}
-
-/** One signed call whose body is read (the load generator only reports statuses). */
-async function signedJson(url: string, action: string, method: Target['method'], rawUrl: string, version = '2021-07-01'): Promise<any> {
-  const { hashPayload, signV3 } = await import('../src/gateway/signature/index.ts');
-  const u = new URL(url);
-  const headers: Record<string, string> = {
-    host: u.host,
-    'x-acs-version': version,
-    'x-acs-action': action,
-    'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    'x-acs-signature-nonce': `${Date.now()}${Math.random()}`,
-    'x-acs-content-sha256': hashPayload('ACS3-HMAC-SHA256', Buffer.alloc(0)),
-  };
-  headers.authorization = signV3({
-    method,
-    rawUrl,
-    headers,
-    body: Buffer.alloc(0),
-    accessKeyId: ROOT.accessKeyId,
-    secret: ROOT.accessKeySecret,
+async function throughputScenario(): Promise<void> {
+  results.throughput = await throughput({
+    row,
+    fmt,
+    rounds: ROUNDS,
+    roundSeconds: ROUND_SECONDS,
+    levels: THROUGHPUT_CONCURRENCY,
+    inFlight: IN_FLIGHT,
   });
-  const res = await fetch(`${url}${rawUrl}`, { method, headers });
-  const body = await res.json();
-  if (res.status !== 200) throw new Error(`${action} failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-  return body;
 }
 
-async function fetchGroupId(url: string): Promise<string> {
-  const body = await signedJson(url, 'ListResources', 'GET', '/api/v2/resources');
-  return body.Resources[0].ResourceId;
+async function postgres(): Promise<void> {
+  results.postgres = await postgresBench({ row, fmt, rounds: ROUNDS, roundSeconds: ROUND_SECONDS, inFlight: IN_FLIGHT });
 }
 
 /**
@@ -572,7 +407,7 @@ async function services(): Promise<void> {
 }
 
 const SCENARIOS: Record<string, () => Promise<void>> = {
-  throughput,
+  throughput: throughputScenario,
   ram: ramOverhead,
   audit: auditCost,
   burst,
@@ -580,6 +415,7 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
   attacks: attackScenarios,
   bss,
   services,
+  postgres,
 };
 const chosen = (process.env.BENCH_SCENARIOS ?? Object.keys(SCENARIOS).join(','))
   .split(',')

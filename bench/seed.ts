@@ -4,6 +4,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import path from 'node:path';
 import { ipOf } from '../src/eas/regions.ts';
+import { newServiceToken } from '../src/ids.ts';
 
 export interface SeedPlan {
   accountId: string;
@@ -110,8 +111,8 @@ export function seedServices(
     db.prepare('select id from instances where resource_id = ? order by id').all(plan.groupId) as Array<{ id: string }>
   ).map((m) => m.id);
   const insertService = db.prepare(`insert into services (id, account_id, region, name, resource_id, status, reason, message, config,
-    instance_count, cpu, memory_mb, gpu, running_count, created_at, updated_at, current_version, latest_version, generation, safety_lock, cron_scaler)
-    values (?, ?, ?, ?, ?, 'Running', 'RUNNING', 'Service start successfully', ?, ?, 1, 1024, 0, ?, ?, ?, 1, 1, 1, 'none', null)`);
+    instance_count, cpu, memory_mb, gpu, running_count, created_at, updated_at, current_version, latest_version, generation, safety_lock, cron_scaler, access_token)
+    values (?, ?, ?, ?, ?, 'Running', 'RUNNING', 'Service start successfully', ?, ?, 1, 1024, 0, ?, ?, ?, 1, 1, 1, 'none', null, ?)`);
   const insertVersion = db.prepare(
     'insert into service_versions (service_id, account_id, version, config, created_at) values (?, ?, 1, ?, ?)',
   );
@@ -130,7 +131,19 @@ export function seedServices(
         metadata: { instance: plan.instances, cpu: 1, memory: 1024, resource: plan.groupId },
       });
       const created = now - plan.services + s;
-      insertService.run(id, plan.accountId, plan.region, name, plan.groupId, config, plan.instances, plan.instances, created, created);
+      insertService.run(
+        id,
+        plan.accountId,
+        plan.region,
+        name,
+        plan.groupId,
+        config,
+        plan.instances,
+        plan.instances,
+        created,
+        created,
+        newServiceToken(),
+      );
       insertVersion.run(id, plan.accountId, config, created);
       for (let i = 0; i < plan.instances; i++) {
         const machine = machines[next++ % machines.length]!;

@@ -86,3 +86,12 @@ export function newInstanceId(now = Date.now()): string {
 export function newServiceId(now = Date.now()): string {
   return 'eas-m-' + now.toString(36).padStart(9, '0').slice(-9) + randomString(9);
 }
+
+/**
+ * A service's invocation token (DescribeService `AccessToken`, the `Authorization` header of its
+ * requests): 40 random hex digits, base64-encoded, 56 characters ending in `==` — the shape of the
+ * examples in Alibaba's reference (`MzJiMDI5MDliODc0…`, `Nzc5N2FhN…` decode to hex).
+ */
+export function newServiceToken(): string {
+  return Buffer.from(randomString(40, '0123456789abcdef')).toString('base64');
+}

@@ -2,8 +2,9 @@
 // form, JSON body) and, for writes, what it got, with credentials removed and the size bounded.
 // Credentials are the names log-redaction.ts keeps out of logs (Signature, SecurityToken,
 // BearerToken, AccessKeySecret, *Password*, *Secret*), at any depth, in requests and responses
-// (CreateAccessKey and AssumeRole answer with secrets). UserData is a boot script, often holding
-// credentials of its own: only its length is kept.
+// (CreateAccessKey and AssumeRole answer with secrets); and a service's invocation token (the
+// service JSON's `token`, DescribeService's `AccessToken`), which lets anyone call the service.
+// UserData is a boot script, often holding credentials of its own: only its length is kept.
 import { isCredentialParam } from '../gateway/log-redaction.ts';
 import type { Output, RawInput } from '../gateway/operation.ts';
 
@@ -29,6 +30,10 @@ const MAX_DEPTH = 8;
 const BUDGET = 8192;
 
 const OMITTED_KEYS = new Set(['userdata']);
+/** Service invocation tokens, by lower-cased key: left out like the credentials above. */
+const TOKEN_KEYS = new Set(['token', 'accesstoken']);
+
+const isSecretKey = (key: string) => isCredentialParam(key) || TOKEN_KEYS.has(key.toLowerCase());
 
 class Bounded {
   #left = BUDGET;
@@ -51,7 +56,7 @@ class Bounded {
     const out: Record<string, unknown> = {};
     let n = 0;
     for (const [key, v] of Object.entries(o)) {
-      if (isCredentialParam(key) || key === '__proto__') continue;
+      if (isSecretKey(key) || key === '__proto__') continue;
       if (n++ >= MAX_ENTRIES || this.#left <= 0) {
         out['[omitted]'] = 'more parameters than an audit event keeps';
         break;

@@ -68,6 +68,9 @@ export function presentService(
     AutoscalerEnabled: false,
     CronscalerEnabled: s.cron_scaler !== null,
     ServiceConfig: s.config,
+    AccessToken: s.access_token,
+    // Only a service whose JSON names a group (metadata.group) belongs to one (docs/sdk-models.md).
+    ...(s.service_group === '' ? {} : { ServiceGroup: s.service_group }),
     ...endpoints(s),
   };
 }

@@ -25,6 +25,10 @@ export interface ServiceSpec {
   instanceType: string;
   /** The first container's image, '' for processor deployments. */
   image: string;
+  /** The invocation token the document sets (top-level `token`); undefined: openeas generates one. */
+  token: string | undefined;
+  /** The service group (`metadata.group`), '' for none. */
+  group: string;
   /** The document as given; stored and returned by DescribeService (`ServiceConfig`). */
   config: Record<string, unknown>;
 }
@@ -88,12 +92,21 @@ export function parseServiceSpec(doc: unknown, target: DeployTarget): ServiceSpe
   if (!pub && (typeof resource !== 'string' || !/^eas-r-[a-z0-9]{1,64}$/.test(resource)))
     invalid('metadata.resource', 'It must be a resource group id like eas-r-abc123.');
   const image = checkWorkload(doc);
+  const token = optionalText(doc.token, 'token');
+  const group = optionalText(metadata.group, 'metadata.group') ?? '';
   // Stored as given (Terraform compares ServiceConfig with what it sent); scaling rewrites metadata.instance.
   if (pub) {
     const size = publicSizing(doc, { cpu, memoryMb, gpu }, target);
-    return { name, instances, ...size, resourceId: PUBLIC_POOL, image, config: doc };
+    return { name, instances, ...size, resourceId: PUBLIC_POOL, image, token, group, config: doc };
   }
-  return { name, instances, cpu, memoryMb, gpu, resourceId: resource as string, instanceType: '', image, config: doc };
+  return { name, instances, cpu, memoryMb, gpu, resourceId: resource as string, instanceType: '', image, token, group, config: doc };
+}
+
+/** `token` and `metadata.group`: absent, or a string of 1 to 256 characters (an openeas bound). */
+function optionalText(v: unknown, name: string): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string' || v.length > 256) invalid(name, 'It must be a string of 1 to 256 characters.');
+  return v;
 }
 
 /** A processor (built-in `processor`, or `processor_path` + `processor_type`) or containers with an image; returns the image. */

@@ -12,7 +12,7 @@ import type { Scheduler } from '../engine/scheduler.ts';
 import { groupsOfGroupJobs } from '../engine/group-locks.ts';
 import { cancelJobsOf } from '../engine/jobs.ts';
 import { CRON_JOB, groupsOfServiceJobs, runCronJobs } from './cron-scaler.ts';
-import { newServiceId } from '../ids.ts';
+import { newServiceId, newServiceToken } from '../ids.ts';
 import type { ServiceSpec } from './service-spec.ts';
 import {
   addInstances,
@@ -75,6 +75,8 @@ export async function createService(tx: Tx, owner: Owner, spec: ServiceSpec, now
     safety_lock: 'none',
     cron_scaler: null,
     instance_type: spec.instanceType,
+    access_token: spec.token ?? newServiceToken(),
+    service_group: spec.group,
   };
   // The unique name index decides between two concurrent creates (in different groups, so with no
   // common lock): the later one waits for the earlier one's commit and inserts nothing.
@@ -268,8 +270,11 @@ async function rollout(tx: Tx, s: ServiceRow, reason: string, message: string, n
   await settle(tx, s, now);
 }
 
-/** The parts of a service row its configuration decides. */
-function specFields(spec: ServiceSpec) {
+/**
+ * The parts of a service row its configuration decides. The token stays the service's unless the
+ * new configuration sets one.
+ */
+function specFields(spec: ServiceSpec, s: ServiceRow) {
   return {
     config: JSON.stringify(spec.config),
     instance_count: spec.instances,
@@ -277,6 +282,8 @@ function specFields(spec: ServiceSpec) {
     memory_mb: spec.memoryMb,
     gpu: spec.gpu,
     instance_type: spec.instanceType,
+    access_token: spec.token ?? s.access_token,
+    service_group: spec.group,
   };
 }
 
@@ -315,7 +322,7 @@ export async function updateService(
     return 'scale';
   }
   const version = s.latest_version + 1;
-  const fields = specFields(spec);
+  const fields = specFields(spec, s);
   await tx
     .insertInto('service_versions')
     .values({ service_id: s.id, account_id: s.account_id, version, config: fields.config, created_at: now })
@@ -347,7 +354,7 @@ export async function versionConfig(tx: Tx, s: ServiceRow, version: number): Pro
  */
 export async function switchVersion(tx: Tx, s: ServiceRow, version: number, spec: ServiceSpec, now: number, startDue: StartDue) {
   const fields = {
-    ...specFields(spec),
+    ...specFields(spec, s),
     instance_count: s.instance_count,
     config: withInstanceCount(JSON.stringify(spec.config), s.instance_count),
   };

@@ -1,11 +1,12 @@
 // The one ordered list of schema migrations, applied at start-up on either engine.
 // Migrations use Kysely's schema builder only, so the same list runs on SQLite and PostgreSQL.
 import crypto from 'node:crypto';
+import { newServiceToken } from '../ids.ts';
 import { updateInstances } from './instances.ts';
 import type { Db } from './database.ts';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001_foundation': {
     async up(db: Kysely<any>) {
       await db.schema
@@ -794,6 +795,32 @@ const migrations: Record<string, Migration> = {
         (cpu - cpu_used) desc, (memory_mb - memory_used_mb) desc, created_at, id, name, cpu, memory_mb, gpu, cpu_used, memory_used_mb, gpu_used)`.execute(
         db,
       );
+    },
+  },
+  '0016_service_access_token': {
+    async up(db: Kysely<any>) {
+      // Every service's invocation token (DescribeService AccessToken: the service JSON's `token`,
+      // or one openeas generates) and the service group it belongs to (`metadata.group`, '' for
+      // none). Services created before get a generated token and the group their JSON names.
+      for (const column of ['access_token', 'service_group']) {
+        await db.schema
+          .alterTable('services')
+          .addColumn(column, 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+      }
+      const rows = await db.selectFrom('services').select(['id', 'config']).execute();
+      for (const row of rows as Array<{ id: string; config: string }>) {
+        const doc = JSON.parse(row.config) as { token?: unknown; metadata?: { group?: unknown } };
+        await db
+          .updateTable('services')
+          .set({
+            access_token: typeof doc.token === 'string' && doc.token !== '' ? doc.token : newServiceToken(),
+            service_group: typeof doc.metadata?.group === 'string' ? doc.metadata.group : '',
+          })
+          .where('id', '=', row.id)
+          .execute();
+      }
+      await db.schema.createIndex('services_service_group').on('services').columns(['account_id', 'region', 'service_group']).execute();
     },
   },
 };

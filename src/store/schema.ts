@@ -491,6 +491,10 @@ export interface ServicesTable {
   cron_scaler: string | null;
   /** The instance type of a public-pool service ('' on a dedicated group). */
   instance_type: string;
+  /** The invocation token (DescribeService AccessToken): the JSON's `token`, or generated at creation. */
+  access_token: string;
+  /** The service group (`metadata.group`), '' when the JSON names none. */
+  service_group: string;
 }
 
 /** A service instance (worker). `machine_id` null: Pending, not placed; otherwise placed (Pending while starting, then Running). */

@@ -184,7 +184,7 @@ for (const engine of ENGINES) {
       assert.match(attach.resourceType, /^ACS::RAM::Role(;|$)/);
     });
 
-    test('secrets are never stored: signatures, tokens, AccessKey secrets, passwords, UserData', async () => {
+    test('secrets are never stored: signatures, tokens, AccessKey secrets, passwords, UserData, service tokens', async () => {
       const ram = ramClient(server, root);
       const name = uniqueName('keyholder');
       await ram.createUser(new $Ram.CreateUserRequest({ userName: name }));
@@ -208,6 +208,26 @@ for (const engine of ENGINES) {
       assert.equal(getUser.requestParameters.Signature, undefined);
       const [withUserData] = (await lookup(root, by('ResourceName', rootGroup))).body.Events;
       assert.equal(withUserData.requestParameters.UserData, `[omitted: ${userData.length} characters]`);
+      // A service's invocation token: the one its JSON sets, and the one openeas generates.
+      const api = eas(server, root);
+      const service = (name: string, extra: Record<string, unknown> = {}) => ({
+        name,
+        containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1' }],
+        metadata: { cpu: 1, memory: 1024, resource: rootGroup },
+        ...extra,
+      });
+      await api.call('CreateService', 'POST', '/api/v2/services', { body: service('audit_tok', { token: 'chosen-token-audit-77' }) });
+      await api.call('UpdateService', 'PUT', `/api/v2/services/${REGION}/audit_tok`, { body: { token: 'rotated-token-audit-88' } });
+      await api.call('CreateService', 'POST', '/api/v2/services', { body: service('audit_gen') });
+      const generated = (await api.call('DescribeService', 'GET', `/api/v2/services/${REGION}/audit_gen`)).body.AccessToken;
+      assert.ok(generated);
+      const [createSvc] = (await lookup(root, byTwo('EventName', 'CreateService', 'ResourceName', 'audit_tok'))).body.Events;
+      assert.equal(createSvc.requestParameters.name, 'audit_tok');
+      assert.equal(createSvc.requestParameters.token, undefined);
+      const after = await server.services.store.db.selectFrom('audit_events').select('event').execute();
+      for (const token of ['chosen-token-audit-77', 'rotated-token-audit-88', generated]) {
+        assert.ok(!after.some((r) => r.event.includes(token)), `stored events contain the service token ${token.slice(0, 4)}…`);
+      }
     });
 
     test('pages with NextToken: newest first, each event once, the token bound to the query and the account', async () => {

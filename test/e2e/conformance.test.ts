@@ -57,7 +57,10 @@ const TRUNCATED_ONLY: Exception = {
 for (const list of ['ListUsers', 'ListGroups', 'ListUsersForGroup', 'ListRoles', 'ListPolicies'])
   EXCEPTIONS[`${list} .Marker`] = TRUNCATED_ONLY;
 Object.assign(EXCEPTIONS, {
-  'GetUser .User.LastLoginDate': { kind: 'empty', reason: 'openeas has no console, so no user has ever signed in: ""' },
+  'GetUser .User.LastLoginDate': {
+    kind: 'empty',
+    reason: 'the last console sign-in with the password (login profile); openeas has no password sign-in: ""',
+  },
   'ListRoles .Roles.Role[].Tags': { kind: 'absent', reason: 'openeas keeps no tags on roles' },
   'ListPolicies .Policies.Policy[].Tags': { kind: 'absent', reason: 'openeas keeps no tags on policies' },
   'GetCallerIdentity .UserId': {
@@ -89,8 +92,6 @@ Object.assign(EXCEPTIONS, {
 // Service fields of features openeas does not offer (docs/services.md, "Not yet"): the real service leaves them out
 // for a service without the feature. DescribeService answers the Service model itself; the lists carry it as items.
 const SERVICE_WITHOUT: Record<string, string> = {
-  ServiceGroup: 'openeas has no service groups yet (a ListServices GroupName filter matches none)',
-  AccessToken: 'openeas serves no inference endpoint, so it issues no access token',
   SecondaryInternetEndpoint: 'only asynchronous services have a synchronous-request endpoint; openeas has none',
   SecondaryIntranetEndpoint: 'only asynchronous services have a synchronous-request endpoint; openeas has none',
   Gateway: 'only services behind a dedicated gateway name one; openeas has no gateways',
@@ -100,12 +101,13 @@ const SERVICE_WITHOUT: Record<string, string> = {
   AppConfig: 'only services deployed from a PAI application template have one; openeas deploys service documents',
   QuotaId: 'only services on a resource quota have one; openeas has no quotas',
   WorkspaceId: 'only services in a PAI workspace have one; openeas has no workspaces',
-  Source: 'names the product a service was deployed from (e.g. dsw); openeas services come from the API alone',
+  Source:
+    'the deployment source, example dsw (a PAI product); no value is documented for a service created through the API, as all openeas services are',
   GPUCorePercentage: 'only GPU-sharing services have it; openeas has no GPU sharing yet',
   GPUMemory: 'only GPU-sharing services have it; openeas has no GPU sharing yet',
   ExtraData: 'extras such as blue-green deployments; openeas services have none',
   RoleAttrs: 'only queue services (Role Queue) have role attributes; openeas services are Standard',
-  WorkloadType: 'a field of the SDK 7.9 model with no documented value or description; openeas does not invent one',
+  WorkloadType: 'only in the TypeScript SDK 7.9 model, with no description, example or documented value; openeas does not invent one',
 };
 for (const [at, action] of [
   ['.', 'DescribeService'],
@@ -131,10 +133,6 @@ for (const [field, reason] of Object.entries({
 }))
   EXCEPTIONS[`ListServiceInstances .Instances[].${field}`] = { kind: 'absent', reason };
 Object.assign(EXCEPTIONS, {
-  'DescribeServiceEndpoints .AccessToken': {
-    kind: 'absent',
-    reason: 'openeas serves no inference endpoint, so it issues no access token (as DescribeService)',
-  },
   'DescribeServiceEndpoints .Endpoints[].Port': {
     kind: 'absent',
     reason: 'returned only for endpoints on an NLB or Nacos instance; openeas services use the default gateway',
@@ -242,7 +240,8 @@ async function easRecipes(fx: Fixture): Promise<Array<[string, Call]>> {
           body: {
             name: 'conformance',
             containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1', port: 8000 }],
-            metadata: { instance: 3, cpu: 1, memory: 1024, resource: ids.group },
+            // In a service group (ServiceGroup); no `token`, so openeas generates the AccessToken.
+            metadata: { instance: 3, cpu: 1, memory: 1024, resource: ids.group, group: 'conformance_group' },
           },
         });
         await advance(fx.server.url, 60); // every instance starts: Running

@@ -123,5 +123,31 @@ for (const engine of ENGINES) {
       assert.ok(mismatches.some((l) => l.stringToSign.includes('SecurityToken%3DREDACTED')));
       assert.ok(lines.some((l) => /"url":"\/\?[^"]*SecurityToken=REDACTED/.test(l) && /Signature=REDACTED/.test(l)));
     });
+
+    test("a service's invocation token, chosen or generated, appears in no log line", async () => {
+      const client = easClient({ url: proxy.url, ...session });
+      const body = (name: string, extra: Record<string, unknown> = {}) => ({
+        name,
+        containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1' }],
+        cloud: { computing: { instance_type: 'ecs.g6.large' } },
+        metadata: { instance: 1 },
+        ...extra,
+      });
+      const call = (action: string, method: 'GET' | 'POST' | 'PUT', pathname: string, b?: Record<string, unknown>) =>
+        callEas(client, { action, method, pathname, ...(b ? { body: b } : {}) });
+      const before = lines.length;
+      await call('CreateService', 'POST', '/api/v2/services', body('logged_own', { token: 'chosen-service-token-31' }));
+      await call('UpdateService', 'PUT', '/api/v2/services/cn-hangzhou/logged_own', { token: 'rotated-service-token-32' });
+      await call('CreateService', 'POST', '/api/v2/services', body('logged_gen'));
+      const tokens = ['chosen-service-token-31', 'rotated-service-token-32'];
+      for (const name of ['logged_own', 'logged_gen']) {
+        tokens.push((await call('DescribeService', 'GET', `/api/v2/services/cn-hangzhou/${name}`)).body.AccessToken);
+        tokens.push((await call('DescribeServiceEndpoints', 'GET', `/api/v2/services/cn-hangzhou/${name}/endpoints`)).body.AccessToken);
+      }
+      assert.equal(tokens[2], 'rotated-service-token-32');
+      assert.ok(lines.length > before, 'the calls were logged');
+      for (const line of lines)
+        for (const token of tokens) assert.ok(!line.includes(token), `a log line contains a service token: ${line}`);
+    });
   });
 }

@@ -402,6 +402,58 @@ for (const engine of ENGINES) {
       }
     });
 
+    test('every service has an AccessToken, kept across updates unless the JSON sets token; metadata.group is its ServiceGroup', async () => {
+      const g = await newGroup(1);
+      const small = { cpu: 1, memory: 256 };
+      await create(serviceJson('tok_gen', g, small));
+      const generated = (await describeSvc('tok_gen')).AccessToken as string;
+      // Like Alibaba's examples: 40 hex digits, base64-encoded.
+      assert.match(generated, /^[A-Za-z0-9+/]{54}==$/);
+      assert.match(Buffer.from(generated, 'base64').toString(), /^[0-9a-f]{40}$/);
+      assert.equal((await describeSvc('tok_gen')).ServiceGroup, undefined, 'no metadata.group, no group');
+      await create({ ...serviceJson('tok_own', g, { ...small, group: 'grp_own' }), token: 'my-own-token-0123' });
+      const own = await describeSvc('tok_own');
+      assert.equal(own.AccessToken, 'my-own-token-0123');
+      assert.equal(own.ServiceGroup, 'grp_own');
+      await create(serviceJson('tok_other', g, small));
+      assert.notEqual((await describeSvc('tok_other')).AccessToken, generated, 'each service its own token');
+      // The same token in the lists, the resource family's list and DescribeServiceEndpoints.
+      const listed = (await eas('ListServices', 'GET', '/api/v2/services', { query: { ServiceName: 'tok_' } })).body.Services as any[];
+      assert.equal(listed.find((x) => x.ServiceName === 'tok_gen').AccessToken, generated);
+      const inGroup = (await eas('ListResourceServices', 'GET', `/api/v2/resources/${REGION}/${g}/services`)).body.Services as any[];
+      assert.equal(inGroup.find((x) => x.ServiceName === 'tok_own').AccessToken, 'my-own-token-0123');
+      const endpoints = (await eas('DescribeServiceEndpoints', 'GET', svcPath('tok_gen', '/endpoints'))).body;
+      assert.equal(endpoints.AccessToken, generated);
+      // ListServices' GroupName filter: the services of that group only.
+      const byGroup = (await eas('ListServices', 'GET', '/api/v2/services', { query: { GroupName: 'grp_own' } })).body;
+      assert.deepEqual(
+        byGroup.Services.map((x: any) => x.ServiceName),
+        ['tok_own'],
+      );
+      // An update without token keeps it (replace too); one with token sets it; the group follows the JSON.
+      const update = (name: string, body: Record<string, unknown>, UpdateType?: string) =>
+        eas('UpdateService', 'PUT', svcPath(name), { body, ...(UpdateType ? { query: { UpdateType } } : {}) });
+      await update('tok_gen', { metadata: { cpu: 2 } });
+      assert.equal((await describeSvc('tok_gen')).AccessToken, generated);
+      await update('tok_gen', serviceJson('tok_gen', g, { ...small, group: 'grp_later' }), 'replace');
+      assert.equal((await describeSvc('tok_gen')).AccessToken, generated);
+      assert.equal((await describeSvc('tok_gen')).ServiceGroup, 'grp_later');
+      await update('tok_gen', { token: 'rotated-token-4567' });
+      assert.equal((await describeSvc('tok_gen')).AccessToken, 'rotated-token-4567');
+      await update('tok_own', serviceJson('tok_own', g, small), 'replace');
+      const replaced = await describeSvc('tok_own');
+      assert.equal(replaced.AccessToken, 'my-own-token-0123', 'a replace without token keeps the one the service had');
+      assert.equal(replaced.ServiceGroup, undefined, 'a replace without metadata.group leaves the group');
+      for (const [body, field] of [
+        [{ ...serviceJson('tok_bad', g, small), token: 7 }, 'token'],
+        [serviceJson('tok_bad', g, { ...small, group: ['x'] }), 'metadata.group'],
+      ] as const) {
+        const err = await expectApiError(() => create(body));
+        assert.equal(err.code, 'InvalidParameter');
+        assert.match(err.message, new RegExp(`"${field.replace('.', '\\.')}"`), err.message);
+      }
+    });
+
     test('two servers on one database never place beyond a machine, nor create one name twice', async () => {
       const g = await newGroup(3);
       const b = await startServer({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, port: 0, logLevel: 'warn' }, {});

@@ -304,6 +304,7 @@ const describeServiceEndpointsHandler = typedHandler<'DescribeServiceEndpoints'>
           IntranetEndpoints: [e.IntranetEndpoint],
         },
       ],
+      AccessToken: s.access_token,
       Message: 'Execution succeeded.',
     };
   },

@@ -87,6 +87,8 @@ async function servicePage(
     /** Services carrying every one of these labels. */
     labels?: Record<string, unknown>;
     cronScaler?: boolean;
+    /** The service group (metadata.group). */
+    group?: string;
     /** A filter on something openeas services do not have yet (groups, quotas…): matches none. */
     impossible?: boolean;
   },
@@ -96,6 +98,7 @@ async function servicePage(
   if (where.resourceId) q = q.where('resource_id', '=', where.resourceId);
   if (where.id) q = q.where('id', '=', where.id);
   if (where.status) q = q.where('status', '=', where.status);
+  if (where.group) q = q.where('service_group', '=', where.group);
   for (const text of [where.name, where.keyword]) {
     if (text) q = q.where(sql<boolean>`name like ${escapeLike(text)} escape '\\'`);
   }
@@ -141,13 +144,13 @@ async function servicePage(
 }
 
 /**
- * Filters on what openeas services do not have yet: service groups, workspaces, quotas, gateways,
+ * Filters on what openeas services do not have yet: workspaces, quotas, gateways,
  * elastic (burstable) placement, autoscalers, other service types. Given, they match none, rather
  * than being ignored and answering services that do not match.
  */
 function impossibleServiceFilter(input: ListServicesInput): boolean {
   const given = (v: unknown) => v !== undefined && v !== '';
-  if ([input.GroupName, input.WorkspaceId, input.QuotaId, input.Gateway, input.ParentServiceUid].some(given)) return true;
+  if ([input.WorkspaceId, input.QuotaId, input.Gateway, input.ParentServiceUid].some(given)) return true;
   if (input.ResourceBurstable === true || input.AutoscalerEnabled === true) return true;
   return input.ServiceType !== undefined && input.ServiceType !== 'Standard';
 }
@@ -164,6 +167,7 @@ const listServicesHandler = typedHandler<'ListServices'>({
       order: input.Order,
       labels: checkLabelFilter(input.Label),
       cronScaler: input.CronscalerEnabled === true,
+      group: input.GroupName,
       impossible: impossibleServiceFilter(input),
     });
   },
