@@ -11,16 +11,15 @@
 //   BENCH_SQL_LOG=1: per engine, statements and their time per job kind and the costliest statement texts.
 // The server runs in this process, so every statement is counted (bench/sql-counter.ts); on
 // PostgreSQL each counted statement is a round trip, begin and commit included.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { startServer } from '../src/server.ts';
 import { Scheduler, type JobHandler } from '../src/engine/scheduler.ts';
 import { callEas, easClient } from '../test/support/client.ts';
 import { admin } from '../test/support/admin.ts';
+import { pgSchema } from './harness.ts';
 import { costliest, counted, counter, countStatements } from './sql-counter.ts';
 
 const MACHINES = Number(process.env.BENCH_MACHINES ?? 10_000);
@@ -54,26 +53,9 @@ interface Run {
   line: string;
 }
 
-async function freshSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const schema = `openeas_bench_year_${crypto.randomBytes(4).toString('hex')}`;
-  const query = async (text: string) => {
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await query(`create schema ${schema}`);
-  const url = new URL(PG_URL!);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return { url: url.toString(), drop: () => query(`drop schema ${schema} cascade`) };
-}
-
 async function yearAdvance(engine: 'sqlite' | 'postgres'): Promise<Run> {
   const dataDir = fs.mkdtempSync(path.join(process.env.BENCH_TMP ?? os.tmpdir(), 'openeas-bench-billing-'));
-  const schema = engine === 'postgres' ? await freshSchema() : undefined;
+  const schema = engine === 'postgres' ? await pgSchema(PG_URL!) : undefined;
   const server = await startServer(
     { dataDir, port: 0, logLevel: 'warn', progression: 'immediate', initialBalanceFen: 1e12, databaseUrl: schema?.url },
     {},

@@ -3,9 +3,9 @@
 // statement is a network round trip, transaction control included; on SQLite a call into the
 // library, and the transaction's begin/commit are not counted). Each statement is filed under the
 // current `phase` (e.g. the job kind running) and, with `bySql`, under its text.
-import fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { cpuMs } from './harness.ts';
 
 export interface SqlCount {
   statements: number;
@@ -46,14 +46,10 @@ function note(text: unknown, ms: number, serverCpuMs = 0): void {
   if (counter.bySql) add(counter.texts, String(text).replace(/\s+/g, ' ').slice(0, 120), ms, serverCpuMs);
 }
 
-const TICK_MS = 10; // /proc/<pid>/stat counts CPU in clock ticks (USER_HZ, 100 on Linux)
-
-/** CPU ms (user + system) of process `pid` so far, or NaN when it cannot be read. */
+/** CPU ms of process `pid` so far, or NaN when it cannot be read (a server on another machine). */
 function cpuMsOf(pid: number | undefined): number {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    return cpuMs(pid!);
   } catch {
     return Number.NaN;
   }
