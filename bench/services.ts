@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { costliest, counted as countedStatements, counter, countStatements } from './sql-counter.ts';
 import { runLoad, type LoadResult, type Target } from './load.ts';
 import { seedMachines, seedServices } from './seed.ts';
 import { startOpenEas } from '../src/testing/index.ts';
@@ -26,50 +26,15 @@ export interface ServicesBenchContext {
   row(name: string, value: string, verdict?: string): void;
 }
 
-/** Counts statements run through better-sqlite3 while `counting`. */
-const counter = { counting: false, statements: 0, bySql: new Map<string, number>(), msBySql: new Map<string, number>() };
-/** BENCH_SQL_LOG=1: also prints the statements counted per measurement, most frequent first. */
+/** BENCH_SQL_LOG=1: also prints the statements counted per measurement, costliest first. */
 const SQL_LOG = process.env.BENCH_SQL_LOG === '1';
-function countStatements(): void {
-  const probe = new BetterSqlite3(':memory:');
-  const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...a: unknown[]) => unknown>;
-  probe.close();
-  if ((proto as { __counted?: boolean }).__counted) return;
-  for (const method of ['run', 'get', 'all', 'iterate']) {
-    const original = proto[method]!;
-    proto[method] = function (this: unknown, ...args: unknown[]) {
-      if (!counter.counting) return original.apply(this, args);
-      counter.statements += 1;
-      if (!SQL_LOG) return original.apply(this, args);
-      const source = String((this as { source: string }).source).slice(0, 120);
-      counter.bySql.set(source, (counter.bySql.get(source) ?? 0) + 1);
-      const t0 = performance.now();
-      try {
-        return original.apply(this, args);
-      } finally {
-        counter.msBySql.set(source, (counter.msBySql.get(source) ?? 0) + performance.now() - t0);
-      }
-    };
-  }
-  (proto as { __counted?: boolean }).__counted = true;
-}
 
 async function counted<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; statements: number }> {
-  counter.statements = 0;
-  counter.bySql.clear();
-  counter.msBySql.clear();
-  counter.counting = true;
-  const t0 = performance.now();
+  counter.bySql = SQL_LOG;
   try {
-    const value = await fn();
-    return { value, ms: performance.now() - t0, statements: counter.statements };
+    return await countedStatements(fn);
   } finally {
-    counter.counting = false;
-    if (SQL_LOG) {
-      for (const [source, n] of [...counter.bySql].sort((a, b) => counter.msBySql.get(b[0])! - counter.msBySql.get(a[0])!).slice(0, 25)) {
-        console.log(`  ${n}\t${counter.msBySql.get(source)!.toFixed(1)} ms\t${source.replace(/\s+/g, ' ')}`);
-      }
-    }
+    if (SQL_LOG) for (const line of costliest(counter.texts, 25)) console.log(line);
   }
 }
 

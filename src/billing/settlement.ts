@@ -62,17 +62,23 @@ function meteredBetween(tx: Tx, accountId: string, from: number, to: number): Pr
     .execute();
 }
 
-/** The most auto-renewals could take before `to`: each pending term event renewing once. */
+/**
+ * The most auto-renewals could take before `to`: each pending term event renewing once. Counted
+ * per (machine type, disk, period) in SQL: a handful of rows back instead of one per machine.
+ */
 async function renewalReserve(tx: Tx, s: Services, accountId: string, to: number): Promise<number> {
   const pending = await tx
     .selectFrom(pendingJobs(tx, accountId, TERM_JOB, to).as('p'))
     .innerJoin('instances', 'instances.id', 'p.subject_id')
-    .select(['p.payload', 'instances.instance_type', 'instances.system_disk_gb'])
+    .select((eb) => ['p.payload', 'instances.instance_type', 'instances.system_disk_gb', eb.fn.countAll<number>().as('n')])
     .where('instances.auto_renewal', '=', 1)
+    .groupBy(['p.payload', 'instances.instance_type', 'instances.system_disk_gb'])
     .execute();
   let sum = 0;
-  for (const p of pending)
-    sum += monthlyPrice(s, p.instance_type, p.system_disk_gb) * (Number((JSON.parse(p.payload) as { months?: number }).months ?? 1) || 1);
+  for (const p of pending) {
+    const months = Number((JSON.parse(p.payload) as { months?: number }).months ?? 1) || 1;
+    sum += monthlyPrice(s, p.instance_type, p.system_disk_gb) * months * Number(p.n);
+  }
   return sum;
 }
 

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { isPostgres, type Store, type Tx } from '../store/database.ts';
 import { pushTo } from '../collections.ts';
 import { lockGroups } from './group-locks.ts';
+import { vacuumChurnedTables } from '../store/vacuum.ts';
 import type { Clock } from './clock.ts';
 import {
   claimDueJobs,
@@ -42,13 +43,18 @@ export type JobHandler = (tx: Tx, jobs: JobRow[]) => Promise<void>;
 export type GroupsTouched = (tx: Tx, jobs: JobRow[]) => Promise<string[]>;
 
 export interface RetryPolicy {
+  /**
+   * PostgreSQL: jobs run, in one run of due work, between two looks for tables to vacuum
+   * (store/vacuum.ts); a long catch-up otherwise leaves the tables it rewrites bloated.
+   */
+  vacuumCheckJobs: number;
   /** Failed runs after which a job is parked as Failed (until an operator retries it). */
   maxAttempts: number;
   /** Delay before the first retry, seconds; it doubles with every further failure, up to MAX_RETRY_DELAY_MS. */
   retrySeconds: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, retrySeconds: 2 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, retrySeconds: 2, vacuumCheckJobs: 5000 };
 
 /** Longest wait between two attempts of a failing job. */
 const MAX_RETRY_DELAY_MS = 3_600_000;
@@ -147,10 +153,17 @@ export class Scheduler {
 
   async #runDueNow(): Promise<number> {
     let total = 0;
+    let sinceVacuum = 0;
     for (;;) {
       const ran = await this.#runBatch(this.clock.now());
       total += ran;
+      sinceVacuum += ran;
       if (ran === 0) return total;
+      if (sinceVacuum >= this.#policy.vacuumCheckJobs && isPostgres(this.store.db)) {
+        sinceVacuum = 0;
+        // Between batches, outside any transaction; a failed vacuum costs speed, never work.
+        await vacuumChurnedTables(this.store.db).catch((e: unknown) => this.#onWarning(e));
+      }
     }
   }
 

@@ -321,3 +321,45 @@ test(
       await scheduler.stop();
     }),
 );
+
+test(
+  'PostgreSQL: a long run of due work vacuums the tables it left full of dead rows',
+  {
+    skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
+  },
+  () =>
+    withStore(pgEngine!, async (store, clock) => {
+      const stats = async () =>
+        (
+          await sql<{ dead: number; vacuumed: boolean }>`select n_dead_tup::int as dead, last_vacuum is not null as vacuumed
+          from pg_stat_user_tables where schemaname = current_schema() and relname = 'settings'`.execute(store.db)
+        ).rows[0]!;
+      const keys = Array.from({ length: 50 }, (_, i) => ({ key: `churn:${i}`, value: '0' }));
+      await store.db.insertInto('settings').values(keys).execute();
+      // Each job rewrites the 50 rows: PostgreSQL keeps every old version until a VACUUM.
+      const scheduler = new Scheduler(store, clock, { vacuumCheckJobs: 10 });
+      scheduler.register('churn', async (tx, jobs) => {
+        for (const j of jobs) await tx.updateTable('settings').set({ value: j.subject_id }).where('key', 'like', 'churn:%').execute();
+      });
+      const now = clock.now();
+      const churn = (n: number) =>
+        store.transaction((tx) =>
+          enqueueJobs(
+            tx,
+            Array.from({ length: n }, (_, i) => job('churn', String(i), now)),
+            now,
+          ),
+        );
+      await churn(9);
+      assert.equal(await scheduler.runDue(), 9);
+      // Statistics reach the shared counters within about a second of a commit.
+      for (const until = Date.now() + 20_000; (await stats()).dead < 400 && Date.now() < until; )
+        await new Promise((r) => setTimeout(r, 100));
+      assert.ok((await stats()).dead >= 400, 'the run left dead rows');
+      assert.equal((await stats()).vacuumed, false, 'fewer jobs than vacuumCheckJobs: no vacuum');
+      await churn(10);
+      assert.equal(await scheduler.runDue(), 10);
+      assert.equal((await stats()).vacuumed, true, 'vacuumed after vacuumCheckJobs jobs');
+      await scheduler.stop();
+    }),
+);
