@@ -119,6 +119,12 @@ export function presentEvent(row: AuditEventsTable): Record<string, unknown> {
   };
 }
 
+/** The resource types a stored event names (its audit_event_resources rows have these types). */
+export function storedResourceTypes(event: string): string[] {
+  const types = (JSON.parse(event) as StoredEvent).resourceType;
+  return types === '' ? [] : types.split(';');
+}
+
 /** Most resource names one event keeps (a create of 100 machines names 101). */
 const MAX_RESOURCES = 200;
 

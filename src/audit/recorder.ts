@@ -8,7 +8,8 @@
 //
 // Retention: with each write, at most once per second of business time (so at once after the clock
 // is advanced), events older than the retention are deleted in a bounded batch; event ids are
-// time-ordered, so the oldest are one index range.
+// time-ordered, so the oldest are one index range (and their resource rows one range per account
+// and resource type).
 import type { FastifyBaseLogger } from 'fastify';
 import type { CallObserver, FinishedCall } from '../gateway/context.ts';
 import type { Config } from '../config.ts';
@@ -16,7 +17,7 @@ import type { Store, Tx } from '../store/database.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { AuditEventResourcesTable, AuditEventsTable } from '../store/schema.ts';
 import { insertRows } from '../store/prepared.ts';
-import { buildEvent, eventIdFloor } from './event.ts';
+import { buildEvent, eventIdFloor, storedResourceTypes } from './event.ts';
 
 /** Longest an event waits in memory before it is written, ms: a commit costs per page, so bigger batches cost less per event. */
 const FLUSH_MS = 50;
@@ -112,11 +113,42 @@ export class AuditTrail implements CallObserver {
     }
   }
 
-  /** Deletes up to SWEEP_BATCH events older than the retention; their resources go with them (cascade). */
+  /**
+   * Deletes up to SWEEP_BATCH events older than the retention, oldest first, and their resource
+   * rows: those have no key on the event id (migration 0017), so they go as one range of the
+   * (account, type, event id) index per account and resource type the deleted events name.
+   */
   async #sweep(tx: Tx): Promise<number> {
     const before = eventIdFloor(this.deps.clock.now() - this.deps.config.auditRetentionDays * DAY_MS);
-    const old = tx.selectFrom('audit_events').select('event_id').where('event_id', '<', before).orderBy('event_id').limit(SWEEP_BATCH);
-    const r = await tx.deleteFrom('audit_events').where('event_id', 'in', old).executeTakeFirst();
-    return Number(r.numDeletedRows);
+    const old = await tx
+      .selectFrom('audit_events')
+      .select(['event_id', 'account_id', 'event'])
+      .where('event_id', '<', before)
+      .orderBy('event_id')
+      .limit(SWEEP_BATCH)
+      .execute();
+    if (old.length === 0) return 0;
+    // Every event up to the last of these is among them: ids are unique and these are the oldest.
+    const last = old[old.length - 1]!.event_id;
+    const ranges = new Map<string, Set<string>>();
+    for (const e of old) {
+      for (const type of storedResourceTypes(e.event)) {
+        let types = ranges.get(e.account_id);
+        if (!types) ranges.set(e.account_id, (types = new Set()));
+        types.add(type);
+      }
+    }
+    for (const [account, types] of ranges) {
+      for (const type of types) {
+        await tx
+          .deleteFrom('audit_event_resources')
+          .where('account_id', '=', account)
+          .where('resource_type', '=', type)
+          .where('event_id', '<=', last)
+          .execute();
+      }
+    }
+    await tx.deleteFrom('audit_events').where('event_id', '<=', last).execute();
+    return old.length;
   }
 }

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { newServiceToken } from '../ids.ts';
 import { updateInstances } from './instances.ts';
-import type { Db } from './database.ts';
+import { isPostgres, type Db } from './database.ts';
 import { Migrator, sql, type DatabaseIntrospector, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 export const migrations: Record<string, Migration> = {
@@ -823,12 +823,48 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('services_service_group').on('services').columns(['account_id', 'region', 'service_group']).execute();
     },
   },
+  '0017_audit_storage': {
+    async up(db: Kysely<any>) {
+      // audit_event_resources in fewer b-trees (each one written by every create's event, issue 10):
+      // the primary key is ResourceName's lookup path, and on SQLite the table is that key alone
+      // (WITHOUT ROWID), so a row is written to 2 b-trees instead of 4 (table, key on event_id, two
+      // indexes). Without a key on event_id, rows no longer cascade from audit_events: the
+      // recorder's retention sweep deletes them by (account, type, event id) range (audit/recorder.ts).
+      await db.schema.alterTable('audit_event_resources').renameTo('audit_event_resources_0008').execute();
+      await db.schema
+        .createTable('audit_event_resources')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('resource_name', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('resource_type', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('audit_event_resources_key', ['account_id', 'resource_name', 'event_id', 'resource_type'])
+        .$call((b) => (isPostgres(db as Db) ? b : b.modifyEnd(sql`without rowid`)))
+        .execute();
+      await sql`insert into audit_event_resources (account_id, resource_name, event_id, resource_type)
+        select account_id, resource_name, event_id, resource_type from audit_event_resources_0008`.execute(db);
+      await db.schema.dropTable('audit_event_resources_0008').execute();
+      await db.schema
+        .createIndex('audit_event_resources_type')
+        .on('audit_event_resources')
+        .columns(['account_id', 'resource_type', 'event_id'])
+        .execute();
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */
 export const MIGRATION_NAMES = Object.keys(migrations).sort();
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies the migrations up to and including `last` only: for tests of a migration (data written by the schema before it). */
+export async function migrateTo(db: Kysely<any>, dialect: 'sqlite' | 'postgres', last: string): Promise<void> {
+  const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name <= last));
+  const migrationTableSchema =
+    dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const { error } = await new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableSchema }).migrateToLatest();
+  if (error) throw error;
+}
 
 /**
  * Applies pending migrations. A database migrated by a newer openeas (a migration this binary

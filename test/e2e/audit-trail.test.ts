@@ -360,6 +360,9 @@ for (const engine of ENGINES) {
           ).n,
         );
       assert.ok((await count()) > 10);
+      const resourceRows = async () =>
+        (await server.services.store.db.selectFrom('audit_event_resources').select('event_id').execute()).length;
+      assert.ok((await resourceRows()) > 4, 'the events name resources');
       await advance(server.url, 91 * 86_400);
       await eas(server, root).listResources(); // any call writes, and sweeps what has expired
       await lookup(root); // writes what is pending
@@ -370,7 +373,8 @@ for (const engine of ENGINES) {
         .select('event_id')
         .where('event_id', 'not in', (eb) => eb.selectFrom('audit_events').select('event_id'))
         .execute();
-      assert.deepEqual(orphans, []);
+      assert.deepEqual(orphans, [], 'the resource rows of deleted events are deleted with them');
+      assert.ok((await resourceRows()) <= 3);
     });
   });
 }
