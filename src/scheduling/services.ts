@@ -236,7 +236,7 @@ export async function deleteService(tx: Tx, s: ServiceRow, now: number, startDue
 export function registerServiceJobs(scheduler: Scheduler, config: Parameters<typeof startDueOf>[0]): void {
   const startDue = startDueOf(config);
   scheduler.register(START_JOB, (tx, jobs) => startInstances(tx, jobs, startDue), groupsOfStartJobs);
-  scheduler.register(CRON_JOB, (tx, jobs) => runCronJobs(tx, jobs, startDue), groupsOfServiceJobs);
+  scheduler.register(CRON_JOB, (tx, jobs, now) => runCronJobs(tx, jobs, startDue, now), groupsOfServiceJobs);
   scheduler.register(
     PLACE_JOB,
     async (tx, jobs) => {

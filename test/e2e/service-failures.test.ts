@@ -64,7 +64,12 @@ for (const engine of ENGINES) {
     };
 
     before(async () => {
-      server = await startTestServer(engine, { progression: 'time', provisionSeconds: 10, serviceStartSeconds: START_SECONDS, releaseSeconds: 2 });
+      server = await startTestServer(engine, {
+        progression: 'time',
+        provisionSeconds: 10,
+        serviceStartSeconds: START_SECONDS,
+        releaseSeconds: 2,
+      });
       client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
     });
     after(() => server.close());
