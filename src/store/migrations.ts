@@ -796,6 +796,17 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  '0016_service_event_retention': {
+    async up(db: Kysely<any>) {
+      // Each service counts its events, so that writing them tells when the oldest are due to be
+      // trimmed (scheduling/service-events.ts) without counting rows.
+      await db.schema
+        .alterTable('services')
+        .addColumn('event_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`update services set event_count = (select count(*) from service_events e where e.service_id = services.id)`.execute(db);
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */

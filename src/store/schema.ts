@@ -491,6 +491,8 @@ export interface ServicesTable {
   cron_scaler: string | null;
   /** The instance type of a public-pool service ('' on a dedicated group). */
   instance_type: string;
+  /** How many events the service has (scheduling/service-events.ts keeps it; trims follow it). */
+  event_count: number;
 }
 
 /** A service instance (worker). `machine_id` null: Pending, not placed; otherwise placed (Pending while starting, then Running). */
