@@ -175,6 +175,12 @@ function dayMatches(e: CronExpression, d: Date): boolean {
   return e.dayStar ? dom && dow : dom || dow;
 }
 
+/** The wall-clock time of `t` in `tz` as a Date read in UTC, and its year, month (0-11), day, hour, minute, second. */
+function wallFields(t: number, tz: string): [Date, number, number, number, number, number, number] {
+  const d = new Date(toWall(t, tz));
+  return [d, d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()];
+}
+
 /** The smallest value of `set` from `v` to `max`, or undefined. */
 function upFrom(set: ReadonlySet<number>, v: number, max: number): number | undefined {
   for (let x = v; x <= max; x++) if (set.has(x)) return x;
@@ -197,15 +203,7 @@ export function nextOccurrence(e: CronExpression, tz: string, afterMs: number): 
   let t = Math.floor(afterMs / 1000) * 1000 + 1000;
   const limit = afterMs + HORIZON_YEARS * 366 * 86_400_000;
   while (t <= limit) {
-    const d = new Date(toWall(t, tz));
-    const [y, mo, day, h, mi, s] = [
-      d.getUTCFullYear(),
-      d.getUTCMonth(),
-      d.getUTCDate(),
-      d.getUTCHours(),
-      d.getUTCMinutes(),
-      d.getUTCSeconds(),
-    ];
+    const [d, y, mo, day, h, mi, s] = wallFields(t, tz);
     let wall: number | undefined;
     if (!e.months.has(mo + 1)) wall = Date.UTC(y, mo + 1, 1);
     else if (!dayMatches(e, d)) wall = Date.UTC(y, mo, day + 1);
@@ -234,15 +232,7 @@ export function nextOccurrence(e: CronExpression, tz: string, afterMs: number): 
 export function lastOccurrence(e: CronExpression, tz: string, atMs: number, notBeforeMs: number): number | null {
   let t = Math.floor(atMs / 1000) * 1000;
   while (t >= notBeforeMs) {
-    const d = new Date(toWall(t, tz));
-    const [y, mo, day, h, mi, s] = [
-      d.getUTCFullYear(),
-      d.getUTCMonth(),
-      d.getUTCDate(),
-      d.getUTCHours(),
-      d.getUTCMinutes(),
-      d.getUTCSeconds(),
-    ];
+    const [d, y, mo, day, h, mi, s] = wallFields(t, tz);
     let wall: number | undefined;
     if (!e.months.has(mo + 1)) wall = Date.UTC(y, mo, 1) - 1000;
     else if (!dayMatches(e, d)) wall = Date.UTC(y, mo, day) - 1000;
