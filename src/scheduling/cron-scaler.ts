@@ -175,8 +175,9 @@ export async function runCronJobs(tx: Tx, jobs: JobRow[], startDue: StartDue, no
       // Already the wanted size: nothing to scale (and no event for every run of a frequent job).
       if (current !== sj.TargetSize) await scaleService(tx, s, sj.TargetSize, [], at, startDue);
     }
+    sj.Message += missed;
     if ((excluded === undefined && current !== sj.TargetSize) || missed !== '')
-      await recordEvent(tx, s, 'Normal', 'CRONSCALER', sj.Message + missed, at);
+      await recordEvent(tx, s, 'Normal', 'CRONSCALER', sj.Message, at);
     sj.LastProbeTime = at;
     await tx
       .updateTable('services')

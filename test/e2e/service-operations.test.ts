@@ -549,6 +549,7 @@ for (const engine of ENGINES) {
           ['half-past', 'Succeed', lastHalf],
         ],
       );
+      for (const j of d.ScaleJobs) assert.match(j.Message, /were missed \(the clock moved past them\)/);
       // The events tell it: one per job, saying which runs were missed and not run.
       const log = (await events('cron_b', { StartTime: new Date(from).toISOString().slice(0, 19).replace('T', ' ') })).Events.filter(
         (e: any) => e.Reason === 'CRONSCALER' && /cron hpa job/.test(e.Message),
