@@ -32,10 +32,10 @@ const ONLY = process.env.BENCH_ONLY; // 'sqlite' or 'postgres': that engine alon
 // deleting finished jobs, begin/commit) under '(outside jobs)'.
 const register = Scheduler.prototype.register;
 Scheduler.prototype.register = function (this: Scheduler, kind: string, handler: JobHandler, ...rest) {
-  const timed: JobHandler = async (tx, jobs) => {
+  const timed: JobHandler = async (tx, jobs, now) => {
     counter.phase = kind;
     try {
-      return await handler(tx, jobs);
+      return await handler(tx, jobs, now);
     } finally {
       counter.phase = '';
     }

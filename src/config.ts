@@ -60,6 +60,10 @@ export interface Config {
   releaseSeconds: number;
   /** How long a service instance placed on a machine takes to start (Pending → Running), seconds. */
   serviceStartSeconds: number;
+  /** Events kept per service; the oldest beyond it are deleted (scheduling/service-events.ts). */
+  serviceEventsPerService: number;
+  /** Versions kept per service: the latest ones (scheduling/services.ts). */
+  serviceVersionsPerService: number;
   progression: ProgressionMode;
   /** Subscription term of a PrePaid machine, in calendar months (domain notes §3.1: one month). */
   subscriptionMonths: number;

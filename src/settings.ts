@@ -197,6 +197,20 @@ export const SETTINGS: readonly Setting[] = [
     help: 'how long a placed service instance takes to start (Pending → Running)',
   },
   {
+    field: 'serviceEventsPerService',
+    env: 'OPENEAS_SERVICE_EVENTS_PER_SERVICE',
+    type: int(100),
+    default: 1000,
+    help: 'events kept per service (DescribeServiceEvent); the oldest beyond it are deleted',
+  },
+  {
+    field: 'serviceVersionsPerService',
+    env: 'OPENEAS_SERVICE_VERSIONS_PER_SERVICE',
+    type: positive,
+    default: 100,
+    help: 'versions kept per service (ListServiceVersions): the latest ones',
+  },
+  {
     field: 'subscriptionMonths',
     env: 'OPENEAS_SUBSCRIPTION_MONTHS',
     type: positive,

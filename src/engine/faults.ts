@@ -82,6 +82,36 @@ export async function addFault(tx: Tx, kind: FaultKind, spec: FaultSpec, now: nu
 }
 
 /**
+ * Takes up to `want` units of a fault with a Count and answers how many it got; the fault goes
+ * when its last unit is taken. `known` is the remaining count as read earlier, without a lock:
+ * another transaction (or process) may have used units since, so the decrement is guarded
+ * (`remaining >= n`). On PostgreSQL the update waits for a transaction holding the row and is
+ * then checked against what that one left; when the guard fails the count is read again and a
+ * smaller take tried. Two transactions consuming the same fault so never use more than its Count.
+ * (On SQLite a transaction holds the write lock from its start, so there is no interleaving.)
+ */
+async function takeUnits(tx: Tx, id: string, known: number, want: number): Promise<number> {
+  let remaining = known;
+  for (;;) {
+    const n = Math.min(remaining, want);
+    if (n <= 0) return 0;
+    const after = await tx
+      .updateTable('faults')
+      .set((eb) => ({ remaining: eb('remaining', '-', n) }))
+      .where('id', '=', id)
+      .where('remaining', '>=', n)
+      .returning('remaining')
+      .executeTakeFirst();
+    if (after) {
+      if ((after.remaining ?? 0) <= 0) await tx.deleteFrom('faults').where('id', '=', id).execute();
+      return n;
+    }
+    const now = await tx.selectFrom('faults').select('remaining').where('id', '=', id).executeTakeFirst();
+    remaining = now?.remaining ?? 0; // gone: used up by the other transaction
+  }
+}
+
+/**
  * Decides, when machines are ordered, which of them will come up and which will end in
  * CreateFailed: stock first (NoStock, or a limited number available), then injected faults.
  * `stock` holds the stock rows of the machine type in the region (zone rows and the '*' row).
@@ -121,15 +151,7 @@ export async function decideOutcomes(
     const reason = f.spec.Reason ?? `InjectedFault: machine creation failed (fault ${f.id})`;
     if (f.kind === 'CreateFailure' && (f.remaining ?? 0) > 0) {
       const left = outcomes.filter((o) => o.ok).length;
-      const n = Math.min(f.remaining!, left);
-      failFrom(0, n, reason);
-      if (f.remaining! - n <= 0) await tx.deleteFrom('faults').where('id', '=', f.id).execute();
-      else
-        await tx
-          .updateTable('faults')
-          .set({ remaining: f.remaining! - n })
-          .where('id', '=', f.id)
-          .execute();
+      failFrom(0, await takeUnits(tx, f.id, f.remaining!, left), reason);
     } else if (f.kind === 'FailureRate') {
       for (let i = 0; i < outcomes.length; i++) {
         if (outcomes[i]!.ok && Math.random() < (f.spec.Fraction ?? 0)) outcomes[i] = { ok: false, reason };
@@ -154,17 +176,11 @@ export async function decideStartFailures(
   if (starts.length === 0) return failed;
   const faults = (await listFaults(tx)).filter((f) => f.kind === 'ServiceStartFailure');
   for (const f of faults) {
-    let left = f.remaining ?? Number.POSITIVE_INFINITY;
-    const before = left;
-    for (const st of starts) {
-      if (left <= 0) break;
-      if (failed.has(st.id) || f.spec.ServiceName !== st.service || (f.spec.Region && f.spec.Region !== st.region)) continue;
-      failed.set(st.id, f.spec.Reason ?? DEFAULT_START_FAILURE);
-      left--;
-    }
-    if (f.remaining === null || left === before) continue;
-    if (left <= 0) await tx.deleteFrom('faults').where('id', '=', f.id).execute();
-    else await tx.updateTable('faults').set({ remaining: left }).where('id', '=', f.id).execute();
+    const hit = starts.filter(
+      (st) => !failed.has(st.id) && f.spec.ServiceName === st.service && (!f.spec.Region || f.spec.Region === st.region),
+    );
+    const n = f.remaining === null ? hit.length : await takeUnits(tx, f.id, f.remaining, hit.length);
+    for (const st of hit.slice(0, n)) failed.set(st.id, f.spec.Reason ?? DEFAULT_START_FAILURE);
   }
   return failed;
 }

@@ -26,13 +26,14 @@ import {
 export type { JobRow } from './jobs.ts';
 
 /**
- * Runs a batch of due jobs of one kind inside the claiming transaction. `now` is the latest due
- * time in the batch: effects are stamped with the time they were due, not when they ran, so
- * advancing the clock by a month behaves exactly as if the month had passed. A handler may be
- * given any subset of the due jobs of its kind (a batch is cut at BATCH jobs, and split to find
- * a failing job), so it must not assume it sees all of them.
+ * Runs a batch of due jobs of one kind inside the claiming transaction. Effects are stamped with
+ * the time each job was due (`due_at`), not when it ran, so advancing the clock by a month behaves
+ * exactly as if the month had passed; `now` is the business time the batch was claimed at (a
+ * job that is far behind, e.g. after a long advance, may choose to catch up rather than replay).
+ * A handler may be given any subset of the due jobs of its kind (a batch is cut at BATCH jobs,
+ * and split to find a failing job), so it must not assume it sees all of them.
  */
-export type JobHandler = (tx: Tx, jobs: JobRow[]) => Promise<void>;
+export type JobHandler = (tx: Tx, jobs: JobRow[], now: number) => Promise<void>;
 
 /**
  * The resource groups a run of this kind may lock (engine/group-locks.ts). A batch runs several
@@ -235,7 +236,7 @@ export class Scheduler {
     const earliest = mark.earliest;
     await sql`savepoint job_run`.execute(tx);
     try {
-      await handler(tx, run);
+      await handler(tx, run, now);
       await sql`release savepoint job_run`.execute(tx);
       for (const j of run) finished.push(j.id);
       return;

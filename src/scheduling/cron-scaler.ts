@@ -12,8 +12,10 @@
 import { apiError } from '../gateway/errors.ts';
 import type { Tx } from '../store/database.ts';
 import { cancelJobs, enqueueJobs, type JobRow, type NewJob } from '../engine/jobs.ts';
-import { firesOnDay, isTimeZone, nextOccurrence, parseCron } from './cron.ts';
-import { recordEvent, type ServiceRow, type StartDue } from './placement.ts';
+import { type CronExpression, dayStartOf, firesOnDay, isTimeZone, lastOccurrence, nextOccurrence, parseCron } from './cron.ts';
+import { formatTime } from '../eas/presenters.ts';
+import type { ServiceRow, StartDue } from './placement.ts';
+import { recordEvent } from './service-events.ts';
 import { LIMITS } from './service-spec.ts';
 import { scaleService } from './services.ts';
 import { groupsOfSubjects } from '../engine/group-locks.ts';
@@ -120,30 +122,62 @@ export async function setCronScaler(tx: Tx, s: ServiceRow, scaler: CronScaler | 
 /** The groups of the services cron jobs scale, for the scheduler's lock order. */
 export const groupsOfServiceJobs = groupsOfSubjects('services');
 
+/**
+ * The occurrence a scale job that fell due at `at` runs now (business time `now`): `at` itself,
+ * or, when the clock has moved past later occurrences too (a long clock advance, a server that was
+ * down), only the last of them — the last on a day no ExcludeDates expression names, as the runs
+ * in between would have left the service at that one's size anyway. Kubernetes CronJobs catch up
+ * the same way (the most recent missed schedule only). Bounded work: a few steps per cron field,
+ * one per excluded day, however long the advance.
+ */
+function catchUpTo(sj: ScaleJob, excludes: readonly CronExpression[], at: number, now: number): number {
+  const expr = parseCron(sj.Schedule, 'Schedule');
+  const any = lastOccurrence(expr, sj.TimeZone, now, at + 1000);
+  let end = any;
+  while (end !== null && excludes.some((e) => firesOnDay(e, sj.TimeZone, end!))) {
+    // The last occurrence before that (excluded) calendar day.
+    const dayStart = dayStartOf(end, sj.TimeZone);
+    end = lastOccurrence(expr, sj.TimeZone, dayStart - 1000, at + 1000);
+  }
+  return end ?? any ?? at;
+}
+
 /** Cron jobs that fell due: each scales its service (unless the day is excluded), then schedules its next run. */
-export async function runCronJobs(tx: Tx, jobs: JobRow[], startDue: StartDue): Promise<void> {
+export async function runCronJobs(tx: Tx, jobs: JobRow[], startDue: StartDue, now: number): Promise<void> {
   for (const job of jobs) {
     const s = await tx.selectFrom('services').selectAll().where('id', '=', job.subject_id).executeTakeFirst();
     const scaler = s && scalerOf(s);
-    const name = (JSON.parse(job.payload) as { name?: string }).name;
-    const sj = scaler?.ScaleJobs.find((j) => j.Name === name);
+    const payload = JSON.parse(job.payload) as { name?: string; missedFrom?: number };
+    const sj = scaler?.ScaleJobs.find((j) => j.Name === payload.name);
     if (!s || !scaler || !sj) continue; // the scaler changed meanwhile: its replacement has its own jobs
     const at = job.due_at ?? 0;
-    const excluded = scaler.ExcludeDates.find((e) => firesOnDay(parseCron(e, 'ExcludeDates'), sj.TimeZone, at));
+    const excludes = scaler.ExcludeDates.map((e) => parseCron(e, 'ExcludeDates'));
+    const last = catchUpTo(sj, excludes, at, now);
+    if (last > at) {
+      // Later occurrences have passed too: run only the last one, at its time (in due order with
+      // every other job, so of several scale jobs the latest schedule decides the size).
+      const late = { ...nextJob(s, sj, at)!, dueAt: last, payload: { name: sj.Name, missedFrom: payload.missedFrom ?? at } };
+      await enqueueJobs(tx, [late], at);
+      continue;
+    }
+    const excluded = scaler.ExcludeDates.find((_, i) => firesOnDay(excludes[i]!, sj.TimeZone, at));
     const current = s.instance_count;
+    const missed =
+      payload.missedFrom === undefined
+        ? ''
+        : ` The runs due from ${formatTime(payload.missedFrom)} until this one were missed (the clock moved past them) and are not run.`;
     if (excluded !== undefined) {
       sj.State = 'Succeed';
       sj.Message = `cron hpa job ${sj.Name} skipped: the day is excluded by ${JSON.stringify(excluded)}. current replicas:${current}.`;
-    } else if (current === sj.TargetSize) {
-      // Already the wanted size: nothing to scale (and no event for every run of a frequent job).
-      sj.State = 'Succeed';
-      sj.Message = `cron hpa job ${sj.Name} executed successfully. current replicas:${current}, desired replicas:${sj.TargetSize}.`;
     } else {
-      await scaleService(tx, s, sj.TargetSize, [], at, startDue);
       sj.State = 'Succeed';
       sj.Message = `cron hpa job ${sj.Name} executed successfully. current replicas:${current}, desired replicas:${sj.TargetSize}.`;
-      await recordEvent(tx, s, 'Normal', 'CRONSCALER', sj.Message, at);
+      // Already the wanted size: nothing to scale (and no event for every run of a frequent job).
+      if (current !== sj.TargetSize) await scaleService(tx, s, sj.TargetSize, [], at, startDue);
     }
+    sj.Message += missed;
+    if ((excluded === undefined && current !== sj.TargetSize) || missed !== '')
+      await recordEvent(tx, s, 'Normal', 'CRONSCALER', sj.Message, at);
     sj.LastProbeTime = at;
     await tx
       .updateTable('services')

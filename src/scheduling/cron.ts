@@ -175,24 +175,88 @@ function dayMatches(e: CronExpression, d: Date): boolean {
   return e.dayStar ? dom && dow : dom || dow;
 }
 
-/** The first occurrence strictly after `afterMs` (whole seconds), or null when none falls in the next years. */
+/** The wall-clock time of `t` in `tz` as a Date read in UTC, and its year, month (0-11), day, hour, minute, second. */
+function wallFields(t: number, tz: string): [Date, number, number, number, number, number, number] {
+  const d = new Date(toWall(t, tz));
+  return [d, d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()];
+}
+
+/** The smallest value of `set` from `v` to `max`, or undefined. */
+function upFrom(set: ReadonlySet<number>, v: number, max: number): number | undefined {
+  for (let x = v; x <= max; x++) if (set.has(x)) return x;
+  return undefined;
+}
+
+/** The largest value of `set` from `v` down to `min`, or undefined. */
+function downFrom(set: ReadonlySet<number>, v: number, min: number): number | undefined {
+  for (let x = v; x >= min; x--) if (set.has(x)) return x;
+  return undefined;
+}
+
+/**
+ * The first occurrence strictly after `afterMs` (whole seconds), or null when none falls in the
+ * next years. Each step jumps to the next allowed value of the first field that does not match
+ * (a month, a day, then the hour, minute or second within them), so an hourly expression costs a
+ * few steps, not one per minute.
+ */
 export function nextOccurrence(e: CronExpression, tz: string, afterMs: number): number | null {
   let t = Math.floor(afterMs / 1000) * 1000 + 1000;
   const limit = afterMs + HORIZON_YEARS * 366 * 86_400_000;
   while (t <= limit) {
-    const d = new Date(toWall(t, tz));
-    const [y, mo, day, h, mi] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()];
+    const [d, y, mo, day, h, mi, s] = wallFields(t, tz);
     let wall: number | undefined;
     if (!e.months.has(mo + 1)) wall = Date.UTC(y, mo + 1, 1);
     else if (!dayMatches(e, d)) wall = Date.UTC(y, mo, day + 1);
-    else if (!e.hours.has(h)) wall = Date.UTC(y, mo, day, h + 1);
-    else if (!e.minutes.has(mi)) wall = Date.UTC(y, mo, day, h, mi + 1);
-    else if (!e.seconds.has(d.getUTCSeconds())) wall = Date.UTC(y, mo, day, h, mi, d.getUTCSeconds() + 1);
+    else if (!e.hours.has(h)) {
+      const hh = upFrom(e.hours, h + 1, 23);
+      wall = hh === undefined ? Date.UTC(y, mo, day + 1) : Date.UTC(y, mo, day, hh);
+    } else if (!e.minutes.has(mi)) {
+      const mm = upFrom(e.minutes, mi + 1, 59);
+      wall = mm === undefined ? Date.UTC(y, mo, day, h + 1) : Date.UTC(y, mo, day, h, mm);
+    } else if (!e.seconds.has(s)) {
+      const ss = upFrom(e.seconds, s + 1, 59);
+      wall = ss === undefined ? Date.UTC(y, mo, day, h, mi + 1) : Date.UTC(y, mo, day, h, mi, ss);
+    }
     if (wall === undefined) return t;
     const next = fromWall(wall, tz);
     t = next > t ? next : t + 1000; // always forward, also across a DST fold
   }
   return null;
+}
+
+/**
+ * The last occurrence at or before `atMs` and not before `notBeforeMs` (whole seconds), or null:
+ * nextOccurrence run backwards, each step jumping to the previous allowed value of the first
+ * field that does not match. A clock advance of a month over an hourly job costs a few steps.
+ */
+export function lastOccurrence(e: CronExpression, tz: string, atMs: number, notBeforeMs: number): number | null {
+  let t = Math.floor(atMs / 1000) * 1000;
+  while (t >= notBeforeMs) {
+    const [d, y, mo, day, h, mi, s] = wallFields(t, tz);
+    let wall: number | undefined;
+    if (!e.months.has(mo + 1)) wall = Date.UTC(y, mo, 1) - 1000;
+    else if (!dayMatches(e, d)) wall = Date.UTC(y, mo, day) - 1000;
+    else if (!e.hours.has(h)) {
+      const hh = downFrom(e.hours, h - 1, 0);
+      wall = hh === undefined ? Date.UTC(y, mo, day) - 1000 : Date.UTC(y, mo, day, hh, 59, 59);
+    } else if (!e.minutes.has(mi)) {
+      const mm = downFrom(e.minutes, mi - 1, 0);
+      wall = mm === undefined ? Date.UTC(y, mo, day, h) - 1000 : Date.UTC(y, mo, day, h, mm, 59);
+    } else if (!e.seconds.has(s)) {
+      const ss = downFrom(e.seconds, s - 1, 0);
+      wall = ss === undefined ? Date.UTC(y, mo, day, h, mi) - 1000 : Date.UTC(y, mo, day, h, mi, ss);
+    }
+    if (wall === undefined) return t;
+    const previous = fromWall(wall, tz);
+    t = previous < t ? previous : t - 1000; // always backward, also across a DST change
+  }
+  return null;
+}
+
+/** The first instant of the calendar day of `ms` in `tz`. */
+export function dayStartOf(ms: number, tz: string): number {
+  const d = new Date(toWall(ms, tz));
+  return fromWall(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()), tz);
 }
 
 /** Whether the calendar day of `ms` in `tz` is one `e` fires on (ExcludeDates: the whole day is excluded). */

@@ -23,6 +23,7 @@ import { insertRows, prepare, prepareLocked } from '../store/prepared.ts';
 import { addMachineUsage } from '../store/instances.ts';
 import { cancelJobs, enqueueJobs, jobKey, type JobRow } from '../engine/jobs.ts';
 import { randomString } from '../ids.ts';
+import { type EventRow, eventRows, type PodEvent, recordPodEvents, writeEvents } from './service-events.ts';
 import { pushTo } from '../collections.ts';
 import { isPublicPool, placePublicPending, publicInstancesReleased, publicInstancesRunning } from './public-pool.ts';
 import { groupsOfSubjects } from '../engine/group-locks.ts';
@@ -142,65 +143,6 @@ function workerIdentities(service: string, count: number): Array<{ name: string;
     const b = bytes.subarray(i * 7, i * 7 + 7);
     return { name: `${service}-${b.subarray(0, 5).toString('hex')}-${randomString(5)}`, ip: `10.224.${b[5]}.${b[6]! || 1}` };
   });
-}
-
-export async function recordEvent(
-  tx: Tx,
-  s: Pick<ServiceRow, 'id' | 'account_id'> & { current_version?: number },
-  type: 'Normal' | 'Warning',
-  reason: string,
-  message: string,
-  now: number,
-) {
-  await recordPodEvents(tx, s, [{ type, reason, message, instance: '' }], now);
-}
-
-export interface PodEvent {
-  type: 'Normal' | 'Warning';
-  reason: string;
-  message: string;
-  /** The instance it is about; '' for an event about the service. */
-  instance: string;
-}
-
-/**
- * Event ids sort in the order events were recorded: business time, then a per-process sequence
- * (seeded from the wall clock in µs, so it also grows across restarts). DescribeServiceEvent reads
- * `order by time, id`: the events of one transaction come back as they happened, not shuffled.
- */
-let eventSequence = Date.now() * 1000;
-function eventId(now: number): string {
-  eventSequence += 1;
-  return `${String(now).padStart(15, '0')}-${String(eventSequence).padStart(17, '0')}-${randomString(4)}`;
-}
-
-/** A service_events row, written later (placement writes all of a call's events in one statement). */
-export type EventRow = ReturnType<typeof eventRows>[number];
-
-export function eventRows(s: Pick<ServiceRow, 'id' | 'account_id'> & { current_version?: number }, events: PodEvent[], now: number) {
-  return events.map((e) => ({
-    id: eventId(now),
-    service_id: s.id,
-    account_id: s.account_id,
-    type: e.type,
-    reason: e.reason,
-    message: e.message,
-    time: now,
-    resource: e.instance === '' ? 'Service' : 'Pod',
-    instance_name: e.instance,
-    version: s.current_version ?? 1,
-  }));
-}
-
-/** Events of a service, in one statement (an event about an instance has Resource Pod). */
-export async function recordPodEvents(
-  tx: Tx,
-  s: Pick<ServiceRow, 'id' | 'account_id'> & { current_version?: number },
-  events: PodEvent[],
-  now: number,
-): Promise<void> {
-  if (events.length === 0) return;
-  await insertRows(tx, 'service_events', eventRows(s, events, now));
 }
 
 /** Sets a service's status, reason and message; a change of message is also an event. */
@@ -345,7 +287,7 @@ export async function addInstances(
   else {
     await insertRows(tx, 'service_instances', rows);
     if (!created) return;
-    await insertRows(tx, 'service_events', created.events);
+    await writeEvents(tx, created.events, now);
     await countNewService(tx, s.resource_id);
   }
 }
@@ -572,7 +514,7 @@ async function place(
   const pending = fresh.length === 0 ? waiting : [...waiting, ...fresh].sort(byAge);
   const events = created?.events ?? [];
   if (pending.length === 0) {
-    await insertRows(tx, 'service_events', events);
+    await writeEvents(tx, events, now);
     if (created) await countNewService(tx, resourceId);
     return;
   }
@@ -644,7 +586,7 @@ async function place(
       await settle(tx, s, now, { reason: 'PENDING', message }, events);
     }
   }
-  await insertRows(tx, 'service_events', events); // in the order they happened
+  await writeEvents(tx, events, now); // in the order they happened
 }
 
 /**
@@ -721,13 +663,13 @@ export async function startInstances(tx: Tx, jobs: JobRow[], startDue: StartDue)
   await publicInstancesRunning(tx, running); // public-pool instances are metered from now
   const now = Math.max(0, ...jobs.map((j) => j.due_at ?? 0));
   await addRunning(tx, started);
-  await insertRows(
+  await writeEvents(
     tx,
-    'service_events',
     [...started.keys()].flatMap((id) => {
       const s = services.get(id);
       return s ? eventRows(s, startedEvents.get(id) ?? [], now) : [];
     }),
+    now,
   );
   for (const [id, n] of started) {
     const s = services.get(id);
@@ -982,9 +924,8 @@ export async function evictFromMachines(
   for (const r of rows) pushTo(byService, r.service_id, r);
   // Read after release(): running counts already exclude the evicted instances.
   const services = await servicesById(tx, byService.keys());
-  await insertRows(
+  await writeEvents(
     tx,
-    'service_events',
     [...byService].flatMap(([id, list]) => {
       const s = services.get(id);
       if (!s) return [];
@@ -999,6 +940,7 @@ export async function evictFromMachines(
         now,
       );
     }),
+    now,
   );
   for (const [id, list] of byService) {
     const s = services.get(id);

@@ -24,16 +24,8 @@ import { insertRows } from '../store/prepared.ts';
 import type { StockTable } from '../store/schema.ts';
 import { newSortableId } from '../ids.ts';
 import { pushTo } from '../collections.ts';
-import {
-  PLACE_JOB,
-  recordPodEvents,
-  settle,
-  START_JOB,
-  type PodEvent,
-  type ServiceInstanceRow,
-  type ServiceRow,
-  type StartDue,
-} from './placement.ts';
+import { PLACE_JOB, settle, START_JOB, type ServiceInstanceRow, type ServiceRow, type StartDue } from './placement.ts';
+import { recordPodEvents, type PodEvent } from './service-events.ts';
 
 /** The resource id of public-pool services and instances (no group has it: group ids are `eas-r-…`). */
 export const PUBLIC_POOL = 'public-pool';

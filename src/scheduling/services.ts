@@ -17,11 +17,9 @@ import { newServiceId, newServiceToken } from '../ids.ts';
 import type { ServiceSpec } from './service-spec.ts';
 import {
   addInstances,
-  eventRows,
   groupsOfStartJobs,
   PLACE_JOB,
   placePending,
-  recordEvent,
   removeServiceInstances,
   rollForward,
   settle,
@@ -33,6 +31,7 @@ import {
   type StartDue,
 } from './placement.ts';
 import { isPublicPool } from './public-pool.ts';
+import { eventRows, recordEvent, registerEventJobs } from './service-events.ts';
 import '../eas/errors.ts';
 
 export interface Owner {
@@ -80,6 +79,7 @@ export async function createService(tx: Tx, owner: Owner, spec: ServiceSpec, now
     instance_type: spec.instanceType,
     access_token: spec.token ?? newServiceToken(),
     service_group: spec.group,
+    event_count: 0,
   };
   // The unique name index decides between two concurrent creates (in different groups, so with no
   // common lock): the later one waits for the earlier one's commit and inserts nothing.
@@ -231,10 +231,14 @@ export async function deleteService(tx: Tx, s: ServiceRow, now: number, startDue
 }
 
 /** Due work of services: instances finishing their start, and placement after machine events. */
-export function registerServiceJobs(scheduler: Scheduler, config: Parameters<typeof startDueOf>[0]): void {
+export function registerServiceJobs(
+  scheduler: Scheduler,
+  config: Parameters<typeof startDueOf>[0] & Parameters<typeof registerEventJobs>[1],
+): void {
   const startDue = startDueOf(config);
+  registerEventJobs(scheduler, config);
   scheduler.register(START_JOB, (tx, jobs) => startInstances(tx, jobs, startDue), groupsOfStartJobs);
-  scheduler.register(CRON_JOB, (tx, jobs) => runCronJobs(tx, jobs, startDue), groupsOfServiceJobs);
+  scheduler.register(CRON_JOB, (tx, jobs, now) => runCronJobs(tx, jobs, startDue, now), groupsOfServiceJobs);
   scheduler.register(
     PLACE_JOB,
     async (tx, jobs) => {
@@ -302,7 +306,8 @@ function withoutScale(config: Record<string, unknown>): string {
 
 /**
  * UpdateService with the checked new configuration: nothing changed → nothing happens; only
- * `metadata.instance` changed → a scale; otherwise a new version, rolled out.
+ * `metadata.instance` changed → a scale; otherwise a new version, rolled out. Only the latest
+ * `keepVersions` versions are kept (the new one is the current one): the oldest goes.
  */
 export async function updateService(
   tx: Tx,
@@ -310,6 +315,7 @@ export async function updateService(
   spec: ServiceSpec,
   now: number,
   startDue: StartDue,
+  keepVersions: number,
 ): Promise<'none' | 'scale' | 'update'> {
   const before = JSON.parse(s.config) as Record<string, unknown>;
   if (withoutScale(before) === withoutScale(spec.config)) {
@@ -322,6 +328,11 @@ export async function updateService(
   await tx
     .insertInto('service_versions')
     .values({ service_id: s.id, account_id: s.account_id, version, config: fields.config, created_at: now })
+    .execute();
+  await tx
+    .deleteFrom('service_versions')
+    .where('service_id', '=', s.id)
+    .where('version', '<=', version - keepVersions)
     .execute();
   await tx
     .updateTable('services')

@@ -850,6 +850,17 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0018_service_event_retention': {
+    async up(db: Kysely<any>) {
+      // Each service counts its events, so that writing them tells when the oldest are due to be
+      // trimmed (scheduling/service-events.ts) without counting rows.
+      await db.schema
+        .alterTable('services')
+        .addColumn('event_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`update services set event_count = (select count(*) from service_events e where e.service_id = services.id)`.execute(db);
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */
@@ -860,9 +871,7 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 /** Applies the migrations up to and including `last` only: for tests of a migration (data written by the schema before it). */
 export async function migrateTo(db: Kysely<any>, dialect: 'sqlite' | 'postgres', last: string): Promise<void> {
   const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name <= last));
-  const migrationTableSchema =
-    dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableSchema }).migrateToLatest();
+  const { error } = await (await migratorFor(db, dialect, { getMigrations: async () => before })).migrateToLatest();
   if (error) throw error;
 }
 
@@ -880,20 +889,19 @@ export async function migrateToLatest(db: Kysely<any>, dialect: 'sqlite' | 'post
         'upgrade openeas or use another data directory / database',
     );
   }
-  // On PostgreSQL, Kysely looks for its bookkeeping tables in every schema unless told which one;
-  // pin it to the connection's current schema so databases in other schemas never confuse it.
-  const migrationTableSchema =
-    dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
-  const migrator = new Migrator({
-    db: migrationTableSchema === undefined ? db : withSchemaIntrospection(db, migrationTableSchema),
-    provider,
-    migrationTableSchema,
-  });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (await migratorFor(db, dialect, provider)).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`database migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
   }
+}
+
+async function migratorFor(db: Kysely<any>, dialect: 'sqlite' | 'postgres', source: MigrationProvider): Promise<Migrator> {
+  if (dialect === 'sqlite') return new Migrator({ db, provider: source });
+  // On PostgreSQL, Kysely looks for its bookkeeping tables in every schema unless told which one;
+  // pin it to the connection's current schema so databases in other schemas never confuse it.
+  const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema;
+  return new Migrator({ db: withSchemaIntrospection(db, schema), provider: source, migrationTableSchema: schema });
 }
 
 /**

@@ -495,6 +495,8 @@ export interface ServicesTable {
   access_token: string;
   /** The service group (`metadata.group`), '' when the JSON names none. */
   service_group: string;
+  /** How many events the service has (scheduling/service-events.ts keeps it; trims follow it). */
+  event_count: number;
 }
 
 /** A service instance (worker). `machine_id` null: Pending, not placed; otherwise placed (Pending while starting, then Running). */

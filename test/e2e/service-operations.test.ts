@@ -515,6 +515,53 @@ for (const engine of ENGINES) {
       assert.equal((await describeSvc('cron_a')).TotalInstance, 2, 'a deleted scaler scales no more');
     });
 
+    test('a 30-day clock advance runs each scale job once, its last occurrence: bounded work, the latest schedule decides', async () => {
+      const g = await newGroup(2);
+      await create(serviceJson('cron_b', g));
+      // The same month without a scaler: the jobs the account runs anyway (billing), to compare.
+      const month = 30 * 86_400;
+      const baseline = (await advance(server.url, month)).JobsRun as number;
+      const path = svcPath('cron_b', '/cronscaler');
+      await eas('CreateServiceCronScaler', 'POST', path, {
+        body: {
+          ScaleJobs: [
+            { Name: 'on-the-hour', Schedule: '0 0 * * * *', TargetSize: 2 },
+            { Name: 'half-past', Schedule: '0 30 * * * *', TargetSize: 3 },
+          ],
+        },
+      });
+      const from = (await admin(server.url, 'GET', '/clock')).NowMs as number;
+      const moved = await advance(server.url, month);
+      const end = moved.NowMs as number;
+      // Every occurrence run one after the other would be 1,440 runs; each job runs at most twice
+      // (found late, then its last occurrence), plus the start jobs of the instances it adds.
+      assert.ok(moved.JobsRun - baseline <= 12, `jobs run: ${moved.JobsRun} (without the scaler ${baseline})`);
+      const hour = Math.floor(end / 3_600_000) * 3_600_000;
+      const lastHour = hour; // 0 0 * * * *
+      const lastHalf = hour + 1_800_000 <= end ? hour + 1_800_000 : hour - 1_800_000; // 0 30 * * * *
+      const want = lastHalf > lastHour ? 3 : 2;
+      assert.equal((await describeSvc('cron_b')).TotalInstance, want, 'the size of the latest schedule');
+      const d = (await eas('DescribeServiceCronScaler', 'GET', path)).body;
+      assert.deepEqual(
+        d.ScaleJobs.map((j: any) => [j.Name, j.State, Date.parse(j.LastProbeTime)]),
+        [
+          ['on-the-hour', 'Succeed', lastHour],
+          ['half-past', 'Succeed', lastHalf],
+        ],
+      );
+      for (const j of d.ScaleJobs) assert.match(j.Message, /were missed \(the clock moved past them\)/);
+      // The events tell it: one per job, saying which runs were missed and not run.
+      const log = (await events('cron_b', { StartTime: new Date(from).toISOString().slice(0, 19).replace('T', ' ') })).Events.filter(
+        (e: any) => e.Reason === 'CRONSCALER' && /cron hpa job/.test(e.Message),
+      );
+      assert.equal(log.length, 2, JSON.stringify(log));
+      for (const e of log) assert.match(JSON.parse(e.Message).message, /were missed \(the clock moved past them\) and are not run/);
+      // Then on time again: the next occurrence runs as usual.
+      await advance(server.url, 3600);
+      const after = (await eas('DescribeServiceCronScaler', 'GET', path)).body;
+      assert.ok(after.ScaleJobs.every((j: any) => Date.parse(j.LastProbeTime) > end && !/missed/.test(j.Message)));
+    });
+
     test('a client polling like Terraform: create with labels, wait Running, update config and labels, delete, wait NotFound', async () => {
       const g = await newGroup(2);
       // What alicloud_pai_service sends: the parsed service_config as body, Labels as JSON in the

@@ -1,8 +1,10 @@
 // The cron scaler's expressions: the documented six-field format, errors naming the field, next
-// occurrences (UTC and a time zone), the robfig rule for the two day fields, excluded days.
+// occurrences (UTC and a time zone), the robfig rule for the two day fields, excluded days, and the
+// last occurrence of a span (what a long clock advance runs), checked against walking forward.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { firesOnDay, nextOccurrence, parseCron } from '../../src/scheduling/cron.ts';
+import { firesOnDay, lastOccurrence, nextOccurrence, parseCron } from '../../src/scheduling/cron.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { isApiError } from '../../src/gateway/errors.ts';
 
 const at = (iso: string) => Date.parse(iso);
@@ -45,6 +47,47 @@ test('excluded days: the whole calendar day of a matching date', () => {
   assert.equal(firesOnDay(weekend, 'UTC', at('2026-03-16T00:00:00Z')), false);
   // Sunday 23:30 UTC is Monday in Shanghai.
   assert.equal(firesOnDay(weekend, 'Asia/Shanghai', at('2026-03-15T23:30:00Z')), false);
+});
+
+test('the last occurrence of a span: at or before its end, not before its start', () => {
+  const last = (expr: string, at: string, from: string, tz = 'UTC') =>
+    iso(lastOccurrence(parseCron(expr, 'Schedule'), tz, Date.parse(at), Date.parse(from)));
+  assert.equal(last('0 0 * * * *', '2026-04-14T10:37:25Z', '2026-03-15T10:00:00Z'), '2026-04-14T10:00:00.000Z');
+  assert.equal(last('0 0 * * * *', '2026-04-14T10:00:00Z', '2026-03-15T10:00:00Z'), '2026-04-14T10:00:00.000Z', 'the end is in');
+  assert.equal(last('0 30 8 * * MON', '2026-03-15T10:00:00Z', '2026-01-01T00:00:00Z'), '2026-03-09T08:30:00.000Z');
+  assert.equal(last('0 0 0 29 2 *', '2029-01-01T00:00:00Z', '2020-01-01T00:00:00Z'), '2028-02-29T00:00:00.000Z');
+  assert.equal(last('0 0 9 * * *', '2026-03-15T08:59:59Z', '2026-03-15T00:00:00Z'), null, 'none in the span');
+  assert.equal(last('0 0 18 * * *', '2026-03-15T09:00:00Z', '2026-03-01T00:00:00Z', 'Asia/Shanghai'), '2026-03-14T10:00:00.000Z');
+  assert.equal(last('0 0 0 30 2 *', '2026-03-15T09:00:00Z', '2020-01-01T00:00:00Z'), null);
+});
+
+test('next and last occurrences agree with a walk over every occurrence (random expressions and zones)', () => {
+  const random = seededRandom(12);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+  const field = (lo: number, hi: number) =>
+    pick([
+      '*',
+      String(lo + Math.floor(random() * (hi - lo + 1))),
+      `${lo + Math.floor(random() * (hi - lo + 1))}-${hi}`,
+      `*/${1 + Math.floor(random() * Math.min(12, hi - lo + 1))}`,
+      `${lo},${hi}`,
+    ]);
+  const zones = ['UTC', 'Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe'];
+  for (let i = 0; i < 300; i++) {
+    const expr = `${Math.floor(random() * 60)} ${field(0, 59)} ${field(0, 23)} ${field(1, 31)} ${field(1, 12)} ${field(0, 6)}`;
+    const e = parseCron(expr, 'Schedule');
+    const tz = pick(zones);
+    const from = Date.UTC(2026, Math.floor(random() * 12), 1 + Math.floor(random() * 28), Math.floor(random() * 24));
+    const to = from + Math.floor(random() * 3 * 86_400_000);
+    // Every occurrence in [from, to] by stepping forward; the last one is what lastOccurrence finds.
+    let walked: number | null = null;
+    for (let t = nextOccurrence(e, tz, from - 1000); t !== null && t <= to; t = nextOccurrence(e, tz, t)) walked = t;
+    assert.equal(
+      lastOccurrence(e, tz, to, from),
+      walked,
+      `${expr} in ${tz}, ${new Date(from).toISOString()} … ${new Date(to).toISOString()}`,
+    );
+  }
 });
 
 test('malformed expressions are InvalidParameter naming the parameter and the field', () => {

@@ -64,7 +64,7 @@ const updateServiceHandler = typedHandler<'UpdateService'>({
             : `openeas does not move a service to another resource group: deploy a new service into ${spec.resourceId}.`,
         });
       }
-      await updateService(tx, s, spec, now, startDue(ctx));
+      await updateService(tx, s, spec, now, startDue(ctx), ctx.services.config.serviceVersionsPerService);
       return { Message: `Succeed to update service [${s.name}] in region [${s.region}]` };
     });
   },
@@ -95,17 +95,14 @@ const listServiceVersionsHandler = typedHandler<'ListServiceVersions'>({
     const page = paging(input);
     const db = ctx.services.store.db;
     const s = await findService(db, owner(ctx), input.ServiceName);
-    const rows = await db
-      .selectFrom('service_versions')
-      .select(['version', 'config', 'created_at'])
-      .where('service_id', '=', s.id)
-      .orderBy('version', 'desc')
-      .limit(page.pageSize)
-      .offset(page.offset)
-      .execute();
+    const versions = db.selectFrom('service_versions').where('service_id', '=', s.id);
+    const [rows, kept] = await Promise.all([
+      versions.select(['version', 'config', 'created_at']).orderBy('version', 'desc').limit(page.pageSize).offset(page.offset).execute(),
+      // The latest OPENEAS_SERVICE_VERSIONS_PER_SERVICE are kept (at most a few hundred rows of the key).
+      versions.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
     return {
-      // Every version is kept, numbered from 1: the newest's number is the count.
-      TotalCount: s.latest_version,
+      TotalCount: Number(kept.n),
       PageNumber: page.pageNumber,
       PageSize: page.pageSize,
       Versions: rows.map((r) => ({

@@ -1,0 +1,128 @@
+// Bounded history of a service, through the official client on every engine: the oldest events
+// beyond OPENEAS_SERVICE_EVENTS_PER_SERVICE are deleted (a trim job scheduled as they are written),
+// ListServiceVersions keeps the latest OPENEAS_SERVICE_VERSIONS_PER_SERVICE versions, and
+// DeleteService leaves no event, version or pending trim of the service behind.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENGINES } from '../support/engines.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { callEas, easClient, expectApiError } from '../support/client.ts';
+import { advance } from '../support/admin.ts';
+import { openStore } from '../../src/store/database.ts';
+import { TRIM_STEP } from '../../src/scheduling/service-events.ts';
+
+const REGION = 'cn-hangzhou';
+const KEEP_EVENTS = 100;
+const KEEP_VERSIONS = 3;
+
+for (const engine of ENGINES) {
+  describe(`service events and versions retention [${engine.name}]`, () => {
+    let server: TestServer;
+    let client: ReturnType<typeof easClient>;
+    type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+    const eas = (action: string, method: Method, pathname: string, extra: { query?: Record<string, unknown>; body?: unknown } = {}) =>
+      callEas(client, { action, method, pathname, ...(extra as { body?: Record<string, unknown> }) });
+    const svcPath = (name: string, tail = '') => `/api/v2/services/${REGION}/${name}${tail}`;
+    const image = (v: number) => `registry.cn-hangzhou.aliyuncs.com/eas/echo:v${v}`;
+    const events = async (name: string) =>
+      (await eas('DescribeServiceEvent', 'GET', svcPath(name, '/events'), { query: { PageSize: 1000 } })).body as {
+        TotalCount: number;
+        Events: Array<{ Reason: string; Message: string }>;
+      };
+    /** Rows of the service's events, versions and jobs straight from the database. */
+    const stored = async (serviceName: string) => {
+      const store = await openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, migrate: false });
+      try {
+        const s = await store.db.selectFrom('services').select(['id', 'event_count']).where('name', '=', serviceName).executeTakeFirst();
+        const id = s?.id ?? (await store.db.selectFrom('service_events').select('service_id').executeTakeFirst())?.service_id ?? '';
+        const count = async (table: 'service_events' | 'service_versions') =>
+          Number(
+            (
+              await store.db
+                .selectFrom(table)
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .where('service_id', '=', id)
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
+        const jobs = await store.db.selectFrom('jobs').select('kind').where('subject_id', '=', id).execute();
+        return { id, counter: s?.event_count, events: await count('service_events'), versions: await count('service_versions'), jobs };
+      } finally {
+        await store.close();
+      }
+    };
+
+    before(async () => {
+      server = await startTestServer(engine, {
+        progression: 'immediate',
+        serviceEventsPerService: KEEP_EVENTS,
+        serviceVersionsPerService: KEEP_VERSIONS,
+      });
+      client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
+    });
+    after(() => server.close());
+
+    test('events beyond the bound are deleted oldest first; versions beyond it too; DeleteService leaves nothing', async () => {
+      const group = (
+        await eas('CreateResource', 'POST', '/api/v2/resources', {
+          body: { ResourceType: 'Dedicated', EcsInstanceType: 'ecs.g6.xlarge', EcsInstanceCount: 2, ChargeType: 'PostPaid' },
+        })
+      ).body.ResourceId as string;
+      await advance(server.url, 0);
+      await eas('CreateService', 'POST', '/api/v2/services', {
+        body: {
+          name: 'keep_a',
+          containers: [{ image: image(1), port: 8000 }],
+          metadata: { instance: 1, cpu: 1, memory: 1024, resource: group },
+        },
+      });
+      const first = (await events('keep_a')).Events[0]!;
+      assert.equal(first.Reason, 'CREATING');
+      // Scaling out and in writes several events each time: far more than the bound.
+      for (let i = 0; i < 40; i++) {
+        await eas('ScaleService', 'PUT', svcPath('keep_a', '/scale'), { body: { Instance: 3 } });
+        await eas('ScaleService', 'PUT', svcPath('keep_a', '/scale'), { body: { Instance: 1 } });
+      }
+      await advance(server.url, 0); // the trim jobs run
+      let db = await stored('keep_a');
+      assert.ok(db.events >= KEEP_EVENTS && db.events < KEEP_EVENTS + TRIM_STEP, `${db.events} events kept`);
+      assert.equal(db.counter, db.events, 'the counter follows the rows');
+      const log = await events('keep_a');
+      assert.equal(log.TotalCount, db.events);
+      assert.notEqual(log.Events[0]!.Reason, 'CREATING', 'the oldest went');
+      assert.match(JSON.parse(log.Events.at(-1)!.Message).message, /scal|Running|Started|Killing/i, 'the newest stay');
+
+      // Versions: each new image is a version; only the latest KEEP_VERSIONS stay, rollback within them.
+      for (let v = 2; v <= 6; v++) {
+        await eas('UpdateService', 'PUT', svcPath('keep_a'), { body: { containers: [{ image: image(v), port: 8000 }] } });
+        await advance(server.url, 0);
+      }
+      const versions = (await eas('ListServiceVersions', 'GET', svcPath('keep_a', '/versions'))).body;
+      assert.equal(versions.TotalCount, KEEP_VERSIONS);
+      assert.deepEqual(
+        versions.Versions.map((v: any) => v.ImageId),
+        [6, 5, 4],
+      );
+      const gone = await expectApiError(() => eas('UpdateServiceVersion', 'PUT', svcPath('keep_a', '/version'), { body: { Version: 3 } }));
+      assert.equal(gone.code, 'InvalidParameter');
+      await eas('UpdateServiceVersion', 'PUT', svcPath('keep_a', '/version'), { body: { Version: 4 } });
+      assert.equal((await eas('DescribeService', 'GET', svcPath('keep_a'))).body.CurrentVersion, 4);
+
+      db = await stored('keep_a');
+      await eas('DeleteService', 'DELETE', svcPath('keep_a'));
+      const store = await openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, migrate: false });
+      try {
+        for (const table of ['service_events', 'service_versions', 'jobs'] as const) {
+          const left = await store.db
+            .selectFrom(table)
+            .selectAll()
+            .where(table === 'jobs' ? 'subject_id' : 'service_id', '=', db.id)
+            .execute();
+          assert.deepEqual(left, [], `${table} of the deleted service`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
