@@ -2,7 +2,6 @@
 // Migrations use Kysely's schema builder only, so the same list runs on SQLite and PostgreSQL.
 import crypto from 'node:crypto';
 import { newServiceToken } from '../ids.ts';
-import { updateInstances } from './instances.ts';
 import { isPostgres, type Db } from './database.ts';
 import { Migrator, sql, type DatabaseIntrospector, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
@@ -445,6 +444,9 @@ export const migrations: Record<string, Migration> = {
   },
   '0007_user_data': {
     async up(db: Kysely<any>) {
+      // Imported here, not at the top: instances.ts prepares statements when it loads, through
+      // prepared.ts → database.ts → this module, and a static import would close that cycle.
+      const { updateInstances } = await import('./instances.ts');
       // UserData once per account and distinct content (store/user-data.ts), not copied onto every
       // machine: 1,000,000 characters x 100 machines grew the database by 202 MB in one request.
       await db.schema
