@@ -863,6 +863,20 @@ export const migrations: Record<string, Migration> = {
       await sql`update services set event_count = (select count(*) from service_events e where e.service_id = services.id)`.execute(db);
     },
   },
+  '0019_pending_instances_index': {
+    async up(db: Kysely<any>) {
+      // Placement reads a group's instances waiting for a machine (machine_id null), oldest first;
+      // placed instances need no entry (every CreateService placed 100 instances into 100 scattered
+      // pages of the old index, keyed by their machine): the index holds the waiting ones alone.
+      await db.schema.dropIndex('service_instances_pending').execute();
+      await db.schema
+        .createIndex('service_instances_pending')
+        .on('service_instances')
+        .columns(['resource_id', 'created_at', 'id'])
+        .where(sql.ref('machine_id'), 'is', null)
+        .execute();
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */
