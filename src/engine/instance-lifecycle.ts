@@ -6,6 +6,7 @@
 // schedulable lets pending instances of its group be placed.
 import type { Tx } from '../store/database.ts';
 import type { InstancesTable } from '../store/schema.ts';
+import { endMetering } from '../store/metered-intervals.ts';
 import { insertRows, prepare } from '../store/prepared.ts';
 import { newSortableId } from '../ids.ts';
 import { updateInstances } from '../store/instances.ts';
@@ -238,16 +239,10 @@ async function meterRunning(tx: Tx, rows: InstanceRow[], entering: boolean, now:
     await insertRows(tx, 'metered_intervals', intervals);
     return;
   }
-  await forIdChunks(
+  await endMetering(
     tx,
     metered.map((r) => r.id),
-    (c) =>
-      tx
-        .updateTable('metered_intervals')
-        .set({ end_at: now })
-        .where(inIds(tx, 'instance_id', c))
-        .where('end_at', 'is', null)
-        .execute(),
+    now,
   );
 }
 

@@ -20,6 +20,7 @@ import { NO_STOCK_REASON } from '../engine/faults.ts';
 import { enqueueJobs, jobKey } from '../engine/jobs.ts';
 import { isPostgres, type Tx } from '../store/database.ts';
 import { forIdChunks, inIds } from '../store/id-lists.ts';
+import { endMetering } from '../store/metered-intervals.ts';
 import { insertRows } from '../store/prepared.ts';
 import type { StockTable } from '../store/schema.ts';
 import { newSortableId } from '../ids.ts';
@@ -336,16 +337,10 @@ async function regionsOf(tx: Tx, serviceIds: string[]): Promise<Map<string, stri
 export async function publicInstancesReleased(tx: Tx, rows: ReadonlyArray<ServiceInstanceRow>, now: number): Promise<void> {
   const pub = rows.filter((r) => isPublicPool(r.resource_id));
   if (pub.length === 0) return;
-  await forIdChunks(
+  await endMetering(
     tx,
     pub.map((r) => r.id),
-    (c) =>
-      tx
-        .updateTable('metered_intervals')
-        .set({ end_at: now })
-        .where(inIds(tx, 'instance_id', c))
-        .where('end_at', 'is', null)
-        .execute(),
+    now,
   );
   const placed = pub.filter((r) => r.machine_id !== null && r.zone !== '');
   if (placed.length === 0) return;
