@@ -5,10 +5,10 @@
 // bills; stop ends billing; delete gives the capacity back; overdue accounts; RAM.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import BssModule, * as $Bss from '@alicloud/bssopenapi20171214';
 import * as Core from '@alicloud/openapi-core';
 import { ENGINES } from '../support/engines.ts';
+import { REGION, serviceCalls, svcPath, conforms } from '../support/services.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, expectApiError } from '../support/client.ts';
 import { admin, advance } from '../support/admin.ts';
@@ -18,7 +18,6 @@ import { serviceProblems } from '../adversarial/invariants.ts';
 import { openStore } from '../../src/store/database.ts';
 
 const Bss = BssModule.default;
-const REGION = 'cn-hangzhou';
 const HOUR = 3600;
 const DAY = 24 * HOUR;
 /** ecs.g6.large: 2 vCPU × ¥0.12 + 8 GiB × ¥0.03 = ¥0.48 per hour (docs/billing.md). */
@@ -28,35 +27,12 @@ const SMALL_HOURLY_FEN = 48;
 const STOCKED = 'ecs.g6.xlarge';
 const fen = (cny: string | number) => Math.round(Number(cny) * 100);
 
-const SCHEMAS = JSON.parse(readFileSync(new URL('../../spec/eas-2021-07-01-service-api.json', import.meta.url), 'utf8')).schemas as Record<
-  string,
-  any
->;
-
-/** Every field of `value` is in the model and has the model's JSON type. */
-function conforms(model: string, value: Record<string, unknown>): void {
-  const props = SCHEMAS[model].properties as Record<string, { type: string }>;
-  for (const [key, v] of Object.entries(value)) {
-    assert.ok(props[key], `${model}.${key} is not in the model`);
-    const type = props[key].type;
-    const actual = Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
-    assert.ok(actual === type || (type === 'number' && actual === 'integer'), `${model}.${key}: ${actual}, the model says ${type}`);
-  }
-}
-
 for (const engine of ENGINES) {
   describe(`services on the public pool [${engine.name}]`, () => {
     let server: TestServer;
     let client: ReturnType<typeof easClient>;
     let bss: InstanceType<typeof Bss>;
-    type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-    const eas = (
-      action: string,
-      method: Method,
-      pathname: string,
-      extra: { query?: Record<string, unknown>; body?: Record<string, unknown> } = {},
-    ) => callEas(client, { action, method, pathname, ...extra });
-    const svcPath = (name: string, tail = '') => `/api/v2/services/${REGION}/${name}${tail}`;
+    const { eas, create, describeSvc, instancesOf } = serviceCalls(() => client);
     const publicJson = (name: string, extra: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) => ({
       name,
       containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1', port: 8000 }],
@@ -64,10 +40,6 @@ for (const engine of ENGINES) {
       metadata: { instance: 1, ...metadata },
       ...extra,
     });
-    const create = (body: Record<string, unknown>) => eas('CreateService', 'POST', '/api/v2/services', { body });
-    const describeSvc = async (name: string) => (await eas('DescribeService', 'GET', svcPath(name))).body;
-    const instancesOf = async (name: string) =>
-      (await eas('ListServiceInstances', 'GET', svcPath(name, '/instances'))).body.Instances as any[];
     const events = async (name: string) =>
       (await eas('DescribeServiceEvent', 'GET', svcPath(name, '/events'), { query: { PageSize: '100' } })).body.Events as any[];
     const stock = (body: Record<string, unknown>) => admin(server.url, 'PUT', '/stock', { Region: REGION, ...body });

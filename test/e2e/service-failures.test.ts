@@ -5,13 +5,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
+import { serviceCalls, svcPath } from '../support/services.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { callEas, easClient } from '../support/client.ts';
+import { easClient } from '../support/client.ts';
 import { admin, advance } from '../support/admin.ts';
 import { openStore } from '../../src/store/database.ts';
 import { serviceProblems } from '../adversarial/invariants.ts';
 
-const REGION = 'cn-hangzhou';
 // ecs.g6.xlarge: 4 cores (3 schedulable), 16 GiB.
 const TYPE = 'ecs.g6.xlarge';
 // Business time is wall time plus an offset, so a start-up time of a few seconds lets a loaded
@@ -23,30 +23,18 @@ for (const engine of ENGINES) {
   describe(`service start failures and lasting statuses [${engine.name}]`, () => {
     let server: TestServer;
     let client: ReturnType<typeof easClient>;
-    type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-    const eas = (
-      action: string,
-      method: Method,
-      pathname: string,
-      extra: { query?: Record<string, unknown>; body?: Record<string, unknown> } = {},
-    ) => callEas(client, { action, method, pathname, ...extra });
-    const svcPath = (name: string, tail = '') => `/api/v2/services/${REGION}/${name}${tail}`;
+    const { eas, create, describeSvc, instancesOf, group } = serviceCalls(() => client);
     const serviceJson = (name: string, group: string, metadata: Record<string, unknown> = {}) => ({
       name,
       containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1', port: 8000 }],
       metadata: { instance: 1, cpu: 1, memory: 1024, resource: group, ...metadata },
     });
-    const create = (body: Record<string, unknown>) => eas('CreateService', 'POST', '/api/v2/services', { body });
-    const describeSvc = async (name: string) => (await eas('DescribeService', 'GET', svcPath(name))).body;
-    const instancesOf = async (name: string, query: Record<string, unknown> = {}) =>
-      (await eas('ListServiceInstances', 'GET', svcPath(name, '/instances'), { query })).body.Instances as any[];
     const events = async (name: string, query: Record<string, unknown> = {}) =>
       (await eas('DescribeServiceEvent', 'GET', svcPath(name, '/events'), { query })).body.Events as any[];
     const listByStatus = async (status: string) =>
       ((await eas('ListServices', 'GET', '/api/v2/services', { query: { ServiceStatus: status } })).body.Services as any[]).map(
         (s) => s.ServiceName,
       );
-    const group = async (id: string) => (await eas('DescribeResource', 'GET', `/api/v2/resources/${REGION}/${id}`)).body;
     const newGroup = async (machineCount: number) => {
       const r = await eas('CreateResource', 'POST', '/api/v2/resources', {
         body: { ResourceType: 'Dedicated', EcsInstanceType: TYPE, EcsInstanceCount: machineCount, ChargeType: 'PostPaid' },

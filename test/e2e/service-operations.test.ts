@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
+import { type Method, REGION, serviceCalls, svcPath } from '../support/services.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, expectApiError } from '../support/client.ts';
 import { admin, advance } from '../support/admin.ts';
@@ -12,7 +13,6 @@ import { allow, userWithPolicies } from '../support/ram.ts';
 import { openStore } from '../../src/store/database.ts';
 import { serviceProblems } from '../adversarial/invariants.ts';
 
-const REGION = 'cn-hangzhou';
 // ecs.g6.xlarge: 4 cores (3 schedulable), 16 GiB.
 const TYPE = 'ecs.g6.xlarge';
 
@@ -20,24 +20,12 @@ for (const engine of ENGINES) {
   describe(`service operations [${engine.name}]`, () => {
     let server: TestServer;
     let client: ReturnType<typeof easClient>;
-    type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-    const eas = (
-      action: string,
-      method: Method,
-      pathname: string,
-      extra: { query?: Record<string, unknown>; body?: Record<string, unknown> } = {},
-    ) => callEas(client, { action, method, pathname, ...extra });
-
-    const svcPath = (name: string, tail = '') => `/api/v2/services/${REGION}/${name}${tail}`;
+    const { eas, create, describeSvc, instancesOf } = serviceCalls(() => client);
     const serviceJson = (name: string, group: string, metadata: Record<string, unknown> = {}) => ({
       name,
       containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1', port: 8000 }],
       metadata: { instance: 1, cpu: 1, memory: 1024, resource: group, ...metadata },
     });
-    const create = (body: Record<string, unknown>) => eas('CreateService', 'POST', '/api/v2/services', { body });
-    const describeSvc = async (name: string) => (await eas('DescribeService', 'GET', svcPath(name))).body;
-    const instancesOf = async (name: string) =>
-      (await eas('ListServiceInstances', 'GET', svcPath(name, '/instances'))).body.Instances as any[];
     const update = (name: string, body: Record<string, unknown>, query?: Record<string, unknown>) =>
       eas('UpdateService', 'PUT', svcPath(name), { body, query });
     const events = async (name: string, query: Record<string, unknown> = {}) =>

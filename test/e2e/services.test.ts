@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
+import { type Method, REGION, serviceCalls, svcPath, conforms } from '../support/services.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, expectApiError } from '../support/client.ts';
 import { admin, advance } from '../support/admin.ts';
@@ -12,25 +13,7 @@ import { allow, userWithPolicies } from '../support/ram.ts';
 import { startServer } from '../../src/server.ts';
 import { openStore } from '../../src/store/database.ts';
 import { serviceProblems } from '../adversarial/invariants.ts';
-import { readFileSync } from 'node:fs';
 
-/** The metadata's model schemas: Service and Instance from the service file, ResourceInstanceWorker from the resource file. */
-const schemasOf = (file: string) =>
-  JSON.parse(readFileSync(new URL(`../../spec/${file}`, import.meta.url), 'utf8')).schemas as Record<string, any>;
-const SCHEMAS = { ...schemasOf('eas-2021-07-01-resource-api.json'), ...schemasOf('eas-2021-07-01-service-api.json') };
-
-/** Every field of `value` is in the model and has the model's JSON type. */
-function conforms(model: string, value: Record<string, unknown>): void {
-  const props = SCHEMAS[model].properties as Record<string, { type: string }>;
-  for (const [key, v] of Object.entries(value)) {
-    assert.ok(props[key], `${model}.${key} is not in the model`);
-    const type = props[key].type;
-    const actual = Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
-    assert.ok(actual === type || (type === 'number' && actual === 'integer'), `${model}.${key}: ${actual}, the model says ${type}`);
-  }
-}
-
-const REGION = 'cn-hangzhou';
 // ecs.g6.xlarge: 4 cores (3 schedulable), 16 GiB.
 const TYPE = 'ecs.g6.xlarge';
 
@@ -38,25 +21,12 @@ for (const engine of ENGINES) {
   describe(`services on a dedicated group [${engine.name}]`, () => {
     let server: TestServer;
     let client: ReturnType<typeof easClient>;
-    type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-    const eas = (
-      action: string,
-      method: Method,
-      pathname: string,
-      extra: { query?: Record<string, unknown>; body?: Record<string, unknown> } = {},
-    ) => callEas(client, { action, method, pathname, ...extra });
-
-    const svcPath = (name: string, tail = '') => `/api/v2/services/${REGION}/${name}${tail}`;
+    const { eas, create, describeSvc, instancesOf, group } = serviceCalls(() => client);
     const serviceJson = (name: string, group: string, metadata: Record<string, unknown> = {}) => ({
       name,
       containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1', port: 8000 }],
       metadata: { instance: 1, cpu: 3, memory: 4096, resource: group, ...metadata },
     });
-    const create = (body: Record<string, unknown>) => eas('CreateService', 'POST', '/api/v2/services', { body });
-    const describeSvc = async (name: string) => (await eas('DescribeService', 'GET', svcPath(name))).body;
-    const instancesOf = async (name: string) =>
-      (await eas('ListServiceInstances', 'GET', svcPath(name, '/instances'))).body.Instances as any[];
-    const group = async (id: string) => (await eas('DescribeResource', 'GET', `/api/v2/resources/${REGION}/${id}`)).body;
     const machines = async (id: string) =>
       (await eas('ListResourceInstances', 'GET', `/api/v2/resources/${REGION}/${id}/instances`, { query: { Order: 'asc' } })).body
         .Instances as any[];
