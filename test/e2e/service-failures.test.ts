@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
-import { serviceCalls, svcPath } from '../support/services.ts';
+import { serviceCalls, serviceDoc, svcPath } from '../support/services.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { easClient } from '../support/client.ts';
 import { admin, advance } from '../support/admin.ts';
@@ -23,25 +23,16 @@ for (const engine of ENGINES) {
   describe(`service start failures and lasting statuses [${engine.name}]`, () => {
     let server: TestServer;
     let client: ReturnType<typeof easClient>;
-    const { eas, create, describeSvc, instancesOf, group } = serviceCalls(() => client);
-    const serviceJson = (name: string, group: string, metadata: Record<string, unknown> = {}) => ({
-      name,
-      containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1', port: 8000 }],
-      metadata: { instance: 1, cpu: 1, memory: 1024, resource: group, ...metadata },
-    });
+    const calls = serviceCalls(() => client);
+    const { eas, create, describeSvc, instancesOf, group } = calls;
+    const serviceJson = serviceDoc;
     const events = async (name: string, query: Record<string, unknown> = {}) =>
       (await eas('DescribeServiceEvent', 'GET', svcPath(name, '/events'), { query })).body.Events as any[];
     const listByStatus = async (status: string) =>
       ((await eas('ListServices', 'GET', '/api/v2/services', { query: { ServiceStatus: status } })).body.Services as any[]).map(
         (s) => s.ServiceName,
       );
-    const newGroup = async (machineCount: number) => {
-      const r = await eas('CreateResource', 'POST', '/api/v2/resources', {
-        body: { ResourceType: 'Dedicated', EcsInstanceType: TYPE, EcsInstanceCount: machineCount, ChargeType: 'PostPaid' },
-      });
-      await advance(server.url, 10);
-      return r.body.ResourceId as string;
-    };
+    const newGroup = (machineCount: number) => calls.newGroup(TYPE, machineCount, server.url);
     const counters = async () => {
       const store = await openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl });
       try {

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
-import { type Method, REGION, serviceCalls, svcPath } from '../support/services.ts';
+import { type Method, REGION, serviceCalls, serviceDoc, svcPath } from '../support/services.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, expectApiError } from '../support/client.ts';
 import { admin, advance } from '../support/admin.ts';
@@ -20,23 +20,14 @@ for (const engine of ENGINES) {
   describe(`service operations [${engine.name}]`, () => {
     let server: TestServer;
     let client: ReturnType<typeof easClient>;
-    const { eas, create, describeSvc, instancesOf } = serviceCalls(() => client);
-    const serviceJson = (name: string, group: string, metadata: Record<string, unknown> = {}) => ({
-      name,
-      containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1', port: 8000 }],
-      metadata: { instance: 1, cpu: 1, memory: 1024, resource: group, ...metadata },
-    });
+    const calls = serviceCalls(() => client);
+    const { eas, create, describeSvc, instancesOf } = calls;
+    const serviceJson = serviceDoc;
     const update = (name: string, body: Record<string, unknown>, query?: Record<string, unknown>) =>
       eas('UpdateService', 'PUT', svcPath(name), { body, query });
     const events = async (name: string, query: Record<string, unknown> = {}) =>
       (await eas('DescribeServiceEvent', 'GET', svcPath(name, '/events'), { query })).body;
-    const newGroup = async (machineCount: number) => {
-      const r = await eas('CreateResource', 'POST', '/api/v2/resources', {
-        body: { ResourceType: 'Dedicated', EcsInstanceType: TYPE, EcsInstanceCount: machineCount, ChargeType: 'PostPaid' },
-      });
-      await advance(server.url, 10);
-      return r.body.ResourceId as string;
-    };
+    const newGroup = (machineCount: number) => calls.newGroup(TYPE, machineCount, server.url);
     const machines = async (id: string) =>
       (await eas('ListResourceInstances', 'GET', `/api/v2/resources/${REGION}/${id}/instances`, { query: { Order: 'asc' } })).body
         .Instances as any[];

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
-import { type Method, REGION, serviceCalls, svcPath, conforms } from '../support/services.ts';
+import { type Method, REGION, serviceCalls, serviceDoc, svcPath, conforms } from '../support/services.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, expectApiError } from '../support/client.ts';
 import { admin, advance } from '../support/admin.ts';
@@ -21,12 +21,10 @@ for (const engine of ENGINES) {
   describe(`services on a dedicated group [${engine.name}]`, () => {
     let server: TestServer;
     let client: ReturnType<typeof easClient>;
-    const { eas, create, describeSvc, instancesOf, group } = serviceCalls(() => client);
-    const serviceJson = (name: string, group: string, metadata: Record<string, unknown> = {}) => ({
-      name,
-      containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1', port: 8000 }],
-      metadata: { instance: 1, cpu: 3, memory: 4096, resource: group, ...metadata },
-    });
+    const calls = serviceCalls(() => client);
+    const { eas, create, describeSvc, instancesOf, group } = calls;
+    const serviceJson = (name: string, group: string, metadata: Record<string, unknown> = {}) =>
+      serviceDoc(name, group, { cpu: 3, memory: 4096, ...metadata });
     const machines = async (id: string) =>
       (await eas('ListResourceInstances', 'GET', `/api/v2/resources/${REGION}/${id}/instances`, { query: { Order: 'asc' } })).body
         .Instances as any[];
@@ -40,13 +38,7 @@ for (const engine of ENGINES) {
     };
     const updateMachine = (id: string, machine: string, Action: string) =>
       eas('UpdateResourceInstance', 'PUT', `/api/v2/resources/${REGION}/${id}/instances/${machine}`, { body: { Action } });
-    const newGroup = async (machineCount: number) => {
-      const r = await eas('CreateResource', 'POST', '/api/v2/resources', {
-        body: { ResourceType: 'Dedicated', EcsInstanceType: TYPE, EcsInstanceCount: machineCount, ChargeType: 'PostPaid' },
-      });
-      await advance(server.url, 10);
-      return r.body.ResourceId as string;
-    };
+    const newGroup = (machineCount: number) => calls.newGroup(TYPE, machineCount, server.url);
 
     before(async () => {
       server = await startTestServer(engine, { progression: 'time', provisionSeconds: 10, serviceStartSeconds: 5, releaseSeconds: 2 });

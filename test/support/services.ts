@@ -2,6 +2,7 @@
 // that an answer's fields are in the spec's model with its JSON types.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { advance } from './admin.ts';
 import { callEas, type easClient } from './client.ts';
 
 export const REGION = 'cn-hangzhou';
@@ -23,8 +24,23 @@ export function serviceCalls(client: () => Client) {
     instancesOf: async (name: string, query?: Query) =>
       (await eas('ListServiceInstances', 'GET', svcPath(name, '/instances'), { query })).body.Instances as any[],
     group: async (id: string) => (await eas('DescribeResource', 'GET', `/api/v2/resources/${REGION}/${id}`)).body,
+    /** A Dedicated group of PostPaid machines, Ready once the clock has moved past their provisioning. */
+    newGroup: async (type: string, machineCount: number, serverUrl: string, provisionSeconds = 10) => {
+      const r = await eas('CreateResource', 'POST', '/api/v2/resources', {
+        body: { ResourceType: 'Dedicated', EcsInstanceType: type, EcsInstanceCount: machineCount, ChargeType: 'PostPaid' },
+      });
+      await advance(serverUrl, provisionSeconds);
+      return r.body.ResourceId as string;
+    },
   };
 }
+
+/** A service document for `group`: one echo container, one instance of 1 core and 1 GB unless `metadata` says otherwise. */
+export const serviceDoc = (name: string, group: string, metadata: Record<string, unknown> = {}) => ({
+  name,
+  containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1', port: 8000 }],
+  metadata: { instance: 1, cpu: 1, memory: 1024, resource: group, ...metadata },
+});
 
 const schemasOf = (file: string) =>
   JSON.parse(readFileSync(new URL(`../../spec/${file}`, import.meta.url), 'utf8')).schemas as Record<string, any>;
