@@ -18,8 +18,11 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Starts the server (with `nodeFlags`, e.g. --cpu-prof; built in `checkout`, default this one) and creates its group. */
-export async function startBenchServer(nodeFlags: string[] = [], checkout = '.'): Promise<BenchServer> {
+/**
+ * Starts the server (with `nodeFlags`, e.g. --cpu-prof; built in `checkout`, default this one; `env`
+ * added to this process's) and creates its group.
+ */
+export async function startBenchServer(nodeFlags: string[] = [], checkout = '.', env: Record<string, string> = {}): Promise<BenchServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-'));
   const child = spawn(
     process.execPath,
@@ -32,6 +35,7 @@ export async function startBenchServer(nodeFlags: string[] = [], checkout = '.')
         OPENEAS_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId,
         OPENEAS_ROOT_ACCESS_KEY_SECRET: ROOT.accessKeySecret,
         OPENEAS_PROVISION_SECONDS: '3600',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -2,7 +2,9 @@
 //   node --import tsx bench/cpu-ab.ts <checkoutA> <checkoutB> [rounds] [calls]   (each checkout built: npm run build)
 // Both servers take the same load at the same time in every round (create, list of 100, describe),
 // so both numbers of a round meet the same host load; the median of the rounds' B/A ratios is
-// printed with its quartiles. BENCH_AB_SCENARIOS=create,describe picks scenarios.
+// printed with its quartiles. BENCH_AB_SCENARIOS=create,describe picks scenarios; BENCH_AB_ENV_A and
+// BENCH_AB_ENV_B (`NAME=value,NAME=value`) set variables of one side only, so one checkout can be
+// compared with itself under another setting (e.g. BENCH_AB_ENV_B=OPENEAS_AUDIT_TRAIL=false).
 import fs from 'node:fs';
 import { type BenchServer, startBenchServer } from './bench-server.ts';
 import { runLoad, type Target } from './load.ts';
@@ -28,7 +30,17 @@ function ticks(s: BenchServer): number {
   return Number(f[11]) + Number(f[12]);
 }
 
-const servers = [await startBenchServer([], a), await startBenchServer([], b)];
+const envOf = (spec = '') =>
+  Object.fromEntries(
+    spec
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => kv.split('=', 2) as [string, string]),
+  );
+const servers = [
+  await startBenchServer([], a, envOf(process.env.BENCH_AB_ENV_A)),
+  await startBenchServer([], b, envOf(process.env.BENCH_AB_ENV_B)),
+];
 const targets = servers.map(targetsOf);
 for (const t of targets) {
   await runLoad(t.order100!, { seconds: 10, concurrency: 1, maxRequests: 1 }); // a full page to list
