@@ -127,7 +127,7 @@ async function addRunning(tx: Tx, counts: Map<string, number>): Promise<void> {
     return;
   }
   await forRowChunks(tx, rows, (chunk) =>
-    sql`with d(id, n) as (${valuesOf(tx, ['text', 'integer'], chunk)})
+    sql`with d(id, n) as materialized (${valuesOf(tx, ['text', 'integer'], chunk)})
       update services set running_count = running_count + d.n from d where services.id = d.id`.execute(tx),
   );
 }
@@ -536,7 +536,7 @@ async function place(
   // The machines read, in creation order (the order their Scheduled events are written in).
   const rooms = [...heap.all].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   await forRowChunks(tx, placements, (chunk) =>
-    sql`with p(id, machine) as (${valuesOf(tx, ['text', 'text'], chunk)})
+    sql`with p(id, machine) as materialized (${valuesOf(tx, ['text', 'text'], chunk)})
       update service_instances set machine_id = p.machine, status = 'Pending', reason = 'ContainerCreating', updated_at = ${now}
       from p where service_instances.id = p.id and service_instances.machine_id is null`.execute(tx),
   );

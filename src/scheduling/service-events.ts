@@ -70,7 +70,7 @@ export async function writeEvents(tx: Tx, rows: ServiceEventsTable[], now: numbe
   const trims: NewJob[] = [];
   await forRowChunks(tx, [...added], async (chunk) => {
     const counted = await sql<{ id: string; account_id: string; event_count: number }>`
-      with d(id, n) as (${valuesOf(tx, ['text', 'integer'], chunk)})
+      with d(id, n) as materialized (${valuesOf(tx, ['text', 'integer'], chunk)})
       update services set event_count = event_count + d.n from d where services.id = d.id
       returning services.id, services.account_id, services.event_count`.execute(tx);
     for (const r of counted.rows) {

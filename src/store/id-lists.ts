@@ -21,24 +21,25 @@ export async function forIdChunks(db: Db | Tx, ids: readonly string[], fn: (chun
 
 export type ValueType = 'text' | 'integer' | 'bigint';
 
-const SQLITE_ROWS = 500;
+const SQLITE_ROWS = 5_000;
 const POSTGRES_ROWS = 10_000;
 
 /**
  * The body of a CTE holding `rows` (each a tuple in the order of `types`), for set-based updates
  * (`with d(id, n) as (<this>) update t set … from d where t.id = d.id`): one statement for many
- * rows with different values instead of one per row. SQLite: `values (?, cast(? as integer)), …`, a
- * parameter per cell (so at most SQLITE_ROWS rows, see forRowChunks); PostgreSQL: one typed array per column,
- * unnested — a constant statement text whatever the row count.
+ * rows with different values instead of one per row. Both engines take the rows as parameters of
+ * a statement text that does not depend on the row count (so it is compiled and prepared once):
+ * PostgreSQL one typed array per column, unnested; SQLite one JSON array of the rows, read by
+ * json_each (JSON integers come out as INTEGER, strings as TEXT, null as NULL). A `values (?, …)`
+ * list instead cost a query-builder node per cell, rebuilt and compiled on every call: 0.4 ms of a
+ * CreateService placing 100 instances.
  */
 export function valuesOf(db: Db | Tx, types: readonly ValueType[], rows: ReadonlyArray<readonly unknown[]>): RawBuilder<unknown> {
   if (isPostgres(db)) {
     const columns = types.map((t, i) => sql`${rows.map((r) => r[i])}::${sql.raw(t)}[]`);
     return sql`select * from unnest(${sql.join(columns)})`;
   }
-  // better-sqlite3 binds every JavaScript number as a REAL: integer columns get integers.
-  const cell = (t: ValueType, v: unknown) => (t === 'text' ? sql`${v}` : sql`cast(${v} as integer)`);
-  return sql`values ${sql.join(rows.map((r) => sql`(${sql.join(types.map((t, i) => cell(t, r[i])))})`))}`;
+  return sql`select ${sql.raw(types.map((_t, i) => `value ->> ${i}`).join(', '))} from json_each(${JSON.stringify(rows)})`;
 }
 
 /** Runs `fn` over `rows` in chunks valuesOf takes in one statement on each engine. */

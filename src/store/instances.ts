@@ -68,7 +68,7 @@ export async function addMachineUsage(db: Db | Tx, deltas: readonly MachineUsage
   }
   await forRowChunks(db, deltas, (chunk) => {
     const rows = chunk.map((d) => [d.id, d.cpu, d.memoryMb, d.gpu, d.workers]);
-    return sql`with d(id, d_cpu, d_memory, d_gpu, d_workers) as (${valuesOf(db, ['text', 'integer', 'integer', 'integer', 'integer'], rows)})
+    return sql`with d(id, d_cpu, d_memory, d_gpu, d_workers) as materialized (${valuesOf(db, ['text', 'integer', 'integer', 'integer', 'integer'], rows)})
       update instances set cpu_used = cpu_used + d.d_cpu, memory_used_mb = memory_used_mb + d.d_memory,
         gpu_used = gpu_used + d.d_gpu, worker_count = worker_count + d.d_workers, updated_at = ${now}, version = version + 1
       from d where instances.id = d.id`.execute(db);
