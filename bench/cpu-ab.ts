@@ -4,7 +4,8 @@
 // so both numbers of a round meet the same host load; the median of the rounds' B/A ratios is
 // printed with its quartiles. BENCH_AB_SCENARIOS=create,describe picks scenarios; BENCH_AB_ENV_A and
 // BENCH_AB_ENV_B (`NAME=value,NAME=value`) set variables of one side only, so one checkout can be
-// compared with itself under another setting (e.g. BENCH_AB_ENV_B=OPENEAS_AUDIT_TRAIL=false).
+// compared with itself under another setting (e.g. BENCH_AB_ENV_B=OPENEAS_AUDIT_TRAIL=false);
+// BENCH_AB_FLAGS_A and BENCH_AB_FLAGS_B add Node flags to one side (e.g. --max-semi-space-size=64).
 import fs from 'node:fs';
 import { type BenchServer, startBenchServer } from './bench-server.ts';
 import { runLoad, type Target } from './load.ts';
@@ -37,9 +38,10 @@ const envOf = (spec = '') =>
       .filter(Boolean)
       .map((kv) => kv.split('=', 2) as [string, string]),
   );
+const flagsOf = (spec = '') => spec.split(' ').filter(Boolean);
 const servers = [
-  await startBenchServer([], a, envOf(process.env.BENCH_AB_ENV_A)),
-  await startBenchServer([], b, envOf(process.env.BENCH_AB_ENV_B)),
+  await startBenchServer(flagsOf(process.env.BENCH_AB_FLAGS_A), a, envOf(process.env.BENCH_AB_ENV_A)),
+  await startBenchServer(flagsOf(process.env.BENCH_AB_FLAGS_B), b, envOf(process.env.BENCH_AB_ENV_B)),
 ];
 const targets = servers.map(targetsOf);
 for (const t of targets) {
