@@ -4,7 +4,7 @@ import { apiError } from '../gateway/errors.ts';
 import type { Hooks } from '../hooks.ts';
 import type { Services } from '../services.ts';
 import type { Tx } from '../store/database.ts';
-import { billingAccount, type MoneyDeps } from './accounts.ts';
+import { readBillingAccount, type MoneyDeps } from './accounts.ts';
 import { orderSubscriptions } from './subscriptions.ts';
 import { formatCny } from './money.ts';
 import './errors.ts';
@@ -30,7 +30,7 @@ export function billingHooks(s: Services): Hooks {
  * (`postPaidMinimumBalanceFen`); the account's billing row (and its hourly settlement) exists afterwards.
  */
 export async function checkPayAsYouGoBalance(tx: Tx, s: MoneyDeps, accountId: string, now: number): Promise<void> {
-  const account = await billingAccount(tx, s, accountId, now);
+  const account = await readBillingAccount(tx, s, accountId, now);
   if (account.balance_fen < s.config.postPaidMinimumBalanceFen) {
     throw apiError('InvalidAccountStatus.NotEnoughBalance', {
       minimum: formatCny(s.config.postPaidMinimumBalanceFen),
