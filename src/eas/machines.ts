@@ -302,6 +302,7 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
     })),
     now,
   );
+  await ctx.services.hooks.machinesOrdering(tx, ctx, rows, now);
   // Shared rows from here on, each locked until the commit (PostgreSQL).
   const done = await claimSharedRows(tx, ctx, rows, quota.limits, want, now);
   if (done === 'nothing' && !(await countInGroups(tx, rows, now))) throw apiError('InvalidResource.NotFound', { resourceId: group.id });
