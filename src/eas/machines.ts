@@ -1,6 +1,8 @@
 // Ordering machines for a group (CreateResource and CreateResourceInstances share this): the
 // catalog and region checks, quota, IP addresses, the rows, and the provisioning jobs — all in
-// the caller's transaction, so a refused order leaves nothing behind.
+// the caller's transaction, so a refused order leaves nothing behind. On PostgreSQL the rows that
+// concurrent orders share (group counters, quota usage, IP pool) are taken last, in one statement
+// just before the commit (orderMachines; docs/ARCHITECTURE.md "What an order locks, and when").
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { apiError } from '../gateway/errors.ts';
@@ -169,6 +171,11 @@ async function allocateHosts(tx: Tx, region: string, count: number): Promise<num
   return first;
 }
 
+/** Gives the machines the consecutive hosts from `firstHost`. */
+function addressRows(rows: InstancesTable[], region: string, firstHost: number): void {
+  for (const [i, r] of rows.entries()) r.ip = ipOf(region, firstHost + i);
+}
+
 /** Host names look like the real ones in the examples (`eas` + digits). */
 function hostName(): string {
   return 'eas' + randomString(16, '0123456789');
@@ -181,7 +188,9 @@ function hostName(): string {
  * round trip each. Answers the last step done: a step whose row is missing or refused stops it
  * (first order of an account or region, quota taken by a concurrent order), and the caller goes on
  * from there step by step, as on SQLite (`nothing`). A deleted group and a region without
- * addresses are refused here. `rows` are complete but for `ip`, which the statement adds.
+ * addresses are refused here. `rows` are complete but for `ip`, which the statement adds (every
+ * column of the table must be in them: jsonb_populate_record leaves a missing one NULL, not its
+ * default).
  */
 async function claimSharedRows(
   tx: Tx,
@@ -196,7 +205,7 @@ async function claimSharedRows(
   const n = rows.length;
   const host = sql`(${ipBlockOf(ctx.region)}::bigint + p.next_host - ${n} + x.ord - 1)`;
   const ip = sql`((${host} >> 24) & 255)::text || '.' || ((${host} >> 16) & 255)::text || '.' || ((${host} >> 8) & 255)::text || '.' || (${host} & 255)::text`;
-  const { rows: out } = await sql<{ grouped: number; taken: number; next_host: number | null; inserted: number }>`
+  const { rows: out } = await sql<{ grouped: number; taken: number; next_host: number | null }>`
     with g as (${countInGroupStatement(rows, now)}),
     q as (
       update account_usage set instances = instances + ${want.instances}, vcpus = vcpus + ${want.vcpus}, gpus = gpus + ${want.gpus}
@@ -214,13 +223,13 @@ async function claimSharedRows(
       returning 1
     )
     select (select count(*) from g)::int as grouped, (select count(*) from q)::int as taken,
-      (select next_host from p) as next_host, (select count(*) from m)::int as inserted`.execute(tx);
+      (select next_host from p) as next_host`.execute(tx);
   const r = out[0]!;
   if (r.grouped === 0) throw apiError('InvalidResource.NotFound', { resourceId: rows[0]!.resource_id });
   if (r.taken === 0) return 'counted'; // no usage row yet, or a concurrent order took the quota
   if (r.next_host === null) return 'taken'; // the region's first order: no IP pool row yet
   if (r.next_host - 1 > HOSTS_PER_REGION) throw apiError('InsufficientIpAddress', { region: ctx.region });
-  rows.forEach((row, i) => (row.ip = ipOf(ctx.region, r.next_host! - n + i)));
+  addressRows(rows, ctx.region, r.next_host - n);
   return 'inserted';
 }
 
@@ -242,7 +251,10 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
   const key = { region: ctx.region, type: type.type };
   let stock = await stockRows.rows(tx, key);
   const faults = await listFaults(tx);
-  if (isPostgres(tx) && (stock.some((s) => s.available !== null) || faults.some((f) => f.kind === 'CreateFailure' && f.remaining !== null))) {
+  if (
+    isPostgres(tx) &&
+    (stock.some((s) => s.available !== null) || faults.some((f) => f.kind === 'CreateFailure' && f.remaining !== null))
+  ) {
     // A limited stock or a counted fault is used up by orders: taken under locks, the group's
     // first (the lock order), so two orders never hand out the same machine or fault.
     await lockGroups(tx, [group.id]);
@@ -309,7 +321,7 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
   if (done === 'nothing' || done === 'counted') await takeQuota(tx, ctx, quota.limits, want);
   if (done !== 'inserted') {
     const firstHost = await allocateHosts(tx, ctx.region, order.count);
-    rows.forEach((r, i) => (r.ip = ipOf(ctx.region, firstHost + i)));
+    addressRows(rows, ctx.region, firstHost);
     await insertRows(tx, 'instances', rows);
   }
   await insertLabelsOf(tx, rows);

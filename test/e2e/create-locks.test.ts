@@ -27,8 +27,14 @@ function apiOf(server: TestServer) {
         })
       ).body.ResourceId,
     create: (group: string, body: Record<string, unknown> = small) =>
-      callEas(client, { action: 'CreateResourceInstances', method: 'POST', pathname: `/api/v2/resources/${REGION}/${group}/instances`, body }),
-    deleteGroup: (group: string) => callEas(client, { action: 'DeleteResource', method: 'DELETE', pathname: `/api/v2/resources/${REGION}/${group}` }),
+      callEas(client, {
+        action: 'CreateResourceInstances',
+        method: 'POST',
+        pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+        body,
+      }),
+    deleteGroup: (group: string) =>
+      callEas(client, { action: 'DeleteResource', method: 'DELETE', pathname: `/api/v2/resources/${REGION}/${group}` }),
   };
 }
 
@@ -112,7 +118,9 @@ describe('CreateResourceInstances lock waits [postgres]', { skip: !pgEngine && '
   /** The statement of the first backend found waiting for a lock, polled for up to 10 s. */
   async function waitingStatement(server: TestServer): Promise<string> {
     for (let i = 0; i < 500; i++) {
-      const r = await sql<{ query: string }>`select query from pg_stat_activity where wait_event_type = 'Lock'`.execute(server.services.store.db);
+      const r = await sql<{ query: string }>`select query from pg_stat_activity where wait_event_type = 'Lock'`.execute(
+        server.services.store.db,
+      );
       if (r.rows[0]) return r.rows[0].query;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
