@@ -179,10 +179,14 @@ describe('CreateResourceInstances lock waits [postgres]', { skip: !pgEngine && '
       await api.create(group); // the billing row exists
       const holdBalance = (tx: Tx) =>
         tx.selectFrom('billing_accounts').select('balance_fen').where('account_id', '=', server.root.accountId).forUpdate().execute();
+      // Two seconds: well within the client's own timeout, far beyond an unhindered create.
       const answered = await holding(server, holdBalance, () =>
         Promise.race([
-          api.create(group).then(() => 'answered'),
-          new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5_000)),
+          api.create(group).then(
+            () => 'answered',
+            (e) => `failed: ${e.code ?? e}`,
+          ),
+          new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 2 s'), 2_000)),
         ]),
       );
       assert.equal(answered, 'answered');
