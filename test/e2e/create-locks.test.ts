@@ -94,37 +94,37 @@ const pgEngine = ENGINES.find((e) => e.name === 'postgres');
 describe('CreateResourceInstances lock waits [postgres]', { skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL' }, () => {
   /**
    * Runs `hold` in a transaction of the server's own database and keeps it open while `during`
-   * runs; returns what `during` returned. The transaction then commits.
+   * runs (given the transaction's backend pid); returns what `during` returned. The transaction
+   * then commits. Other suites share the PostgreSQL server: waits are matched to this holder.
    */
-  async function holding<T>(server: TestServer, hold: (tx: Tx) => Promise<unknown>, during: () => Promise<T>): Promise<T> {
+  async function holding<T>(server: TestServer, hold: (tx: Tx) => Promise<unknown>, during: (holder: number) => Promise<T>): Promise<T> {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    let ready!: () => void;
-    const held = new Promise<void>((resolve) => (ready = resolve));
+    let ready!: (pid: number) => void;
+    const held = new Promise<number>((resolve) => (ready = resolve));
     const tx = server.services.store.transaction(async (t) => {
       await hold(t);
-      ready();
+      ready((await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(t)).rows[0]!.pid);
       await released;
     });
-    await held;
+    const holder = await held;
     try {
-      return await during();
+      return await during(holder);
     } finally {
       release();
       await tx;
     }
   }
 
-  /** The statement of the first backend found waiting for a lock, polled for up to 10 s. */
-  async function waitingStatement(server: TestServer): Promise<string> {
+  /** The statement of a backend waiting for a lock `holder` (a backend pid) holds, polled for up to 10 s. */
+  async function waitingStatement(server: TestServer, holder: number): Promise<string> {
     for (let i = 0; i < 500; i++) {
-      const r = await sql<{ query: string }>`select query from pg_stat_activity where wait_event_type = 'Lock'`.execute(
-        server.services.store.db,
-      );
+      const r = await sql<{ query: string }>`select query from pg_stat_activity
+        where wait_event_type = 'Lock' and ${holder}::int = any(pg_blocking_pids(pid))`.execute(server.services.store.db);
       if (r.rows[0]) return r.rows[0].query;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    throw new Error('nothing waited for a lock');
+    throw new Error('nothing waited for the held lock');
   }
 
   test('a create waits for a held group only at its counters, after its reads and inserts', async () => {
@@ -135,9 +135,9 @@ describe('CreateResourceInstances lock waits [postgres]', { skip: !pgEngine && '
       await api.create(group); // the account's usage, IP pool and billing rows exist
       // Another create's last statements: the group's row is held until its commit.
       const holdGroup = (tx: Tx) => tx.updateTable('resources').set({ updated_at: 0 }).where('id', '=', group).execute();
-      const [created] = await holding(server, holdGroup, async () => {
+      const [created] = await holding(server, holdGroup, async (holder) => {
         const create = api.create(group);
-        const waiting = await waitingStatement(server);
+        const waiting = await waitingStatement(server, holder);
         // Its one statement for the shared rows starts with the group's counters.
         assert.match(waiting, /^\s*with g as \(update resources set/, `the create waits at the group's counters, not before: ${waiting}`);
         return [create];
@@ -159,9 +159,9 @@ describe('CreateResourceInstances lock waits [postgres]', { skip: !pgEngine && '
         await tx.selectFrom('resources').select('id').where('id', '=', group).forUpdate().execute();
         await tx.deleteFrom('resources').where('id', '=', group).execute();
       };
-      const [refused] = await holding(server, deleteGroup, async () => {
+      const [refused] = await holding(server, deleteGroup, async (holder) => {
         const create = expectApiError(() => api.create(group));
-        await waitingStatement(server);
+        await waitingStatement(server, holder);
         return [create];
       });
       assert.equal((await refused).code, 'InvalidResource.NotFound');
