@@ -9,7 +9,7 @@ import { ENGINES } from '../support/engines.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, expectApiError } from '../support/client.ts';
 import type { Tx } from '../../src/store/database.ts';
-import { ipOf } from '../../src/eas/regions.ts';
+import { HOSTS_PER_REGION, ipOf } from '../../src/eas/regions.ts';
 
 const REGION = 'cn-hangzhou';
 const small = { EcsInstanceType: 'ecs.g6.large', ChargeType: 'PostPaid', EcsInstanceCount: 1 };
@@ -83,6 +83,25 @@ for (const engine of ENGINES) {
         assert.equal(new Set(ips).size, 32);
         // The region's first 32 hosts, as ipOf numbers them (PostgreSQL computes them in SQL).
         assert.deepEqual(new Set(ips), new Set(Array.from({ length: 32 }, (_, h) => ipOf(REGION, h + 1))));
+      } finally {
+        await server.close();
+      }
+    });
+
+    test("the region's last address is handed out once; an order it cannot hold is refused whole", async () => {
+      const server = await startTestServer(engine, { progression: 'manual' });
+      try {
+        const api = apiOf(server);
+        const group = await api.group();
+        await api.create(group); // the region's IP pool row exists
+        await server.services.store.db.updateTable('ip_pools').set({ next_host: HOSTS_PER_REGION }).where('region', '=', REGION).execute();
+        const two = await expectApiError(() => api.create(group, { ...small, EcsInstanceCount: 2 }));
+        assert.equal(two.code, 'InsufficientIpAddress');
+        await api.create(group);
+        const last = await expectApiError(() => api.create(group));
+        assert.equal(last.code, 'InsufficientIpAddress');
+        const ips = (await storedMachines(server, group)).map((m) => m.ip);
+        assert.deepEqual(new Set(ips), new Set([ipOf(REGION, 1), ipOf(REGION, HOSTS_PER_REGION)]));
       } finally {
         await server.close();
       }
