@@ -17,8 +17,9 @@ export interface Proc {
   url: string;
 }
 
-export function start(args: string[], env: Record<string, string> = {}): Promise<Proc> {
-  const child = spawn(process.execPath, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Runs `node args` in `cwd` (this checkout unless given) until it prints the address it listens on. */
+export function start(args: string[], env: Record<string, string> = {}, cwd = repo): Promise<Proc> {
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c) => {

@@ -5,6 +5,11 @@ import type { InstanceRow } from './engine/instance-lifecycle.ts';
 import type { CallContext } from './gateway/context.ts';
 
 export interface Hooks {
+  /**
+   * Machines are about to be ordered (rows complete but for their IPs, nothing shared locked yet):
+   * refusals that need no lock (e.g. a minimum balance), checked before the order takes shared rows.
+   */
+  machinesOrdering(tx: Tx, ctx: CallContext, rows: InstanceRow[], now: number): Promise<void>;
   /** Machines were just ordered (still Attaching). May refuse the order by throwing (e.g. payment). */
   machinesOrdered(tx: Tx, ctx: CallContext, rows: InstanceRow[], now: number): Promise<void>;
   /** Machines entered a running state (metering starts). */
@@ -14,6 +19,7 @@ export interface Hooks {
 }
 
 export const noHooks: Hooks = {
+  machinesOrdering: async () => {},
   machinesOrdered: async () => {},
   machinesRunning: async () => {},
   machinesReleased: async () => {},

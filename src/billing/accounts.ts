@@ -2,8 +2,8 @@
 // opening balance, read under a row lock (PostgreSQL) or the write lock (SQLite) before any
 // change, so concurrent orders can never spend the same fen twice.
 import { apiError } from '../gateway/errors.ts';
-import type { Tx } from '../store/database.ts';
-import { prepareLocked } from '../store/prepared.ts';
+import type { Db, Tx } from '../store/database.ts';
+import { prepare, prepareLocked } from '../store/prepared.ts';
 import type { BillingAccountsTable } from '../store/schema.ts';
 import type { Services } from '../services.ts';
 import { cancelJobs, enqueueJobs, jobKey } from '../engine/jobs.ts';
@@ -37,9 +37,19 @@ export async function billingAccount(tx: Tx, s: MoneyDeps, accountId: string, no
   return (await lockBillingRow(tx, accountId))!;
 }
 
-const lockedBillingRow = prepareLocked<{ accountId: string }, BillingAccountsTable>((db, p) =>
-  db.selectFrom('billing_accounts').selectAll().where('account_id', '=', p.accountId),
-);
+const billingRowQuery = (db: Db, p: { accountId: string }) =>
+  db.selectFrom('billing_accounts').selectAll().where('account_id', '=', p.accountId);
+const billingRow = prepare<{ accountId: string }, BillingAccountsTable>(billingRowQuery);
+const lockedBillingRow = prepareLocked<{ accountId: string }, BillingAccountsTable>(billingRowQuery);
+
+/**
+ * The account's billing row as committed, without a lock, for a check that moves no money (the
+ * minimum balance of a pay-as-you-go order): an order does not wait for another one's payment.
+ * Created (locked) on first use.
+ */
+export async function readBillingAccount(tx: Tx, s: MoneyDeps, accountId: string, now: number): Promise<BillingAccountsTable> {
+  return (await billingRow.first(tx, { accountId })) ?? billingAccount(tx, s, accountId, now);
+}
 
 /** The account's billing row, locked for the rest of the transaction (undefined before first use). */
 export function lockBillingRow(tx: Tx, accountId: string): Promise<BillingAccountsTable | undefined> {

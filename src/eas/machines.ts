@@ -1,18 +1,21 @@
 // Ordering machines for a group (CreateResource and CreateResourceInstances share this): the
 // catalog and region checks, quota, IP addresses, the rows, and the provisioning jobs — all in
-// the caller's transaction, so a refused order leaves nothing behind.
+// the caller's transaction, so a refused order leaves nothing behind. On PostgreSQL the rows that
+// concurrent orders share (group counters, quota usage, IP pool) are taken last, in one statement
+// just before the commit (orderMachines; docs/ARCHITECTURE.md "What an order locks, and when").
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { apiError } from '../gateway/errors.ts';
-import type { Tx } from '../store/database.ts';
+import { isPostgres, type Db, type Tx } from '../store/database.ts';
 import type { AccountQuotasTable, AccountUsageTable, InstancesTable, ResourcesTable, StockTable } from '../store/schema.ts';
-import { prepare, prepareLocked } from '../store/prepared.ts';
-import { retainUserData } from '../store/user-data.ts';
+import { insertRows, prepare, prepareLocked } from '../store/prepared.ts';
+import { retainUserData, userDataHash } from '../store/user-data.ts';
 import type { CallContext } from '../gateway/context.ts';
 import { newInstanceId, randomString } from '../ids.ts';
-import { HOSTS_PER_REGION, ipOf, zonesOf } from './regions.ts';
-import { insertInstances } from '../engine/instance-lifecycle.ts';
-import { decideOutcomes } from '../engine/faults.ts';
+import { HOSTS_PER_REGION, ipBlockOf, ipOf, zonesOf } from './regions.ts';
+import { countInGroups, countInGroupStatement, insertLabelsOf } from '../engine/instance-lifecycle.ts';
+import { lockGroups } from '../engine/group-locks.ts';
+import { decideOutcomes, listFaults } from '../engine/faults.ts';
 import { enqueueJobs } from '../engine/jobs.ts';
 import { PROVISION_JOB } from '../engine/machine-jobs.ts';
 import { addMonths } from '../billing/calendar.ts';
@@ -58,11 +61,24 @@ function chooseZone(ctx: CallContext, type: MachineType, stock: StockTable[], as
 
 type AccountRegion = { account: string; region: string };
 type Amounts = { instances: number; vcpus: number; gpus: number };
-const quotaOverride = prepare<AccountRegion, AccountQuotasTable>((db, p) =>
-  db.selectFrom('account_quotas').selectAll().where('account_id', '=', p.account).where('region', '=', p.region),
-);
-const usage = prepare<AccountRegion, AccountUsageTable>((db, p) =>
-  db.selectFrom('account_usage').selectAll().where('account_id', '=', p.account).where('region', '=', p.region),
+type QuotaState = { limits: Amounts; used: Amounts };
+// The account's limits (its override, else the defaults) and usage, in one read without a lock.
+const quotaRow = prepare<
+  AccountRegion,
+  Partial<Pick<AccountQuotasTable, 'max_instances' | 'max_vcpus' | 'max_gpus'> & Pick<AccountUsageTable, 'instances' | 'vcpus' | 'gpus'>>
+>((db, p) =>
+  db
+    .selectFrom(sql`(select 1)`.as('one'))
+    .leftJoin('account_quotas', (j) => j.on('account_quotas.account_id', '=', p.account).on('account_quotas.region', '=', p.region))
+    .leftJoin('account_usage', (j) => j.on('account_usage.account_id', '=', p.account).on('account_usage.region', '=', p.region))
+    .select([
+      'account_quotas.max_instances',
+      'account_quotas.max_vcpus',
+      'account_quotas.max_gpus',
+      'account_usage.instances',
+      'account_usage.vcpus',
+      'account_usage.gpus',
+    ]),
 );
 const takeUsage = prepare<AccountRegion & Amounts & { maxInstances: number; maxVcpus: number; maxGpus: number }, never>((db, p) =>
   db
@@ -81,53 +97,61 @@ const bumpIpPool = prepare<{ region: string; count: number }, { next_host: numbe
     .where('region', '=', p.region)
     .returning('next_host'),
 );
+const stockQuery = (db: Db, p: { region: string; type: string }) =>
+  db.selectFrom('stock').selectAll().where('region', '=', p.region).where('instance_type', '=', p.type);
+const stockRows = prepare<{ region: string; type: string }, StockTable>(stockQuery);
 // Locked: two orders must not both take the last machines of a limited stock.
-const lockedStock = prepareLocked<{ region: string; type: string }, StockTable>((db, p) =>
-  db.selectFrom('stock').selectAll().where('region', '=', p.region).where('instance_type', '=', p.type),
-);
+const lockedStock = prepareLocked<{ region: string; type: string }, StockTable>(stockQuery);
 
-async function quotaLimits(tx: Tx, ctx: CallContext): Promise<Amounts> {
+async function quotaOf(tx: Tx, ctx: CallContext): Promise<QuotaState> {
   const d = ctx.services.config.quota;
-  const o = await quotaOverride.first(tx, { account: ctx.caller.accountId, region: ctx.region });
-  return { instances: o?.max_instances ?? d.instances, vcpus: o?.max_vcpus ?? d.vcpus, gpus: o?.max_gpus ?? d.gpus };
+  const r = await quotaRow.first(tx, { account: ctx.caller.accountId, region: ctx.region });
+  return {
+    limits: { instances: r?.max_instances ?? d.instances, vcpus: r?.max_vcpus ?? d.vcpus, gpus: r?.max_gpus ?? d.gpus },
+    used: { instances: r?.instances ?? 0, vcpus: r?.vcpus ?? 0, gpus: r?.gpus ?? 0 },
+  };
+}
+
+/** Refuses an order the quota cannot hold (QuotaExceed.ElasticQuota): `used` as read, without a lock. */
+function checkQuota(ctx: CallContext, { limits, used }: QuotaState, want: Amounts): void {
+  const over = [
+    { what: 'instance', used: used.instances, requested: want.instances, limit: limits.instances },
+    { what: 'vCPU', used: used.vcpus, requested: want.vcpus, limit: limits.vcpus },
+    { what: 'GPU', used: used.gpus, requested: want.gpus, limit: limits.gpus },
+  ].find((q) => q.used + q.requested > q.limit);
+  if (over) throw apiError('QuotaExceed.ElasticQuota', { ...over, region: ctx.region });
 }
 
 /**
  * Takes quota with one guarded UPDATE: the row lock (PostgreSQL) or the write lock (SQLite) makes
- * concurrent orders queue, and the WHERE re-check means they can never overshoot together.
+ * concurrent orders queue, and the WHERE re-check (PostgreSQL re-evaluates it on the row a
+ * waiting UPDATE finally gets) means they can never overshoot together. checkQuota already
+ * refused what the usage as read could not hold; this refuses what a concurrent order took since.
  */
-async function takeQuota(tx: Tx, ctx: CallContext, instances: number, vcpus: number, gpus: number): Promise<void> {
+async function takeQuota(tx: Tx, ctx: CallContext, limits: Amounts, want: Amounts): Promise<void> {
   const account = ctx.caller.accountId;
-  const limits = await quotaLimits(tx, ctx);
   const key = { account, region: ctx.region };
   const take = async () =>
     (await takeUsage.affected(tx, {
       ...key,
-      instances,
-      vcpus,
-      gpus,
+      ...want,
       maxInstances: limits.instances,
       maxVcpus: limits.vcpus,
       maxGpus: limits.gpus,
     })) === 1;
   if (await take()) return;
-  let used = await usage.first(tx, key);
-  if (!used) {
-    // First order of this account in this region: create its usage row, then take again.
-    await tx
-      .insertInto('account_usage')
-      .values({ account_id: account, region: ctx.region, instances: 0, vcpus: 0, gpus: 0 })
-      .onConflict((oc) => oc.columns(['account_id', 'region']).doNothing())
-      .execute();
-    if (await take()) return;
-    used = (await usage.first(tx, key))!;
-  }
-  const over = [
-    { what: 'instance', used: used.instances, requested: instances, limit: limits.instances },
-    { what: 'vCPU', used: used.vcpus, requested: vcpus, limit: limits.vcpus },
-    { what: 'GPU', used: used.gpus, requested: gpus, limit: limits.gpus },
-  ].find((q) => q.used + q.requested > q.limit)!;
-  throw apiError('QuotaExceed.ElasticQuota', { ...over, region: ctx.region });
+  // None taken: the first order of this account in this region (no usage row yet), or a
+  // concurrent order took the rest.
+  const { used } = await quotaOf(tx, ctx);
+  checkQuota(ctx, { limits, used }, want);
+  await tx
+    .insertInto('account_usage')
+    .values({ account_id: account, region: ctx.region, instances: 0, vcpus: 0, gpus: 0 })
+    .onConflict((oc) => oc.columns(['account_id', 'region']).doNothing())
+    .execute();
+  if (await take()) return;
+  checkQuota(ctx, { limits, used: (await quotaOf(tx, ctx)).used }, want);
+  throw new Error('quota: the guarded update took nothing, yet the usage read fits the order');
 }
 
 /** Reserves `count` never-used host numbers of the region's address block. */
@@ -147,31 +171,110 @@ async function allocateHosts(tx: Tx, region: string, count: number): Promise<num
   return first;
 }
 
+/** Gives the machines the consecutive hosts from `firstHost`. */
+function addressRows(rows: InstancesTable[], region: string, firstHost: number): void {
+  for (const [i, r] of rows.entries()) r.ip = ipOf(region, firstHost + i);
+}
+
 /** Host names look like the real ones in the examples (`eas` + digits). */
 function hostName(): string {
   return 'eas' + randomString(16, '0123456789');
 }
 
+/**
+ * PostgreSQL: the group's counters, the quota and the IP pool taken, and the machines inserted
+ * with their addresses, in ONE statement (data-modifying CTEs, each step only if the one before
+ * took its row), so a create holds those rows for one round trip and the commit rather than one
+ * round trip each. Answers the last step done: a step whose row is missing or refused stops it
+ * (first order of an account or region, quota taken by a concurrent order), and the caller goes on
+ * from there step by step, as on SQLite (`nothing`). A deleted group and a region without
+ * addresses are refused here. `rows` are complete but for `ip`, which the statement adds (every
+ * column of the table must be in them: jsonb_populate_record leaves a missing one NULL, not its
+ * default).
+ */
+async function claimSharedRows(
+  tx: Tx,
+  ctx: CallContext,
+  rows: InstancesTable[],
+  limits: Amounts,
+  want: Amounts,
+  now: number,
+): Promise<'nothing' | 'counted' | 'taken' | 'inserted'> {
+  if (!isPostgres(tx)) return 'nothing';
+  const { accountId } = ctx.caller;
+  const n = rows.length;
+  const host = sql`(${ipBlockOf(ctx.region)}::bigint + p.next_host - ${n} + x.ord - 1)`;
+  const ip = sql`((${host} >> 24) & 255)::text || '.' || ((${host} >> 16) & 255)::text || '.' || ((${host} >> 8) & 255)::text || '.' || (${host} & 255)::text`;
+  const { rows: out } = await sql<{ grouped: number; taken: number; next_host: number | null }>`
+    with g as (${countInGroupStatement(rows, now)}),
+    q as (
+      update account_usage set instances = instances + ${want.instances}, vcpus = vcpus + ${want.vcpus}, gpus = gpus + ${want.gpus}
+      where account_id = ${accountId} and region = ${ctx.region} and exists (select 1 from g)
+        and instances + ${want.instances} <= ${limits.instances} and vcpus + ${want.vcpus} <= ${limits.vcpus}
+        and gpus + ${want.gpus} <= ${limits.gpus}
+      returning 1
+    ),
+    p as (update ip_pools set next_host = next_host + ${n} where region = ${ctx.region} and exists (select 1 from q) returning next_host),
+    m as (
+      insert into instances
+      select (jsonb_populate_record(null::instances, x.j || jsonb_build_object('ip', ${ip}))).*
+      from p, jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as x(j, ord)
+      where p.next_host - 1 <= ${HOSTS_PER_REGION}
+      returning 1
+    )
+    select (select count(*) from g)::int as grouped, (select count(*) from q)::int as taken,
+      (select next_host from p) as next_host`.execute(tx);
+  const r = out[0]!;
+  if (r.grouped === 0) throw apiError('InvalidResource.NotFound', { resourceId: rows[0]!.resource_id });
+  if (r.taken === 0) return 'counted'; // no usage row yet, or a concurrent order took the quota
+  if (r.next_host === null) return 'taken'; // the region's first order: no IP pool row yet
+  if (r.next_host - 1 > HOSTS_PER_REGION) throw apiError('InsufficientIpAddress', { region: ctx.region });
+  addressRows(rows, ctx.region, r.next_host - n);
+  return 'inserted';
+}
+
+/**
+ * Orders machines for `group` (read by the caller without a lock). The order of the work is the
+ * PostgreSQL lock story (docs/ARCHITECTURE.md, "Machines"): a create holds each contended row
+ * from its first write to the commit, so everything that needs no shared row comes first —
+ * the reads (stock, faults, quota usage) and the refusals they decide, the provisioning jobs —
+ * and the shared rows last, in the engine's lock order (engine/group-locks.ts) with the most
+ * shared last: the group's counters (its row: a concurrent DeleteResource either waits for this
+ * commit and sees the machines, or deleted the group first and this order finds no row and is
+ * refused), the account's quota usage (guarded UPDATE), the region's IP pool, then the machine
+ * rows, which need the addresses. A limited stock or a counted CreateFailure fault, used up by
+ * orders, is the exception: the group and the stock rows are locked up front, as before.
+ * SQLite runs it all under its one write lock either way.
+ */
 export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTable, order: MachineOrder, now: number): Promise<string[]> {
   const type = resolveType(ctx, order.instanceType, order.zone);
-  const stock = await lockedStock.rows(tx, { region: ctx.region, type: type.type });
+  const key = { region: ctx.region, type: type.type };
+  let stock = await stockRows.rows(tx, key);
+  const faults = await listFaults(tx);
+  if (
+    isPostgres(tx) &&
+    (stock.some((s) => s.available !== null) || faults.some((f) => f.kind === 'CreateFailure' && f.remaining !== null))
+  ) {
+    // A limited stock or a counted fault is used up by orders: taken under locks, the group's
+    // first (the lock order), so two orders never hand out the same machine or fault.
+    await lockGroups(tx, [group.id]);
+    stock = await lockedStock.rows(tx, key);
+  }
   const zone = chooseZone(ctx, type, stock, order.zone);
-  await takeQuota(tx, ctx, order.count, order.count * type.vcpu, order.count * type.gpu);
-  const firstHost = await allocateHosts(tx, ctx.region, order.count);
-  const outcomes = await decideOutcomes(tx, { region: ctx.region, zone, type: type.type, count: order.count, stock });
+  const want = { instances: order.count, vcpus: order.count * type.vcpu, gpus: order.count * type.gpu };
+  const quota = await quotaOf(tx, ctx);
+  checkQuota(ctx, quota, want);
+  const outcomes = await decideOutcomes(tx, { region: ctx.region, zone, type: type.type, count: order.count, stock, faults });
   const { config } = ctx.services;
-  // Stored once for the whole order; every machine references it.
-  const userDataHash =
-    order.userData === undefined ? null : await retainUserData(tx, ctx.caller.accountId, order.userData, order.count, now);
 
-  const rows: InstancesTable[] = outcomes.map((_, i) => ({
+  const rows: InstancesTable[] = Array.from({ length: order.count }, () => ({
     id: newInstanceId(),
     account_id: ctx.caller.accountId,
     resource_id: group.id,
     region: ctx.region,
     zone,
     name: hostName(),
-    ip: ipOf(ctx.region, firstHost + i),
+    ip: '', // below, once the hosts are reserved
     instance_type: type.type,
     cpu: type.vcpu,
     memory_mb: Math.round(type.memoryGiB * 1024),
@@ -185,7 +288,7 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
     cordoned: 0,
     status: 'Attaching',
     failure_reason: null,
-    user_data_hash: userDataHash,
+    user_data_hash: order.userData === undefined ? null : userDataHash(order.userData),
     labels: JSON.stringify(order.labels),
     last_cordon_reason: '',
     last_cordon_operator: '',
@@ -198,7 +301,6 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
     expired_at: order.chargeType === 'PrePaid' ? addMonths(now, config.subscriptionMonths) : null,
     version: 0,
   }));
-  await insertInstances(tx, rows, now);
 
   const dueAt = config.progression === 'manual' ? null : config.progression === 'immediate' ? now : now + config.provisionSeconds * 1000;
   await enqueueJobs(
@@ -212,6 +314,19 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
     })),
     now,
   );
+  await ctx.services.hooks.machinesOrdering(tx, ctx, rows, now);
+  // Shared rows from here on, each locked until the commit (PostgreSQL).
+  const done = await claimSharedRows(tx, ctx, rows, quota.limits, want, now);
+  if (done === 'nothing' && !(await countInGroups(tx, rows, now))) throw apiError('InvalidResource.NotFound', { resourceId: group.id });
+  if (done === 'nothing' || done === 'counted') await takeQuota(tx, ctx, quota.limits, want);
+  if (done !== 'inserted') {
+    const firstHost = await allocateHosts(tx, ctx.region, order.count);
+    addressRows(rows, ctx.region, firstHost);
+    await insertRows(tx, 'instances', rows);
+  }
+  await insertLabelsOf(tx, rows);
+  // Stored once for the whole order; every machine references it.
+  if (order.userData !== undefined) await retainUserData(tx, ctx.caller.accountId, order.userData, order.count, now);
   await ctx.services.hooks.machinesOrdered(tx, ctx, rows, now);
   return rows.map((r) => r.id);
 }

@@ -47,10 +47,14 @@ function regionIndex(region: string): number {
  * numbered from a per-region counter that never goes back, so an IP is never handed out twice.
  */
 export function ipOf(region: string, host: number): string {
-  const i = regionIndex(region);
-  const base = (10 + Math.floor(i / 16)) * 2 ** 24 + (i % 16) * 2 ** 20;
-  const n = base + host;
+  const n = ipBlockOf(region) + host;
   return [Math.floor(n / 2 ** 24) % 256, Math.floor(n / 2 ** 16) % 256, Math.floor(n / 256) % 256, n % 256].join('.');
+}
+
+/** The region's address block as a 32-bit number (host 0); `ipOf` adds the host number. */
+export function ipBlockOf(region: string): number {
+  const i = regionIndex(region);
+  return (10 + Math.floor(i / 16)) * 2 ** 24 + (i % 16) * 2 ** 20;
 }
 
 export const HOSTS_PER_REGION = 2 ** 20 - 2;

@@ -114,11 +114,12 @@ async function takeUnits(tx: Tx, id: string, known: number, want: number): Promi
 /**
  * Decides, when machines are ordered, which of them will come up and which will end in
  * CreateFailed: stock first (NoStock, or a limited number available), then injected faults.
- * `stock` holds the stock rows of the machine type in the region (zone rows and the '*' row).
+ * `stock` holds the stock rows of the machine type in the region (zone rows and the '*' row), locked
+ * when limited; `faults` every fault as read (listFaults): a counted one is used up guarded (takeUnits).
  */
 export async function decideOutcomes(
   tx: Tx,
-  order: { region: string; zone: string; type: string; count: number; stock: StockTable[] },
+  order: { region: string; zone: string; type: string; count: number; stock: StockTable[]; faults: Fault[] },
 ): Promise<MachineOutcome[]> {
   const { region, zone, type, count, stock } = order;
   const outcomes: MachineOutcome[] = Array.from({ length: count }, () => ({ ok: true }));
@@ -146,8 +147,7 @@ export async function decideOutcomes(
       .execute();
   }
 
-  const faults = (await listFaults(tx)).filter((f) => matches(f.spec, region, zone, type));
-  for (const f of faults) {
+  for (const f of order.faults.filter((f) => matches(f.spec, region, zone, type))) {
     const reason = f.spec.Reason ?? `InjectedFault: machine creation failed (fault ${f.id})`;
     if (f.kind === 'CreateFailure' && (f.remaining ?? 0) > 0) {
       const left = outcomes.filter((o) => o.ok).length;

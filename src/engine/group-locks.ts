@@ -1,7 +1,9 @@
 // The lock order on PostgreSQL: resource groups first, in id order; only then machines, quotas
-// (account_usage) and balances. Request handlers lock the one group they address before anything
-// else, so any transaction that may touch several groups (a batch of due jobs, a migration) takes
-// all of its groups up front, sorted: two transactions then never wait for each other in a cycle.
+// (account_usage), IP pools and balances. Request handlers lock the one group they address before
+// anything else — CreateResourceInstances too, only late: it reads and inserts without locks and
+// takes group, quota and IP pool in one statement just before its commit (eas/machines.ts) — so any
+// transaction that may touch several groups (a batch of due jobs, a migration) takes all of its
+// groups up front, sorted: two transactions then never wait for each other in a cycle.
 // SQLite has one writer at a time and needs none of this.
 import { isPostgres, type Tx } from '../store/database.ts';
 import { forIdChunks, inIds } from '../store/id-lists.ts';

@@ -4,6 +4,7 @@
 // Service instances follow their machines here too (scheduling/placement.ts): a machine that leaves
 // Ready loses its instances (rescheduled elsewhere or Pending); one that becomes Ready and
 // schedulable lets pending instances of its group be placed.
+import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../store/database.ts';
 import type { InstancesTable } from '../store/schema.ts';
 import { endMetering } from '../store/metered-intervals.ts';
@@ -90,10 +91,54 @@ function addCapacity(d: CounterDelta, row: InstanceRow, sign: 1 | -1): void {
   d.memory += sign * row.memory_mb;
 }
 
-/** Inserts new machines (in `Attaching`) and counts them in their groups. */
-export async function insertInstances(tx: Tx, rows: InstanceRow[], now: number): Promise<void> {
+function newMachineDeltas(rows: InstanceRow[]): Map<string, CounterDelta> {
+  const deltas = new Map<string, CounterDelta>();
+  for (const r of rows) {
+    const d = deltaFor(deltas, r.resource_id);
+    d.instances += 1;
+    if (r.charge_type === 'PrePaid') d.prepaid += 1;
+    else d.postpaid += 1;
+    if (isRunning(r.health)) addCapacity(d, r, 1);
+  }
+  return deltas;
+}
+
+/**
+ * Counts new machines (not inserted yet) in their groups; false when a group has no row (deleted
+ * meanwhile: the caller must refuse the order). On PostgreSQL the group row stays locked until the
+ * commit, so a concurrent DeleteResource waits and then sees the machines.
+ */
+export async function countInGroups(tx: Tx, rows: InstanceRow[], now: number): Promise<boolean> {
+  for (const [resourceId, d] of newMachineDeltas(rows)) {
+    if ((await addToGroupCounters.affected(tx, { ...d, resourceId, now })) !== 1) return false;
+  }
+  return true;
+}
+
+/**
+ * countInGroups for machines of one group as a statement to embed (PostgreSQL: a data-modifying
+ * CTE), `UPDATE … RETURNING id`: no row when the group is gone.
+ */
+export function countInGroupStatement(rows: InstanceRow[], now: number): RawBuilder<unknown> {
+  const [[resourceId, d]] = [...newMachineDeltas(rows)] as [[string, CounterDelta]];
+  return sql`update resources set
+    instance_count = instance_count + ${d.instances},
+    prepaid_instance_count = prepaid_instance_count + ${d.prepaid},
+    postpaid_instance_count = postpaid_instance_count + ${d.postpaid},
+    cpu_count = cpu_count + ${d.cpu}, gpu_count = gpu_count + ${d.gpu}, memory_mb = memory_mb + ${d.memory},
+    updated_at = ${now}
+    where id = ${resourceId} returning id`;
+}
+
+/** Inserts new machines (in `Attaching`), already counted in their groups by countInGroups. */
+export async function insertInstances(tx: Tx, rows: InstanceRow[]): Promise<void> {
   if (rows.length === 0) return;
   await insertRows(tx, 'instances', rows);
+  await insertLabelsOf(tx, rows);
+}
+
+/** The label index rows of new machines (inserted already, e.g. by a statement of their own). */
+export async function insertLabelsOf(tx: Tx, rows: InstanceRow[]): Promise<void> {
   const labels = rows.flatMap((r) =>
     Object.entries(JSON.parse(r.labels) as Record<string, string>).map(([key, value]) => ({
       instance_id: r.id,
@@ -103,15 +148,6 @@ export async function insertInstances(tx: Tx, rows: InstanceRow[], now: number):
     })),
   );
   await insertRows(tx, 'instance_labels', labels);
-  const deltas = new Map<string, CounterDelta>();
-  for (const r of rows) {
-    const d = deltaFor(deltas, r.resource_id);
-    d.instances += 1;
-    if (r.charge_type === 'PrePaid') d.prepaid += 1;
-    else d.postpaid += 1;
-    if (isRunning(r.health)) addCapacity(d, r, 1);
-  }
-  await applyGroupDeltas(tx, deltas, now);
 }
 
 /**

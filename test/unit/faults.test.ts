@@ -16,7 +16,7 @@ const start = (i: number) => [{ id: `svc-i-${i}`, service: 'svc', region: 'cn-ha
 async function consume(store: Store, kind: FaultKind, i: number): Promise<number> {
   return store.transaction(async (tx) =>
     kind === 'CreateFailure'
-      ? (await decideOutcomes(tx, order)).filter((o) => !o.ok).length
+      ? (await decideOutcomes(tx, { ...order, faults: await listFaults(tx) })).filter((o) => !o.ok).length
       : (await decideStartFailures(tx, start(i))).size,
   );
 }
@@ -67,7 +67,7 @@ for (const kind of ['CreateFailure', 'ServiceStartFailure'] as const) {
       const first = a.transaction(async (tx) => {
         const n =
           kind === 'CreateFailure'
-            ? (await decideOutcomes(tx, order)).filter((o) => !o.ok).length
+            ? (await decideOutcomes(tx, { ...order, faults: await listFaults(tx) })).filter((o) => !o.ok).length
             : (await decideStartFailures(tx, start(1))).size;
         tookFirst(n);
         await held;
@@ -80,7 +80,7 @@ for (const kind of ['CreateFailure', 'ServiceStartFailure'] as const) {
       const second = b.transaction(async (tx) => {
         pid((await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx)).rows[0]!.pid);
         return kind === 'CreateFailure'
-          ? (await decideOutcomes(tx, order)).filter((o) => !o.ok).length
+          ? (await decideOutcomes(tx, { ...order, faults: await listFaults(tx) })).filter((o) => !o.ok).length
           : (await decideStartFailures(tx, start(2))).size;
       });
       const p = await backend;

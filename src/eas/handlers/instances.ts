@@ -32,7 +32,8 @@ const createResourceInstances: HandlerOf<'CreateResourceInstances'> = {
     const order = machineOrderOf(input);
     return mutate(ctx, (tx, now) =>
       oncePerClientToken(tx, ctx, 'CreateResourceInstances', input, now, async () => {
-        const group = await findGroup(tx, ctx, input.ResourceId, { forUpdate: true });
+        // Not locked: orderMachines locks the group's row late, when it counts the machines.
+        const group = await findGroup(tx, ctx, input.ResourceId);
         const ids = await orderMachines(tx, ctx, group, order, now);
         return { InstanceIds: ids, Message: `Create ${ids.length} new ecs instance(s) in resource [${group.id}] successfully` };
       }),
