@@ -26,7 +26,8 @@ const POSTGRES_ROWS = 10_000;
 
 /**
  * The body of a CTE holding `rows` (each a tuple in the order of `types`), for set-based updates
- * (`with d(id, n) as (<this>) update t set … from d where t.id = d.id`): one statement for many
+ * (`with d(id, n) as materialized (<this>) update t set … from d where t.id = d.id`; materialized,
+ * or SQLite, which cannot tell how many rows json_each gives, may plan a scan of t): one statement for many
  * rows with different values instead of one per row. Both engines take the rows as parameters of
  * a statement text that does not depend on the row count (so it is compiled and prepared once):
  * PostgreSQL one typed array per column, unnested; SQLite one JSON array of the rows, read by
