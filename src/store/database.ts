@@ -390,6 +390,11 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     sqlite = opts.ephemeral ? new BetterSqlite3(ephemeralTemplate ?? ':memory:') : openSqliteFile(opts.dataDir);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
+    // Statement and savepoint journals (every group-commit member is a savepoint; a placement of
+    // 100 instances dirties ~500 KB of pages, past SQLite's 64 KiB in-memory spill) and temporary
+    // b-trees in memory, not in temporary files: they only ever serve a rollback inside a live
+    // transaction or one statement, never crash recovery, so nothing durable changes.
+    sqlite.pragma('temp_store = MEMORY');
     if (!opts.ephemeral) {
       // Checkpoints run in a worker thread (checkpointer.ts), not inside a commit of the server's:
       // copying 80 MB of WAL back blocked the event loop for half a second. The server's own
