@@ -36,7 +36,8 @@ const envOf = (spec = '') =>
     spec
       .split(',')
       .filter(Boolean)
-      .map((kv) => kv.split('=', 2) as [string, string]),
+      // At the first '=' only: a value may hold one (EXP=mmap_size=268435456).
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
 const flagsOf = (spec = '') => spec.split(' ').filter(Boolean);
 const servers = [
