@@ -206,7 +206,7 @@ async function claimSharedRows(
   const host = sql`(${ipBlockOf(ctx.region)}::bigint + p.next_host - ${n} + x.ord - 1)`;
   const ip = sql`((${host} >> 24) & 255)::text || '.' || ((${host} >> 16) & 255)::text || '.' || ((${host} >> 8) & 255)::text || '.' || (${host} & 255)::text`;
   const { rows: out } = await sql<{ grouped: number; taken: number; next_host: number | null }>`
-    with g as (${countInGroupStatement(rows, now)}),
+    with g as (${countInGroupStatement(tx, rows, now)}),
     q as (
       update account_usage set instances = instances + ${want.instances}, vcpus = vcpus + ${want.vcpus}, gpus = gpus + ${want.gpus}
       where account_id = ${accountId} and region = ${ctx.region} and exists (select 1 from g)

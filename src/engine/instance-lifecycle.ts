@@ -4,8 +4,7 @@
 // Service instances follow their machines here too (scheduling/placement.ts): a machine that leaves
 // Ready loses its instances (rescheduled elsewhere or Pending); one that becomes Ready and
 // schedulable lets pending instances of its group be placed.
-import { sql, type RawBuilder } from 'kysely';
-import type { Tx } from '../store/database.ts';
+import type { Db, Tx } from '../store/database.ts';
 import type { InstancesTable } from '../store/schema.ts';
 import { endMetering } from '../store/metered-intervals.ts';
 import { insertRows, prepare } from '../store/prepared.ts';
@@ -57,7 +56,10 @@ interface CounterDelta {
 
 const zero = (): CounterDelta => ({ instances: 0, prepaid: 0, postpaid: 0, cpu: 0, gpu: 0, memory: 0 });
 
-const addToGroupCounters = prepare<CounterDelta & { resourceId: string; now: number }, never>((db, p) =>
+type GroupCounterChange = CounterDelta & { resourceId: string; now: number };
+
+/** The UPDATE adding a delta to a group's counters (prepared below, embedded in a CTE by countInGroupStatement). */
+const groupCountersUpdate = (db: Db | Tx, p: GroupCounterChange) =>
   db
     .updateTable('resources')
     .set((eb) => ({
@@ -69,8 +71,8 @@ const addToGroupCounters = prepare<CounterDelta & { resourceId: string; now: num
       memory_mb: eb('memory_mb', '+', p.memory),
       updated_at: p.now,
     }))
-    .where('id', '=', p.resourceId),
-);
+    .where('id', '=', p.resourceId);
+const addToGroupCounters = prepare<GroupCounterChange, never>(groupCountersUpdate);
 
 async function applyGroupDeltas(tx: Tx, deltas: Map<string, CounterDelta>, now: number): Promise<void> {
   for (const [resourceId, d] of deltas) {
@@ -119,15 +121,9 @@ export async function countInGroups(tx: Tx, rows: InstanceRow[], now: number): P
  * countInGroups for machines of one group as a statement to embed (PostgreSQL: a data-modifying
  * CTE), `UPDATE … RETURNING id`: no row when the group is gone.
  */
-export function countInGroupStatement(rows: InstanceRow[], now: number): RawBuilder<unknown> {
+export function countInGroupStatement(tx: Tx, rows: InstanceRow[], now: number) {
   const [[resourceId, d]] = [...newMachineDeltas(rows)] as [[string, CounterDelta]];
-  return sql`update resources set
-    instance_count = instance_count + ${d.instances},
-    prepaid_instance_count = prepaid_instance_count + ${d.prepaid},
-    postpaid_instance_count = postpaid_instance_count + ${d.postpaid},
-    cpu_count = cpu_count + ${d.cpu}, gpu_count = gpu_count + ${d.gpu}, memory_mb = memory_mb + ${d.memory},
-    updated_at = ${now}
-    where id = ${resourceId} returning id`;
+  return groupCountersUpdate(tx, { ...d, resourceId, now }).returning('id');
 }
 
 /** Inserts new machines (in `Attaching`), already counted in their groups by countInGroups. */
