@@ -158,7 +158,11 @@ describe('CreateResourceInstances lock waits [postgres]', { skip: !pgEngine && '
         const create = api.create(group);
         const waiting = await waitingStatement(server, holder);
         // Its one statement for the shared rows starts with the group's counters.
-        assert.match(waiting, /^\s*with g as \(update "?resources"? set/, `the create waits at the group's counters, not before: ${waiting}`);
+        assert.match(
+          waiting,
+          /^\s*with g as \(update "?resources"? set/,
+          `the create waits at the group's counters, not before: ${waiting}`,
+        );
         return [create];
       });
       assert.equal((await created).body.InstanceIds.length, 1);
