@@ -7,7 +7,7 @@ import type { Caller, FinishedCall } from '../gateway/context.ts';
 import type { Config } from '../config.ts';
 import type { AuditEventResourcesTable, AuditEventsTable } from '../store/schema.ts';
 import { newSortableId } from '../ids.ts';
-import { boundedParameters, boundedResponse } from './parameters.ts';
+import { requestParametersJson, responseElementsJson } from './parameters.ts';
 
 export interface BuiltEvent {
   row: AuditEventsTable;
@@ -24,9 +24,13 @@ export function eventRW(action: string): 'Read' | 'Write' {
 /** RAM, STS and billing are not regional: their events show in every region (ActionTrail's global events). */
 const GLOBAL_PRODUCTS = new Set(['Ram', 'Sts', 'BssOpenApi']);
 
+const serviceNames = new Map<string, string>();
+
 /** ActionTrail's service code: the product's code with a capital first letter (Ram, Sts, Eas, BssOpenApi, Actiontrail). */
 export function serviceNameOf(product: string): string {
-  return product.charAt(0).toUpperCase() + product.slice(1);
+  let name = serviceNames.get(product);
+  if (name === undefined) serviceNames.set(product, (name = product.charAt(0).toUpperCase() + product.slice(1)));
+  return name;
 }
 
 /** `2026-05-04T06:12:09Z`: ActionTrail's time format, second precision. */
@@ -36,7 +40,7 @@ export function eventTimeText(ms: number): string {
 
 /** A time-ordered event id: ordering ids orders events by time (audit_events keys every index with it). */
 export function newEventId(now: number): string {
-  return newSortableId(now).toUpperCase();
+  return newSortableId(now, true);
 }
 
 /** The smallest event id of the instant `ms` (a bound: every event at or after `ms` sorts at or above it). */
@@ -51,12 +55,11 @@ function userNameOf(caller: Caller): string {
   return caller.principalType === 'root' ? 'root' : caller.displayName;
 }
 
-/** userIdentity beyond the columns (account, AccessKey, user name): type, principal, a role session's context. */
-function storedIdentity(caller: Caller): StoredEvent['identity'] {
-  const identity: StoredEvent['identity'] = { type: IDENTITY_TYPES[caller.principalType], principalId: caller.principalId };
+/** userIdentity beyond the columns (account, AccessKey, user name), as JSON: type, principal, a role session's context. */
+function storedIdentityJson(caller: Caller): string {
+  const head = `{"type":"${IDENTITY_TYPES[caller.principalType]}","principalId":${JSON.stringify(caller.principalId)}`;
   // Key-based calls never carry MFA; role sessions have a session context (ActionTrail: STS tokens).
-  if (caller.principalType === 'assumed-role') identity.sessionContext = { attributes: { mfaAuthenticated: 'false' } };
-  return identity;
+  return caller.principalType === 'assumed-role' ? `${head},"sessionContext":{"attributes":{"mfaAuthenticated":"false"}}}` : `${head}}`;
 }
 
 /** The part of an event that its row's columns do not hold. */
@@ -129,10 +132,7 @@ export function storedResourceTypes(event: string): string[] {
 const MAX_RESOURCES = 200;
 
 const ARN = /^acs:([a-z-]+):[^:]*:[^:]*:([a-z]+)\/(.+)$/i;
-const EAS_IDS: Array<[RegExp, string]> = [
-  [/^eas-r-[a-z0-9]{1,64}$/, 'ACS::EAS::Resource'],
-  [/^eas-i-[a-z0-9]{1,64}$/, 'ACS::EAS::Instance'],
-];
+const EAS_ID = /^eas-[ri]-[a-z0-9]{1,64}$/;
 
 /** `acs:ram:*:<uid>:user/alice` → ACS::RAM::User alice; `acs:eas:<region>:<uid>:resource/eas-r-…` → ACS::EAS::Resource. */
 function resourceOfArn(arn: string): [string, string] | undefined {
@@ -142,44 +142,75 @@ function resourceOfArn(arn: string): [string, string] | undefined {
   return [`ACS::${m[1]!.toUpperCase()}::${kind.charAt(0).toUpperCase()}${kind.slice(1)}`, m[3]!];
 }
 
-/** The resources a call names: the RAM resources it was authorized on, and the EAS ids in its input (and, for writes, its output). */
-function referencedResources(call: FinishedCall, write: boolean): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  let count = 0;
-  const add = (type: string, name: string) => {
-    if (count >= MAX_RESOURCES) return;
-    let names = out.get(type);
-    if (!names) out.set(type, (names = new Set()));
-    if (!names.has(name)) {
-      names.add(name);
-      count++;
+/**
+ * The resources one event names, by type in the order first seen, each type's names in the order
+ * first seen, at most MAX_RESOURCES. Plain arrays: most calls name one or two (this runs for every
+ * call), and a Set per type is made only for a type that grows past a few names.
+ */
+class ResourceList {
+  readonly types: string[] = [];
+  readonly names: string[][] = [];
+  #sets: Array<Set<string> | undefined> = [];
+  #count = 0;
+
+  add(type: string, name: string): void {
+    if (this.#count >= MAX_RESOURCES) return;
+    let t = this.types.indexOf(type);
+    if (t < 0) {
+      t = this.types.push(type) - 1;
+      this.names.push([]);
+      this.#sets.push(undefined);
     }
-  };
-  const auth = call.authorization;
-  for (const arn of auth ? [auth.resource, ...(auth.additionalResources ?? [])] : []) {
-    const r = resourceOfArn(arn);
-    if (r) add(r[0], r[1]);
+    const names = this.names[t]!;
+    const set = this.#sets[t];
+    if (set ? set.has(name) : names.includes(name)) return;
+    names.push(name);
+    if (set) set.add(name);
+    else if (names.length > 8) this.#sets[t] = new Set(names);
+    this.#count++;
   }
-  const scan = (value: unknown) => {
+
+  /** EAS ids in a value: a string (or a comma-separated list of them), or an array of strings. */
+  scan(value: unknown): void {
     if (typeof value === 'string') {
-      if (!value.startsWith('eas-')) return;
-      for (const part of value.length <= 4096 ? value.split(',') : []) {
-        const id = part.trim();
-        const kind = EAS_IDS.find(([re]) => re.test(id));
-        if (kind) add(kind[1], id);
-      }
+      if (!value.startsWith('eas-') || value.length > 4096) return;
+      if (!value.includes(',')) this.#id(value.trim());
+      else for (const part of value.split(',')) this.#id(part.trim());
     } else if (Array.isArray(value)) {
-      for (const v of value.slice(0, MAX_RESOURCES)) if (typeof v === 'string') scan(v);
+      const n = Math.min(value.length, MAX_RESOURCES);
+      for (let i = 0; i < n; i++) if (typeof value[i] === 'string') this.scan(value[i]);
     }
-  };
+  }
+
+  scanValues(o: object): void {
+    for (const key in o) if (Object.hasOwn(o, key)) this.scan((o as Record<string, unknown>)[key]);
+  }
+
+  #id(id: string): void {
+    if (EAS_ID.test(id)) this.add(id.charCodeAt(4) === 0x72 /* r */ ? 'ACS::EAS::Resource' : 'ACS::EAS::Instance', id);
+  }
+}
+
+/** The resources a call names: the RAM resources it was authorized on, and the EAS ids in its input (and, for writes, its output). */
+function referencedResources(call: FinishedCall, write: boolean): ResourceList {
+  const out = new ResourceList();
+  const auth = call.authorization;
+  if (auth) {
+    const first = resourceOfArn(auth.resource);
+    if (first) out.add(first[0], first[1]);
+    for (const arn of auth.additionalResources ?? []) {
+      const r = resourceOfArn(arn);
+      if (r) out.add(r[0], r[1]);
+    }
+  }
   const raw = call.raw;
   if (raw) {
-    for (const v of Object.values(raw.params)) scan(v);
+    out.scanValues(raw.params);
     // A lookup's search values (LookupAttribute.N.Value) name what was searched for, not what was touched.
-    for (const [k, v] of Object.entries(raw.query)) if (!k.startsWith('LookupAttribute.')) scan(v);
-    if (raw.body && typeof raw.body === 'object' && !Array.isArray(raw.body)) for (const v of Object.values(raw.body)) scan(v);
+    for (const key in raw.query) if (Object.hasOwn(raw.query, key) && !key.startsWith('LookupAttribute.')) out.scan(raw.query[key]);
+    if (raw.body && typeof raw.body === 'object' && !Array.isArray(raw.body)) out.scanValues(raw.body);
   }
-  if (write && call.output) for (const v of Object.values(call.output)) scan(v);
+  if (write && call.output) out.scanValues(call.output);
   return out;
 }
 
@@ -201,22 +232,24 @@ export function buildEvent(call: FinishedCall, config: Config, now: number): Bui
   const sourceIp = call.ctx?.sourceIp ?? clientAddress(req, config.trustedProxies);
   const isGlobal = GLOBAL_PRODUCTS.has(op.product);
   const resources = referencedResources(call, rw === 'Write');
-  const types = [...resources.keys()];
   const ua = req.headers['user-agent'];
-  // Stored: what the row's columns do not hold (presentEvent puts the record back together).
-  const stored: StoredEvent = {
-    apiVersion: op.version,
-    eventSource: req.headers.host ?? 'localhost',
-    requestId: req.id,
-    userAgent: typeof ua === 'string' ? ua.slice(0, 512) : '',
-    identity: storedIdentity(caller),
-    requestParameters: boundedParameters(call.raw),
-    ...(rw === 'Write' && call.output ? { responseElements: boundedResponse(call.output) } : {}),
-    resourceType: types.join(';'),
-    resourceName: types.map((t) => [...resources.get(t)!].join(',')).join(';'),
-    errorMessage: call.error?.message.slice(0, 1024) ?? '',
-    scheme: req.protocol,
-  };
+  // Stored: what the row's columns do not hold (presentEvent puts the record back together), the
+  // fields of StoredEvent in its order, written as text: the parameters and the answer are written
+  // straight to JSON (parameters.ts), and JSON.stringify would walk them again.
+  const event =
+    `{"apiVersion":${JSON.stringify(op.version)},"eventSource":${JSON.stringify(req.headers.host ?? 'localhost')}` +
+    `,"requestId":${JSON.stringify(req.id)},"userAgent":${JSON.stringify(typeof ua === 'string' ? ua.slice(0, 512) : '')}` +
+    `,"identity":${storedIdentityJson(caller)},"requestParameters":${requestParametersJson(call.raw)}` +
+    (rw === 'Write' && call.output ? `,"responseElements":${responseElementsJson(call.output)}` : '') +
+    `,"resourceType":${JSON.stringify(resources.types.join(';'))}` +
+    `,"resourceName":${JSON.stringify(resources.names.map((n) => n.join(',')).join(';'))}` +
+    `,"errorMessage":${JSON.stringify(call.error?.message.slice(0, 1024) ?? '')},"scheme":${JSON.stringify(req.protocol)}}`;
+  const rows: AuditEventResourcesTable[] = [];
+  for (let t = 0; t < resources.types.length; t++) {
+    for (const name of resources.names[t]!) {
+      rows.push({ event_id: eventId, account_id: caller.accountId, resource_type: resources.types[t]!, resource_name: name });
+    }
+  }
   return {
     row: {
       event_id: eventId,
@@ -232,15 +265,8 @@ export function buildEvent(call: FinishedCall, config: Config, now: number): Bui
       access_key_id: caller.accessKeyId,
       source_ip: sourceIp,
       error_code: call.error?.code ?? '',
-      event: JSON.stringify(stored),
+      event,
     },
-    resources: types.flatMap((t) =>
-      [...resources.get(t)!].map((name) => ({
-        event_id: eventId,
-        account_id: caller.accountId,
-        resource_type: t,
-        resource_name: name,
-      })),
-    ),
+    resources: rows,
   };
 }

@@ -33,38 +33,74 @@ const OMITTED_KEYS = new Set(['userdata']);
 /** Service invocation tokens, by lower-cased key: left out like the credentials above. */
 const TOKEN_KEYS = new Set(['token', 'accesstoken']);
 
-const isSecretKey = (key: string) => isCredentialParam(key) || TOKEN_KEYS.has(key.toLowerCase());
+/** What becomes of a key's value: kept (bounded), left out (credentials), or replaced by its length. */
+const KEPT = 0;
+const SECRET = 1;
+const OMITTED = 2;
+type KeyKind = typeof KEPT | typeof SECRET | typeof OMITTED;
 
-class Bounded {
+/** Each key's kind, by key: keys repeat from call to call, and every key of every call is asked. Bounded: cleared when full. */
+const kindByKey = new Map<string, KeyKind>();
+
+function kindOf(key: string): KeyKind {
+  let kind = kindByKey.get(key);
+  if (kind === undefined) {
+    const lower = key.toLowerCase();
+    kind = isCredentialParam(key) || TOKEN_KEYS.has(lower) || key === '__proto__' ? SECRET : OMITTED_KEYS.has(lower) ? OMITTED : KEPT;
+    if (kindByKey.size >= 4096) kindByKey.clear();
+    kindByKey.set(key, kind);
+  }
+  return kind;
+}
+
+/**
+ * Writes a bounded copy of a value straight to JSON text, in one pass, without copying it first
+ * (every API call writes its parameters, and a write its answer, so this runs for every call).
+ */
+class BoundedJson {
   #left = BUDGET;
 
-  value(v: unknown, depth: number): unknown {
-    if (typeof v === 'string') return this.#string(v);
-    if (v === null || typeof v !== 'object') return v;
-    if (depth >= MAX_DEPTH || this.#left <= 0) return '[omitted: too large]';
+  /** The JSON text of `v`, or undefined where JSON.stringify leaves a value out (undefined, functions). */
+  value(v: unknown, depth: number): string | undefined {
+    if (typeof v === 'string') return JSON.stringify(this.#string(v));
+    if (v === null || typeof v !== 'object') return JSON.stringify(v);
+    if (depth >= MAX_DEPTH || this.#left <= 0) return '"[omitted: too large]"';
     if (Array.isArray(v)) {
-      const items = v.slice(0, MAX_ENTRIES).map((item) => this.value(item, depth + 1));
-      if (v.length > MAX_ENTRIES) items.push(`[${v.length - MAX_ENTRIES} more items omitted]`);
-      return items;
+      const n = Math.min(v.length, MAX_ENTRIES);
+      let out = '[';
+      for (let i = 0; i < n; i++) out += (i > 0 ? ',' : '') + ((i in v ? this.value(v[i], depth + 1) : undefined) ?? 'null');
+      if (v.length > MAX_ENTRIES) out += (n > 0 ? ',' : '') + JSON.stringify(`[${v.length - MAX_ENTRIES} more items omitted]`);
+      return out + ']';
     }
     // Values rendered elsewhere (RawJson machine views) are not plain data: lists, never written here.
-    if (Object.getPrototypeOf(v) !== Object.prototype) return '[omitted]';
-    return this.object(v as Record<string, unknown>, depth);
+    if (Object.getPrototypeOf(v) !== Object.prototype) return '"[omitted]"';
+    return this.object(v as Record<string, unknown>, undefined, undefined, depth);
   }
 
-  object(o: Record<string, unknown>, depth: number): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+  /**
+   * One object's JSON text from the keys of up to three objects, in order, which share no key (the
+   * caller checks); `skip` names keys of the second left out. Credentials are left out, values
+   * bounded, and past the entry or character budget one "[omitted]" entry ends the object.
+   */
+  object(a: object, b: object | undefined, skip: ReadonlySet<string> | undefined, depth: number, c?: object): string {
+    let out = '{';
     let n = 0;
-    for (const [key, v] of Object.entries(o)) {
-      if (isSecretKey(key) || key === '__proto__') continue;
-      if (n++ >= MAX_ENTRIES || this.#left <= 0) {
-        out['[omitted]'] = 'more parameters than an audit event keeps';
-        break;
+    for (const o of [a, b, c]) {
+      if (o === undefined) continue;
+      for (const key in o) {
+        if (!Object.hasOwn(o, key) || (o === b && skip?.has(key))) continue;
+        const kind = kindOf(key);
+        if (kind === SECRET) continue;
+        if (n++ >= MAX_ENTRIES || this.#left <= 0)
+          return `${out}${out.length > 1 ? ',' : ''}"[omitted]":"more parameters than an audit event keeps"}`;
+        this.#left -= key.length;
+        const v = (o as Record<string, unknown>)[key];
+        const json = kind === OMITTED ? JSON.stringify(`[omitted: ${String(v).length} characters]`) : this.value(v, depth + 1);
+        if (json === undefined) continue;
+        out += (out.length > 1 ? ',' : '') + JSON.stringify(key) + ':' + json;
       }
-      this.#left -= key.length;
-      out[key] = OMITTED_KEYS.has(key.toLowerCase()) ? `[omitted: ${String(v).length} characters]` : this.value(v, depth + 1);
     }
-    return out;
+    return out + '}';
   }
 
   #string(s: string): string {
@@ -74,19 +110,47 @@ class Bounded {
   }
 }
 
-/** The call's parameters as one object: path parameters, query (or form) without protocol fields, then the JSON body's fields. */
-export function boundedParameters(raw: RawInput | undefined): Record<string, unknown> {
-  if (!raw) return {};
-  const all: Record<string, unknown> = { ...raw.params };
-  for (const [k, v] of Object.entries(raw.query)) if (!PROTOCOL_PARAMS.has(k)) all[k] = v;
-  if (raw.body !== undefined) {
-    if (raw.body && typeof raw.body === 'object' && !Array.isArray(raw.body)) {
-      for (const [k, v] of Object.entries(raw.body)) if (k !== '__proto__') all[k] = v;
-    } else all.body = raw.body;
+/** A key an object would order before the others (an array index), or one that may be: it starts with a digit. */
+const mayBeIndexKey = (key: string) => key.charCodeAt(0) >= 0x30 && key.charCodeAt(0) <= 0x39;
+
+/**
+ * Whether the parameters can be written source after source: no key in two of them (a later
+ * source's value would win, at the earlier one's place), and no key an object would move to the
+ * front (array indices). Otherwise they are merged into one object first, which costs more.
+ */
+function disjoint(params: object, query: Record<string, unknown>, body: object): boolean {
+  for (const k in params) if (Object.hasOwn(params, k) && mayBeIndexKey(k)) return false;
+  for (const k in query) {
+    if (!Object.hasOwn(query, k) || PROTOCOL_PARAMS.has(k)) continue;
+    if (mayBeIndexKey(k) || Object.hasOwn(params, k)) return false;
   }
-  return new Bounded().object(all, 0);
+  for (const k in body) {
+    if (!Object.hasOwn(body, k)) continue;
+    if (mayBeIndexKey(k) || Object.hasOwn(params, k) || (Object.hasOwn(query, k) && !PROTOCOL_PARAMS.has(k))) return false;
+  }
+  return true;
 }
 
-export function boundedResponse(output: Output): Record<string, unknown> {
-  return new Bounded().object(output, 0);
+/**
+ * The call's parameters as the JSON text of one object: path parameters, query (or form) without
+ * protocol fields, then the JSON body's fields (a later one wins where names repeat).
+ */
+export function requestParametersJson(raw: RawInput | undefined): string {
+  if (!raw) return '{}';
+  const { params, query, body } = raw;
+  const bodyObject = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : undefined;
+  if ((body === undefined || bodyObject) && disjoint(params, query, bodyObject ?? {})) {
+    return new BoundedJson().object(params, query, PROTOCOL_PARAMS, 0, bodyObject);
+  }
+  const all: Record<string, unknown> = { ...params };
+  for (const k in query) if (Object.hasOwn(query, k) && !PROTOCOL_PARAMS.has(k)) all[k] = query[k];
+  if (bodyObject) {
+    for (const k in bodyObject) if (Object.hasOwn(bodyObject, k) && k !== '__proto__') all[k] = (bodyObject as Record<string, unknown>)[k];
+  } else if (body !== undefined) all.body = body;
+  return new BoundedJson().object(all, undefined, undefined, 0);
+}
+
+/** A write's answer as JSON text, bounded like the parameters. */
+export function responseElementsJson(output: Output): string {
+  return new BoundedJson().object(output, undefined, undefined, 0);
 }

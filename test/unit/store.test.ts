@@ -195,6 +195,13 @@ test('internal row ids are version-7 UUIDs that sort by creation time', async ()
   for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.deepEqual([...ids].sort(), ids);
   assert.notEqual(newSortableId(1), newSortableId(1), 'random below the millisecond');
+  // The first 48 bits are the milliseconds, big-endian (RFC 9562), at both ends of the range.
+  for (const ms of [0, 1, 0xffff_ffff, 0x1_0000_0000, 1_767_225_600_123, 2 ** 48 - 1]) {
+    const hex = ms.toString(16).padStart(12, '0');
+    assert.equal(newSortableId(ms).replace(/-/g, '').slice(0, 12), hex);
+    assert.equal(newSortableId(ms, true).replace(/-/g, '').slice(0, 12), hex.toUpperCase());
+  }
+  assert.match(newSortableId(5, true), /^[0-9A-F]{8}-[0-9A-F]{4}-7[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
 });
 
 test('machine ids keep the documented format and sort by creation time', async () => {
