@@ -39,16 +39,23 @@ const SECRET = 1;
 const OMITTED = 2;
 type KeyKind = typeof KEPT | typeof SECRET | typeof OMITTED;
 
-/** Each key's kind, by key: keys repeat from call to call, and every key of every call is asked. Bounded: cleared when full. */
+/**
+ * Each key's kind, by key: keys repeat from call to call, and every key of every call is asked.
+ * Bounded in entries (cleared when full) and in key length: keys are the callers' to choose, and
+ * long ones are worked out each time rather than kept.
+ */
 const kindByKey = new Map<string, KeyKind>();
+const CACHED_KEY_LENGTH = 64;
 
 function kindOf(key: string): KeyKind {
   let kind = kindByKey.get(key);
   if (kind === undefined) {
     const lower = key.toLowerCase();
     kind = isCredentialParam(key) || TOKEN_KEYS.has(lower) || key === '__proto__' ? SECRET : OMITTED_KEYS.has(lower) ? OMITTED : KEPT;
-    if (kindByKey.size >= 4096) kindByKey.clear();
-    kindByKey.set(key, kind);
+    if (key.length <= CACHED_KEY_LENGTH) {
+      if (kindByKey.size >= 4096) kindByKey.clear();
+      kindByKey.set(key, kind);
+    }
   }
   return kind;
 }

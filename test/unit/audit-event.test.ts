@@ -105,6 +105,15 @@ const cases: Array<[string, { params: Record<string, string>; query: Record<stri
       body: { a: { SecurityToken: 't', b: [{ AccessKeySecret: 's', c: 1 }] }, MySecretThing: 'x', token: 'x' },
     },
   ],
+  // Keys over 64 characters are not remembered between calls (they are the caller's to choose): still judged every time.
+  [
+    'long keys',
+    {
+      params: {},
+      query: {},
+      body: { [`${long(100)}Password`]: 'p', [`${long(100, 'k')}UserData`]: 'x', [long(100, 'k')]: 'kept', userdata: long(80) },
+    },
+  ],
   ['UserData', { params: {}, query: {}, body: { UserData: long(5000), userdata: { nested: true } } }],
   [
     'a key in two sources',
