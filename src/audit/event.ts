@@ -24,13 +24,9 @@ export function eventRW(action: string): 'Read' | 'Write' {
 /** RAM, STS and billing are not regional: their events show in every region (ActionTrail's global events). */
 const GLOBAL_PRODUCTS = new Set(['Ram', 'Sts', 'BssOpenApi']);
 
-const serviceNames = new Map<string, string>();
-
 /** ActionTrail's service code: the product's code with a capital first letter (Ram, Sts, Eas, BssOpenApi, Actiontrail). */
 export function serviceNameOf(product: string): string {
-  let name = serviceNames.get(product);
-  if (name === undefined) serviceNames.set(product, (name = product.charAt(0).toUpperCase() + product.slice(1)));
-  return name;
+  return product.charAt(0).toUpperCase() + product.slice(1);
 }
 
 /** `2026-05-04T06:12:09Z`: ActionTrail's time format, second precision. */

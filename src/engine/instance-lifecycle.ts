@@ -126,14 +126,7 @@ export function countInGroupStatement(tx: Tx, rows: InstanceRow[], now: number) 
   return groupCountersUpdate(tx, { ...d, resourceId, now }).returning('id');
 }
 
-/** Inserts new machines (in `Attaching`), already counted in their groups by countInGroups. */
-export async function insertInstances(tx: Tx, rows: InstanceRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await insertRows(tx, 'instances', rows);
-  await insertLabelsOf(tx, rows);
-}
-
-/** The label index rows of new machines (inserted already, e.g. by a statement of their own). */
+/** The label index rows of new machines, once the machines are inserted (eas/machines.ts orderMachines). */
 export async function insertLabelsOf(tx: Tx, rows: InstanceRow[]): Promise<void> {
   const labels = rows.flatMap((r) =>
     Object.entries(JSON.parse(r.labels) as Record<string, string>).map(([key, value]) => ({
