@@ -7,8 +7,7 @@
 // the service in its transaction: afterwards it is InvalidService.NotFound.
 import { apiError } from '../gateway/errors.ts';
 import type { Db, Tx } from '../store/database.ts';
-import { isPostgres } from '../store/database.ts';
-import { insertRows } from '../store/prepared.ts';
+import { insertRows, prepare, prepareLocked } from '../store/prepared.ts';
 import type { Scheduler } from '../engine/scheduler.ts';
 import { groupsOfGroupJobs } from '../engine/group-locks.ts';
 import { cancelJobsOf } from '../engine/jobs.ts';
@@ -39,16 +38,17 @@ export interface Owner {
   region: string;
 }
 
+type ServiceKey = Owner & { name: string };
+const serviceQuery = (db: Db, p: ServiceKey) =>
+  db.selectFrom('services').selectAll().where('account_id', '=', p.accountId).where('region', '=', p.region).where('name', '=', p.name);
+// Prepared: every service call starts here, and building the query cost more than running it.
+const serviceByName = prepare<ServiceKey, ServiceRow>(serviceQuery);
+const lockedServiceByName = prepareLocked<ServiceKey, ServiceRow>(serviceQuery);
+
 /** The service `name` of the owner in the region; another account's or region's is NotFound. */
 export async function findService(db: Db | Tx, owner: Owner, name: string, opts: { forUpdate?: boolean } = {}): Promise<ServiceRow> {
-  const row = await db
-    .selectFrom('services')
-    .selectAll()
-    .where('account_id', '=', owner.accountId)
-    .where('region', '=', owner.region)
-    .where('name', '=', name)
-    .$if(opts.forUpdate === true && isPostgres(db), (q) => q.forUpdate())
-    .executeTakeFirst();
+  const query = opts.forUpdate === true ? lockedServiceByName : serviceByName;
+  const row = await query.first(db, { accountId: owner.accountId, region: owner.region, name });
   if (!row) throw apiError('InvalidService.NotFound', { serviceName: name, region: owner.region });
   return row;
 }
@@ -381,16 +381,24 @@ export async function restartService(tx: Tx, s: ServiceRow, now: number, startDu
 
 // ---- labels and the safety lock
 
+// One service's labels (DescribeService and the other single-service calls), prepared; a page's are an IN-list.
+const labelsOfOne = prepare<{ id: string }, { service_id: string; key: string; value: string }>((db, p) =>
+  db.selectFrom('service_labels').select(['service_id', 'key', 'value']).where('service_id', '=', p.id).orderBy('key'),
+);
+
 export async function labelsOf(db: Db | Tx, serviceIds: string[]): Promise<Map<string, Array<{ key: string; value: string }>>> {
   const out = new Map<string, Array<{ key: string; value: string }>>();
   if (serviceIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('service_labels')
-    .select(['service_id', 'key', 'value'])
-    .where('service_id', 'in', serviceIds)
-    .orderBy('service_id')
-    .orderBy('key')
-    .execute();
+  const rows =
+    serviceIds.length === 1
+      ? await labelsOfOne.rows(db, { id: serviceIds[0]! })
+      : await db
+          .selectFrom('service_labels')
+          .select(['service_id', 'key', 'value'])
+          .where('service_id', 'in', serviceIds)
+          .orderBy('service_id')
+          .orderBy('key')
+          .execute();
   for (const r of rows) {
     let list = out.get(r.service_id);
     if (!list) out.set(r.service_id, (list = []));

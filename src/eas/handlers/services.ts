@@ -26,6 +26,7 @@ import { checkPayAsYouGoBalance } from '../../billing/hooks.ts';
 import { instanceHourlyPrice, isPublicPool } from '../../scheduling/public-pool.ts';
 import { presentCreatedService, presentService, presentServiceInstance, presentWorker, type Host } from '../service-presenters.ts';
 import { mutate, paging, typedHandler, type Page } from './common.ts';
+import { prepare } from '../../store/prepared.ts';
 import '../errors.ts';
 
 const createServiceHandler = typedHandler<'CreateService'>({
@@ -50,13 +51,19 @@ const createServiceHandler = typedHandler<'CreateService'>({
   },
 });
 
+// One group's name (DescribeService), prepared; a page's are an IN-list.
+const groupNameOf = prepare<{ id: string }, { id: string; name: string }>((db, p) =>
+  db.selectFrom('resources').select(['id', 'name']).where('id', '=', p.id),
+);
+
 async function groupNames(ctx: CallContext, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await ctx.services.store.db
-    .selectFrom('resources')
-    .select(['id', 'name'])
-    .where('id', 'in', [...new Set(ids)])
-    .execute();
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const db = ctx.services.store.db;
+  const rows =
+    unique.length === 1
+      ? await groupNameOf.rows(db, { id: unique[0]! })
+      : await db.selectFrom('resources').select(['id', 'name']).where('id', 'in', unique).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
