@@ -38,6 +38,7 @@ export interface Config {
   bodyLimit: number;
   /** PostgreSQL: a statement running longer than this is cancelled (0 = no limit). */
   pgStatementTimeoutMs: number;
+  pgNamedStatements: boolean;
   /** A connection with no request in flight that stays silent this long is closed, ms. */
   idleTimeoutMs: number;
   /** A request's headers and body must arrive within this, ms. */

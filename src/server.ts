@@ -82,6 +82,7 @@ export async function startServer(
     databaseUrl: config.databaseUrl,
     ephemeral: config.ephemeral,
     statementTimeoutMs: config.pgStatementTimeoutMs,
+    namedStatements: config.pgNamedStatements,
   });
   const background: NodeJS.Timeout[] = [];
   let running: RunningServer;

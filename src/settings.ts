@@ -335,6 +335,13 @@ export const SETTINGS: readonly Setting[] = [
     help: 'PostgreSQL statement_timeout of request-path statements, ms (0 = none)',
   },
   {
+    field: 'pgNamedStatements',
+    env: 'OPENEAS_PG_NAMED_STATEMENTS',
+    type: { kind: 'boolean' },
+    default: true,
+    help: 'send statement texts that repeat to PostgreSQL as named statements, parsed and planned once per connection; false behind a pooler in transaction mode (PgBouncer)',
+  },
+  {
     field: 'idleTimeoutMs',
     env: 'OPENEAS_IDLE_TIMEOUT_MS',
     type: positive,

@@ -7,8 +7,10 @@
 // waiting. Writes and transactions are left to finish: their outcome must not depend on when the
 // caller hung up. Every statement is also bounded by PostgreSQL's statement_timeout (a setting).
 // On SQLite, statements run synchronously and cannot be interrupted; nothing here applies.
+// The same connections send the texts the request path repeats as named statements (statement-names.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+import { statementName } from './statement-names.ts';
 
 const scope = new AsyncLocalStorage<AbortSignal>();
 
@@ -67,17 +69,22 @@ type PoolClient = pg.PoolClient;
 /**
  * The pool Kysely's PostgresDialect uses: pg.Pool, with connections whose reads can be cancelled
  * by the current request's signal, and with PostgreSQL's query_canceled error turned into
- * StatementCancelled.
+ * StatementCancelled. With `namedStatements`, a text that statement-names.ts names is sent
+ * under its name (parsed and planned once per connection); off, for poolers that hand a session's
+ * statements to other sessions (PgBouncer in transaction mode), every statement goes unnamed.
  */
 export class CancellablePool {
   readonly #canceller: Canceller;
   readonly #wrapped = new WeakMap<PoolClient, PoolClient>();
+  readonly #namedStatements: boolean;
 
   constructor(
     private readonly pool: pg.Pool,
     config: pg.ClientConfig,
+    options: { namedStatements?: boolean } = {},
   ) {
     this.#canceller = new Canceller(config);
+    this.#namedStatements = options.namedStatements ?? true;
   }
 
   async connect(): Promise<PoolClient> {
@@ -125,11 +132,14 @@ export class CancellablePool {
 
   #cancellable(client: PoolClient): PoolClient {
     const canceller = this.#canceller;
+    const namedStatements = this.#namedStatements;
     let inTransaction = false;
     const original = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
     const query = async (...args: unknown[]): Promise<unknown> => {
       const text = typeof args[0] === 'string' ? args[0] : undefined;
       if (text === undefined) return original(...args); // cursors (streams)
+      const name = namedStatements && Array.isArray(args[1]) ? statementName(text) : undefined;
+      if (name !== undefined) args = [{ name, text, values: args[1] }];
       if (TX_START.test(text)) inTransaction = true;
       const signal = scope.getStore();
       const cancellable = signal !== undefined && !inTransaction && READ.test(text);

@@ -331,6 +331,8 @@ export interface OpenStoreOptions {
   migrate?: boolean;
   /** PostgreSQL statement_timeout of request-path statements, ms (0 or absent = none; migrations have none). */
   statementTimeoutMs?: number;
+  /** PostgreSQL: send statement texts that repeat as named statements (statement-names.ts; default true). */
+  namedStatements?: boolean;
 }
 
 /**
@@ -384,7 +386,11 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     dialect = 'postgres';
     const timeout = opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {};
     pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, ...timeout });
-    db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new CancellablePool(pool, { connectionString: opts.databaseUrl }) }) });
+    db = new Kysely<Schema>({
+      dialect: new PostgresDialect({
+        pool: new CancellablePool(pool, { connectionString: opts.databaseUrl }, { namedStatements: opts.namedStatements }),
+      }),
+    });
   } else {
     dialect = 'sqlite';
     sqlite = opts.ephemeral ? new BetterSqlite3(ephemeralTemplate ?? ':memory:') : openSqliteFile(opts.dataDir);

@@ -350,6 +350,35 @@ test('PostgreSQL: two transactions that deadlock both complete (the one PostgreS
   }
 });
 
+test('PostgreSQL: a statement sent again is parsed and planned once per connection (named), unless turned off', {
+  skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
+}, async () => {
+  // PostgreSQL parsed and planned every unnamed statement each time: most of its CPU under creates.
+  const settingOf = prepare<{ key: string }, { value: string }>((db, p) =>
+    db.selectFrom('settings').select('value').where('key', '=', p.key),
+  );
+  const prepared = async (namedStatements: boolean) => {
+    const store = await openStore({ dataDir: tempDataDir(), databaseUrl: await pgEngine!.freshDatabaseUrl(), namedStatements });
+    try {
+      await insertRows(store.db, 'settings', [{ key: 'k', value: 'v' }]);
+      // One transaction: one connection, whose prepared statements pg_prepared_statements lists.
+      return await store.transaction(async (tx) => {
+        for (let i = 0; i < 3; i++) assert.equal((await settingOf.first(tx, { key: 'k' }))?.value, 'v');
+        const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(tx);
+        return rows.map((r) => r.statement);
+      });
+    } finally {
+      await store.close();
+    }
+  };
+  const on = await prepared(true);
+  assert.ok(
+    on.some((s) => s.includes('from "settings"')),
+    `the repeated read is a prepared statement of the connection: ${JSON.stringify(on)}`,
+  );
+  assert.deepEqual(await prepared(false), [], 'OPENEAS_PG_NAMED_STATEMENTS=false: nothing prepared');
+});
+
 test("SQLite: the WAL is copied back into the database by a worker thread, not inside the server's commits", async () => {
   const dataDir = tempDataDir();
   const file = path.join(dataDir, 'openeas.db');
