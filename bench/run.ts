@@ -25,6 +25,7 @@ import {
   ROOT,
   admin,
   call,
+  cpuMs,
   fetchGroupId,
   repo,
   rssMb,
@@ -364,8 +365,19 @@ async function auditCost(): Promise<void> {
     const [on, off] = targets as [Target, Target];
     const rounds = Math.max(2, ROUNDS * 2);
     const pairs: Array<{ on: LoadResult; off: LoadResult }> = [];
+    // Server CPU per create of each side over all its rounds (the reading beside throughput: less
+    // moved by other work on the host).
+    const cpu = new Map<Target, { ms: number; calls: number }>(targets.map((t) => [t, { ms: 0, calls: 0 }]));
+    const pidOf = new Map<Target, number>(targets.map((t, i) => [t, servers[i]!.child.pid!]));
     for (let i = 0; i < rounds; i++) {
-      const run = (t: Target) => runLoad(t, { seconds: ROUND_SECONDS, concurrency: CONCURRENCY });
+      const run = async (t: Target) => {
+        const before = cpuMs(pidOf.get(t)!);
+        const r = await runLoad(t, { seconds: ROUND_SECONDS, concurrency: CONCURRENCY });
+        const c = cpu.get(t)!;
+        c.ms += cpuMs(pidOf.get(t)!) - before;
+        c.calls += r.requests - r.errors;
+        return r;
+      };
       if (i % 2 === 0) {
         const a = await run(on);
         pairs.push({ on: a, off: await run(off) });
@@ -383,7 +395,20 @@ async function auditCost(): Promise<void> {
       fmt(median.on),
       `${(cost(median) * 100).toFixed(1)}% fewer creates (rounds ${(cost(pairs[0]!) * 100).toFixed(1)}–${(cost(pairs.at(-1)!) * 100).toFixed(1)}%; target ≤ 10%) ${cost(median) <= 0.1 ? 'PASS' : 'FAIL'}`,
     );
-    results.audit = { on: median.on, off: median.off, cost: cost(median), rounds: pairs.map(cost) };
+    const perCall = (t: Target) => (cpu.get(t)!.ms * 1000) / Math.max(1, cpu.get(t)!.calls);
+    const cpuCost = 1 - perCall(off) / perCall(on);
+    row(
+      'server CPU per create, audit trail on against off',
+      `${perCall(on).toFixed(0)} µs against ${perCall(off).toFixed(0)} µs`,
+      `${(cpuCost * 100).toFixed(1)}% fewer creates per CPU second (rounds one after the other: noisy; bench/cpu-ab.ts pairs them)`,
+    );
+    results.audit = {
+      on: median.on,
+      off: median.off,
+      cost: cost(median),
+      rounds: pairs.map(cost),
+      cpuPerCreateUs: { on: perCall(on), off: perCall(off) },
+    };
   } finally {
     for (const s of servers) await stop(s);
   }
