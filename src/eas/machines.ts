@@ -11,7 +11,7 @@ import type { AccountQuotasTable, AccountUsageTable, InstancesTable, ResourcesTa
 import { insertRows, prepare, prepareLocked } from '../store/prepared.ts';
 import { retainUserData, userDataHash } from '../store/user-data.ts';
 import type { CallContext } from '../gateway/context.ts';
-import { newInstanceId, randomString } from '../ids.ts';
+import { newInstanceId } from '../ids.ts';
 import { HOSTS_PER_REGION, ipBlockOf, ipOf, zonesOf } from './regions.ts';
 import { countInGroups, countInGroupStatement, insertLabelsOf } from '../engine/instance-lifecycle.ts';
 import { lockGroups } from '../engine/group-locks.ts';
@@ -171,14 +171,23 @@ async function allocateHosts(tx: Tx, region: string, count: number): Promise<num
   return first;
 }
 
-/** Gives the machines the consecutive hosts from `firstHost`. */
+/** Gives the machines the consecutive hosts from `firstHost`: their addresses and host names. */
 function addressRows(rows: InstancesTable[], region: string, firstHost: number): void {
-  for (const [i, r] of rows.entries()) r.ip = ipOf(region, firstHost + i);
+  for (const [i, r] of rows.entries()) {
+    r.ip = ipOf(region, firstHost + i);
+    r.name = hostName(ipBlockOf(region) + firstHost + i);
+  }
 }
 
-/** Host names look like the real ones in the examples (`eas` + digits). */
-function hostName(): string {
-  return 'eas' + randomString(16, '0123456789');
+/**
+ * Host names look like the real ones in the examples (`eas` + 16 digits, "eas01122713204*****"):
+ * the digits are the machine's address as a number, so a name is unique (no address is handed
+ * out twice in any region) and names grow in the order machines are made. Random digits made
+ * every new machine write a page of its own in the group's name index (bench/wal-frames.ts: about
+ * one WAL frame a create); ordered ones share the index's last page.
+ */
+function hostName(address: number): string {
+  return 'eas' + String(address).padStart(16, '0');
 }
 
 /**
@@ -188,7 +197,7 @@ function hostName(): string {
  * round trip each. Answers the last step done: a step whose row is missing or refused stops it
  * (first order of an account or region, quota taken by a concurrent order), and the caller goes on
  * from there step by step, as on SQLite (`nothing`). A deleted group and a region without
- * addresses are refused here. `rows` are complete but for `ip`, which the statement adds (every
+ * addresses are refused here. `rows` are complete but for `ip` and `name`, which the statement adds (every
  * column of the table must be in them: jsonb_populate_record leaves a missing one NULL, not its
  * default).
  */
@@ -205,6 +214,7 @@ async function claimSharedRows(
   const n = rows.length;
   const host = sql`(${ipBlockOf(ctx.region)}::bigint + p.next_host - ${n} + x.ord - 1)`;
   const ip = sql`((${host} >> 24) & 255)::text || '.' || ((${host} >> 16) & 255)::text || '.' || ((${host} >> 8) & 255)::text || '.' || (${host} & 255)::text`;
+  const name = sql`'eas' || lpad(${host}::text, 16, '0')`; // hostName's, in SQL
   const { rows: out } = await sql<{ grouped: number; taken: number; next_host: number | null }>`
     with g as (${countInGroupStatement(tx, rows, now)}),
     q as (
@@ -217,7 +227,7 @@ async function claimSharedRows(
     p as (update ip_pools set next_host = next_host + ${n} where region = ${ctx.region} and exists (select 1 from q) returning next_host),
     m as (
       insert into instances
-      select (jsonb_populate_record(null::instances, x.j || jsonb_build_object('ip', ${ip}))).*
+      select (jsonb_populate_record(null::instances, x.j || jsonb_build_object('ip', ${ip}, 'name', ${name}))).*
       from p, jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as x(j, ord)
       where p.next_host - 1 <= ${HOSTS_PER_REGION}
       returning 1
@@ -273,8 +283,8 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
     resource_id: group.id,
     region: ctx.region,
     zone,
-    name: hostName(),
-    ip: '', // below, once the hosts are reserved
+    name: '', // below with the address, once the hosts are reserved
+    ip: '',
     instance_type: type.type,
     cpu: type.vcpu,
     memory_mb: Math.round(type.memoryGiB * 1024),

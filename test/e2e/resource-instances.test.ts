@@ -39,6 +39,30 @@ for (const engine of ENGINES) {
     });
     after(() => server.close());
 
+    test('host names: eas + the address as 16 digits, unique, and growing from one order to the next', async () => {
+      const group = await newGroup('names');
+      // The first order of a region takes the step-by-step path on PostgreSQL, later ones the one-statement path.
+      const orders: string[][] = [];
+      for (const count of [3, 2, 1]) {
+        const r = await createInstances(group, { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: count, ChargeType: 'PostPaid' });
+        orders.push(r.body.InstanceIds);
+      }
+      const machines = (await listInstances(group)).body.Instances as Array<{
+        InstanceId: string;
+        InstanceName: string;
+        InstanceIp: string;
+      }>;
+      assert.equal(machines.length, 6);
+      for (const m of machines) {
+        const address = m.InstanceIp.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+        assert.equal(m.InstanceName, `eas${String(address).padStart(16, '0')}`, `${m.InstanceName} names ${m.InstanceIp}`);
+      }
+      assert.equal(new Set(machines.map((m) => m.InstanceName)).size, 6, 'unique');
+      const nameOf = new Map(machines.map((m) => [m.InstanceId, m.InstanceName]));
+      const names = orders.map((ids) => ids.map((id) => nameOf.get(id)!).sort());
+      for (let i = 1; i < names.length; i++) assert.ok(names[i - 1]!.at(-1)! < names[i]![0]!, `order ${i + 1}'s names follow order ${i}'s`);
+    });
+
     test('creates machines exactly as documented: ids, message, Attaching then Ready', async () => {
       const group = await newGroup();
       const res = await createInstances(group, { EcsInstanceType: 'ecs.g6.xlarge', EcsInstanceCount: 3, ChargeType: 'PostPaid' });
