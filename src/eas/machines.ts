@@ -5,9 +5,10 @@
 // just before the commit (orderMachines; docs/ARCHITECTURE.md "What an order locks, and when").
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import { apiError } from '../gateway/errors.ts';
 import { isPostgres, type Db, type Tx } from '../store/database.ts';
-import type { AccountQuotasTable, AccountUsageTable, InstancesTable, ResourcesTable, StockTable } from '../store/schema.ts';
+import type { AccountQuotasTable, AccountUsageTable, FaultsTable, InstancesTable, ResourcesTable, StockTable } from '../store/schema.ts';
 import { insertRows, prepare, prepareLocked } from '../store/prepared.ts';
 import { retainUserData, userDataHash } from '../store/user-data.ts';
 import type { CallContext } from '../gateway/context.ts';
@@ -15,7 +16,7 @@ import { newInstanceId } from '../ids.ts';
 import { HOSTS_PER_REGION, ipBlockOf, ipOf, zonesOf } from './regions.ts';
 import { countInGroups, countInGroupStatement, insertLabelsOf } from '../engine/instance-lifecycle.ts';
 import { lockGroups } from '../engine/group-locks.ts';
-import { decideOutcomes, listFaults } from '../engine/faults.ts';
+import { decideOutcomes, faultOf, faultsQuery, listFaults } from '../engine/faults.ts';
 import { enqueueJobs } from '../engine/jobs.ts';
 import { PROVISION_JOB } from '../engine/machine-jobs.ts';
 import { addMonths } from '../billing/calendar.ts';
@@ -62,11 +63,11 @@ function chooseZone(ctx: CallContext, type: MachineType, stock: StockTable[], as
 type AccountRegion = { account: string; region: string };
 type Amounts = { instances: number; vcpus: number; gpus: number };
 type QuotaState = { limits: Amounts; used: Amounts };
+type QuotaRow = Partial<
+  Pick<AccountQuotasTable, 'max_instances' | 'max_vcpus' | 'max_gpus'> & Pick<AccountUsageTable, 'instances' | 'vcpus' | 'gpus'>
+>;
 // The account's limits (its override, else the defaults) and usage, in one read without a lock.
-const quotaRow = prepare<
-  AccountRegion,
-  Partial<Pick<AccountQuotasTable, 'max_instances' | 'max_vcpus' | 'max_gpus'> & Pick<AccountUsageTable, 'instances' | 'vcpus' | 'gpus'>>
->((db, p) =>
+const quotaQuery = (db: Db, p: AccountRegion) =>
   db
     .selectFrom(sql`(select 1)`.as('one'))
     .leftJoin('account_quotas', (j) => j.on('account_quotas.account_id', '=', p.account).on('account_quotas.region', '=', p.region))
@@ -78,8 +79,8 @@ const quotaRow = prepare<
       'account_usage.instances',
       'account_usage.vcpus',
       'account_usage.gpus',
-    ]),
-);
+    ]);
+const quotaRow = prepare<AccountRegion, QuotaRow>(quotaQuery);
 const takeUsage = prepare<AccountRegion & Amounts & { maxInstances: number; maxVcpus: number; maxGpus: number }, never>((db, p) =>
   db
     .updateTable('account_usage')
@@ -103,9 +104,40 @@ const stockRows = prepare<{ region: string; type: string }, StockTable>(stockQue
 // Locked: two orders must not both take the last machines of a limited stock.
 const lockedStock = prepareLocked<{ region: string; type: string }, StockTable>(stockQuery);
 
+/**
+ * PostgreSQL: what an order reads first — its type's stock, the faults, the account's quota — as
+ * one statement, each part a JSON value: every statement is a round trip, about 130 µs of the
+ * server's CPU (a third of it the system call that sends it) and a parse and plan in PostgreSQL.
+ * SQLite runs the three prepared reads, each a call into the library.
+ */
+const orderInputsPg = prepare<
+  { region: string; type: string; account: string },
+  { stock: StockTable[]; faults: FaultsTable[]; quota: QuotaRow | null }
+>((db, p) =>
+  db.selectNoFrom([
+    jsonArrayFrom(stockQuery(db, p)).as('stock'),
+    jsonArrayFrom(faultsQuery(db)).as('faults'),
+    jsonObjectFrom(quotaQuery(db, p)).as('quota'),
+  ]),
+);
+
+async function orderInputs(tx: Tx, ctx: CallContext, type: string) {
+  const key = { region: ctx.region, type };
+  if (!isPostgres(tx)) {
+    return { stock: await stockRows.rows(tx, key), faults: await listFaults(tx), quota: await quotaOf(tx, ctx) };
+  }
+  const r = (await orderInputsPg.first(tx, { ...key, account: ctx.caller.accountId }))!;
+  // json_agg keeps its subquery's order in practice; listFaults' order is sorted here, to be sure.
+  const faults = r.faults.map(faultOf).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { stock: r.stock, faults, quota: quotaStateOf(ctx, r.quota ?? undefined) };
+}
+
 async function quotaOf(tx: Tx, ctx: CallContext): Promise<QuotaState> {
+  return quotaStateOf(ctx, await quotaRow.first(tx, { account: ctx.caller.accountId, region: ctx.region }));
+}
+
+function quotaStateOf(ctx: CallContext, r: QuotaRow | undefined): QuotaState {
   const d = ctx.services.config.quota;
-  const r = await quotaRow.first(tx, { account: ctx.caller.accountId, region: ctx.region });
   return {
     limits: { instances: r?.max_instances ?? d.instances, vcpus: r?.max_vcpus ?? d.vcpus, gpus: r?.max_gpus ?? d.gpus },
     used: { instances: r?.instances ?? 0, vcpus: r?.vcpus ?? 0, gpus: r?.gpus ?? 0 },
@@ -259,8 +291,9 @@ async function claimSharedRows(
 export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTable, order: MachineOrder, now: number): Promise<string[]> {
   const type = resolveType(ctx, order.instanceType, order.zone);
   const key = { region: ctx.region, type: type.type };
-  let stock = await stockRows.rows(tx, key);
-  const faults = await listFaults(tx);
+  const inputs = await orderInputs(tx, ctx, type.type);
+  let stock = inputs.stock;
+  const faults = inputs.faults;
   if (
     isPostgres(tx) &&
     (stock.some((s) => s.available !== null) || faults.some((f) => f.kind === 'CreateFailure' && f.remaining !== null))
@@ -272,7 +305,7 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
   }
   const zone = chooseZone(ctx, type, stock, order.zone);
   const want = { instances: order.count, vcpus: order.count * type.vcpu, gpus: order.count * type.gpu };
-  const quota = await quotaOf(tx, ctx);
+  const quota = inputs.quota;
   checkQuota(ctx, quota, want);
   const outcomes = await decideOutcomes(tx, { region: ctx.region, zone, type: type.type, count: order.count, stock, faults });
   const { config } = ctx.services;

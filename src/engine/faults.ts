@@ -3,7 +3,7 @@
 // scheduler tick and on every change through the admin API.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
-import type { Store, Tx } from '../store/database.ts';
+import type { Db, Store, Tx } from '../store/database.ts';
 import type { FaultsTable, StockTable } from '../store/schema.ts';
 import { prepare } from '../store/prepared.ts';
 
@@ -61,7 +61,9 @@ function matches(spec: FaultSpec, region: string, zone: string, type: string): b
   );
 }
 
-const allFaults = prepare<object, FaultsTable>((db) => db.selectFrom('faults').selectAll().orderBy('created_at').orderBy('id'));
+/** Every fault, oldest first: the order listFaults answers in (orders read it with their other inputs, eas/machines.ts). */
+export const faultsQuery = (db: Db) => db.selectFrom('faults').selectAll().orderBy('created_at').orderBy('id');
+const allFaults = prepare<object, FaultsTable>(faultsQuery);
 
 /** A row of the faults table as a Fault. */
 export function faultOf(r: FaultsTable): Fault {
