@@ -134,7 +134,7 @@ export async function throughput(ctx: ThroughputContext): Promise<Record<string,
         bare: barePost,
         ours: signed(server, target(url, 'CreateResourceInstances', 'POST', `${basePath}/instances`, postBody)),
         levels: ctx.levels,
-        targetRatio: 0.25,
+        targetRatio: 0.3,
       },
       list: {
         op: 'ListResourceInstances (page of 100)',
@@ -142,7 +142,7 @@ export async function throughput(ctx: ThroughputContext): Promise<Record<string,
         bare: bareGet,
         ours: signed(server, target(url, 'ListResourceInstances', 'GET', `${basePath}/instances?PageSize=100`)),
         levels: ctx.levels,
-        targetRatio: 0.2,
+        targetRatio: 0.3,
       },
       describe: {
         op: 'DescribeResource',
@@ -150,6 +150,7 @@ export async function throughput(ctx: ThroughputContext): Promise<Record<string,
         bare: bareGet,
         ours: signed(server, target(url, 'DescribeResource', 'GET', basePath)),
         levels: ctx.levels,
+        targetRatio: 0.6,
       },
       createService: {
         op: 'CreateService (1 instance)',
@@ -157,6 +158,7 @@ export async function throughput(ctx: ThroughputContext): Promise<Record<string,
         bare: barePost,
         ours: createService,
         levels: [inFlight],
+        targetRatio: 0.3,
         fixed: true,
       },
       describeService: {
@@ -165,6 +167,7 @@ export async function throughput(ctx: ThroughputContext): Promise<Record<string,
         bare: bareGet,
         ours: signed(server, target(url, 'DescribeService', 'GET', `/api/v2/services/${REGION}/bench_described`)),
         levels: [inFlight],
+        targetRatio: 0.6,
         fixed: true,
       },
       clientCreate: {
@@ -230,8 +233,10 @@ export async function throughput(ctx: ThroughputContext): Promise<Record<string,
     };
     const summary: Record<string, unknown> = {};
     for (const [name, pair] of Object.entries(pairs)) {
-      for (const c of pair.levels) summary[`${name}@${c}`] = report(name, pair.label, c, pair.fixed ? pair.targetRatio : undefined);
-      if (!pair.fixed) summary[`${name}@capacity`] = report(name, pair.label, undefined, pair.targetRatio);
+      // Targets are judged at BENCH_IN_FLIGHT (issue 14's reading); the capacity row (each side's
+      // best level) is reported beside, without a verdict.
+      for (const c of pair.levels) summary[`${name}@${c}`] = report(name, pair.label, c, c === inFlight ? pair.targetRatio : undefined);
+      if (!pair.fixed) summary[`${name}@capacity`] = report(name, pair.label, undefined);
     }
     const cpuPerCallUs: Record<string, { ours: number; bare: number; calls: number }> = {};
     for (const [name, pair] of Object.entries(pairs)) {
