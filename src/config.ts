@@ -39,6 +39,7 @@ export interface Config {
   /** PostgreSQL: a statement running longer than this is cancelled (0 = no limit). */
   pgStatementTimeoutMs: number;
   pgNamedStatements: boolean;
+  sqliteWalLimitMb: number;
   /** A connection with no request in flight that stays silent this long is closed, ms. */
   idleTimeoutMs: number;
   /** A request's headers and body must arrive within this, ms. */

@@ -83,6 +83,7 @@ export async function startServer(
     ephemeral: config.ephemeral,
     statementTimeoutMs: config.pgStatementTimeoutMs,
     namedStatements: config.pgNamedStatements,
+    walLimitMb: config.sqliteWalLimitMb,
   });
   const background: NodeJS.Timeout[] = [];
   let running: RunningServer;

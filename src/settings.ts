@@ -335,6 +335,13 @@ export const SETTINGS: readonly Setting[] = [
     help: 'PostgreSQL statement_timeout of request-path statements, ms (0 = none)',
   },
   {
+    field: 'sqliteWalLimitMb',
+    env: 'OPENEAS_SQLITE_WAL_LIMIT_MB',
+    type: int(1, 4096),
+    default: 256,
+    help: 'size, MB, the SQLite WAL file is trimmed back to when it starts again from its beginning; smaller saves disk, costs writes under sustained load',
+  },
+  {
     field: 'pgNamedStatements',
     env: 'OPENEAS_PG_NAMED_STATEMENTS',
     type: { kind: 'boolean' },

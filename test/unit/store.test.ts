@@ -414,6 +414,39 @@ test("SQLite: the WAL is copied back into the database by a worker thread, not i
   }
 });
 
+test('SQLite: the WAL file is trimmed back to OPENEAS_SQLITE_WAL_LIMIT_MB when it starts again (256 MB unless set)', async () => {
+  const defaults = await openStore({ dataDir: tempDataDir() });
+  try {
+    const { rows } = await sql<{ journal_size_limit: number }>`pragma journal_size_limit`.execute(defaults.db);
+    assert.equal(rows[0]?.journal_size_limit, 256 * 1024 * 1024, 'kept whole up to the backstop: rewritten in place, not extended');
+  } finally {
+    await defaults.close();
+  }
+  const dataDir = tempDataDir();
+  const wal = path.join(dataDir, 'openeas.db-wal');
+  const store = await openStore({ dataDir, walLimitMb: 1 });
+  try {
+    const value = 'x'.repeat(4000);
+    const write = (batch: number) =>
+      insertRows(
+        store.db,
+        'settings',
+        Array.from({ length: 100 }, (_, i) => ({ key: `k${batch}-${i}`, value })),
+      );
+    for (let batch = 0; batch < 10; batch++) await write(batch); // ~4 MB of WAL
+    assert.ok(fs.statSync(wal).size > 2 * 1024 * 1024);
+    // Once the worker has copied everything back, the next write starts the WAL again and trims it.
+    const deadline = Date.now() + 20_000;
+    for (let batch = 10; fs.statSync(wal).size > 1024 * 1024 + 64 * 1024; batch++) {
+      assert.ok(Date.now() < deadline, `the WAL stayed at ${fs.statSync(wal).size} bytes`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await insertRows(store.db, 'settings', [{ key: `again-${batch}`, value: 'y' }]);
+    }
+  } finally {
+    await store.close();
+  }
+});
+
 for (const engine of ENGINES) {
   test(`set-based updates from rows change each row by its own values, across chunks [${engine.name}]`, async () => {
     const store = await openStore({ dataDir: tempDataDir(), databaseUrl: await engine.freshDatabaseUrl() });
