@@ -38,7 +38,9 @@ export interface Config {
   bodyLimit: number;
   /** PostgreSQL: a statement running longer than this is cancelled (0 = no limit). */
   pgStatementTimeoutMs: number;
+  /** PostgreSQL: statement texts that repeat are sent named, parsed and planned once per connection (store/statement-names.ts). */
   pgNamedStatements: boolean;
+  /** SQLite: the size, MB, the WAL file is trimmed back to when it starts again from its beginning. */
   sqliteWalLimitMb: number;
   /** A connection with no request in flight that stays silent this long is closed, ms. */
   idleTimeoutMs: number;

@@ -10,7 +10,7 @@
 // The same connections send the texts the request path repeats as named statements (statement-names.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { statementName } from './statement-names.ts';
+import { forgetStatementNames, isStalePlan, statementName } from './statement-names.ts';
 
 const scope = new AsyncLocalStorage<AbortSignal>();
 
@@ -138,8 +138,9 @@ export class CancellablePool {
     const query = async (...args: unknown[]): Promise<unknown> => {
       const text = typeof args[0] === 'string' ? args[0] : undefined;
       if (text === undefined) return original(...args); // cursors (streams)
-      const name = namedStatements && Array.isArray(args[1]) ? statementName(text) : undefined;
-      if (name !== undefined) args = [{ name, text, values: args[1] }];
+      const values = args[1];
+      const name = namedStatements && Array.isArray(values) ? statementName(text) : undefined;
+      if (name !== undefined) args = [{ name, text, values }];
       if (TX_START.test(text)) inTransaction = true;
       const signal = scope.getStore();
       const cancellable = signal !== undefined && !inTransaction && READ.test(text);
@@ -156,6 +157,16 @@ export class CancellablePool {
       } catch (e) {
         if ((e as { code?: string }).code === QUERY_CANCELED) {
           throw new StatementCancelled(cancelling || signal?.aborted ? 'caller-gone' : 'timeout', e);
+        }
+        if (name !== undefined && isStalePlan(e)) {
+          // The schema changed under the named statements (another server migrated): name them
+          // afresh, and run this one again unnamed; inside a transaction, which the error has
+          // aborted, the store runs the whole transaction again (40001 is its retryable code).
+          forgetStatementNames();
+          if (!inTransaction) return await original(text, values);
+          throw Object.assign(new Error('a prepared statement no longer fits the schema; the transaction runs again', { cause: e }), {
+            code: '40001',
+          });
         }
         throw e;
       } finally {

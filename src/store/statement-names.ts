@@ -8,8 +8,11 @@
 // Bounded, because texts can vary with the request (an IN list's length): at most MAX_NAMED texts
 // are ever named — what each connection may keep prepared — and texts seen once are remembered
 // only up to MAX_CANDIDATES (then forgotten together), so one-off texts never take a name.
-// A name stays with its text for the life of the process (node-postgres refuses one name for two
-// texts on a connection).
+// A name stays with its text (node-postgres refuses one name for two texts on a connection) until
+// the schema changes under a prepared statement: PostgreSQL re-plans a named statement by itself,
+// except one whose result columns changed (`select *` after a newer server added a column, during
+// a rolling upgrade), which then fails on every run. forgetStatementNames() starts a new
+// generation of names, so every connection prepares its statements again.
 
 /** Most distinct texts named: each connection keeps at most this many statements prepared. */
 export const MAX_NAMED = 256;
@@ -18,6 +21,7 @@ const MAX_CANDIDATES = 4096;
 
 const names = new Map<string, string>();
 const seenOnce = new Set<string>();
+let generation = 0;
 
 /**
  * The name to send `text` under, or undefined (sent unnamed, parsed and planned each time): a text
@@ -32,9 +36,25 @@ export function statementName(text: string): string | undefined {
     return undefined;
   }
   seenOnce.delete(text);
-  const named = `openeas_${names.size}`;
+  const named = `openeas_${generation}_${names.size}`;
   names.set(text, named);
   return named;
+}
+
+/**
+ * Drops every name: texts are named afresh (under new names) as they are sent again. For a named
+ * statement whose plan no longer fits the schema (isStalePlan).
+ */
+export function forgetStatementNames(): void {
+  generation++;
+  names.clear();
+  seenOnce.clear();
+}
+
+/** PostgreSQL's error for a named statement whose result columns changed since it was prepared. */
+export function isStalePlan(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err.code === '0A000' && /cached plan must not change result type/.test(String(err.message));
 }
 
 /** How many texts are named (for tests and metrics). */

@@ -379,6 +379,34 @@ test('PostgreSQL: a statement sent again is parsed and planned once per connecti
   assert.deepEqual(await prepared(false), [], 'OPENEAS_PG_NAMED_STATEMENTS=false: nothing prepared');
 });
 
+test('PostgreSQL: named statements outlive a schema change under them (a newer server migrating during a rolling upgrade)', {
+  skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
+}, async () => {
+  const url = await pgEngine!.freshDatabaseUrl();
+  const store = await openStore({ dataDir: tempDataDir(), databaseUrl: url });
+  const other = new pg.Client({ connectionString: url });
+  await other.connect();
+  try {
+    await insertRows(store.db, 'settings', [{ key: 'k', value: 'v' }]);
+    const everything = prepare<{ key: string }, { value: string }>((db, p) =>
+      db.selectFrom('settings').selectAll().where('key', '=', p.key),
+    );
+    const read = async () => (await everything.first(store.db, { key: 'k' }))?.value;
+    const readInTransaction = () => store.transaction(async (tx) => (await everything.first(tx, { key: 'k' }))?.value);
+    for (let i = 0; i < 3; i++) assert.equal(await read(), 'v'); // named and prepared on the pool's connection
+    for (let i = 0; i < 3; i++) assert.equal(await readInTransaction(), 'v');
+    // Another server adds a column: `select *` of the prepared statements no longer has their result type.
+    await other.query('alter table settings add column extra text');
+    assert.equal(await read(), 'v');
+    await other.query('alter table settings drop column extra');
+    assert.equal(await readInTransaction(), 'v', 'the aborted transaction ran again');
+    assert.equal(await read(), 'v');
+  } finally {
+    await other.end();
+    await store.close();
+  }
+});
+
 test("SQLite: the WAL is copied back into the database by a worker thread, not inside the server's commits", async () => {
   const dataDir = tempDataDir();
   const file = path.join(dataDir, 'openeas.db');
