@@ -24,6 +24,8 @@ export interface Config {
   logFormat: LogFormat;
   /** Audit events (LookupEvents) are kept this many days of business time (ActionTrail: 90). */
   auditRetentionDays: number;
+  /** Events one LookupEvents page may walk past before it ends early with a NextToken. */
+  auditLookupScanLimit: number;
   /** Every authenticated call is recorded as an audit event (off: LookupEvents finds nothing new). */
   auditTrail: boolean;
   /** Root account created on first start. */

@@ -326,6 +326,13 @@ export const SETTINGS: readonly Setting[] = [
     default: 90,
     help: 'days of business time audit events (LookupEvents) are kept',
   },
+  {
+    field: 'auditLookupScanLimit',
+    env: 'OPENEAS_AUDIT_LOOKUP_SCAN_LIMIT',
+    type: int(100, 1_000_000),
+    default: 10_000,
+    help: 'events one LookupEvents page may read past (other regions, filters no index serves) before it ends early with a NextToken',
+  },
   { field: 'bodyLimit', env: 'OPENEAS_BODY_LIMIT_BYTES', type: positive, default: 128 * 1024, help: 'largest request body, bytes' },
   {
     field: 'pgStatementTimeoutMs',

@@ -177,9 +177,21 @@ interface Page {
   more: boolean;
 }
 
+/** The lookup index for an attribute: the one condition a page's walk is an index range of, most selective first. */
+const INDEXED: readonly Key[] = ['EventId', 'EventAccessKeyId', 'User', 'RoleName', 'EventName', 'ServiceName'];
+
+/** What a walked entry carries: its event's id and what the filters after the index look at. */
+type Walked = { event_id: string; resource_type: string; acs_region: string; is_global: number } & Record<string, unknown>;
+
 /**
- * One page of event ids, then their records: account, then one index range (the attribute's
- * index, ending in event_id) between the window's bounds and the cursor.
+ * One page of event ids, then their records. The page walks one index range in order — the
+ * account's events, those of one indexed attribute, or (ResourceName, ResourceType) the resource
+ * rows — between the window's bounds and the cursor, and keeps the events that pass the other
+ * filters: the second attribute, EventRW and SourceIpAddress (which have no index), the region.
+ * The walk reads in growing chunks and stops once the page is full, or after `scanLimit`
+ * entries: a filter that matches little (an address that made no call, a region with no events)
+ * would otherwise read every event of the window for one page, holding the database all along.
+ * A walk cut short ends the page early, with a NextToken that goes on from where it stopped.
  */
 async function readPage(
   db: Db,
@@ -191,57 +203,91 @@ async function readPage(
     high: string;
     forward: boolean;
     limit: number;
+    scanLimit: number;
   },
 ): Promise<Page> {
   // ResourceName (the primary key's range) before ResourceType (its own index, far less selective).
   const resource = q.attributes.find((a) => a.key === 'ResourceName') ?? q.attributes.find((a) => a.key === 'ResourceType');
-  const others = q.attributes.filter((a) => a !== resource);
+  const indexed = resource ?? INDEXED.map((key) => q.attributes.find((a) => a.key === key)).find((a) => a !== undefined);
+  const filters = q.attributes.filter((a) => a !== indexed);
   const order = q.forward ? 'asc' : 'desc';
-  let ids: string[];
-  if (resource) {
-    const other = others.find((a) => a.key in RESOURCE_COLUMNS);
-    const onEvents = others.filter((a) => a.key in EVENT_COLUMNS);
-    const rows = await db
-      .selectFrom('audit_event_resources as r')
-      .innerJoin('audit_events as e', 'e.event_id', 'r.event_id')
-      .select('r.event_id')
-      .distinct()
-      .where('r.account_id', '=', q.account)
-      .where(`r.${RESOURCE_COLUMNS[resource.key as keyof typeof RESOURCE_COLUMNS]}`, '=', resource.value)
-      // The type beside a name is a filter on the name's range: `|| ''` keeps planners from choosing its index instead.
-      .$if(other !== undefined, (b) => b.where(sql<string>`${sql.ref('r.resource_type')} || ''`, '=', other!.value))
-      .$call((b) => onEvents.reduce((acc, a) => acc.where(`e.${EVENT_COLUMNS[a.key as keyof typeof EVENT_COLUMNS]}`, '=', a.value), b))
-      .where((eb) => eb.or([eb('e.acs_region', '=', q.region), eb('e.is_global', '=', 1)]))
-      .where('r.event_id', '>', q.low)
-      .where('r.event_id', '<', q.high)
-      .orderBy('r.event_id', order)
-      .limit(q.limit + 1)
+  // Only the columns the filters read come back with each walked entry (a walk may be thousands long).
+  const filterColumns = filters.filter((a) => a.key in EVENT_COLUMNS).map((a) => EVENT_COLUMNS[a.key as keyof typeof EVENT_COLUMNS]);
+  const walkedColumns = [...new Set(['acs_region', 'is_global', ...filterColumns])].map((c) => `e.${c}` as `e.${keyof AuditEventsTable}`);
+  const walkFrom = (after: string | undefined, count: number): Promise<Walked[]> => {
+    const low = q.forward && after !== undefined ? after : q.low;
+    const high = !q.forward && after !== undefined ? after : q.high;
+    if (resource) {
+      const column = RESOURCE_COLUMNS[resource.key as keyof typeof RESOURCE_COLUMNS];
+      return db
+        .selectFrom('audit_event_resources as r')
+        .innerJoin('audit_events as e', 'e.event_id', 'r.event_id')
+        .select(['r.event_id', 'r.resource_type', ...walkedColumns])
+        .where('r.account_id', '=', q.account)
+        .where(`r.${column}`, '=', resource.value)
+        .where('r.event_id', '>', low)
+        .where('r.event_id', '<', high)
+        .orderBy('r.event_id', order)
+        .limit(count)
+        .execute();
+    }
+    return db
+      .selectFrom('audit_events as e')
+      .select(['e.event_id', sql<string>`''`.as('resource_type'), ...walkedColumns])
+      .where('e.account_id', '=', q.account)
+      .$if(indexed !== undefined, (b) => b.where(`e.${EVENT_COLUMNS[indexed!.key as keyof typeof EVENT_COLUMNS]}`, '=', indexed!.value))
+      .where('e.event_id', '>', low)
+      .where('e.event_id', '<', high)
+      .orderBy('e.event_id', order)
+      .limit(count)
       .execute();
-    ids = rows.map((r) => r.event_id);
-  } else {
-    const rows = await db
-      .selectFrom('audit_events')
-      .select('event_id')
-      .where('account_id', '=', q.account)
-      .$call((b) =>
-        others
-          .filter((a) => a.key in EVENT_COLUMNS)
-          .reduce((acc, a) => acc.where(EVENT_COLUMNS[a.key as keyof typeof EVENT_COLUMNS], '=', a.value), b),
-      )
-      .where((eb) => eb.or([eb('acs_region', '=', q.region), eb('is_global', '=', 1)]))
-      .where('event_id', '>', q.low)
-      .where('event_id', '<', q.high)
-      .orderBy('event_id', order)
-      .limit(q.limit + 1)
-      .execute();
-    ids = rows.map((r) => r.event_id);
+  };
+  const passes = (w: Walked) =>
+    (w.acs_region === q.region || w.is_global === 1) &&
+    filters.every((a) =>
+      a.key === 'ResourceType'
+        ? w.resource_type === a.value
+        : a.key in EVENT_COLUMNS
+          ? w[EVENT_COLUMNS[a.key as keyof typeof EVENT_COLUMNS]] === a.value
+          : true,
+    );
+  const ids: string[] = [];
+  let walked = 0;
+  let lastWalked: string | undefined;
+  let chunk = 2 * (q.limit + 1);
+  let exhausted = false;
+  while (ids.length <= q.limit && walked < q.scanLimit) {
+    const want = Math.min(chunk, q.scanLimit - walked);
+    const rows = await walkFrom(lastWalked, want);
+    for (const w of rows) {
+      walked++;
+      lastWalked = w.event_id;
+      // An event named twice (the same name as two resource types) is walked twice, kept once.
+      if (passes(w) && ids[ids.length - 1] !== w.event_id) ids.push(w.event_id);
+      if (ids.length > q.limit) break;
+    }
+    if (rows.length < want) {
+      exhausted = true;
+      break;
+    }
+    chunk *= 4;
   }
-  const more = ids.length > q.limit;
-  if (more) ids = ids.slice(0, q.limit);
-  if (ids.length === 0) return { events: [], lastId: undefined, more: false };
+  let more: boolean;
+  let lastId: string | undefined;
+  if (ids.length > q.limit) {
+    ids.length = q.limit;
+    more = true;
+    lastId = ids[ids.length - 1];
+  } else {
+    // Fewer than a page passed: either the range is over, or the walk was cut short and the next
+    // page goes on from where it stopped.
+    more = !exhausted;
+    lastId = more ? lastWalked : ids[ids.length - 1];
+  }
+  if (ids.length === 0) return { events: [], lastId, more };
   const records = await db.selectFrom('audit_events').selectAll().where('event_id', 'in', ids).execute();
   const byId = new Map(records.map((r) => [r.event_id, r]));
-  return { events: ids.map((id) => byId.get(id)!).filter(Boolean), lastId: ids[ids.length - 1], more };
+  return { events: ids.map((id) => byId.get(id)!).filter(Boolean), lastId, more };
 }
 
 export function lookupEventsOperation(trail: AuditTrail): Operation {
@@ -284,7 +330,16 @@ export function lookupEventsOperation(trail: AuditTrail): Operation {
       await trail.flush();
       const page = impossible
         ? { events: [], lastId: undefined, more: false }
-        : await readPage(s.store.db, { account: ctx.caller.accountId, region: ctx.region, attributes, low, high, forward, limit });
+        : await readPage(s.store.db, {
+            account: ctx.caller.accountId,
+            region: ctx.region,
+            attributes,
+            low,
+            high,
+            forward,
+            limit,
+            scanLimit: s.config.auditLookupScanLimit,
+          });
       const out: Output = {
         Events: page.events.map(presentEvent),
         StartTime: eventTimeText(window.start),

@@ -393,3 +393,66 @@ test('with OPENEAS_AUDIT_TRAIL=false nothing is recorded, and LookupEvents still
     await server.close();
   }
 });
+
+for (const engine of ENGINES) {
+  test(`a LookupEvents page reads at most OPENEAS_AUDIT_LOOKUP_SCAN_LIMIT events: a filter that matches little ends pages early, and NextToken goes on from there [${engine.name}]`, async () => {
+    // Without the bound, SourceIpAddress=<an address that made no call> read every event of the
+    // window for one page (1,000,000 events: 0.4 s with the database held).
+    const server = await startTestServer(engine, { auditLookupScanLimit: 100 });
+    try {
+      const root = rootCredentials(server);
+      const api = eas(server, root);
+      const group = (await api.createGroup('walked')).body.ResourceId as string;
+      for (let i = 0; i < 25; i++) await Promise.all(Array.from({ length: 10 }, () => api.describe(group)));
+      const lookupPages = async (LookupAttribute: Array<{ Key: string; Value: string }>) => {
+        const pages: any[] = [];
+        for (let token: string | undefined; pages.length < 20; ) {
+          const r = await callRpc(easClient({ url: server.url, ...root }), '2020-07-06', 'LookupEvents', {
+            LookupAttribute,
+            MaxResults: '50',
+            ...(token ? { NextToken: token } : {}),
+          });
+          pages.push(r.body);
+          token = r.body.NextToken;
+          if (!token) return pages;
+        }
+        assert.fail('NextToken never ended');
+      };
+      // 252 events (the group, 250 describes, and the first lookup's own, which is after the window):
+      // no event matches; each page walks at most 100 and ends with a token, the last without.
+      const none = await lookupPages([{ Key: 'SourceIpAddress', Value: '10.9.9.9' }]);
+      assert.ok(none.length >= 3, `${none.length} pages`);
+      assert.deepEqual(
+        none.flatMap((p) => p.Events),
+        [],
+      );
+      // The one Write event, the group's creation, is the oldest: found after pages that walked the
+      // describes (the account's events; the group's resource rows) and found nothing.
+      for (const LookupAttribute of [
+        [{ Key: 'EventRW', Value: 'Write' }],
+        [
+          { Key: 'ResourceName', Value: group },
+          { Key: 'EventName', Value: 'CreateResource' },
+        ],
+      ]) {
+        const pages = await lookupPages(LookupAttribute);
+        const found = pages.flatMap((p) => p.Events);
+        assert.deepEqual(
+          found.map((e: any) => e.eventName),
+          ['CreateResource'],
+          JSON.stringify(LookupAttribute),
+        );
+        assert.ok(pages.length >= 3, `${pages.length} pages for ${JSON.stringify(LookupAttribute)}`);
+        assert.ok(pages.every((p) => p.Events.length <= 50));
+      }
+      // A filter every event passes fills pages as before: every describe, once each, newest first.
+      const reads = (await lookupPages([{ Key: 'EventName', Value: 'DescribeResource' }])).flatMap((p) => p.Events);
+      assert.equal(reads.length, 250);
+      assert.equal(new Set(reads.map((e: any) => e.eventId)).size, 250);
+      const ids = reads.map((e: any) => e.eventId as string);
+      assert.deepEqual(ids, [...ids].sort().reverse());
+    } finally {
+      await server.close();
+    }
+  });
+}
