@@ -214,20 +214,32 @@ async function readPage(
   // Only the columns the filters read come back with each walked entry (a walk may be thousands long).
   const filterColumns = filters.filter((a) => a.key in EVENT_COLUMNS).map((a) => EVENT_COLUMNS[a.key as keyof typeof EVENT_COLUMNS]);
   const walkedColumns = [...new Set(['acs_region', 'is_global', ...filterColumns])].map((c) => `e.${c}` as `e.${keyof AuditEventsTable}`);
-  const walkFrom = (after: string | undefined, count: number): Promise<Walked[]> => {
-    const low = q.forward && after !== undefined ? after : q.low;
-    const high = !q.forward && after !== undefined ? after : q.high;
+  // After `after`, in walk order: resource rows are ordered by event and then type (an event may
+  // name one resource as two types), so a chunk goes on from the exact row the last one ended at.
+  const walkFrom = (after: Walked | undefined, count: number): Promise<Walked[]> => {
+    const low = q.forward && after !== undefined ? after.event_id : q.low;
+    const high = !q.forward && after !== undefined ? after.event_id : q.high;
     if (resource) {
       const column = RESOURCE_COLUMNS[resource.key as keyof typeof RESOURCE_COLUMNS];
+      const beyond = q.forward ? '>' : '<';
       return db
         .selectFrom('audit_event_resources as r')
         .innerJoin('audit_events as e', 'e.event_id', 'r.event_id')
         .select(['r.event_id', 'r.resource_type', ...walkedColumns])
         .where('r.account_id', '=', q.account)
         .where(`r.${column}`, '=', resource.value)
-        .where('r.event_id', '>', low)
-        .where('r.event_id', '<', high)
+        .where((eb) =>
+          after === undefined
+            ? eb.and([eb('r.event_id', '>', low), eb('r.event_id', '<', high)])
+            : eb.or([
+                eb('r.event_id', beyond, after.event_id),
+                eb.and([eb('r.event_id', '=', after.event_id), eb('r.resource_type', beyond, after.resource_type)]),
+              ]),
+        )
+        .where('r.event_id', '>', q.low)
+        .where('r.event_id', '<', q.high)
         .orderBy('r.event_id', order)
+        .orderBy('r.resource_type', order)
         .limit(count)
         .execute();
     }
@@ -247,22 +259,23 @@ async function readPage(
     filters.every((a) =>
       a.key === 'ResourceType'
         ? w.resource_type === a.value
-        : a.key in EVENT_COLUMNS
-          ? w[EVENT_COLUMNS[a.key as keyof typeof EVENT_COLUMNS]] === a.value
-          : true,
+        : !(a.key in EVENT_COLUMNS) || w[EVENT_COLUMNS[a.key as keyof typeof EVENT_COLUMNS]] === a.value,
     );
   const ids: string[] = [];
   let walked = 0;
-  let lastWalked: string | undefined;
+  let last: Walked | undefined;
+  /** The last event whose every row has been walked. */
+  let lastComplete: string | undefined;
   let chunk = 2 * (q.limit + 1);
   let exhausted = false;
   while (ids.length <= q.limit && walked < q.scanLimit) {
     const want = Math.min(chunk, q.scanLimit - walked);
-    const rows = await walkFrom(lastWalked, want);
+    const rows = await walkFrom(last, want);
     for (const w of rows) {
       walked++;
-      lastWalked = w.event_id;
-      // An event named twice (the same name as two resource types) is walked twice, kept once.
+      if (last !== undefined && last.event_id !== w.event_id) lastComplete = last.event_id;
+      last = w;
+      // An event walked as several rows (one resource named as two types) is kept once.
       if (passes(w) && ids[ids.length - 1] !== w.event_id) ids.push(w.event_id);
       if (ids.length > q.limit) break;
     }
@@ -278,11 +291,14 @@ async function readPage(
     ids.length = q.limit;
     more = true;
     lastId = ids[ids.length - 1];
+  } else if (exhausted || last === undefined) {
+    more = false;
+    lastId = ids[ids.length - 1];
   } else {
-    // Fewer than a page passed: either the range is over, or the walk was cut short and the next
-    // page goes on from where it stopped.
-    more = !exhausted;
-    lastId = more ? lastWalked : ids[ids.length - 1];
+    // The walk was cut short: the next page goes on from where it stopped — after the last event
+    // it has decided (kept, or every row of it walked).
+    more = true;
+    lastId = ids[ids.length - 1] === last.event_id ? last.event_id : (lastComplete ?? last.event_id);
   }
   if (ids.length === 0) return { events: [], lastId, more };
   const records = await db.selectFrom('audit_events').selectAll().where('event_id', 'in', ids).execute();

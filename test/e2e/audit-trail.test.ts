@@ -445,6 +445,17 @@ for (const engine of ENGINES) {
         assert.ok(pages.length >= 3, `${pages.length} pages for ${JSON.stringify(LookupAttribute)}`);
         assert.ok(pages.every((p) => p.Events.length <= 50));
       }
+      // A name and its type: the group's 251 events (its creation and the describes), a wrong type none.
+      const ofGroup = (type: string) =>
+        lookupPages([
+          { Key: 'ResourceName', Value: group },
+          { Key: 'ResourceType', Value: type },
+        ]);
+      assert.equal((await ofGroup('ACS::EAS::Resource')).flatMap((p) => p.Events).length, 251);
+      assert.deepEqual(
+        (await ofGroup('ACS::EAS::Instance')).flatMap((p) => p.Events),
+        [],
+      );
       // A filter every event passes fills pages as before: every describe, once each, newest first.
       const reads = (await lookupPages([{ Key: 'EventName', Value: 'DescribeResource' }])).flatMap((p) => p.Events);
       assert.equal(reads.length, 250);
