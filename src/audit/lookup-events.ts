@@ -217,39 +217,44 @@ async function readPage(
   // After `after`, in walk order: resource rows are ordered by event and then type (an event may
   // name one resource as two types), so a chunk goes on from the exact row the last one ended at.
   const walkFrom = (after: Walked | undefined, count: number): Promise<Walked[]> => {
-    const low = q.forward && after !== undefined ? after.event_id : q.low;
-    const high = !q.forward && after !== undefined ? after.event_id : q.high;
     if (resource) {
       const column = RESOURCE_COLUMNS[resource.key as keyof typeof RESOURCE_COLUMNS];
       const beyond = q.forward ? '>' : '<';
-      return db
-        .selectFrom('audit_event_resources as r')
-        .innerJoin('audit_events as e', 'e.event_id', 'r.event_id')
-        .select(['r.event_id', 'r.resource_type', ...walkedColumns])
-        .where('r.account_id', '=', q.account)
-        .where(`r.${column}`, '=', resource.value)
-        .where((eb) =>
-          after === undefined
-            ? eb.and([eb('r.event_id', '>', low), eb('r.event_id', '<', high)])
-            : eb.or([
-                eb('r.event_id', beyond, after.event_id),
-                eb.and([eb('r.event_id', '=', after.event_id), eb('r.resource_type', beyond, after.resource_type)]),
-              ]),
-        )
-        .where('r.event_id', '>', q.low)
-        .where('r.event_id', '<', q.high)
-        .orderBy('r.event_id', order)
-        .orderBy('r.resource_type', order)
-        .limit(count)
-        .execute();
+      return (
+        db
+          .selectFrom('audit_event_resources as r')
+          .innerJoin('audit_events as e', 'e.event_id', 'r.event_id')
+          .select(['r.event_id', 'r.resource_type', ...walkedColumns])
+          .where('r.account_id', '=', q.account)
+          .where(`r.${column}`, '=', resource.value)
+          // From the last row on: the bound starts the index range there (the OR alone would have
+          // each chunk read past every row before it again), the OR steps over that row's event's
+          // types already walked.
+          .$if(after !== undefined, (b) =>
+            b
+              .where('r.event_id', q.forward ? '>=' : '<=', after!.event_id)
+              .where((eb) =>
+                eb.or([
+                  eb('r.event_id', beyond, after!.event_id),
+                  eb.and([eb('r.event_id', '=', after!.event_id), eb('r.resource_type', beyond, after!.resource_type)]),
+                ]),
+              ),
+          )
+          .where('r.event_id', '>', q.low)
+          .where('r.event_id', '<', q.high)
+          .orderBy('r.event_id', order)
+          .orderBy('r.resource_type', order)
+          .limit(count)
+          .execute()
+      );
     }
     return db
       .selectFrom('audit_events as e')
       .select(['e.event_id', sql<string>`''`.as('resource_type'), ...walkedColumns])
       .where('e.account_id', '=', q.account)
       .$if(indexed !== undefined, (b) => b.where(`e.${EVENT_COLUMNS[indexed!.key as keyof typeof EVENT_COLUMNS]}`, '=', indexed!.value))
-      .where('e.event_id', '>', low)
-      .where('e.event_id', '<', high)
+      .where('e.event_id', '>', q.forward && after !== undefined ? after.event_id : q.low)
+      .where('e.event_id', '<', !q.forward && after !== undefined ? after.event_id : q.high)
       .orderBy('e.event_id', order)
       .limit(count)
       .execute();

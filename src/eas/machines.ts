@@ -205,9 +205,10 @@ async function allocateHosts(tx: Tx, region: string, count: number): Promise<num
 
 /** Gives the machines the consecutive hosts from `firstHost`: their addresses and host names. */
 function addressRows(rows: InstancesTable[], region: string, firstHost: number): void {
+  const block = ipBlockOf(region);
   for (const [i, r] of rows.entries()) {
     r.ip = ipOf(region, firstHost + i);
-    r.name = hostName(ipBlockOf(region) + firstHost + i);
+    r.name = hostName(block + firstHost + i);
   }
 }
 

@@ -160,10 +160,11 @@ export class CancellablePool {
         }
         if (name !== undefined && isStalePlan(e)) {
           // The schema changed under the named statements (another server migrated): name them
-          // afresh, and run this one again unnamed; inside a transaction, which the error has
-          // aborted, the store runs the whole transaction again (40001 is its retryable code).
+          // afresh, and run this one again (unnamed now, and through this same wrapper, so a
+          // timeout or a caller gone is still told apart); inside a transaction, which the error
+          // has aborted, the store runs the whole transaction again (40001 is its retryable code).
           forgetStatementNames();
-          if (!inTransaction) return await original(text, values);
+          if (!inTransaction) return await query(text, values);
           throw Object.assign(new Error('a prepared statement no longer fits the schema; the transaction runs again', { cause: e }), {
             code: '40001',
           });
