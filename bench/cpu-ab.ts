@@ -5,10 +5,12 @@
 // printed with its quartiles. BENCH_AB_SCENARIOS=create,describe picks scenarios; BENCH_AB_ENV_A and
 // BENCH_AB_ENV_B (`NAME=value,NAME=value`) set variables of one side only, so one checkout can be
 // compared with itself under another setting (e.g. BENCH_AB_ENV_B=OPENEAS_AUDIT_TRAIL=false);
-// BENCH_AB_FLAGS_A and BENCH_AB_FLAGS_B add Node flags to one side (e.g. --max-semi-space-size=64).
+// BENCH_AB_FLAGS_A and BENCH_AB_FLAGS_B add Node flags to one side (e.g. --max-semi-space-size=64);
+// BENCH_AB_MAIN_THREAD=1 counts the main thread's CPU only; BENCH_AB_TURNS=1 loads one server at a
+// time (the host to itself, as npm run bench does) and compares throughput as well.
 import fs from 'node:fs';
 import { type BenchServer, startBenchServer } from './bench-server.ts';
-import { runLoad, type Target } from './load.ts';
+import { type LoadResult, runLoad, type Target } from './load.ts';
 
 const [a, b] = [process.argv[2] ?? '.', process.argv[3] ?? '.'];
 const rounds = Number(process.argv[4] ?? 12);
@@ -25,9 +27,16 @@ function targetsOf(s: BenchServer): Record<string, Target> {
   };
 }
 
-/** User + system CPU of the server process, in clock ticks (1/100 s). */
+/**
+ * User + system CPU of the server process, in clock ticks (1/100 s); with BENCH_AB_MAIN_THREAD=1,
+ * of its main thread alone (what limits a SQLite server; work moved to other threads is left out).
+ */
+const MAIN_THREAD = process.env.BENCH_AB_MAIN_THREAD === '1';
+/** BENCH_AB_TURNS=1: each round loads A and B one after the other (ABBA), 32 in flight, and compares their rates too. */
+const TURNS = process.env.BENCH_AB_TURNS === '1';
 function ticks(s: BenchServer): number {
-  const f = fs.readFileSync(`/proc/${s.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const file = MAIN_THREAD ? `/proc/${s.child.pid}/task/${s.child.pid}/stat` : `/proc/${s.child.pid}/stat`;
+  const f = fs.readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
   return Number(f[11]) + Number(f[12]);
 }
 
@@ -50,13 +59,23 @@ for (const t of targets) {
   for (const k of scenarios) await runLoad(t[k]!, { seconds: 20, concurrency: 16, maxRequests: 300 }); // warm-up
 }
 const perCall: Record<string, number[][]> = {};
+const rates: Record<string, number[][]> = {};
+const load = (t: Record<string, Target>, k: string) => runLoad(t[k]!, { seconds: 120, concurrency: TURNS ? 32 : 16, maxRequests: calls });
 for (let r = 0; r < rounds; r++) {
   for (const k of scenarios) {
     const before = servers.map(ticks);
-    const loads = await Promise.all(targets.map((t) => runLoad(t[k]!, { seconds: 120, concurrency: 16, maxRequests: calls })));
+    let loads: LoadResult[];
+    if (TURNS) {
+      // One server at a time, in ABBA order: what a server does with the host to itself.
+      loads = [];
+      for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) loads[i] = await load(targets[i]!, k);
+    } else {
+      loads = await Promise.all(targets.map((t) => load(t, k)));
+    }
     servers.forEach((s, i) => {
       if (loads[i]!.errors > 0) console.log(`${i ? 'B' : 'A'} ${k}: ${loads[i]!.errors} errors, first ${loads[i]!.firstError}`);
       ((perCall[k] ??= [[], []])[i] as number[]).push(((ticks(s) - before[i]!) * 10_000) / loads[i]!.requests);
+      ((rates[k] ??= [[], []])[i] as number[]).push(loads[i]!.rps);
     });
   }
 }
@@ -69,6 +88,14 @@ for (const k of scenarios) {
     `${k}: A ${at(ua, 0.5).toFixed(0)} µs/call, B ${at(ub, 0.5).toFixed(0)} µs/call; B/A median ${at(ratios, 0.5).toFixed(3)} ` +
       `(quartiles ${at(ratios, 0.25).toFixed(3)}–${at(ratios, 0.75).toFixed(3)}, ${rounds} rounds of ${calls} calls)`,
   );
+  if (TURNS) {
+    const [ra, rb] = rates[k] as [number[], number[]];
+    const r = ra.map((x, i) => rb[i]! / x);
+    console.log(
+      `${k}: A ${at(ra, 0.5).toFixed(0)} calls/s, B ${at(rb, 0.5).toFixed(0)} calls/s at 32 in flight; B/A median ${at(r, 0.5).toFixed(3)} ` +
+        `(quartiles ${at(r, 0.25).toFixed(3)}–${at(r, 0.75).toFixed(3)})`,
+    );
+  }
 }
 console.log(
   `load average ${(await import('node:os'))

@@ -1,20 +1,33 @@
 // Controlling state through the admin plane, on servers started with openeas/testing's startOpenEas:
 // POST /_openeas/reset (everything, one account), GET /_openeas/state (one document) and
 // POST /_openeas/state (it replaces everything), including SQLite → PostgreSQL → same bytes.
+// SQLite runs twice: in memory (openeas/testing's default) and as files in a data directory (what
+// `openeas serve` runs on: WAL, the checkpointer, the master key in a file).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import crypto from 'node:crypto';
 import { ENGINES } from '../support/engines.ts';
-import { TEST_DEFAULTS } from '../support/server.ts';
+import { TEST_DEFAULTS, tempDataDir } from '../support/server.ts';
 import { callEas, callRpc, easClient, expectApiError, type Credentials } from '../support/client.ts';
 import { $Ram, allow, ramClient, REGION, userWithPolicies } from '../support/ram.ts';
 import { startOpenEas, type OpenEas, type StartOpenEasOptions, type StateDocument } from '../../src/testing/index.ts';
 import { STATE_BODY_LIMIT } from '../../src/admin/state-routes.ts';
 import type { Engine } from '../support/engines.ts';
 
-const start = async (engine: Engine, options: StartOpenEasOptions = {}): Promise<OpenEas> =>
-  startOpenEas({ ...TEST_DEFAULTS, databaseUrl: await engine.freshDatabaseUrl(), provisionSeconds: 5, ...options });
+/** An engine as these tests run it: SQLite also in a data directory. */
+type Variant = Engine & { label: string; files?: boolean };
+const SQLITE_FILES: Variant = { ...ENGINES[0]!, label: 'sqlite files', files: true };
+const VARIANTS: Variant[] = [...ENGINES.map((e) => ({ ...e, label: e.name })), SQLITE_FILES];
+
+const start = async (engine: Variant, options: StartOpenEasOptions = {}): Promise<OpenEas> =>
+  startOpenEas({
+    ...TEST_DEFAULTS,
+    databaseUrl: await engine.freshDatabaseUrl(),
+    provisionSeconds: 5,
+    ...(engine.files ? { dataDir: tempDataDir() } : {}),
+    ...options,
+  });
 
 const rootOf = (eas: OpenEas): Credentials => ({ accessKeyId: eas.accessKeyId, accessKeySecret: eas.accessKeySecret });
 
@@ -89,8 +102,8 @@ async function populate(eas: OpenEas): Promise<{ group: string; other: Credentia
   return { group, other };
 }
 
-for (const engine of ENGINES) {
-  describe(`state control [${engine.name}]`, () => {
+for (const engine of VARIANTS) {
+  describe(`state control [${engine.label}]`, () => {
     let eas: OpenEas;
     before(async () => {
       eas = await start(engine);
@@ -125,17 +138,21 @@ for (const engine of ENGINES) {
       await eas.clock.advance(600);
       const before = eas.clock.now().getTime();
       await eas.reset({ accountId: other.accountId });
+      const doc = JSON.parse(await exportText(eas)) as StateDocument;
       assert.deepEqual(await api(eas, other).groups(), []);
       assert.deepEqual(
         (await api(eas).groups()).map((g) => g.ResourceId),
         [mine.ResourceId],
       );
       assert.ok(eas.clock.now().getTime() >= before, "the clock is everyone's: an account reset leaves it");
-      const doc = JSON.parse(await exportText(eas)) as StateDocument;
       const accountCol = (t: string) => doc.Tables[t]!.Columns.indexOf('account_id');
-      for (const table of ['resources', 'instances', 'orders', 'jobs', 'metered_intervals', 'account_usage']) {
+      for (const table of ['resources', 'instances', 'orders', 'jobs', 'metered_intervals', 'account_usage', 'audit_events']) {
         assert.ok(!doc.Tables[table]!.Rows.some((r) => r[accountCol(table)] === other.accountId), `${table} keeps nothing of the account`);
       }
+      assert.ok(
+        doc.Tables.audit_events!.Rows.some((r) => r[accountCol('audit_events')] === eas.accountId),
+        'the other accounts keep their events',
+      );
       const unknown = await eas.reset({ accountId: '1234567890123456' }).catch((e) => e);
       assert.equal(unknown.code, 'InvalidParameter');
     });
@@ -150,6 +167,8 @@ for (const engine of ENGINES) {
         'account_quotas',
         'account_usage',
         'accounts',
+        'audit_event_resources',
+        'audit_events',
         'bill_items',
         'billing_accounts',
         'faults',
@@ -296,11 +315,63 @@ for (const engine of ENGINES) {
   });
 }
 
+describe("SQLite in a data directory and the other engines take each other's documents", () => {
+  for (const target of VARIANTS.filter((v) => !v.files)) {
+    test(`SQLite files → export → ${target.label} import → export is byte-identical, audit events included`, async () => {
+      const key = crypto.randomBytes(32).toString('hex');
+      const files = await start(SQLITE_FILES, { masterKey: key });
+      const other = await start(target, { masterKey: key });
+      try {
+        await populate(files);
+        const text = await exportText(files);
+        assert.ok((JSON.parse(text) as StateDocument).Tables.audit_events!.Rows.length > 5);
+        const res = await importText(other, text);
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.equal(await exportText(other), text);
+        // And back: the other engine's export goes into a data directory unchanged.
+        const again = await start(SQLITE_FILES, { masterKey: key });
+        try {
+          assert.equal((await importText(again, text)).status, 200);
+          assert.equal(await exportText(again), text);
+        } finally {
+          await again.stop();
+        }
+      } finally {
+        await files.stop();
+        await other.stop();
+      }
+    });
+  }
+
+  test('an import whose audit events name an account the document lacks is refused and changes nothing', async () => {
+    for (const variant of [ENGINES[0]!, SQLITE_FILES]) {
+      const eas = await start({ label: variant.name, ...variant });
+      try {
+        await api(eas).groups();
+        const doc = JSON.parse(await exportText(eas)) as StateDocument;
+        const events = doc.Tables.audit_events!;
+        const row = [...events.Rows[0]!];
+        row[events.Columns.indexOf('account_id')] = '1999999999999999';
+        row[events.Columns.indexOf('event_id')] = '00000000-0000-7000-8000-000000000000';
+        events.Rows.unshift(row);
+        const before = await exportText(eas);
+        const res = await importText(eas, JSON.stringify(doc));
+        assert.equal(res.status, 400, `${variant.name}: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.Code, 'InvalidState.Document');
+        assert.match(res.body.Message, /audit_events/);
+        assert.equal(await exportText(eas), before, 'nothing changed');
+      } finally {
+        await eas.stop();
+      }
+    }
+  });
+});
+
 describe('state documents move between engines', { skip: ENGINES.length < 2 && 'PostgreSQL leg not enabled' }, () => {
   test('SQLite → export → PostgreSQL import → export is byte-identical', async () => {
     const key = crypto.randomBytes(32).toString('hex');
-    const sqlite = await start(ENGINES[0]!, { masterKey: key });
-    const postgres = await start(ENGINES[1]!, { masterKey: key });
+    const sqlite = await start(VARIANTS[0]!, { masterKey: key });
+    const postgres = await start(VARIANTS[1]!, { masterKey: key });
     try {
       await populate(sqlite);
       const text = await exportText(sqlite);
