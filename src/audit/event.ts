@@ -124,6 +124,12 @@ export function storedResourceTypes(event: string): string[] {
   return types === '' ? [] : types.split(';');
 }
 
+/** The resource names a stored event names, of every type (its audit_event_resources rows have these names). */
+export function storedResourceNames(event: string): string[] {
+  const names = (JSON.parse(event) as StoredEvent).resourceName;
+  return names === '' ? [] : names.split(/[;,]/);
+}
+
 /** Most resource names one event keeps (a create of 100 machines names 101). */
 const MAX_RESOURCES = 200;
 
@@ -150,7 +156,10 @@ class ResourceList {
   #count = 0;
 
   add(type: string, name: string): void {
-    if (this.#count >= MAX_RESOURCES) return;
+    // resourceName joins names with ',' and types with ';' (ActionTrail's format): a name holding
+    // either could not be told apart, nor found again by the retention sweep (recorder.ts). No
+    // resource is named so; only a failed call's spelling of an ARN could be.
+    if (this.#count >= MAX_RESOURCES || name.includes(',') || name.includes(';')) return;
     let t = this.types.indexOf(type);
     if (t < 0) {
       t = this.types.push(type) - 1;

@@ -9,7 +9,7 @@ import { apiError } from '../gateway/errors.ts';
 import type { CallContext } from '../gateway/context.ts';
 import type { Input, Operation, Output, RawInput } from '../gateway/operation.ts';
 import type { Db } from '../store/database.ts';
-import { eventIdFloor, eventTimeText, presentEvent } from './event.ts';
+import { eventIdFloor, eventTimeText, presentEvent, storedResourceTypes } from './event.ts';
 import type { AuditEventsTable } from '../store/schema.ts';
 import type { AuditTrail } from './recorder.ts';
 import './errors.ts';
@@ -177,17 +177,22 @@ interface Page {
   more: boolean;
 }
 
-/** The lookup index for an attribute: the one condition a page's walk is an index range of, most selective first. */
-const INDEXED: readonly Key[] = ['EventId', 'EventAccessKeyId', 'User', 'RoleName', 'EventName', 'ServiceName'];
+/**
+ * The lookup index for an attribute: the one condition a page's walk is an index range of, most
+ * selective first. ServiceName, EventRW, SourceIpAddress and ResourceType (without ResourceName)
+ * have none (every index is paid by every write, and their values are few): their pages walk the
+ * account's events.
+ */
+const INDEXED: readonly Key[] = ['EventId', 'EventAccessKeyId', 'User', 'RoleName', 'EventName'];
 
 /** What a walked entry carries: its event's id and what the filters after the index look at. */
 type Walked = { event_id: string; resource_type: string; acs_region: string; is_global: number } & Record<string, unknown>;
 
 /**
  * One page of event ids, then their records. The page walks one index range in order — the
- * account's events, those of one indexed attribute, or (ResourceName, ResourceType) the resource
- * rows — between the window's bounds and the cursor, and keeps the events that pass the other
- * filters: the second attribute, EventRW and SourceIpAddress (which have no index), the region.
+ * account's events, those of one indexed attribute, or (ResourceName) the resource rows — between
+ * the window's bounds and the cursor, and keeps the events that pass the other filters: the
+ * second attribute, the keys without an index (a ResourceType read from the stored record), the region.
  * The walk reads in growing chunks and stops once the page is full, or after `scanLimit`
  * entries: a filter that matches little (an address that made no call, a region with no events)
  * would otherwise read every event of the window for one page, holding the database all along.
@@ -206,19 +211,22 @@ async function readPage(
     scanLimit: number;
   },
 ): Promise<Page> {
-  // ResourceName (the primary key's range) before ResourceType (its own index, far less selective).
-  const resource = q.attributes.find((a) => a.key === 'ResourceName') ?? q.attributes.find((a) => a.key === 'ResourceType');
+  // ResourceName: the resource rows' key (a ResourceType with it is a filter on the rows walked).
+  const resource = q.attributes.find((a) => a.key === 'ResourceName');
   const indexed = resource ?? INDEXED.map((key) => q.attributes.find((a) => a.key === key)).find((a) => a !== undefined);
   const filters = q.attributes.filter((a) => a !== indexed);
   const order = q.forward ? 'asc' : 'desc';
   // Only the columns the filters read come back with each walked entry (a walk may be thousands long).
   const filterColumns = filters.filter((a) => a.key in EVENT_COLUMNS).map((a) => EVENT_COLUMNS[a.key as keyof typeof EVENT_COLUMNS]);
-  const walkedColumns = [...new Set(['acs_region', 'is_global', ...filterColumns])].map((c) => `e.${c}` as `e.${keyof AuditEventsTable}`);
+  // A ResourceType without ResourceName: the types are in the stored record.
+  const typeInRecord = !resource && filters.some((a) => a.key === 'ResourceType');
+  const walkedColumns = [...new Set(['acs_region', 'is_global', ...filterColumns, ...(typeInRecord ? ['event'] : [])])].map(
+    (c) => `e.${c}` as `e.${keyof AuditEventsTable}`,
+  );
   // After `after`, in walk order: resource rows are ordered by event and then type (an event may
   // name one resource as two types), so a chunk goes on from the exact row the last one ended at.
   const walkFrom = (after: Walked | undefined, count: number): Promise<Walked[]> => {
     if (resource) {
-      const column = RESOURCE_COLUMNS[resource.key as keyof typeof RESOURCE_COLUMNS];
       const beyond = q.forward ? '>' : '<';
       return (
         db
@@ -226,7 +234,7 @@ async function readPage(
           .innerJoin('audit_events as e', 'e.event_id', 'r.event_id')
           .select(['r.event_id', 'r.resource_type', ...walkedColumns])
           .where('r.account_id', '=', q.account)
-          .where(`r.${column}`, '=', resource.value)
+          .where('r.resource_name', '=', resource.value)
           // From the last row on: the bound starts the index range there (the OR alone would have
           // each chunk read past every row before it again), the OR steps over that row's event's
           // types already walked.
@@ -263,7 +271,9 @@ async function readPage(
     (w.acs_region === q.region || w.is_global === 1) &&
     filters.every((a) =>
       a.key === 'ResourceType'
-        ? w.resource_type === a.value
+        ? typeInRecord
+          ? storedResourceTypes(w.event as string).includes(a.value)
+          : w.resource_type === a.value
         : !(a.key in EVENT_COLUMNS) || w[EVENT_COLUMNS[a.key as keyof typeof EVENT_COLUMNS]] === a.value,
     );
   const ids: string[] = [];

@@ -9,7 +9,7 @@
 // Retention: with each write, at most once per second of business time (so at once after the clock
 // is advanced), events older than the retention are deleted in a bounded batch; event ids are
 // time-ordered, so the oldest are one index range (and their resource rows one range per account
-// and resource type).
+// and resource name).
 import type { FastifyBaseLogger } from 'fastify';
 import type { CallObserver, FinishedCall } from '../gateway/context.ts';
 import type { Config } from '../config.ts';
@@ -17,7 +17,7 @@ import type { Store, Tx } from '../store/database.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { AuditEventResourcesTable, AuditEventsTable } from '../store/schema.ts';
 import { insertRows } from '../store/prepared.ts';
-import { buildEvent, eventIdFloor, storedResourceTypes } from './event.ts';
+import { buildEvent, eventIdFloor, storedResourceNames } from './event.ts';
 
 /** Longest an event waits in memory before it is written, ms: a commit costs per page, so bigger batches cost less per event. */
 const FLUSH_MS = 50;
@@ -31,6 +31,8 @@ const MAX_PENDING = 50_000;
 /** Old events deleted per sweep, and how often a sweep runs (business time, ms). */
 const SWEEP_BATCH = 1000;
 const SWEEP_EVERY_MS = 1000;
+/** Resource names per DELETE of a sweep (bound parameters stay far below SQLite's limit). */
+const NAMES_PER_DELETE = 500;
 const DAY_MS = 86_400_000;
 
 export interface AuditTrailDeps {
@@ -115,8 +117,8 @@ export class AuditTrail implements CallObserver {
 
   /**
    * Deletes up to SWEEP_BATCH events older than the retention, oldest first, and their resource
-   * rows: those have no key on the event id (migration 0017), so they go as one range of the
-   * (account, type, event id) index per account and resource type the deleted events name.
+   * rows: those have no key on the event id (migration 0017), so they go by their key's prefix,
+   * (account, resource name), up to the last deleted event, for the names the deleted events name.
    */
   async #sweep(tx: Tx): Promise<number> {
     const before = eventIdFloor(this.deps.clock.now() - this.deps.config.auditRetentionDays * DAY_MS);
@@ -130,20 +132,21 @@ export class AuditTrail implements CallObserver {
     if (old.length === 0) return 0;
     // Every event up to the last of these is among them: ids are unique and these are the oldest.
     const last = old[old.length - 1]!.event_id;
-    const ranges = new Map<string, Set<string>>();
+    const names = new Map<string, Set<string>>();
     for (const e of old) {
-      for (const type of storedResourceTypes(e.event)) {
-        let types = ranges.get(e.account_id);
-        if (!types) ranges.set(e.account_id, (types = new Set()));
-        types.add(type);
+      for (const name of storedResourceNames(e.event)) {
+        let ofAccount = names.get(e.account_id);
+        if (!ofAccount) names.set(e.account_id, (ofAccount = new Set()));
+        ofAccount.add(name);
       }
     }
-    for (const [account, types] of ranges) {
-      for (const type of types) {
+    for (const [account, ofAccount] of names) {
+      const all = [...ofAccount];
+      for (let i = 0; i < all.length; i += NAMES_PER_DELETE) {
         await tx
           .deleteFrom('audit_event_resources')
           .where('account_id', '=', account)
-          .where('resource_type', '=', type)
+          .where('resource_name', 'in', all.slice(i, i + NAMES_PER_DELETE))
           .where('event_id', '<=', last)
           .execute();
       }

@@ -456,6 +456,20 @@ for (const engine of ENGINES) {
         (await ofGroup('ACS::EAS::Instance')).flatMap((p) => p.Events),
         [],
       );
+      // ServiceName and ResourceType alone have no index either (their values are few): they walk
+      // the account's events, a type read from each stored record.
+      assert.deepEqual(
+        (await lookupPages([{ Key: 'ServiceName', Value: 'Sts' }])).flatMap((p) => p.Events),
+        [],
+      );
+      assert.equal((await lookupPages([{ Key: 'ServiceName', Value: 'Eas' }])).flatMap((p) => p.Events).length, 251);
+      assert.deepEqual(
+        (await lookupPages([{ Key: 'ResourceType', Value: 'ACS::RAM::User' }])).flatMap((p) => p.Events),
+        [],
+      );
+      const typed = (await lookupPages([{ Key: 'ResourceType', Value: 'ACS::EAS::Resource' }])).flatMap((p) => p.Events);
+      assert.equal(typed.length, 251);
+      assert.ok(typed.every((e: any) => e.resourceType.split(';').includes('ACS::EAS::Resource')));
       // A filter every event passes fills pages as before: every describe, once each, newest first.
       const reads = (await lookupPages([{ Key: 'EventName', Value: 'DescribeResource' }])).flatMap((p) => p.Events);
       assert.equal(reads.length, 250);

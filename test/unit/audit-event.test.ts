@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requestParametersJson, responseElementsJson } from '../../src/audit/parameters.ts';
-import { buildEvent, presentEvent } from '../../src/audit/event.ts';
+import { buildEvent, presentEvent, storedResourceNames, storedResourceTypes } from '../../src/audit/event.ts';
 import type { FinishedCall } from '../../src/gateway/context.ts';
 import type { Config } from '../../src/config.ts';
 
@@ -266,4 +266,27 @@ test('an event names at most 200 resources, each once', () => {
     ids.slice(0, 200),
   );
   assert.equal(new Set(built.resources.map((r) => r.resource_name)).size, 200);
+});
+
+test("a name holding ',' or ';' (a failed call's spelling of an ARN) is not a resource: the record's lists stay readable, and the sweep finds every name", () => {
+  const config = { defaultRegion: 'cn-hangzhou', trustedProxies: [] } as unknown as Config;
+  const call = {
+    request: { id: 'R', headers: {}, protocol: 'http', log: console },
+    operation: { action: 'AssumeRole', product: 'Sts', version: '2015-04-01' },
+    caller: { accountId: '1', accessKeyId: 'K', principalType: 'root', principalId: '1', displayName: '1', arn: 'a' },
+    ctx: { region: 'cn-hangzhou', sourceIp: '127.0.0.1' },
+    authorization: {
+      resource: 'acs:ram::1:role/ops,admin',
+      additionalResources: ['acs:ram::1:role/a;b', 'acs:ram::1:role/reader', 'acs:ram:*:1:user/alice'],
+    },
+    raw: { params: {}, query: {}, body: {} },
+    error: { code: 'EntityNotExist.Role', message: 'no such role' },
+  } as unknown as FinishedCall;
+  const built = buildEvent(call, config, 0)!;
+  assert.deepEqual(
+    built.resources.map((r) => `${r.resource_type} ${r.resource_name}`),
+    ['ACS::RAM::Role reader', 'ACS::RAM::User alice'],
+  );
+  assert.deepEqual(storedResourceTypes(built.row.event), ['ACS::RAM::Role', 'ACS::RAM::User']);
+  assert.deepEqual(storedResourceNames(built.row.event), ['reader', 'alice']);
 });
