@@ -290,3 +290,28 @@ test("a name holding ',' or ';' (a failed call's spelling of an ARN) is not a re
   assert.deepEqual(storedResourceTypes(built.row.event), ['ACS::RAM::Role', 'ACS::RAM::User']);
   assert.deepEqual(storedResourceNames(built.row.event), ['reader', 'alice']);
 });
+
+test("a stored record's resource types are read from its text as parsing would read them, whatever its parameters hold", () => {
+  const config = { defaultRegion: 'cn-hangzhou', trustedProxies: [] } as unknown as Config;
+  const call = {
+    request: { id: 'R', headers: {}, protocol: 'http', log: console },
+    operation: { action: 'CreateResourceInstances', product: 'eas', version: '2021-07-01' },
+    caller: { accountId: '1', accessKeyId: 'K', principalType: 'root', principalId: '1', displayName: '1', arn: 'a' },
+    ctx: { region: 'cn-hangzhou', sourceIp: '127.0.0.1' },
+    raw: {
+      params: { ResourceId: 'eas-r-abc' },
+      query: { resourceType: 'ACS::Fake::Query' },
+      body: { resourceType: 'ACS::Fake::Body', Note: '"resourceType":"ACS::Fake::Quoted"' },
+    },
+    output: { resourceType: 'ACS::Fake::Output', InstanceIds: ['eas-i-aaa'] },
+    error: { code: 'X', message: 'a message with "resourceType":"ACS::Fake::Message" in it' },
+  } as unknown as FinishedCall;
+  const { event } = buildEvent(call, config, 0)!.row;
+  const parsed = (JSON.parse(event) as { resourceType: string }).resourceType.split(';');
+  assert.deepEqual(parsed, ['ACS::EAS::Resource', 'ACS::EAS::Instance']);
+  assert.deepEqual(storedResourceTypes(event), parsed);
+  // A value the text cannot be trusted for (an escaped character) is parsed instead.
+  const odd = JSON.stringify({ requestParameters: {}, resourceType: 'ACS::A\\"B;ACS::C', resourceName: 'x;y' });
+  assert.deepEqual(storedResourceTypes(odd), ['ACS::A\\"B', 'ACS::C']);
+  assert.deepEqual(storedResourceTypes(JSON.stringify({ resourceType: '', resourceName: '' })), []);
+});
