@@ -1,5 +1,6 @@
 // Rows → the exact response shapes of the EAS metadata (field names, units, time format).
-import type { InstancesTable, ResourceDlinksTable, ResourceLogsTable, ResourcesTable } from '../store/schema.ts';
+import type { InstancesTable, ResourcesTable } from '../store/schema.ts';
+import type { GroupDlink, GroupLog } from './groups.ts';
 
 /** `YYYY-MM-DDTHH:mm:ssZ`, the time format of every EAS response. */
 export function formatTime(ms: number): string {
@@ -90,11 +91,7 @@ export function presentInstance(r: InstanceView): Record<string, unknown> {
 }
 
 /** The ExtraData keys the DescribeResource example shows, from the DLink and SLS-log sub-features. */
-export function extraData(
-  accountId: string,
-  log: ResourceLogsTable | undefined,
-  dlink: ResourceDlinksTable | undefined,
-): Record<string, unknown> {
+export function extraData(accountId: string, log: GroupLog | undefined, dlink: GroupDlink | undefined): Record<string, unknown> {
   const extra: Record<string, unknown> = {
     role_arn: `acs:ram::${accountId}:role/AliyunServiceRoleForPaiEas`,
     gpu_share: false,

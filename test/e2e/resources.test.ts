@@ -134,6 +134,12 @@ for (const engine of ENGINES) {
       assert.equal(err.statusCode, 404);
     });
 
+    /** The ExtraData ListResources shows for group `id` (read with the group's log and link rows apart). */
+    const listedExtra = async (id: string) => {
+      const page = (await eas('ListResources', 'GET', '/api/v2/resources', { query: { PageSize: '100' } })).body;
+      return page.Resources.find((r: { ResourceId: string }) => r.ResourceId === id).ExtraData;
+    };
+
     test('SLS log delivery: creating, ready, shown in ExtraData, deleting, gone', async () => {
       const id = (
         await eas('CreateResource', 'POST', '/api/v2/resources', {
@@ -158,6 +164,7 @@ for (const engine of ENGINES) {
       const extra = JSON.parse((await eas('DescribeResource', 'GET', group(id))).body.ExtraData);
       assert.equal(extra.sls_project, 'eas-proj');
       assert.equal(extra.sls_status, 'ResourceReady');
+      assert.deepEqual(extra, await listedExtra(id), 'DescribeResource (one joined read) and ListResources agree');
       const del = await eas('DeleteResourceLog', 'DELETE', `${group(id)}/log`);
       assert.equal(del.body.Message, `Log service for resource [${id}] is deleting`);
       await advance(server.url, 5);
@@ -189,7 +196,10 @@ for (const engine of ENGINES) {
       assert.deepEqual(d.AuxVSwitchList, body.VSwitchIdList);
       assert.equal(d.DestinationCIDRs, '172.16.0.0/16');
       assert.match(d.VpcId, /^vpc-/);
-      assert.equal(JSON.parse((await eas('DescribeResource', 'GET', group(id))).body.ExtraData).vswitch_id, body.VSwitchId);
+      const extra = JSON.parse((await eas('DescribeResource', 'GET', group(id))).body.ExtraData);
+      assert.equal(extra.vswitch_id, body.VSwitchId);
+      assert.deepEqual(extra.aux_vswitch_id_list, body.VSwitchIdList);
+      assert.deepEqual(extra, await listedExtra(id), 'DescribeResource (one joined read) and ListResources agree');
       const badCidr = await expectApiError(() =>
         eas('UpdateResourceDLink', 'PUT', `${group(id)}/dlink`, { body: { ...body, DestinationCIDRs: '300.1.1.1/8' } }),
       );

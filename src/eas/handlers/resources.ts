@@ -2,7 +2,7 @@
 import { apiError, type ApiError } from '../../gateway/errors.ts';
 import type { CallContext } from '../../gateway/context.ts';
 import type { CreateResourceInput, CreateResourceInstancesInput } from '../generated/operations.ts';
-import { checkGroupName, findGroup, insertGroup } from '../groups.ts';
+import { checkGroupName, findGroup, findGroupDetail, insertGroup } from '../groups.ts';
 import { checkLabels } from '../labels.ts';
 import { orderMachines, type MachineOrder } from '../machines.ts';
 import { oncePerClientToken } from '../idempotency.ts';
@@ -11,8 +11,7 @@ import { RUNNING } from '../../engine/instance-lifecycle.ts';
 import { cancelJobsOf, jobsOutlook } from '../../engine/jobs.ts';
 import { RELEASE_JOB } from '../../engine/machine-jobs.ts';
 import type { Tx } from '../../store/database.ts';
-import type { ResourceDlinksTable, ResourceLogsTable, ResourcesTable } from '../../store/schema.ts';
-import { prepare } from '../../store/prepared.ts';
+import type { ResourcesTable } from '../../store/schema.ts';
 import { mutate, oneOf, paging, rawBodyField, requireText, text, type EasHandlers, type HandlerOf } from './common.ts';
 import '../errors.ts';
 
@@ -234,23 +233,10 @@ const listResources: HandlerOf<'ListResources'> = {
   },
 };
 
-// Prepared: DescribeResource is the most frequent call, and building a query costs more than running it.
-const groupLog = prepare<{ id: string }, ResourceLogsTable>((db, p) =>
-  db.selectFrom('resource_logs').selectAll().where('resource_id', '=', p.id),
-);
-const groupDlink = prepare<{ id: string }, ResourceDlinksTable>((db, p) =>
-  db.selectFrom('resource_dlinks').selectAll().where('resource_id', '=', p.id),
-);
-
 const describeResource: HandlerOf<'DescribeResource'> = {
   async handle(input, ctx) {
-    const db = ctx.services.store.db;
-    const group = await findGroup(db, ctx, input.ResourceId);
-    const [log, dlink, alloc] = await Promise.all([
-      groupLog.first(db, { id: group.id }),
-      groupDlink.first(db, { id: group.id }),
-      allocatable(ctx, [group]),
-    ]);
+    const { group, log, dlink } = await findGroupDetail(ctx.services.store.db, ctx, input.ResourceId);
+    const alloc = await allocatable(ctx, [group]);
     return presentResourceDetail(group, extraData(group.account_id, log, dlink), alloc.get(group.id));
   },
 };
