@@ -45,6 +45,31 @@ const serviceQuery = (db: Db, p: ServiceKey) =>
 const serviceByName = prepare<ServiceKey, ServiceRow>(serviceQuery);
 const lockedServiceByName = prepareLocked<ServiceKey, ServiceRow>(serviceQuery);
 
+// DescribeService: the service and its group's name in one statement (null for a group that has
+// no row, e.g. the public pool), instead of two.
+const serviceWithGroupName = prepare<ServiceKey, ServiceRow & { group_name: string | null }>((db, p) =>
+  db
+    .selectFrom('services as s')
+    .leftJoin('resources as r', 'r.id', 's.resource_id')
+    .selectAll('s')
+    .select('r.name as group_name')
+    .where('s.account_id', '=', p.accountId)
+    .where('s.region', '=', p.region)
+    .where('s.name', '=', p.name),
+);
+
+/** Like findService, with the name of the service's group (null when the group has no row). */
+export async function findServiceWithGroupName(
+  db: Db | Tx,
+  owner: Owner,
+  name: string,
+): Promise<{ service: ServiceRow; groupName: string | null }> {
+  const row = await serviceWithGroupName.first(db, { accountId: owner.accountId, region: owner.region, name });
+  if (!row) throw apiError('InvalidService.NotFound', { serviceName: name, region: owner.region });
+  const { group_name, ...service } = row;
+  return { service, groupName: group_name };
+}
+
 /** The service `name` of the owner in the region; another account's or region's is NotFound. */
 export async function findService(db: Db | Tx, owner: Owner, name: string, opts: { forUpdate?: boolean } = {}): Promise<ServiceRow> {
   const query = opts.forUpdate === true ? lockedServiceByName : serviceByName;

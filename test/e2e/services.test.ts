@@ -66,6 +66,10 @@ for (const engine of ENGINES) {
       assert.equal(running.TotalInstance, 2);
       assert.deepEqual(JSON.parse(running.ServiceConfig), body, 'ServiceConfig round-trips');
       const d = await group(g);
+      // The group by id and by name (its name read with the service, in one statement).
+      assert.equal(running.Resource, g);
+      assert.equal(running.ResourceAlias, d.ResourceName);
+      assert.ok(d.ResourceName);
       assert.equal(d.CpuUsed, 6);
       assert.equal(d.MemoryUsed, 8192);
       assert.equal(d.ServiceCount, '1');

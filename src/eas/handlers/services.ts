@@ -14,6 +14,7 @@ import {
   createService,
   deleteService,
   findService,
+  findServiceWithGroupName,
   labelsOf,
   scaleService,
   setLabels,
@@ -70,10 +71,9 @@ async function groupNames(ctx: CallContext, ids: string[]): Promise<Map<string, 
 const describeServiceHandler = typedHandler<'DescribeService'>({
   async handle(input, ctx) {
     const db = ctx.services.store.db;
-    const s = await findService(db, owner(ctx), input.ServiceName);
-    const names = await groupNames(ctx, [s.resource_id]);
+    const { service: s, groupName } = await findServiceWithGroupName(db, owner(ctx), input.ServiceName);
     const labels = await labelsOf(db, [s.id]);
-    return presentService(s, names.get(s.resource_id) ?? s.resource_id, labels.get(s.id));
+    return presentService(s, groupName ?? s.resource_id, labels.get(s.id));
   },
 });
 
