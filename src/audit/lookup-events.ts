@@ -22,6 +22,16 @@ const MAX_WINDOW_MS = 30 * DAY_MS;
 const DEFAULT_MAX_RESULTS = 20;
 const MAX_RESULTS = 50;
 const MAX_VALUE_LENGTH = 512;
+/**
+ * A walk that reads whole stored records (ResourceType without ResourceName) is bounded by their
+ * size too: a record may hold up to about 25,000 characters (docs/audit-trail.md), so the scan
+ * limit alone could mean hundreds of MB for one page. It reads at most RECORD_CHARS_PER_ENTRY
+ * characters of records per entry the scan limit allows (twice a typical create's record), in
+ * chunks of at most RECORD_CHUNK entries, and past that ends the page early with a NextToken, as
+ * the scan limit does.
+ */
+const RECORD_CHARS_PER_ENTRY = 2048;
+const RECORD_CHUNK = 256;
 
 /** Lookup attribute keys and the column each filters (ResourceType/ResourceName: the resources table). */
 const EVENT_COLUMNS = {
@@ -283,17 +293,21 @@ async function readPage(
   let lastComplete: string | undefined;
   let chunk = 2 * (q.limit + 1);
   let exhausted = false;
+  const recordBudget = q.scanLimit * RECORD_CHARS_PER_ENTRY;
+  let recordChars = 0;
   while (ids.length <= q.limit && walked < q.scanLimit) {
-    const want = Math.min(chunk, q.scanLimit - walked);
+    const want = Math.min(chunk, q.scanLimit - walked, typeInRecord ? RECORD_CHUNK : Number.POSITIVE_INFINITY);
     const rows = await walkFrom(last, want);
     for (const w of rows) {
       walked++;
+      if (typeInRecord) recordChars += (w.event as string).length;
       if (last !== undefined && last.event_id !== w.event_id) lastComplete = last.event_id;
       last = w;
       // An event walked as several rows (one resource named as two types) is kept once.
       if (passes(w) && ids[ids.length - 1] !== w.event_id) ids.push(w.event_id);
-      if (ids.length > q.limit) break;
+      if (ids.length > q.limit || recordChars >= recordBudget) break;
     }
+    if (recordChars >= recordBudget) break; // cut short: not exhausted, whatever the chunk held
     if (rows.length < want) {
       exhausted = true;
       break;

@@ -379,6 +379,56 @@ for (const engine of ENGINES) {
   });
 }
 
+for (const engine of ENGINES) {
+  test(`a ResourceType page (types read from whole records) also stops after a bounded amount of record text [${engine.name}]`, async () => {
+    // Records may be large (8,192 characters of parameters alone): with the scan limit at 100 the
+    // walk reads at most 100 × 2,048 characters of records for one page.
+    const server = await startTestServer(engine, { auditLookupScanLimit: 100 });
+    try {
+      const root = rootCredentials(server);
+      const api = eas(server, root);
+      const group = (await api.createGroup('padded')).body.ResourceId as string;
+      const pad = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`Pad${i}`, String(i).repeat(1000)]));
+      // 40 events of about 8,500 characters each: 340,000 characters, 41 events in all (under the scan limit).
+      for (let i = 0; i < 40; i++) {
+        await api.call('UpdateResource', 'PUT', `/api/v2/resources/${REGION}/${group}`, { body: pad }).catch(() => {});
+      }
+      const pages: any[] = [];
+      for (let token: string | undefined; pages.length < 20; ) {
+        const r = await callRpc(easClient({ url: server.url, ...root }), '2020-07-06', 'LookupEvents', {
+          LookupAttribute: [{ Key: 'ResourceType', Value: 'ACS::RAM::User' }],
+          MaxResults: '50',
+          ...(token ? { NextToken: token } : {}),
+        });
+        pages.push(r.body);
+        token = r.body.NextToken;
+        if (!token) break;
+      }
+      assert.ok(pages.length >= 2, `${pages.length} pages: the first ends early with a NextToken`);
+      assert.equal(pages.at(-1).NextToken, undefined, 'and the pages end');
+      assert.deepEqual(
+        pages.flatMap((p) => p.Events),
+        [],
+      );
+      // The same walk for a type the events name finds every one of them across its pages.
+      const found: any[] = [];
+      for (let token: string | undefined; ; ) {
+        const r = await callRpc(easClient({ url: server.url, ...root }), '2020-07-06', 'LookupEvents', {
+          LookupAttribute: [{ Key: 'ResourceType', Value: 'ACS::EAS::Resource' }],
+          MaxResults: '50',
+          ...(token ? { NextToken: token } : {}),
+        });
+        found.push(...r.body.Events);
+        token = r.body.NextToken;
+        if (!token) break;
+      }
+      assert.equal(found.filter((e) => e.eventName === 'UpdateResource').length, 40);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
 test('with OPENEAS_AUDIT_TRAIL=false nothing is recorded, and LookupEvents still answers', async () => {
   const server = await startTestServer(ENGINES[0]!, { auditTrail: false });
   try {
