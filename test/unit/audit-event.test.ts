@@ -245,21 +245,28 @@ test('a stored event reads back with every field of the record', () => {
   assert.match(String(e.eventId), /^[0-9A-F]{8}-[0-9A-F]{4}-7[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
 });
 
-test('an event names at most 200 resources, each once', () => {
-  const config = { defaultRegion: 'cn-hangzhou', trustedProxies: [] } as unknown as Config;
-  const ids = Array.from({ length: 300 }, (_, i) => `eas-i-${String(i).padStart(6, '0')}`);
-  const call = {
+/** A root caller's call of `action` in cn-hangzhou, as the pipeline hands it to buildEvent; `rest` adds or replaces fields. */
+function rootCall(action: string, product: string, version: string, rest: Record<string, unknown>): FinishedCall {
+  return {
     request: { id: 'R', headers: {}, protocol: 'http', log: console },
-    operation: { action: 'DeleteResourceInstances', product: 'eas', version: '2021-07-01' },
+    operation: { action, product, version },
     caller: { accountId: '1', accessKeyId: 'K', principalType: 'root', principalId: '1', displayName: '1', arn: 'a' },
     ctx: { region: 'cn-hangzhou', sourceIp: '127.0.0.1' },
+    ...rest,
+  } as unknown as FinishedCall;
+}
+const CONFIG = { defaultRegion: 'cn-hangzhou', trustedProxies: [] } as unknown as Config;
+
+test('an event names at most 200 resources, each once', () => {
+  const ids = Array.from({ length: 300 }, (_, i) => `eas-i-${String(i).padStart(6, '0')}`);
+  const call = rootCall('DeleteResourceInstances', 'eas', '2021-07-01', {
     raw: {
       params: {},
       query: { InstanceIds: [...ids.slice(0, 50), ...ids.slice(0, 50)].join(',') },
       body: { More: ids.slice(50, 120), Again: ids },
     },
-  } as unknown as FinishedCall;
-  const built = buildEvent(call, config, 0)!;
+  });
+  const built = buildEvent(call, CONFIG, 0)!;
   assert.equal(built.resources.length, 200);
   assert.deepEqual(
     built.resources.map((r) => r.resource_name),
@@ -269,20 +276,15 @@ test('an event names at most 200 resources, each once', () => {
 });
 
 test("a name holding ',' or ';' (a failed call's spelling of an ARN) is not a resource: the record's lists stay readable, and the sweep finds every name", () => {
-  const config = { defaultRegion: 'cn-hangzhou', trustedProxies: [] } as unknown as Config;
-  const call = {
-    request: { id: 'R', headers: {}, protocol: 'http', log: console },
-    operation: { action: 'AssumeRole', product: 'Sts', version: '2015-04-01' },
-    caller: { accountId: '1', accessKeyId: 'K', principalType: 'root', principalId: '1', displayName: '1', arn: 'a' },
-    ctx: { region: 'cn-hangzhou', sourceIp: '127.0.0.1' },
+  const call = rootCall('AssumeRole', 'Sts', '2015-04-01', {
     authorization: {
       resource: 'acs:ram::1:role/ops,admin',
       additionalResources: ['acs:ram::1:role/a;b', 'acs:ram::1:role/reader', 'acs:ram:*:1:user/alice'],
     },
     raw: { params: {}, query: {}, body: {} },
     error: { code: 'EntityNotExist.Role', message: 'no such role' },
-  } as unknown as FinishedCall;
-  const built = buildEvent(call, config, 0)!;
+  });
+  const built = buildEvent(call, CONFIG, 0)!;
   assert.deepEqual(
     built.resources.map((r) => `${r.resource_type} ${r.resource_name}`),
     ['ACS::RAM::Role reader', 'ACS::RAM::User alice'],
@@ -292,12 +294,7 @@ test("a name holding ',' or ';' (a failed call's spelling of an ARN) is not a re
 });
 
 test("a stored record's resource types are read from its text as parsing would read them, whatever its parameters hold", () => {
-  const config = { defaultRegion: 'cn-hangzhou', trustedProxies: [] } as unknown as Config;
-  const call = {
-    request: { id: 'R', headers: {}, protocol: 'http', log: console },
-    operation: { action: 'CreateResourceInstances', product: 'eas', version: '2021-07-01' },
-    caller: { accountId: '1', accessKeyId: 'K', principalType: 'root', principalId: '1', displayName: '1', arn: 'a' },
-    ctx: { region: 'cn-hangzhou', sourceIp: '127.0.0.1' },
+  const call = rootCall('CreateResourceInstances', 'eas', '2021-07-01', {
     raw: {
       params: { ResourceId: 'eas-r-abc' },
       query: { resourceType: 'ACS::Fake::Query' },
@@ -305,8 +302,8 @@ test("a stored record's resource types are read from its text as parsing would r
     },
     output: { resourceType: 'ACS::Fake::Output', InstanceIds: ['eas-i-aaa'] },
     error: { code: 'X', message: 'a message with "resourceType":"ACS::Fake::Message" in it' },
-  } as unknown as FinishedCall;
-  const { event } = buildEvent(call, config, 0)!.row;
+  });
+  const { event } = buildEvent(call, CONFIG, 0)!.row;
   const parsed = (JSON.parse(event) as { resourceType: string }).resourceType.split(';');
   assert.deepEqual(parsed, ['ACS::EAS::Resource', 'ACS::EAS::Instance']);
   assert.deepEqual(storedResourceTypes(event), parsed);
