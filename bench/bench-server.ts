@@ -58,10 +58,7 @@ export async function startBenchServer(nodeFlags: string[] = [], checkout = '.',
   });
   const group = { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } };
   await runLoad(target('CreateResource', 'POST', '/api/v2/resources', group), { seconds: 10, concurrency: 1, maxRequests: 1 });
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(path.join(dir, 'openeas.db'), { readonly: true });
-  const id = (db.prepare('select id from resources limit 1').get() as { id: string }).id;
-  db.close();
+  const id = await firstGroupId(dir, env.OPENEAS_DATABASE_URL ?? process.env.OPENEAS_DATABASE_URL);
   return {
     child,
     url,
@@ -74,4 +71,25 @@ export async function startBenchServer(nodeFlags: string[] = [], checkout = '.',
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The id of the group created at start, read from the server's database (SQLite file or PostgreSQL). */
+async function firstGroupId(dir: string, databaseUrl: string | undefined): Promise<string> {
+  if (databaseUrl) {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query<{ id: string }>('select id from resources limit 1')).rows[0]!.id;
+    } finally {
+      await client.end();
+    }
+  }
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(path.join(dir, 'openeas.db'), { readonly: true });
+  try {
+    return (db.prepare('select id from resources limit 1').get() as { id: string }).id;
+  } finally {
+    db.close();
+  }
 }
