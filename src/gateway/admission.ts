@@ -12,6 +12,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { apiError } from './errors.ts';
 import type { RawInput } from './operation.ts';
+import type { CancelSignal } from '../store/cancellation.ts';
 
 /** A list page longer than the default page (100) reads and renders that many more rows. */
 const CHEAP_PAGE_SIZE = 100;
@@ -100,7 +101,7 @@ export class Admission {
   }
 
   /** Waits for a slot; resolves to the function that gives it back (call it exactly once). */
-  enter(signal?: AbortSignal): Promise<() => void> {
+  enter(signal?: CancelSignal): Promise<() => void> {
     if (this.#inFlight < this.limits.maxExpensiveInFlight) {
       this.#inFlight++;
       return Promise.resolve(this.#releaser());

@@ -42,7 +42,7 @@ import type { Services } from '../services.ts';
 import { newRequestId } from '../ids.ts';
 import { admissionFor, announcesBigBody, CallerGone, CHEAP_BODY_BYTES, isExpensive, type Admission } from './admission.ts';
 import { closeIdleConnections, connectionOptions } from './connections.ts';
-import { StatementCancelled } from '../store/cancellation.ts';
+import { StatementCancelled, type CancelSignal } from '../store/cancellation.ts';
 import { accessLog, noteCaller, noteOperation } from '../observability/access-log.ts';
 import { prettyStream } from '../observability/log-format.ts';
 import { metricsOf } from '../observability/metrics.ts';
@@ -118,7 +118,7 @@ export async function buildGateway({ services, registry, plugins = [], logStream
   const admitBody = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     let release: () => void;
     try {
-      release = await admission.enter(callerGoneSignal(reply));
+      release = await admission.enter(new CallerGoneSignal(reply));
     } catch (e) {
       reply.header('connection', 'close'); // the body was not read to its end
       throw e;
@@ -239,17 +239,40 @@ function isForm(req: FastifyRequest): boolean {
   return (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 }
 
-/** Fires when the caller closes the connection before its answer was sent. */
-function callerGoneSignal(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
+/**
+ * Fires when the caller closes the connection before its answer was sent. A plain object rather
+ * than an AbortController, which costs 2.5–4 µs a call to make; listeners are added only while a
+ * request waits (admission, a PostgreSQL connection or read), and run once.
+ */
+class CallerGoneSignal implements CancelSignal {
+  aborted = false;
+  #listeners: Array<() => void> | undefined;
+
+  constructor(reply: FastifyReply) {
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) this.#abort();
+    });
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (!this.aborted) (this.#listeners ??= []).push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const i = this.#listeners?.indexOf(listener) ?? -1;
+    if (i >= 0) this.#listeners!.splice(i, 1);
+  }
+
+  #abort(): void {
+    this.aborted = true;
+    const listeners = this.#listeners ?? [];
+    this.#listeners = undefined;
+    for (const listener of listeners) listener();
+  }
 }
 
 function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, services: Services, admission: Admission): Promise<FastifyReply> {
-  const signal = callerGoneSignal(reply);
+  const signal = new CallerGoneSignal(reply);
   // Every call that reached an operation ends here, answered or failed: the audit trail records it.
   const call: FinishedCall = { request: req, operation: op };
   return services.store
@@ -272,7 +295,7 @@ async function serveCall(
   op: Operation,
   services: Services,
   admission: Admission,
-  signal: AbortSignal,
+  signal: CancelSignal,
   call: FinishedCall,
 ): Promise<FastifyReply> {
   // Calls whose requests were read in one turn of the event loop start together in the next: each

@@ -19,7 +19,7 @@ import {
 import type { Schema } from './schema.ts';
 import { migrateToLatest } from './migrations.ts';
 import { ensureDataDir, ensurePrivateFile, restrictToOwner } from './data-dir.ts';
-import { CancellablePool, runWithSignal } from './cancellation.ts';
+import { CancellablePool, runWithSignal, type CancelSignal } from './cancellation.ts';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -45,7 +45,7 @@ export interface Store {
    * Runs `fn` (a request) so that its PostgreSQL reads are cancelled when `signal` fires (the
    * caller went away; see cancellation.ts). On SQLite it just runs `fn`.
    */
-  withSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
+  withSignal<T>(signal: CancelSignal, fn: () => Promise<T>): Promise<T>;
   /** How busy the database's connections are, for metrics. */
   usage(): StoreUsage;
   close(): Promise<void>;
