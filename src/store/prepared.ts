@@ -3,6 +3,7 @@
 // prepared query is written with the same builder, compiled once per database with named
 // placeholders, and then executed with fresh values — one query layer, both engines, no
 // hand-written SQL text.
+import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Compilable, type CompiledQuery, type Insertable, type QueryResult, type SelectQueryBuilder } from 'kysely';
 import { exclusiveStatements, isPostgres, type Db, type Tx } from './database.ts';
 import type { Schema } from './schema.ts';
@@ -89,7 +90,7 @@ function run<R>(db: Db | Tx, base: CompiledQuery, parameters: unknown[]): Promis
     const stmt = direct.statements.prepare(base.sql);
     if (stmt.reader) {
       try {
-        return Promise.resolve({ rows: stmt.all(parameters) as R[] });
+        return Promise.resolve({ rows: readRows(stmt, parameters) as R[] });
       } catch (e) {
         // Another process is recovering the WAL: take the path that waits for it.
         if (!direct.readOnly || (e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
@@ -99,6 +100,37 @@ function run<R>(db: Db | Tx, base: CompiledQuery, parameters: unknown[]): Promis
     }
   }
   return db.executeQuery<R>({ ...base, parameters } as CompiledQuery<R>);
+}
+
+/**
+ * Makes row objects from a statement's columns, one object literal of a fixed shape per row.
+ * better-sqlite3 sets a row object's properties one at a time: 10–12 µs for a group's 27 columns,
+ * where rows read as arrays and turned into objects by this function cost 6–8 µs. Undefined when a
+ * column name would not be a plain property (`__proto__` in a literal sets the prototype instead).
+ */
+function rowBuilderOf(columns: string[]): ((values: unknown[]) => object) | undefined {
+  if (columns.includes('__proto__')) return undefined;
+  const fields = columns.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ');
+  return new Function('v', `return { ${fields} };`) as (values: unknown[]) => object;
+}
+
+const rowBuilders = new WeakMap<BetterSqlite3.Statement, ((values: unknown[]) => object) | undefined>();
+
+/** The rows of a reading statement, as objects (as `stmt.all` gives them, built faster). */
+function readRows(stmt: BetterSqlite3.Statement, parameters: unknown[]): object[] {
+  let build = rowBuilders.get(stmt);
+  if (!rowBuilders.has(stmt)) {
+    build = rowBuilderOf(stmt.columns().map((c) => c.name));
+    rowBuilders.set(stmt, build);
+  }
+  if (!build) return stmt.all(parameters) as object[];
+  // The statement is shared through the statement cache: raw mode only for this call.
+  stmt.raw(true);
+  try {
+    return (stmt.all(parameters) as unknown[][]).map(build);
+  } finally {
+    stmt.raw(false);
+  }
 }
 
 /** Rows per INSERT statement: SQLite limits bound parameters per statement. */

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { openStore } from '../../src/store/database.ts';
 import { insertRows, prepare, prepareLocked } from '../../src/store/prepared.ts';
 import { forIdChunks, forRowChunks, inIds, valuesOf } from '../../src/store/id-lists.ts';
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Schema } from '../../src/store/schema.ts';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { MIGRATION_NAMES, migrateToLatest } from '../../src/store/migrations.ts';
@@ -35,6 +36,55 @@ test('a prepared query binds new values on every call and refuses a missing one'
     assert.equal((await settingByKey.first(store.db, { key: 'c' }))?.value, '3');
     assert.equal(await settingByKey.first(store.db, { key: 'zzz' }), undefined);
     await assert.rejects(settingByKey.first(store.db, {} as { key: string }), /no value for key/);
+  } finally {
+    await store.close();
+  }
+});
+
+test('prepared reads give the rows Kysely gives, whatever the column names, and leave the shared statement as it was', async () => {
+  const store = await openStore({ dataDir: tempDataDir() });
+  type Build = (db: typeof store.db, p: { key: string }) => SelectQueryBuilder<Schema, 'settings', Record<string, unknown>>;
+  const awkward: Build = (db, p) =>
+    db
+      .selectFrom('settings')
+      .select([
+        'key',
+        'value',
+        sql<string>`'x'`.as('constructor'),
+        sql<string>`key`.as('with "quotes" and \\ backslash'),
+        sql<null>`null`.as('nothing'),
+        sql<number>`42`.as('0'),
+        sql<string>`'later'`.as('value'), // a repeated name: the later column wins, as in better-sqlite3's own objects
+      ])
+      .where('key', '>=', p.key)
+      .orderBy('key');
+  // No row builder for this name (a literal would set the prototype): read as better-sqlite3 reads it.
+  const proto: Build = (db, p) =>
+    db
+      .selectFrom('settings')
+      .select(['key', sql<string>`value`.as('__proto__')])
+      .where('key', '>=', p.key)
+      .orderBy('key');
+  const all: Build = (db, p) => db.selectFrom('settings').selectAll().where('key', '>=', p.key).orderBy('key');
+  try {
+    await insertRows(store.db, 'settings', [
+      { key: 'a', value: '1' },
+      { key: 'b', value: '2' },
+    ]);
+    for (const build of [awkward, proto, all]) {
+      const prepared = await prepare<{ key: string }, Record<string, unknown>>(build).rows(store.db, { key: 'a' });
+      // Kysely's own path runs the same statement (one statement cache): it must still give objects.
+      const viaKysely = await build(store.db, { key: 'a' }).execute();
+      assert.equal(prepared.length, 2);
+      assert.deepEqual(prepared, viaKysely);
+      for (const r of prepared) assert.equal(Object.getPrototypeOf(r), Object.prototype);
+    }
+    const [first] = await prepare<{ key: string }, Record<string, unknown>>(awkward).rows(store.db, { key: 'a' });
+    assert.deepEqual(Object.keys(first!), ['0', 'key', 'value', 'constructor', 'with "quotes" and \\ backslash', 'nothing']);
+    assert.equal(first!.value, 'later');
+    assert.equal(first!['with "quotes" and \\ backslash'], 'a');
+    assert.equal(first!['0'], 42);
+    assert.equal(first!.nothing, null);
   } finally {
     await store.close();
   }
