@@ -114,23 +114,40 @@ function rowBuilderOf(columns: string[]): ((values: unknown[]) => object) | unde
   return new Function('v', `return { ${fields} };`) as (values: unknown[]) => object;
 }
 
-const rowBuilders = new WeakMap<BetterSqlite3.Statement, ((values: unknown[]) => object) | undefined>();
+interface RowBuilder {
+  width: number;
+  build: ((values: unknown[]) => object) | undefined;
+}
+
+const rowBuilders = new WeakMap<BetterSqlite3.Statement, RowBuilder>();
+
+function rowBuilderFor(stmt: BetterSqlite3.Statement): RowBuilder {
+  const columns = stmt.columns().map((c) => c.name);
+  const builder = { width: columns.length, build: rowBuilderOf(columns) };
+  rowBuilders.set(stmt, builder);
+  return builder;
+}
 
 /** The rows of a reading statement, as objects (as `stmt.all` gives them, built faster). */
 function readRows(stmt: BetterSqlite3.Statement, parameters: unknown[]): object[] {
-  let build = rowBuilders.get(stmt);
-  if (!rowBuilders.has(stmt)) {
-    build = rowBuilderOf(stmt.columns().map((c) => c.name));
-    rowBuilders.set(stmt, build);
-  }
-  if (!build) return stmt.all(parameters) as object[];
+  let builder = rowBuilders.get(stmt) ?? rowBuilderFor(stmt);
+  if (!builder.build) return stmt.all(parameters) as object[];
   // The statement is shared through the statement cache: raw mode only for this call.
   stmt.raw(true);
+  let rows: unknown[][];
   try {
-    return (stmt.all(parameters) as unknown[][]).map(build);
+    rows = stmt.all(parameters) as unknown[][];
   } finally {
     stmt.raw(false);
   }
+  // Another process changed the table's columns (SQLite prepared the statement again by itself).
+  // The width tells; a migration that drops and adds as many columns at once would not, but an
+  // older server reading such a table is already refused as soon as it starts again.
+  if (rows.length > 0 && rows[0]!.length !== builder.width) {
+    builder = rowBuilderFor(stmt);
+    if (!builder.build) return stmt.all(parameters) as object[];
+  }
+  return rows.map(builder.build!);
 }
 
 /** Rows per INSERT statement: SQLite limits bound parameters per statement. */

@@ -11,6 +11,7 @@ import { forIdChunks, forRowChunks, inIds, valuesOf } from '../../src/store/id-l
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Schema } from '../../src/store/schema.ts';
 import pg from 'pg';
+import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
 import { MIGRATION_NAMES, migrateToLatest } from '../../src/store/migrations.ts';
 import { ENGINES } from '../support/engines.ts';
@@ -86,6 +87,22 @@ test('prepared reads give the rows Kysely gives, whatever the column names, and 
     assert.equal(first!['0'], 42);
     assert.equal(first!.nothing, null);
   } finally {
+    await store.close();
+  }
+});
+
+test('a prepared read follows a table whose columns changed under it (another process migrated it)', async () => {
+  const dataDir = tempDataDir();
+  const store = await openStore({ dataDir });
+  const other = new Database(path.join(dataDir, 'openeas.db'));
+  const read = prepare<{ key: string }, Record<string, unknown>>((db, p) => db.selectFrom('settings').selectAll().where('key', '=', p.key));
+  try {
+    await insertRows(store.db, 'settings', [{ key: 'a', value: '1' }]);
+    assert.deepEqual(await read.rows(store.db, { key: 'a' }), [{ key: 'a', value: '1' }]);
+    other.exec(`alter table settings add column note text not null default 'n'`);
+    assert.deepEqual(await read.rows(store.db, { key: 'a' }), [{ key: 'a', value: '1', note: 'n' }]);
+  } finally {
+    other.close();
     await store.close();
   }
 });
