@@ -1,7 +1,11 @@
 // What must hold in a database whatever happened to the servers using it (crashes, races): every
 // counter equals what the rows say. Read straight from the tables, because account quota usage and
 // metering are not visible through the API. Each broken rule is one line of the returned list.
-import type { Store } from '../../src/store/database.ts';
+// The tables are read in one snapshot: a server still running (its scheduler provisioning a machine)
+// would otherwise commit between two reads, and the machine read as Attaching would be counted in
+// its group read after (a false alarm of the crash test, seen on PostgreSQL in CI).
+import { sql } from 'kysely';
+import type { Db, Store } from '../../src/store/database.ts';
 import type { ResourcesTable } from '../../src/store/schema.ts';
 
 const RUNNING = new Set(['Ready', 'NotReady']);
@@ -22,18 +26,43 @@ const zero = (): Counters => ({
   memory_mb: 0,
 });
 
-export async function counterProblems(store: Store): Promise<string[]> {
+/** Test seam: runs after the snapshot's first read (a test commits a change from elsewhere there). */
+export interface SnapshotHooks {
+  afterFirstRead?: () => Promise<void>;
+}
+
+/**
+ * Runs `fn`'s reads on one connection in one read-only snapshot: PostgreSQL's REPEATABLE READ, or a
+ * deferred SQLite transaction (WAL: its snapshot is taken at the first read, and writers carry on).
+ */
+async function inOneSnapshot<T>(store: Store, fn: (db: Db) => Promise<T>): Promise<T> {
+  return store.db.connection().execute(async (db) => {
+    await sql.raw(store.dialect === 'postgres' ? 'begin isolation level repeatable read read only' : 'begin deferred').execute(db);
+    try {
+      return await fn(db);
+    } finally {
+      await sql.raw('rollback').execute(db);
+    }
+  });
+}
+
+export async function counterProblems(store: Store, hooks: SnapshotHooks = {}): Promise<string[]> {
+  return inOneSnapshot(store, (db) => counterProblemsIn(db, hooks));
+}
+
+async function counterProblemsIn(db: Db, hooks: SnapshotHooks): Promise<string[]> {
   const problems: string[] = [];
-  const machines = await store.db
+  const machines = await db
     .selectFrom('instances')
     .select(['id', 'account_id', 'region', 'resource_id', 'charge_type', 'health', 'cpu', 'gpu', 'memory_mb'])
     .execute();
-  const groups = await store.db
+  await hooks.afterFirstRead?.();
+  const groups = await db
     .selectFrom('resources')
     .select(['id', 'instance_count', 'prepaid_instance_count', 'postpaid_instance_count', 'cpu_count', 'gpu_count', 'memory_mb'])
     .execute();
-  const usage = await store.db.selectFrom('account_usage').selectAll().execute();
-  const open = await store.db.selectFrom('metered_intervals').select('instance_id').where('end_at', 'is', null).execute();
+  const usage = await db.selectFrom('account_usage').selectAll().execute();
+  const open = await db.selectFrom('metered_intervals').select('instance_id').where('end_at', 'is', null).execute();
 
   // Group counters: InstanceCount, PrePaid/PostPaid counts over every machine; CPU, GPU, memory over running ones.
   const expected = new Map<string, Counters>();
@@ -88,7 +117,7 @@ export async function counterProblems(store: Store): Promise<string[]> {
     openCount.delete(m.id);
   }
   for (const id of openCount.keys()) problems.push(`an open metered interval for machine ${id}, which no longer exists`);
-  problems.push(...(await serviceProblems(store)));
+  problems.push(...(await serviceProblemsIn(db)));
   return problems;
 }
 
@@ -98,14 +127,18 @@ export async function counterProblems(store: Store): Promise<string[]> {
  * running counts equal the rows.
  */
 export async function serviceProblems(store: Store): Promise<string[]> {
+  return inOneSnapshot(store, serviceProblemsIn);
+}
+
+async function serviceProblemsIn(db: Db): Promise<string[]> {
   const problems: string[] = [];
-  const machines = await store.db
+  const machines = await db
     .selectFrom('instances')
     .select(['id', 'resource_id', 'health', 'cpu', 'gpu', 'memory_mb', 'cpu_used', 'gpu_used', 'memory_used_mb', 'worker_count'])
     .execute();
-  const groups = await store.db.selectFrom('resources').select(['id', 'cpu_used', 'gpu_used', 'memory_used_mb', 'service_count']).execute();
-  const services = await store.db.selectFrom('services').select(['id', 'resource_id', 'running_count']).execute();
-  const workers = await store.db
+  const groups = await db.selectFrom('resources').select(['id', 'cpu_used', 'gpu_used', 'memory_used_mb', 'service_count']).execute();
+  const services = await db.selectFrom('services').select(['id', 'resource_id', 'running_count']).execute();
+  const workers = await db
     .selectFrom('service_instances')
     .select(['id', 'service_id', 'resource_id', 'machine_id', 'status', 'cpu', 'gpu', 'memory_mb'])
     .execute();
