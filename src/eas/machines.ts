@@ -232,7 +232,9 @@ function hostName(address: number): string {
  * from there step by step, as on SQLite (`nothing`). A deleted group and a region without
  * addresses are refused here. `rows` are complete but for `ip` and `name`, which the statement adds (every
  * column of the table must be in them: jsonb_populate_record leaves a missing one NULL, not its
- * default).
+ * default). The record is built in FROM, once per machine: `(jsonb_populate_record(…)).*` in the
+ * select list runs the function once per column, 35 times (1.1 ms of the database's CPU per
+ * machine, EXPLAIN ANALYZE; most of a create's).
  */
 async function claimSharedRows(
   tx: Tx,
@@ -260,8 +262,9 @@ async function claimSharedRows(
     p as (update ip_pools set next_host = next_host + ${n} where region = ${ctx.region} and exists (select 1 from q) returning next_host),
     m as (
       insert into instances
-      select (jsonb_populate_record(null::instances, x.j || jsonb_build_object('ip', ${ip}, 'name', ${name}))).*
-      from p, jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as x(j, ord)
+      select r.*
+      from p, jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as x(j, ord),
+        jsonb_populate_record(null::instances, x.j || jsonb_build_object('ip', ${ip}, 'name', ${name})) as r
       where p.next_host - 1 <= ${HOSTS_PER_REGION}
       returning 1
     )
