@@ -1,13 +1,15 @@
 // Who sent this request? Verifies the signature (V3, ROA V2 or RPC), the request time, the
 // AccessKey's state and the nonce, in the order Alibaba's gateway does (protocol notes §2.3):
 // the nonce is consumed only by a request whose signature verified, so a forged request can
-// never burn a legitimate client's nonce.
+// never burn a legitimate client's nonce. A mutation's nonce is used up in the mutation's own
+// transaction (PendingNonce): one commit for both instead of two.
 import { apiError } from './errors.ts';
 import { redactValues } from './log-redaction.ts';
 import { parseRequestTime, parseSignedRequest, type ParsedSignature, type WireRequest } from './signature/index.ts';
 import type { Caller } from './context.ts';
 import type { Services } from '../services.ts';
 import type { AccessKeysTable } from '../store/schema.ts';
+import type { Db, Tx } from '../store/database.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import { prepare } from '../store/prepared.ts';
 
@@ -64,7 +66,65 @@ function rootCaller(key: AccessKeyRecord): Caller {
   };
 }
 
-export async function authenticate(wire: WireRequest, services: Services, log: FastifyBaseLogger): Promise<Caller> {
+/**
+ * A verified request's nonce, not yet used up. A mutation consumes it inside its own transaction
+ * (eas/handlers/common.ts mutate), so the nonce and the change commit together, without a write
+ * of their own; whatever else happens to the call, settleNonce uses it up before the answer.
+ */
+export interface PendingNonce {
+  readonly keyId: string;
+  readonly nonce: string;
+  /** Wall time of the check, ms: an older row of this nonce past its retention no longer counts. */
+  readonly wallNow: number;
+  readonly expiresAt: number;
+  /** Used up by a committed transaction, or by settleNonce (which then answered). */
+  settled: boolean;
+}
+
+/**
+ * Uses up the nonce on `db` (a transaction's, or the store's), or throws SignatureNonceUsed. A row
+ * of the nonce past its retention, not yet swept, is claimed again rather than refused.
+ */
+export async function consumeNonce(db: Db | Tx, n: PendingNonce): Promise<void> {
+  const inserted = await insertNonce.affected(db, { key: n.keyId, nonce: n.nonce, expiresAt: n.expiresAt });
+  if (inserted !== 0) return;
+  const claimed = await db
+    .updateTable('nonces')
+    .set({ expires_at: n.expiresAt })
+    .where('access_key_id', '=', n.keyId)
+    .where('nonce', '=', n.nonce)
+    .where('expires_at', '<=', n.wallNow)
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) === 0) throw apiError('SignatureNonceUsed');
+}
+
+/**
+ * Before a call with a pending nonce answers (either way): uses the nonce up unless a committed
+ * transaction did. Throws SignatureNonceUsed when another request used it first — a replay,
+ * whatever its own outcome would have been.
+ */
+export async function settleNonce(services: Services, n: PendingNonce): Promise<void> {
+  if (n.settled) return;
+  n.settled = true;
+  await services.store.write((db) => consumeNonce(db, n));
+}
+
+export interface Authenticated {
+  caller: Caller;
+  /** Set when the nonce was left for the call's transaction (`deferNonce`). */
+  nonce?: PendingNonce;
+}
+
+/**
+ * Verifies the request. The nonce is used up here, or with `deferNonce` left pending for the call's
+ * mutation to use up in its transaction (the pipeline settles it before answering).
+ */
+export async function authenticate(
+  wire: WireRequest,
+  services: Services,
+  log: FastifyBaseLogger,
+  deferNonce = false,
+): Promise<Authenticated> {
   const sig = parseSignedRequest(wire);
   const key = await loadAccessKey(services, sig.accessKeyId);
   if (!key) throw apiError('InvalidAccessKeyId.NotFound');
@@ -92,29 +152,16 @@ export async function authenticate(wire: WireRequest, services: Services, log: F
 
   const caller = key.ownerType === 'root' ? rootCaller(key) : await services.resolveIdentity(key, sig);
 
-  const nonce = sig.nonce;
-  const inserted = await services.store.write((db) =>
-    insertNonce.affected(db, { key: key.id, nonce, expiresAt: wallNow + services.config.nonceTtlSeconds * 1000 }),
-  );
-  if (inserted === 0) {
-    // The nonce row may be an expired one not yet swept: those no longer count.
-    const existing = await services.store.db
-      .selectFrom('nonces')
-      .select('expires_at')
-      .where('access_key_id', '=', key.id)
-      .where('nonce', '=', sig.nonce)
-      .executeTakeFirst();
-    if (existing && existing.expires_at > wallNow) throw apiError('SignatureNonceUsed');
-    const claimed = await services.store.db
-      .updateTable('nonces')
-      .set({ expires_at: wallNow + services.config.nonceTtlSeconds * 1000 })
-      .where('access_key_id', '=', key.id)
-      .where('nonce', '=', sig.nonce)
-      .where('expires_at', '<=', wallNow)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) throw apiError('SignatureNonceUsed');
-  }
-  return caller;
+  const nonce: PendingNonce = {
+    keyId: key.id,
+    nonce: sig.nonce,
+    wallNow,
+    expiresAt: wallNow + services.config.nonceTtlSeconds * 1000,
+    settled: false,
+  };
+  if (deferNonce) return { caller, nonce };
+  await settleNonce(services, nonce);
+  return { caller };
 }
 
 /** Deletes nonces past their retention; run periodically. */

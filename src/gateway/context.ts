@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Services } from '../services.ts';
 import type { AuthorizationRequest, Operation, Output, RawInput } from './operation.ts';
 import type { ApiError } from './errors.ts';
+import type { PendingNonce } from './authenticate.ts';
 
 export type PrincipalType = 'root' | 'user' | 'assumed-role';
 
@@ -36,6 +37,8 @@ export interface CallContext {
   headers: Record<string, string | string[] | undefined>;
   /** Decoded query parameters as sent, including ones the API spec does not name (ClientToken). */
   rawQuery: Record<string, string>;
+  /** The request's nonce, when it is left for the call's mutation to use up (authenticate.ts). */
+  nonce?: PendingNonce;
 }
 
 /**

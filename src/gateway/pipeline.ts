@@ -27,7 +27,7 @@ import { Transform } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { apiError, isApiError } from './errors.ts';
-import { authenticate } from './authenticate.ts';
+import { authenticate, settleNonce, type PendingNonce } from './authenticate.ts';
 import { errorBody, isClientAbort, sendJson, toApiError, troubleshootUrl } from './envelope.ts';
 import { clientAddress } from './client-address.ts';
 import { LOG_REDACTION } from './log-redaction.ts';
@@ -311,16 +311,44 @@ async function serveCall(
   const wire = wireOf(req);
   const raw = decodeInput(req, wire); // 4
   call.raw = raw;
-  const caller = await authenticate(wire, services, req.log); // 5
+  const { caller, nonce } = await authenticate(wire, services, req.log, leavesNonceToMutation(op, wire)); // 5
   noteCaller(req, caller);
   call.caller = caller;
-  if (early === undefined && isExpensive(raw, wire.body.length)) {
-    const release = await admission.enter(signal); // 5b
-    // The slot is held until the answer has left (or the connection is gone): a big page costs as
-    // much to write as to build, and releasing it at send() would let answers pile up unbounded.
-    reply.raw.once('close', release);
+  try {
+    if (early === undefined && isExpensive(raw, wire.body.length)) {
+      const release = await admission.enter(signal); // 5b
+      // The slot is held until the answer has left (or the connection is gone): a big page costs as
+      // much to write as to build, and releasing it at send() would let answers pile up unbounded.
+      reply.raw.once('close', release);
+    }
+    return await handleCall(req, reply, op, services, caller, raw, call, nonce);
+  } catch (e) {
+    if (nonce) await settleReplayed(services, nonce, call);
+    throw e;
   }
-  return handleCall(req, reply, op, services, caller, raw, call);
+}
+
+/**
+ * EAS writes leave their nonce to their mutation's transaction (PendingNonce): every EAS handler
+ * writes through `mutate` and nothing else, so nothing of a replay is written before its nonce is
+ * refused. Reads, and the other products' calls, use it up in authenticate as before.
+ */
+function leavesNonceToMutation(op: Operation, wire: WireRequest): boolean {
+  return op.product === 'eas' && wire.method !== 'GET';
+}
+
+/**
+ * A pending nonce is used up before any answer. A replay answers SignatureNonceUsed, whatever else
+ * went wrong, and like a replay refused in authenticate it is not an audited call. A nonce that
+ * cannot be stored fails the call, as it does in authenticate.
+ */
+async function settleReplayed(services: Services, nonce: PendingNonce, call: FinishedCall): Promise<void> {
+  try {
+    await settleNonce(services, nonce);
+  } catch (e) {
+    if (isApiError(e) && e.code === 'SignatureNonceUsed') call.caller = undefined;
+    throw e;
+  }
 }
 
 async function handleCall(
@@ -331,6 +359,7 @@ async function handleCall(
   caller: CallContext['caller'],
   raw: RawInput,
   call: FinishedCall,
+  nonce: PendingNonce | undefined,
 ): Promise<FastifyReply> {
   const host = hostOf(req);
   const ctx: CallContext = {
@@ -344,6 +373,7 @@ async function handleCall(
     services,
     headers: req.headers,
     rawQuery: raw.query,
+    nonce,
   };
   call.ctx = ctx;
   call.authorization = await op.authorize(raw, ctx);
@@ -351,6 +381,7 @@ async function handleCall(
   const input = op.validate(raw); // 7
   await services.latencyFaults.delay(op.action); // injected latency (admin faults)
   const output = await op.handle(input, ctx); // 8
+  if (nonce) await settleReplayed(services, nonce, call); // used up by the mutation unless it made none
   call.output = output;
   return sendJson(reply, req.id, 200, { RequestId: req.id, ...output }); // 9
 }

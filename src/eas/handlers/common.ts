@@ -5,11 +5,21 @@ import type { EasHandler } from '../operations.ts';
 import type { EasInputs } from '../generated/operations.ts';
 import type { CallContext } from '../../gateway/context.ts';
 import type { Tx } from '../../store/database.ts';
+import { consumeNonce } from '../../gateway/authenticate.ts';
 
-/** Runs a mutation as one transaction; with progression=immediate, lets due work run before answering. */
+/**
+ * Runs a mutation as one transaction; with progression=immediate, lets due work run before answering.
+ * The request's nonce, when the pipeline left it pending, is used up first in the same transaction:
+ * a replay is refused before it changes anything, and the two commit together.
+ */
 export async function mutate<T>(ctx: CallContext, fn: (tx: Tx, now: number) => Promise<T>): Promise<T> {
   const { store, clock, scheduler, config } = ctx.services;
-  const out = await store.transaction((tx) => fn(tx, clock.now()));
+  const nonce = ctx.nonce?.settled === false ? ctx.nonce : undefined;
+  const out = await store.transaction(async (tx) => {
+    if (nonce) await consumeNonce(tx, nonce);
+    return fn(tx, clock.now());
+  });
+  if (nonce) nonce.settled = true;
   if (config.progression === 'immediate') await scheduler.runDue();
   return out;
 }

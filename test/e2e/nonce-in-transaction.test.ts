@@ -1,0 +1,105 @@
+// An EAS write uses up its nonce inside its own transaction (gateway/authenticate.ts PendingNonce,
+// eas/handlers/common.ts mutate): one commit for both. Whatever else happens to the call, the
+// nonce is used up before it answers, and a replay answers SignatureNonceUsed as when the nonce was
+// checked first: also when the replay would have been refused for another reason, and it is not an
+// audited call. (test/e2e/gateway.test.ts covers replays of creates that succeed, fail, or race.)
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENGINES } from '../support/engines.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { callEas, easClient, type Credentials } from '../support/client.ts';
+import { send, startProxy, type TestProxy, type WireCapture } from '../support/proxy.ts';
+import { allow, userWithPolicies } from '../support/ram.ts';
+
+const REGION = 'cn-hangzhou';
+
+for (const engine of ENGINES) {
+  describe(`nonces of EAS writes [${engine.name}]`, () => {
+    let server: TestServer;
+    let proxy: TestProxy;
+    let root: Credentials;
+    let group: string;
+
+    before(async () => {
+      // A nonce is kept 2 s here (the default is longer than the time window): long enough for a
+      // replay to meet it, short enough to see a late one accepted again.
+      server = await startTestServer(engine, { nonceTtlSeconds: 2 });
+      proxy = await startProxy(server.url);
+      root = { accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! };
+      group = (
+        await callEas(easClient({ url: server.url, ...root }), {
+          action: 'CreateResource',
+          method: 'POST',
+          pathname: '/api/v2/resources',
+          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+        })
+      ).body.ResourceId;
+    });
+    after(async () => {
+      await proxy.close();
+      await server.close();
+    });
+
+    /** A signed create as `creds`, captured by the proxy and not delivered. */
+    const capturedCreate = async (creds: Credentials): Promise<WireCapture> => {
+      proxy.captured.length = 0;
+      proxy.mutate = () => null;
+      try {
+        await callEas(easClient({ url: proxy.url, ...creds }), {
+          action: 'CreateResourceInstances',
+          method: 'POST',
+          pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+          body: { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' },
+        }).catch(() => {});
+      } finally {
+        proxy.mutate = undefined;
+      }
+      return proxy.captured[0]!;
+    };
+    const auditedCreates = async (requestIds: string[]): Promise<number> => {
+      await server.services.audit.flush();
+      const rows = await server.services.store.db
+        .selectFrom('audit_events')
+        .select('event')
+        .where('event_name', '=', 'CreateResourceInstances')
+        .execute();
+      return rows.filter((r) => requestIds.some((id) => r.event.includes(id))).length;
+    };
+
+    test('a create refused by RAM uses up its nonce: the replay answers SignatureNonceUsed, not Forbidden.RAM', async () => {
+      const reader = await userWithPolicies(server, [allow('eas:DescribeResource')]);
+      const create = await capturedCreate(reader);
+      const first = await send(server.url, create);
+      assert.equal(first.status, 403);
+      assert.equal(first.body.Code, 'Forbidden.RAM');
+      const replay = await send(server.url, create);
+      assert.equal(replay.status, 400);
+      assert.equal(replay.body.Code, 'SignatureNonceUsed');
+      assert.equal(await auditedCreates([first.body.RequestId]), 1, 'the refused call is audited');
+      assert.equal(await auditedCreates([replay.body.RequestId]), 0, 'its replay is not');
+    });
+
+    test('a replayed create orders nothing and is not audited', async () => {
+      const create = await capturedCreate(root);
+      const first = await send(server.url, create);
+      assert.equal(first.status, 200);
+      const replay = await send(server.url, create);
+      assert.equal(replay.body.Code, 'SignatureNonceUsed');
+      const nonce = await server.services.store.db.selectFrom('nonces').select('nonce').execute();
+      assert.ok(nonce.length > 0, 'the nonce was stored with the order');
+      assert.equal(await auditedCreates([first.body.RequestId]), 1);
+      assert.equal(await auditedCreates([replay.body.RequestId]), 0);
+    });
+
+    test('a nonce past its retention is claimed again by a write inside its transaction', async () => {
+      const create = await capturedCreate(root);
+      assert.equal((await send(server.url, create)).status, 200);
+      assert.equal((await send(server.url, create)).body.Code, 'SignatureNonceUsed');
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      // Still inside the request time window, but the nonce's row has expired (not yet swept).
+      const late = await send(server.url, create);
+      assert.equal(late.status, 200, JSON.stringify(late.body));
+      assert.equal((await send(server.url, create)).body.Code, 'SignatureNonceUsed');
+    });
+  });
+}
