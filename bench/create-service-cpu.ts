@@ -2,7 +2,8 @@
 // comparisons of the services path that host load would drown in wall-clock figures:
 //   node --import tsx bench/create-service-cpu.ts [label] [calls=200] [instances=1]
 // Seeds one group of 1,000 16-core machines; warms up with 30 calls, then measures `calls`
-// CreateService calls of `instances` instances each, one after another. CPU is this process's
+// CreateService calls of `instances` instances each, one after another (BENCH_IN_FLIGHT: that many at
+// once). CPU is this process's
 // (user + system, process.cpuUsage), so it includes the load generator's signing (bench/load.ts,
 // light): compare runs, not absolute figures.
 import fs from 'node:fs';
@@ -22,6 +23,8 @@ const account = '1000000000000001';
 const region = 'cn-hangzhou';
 const root = { accessKeyId: 'LTAI5tBenchmarkKeyId000000', accessKeySecret: 'BenchmarkSecret0123456789abcdef' };
 
+/** BENCH_IN_FLIGHT: calls in flight while measuring (default 1: one after another, each its own commit). */
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 1);
 let statements = 0;
 let counting = false;
 /** BENCH_SQL_LOG=1: statements per call and their CPU time, most costly first. */
@@ -70,7 +73,7 @@ try {
     ...root,
   });
   const create = async (prefix: string, count: number) => {
-    const r = await runLoad(target(prefix), { seconds: 3600, concurrency: 1, maxRequests: count });
+    const r = await runLoad(target(prefix), { seconds: 3600, concurrency: prefix === 'warm' ? 1 : IN_FLIGHT, maxRequests: count });
     if (r.errors) throw new Error(`CreateService: ${r.firstError}`);
   };
   await create('warm', 30);

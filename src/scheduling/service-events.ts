@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../store/database.ts';
 import type { ServiceEventsTable, ServicesTable } from '../store/schema.ts';
 import { forRowChunks, valuesOf } from '../store/id-lists.ts';
-import { insertRows } from '../store/prepared.ts';
+import { insertRows, prepare } from '../store/prepared.ts';
 import { enqueueJobs, type JobRow, type NewJob } from '../engine/jobs.ts';
 import type { Scheduler } from '../engine/scheduler.ts';
 import { randomString } from '../ids.ts';
@@ -68,18 +68,36 @@ export async function writeEvents(tx: Tx, rows: ServiceEventsTable[], now: numbe
   const added = new Map<string, number>();
   for (const r of rows) added.set(r.service_id, (added.get(r.service_id) ?? 0) + 1);
   const trims: NewJob[] = [];
-  await forRowChunks(tx, [...added], async (chunk) => {
-    const counted = await sql<{ id: string; account_id: string; event_count: number }>`
-      with d(id, n) as materialized (${valuesOf(tx, ['text', 'integer'], chunk)})
-      update services set event_count = event_count + d.n from d where services.id = d.id
-      returning services.id, services.account_id, services.event_count`.execute(tx);
-    for (const r of counted.rows) {
+  const noteTrims = (counted: Counted[]) => {
+    for (const r of counted) {
       const count = Number(r.event_count);
       if (Math.floor((count - added.get(r.id)!) / TRIM_STEP) < Math.floor(count / TRIM_STEP)) trims.push(trimJob(r, now));
     }
-  });
+  };
+  if (added.size === 1) {
+    // One service (a create, most calls): a prepared statement, not a values list compiled anew.
+    const [[id, n]] = [...added] as [[string, number]];
+    noteTrims(await countOneServiceEvents.rows(tx, { id, n }));
+  } else {
+    await forRowChunks(tx, [...added], async (chunk) => {
+      const counted = await sql<Counted>`
+        with d(id, n) as materialized (${valuesOf(tx, ['text', 'integer'], chunk)})
+        update services set event_count = event_count + d.n from d where services.id = d.id
+        returning services.id, services.account_id, services.event_count`.execute(tx);
+      noteTrims(counted.rows);
+    });
+  }
   await enqueueJobs(tx, trims, now);
 }
+
+type Counted = Pick<ServicesTable, 'id' | 'account_id' | 'event_count'>;
+const countOneServiceEvents = prepare<{ id: string; n: number }, Counted>((db, p) =>
+  db
+    .updateTable('services')
+    .set((eb) => ({ event_count: eb('event_count', '+', p.n) }))
+    .where('id', '=', p.id)
+    .returning(['id', 'account_id', 'event_count']),
+);
 
 function trimJob(s: Pick<ServicesTable, 'id' | 'account_id'>, now: number): NewJob {
   return { kind: TRIM_EVENTS_JOB, accountId: s.account_id, subjectId: s.id, dueAt: now, key: `${TRIM_EVENTS_JOB}:${s.id}` };
