@@ -183,6 +183,17 @@ export function exclusiveStatements(db: Db | Tx): DirectStatements | undefined {
  * measurable share of a request. Keep the most recently used ones (LRU, bounded: queries with
  * IN-lists of varying length have many texts).
  */
+/**
+ * The SQL SQLite is given for `sqlText`: a bound LIMIT or OFFSET (`limit ?`, as Kysely writes every
+ * `.limit(n)`) becomes `limit (? + 0)`. SQLite (3.53 here) lets the planner read a LIMIT's bound
+ * value and then marks the statement expired whenever that parameter is bound again, so such a
+ * statement was compiled afresh on every run: the placement read took 18-30 µs instead of 8, a page
+ * of a list paid it too. An expression is not read by the planner, and the value is the same.
+ */
+export function sqliteText(sqlText: string): string {
+  return sqlText.replace(/\b(limit|offset) \?/gi, '$1 (? + 0)');
+}
+
 function withStatementCache(sqlite: BetterSqlite3.Database, capacity = 512): StatementCache {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
@@ -192,7 +203,7 @@ function withStatementCache(sqlite: BetterSqlite3.Database, capacity = 512): Sta
       if (stmt) {
         cache.delete(sqlText);
       } else {
-        stmt = sqlite.prepare(sqlText);
+        stmt = sqlite.prepare(sqliteText(sqlText));
         if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
       }
       cache.set(sqlText, stmt);

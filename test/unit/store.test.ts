@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openStore } from '../../src/store/database.ts';
+import { exclusiveStatements, openStore, sqliteText } from '../../src/store/database.ts';
 import { insertRows, prepare, prepareLocked } from '../../src/store/prepared.ts';
 import { forIdChunks, forRowChunks, inIds, valuesOf } from '../../src/store/id-lists.ts';
 import { sql, type SelectQueryBuilder } from 'kysely';
@@ -595,5 +595,29 @@ test('PostgreSQL: migrations read only their own schema, never the catalog of ev
     assert.deepEqual(wide, [], 'no statement reads the whole catalog');
   } finally {
     await db.destroy();
+  }
+});
+
+test('SQLite: a bound LIMIT or OFFSET reaches SQLite as an expression, so the statement is not compiled again on every run', async () => {
+  // SQLite marks a statement whose LIMIT its planner read as expired each time that parameter is
+  // bound again; `limit (? + 0)` keeps the compiled statement and means the same.
+  assert.equal(sqliteText('select * from t where a = ? limit ? offset ?'), 'select * from t where a = ? limit (? + 0) offset (? + 0)');
+  assert.equal(sqliteText('select "limit" from t'), 'select "limit" from t');
+  const store = await openStore({ dataDir: '', ephemeral: true });
+  try {
+    await insertRows(
+      store.db,
+      'settings',
+      ['a', 'b', 'c', 'd'].map((key) => ({ key, value: key.toUpperCase() })),
+    );
+    const page = store.db.selectFrom('settings').select('key').where('key', 'in', ['a', 'b', 'c', 'd']).orderBy('key').limit(2).offset(1);
+    assert.deepEqual(
+      (await page.execute()).map((r) => r.key),
+      ['b', 'c'],
+    );
+    const statement = exclusiveStatements(store.db)!.statements.prepare(page.compile().sql);
+    assert.match(statement.source, /limit \(\? \+ 0\) offset \(\? \+ 0\)$/);
+  } finally {
+    await store.close();
   }
 });
