@@ -17,7 +17,7 @@ import { HOSTS_PER_REGION, ipBlockOf, ipOf, zonesOf } from './regions.ts';
 import { countInGroups, countInGroupStatement, insertLabelsOf } from '../engine/instance-lifecycle.ts';
 import { lockGroups } from '../engine/group-locks.ts';
 import { decideOutcomes, faultOf, faultsQuery, listFaults } from '../engine/faults.ts';
-import { enqueueJobs } from '../engine/jobs.ts';
+import { enqueueJobs, enqueueStatement, type NewJob } from '../engine/jobs.ts';
 import { PROVISION_JOB } from '../engine/machine-jobs.ts';
 import { addMonths } from '../billing/calendar.ts';
 import type { MachineType } from './catalog.ts';
@@ -225,7 +225,7 @@ function hostName(address: number): string {
 
 /**
  * PostgreSQL: the group's counters, the quota and the IP pool taken, and the machines inserted
- * with their addresses, in ONE statement (data-modifying CTEs, each step only if the one before
+ * with their addresses and their provisioning jobs, in ONE statement (data-modifying CTEs, each step only if the one before
  * took its row), so a create holds those rows for one round trip and the commit rather than one
  * round trip each. Answers the last step done: a step whose row is missing or refused stops it
  * (first order of an account or region, quota taken by a concurrent order), and the caller goes on
@@ -243,6 +243,7 @@ async function claimSharedRows(
   limits: Amounts,
   want: Amounts,
   now: number,
+  jobs: NewJob[],
 ): Promise<'nothing' | 'counted' | 'taken' | 'inserted'> {
   if (!isPostgres(tx)) return 'nothing';
   const { accountId } = ctx.caller;
@@ -267,7 +268,8 @@ async function claimSharedRows(
         jsonb_populate_record(null::instances, x.j || jsonb_build_object('ip', ${ip}, 'name', ${name})) as r
       where p.next_host - 1 <= ${HOSTS_PER_REGION}
       returning 1
-    )
+    ),
+    j as (${enqueueStatement(tx, jobs, now, sql`exists (select 1 from m)`)})
     select (select count(*) from g)::int as grouped, (select count(*) from q)::int as taken,
       (select next_host from p) as next_host`.execute(tx);
   const r = out[0]!;
@@ -283,7 +285,8 @@ async function claimSharedRows(
  * Orders machines for `group` (read by the caller without a lock). The order of the work is the
  * PostgreSQL lock story (docs/ARCHITECTURE.md, "Machines"): a create holds each contended row
  * from its first write to the commit, so everything that needs no shared row comes first —
- * the reads (stock, faults, quota usage) and the refusals they decide, the provisioning jobs —
+ * the reads (stock, faults, quota usage) and the refusals they decide, the provisioning jobs (on
+ * PostgreSQL written by the shared rows' statement, which holds no lock the longer for them) —
  * and the shared rows last, in the engine's lock order (engine/group-locks.ts) with the most
  * shared last: the group's counters (its row: a concurrent DeleteResource either waits for this
  * commit and sees the machines, or deleted the group first and this order finds no row and is
@@ -350,20 +353,19 @@ export async function orderMachines(tx: Tx, ctx: CallContext, group: ResourcesTa
   }));
 
   const dueAt = config.progression === 'manual' ? null : config.progression === 'immediate' ? now : now + config.provisionSeconds * 1000;
-  await enqueueJobs(
-    tx,
-    rows.map((r, i) => ({
-      kind: PROVISION_JOB,
-      accountId: r.account_id,
-      subjectId: r.id,
-      dueAt,
-      payload: outcomes[i]!.ok ? { ok: true } : { ok: false, reason: outcomes[i]!.reason },
-    })),
-    now,
-  );
+  const jobs = rows.map((r, i) => ({
+    kind: PROVISION_JOB,
+    accountId: r.account_id,
+    subjectId: r.id,
+    dueAt,
+    payload: outcomes[i]!.ok ? { ok: true } : { ok: false, reason: outcomes[i]!.reason },
+  }));
+  // PostgreSQL: the jobs go in with the machines, in the shared rows' statement (one round trip fewer).
+  if (!isPostgres(tx)) await enqueueJobs(tx, jobs, now);
   await ctx.services.hooks.machinesOrdering(tx, ctx, rows, now);
   // Shared rows from here on, each locked until the commit (PostgreSQL).
-  const done = await claimSharedRows(tx, ctx, rows, quota.limits, want, now);
+  const done = await claimSharedRows(tx, ctx, rows, quota.limits, want, now, jobs);
+  if (done === 'counted' || done === 'taken') await enqueueJobs(tx, jobs, now); // the statement stopped before them
   if (done === 'nothing' && !(await countInGroups(tx, rows, now))) throw apiError('InvalidResource.NotFound', { resourceId: group.id });
   if (done === 'nothing' || done === 'counted') await takeQuota(tx, ctx, quota.limits, want);
   if (done !== 'inserted') {

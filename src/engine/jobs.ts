@@ -3,7 +3,7 @@
 // functions below; engine/scheduler.ts claims and runs it. Rows are graphile-worker's jobs: a
 // kind, a subject, a due time on the business clock, a JSON payload, the failed attempts so far
 // with the last error, and an optional key naming the one pending job of a purpose.
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db, Tx } from '../store/database.ts';
 import { isPostgres } from '../store/database.ts';
 import type { JobsTable } from '../store/schema.ts';
@@ -48,9 +48,44 @@ export function unwatchEnqueues(tx: Tx): void {
 
 export async function enqueueJobs(tx: Tx, jobs: NewJob[], now: number): Promise<void> {
   if (jobs.length === 0) return;
+  noteEnqueued(tx, jobs);
+  const keyed = new Map<string, NewJob>();
+  const plain: JobRow[] = [];
+  for (const j of jobs) {
+    if (j.key === undefined) plain.push(jobRow(j, now));
+    else keyed.set(j.key, j); // the last of one key wins, as if scheduled one after the other
+  }
+  if (plain.length > 0) await insertRows(tx, 'jobs', plain);
+  // The replacement gets a new id: the scheduler deletes the jobs it ran by id, so a job that
+  // re-schedules its own key (a renewal's next term) keeps the new schedule.
+  if (keyed.size > 0)
+    await insertRows(
+      tx,
+      'jobs',
+      [...keyed.values()].map((j) => jobRow(j, now)),
+      { replaceOn: 'job_key' },
+    );
+}
+
+/**
+ * PostgreSQL: enqueueJobs for jobs without a key, as a statement to embed in a larger one (a
+ * data-modifying CTE) that inserts them only where `condition` holds. eas/machines.ts puts a
+ * create's provisioning jobs into the statement that takes its shared rows: one round trip fewer.
+ */
+export function enqueueStatement(tx: Tx, jobs: NewJob[], now: number, condition: RawBuilder<unknown>): RawBuilder<unknown> {
+  if (jobs.some((j) => j.key !== undefined)) throw new Error('enqueueStatement takes jobs without a key');
+  noteEnqueued(tx, jobs);
+  const rows = JSON.stringify(jobs.map((j) => jobRow(j, now)));
+  return sql`insert into jobs select r.* from jsonb_populate_recordset(null::jobs, ${rows}::jsonb) as r where ${condition} returning 1`;
+}
+
+function noteEnqueued(tx: Tx, jobs: NewJob[]): void {
   const mark = enqueuedDuring.get(tx);
   if (mark) for (const j of jobs) if (j.dueAt !== null && j.dueAt < mark.earliest) mark.earliest = j.dueAt;
-  const toRow = (j: NewJob): JobRow => ({
+}
+
+function jobRow(j: NewJob, now: number): JobRow {
+  return {
     id: newSortableId(),
     kind: j.kind,
     account_id: j.accountId,
@@ -62,17 +97,7 @@ export async function enqueueJobs(tx: Tx, jobs: NewJob[], now: number): Promise<
     last_error: null,
     failed_at: null,
     job_key: j.key ?? null,
-  });
-  const keyed = new Map<string, NewJob>();
-  const plain: JobRow[] = [];
-  for (const j of jobs) {
-    if (j.key === undefined) plain.push(toRow(j));
-    else keyed.set(j.key, j); // the last of one key wins, as if scheduled one after the other
-  }
-  if (plain.length > 0) await insertRows(tx, 'jobs', plain);
-  // The replacement gets a new id: the scheduler deletes the jobs it ran by id, so a job that
-  // re-schedules its own key (a renewal's next term) keeps the new schedule.
-  if (keyed.size > 0) await insertRows(tx, 'jobs', [...keyed.values()].map(toRow), { replaceOn: 'job_key' });
+  };
 }
 
 /** Removes the pending jobs with these keys (parked ones too). */

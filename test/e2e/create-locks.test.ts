@@ -10,6 +10,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, expectApiError } from '../support/client.ts';
 import type { Tx } from '../../src/store/database.ts';
 import { HOSTS_PER_REGION, ipOf } from '../../src/eas/regions.ts';
+import { PROVISION_JOB } from '../../src/engine/machine-jobs.ts';
 
 const REGION = 'cn-hangzhou';
 const small = { EcsInstanceType: 'ecs.g6.large', ChargeType: 'PostPaid', EcsInstanceCount: 1 };
@@ -39,8 +40,8 @@ function apiOf(server: TestServer) {
 }
 
 /** The machine rows of `group` as stored (a deleted group has no API to list them). */
-async function storedMachines(server: TestServer, group: string): Promise<Array<{ ip: string }>> {
-  return server.services.store.db.selectFrom('instances').select('ip').where('resource_id', '=', group).execute();
+async function storedMachines(server: TestServer, group: string): Promise<Array<{ id: string; ip: string }>> {
+  return server.services.store.db.selectFrom('instances').select(['id', 'ip']).where('resource_id', '=', group).execute();
 }
 
 for (const engine of ENGINES) {
@@ -83,6 +84,35 @@ for (const engine of ENGINES) {
         assert.equal(new Set(ips).size, 32);
         // The region's first 32 hosts, as ipOf numbers them (PostgreSQL computes them in SQL).
         assert.deepEqual(new Set(ips), new Set(Array.from({ length: 32 }, (_, h) => ipOf(REGION, h + 1))));
+      } finally {
+        await server.close();
+      }
+    });
+
+    test('every ordered machine has exactly one provisioning job, whichever way its order went', async () => {
+      // The first order of an account and region has no usage or address-pool row yet (PostgreSQL:
+      // the shared rows' statement stops early and the jobs are written after it); later ones write
+      // their jobs in that statement; concurrent ones may fall either way.
+      const server = await startTestServer(engine, { progression: 'manual' });
+      try {
+        const api = apiOf(server);
+        const group = await api.group();
+        await api.create(group, { ...small, EcsInstanceCount: 3 });
+        await api.create(group, { ...small, EcsInstanceCount: 2 });
+        await Promise.all(Array.from({ length: 8 }, () => api.create(group, small)));
+        const machines = await storedMachines(server, group);
+        assert.equal(machines.length, 13);
+        const jobs = await server.services.store.db
+          .selectFrom('jobs')
+          .select(['subject_id', 'kind', 'payload'])
+          .where(
+            'subject_id',
+            'in',
+            machines.map((m) => m.id),
+          )
+          .execute();
+        assert.deepEqual(jobs.map((j) => j.subject_id).sort(), machines.map((m) => m.id).sort());
+        for (const j of jobs) assert.deepEqual([j.kind, JSON.parse(j.payload)], [PROVISION_JOB, { ok: true }]);
       } finally {
         await server.close();
       }
