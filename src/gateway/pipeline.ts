@@ -323,7 +323,11 @@ async function serveCall(
     }
     return await handleCall(req, reply, op, services, caller, raw, call, nonce);
   } catch (e) {
-    if (nonce) await settleReplayed(services, nonce, call);
+    if (nonce) {
+      await settleReplayed(services, nonce, call);
+      // Refused as a replay further in (a mutation's transaction, RAM's soft mode): not audited either.
+      if (isApiError(e) && e.code === 'SignatureNonceUsed') call.caller = undefined;
+    }
     throw e;
   }
 }

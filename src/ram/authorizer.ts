@@ -9,6 +9,7 @@
 // Modes (config.ram): enforce (deny), soft (allow, log and record the would-be denial), off.
 import type { FastifyBaseLogger } from 'fastify';
 import { apiError, type ApiError } from '../gateway/errors.ts';
+import { settleNonce } from '../gateway/authenticate.ts';
 import type { CallContext, Caller } from '../gateway/context.ts';
 import type { AuthorizationRequest } from '../gateway/operation.ts';
 import type { Services } from '../services.ts';
@@ -453,6 +454,8 @@ export class RamAuthorizer implements Authorizer {
     if (j.detail.decision === 'Allow') return;
     const detail = accessDeniedDetail(this.services, caller, request, j);
     if (mode === 'soft') {
+      // A write's nonce is still pending (gateway/authenticate.ts): a replay stops here, before it leaves a record.
+      if (ctx.nonce) await settleNonce(this.services, ctx.nonce);
       await recordDenial(this.services, ctx.log, ctx.requestId, caller, request, detail, j);
       return;
     }

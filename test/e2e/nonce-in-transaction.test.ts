@@ -91,6 +91,43 @@ for (const engine of ENGINES) {
       assert.equal(await auditedCreates([replay.body.RequestId]), 0);
     });
 
+    test("RAM's soft mode records a would-be denial once: the replay is refused before it leaves a record", async () => {
+      const soft = await startTestServer(engine, { ram: 'soft' });
+      const softProxy = await startProxy(soft.url);
+      try {
+        const rootOfSoft = { accessKeyId: soft.root.accessKeyId, accessKeySecret: soft.root.accessKeySecret! };
+        const target = (
+          await callEas(easClient({ url: soft.url, ...rootOfSoft }), {
+            action: 'CreateResource',
+            method: 'POST',
+            pathname: '/api/v2/resources',
+            body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+          })
+        ).body.ResourceId;
+        const reader = await userWithPolicies(soft, [allow('eas:DescribeResource')]);
+        softProxy.captured.length = 0;
+        softProxy.mutate = () => null;
+        await callEas(easClient({ url: softProxy.url, ...reader }), {
+          action: 'CreateResourceInstances',
+          method: 'POST',
+          pathname: `/api/v2/resources/${REGION}/${target}/instances`,
+          body: { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' },
+        }).catch(() => {});
+        softProxy.mutate = undefined;
+        const create = softProxy.captured[0]!;
+        assert.equal((await send(soft.url, create)).status, 200, 'soft mode lets it through');
+        assert.equal((await send(soft.url, create)).body.Code, 'SignatureNonceUsed');
+        const denials = await soft.services.store.db.selectFrom('ram_denials').select('action').execute();
+        assert.deepEqual(
+          denials.map((d) => d.action),
+          ['eas:CreateResourceInstances'],
+        );
+      } finally {
+        await softProxy.close();
+        await soft.close();
+      }
+    });
+
     test('a nonce past its retention is claimed again by a write inside its transaction', async () => {
       const create = await capturedCreate(root);
       assert.equal((await send(server.url, create)).status, 200);
