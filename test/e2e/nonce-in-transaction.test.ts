@@ -9,9 +9,35 @@ import { ENGINES } from '../support/engines.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, type Credentials } from '../support/client.ts';
 import { send, startProxy, type TestProxy, type WireCapture } from '../support/proxy.ts';
-import { allow, userWithPolicies } from '../support/ram.ts';
+import { allow, eas, uniqueName, userWithPolicies } from '../support/ram.ts';
 
 const REGION = 'cn-hangzhou';
+
+const rootOf = (server: TestServer): Credentials => ({
+  accessKeyId: server.root.accessKeyId,
+  accessKeySecret: server.root.accessKeySecret!,
+});
+
+async function newGroup(server: TestServer): Promise<string> {
+  return (await eas(server, rootOf(server)).createGroup(uniqueName('g'))).body.ResourceId;
+}
+
+/** A signed create of one machine in `group` as `creds`, captured by `proxy` and not delivered. */
+async function capturedCreate(proxy: TestProxy, creds: Credentials, group: string): Promise<WireCapture> {
+  proxy.captured.length = 0;
+  proxy.mutate = () => null;
+  try {
+    await callEas(easClient({ url: proxy.url, ...creds }), {
+      action: 'CreateResourceInstances',
+      method: 'POST',
+      pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+      body: { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' },
+    }).catch(() => {});
+  } finally {
+    proxy.mutate = undefined;
+  }
+  return proxy.captured[0]!;
+}
 
 for (const engine of ENGINES) {
   describe(`nonces of EAS writes [${engine.name}]`, () => {
@@ -25,37 +51,15 @@ for (const engine of ENGINES) {
       // replay to meet it, short enough to see a late one accepted again.
       server = await startTestServer(engine, { nonceTtlSeconds: 2 });
       proxy = await startProxy(server.url);
-      root = { accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! };
-      group = (
-        await callEas(easClient({ url: server.url, ...root }), {
-          action: 'CreateResource',
-          method: 'POST',
-          pathname: '/api/v2/resources',
-          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
-        })
-      ).body.ResourceId;
+      root = rootOf(server);
+      group = await newGroup(server);
     });
     after(async () => {
       await proxy.close();
       await server.close();
     });
 
-    /** A signed create as `creds`, captured by the proxy and not delivered. */
-    const capturedCreate = async (creds: Credentials): Promise<WireCapture> => {
-      proxy.captured.length = 0;
-      proxy.mutate = () => null;
-      try {
-        await callEas(easClient({ url: proxy.url, ...creds }), {
-          action: 'CreateResourceInstances',
-          method: 'POST',
-          pathname: `/api/v2/resources/${REGION}/${group}/instances`,
-          body: { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' },
-        }).catch(() => {});
-      } finally {
-        proxy.mutate = undefined;
-      }
-      return proxy.captured[0]!;
-    };
+    const captured = (creds: Credentials) => capturedCreate(proxy, creds, group);
     const auditedCreates = async (requestIds: string[]): Promise<number> => {
       await server.services.audit.flush();
       const rows = await server.services.store.db
@@ -68,7 +72,7 @@ for (const engine of ENGINES) {
 
     test('a create refused by RAM uses up its nonce: the replay answers SignatureNonceUsed, not Forbidden.RAM', async () => {
       const reader = await userWithPolicies(server, [allow('eas:DescribeResource')]);
-      const create = await capturedCreate(reader);
+      const create = await captured(reader);
       const first = await send(server.url, create);
       assert.equal(first.status, 403);
       assert.equal(first.body.Code, 'Forbidden.RAM');
@@ -80,7 +84,7 @@ for (const engine of ENGINES) {
     });
 
     test('a replayed create orders nothing and is not audited', async () => {
-      const create = await capturedCreate(root);
+      const create = await captured(root);
       const first = await send(server.url, create);
       assert.equal(first.status, 200);
       const replay = await send(server.url, create);
@@ -95,26 +99,8 @@ for (const engine of ENGINES) {
       const soft = await startTestServer(engine, { ram: 'soft' });
       const softProxy = await startProxy(soft.url);
       try {
-        const rootOfSoft = { accessKeyId: soft.root.accessKeyId, accessKeySecret: soft.root.accessKeySecret! };
-        const target = (
-          await callEas(easClient({ url: soft.url, ...rootOfSoft }), {
-            action: 'CreateResource',
-            method: 'POST',
-            pathname: '/api/v2/resources',
-            body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
-          })
-        ).body.ResourceId;
         const reader = await userWithPolicies(soft, [allow('eas:DescribeResource')]);
-        softProxy.captured.length = 0;
-        softProxy.mutate = () => null;
-        await callEas(easClient({ url: softProxy.url, ...reader }), {
-          action: 'CreateResourceInstances',
-          method: 'POST',
-          pathname: `/api/v2/resources/${REGION}/${target}/instances`,
-          body: { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' },
-        }).catch(() => {});
-        softProxy.mutate = undefined;
-        const create = softProxy.captured[0]!;
+        const create = await capturedCreate(softProxy, reader, await newGroup(soft));
         assert.equal((await send(soft.url, create)).status, 200, 'soft mode lets it through');
         assert.equal((await send(soft.url, create)).body.Code, 'SignatureNonceUsed');
         const denials = await soft.services.store.db.selectFrom('ram_denials').select('action').execute();
@@ -129,7 +115,7 @@ for (const engine of ENGINES) {
     });
 
     test('a nonce past its retention is claimed again by a write inside its transaction', async () => {
-      const create = await capturedCreate(root);
+      const create = await captured(root);
       assert.equal((await send(server.url, create)).status, 200);
       assert.equal((await send(server.url, create)).body.Code, 'SignatureNonceUsed');
       await new Promise((resolve) => setTimeout(resolve, 2_100));

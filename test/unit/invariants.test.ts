@@ -7,40 +7,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
 import { startTestServer } from '../support/server.ts';
-import { callEas, easClient } from '../support/client.ts';
+import { eas, rootCredentials, uniqueName } from '../support/ram.ts';
 import { admin } from '../support/admin.ts';
 import { openStore } from '../../src/store/database.ts';
 import { counterProblems } from '../adversarial/invariants.ts';
-
-const REGION = 'cn-hangzhou';
 
 for (const engine of ENGINES) {
   test(`the invariant checker reads one snapshot: a machine provisioned between its reads is no false alarm [${engine.name}]`, async () => {
     const server = await startTestServer(engine, { progression: 'manual' });
     const checker = await openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, migrate: false });
     try {
-      const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
-      const group = (
-        await callEas(client, {
-          action: 'CreateResource',
-          method: 'POST',
-          pathname: '/api/v2/resources',
-          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
-        })
-      ).body.ResourceId;
-      const [id] = (
-        await callEas(client, {
-          action: 'CreateResourceInstances',
-          method: 'POST',
-          pathname: `/api/v2/resources/${REGION}/${group}/instances`,
-          body: { EcsInstanceType: 'ecs.g6.large', ChargeType: 'PostPaid', EcsInstanceCount: 1 },
-        })
-      ).body.InstanceIds;
+      const api = eas(server, rootCredentials(server));
+      const group = (await api.createGroup(uniqueName('g'))).body.ResourceId;
+      const [id] = (await api.createInstances(group)).body.InstanceIds;
 
       let progressed = 0;
       const problems = await counterProblems(checker, {
         afterFirstRead: async () => {
-          // The server's own transaction: machine Ready, group CpuCount +2, a metered interval opened.
+          // The server's own transaction: machine Ready, group CpuCount +4, a metered interval opened.
           progressed = (await admin(server.url, 'POST', '/engine/progress', { InstanceIds: [id] })).JobsRun;
         },
       });
