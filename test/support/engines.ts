@@ -11,12 +11,16 @@ export interface Engine {
 
 const PG_URL = process.env.OPENEAS_TEST_DATABASE_URL;
 
+/** Every test server's PostgreSQL schema starts with this (test/run.mjs drops old ones). */
+export const TEST_SCHEMA_PREFIX = 'openeas_t_';
+
 const sqlite: Engine = { name: 'sqlite', freshDatabaseUrl: async () => undefined };
 
 const postgres: Engine = {
   name: 'postgres',
   async freshDatabaseUrl() {
-    const schema = `openeas_t_${crypto.randomBytes(6).toString('hex')}`;
+    // Named with its creation time (seconds, base 36), so test/run.mjs can drop the day-old ones.
+    const schema = `${TEST_SCHEMA_PREFIX}${Math.floor(Date.now() / 1000).toString(36)}_${crypto.randomBytes(6).toString('hex')}`;
     const client = new pg.Client({ connectionString: PG_URL });
     await client.connect();
     try {
