@@ -225,9 +225,9 @@ function hostName(address: number): string {
 
 /**
  * PostgreSQL: the group's counters, the quota and the IP pool taken, and the machines inserted
- * with their addresses and their provisioning jobs, in ONE statement (data-modifying CTEs, each step only if the one before
- * took its row), so a create holds those rows for one round trip and the commit rather than one
- * round trip each. Answers the last step done: a step whose row is missing or refused stops it
+ * with their addresses and their provisioning jobs, in ONE statement (data-modifying CTEs, each
+ * step only if the one before took its row), so a create holds those rows for one round trip and
+ * the commit rather than one round trip each. Answers the last step done: a step whose row is missing or refused stops it
  * (first order of an account or region, quota taken by a concurrent order), and the caller goes on
  * from there step by step, as on SQLite (`nothing`). A deleted group and a region without
  * addresses are refused here. `rows` are complete but for `ip` and `name`, which the statement adds (every
