@@ -2,10 +2,9 @@
 // comparisons of the services path that host load would drown in wall-clock figures:
 //   node --import tsx bench/create-service-cpu.ts [label] [calls=200] [instances=1]
 // Seeds one group of 1,000 16-core machines; warms up with 30 calls, then measures `calls`
-// CreateService calls of `instances` instances each, one after another (BENCH_IN_FLIGHT: that many at
-// once). CPU is this process's
-// (user + system, process.cpuUsage), so it includes the load generator's signing (bench/load.ts,
-// light): compare runs, not absolute figures.
+// CreateService calls of `instances` instances each, one after another (BENCH_IN_FLIGHT: that many
+// at once). CPU is this process's (user + system, process.cpuUsage), so it includes the load
+// generator's signing (bench/load.ts, light): compare runs, not absolute figures.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
