@@ -105,18 +105,27 @@ function run<R>(db: Db | Tx, base: CompiledQuery, parameters: unknown[]): Promis
 /**
  * Makes row objects from a statement's columns, one object literal of a fixed shape per row.
  * better-sqlite3 sets a row object's properties one at a time: 10–12 µs for a group's 27 columns,
- * where rows read as arrays and turned into objects by this function cost 6–8 µs. Undefined when a
- * column name would not be a plain property (`__proto__` in a literal sets the prototype instead).
+ * where rows read as arrays and turned into objects by this function cost 6–8 µs. A column named
+ * `__proto__` would set the prototype in a literal: such rows are assigned property by property,
+ * which is what better-sqlite3 does (the assignment to `__proto__` changes nothing).
  */
-function rowBuilderOf(columns: string[]): ((values: unknown[]) => object) | undefined {
-  if (columns.includes('__proto__')) return undefined;
+function rowBuilderOf(columns: string[]): (values: unknown[]) => object {
+  if (columns.includes('__proto__')) {
+    return (v) => {
+      const row: Record<string, unknown> = {};
+      columns.forEach((name, i) => {
+        row[name] = v[i];
+      });
+      return row;
+    };
+  }
   const fields = columns.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ');
   return new Function('v', `return { ${fields} };`) as (values: unknown[]) => object;
 }
 
 interface RowBuilder {
   width: number;
-  build: ((values: unknown[]) => object) | undefined;
+  build: (values: unknown[]) => object;
 }
 
 const rowBuilders = new WeakMap<BetterSqlite3.Statement, RowBuilder>();
@@ -131,7 +140,6 @@ function rowBuilderFor(stmt: BetterSqlite3.Statement): RowBuilder {
 /** The rows of a reading statement, as objects (as `stmt.all` gives them, built faster). */
 function readRows(stmt: BetterSqlite3.Statement, parameters: unknown[]): object[] {
   let builder = rowBuilders.get(stmt) ?? rowBuilderFor(stmt);
-  if (!builder.build) return stmt.all(parameters) as object[];
   // The statement is shared through the statement cache: raw mode only for this call.
   stmt.raw(true);
   let rows: unknown[][];
@@ -143,11 +151,8 @@ function readRows(stmt: BetterSqlite3.Statement, parameters: unknown[]): object[
   // Another process changed the table's columns (SQLite prepared the statement again by itself).
   // The width tells; a migration that drops and adds as many columns at once would not, but an
   // older server reading such a table is already refused as soon as it starts again.
-  if (rows.length > 0 && rows[0]!.length !== builder.width) {
-    builder = rowBuilderFor(stmt);
-    if (!builder.build) return stmt.all(parameters) as object[];
-  }
-  return rows.map(builder.build!);
+  if (rows.length > 0 && rows[0]!.length !== builder.width) builder = rowBuilderFor(stmt);
+  return rows.map(builder.build);
 }
 
 /** Rows per INSERT statement: SQLite limits bound parameters per statement. */

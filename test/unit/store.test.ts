@@ -59,7 +59,7 @@ test('prepared reads give the rows Kysely gives, whatever the column names, and 
       ])
       .where('key', '>=', p.key)
       .orderBy('key');
-  // No row builder for this name (a literal would set the prototype): read as better-sqlite3 reads it.
+  // A literal would set the prototype for this name: its rows are built property by property.
   const proto: Build = (db, p) =>
     db
       .selectFrom('settings')
