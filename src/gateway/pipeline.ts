@@ -323,12 +323,18 @@ async function serveCall(
     }
     return await handleCall(req, reply, op, services, caller, raw, call, nonce);
   } catch (e) {
-    if (nonce) {
-      await settleReplayed(services, nonce, call);
-      // Refused as a replay further in (a mutation's transaction, RAM's soft mode): not audited either.
-      if (isApiError(e) && e.code === 'SignatureNonceUsed') call.caller = undefined;
-    }
-    throw e;
+    // A pending nonce is used up before any answer: a replay answers SignatureNonceUsed whatever
+    // else went wrong, and (wherever it was refused: here, in a mutation's transaction, in RAM's
+    // soft mode) is not an audited call, like a replay refused in authenticate. A nonce that
+    // cannot be stored fails the call, as it does in authenticate.
+    const error = nonce
+      ? await settleNonce(services, nonce).then(
+          () => e,
+          (settling: unknown) => settling,
+        )
+      : e;
+    if (isApiError(error) && error.code === 'SignatureNonceUsed') call.caller = undefined;
+    throw error;
   }
 }
 
@@ -339,20 +345,6 @@ async function serveCall(
  */
 function leavesNonceToMutation(op: Operation, wire: WireRequest): boolean {
   return op.product === 'eas' && wire.method !== 'GET';
-}
-
-/**
- * A pending nonce is used up before any answer. A replay answers SignatureNonceUsed, whatever else
- * went wrong, and like a replay refused in authenticate it is not an audited call. A nonce that
- * cannot be stored fails the call, as it does in authenticate.
- */
-async function settleReplayed(services: Services, nonce: PendingNonce, call: FinishedCall): Promise<void> {
-  try {
-    await settleNonce(services, nonce);
-  } catch (e) {
-    if (isApiError(e) && e.code === 'SignatureNonceUsed') call.caller = undefined;
-    throw e;
-  }
 }
 
 async function handleCall(
@@ -385,7 +377,7 @@ async function handleCall(
   const input = op.validate(raw); // 7
   await services.latencyFaults.delay(op.action); // injected latency (admin faults)
   const output = await op.handle(input, ctx); // 8
-  if (nonce) await settleReplayed(services, nonce, call); // used up by the mutation unless it made none
+  if (nonce) await settleNonce(services, nonce); // used up by the mutation unless it made none
   call.output = output;
   return sendJson(reply, req.id, 200, { RequestId: req.id, ...output }); // 9
 }
