@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { isPostgres, type Store, type Tx } from '../store/database.ts';
 import { pushTo } from '../collections.ts';
 import { lockGroups } from './group-locks.ts';
-import { vacuumChurnedTables } from '../store/vacuum.ts';
+import { analyzeChangedTables, vacuumChurnedTables } from '../store/vacuum.ts';
 import type { Clock } from './clock.ts';
 import {
   claimDueJobs,
@@ -159,7 +159,12 @@ export class Scheduler {
       const ran = await this.#runBatch(this.clock.now());
       total += ran;
       sinceVacuum += ran;
-      if (ran === 0) return total;
+      if (ran === 0) {
+        // A long run (a clock advance's catch-up) changed tables wholesale: fresh statistics, once.
+        if (total >= this.#policy.vacuumCheckJobs && isPostgres(this.store.db))
+          await analyzeChangedTables(this.store.db).catch((e: unknown) => this.#onWarning(e));
+        return total;
+      }
       if (sinceVacuum >= this.#policy.vacuumCheckJobs && isPostgres(this.store.db)) {
         sinceVacuum = 0;
         // Between batches, outside any transaction; a failed vacuum costs speed, never work.

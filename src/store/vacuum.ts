@@ -23,3 +23,19 @@ export async function vacuumChurnedTables(db: Db): Promise<string[]> {
   await sql`vacuum (skip_locked) ${sql.join(rows.map((r) => sql.table(r.relname)))}`.execute(db);
   return rows.map((r) => r.relname);
 }
+
+/**
+ * Analyzes the tables of the current schema whose rows changed more than autovacuum's own analyze
+ * trigger (50 + 10% of the live rows) since their last ANALYZE. Without statistics PostgreSQL
+ * plans a freshly filled table as if it held a row: after a year's advance with autovacuum off, a
+ * GetOrderDetail walked 65,000 bill items by the wrong key columns (54 ms; 0.9 ms analyzed). Run
+ * once at the end of a long run of due work, not between its batches (see vacuumChurnedTables).
+ */
+export async function analyzeChangedTables(db: Db): Promise<string[]> {
+  if (!isPostgres(db)) return [];
+  const { rows } = await sql<{ relname: string }>`select relname from pg_stat_user_tables
+    where schemaname = current_schema() and n_mod_since_analyze > 50 + 0.1 * n_live_tup order by relname`.execute(db);
+  if (rows.length === 0) return [];
+  await sql`analyze (skip_locked) ${sql.join(rows.map((r) => sql.table(r.relname)))}`.execute(db);
+  return rows.map((r) => r.relname);
+}

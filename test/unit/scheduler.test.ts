@@ -323,7 +323,7 @@ test(
 );
 
 test(
-  'PostgreSQL: a long run of due work vacuums the tables it left full of dead rows',
+  'PostgreSQL: a long run of due work vacuums the tables it left full of dead rows, and analyzes them at its end',
   {
     skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
   },
@@ -331,7 +331,8 @@ test(
     withStore(pgEngine!, async (store, clock) => {
       const stats = async () =>
         (
-          await sql<{ dead: number; vacuumed: boolean }>`select n_dead_tup::int as dead, last_vacuum is not null as vacuumed
+          await sql<{ dead: number; vacuumed: boolean; analyzed: boolean }>`select n_dead_tup::int as dead,
+          last_vacuum is not null as vacuumed, last_analyze is not null as analyzed
           from pg_stat_user_tables where schemaname = current_schema() and relname = 'settings'`.execute(store.db)
         ).rows[0]!;
       const keys = Array.from({ length: 50 }, (_, i) => ({ key: `churn:${i}`, value: '0' }));
@@ -357,9 +358,12 @@ test(
         await new Promise((r) => setTimeout(r, 100));
       assert.ok((await stats()).dead >= 400, 'the run left dead rows');
       assert.equal((await stats()).vacuumed, false, 'fewer jobs than vacuumCheckJobs: no vacuum');
+      assert.equal((await stats()).analyzed, false, 'nor an analyze');
       await churn(10);
       assert.equal(await scheduler.runDue(), 10);
       assert.equal((await stats()).vacuumed, true, 'vacuumed after vacuumCheckJobs jobs');
+      // Without statistics PostgreSQL plans a freshly filled table as if it held one row.
+      assert.equal((await stats()).analyzed, true, 'analyzed when the long run ended');
       await scheduler.stop();
     }),
 );
