@@ -27,6 +27,7 @@ import {
   call,
   cpuMs,
   fetchGroupId,
+  pgSchema,
   repo,
   rssMb,
   signedJson,
@@ -93,7 +94,9 @@ async function bss(): Promise<void> {
   const machines = Number(process.env.BENCH_BSS_MACHINES ?? 10_000);
   const seconds = Number(process.env.BENCH_BSS_SECONDS ?? 2);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-bss-'));
-  const pg = process.env.OPENEAS_BENCH_DATABASE_URL;
+  // PostgreSQL: a schema of its own, dropped afterwards (not the database's public schema).
+  const schema = process.env.OPENEAS_BENCH_DATABASE_URL ? await pgSchema(process.env.OPENEAS_BENCH_DATABASE_URL) : undefined;
+  const pg = schema?.url;
   const server = await startOpeneas(dataDir, {
     OPENEAS_PROVISION_SECONDS: '0',
     OPENEAS_INITIAL_BALANCE: '10000000000',
@@ -191,6 +194,7 @@ async function bss(): Promise<void> {
     };
   } finally {
     await stop(server);
+    await schema?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
