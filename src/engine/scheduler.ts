@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { isPostgres, type Store, type Tx } from '../store/database.ts';
 import { pushTo } from '../collections.ts';
 import { lockGroups } from './group-locks.ts';
-import { analyzeChangedTables, vacuumChurnedTables } from '../store/vacuum.ts';
+import { tidyAfterLongRun, vacuumChurnedTables } from '../store/vacuum.ts';
 import type { Clock } from './clock.ts';
 import {
   claimDueJobs,
@@ -160,9 +160,10 @@ export class Scheduler {
       total += ran;
       sinceVacuum += ran;
       if (ran === 0) {
-        // A long run (a clock advance's catch-up) changed tables wholesale: fresh statistics, once.
+        // A long run (a clock advance's catch-up) changed tables wholesale: visibility map and
+        // statistics brought up to date, once.
         if (total >= this.#policy.vacuumCheckJobs && isPostgres(this.store.db))
-          await analyzeChangedTables(this.store.db).catch((e: unknown) => this.#onWarning(e));
+          await tidyAfterLongRun(this.store.db).catch((e: unknown) => this.#onWarning(e));
         return total;
       }
       if (sinceVacuum >= this.#policy.vacuumCheckJobs && isPostgres(this.store.db)) {

@@ -367,3 +367,49 @@ test(
       await scheduler.stop();
     }),
 );
+
+test(
+  'PostgreSQL: a long run of due work ends by vacuuming a table that only gained rows, so index-only scans skip the table',
+  {
+    skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
+  },
+  () =>
+    withStore(pgEngine!, async (store, clock) => {
+      const stats = async () =>
+        (
+          await sql<{ inserted: number; dead: number; vacuumed: boolean; allVisible: number }>`select
+          s.n_ins_since_vacuum::int as inserted, s.n_dead_tup::int as dead, s.last_vacuum is not null as vacuumed,
+          c.relallvisible::int as "allVisible" from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+          where s.schemaname = current_schema() and s.relname = 'settings'`.execute(store.db)
+        ).rows[0]!;
+      // Inserted rows only: no dead row, so only the insert trigger can ask for a vacuum.
+      await store.db
+        .insertInto('settings')
+        .values(Array.from({ length: 2000 }, (_, i) => ({ key: `filled:${i}`, value: 'x'.repeat(50) })))
+        .execute();
+      for (const until = Date.now() + 20_000; (await stats()).inserted < 2000 && Date.now() < until; )
+        await new Promise((r) => setTimeout(r, 100));
+      assert.ok((await stats()).inserted >= 2000, 'the statistics saw the inserts');
+      assert.equal((await stats()).dead, 0);
+      const scheduler = new Scheduler(store, clock, { vacuumCheckJobs: 10 });
+      scheduler.register('noop', async () => {});
+      const now = clock.now();
+      const due = (n: number) =>
+        store.transaction((tx) =>
+          enqueueJobs(
+            tx,
+            Array.from({ length: n }, (_, i) => job('noop', String(i), now)),
+            now,
+          ),
+        );
+      await due(9);
+      assert.equal(await scheduler.runDue(), 9);
+      assert.equal((await stats()).vacuumed, false, 'fewer jobs than vacuumCheckJobs: no vacuum');
+      await due(10);
+      assert.equal(await scheduler.runDue(), 10);
+      const after = await stats();
+      assert.equal(after.vacuumed, true, 'vacuumed when the long run ended');
+      assert.ok(after.allVisible > 0, 'its pages are marked all-visible');
+      await scheduler.stop();
+    }),
+);
