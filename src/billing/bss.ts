@@ -340,10 +340,9 @@ interface InstanceBillLine {
 
 /**
  * One page of QueryInstanceBill's lines — one per (machine, billing method) of the cycle, in that
- * order — and how many there are. The keys of the page and the count read the bill_items_cycle
- * index alone (amount_fen is in it, for IsHideZeroCharge); only the items of the page's machines
- * are read whole, for their usage and their first item's fields. A daily bill holds the items
- * that start on that day (billing time zone).
+ * order — and how many there are. A month's lines are kept with the items (bill_lines), so its
+ * page and count read a range of them. A daily bill holds the items that start on that day (billing
+ * time zone), found by the bill_items_day index and summed here per line.
  */
 async function instanceBillPage(
   s: Services,
@@ -355,23 +354,42 @@ async function instanceBillPage(
 ): Promise<{ total: number; page: InstanceBillLine[] }> {
   const db = s.store.db;
   const sub = subscriptionFilter(input);
-  const offsetMs = s.config.billingUtcOffsetMinutes * 60_000;
-  const dayStart = date === undefined ? undefined : Date.parse(`${date}T00:00:00Z`) - offsetMs;
-  // A date no calendar has (2021-02-30) is no item's billing date.
-  if (dayStart !== undefined && (Number.isNaN(dayStart) || billingDateOf(dayStart, s.config.billingUtcOffsetMinutes) !== date)) {
-    return { total: 0, page: [] };
+  const hideZero = input.IsHideZeroCharge === true;
+  if (date === undefined) {
+    const lines = () =>
+      db
+        .selectFrom('bill_lines')
+        .where('account_id', '=', account)
+        .where('billing_cycle', '=', cycle)
+        .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
+        .$if(hideZero, (q) => q.where('amount_fen', '<>', 0));
+    const [page, count] = await Promise.all([
+      lines().selectAll().orderBy('instance_id').orderBy('subscription_type').limit(p.size).offset(p.offset).execute(),
+      lines()
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return {
+      total: Number(count.n),
+      page: page.map((l) => ({ item: l, amount: Number(l.amount_fen), usageMs: Number(l.usage_ms) })),
+    };
   }
+  const offsetMs = s.config.billingUtcOffsetMinutes * 60_000;
+  const dayStart = Date.parse(`${date}T00:00:00Z`) - offsetMs;
+  // A date no calendar has (2021-02-30) is no item's billing date.
+  if (Number.isNaN(dayStart) || billingDateOf(dayStart, s.config.billingUtcOffsetMinutes) !== date) return { total: 0, page: [] };
   const items = () =>
     db
       .selectFrom('bill_items')
       .where('account_id', '=', account)
+      .where('period_start', '>=', dayStart)
+      .where('period_start', '<', dayStart + DAY_MS)
       .where('billing_cycle', '=', cycle)
-      .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
-      .$if(dayStart !== undefined, (q) => q.where('period_start', '>=', dayStart!).where('period_start', '<', dayStart! + DAY_MS));
+      .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!));
   const keys = items()
     .select(['instance_id', 'subscription_type'])
     .groupBy(['instance_id', 'subscription_type'])
-    .$if(input.IsHideZeroCharge === true, (q) => q.having((eb) => eb.fn.sum('amount_fen'), '<>', 0));
+    .$if(hideZero, (q) => q.having((eb) => eb.fn.sum('amount_fen'), '<>', 0));
   const [page, count] = await Promise.all([
     keys.orderBy('instance_id').orderBy('subscription_type').limit(p.size).offset(p.offset).execute(),
     db
@@ -380,7 +398,7 @@ async function instanceBillPage(
       .executeTakeFirstOrThrow(),
   ]);
   if (page.length === 0) return { total: Number(count.n), page: [] };
-  // The page's machines' items of the cycle (an index range per machine), summed per line here.
+  // The page's machines' items of the day, summed per line here.
   const rows = await items()
     .select([
       'instance_id',

@@ -176,6 +176,13 @@ export interface InsertOptions<C> {
    * replaces the existing row (every inserted column). Rows of one call must not share a value.
    */
   replaceOn?: string;
+  /**
+   * ON CONFLICT (columns) DO UPDATE SET column = expression: a row whose key exists updates the
+   * existing one. Expressions are fixed SQL text naming the table's columns (the existing row) and
+   * `excluded.` ones (the row offered); both engines read them alike. Rows of one call must not
+   * share a key.
+   */
+  mergeOn?: { key: readonly string[]; set: Readonly<Record<string, string>> };
   /** A column to return for every inserted row. */
   returning?: C;
 }
@@ -200,13 +207,18 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
     const cols = sql.join(columns.map((c) => sql.ref(c)));
     for (let start = 0; start < rows.length; start += PG_INSERT_CHUNK) {
       const chunk = JSON.stringify(rows.slice(start, start + PG_INSERT_CHUNK));
+      const merge = opts.mergeOn;
       const conflict = opts.replaceOn
         ? sql` on conflict (${sql.ref(opts.replaceOn)}) do update set ${sql.join(
             columns.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`),
           )}`
-        : opts.ignoreConflicts
-          ? sql` on conflict do nothing`
-          : sql``;
+        : merge
+          ? sql` on conflict (${sql.join(merge.key.map((c) => sql.ref(c)))}) do update set ${sql.join(
+              Object.entries(merge.set).map(([c, e]) => sql`${sql.ref(c)} = ${sql.raw(e)}`),
+            )}`
+          : opts.ignoreConflicts
+            ? sql` on conflict do nothing`
+            : sql``;
       const result = await sql<
         Pick<Schema[T], C>
       >`insert into ${sql.table(table)} (${cols}) select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${chunk}::json)${
@@ -220,14 +232,21 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
   if (!cache) insertsByDialect.set(adapter, (cache = new Map()));
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const chunk = rows.slice(start, start + INSERT_CHUNK);
-    const conflict = `${opts.ignoreConflicts ? 'ignore' : ''}|${opts.replaceOn ?? ''}`;
+    const conflict = `${opts.ignoreConflicts ? 'ignore' : ''}|${opts.replaceOn ?? ''}|${opts.mergeOn ? JSON.stringify(opts.mergeOn) : ''}`;
     const key = `${table}|${columns.join(',')}|${chunk.length}|${conflict}|${opts.returning ?? ''}`;
     let compiled = cache.get(key);
     if (!compiled) {
       const marked = chunk.map((_, i) => Object.fromEntries(columns.map((c) => [c, `${MARK}${i}:${c}`])));
       let query = (db as Db).insertInto(table).values(marked as never);
       const replaceOn = opts.replaceOn;
-      if (replaceOn) {
+      const merge = opts.mergeOn;
+      if (merge) {
+        query = query.onConflict((oc) =>
+          oc
+            .columns(merge.key as never)
+            .doUpdateSet(Object.fromEntries(Object.entries(merge.set).map(([c, e]) => [c, sql.raw(e)])) as never),
+        );
+      } else if (replaceOn) {
         query = query.onConflict((oc) =>
           oc.column(replaceOn as never).doUpdateSet(Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as never),
         );

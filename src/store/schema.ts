@@ -290,6 +290,30 @@ export interface BillItemsTable {
 }
 
 /**
+ * One QueryInstanceBill line per billing cycle, machine and billing method, maintained with its
+ * bill items (billing/bill-records.ts): the sums of its items and the fields of its earliest one,
+ * so a monthly page and its TotalCount read a range of lines instead of grouping the cycle's items.
+ */
+export interface BillLinesTable {
+  account_id: string;
+  billing_cycle: string;
+  instance_id: string;
+  /** Subscription | PayAsYouGo */
+  subscription_type: string;
+  /** period_start of its earliest item, whose fields follow. */
+  first_period_start: number;
+  region: string;
+  zone: string;
+  resource_id: string;
+  instance_type: string;
+  list_price_fen: number;
+  /** Sum of its items' amounts, fen. */
+  amount_fen: number;
+  /** Sum of its items' usage_ms. */
+  usage_ms: number;
+}
+
+/**
  * One QueryBill record (an order, or a settlement run) per billing cycle and billing method,
  * maintained with its bill items (billing/bill-records.ts): the aggregates of its items, so a page
  * of records or the cycle's overview never reads the cycle's items.
@@ -593,6 +617,7 @@ export interface Schema {
   orders: OrdersTable;
   bill_items: BillItemsTable;
   bill_records: BillRecordsTable;
+  bill_lines: BillLinesTable;
   ram_users: RamUsersTable;
   ram_groups: RamGroupsTable;
   ram_group_members: RamGroupMembersTable;

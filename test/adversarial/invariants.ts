@@ -118,6 +118,7 @@ async function counterProblemsIn(db: Db, hooks: SnapshotHooks): Promise<string[]
   }
   for (const id of openCount.keys()) problems.push(`an open metered interval for machine ${id}, which no longer exists`);
   problems.push(...(await serviceProblemsIn(db)));
+  problems.push(...(await billProblemsIn(db)));
   return problems;
 }
 
@@ -126,6 +127,39 @@ async function counterProblemsIn(db: Db, hooks: SnapshotHooks): Promise<string[]
  * than it offers (1 core kept), instances sit on Ready machines of their own group, ServiceCount and
  * running counts equal the rows.
  */
+/** QueryBill's records and QueryInstanceBill's lines hold exactly the sums of their bill items. */
+async function billProblemsIn(db: Db): Promise<string[]> {
+  const problems: string[] = [];
+  const compare = (what: string, have: Map<string, string>, want: Map<string, string>) => {
+    for (const [key, sums] of want)
+      if (have.get(key) !== sums) problems.push(`${what} ${key}: ${have.get(key) ?? 'missing'}, its items say ${sums}`);
+    for (const key of have.keys()) if (!want.has(key)) problems.push(`${what} ${key} has no bill items`);
+  };
+  const keyed = (rows: Array<Record<string, unknown>>, key: string[], sums: string[]) =>
+    new Map(rows.map((r) => [key.map((k) => r[k]).join('/'), sums.map((k) => Number(r[k])).join(' ')]));
+  const lineKey = ['account_id', 'billing_cycle', 'instance_id', 'subscription_type'];
+  const recordKey = ['account_id', 'billing_cycle', 'record_id', 'subscription_type'];
+  const itemLines = await db
+    .selectFrom('bill_items')
+    .select([
+      ...(lineKey as ['account_id']),
+      (eb) => eb.fn.sum('amount_fen').as('amount_fen'),
+      (eb) => eb.fn.sum('usage_ms').as('usage_ms'),
+    ])
+    .groupBy(lineKey as ['account_id'])
+    .execute();
+  const lines = await db.selectFrom('bill_lines').selectAll().execute();
+  compare('bill line', keyed(lines, lineKey, ['amount_fen', 'usage_ms']), keyed(itemLines, lineKey, ['amount_fen', 'usage_ms']));
+  const itemRecords = await db
+    .selectFrom('bill_items')
+    .select([...(recordKey as ['account_id']), (eb) => eb.fn.sum('amount_fen').as('amount_fen')])
+    .groupBy(recordKey as ['account_id'])
+    .execute();
+  const records = await db.selectFrom('bill_records').selectAll().execute();
+  compare('bill record', keyed(records, recordKey, ['amount_fen']), keyed(itemRecords, recordKey, ['amount_fen']));
+  return problems;
+}
+
 export async function serviceProblems(store: Store): Promise<string[]> {
   return inOneSnapshot(store, serviceProblemsIn);
 }

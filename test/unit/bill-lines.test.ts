@@ -1,0 +1,140 @@
+// QueryInstanceBill's lines (store/schema.ts BillLinesTable) are kept with the bill items
+// (billing/bill-records.ts): each line holds its items' sums and its earliest item's fields,
+// whatever order the items arrive in, and a skipped (already billed) item adds nothing. Migration
+// 0021 fills them from the items billed before it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { openStore, type Db } from '../../src/store/database.ts';
+import { migrateToLatest, migrations } from '../../src/store/migrations.ts';
+import { insertBillItems } from '../../src/billing/bill-records.ts';
+import type { BillItemsTable } from '../../src/store/schema.ts';
+import { ENGINES } from '../support/engines.ts';
+import { tempDataDir } from '../support/server.ts';
+import { counterProblems } from '../adversarial/invariants.ts';
+
+const item = (instance: string, periodStart: number, extra: Partial<BillItemsTable> = {}): BillItemsTable => ({
+  account_id: 'acct',
+  record_id: `rec-${periodStart}`,
+  instance_id: instance,
+  resource_id: 'eas-r-first',
+  region: 'cn-hangzhou',
+  zone: 'cn-hangzhou-h',
+  instance_type: 'ecs.g6.large',
+  subscription_type: 'PayAsYouGo',
+  billing_cycle: '2027-06',
+  period_start: periodStart,
+  period_end: periodStart + 3_600_000,
+  usage_ms: 3_600_000,
+  list_price_fen: 100,
+  amount_fen: 100,
+  created_at: periodStart,
+  ...extra,
+});
+
+/** The lines as a GROUP BY of the items computes them: the oracle. */
+async function linesFromItems(db: Db | Kysely<any>) {
+  const items = await (db as Db).selectFrom('bill_items').selectAll().orderBy('period_start').execute();
+  const lines = new Map<string, Record<string, unknown>>();
+  for (const i of items) {
+    const key = `${i.account_id}/${i.billing_cycle}/${i.instance_id}/${i.subscription_type}`;
+    const l = lines.get(key);
+    if (l) {
+      l.amount_fen = Number(l.amount_fen) + Number(i.amount_fen);
+      l.usage_ms = Number(l.usage_ms) + Number(i.usage_ms);
+    } else {
+      lines.set(key, {
+        account_id: i.account_id,
+        billing_cycle: i.billing_cycle,
+        instance_id: i.instance_id,
+        subscription_type: i.subscription_type,
+        first_period_start: Number(i.period_start),
+        region: i.region,
+        zone: i.zone,
+        resource_id: i.resource_id,
+        instance_type: i.instance_type,
+        list_price_fen: Number(i.list_price_fen),
+        amount_fen: Number(i.amount_fen),
+        usage_ms: Number(i.usage_ms),
+      });
+    }
+  }
+  return [...lines.values()].sort((a, b) => (`${a.billing_cycle}/${a.instance_id}` < `${b.billing_cycle}/${b.instance_id}` ? -1 : 1));
+}
+
+async function storedLines(db: Db | Kysely<any>) {
+  const rows = await (db as Db).selectFrom('bill_lines').selectAll().orderBy('billing_cycle').orderBy('instance_id').execute();
+  return rows.map((r) => ({
+    ...r,
+    first_period_start: Number(r.first_period_start),
+    list_price_fen: Number(r.list_price_fen),
+    amount_fen: Number(r.amount_fen),
+    usage_ms: Number(r.usage_ms),
+  }));
+}
+
+for (const engine of ENGINES) {
+  test(`${engine.name}: a line sums its items and takes the earliest one's fields, in whatever order they come`, async () => {
+    const store = await openStore({ dataDir: tempDataDir(), databaseUrl: await engine.freshDatabaseUrl() });
+    try {
+      const insert = (items: BillItemsTable[]) => store.transaction((tx) => insertBillItems(tx, items));
+      await insert([item('m1', 200_000_000, { resource_id: 'eas-r-later', amount_fen: 7 }), item('m2', 200_000_000)]);
+      // Earlier than what the line holds: its fields become the line's.
+      await insert([item('m1', 100_000_000, { resource_id: 'eas-r-first', zone: 'cn-hangzhou-j', list_price_fen: 90, amount_fen: 5 })]);
+      // Later again: added to the sums only. Two items of one line in one call are summed first.
+      await insert([
+        item('m1', 300_000_000, { resource_id: 'eas-r-last', amount_fen: 11 }),
+        item('m1', 400_000_000, { resource_id: 'eas-r-last', amount_fen: 13 }),
+        item('m1', 500_000_000, { billing_cycle: '2027-07', amount_fen: 0 }),
+      ]);
+      // Already billed: skipped, and the line does not grow.
+      const again = await insert([item('m2', 200_000_000, { amount_fen: 1_000 })]);
+      assert.equal(again.length, 0);
+      const lines = await storedLines(store.db);
+      assert.deepEqual(lines, await linesFromItems(store.db));
+      const m1 = lines.find((l) => l.instance_id === 'm1' && l.billing_cycle === '2027-06')!;
+      assert.equal(m1.resource_id, 'eas-r-first');
+      assert.equal(m1.zone, 'cn-hangzhou-j');
+      assert.equal(m1.list_price_fen, 90);
+      assert.equal(m1.first_period_start, 100_000_000);
+      assert.equal(m1.amount_fen, 7 + 5 + 11 + 13);
+      assert.equal(m1.usage_ms, 4 * 3_600_000);
+      assert.equal(lines.find((l) => l.instance_id === 'm2')!.amount_fen, 100);
+      assert.equal(lines.length, 3);
+      // The crash test's checker holds lines and records to their items.
+      assert.deepEqual(await counterProblems(store), []);
+      await store.db.updateTable('bill_lines').set({ amount_fen: 1 }).where('instance_id', '=', 'm2').execute();
+      assert.deepEqual(await counterProblems(store), ['bill line acct/2027-06/m2/PayAsYouGo: 1 3600000, its items say 100 3600000']);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+test('0021 fills the lines from the items billed before it', async () => {
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(':memory:') }) });
+  try {
+    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0021'));
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
+    assert.equal(error, undefined);
+    await db
+      .insertInto('bill_items')
+      .values([
+        item('m1', 300, { resource_id: 'eas-r-later', amount_fen: 3 }),
+        item('m1', 100, { resource_id: 'eas-r-first', amount_fen: 1 }),
+        item('m1', 200, { subscription_type: 'Subscription', amount_fen: 2 }),
+        item('m2', 100, { billing_cycle: '2027-07' }),
+      ])
+      .execute();
+    await migrateToLatest(db, 'sqlite');
+    const lines = await storedLines(db);
+    assert.equal(lines.length, 3);
+    const { subscription_type: _, ...m1 } = lines.find((l) => l.instance_id === 'm1' && l.subscription_type === 'PayAsYouGo')!;
+    assert.equal(m1.resource_id, 'eas-r-first');
+    assert.equal(m1.amount_fen, 4);
+    assert.equal(m1.first_period_start, 100);
+  } finally {
+    await db.destroy();
+  }
+});
