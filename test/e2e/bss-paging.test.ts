@@ -387,6 +387,22 @@ for (const engine of ENGINES) {
       const data = await bss('QueryInstanceBill', { BillingCycle: cycle, Granularity: 'DAILY', BillingDate: lacking });
       assert.equal(data.TotalCount, 0);
       assert.deepEqual(data.Items.Item, []);
+      // The largest page number there is: an empty page with the true count, monthly and daily.
+      const lines = await expectedLines(server, cycle);
+      const farthest = await bss('QueryInstanceBill', { BillingCycle: cycle, PageNum: 2147483647, PageSize: 300 });
+      assert.equal(farthest.TotalCount, lines.length);
+      assert.deepEqual(farthest.Items.Item, []);
+      const day = billingDateOf(Number(lines[0]!.first.period_start), OFFSET);
+      const daily = await bss('QueryInstanceBill', {
+        BillingCycle: cycle,
+        Granularity: 'DAILY',
+        BillingDate: day,
+        PageNum: 2147483647,
+        PageSize: 300,
+      });
+      assert.equal(daily.TotalCount, (await expectedLines(server, cycle, undefined, day)).length);
+      assert.ok(daily.TotalCount > 0);
+      assert.deepEqual(daily.Items.Item, []);
     });
   });
 }
