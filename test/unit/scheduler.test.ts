@@ -240,6 +240,18 @@ test('only engine/jobs.ts reads or writes the jobs table (others use its API)', 
 });
 
 const pgEngine = ENGINES.find((e) => e.name === 'postgres');
+
+/** `n` jobs of `kind`, due now. */
+const enqueueDueNow = (store: Store, clock: Clock, kind: string, n: number) => {
+  const now = clock.now();
+  return store.transaction((tx) =>
+    enqueueJobs(
+      tx,
+      Array.from({ length: n }, (_, i) => job(kind, String(i), now)),
+      now,
+    ),
+  );
+};
 test(
   'PostgreSQL: a batch locks its groups before any handler runs, so a request holding a group never deadlocks with it',
   {
@@ -342,15 +354,7 @@ test(
       scheduler.register('churn', async (tx, jobs) => {
         for (const j of jobs) await tx.updateTable('settings').set({ value: j.subject_id }).where('key', 'like', 'churn:%').execute();
       });
-      const now = clock.now();
-      const churn = (n: number) =>
-        store.transaction((tx) =>
-          enqueueJobs(
-            tx,
-            Array.from({ length: n }, (_, i) => job('churn', String(i), now)),
-            now,
-          ),
-        );
+      const churn = (n: number) => enqueueDueNow(store, clock, 'churn', n);
       await churn(9);
       assert.equal(await scheduler.runDue(), 9);
       // Statistics reach the shared counters within about a second of a commit.
@@ -393,15 +397,7 @@ test(
       assert.equal((await stats()).dead, 0);
       const scheduler = new Scheduler(store, clock, { vacuumCheckJobs: 10 });
       scheduler.register('noop', async () => {});
-      const now = clock.now();
-      const due = (n: number) =>
-        store.transaction((tx) =>
-          enqueueJobs(
-            tx,
-            Array.from({ length: n }, (_, i) => job('noop', String(i), now)),
-            now,
-          ),
-        );
+      const due = (n: number) => enqueueDueNow(store, clock, 'noop', n);
       await due(9);
       assert.equal(await scheduler.runDue(), 9);
       assert.equal((await stats()).vacuumed, false, 'fewer jobs than vacuumCheckJobs: no vacuum');
