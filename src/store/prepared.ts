@@ -4,7 +4,15 @@
 // placeholders, and then executed with fresh values — one query layer, both engines, no
 // hand-written SQL text.
 import type BetterSqlite3 from 'better-sqlite3';
-import { sql, type Compilable, type CompiledQuery, type Insertable, type QueryResult, type SelectQueryBuilder } from 'kysely';
+import {
+  sql,
+  type Compilable,
+  type CompiledQuery,
+  type Insertable,
+  type RawBuilder,
+  type QueryResult,
+  type SelectQueryBuilder,
+} from 'kysely';
 import { exclusiveStatements, isPostgres, type Db, type Tx } from './database.ts';
 import type { Schema } from './schema.ts';
 
@@ -187,6 +195,16 @@ export interface InsertOptions<C> {
   returning?: C;
 }
 
+/** ON CONFLICT … DO UPDATE of `replaceOn` or `mergeOn`: the key, and each updated column's value. */
+function conflictUpdate(
+  opts: InsertOptions<string>,
+  columns: string[],
+): { key: readonly string[]; set: Array<[string, RawBuilder<unknown>]> } | undefined {
+  if (opts.mergeOn) return { key: opts.mergeOn.key, set: Object.entries(opts.mergeOn.set).map(([c, e]) => [c, sql.raw(e)]) };
+  if (opts.replaceOn) return { key: [opts.replaceOn], set: columns.map((c) => [c, sql.ref(`excluded.${c}`)]) };
+  return undefined;
+}
+
 /**
  * Inserts `rows` (all with the same columns) in chunks. SQLite: each statement is compiled once per
  * (table, columns, row count) instead of being rebuilt for every call. PostgreSQL: the rows go as
@@ -204,21 +222,17 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
   const columns = Object.keys(rows[0]!);
   const adapter = db.getExecutor().adapter;
   if (isPostgres(db)) {
+    const update = conflictUpdate(opts, columns);
     const cols = sql.join(columns.map((c) => sql.ref(c)));
     for (let start = 0; start < rows.length; start += PG_INSERT_CHUNK) {
       const chunk = JSON.stringify(rows.slice(start, start + PG_INSERT_CHUNK));
-      const merge = opts.mergeOn;
-      const conflict = opts.replaceOn
-        ? sql` on conflict (${sql.ref(opts.replaceOn)}) do update set ${sql.join(
-            columns.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`),
+      const conflict = update
+        ? sql` on conflict (${sql.join(update.key.map((c) => sql.ref(c)))}) do update set ${sql.join(
+            update.set.map(([c, e]) => sql`${sql.ref(c)} = ${e}`),
           )}`
-        : merge
-          ? sql` on conflict (${sql.join(merge.key.map((c) => sql.ref(c)))}) do update set ${sql.join(
-              Object.entries(merge.set).map(([c, e]) => sql`${sql.ref(c)} = ${sql.raw(e)}`),
-            )}`
-          : opts.ignoreConflicts
-            ? sql` on conflict do nothing`
-            : sql``;
+        : opts.ignoreConflicts
+          ? sql` on conflict do nothing`
+          : sql``;
       const result = await sql<
         Pick<Schema[T], C>
       >`insert into ${sql.table(table)} (${cols}) select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${chunk}::json)${
@@ -238,18 +252,9 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
     if (!compiled) {
       const marked = chunk.map((_, i) => Object.fromEntries(columns.map((c) => [c, `${MARK}${i}:${c}`])));
       let query = (db as Db).insertInto(table).values(marked as never);
-      const replaceOn = opts.replaceOn;
-      const merge = opts.mergeOn;
-      if (merge) {
-        query = query.onConflict((oc) =>
-          oc
-            .columns(merge.key as never)
-            .doUpdateSet(Object.fromEntries(Object.entries(merge.set).map(([c, e]) => [c, sql.raw(e)])) as never),
-        );
-      } else if (replaceOn) {
-        query = query.onConflict((oc) =>
-          oc.column(replaceOn as never).doUpdateSet(Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as never),
-        );
+      const update = conflictUpdate(opts, columns);
+      if (update) {
+        query = query.onConflict((oc) => oc.columns(update.key as never).doUpdateSet(Object.fromEntries(update.set) as never));
       } else if (opts.ignoreConflicts) query = query.onConflict((oc) => oc.doNothing());
       const base = (opts.returning ? query.returning(opts.returning as never) : query).compile();
       const slots = base.parameters.map((v): [number, string] => {
