@@ -32,58 +32,74 @@ export async function insertBillItems(tx: Tx, items: BillItemsTable[]): Promise<
   // Within one call the key (account, machine, billing method, first hour) is unique per machine.
   const ids = new Set(returned.map((r) => r.instance_id));
   const inserted = ids.size === items.length ? items : items.filter((i) => ids.has(i.instance_id));
-  const records = new Map<string, BillRecordsTable>();
-  for (const i of inserted) {
-    const key = `${i.account_id}\u0000${i.billing_cycle}\u0000${i.record_id}\u0000${i.subscription_type}`;
-    const r = records.get(key);
-    if (!r) {
-      records.set(key, {
-        account_id: i.account_id,
-        billing_cycle: i.billing_cycle,
-        record_id: i.record_id,
-        subscription_type: i.subscription_type,
-        period_start: i.period_start,
-        period_end: i.period_end,
-        paid_at: i.created_at,
-        amount_fen: i.amount_fen,
-      });
-    } else {
+  const records = foldBy(
+    inserted,
+    (i) => [i.account_id, i.billing_cycle, i.record_id, i.subscription_type],
+    (i): BillRecordsTable => ({
+      account_id: i.account_id,
+      billing_cycle: i.billing_cycle,
+      record_id: i.record_id,
+      subscription_type: i.subscription_type,
+      period_start: i.period_start,
+      period_end: i.period_end,
+      paid_at: i.created_at,
+      amount_fen: i.amount_fen,
+    }),
+    (r, i) => {
       r.period_start = Math.min(r.period_start, i.period_start);
       r.period_end = Math.max(r.period_end, i.period_end);
       r.paid_at = Math.max(r.paid_at, i.created_at);
       r.amount_fen += i.amount_fen;
-    }
-  }
-  await insertRows(tx, 'bill_records', [...records.values()]);
+    },
+  );
+  await insertRows(tx, 'bill_records', records);
   await insertRows(tx, 'bill_lines', linesOf(inserted), { mergeOn: MERGE_LINES });
   return inserted;
 }
 
-/** The items summed per (account, cycle, machine, billing method): one row per line key. */
+/** The items summed per (account, cycle, machine, billing method), as MERGE_LINES adds them to a line. */
 function linesOf(items: BillItemsTable[]): BillLinesTable[] {
-  const lines = new Map<string, BillLinesTable>();
-  for (const i of items) {
-    const key = `${i.account_id}\u0000${i.billing_cycle}\u0000${i.instance_id}\u0000${i.subscription_type}`;
-    const l = lines.get(key);
-    if (!l || i.period_start < l.first_period_start) {
-      lines.set(key, {
-        account_id: i.account_id,
-        billing_cycle: i.billing_cycle,
-        instance_id: i.instance_id,
-        subscription_type: i.subscription_type,
-        first_period_start: i.period_start,
-        region: i.region,
-        zone: i.zone,
-        resource_id: i.resource_id,
-        instance_type: i.instance_type,
-        list_price_fen: i.list_price_fen,
-        amount_fen: i.amount_fen + (l?.amount_fen ?? 0),
-        usage_ms: i.usage_ms + (l?.usage_ms ?? 0),
-      });
-    } else {
+  const firstItem = (i: BillItemsTable) => ({
+    first_period_start: i.period_start,
+    region: i.region,
+    zone: i.zone,
+    resource_id: i.resource_id,
+    instance_type: i.instance_type,
+    list_price_fen: i.list_price_fen,
+  });
+  return foldBy(
+    items,
+    (i) => [i.account_id, i.billing_cycle, i.instance_id, i.subscription_type],
+    (i): BillLinesTable => ({
+      account_id: i.account_id,
+      billing_cycle: i.billing_cycle,
+      instance_id: i.instance_id,
+      subscription_type: i.subscription_type,
+      ...firstItem(i),
+      amount_fen: i.amount_fen,
+      usage_ms: i.usage_ms,
+    }),
+    (l, i) => {
+      if (i.period_start < l.first_period_start) Object.assign(l, firstItem(i));
       l.amount_fen += i.amount_fen;
       l.usage_ms += i.usage_ms;
-    }
+    },
+  );
+}
+
+/** One row per key of `items`: made from the key's first item, then each further one added. */
+function foldBy<T>(
+  items: BillItemsTable[],
+  keyOf: (i: BillItemsTable) => string[],
+  start: (i: BillItemsTable) => T,
+  add: (row: T, i: BillItemsTable) => void,
+): T[] {
+  const rows = new Map<string, T>();
+  for (const i of items) {
+    const key = keyOf(i).join('\u0000');
+    const row = rows.get(key);
+    if (row === undefined) rows.set(key, start(i));
+    else add(row, i);
   }
-  return [...lines.values()];
+  return [...rows.values()];
 }

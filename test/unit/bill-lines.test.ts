@@ -87,6 +87,9 @@ for (const engine of ENGINES) {
         item('m1', 300_000_000, { resource_id: 'eas-r-last', amount_fen: 11 }),
         item('m1', 400_000_000, { resource_id: 'eas-r-last', amount_fen: 13 }),
         item('m1', 500_000_000, { billing_cycle: '2027-07', amount_fen: 0 }),
+        // A new line whose earlier item comes second in the call.
+        item('m3', 600_000_000, { resource_id: 'eas-r-late' }),
+        item('m3', 550_000_000, { resource_id: 'eas-r-early' }),
       ]);
       // Already billed: skipped, and the line does not grow.
       const again = await insert([item('m2', 200_000_000, { amount_fen: 1_000 })]);
@@ -101,7 +104,9 @@ for (const engine of ENGINES) {
       assert.equal(m1.amount_fen, 7 + 5 + 11 + 13);
       assert.equal(m1.usage_ms, 4 * 3_600_000);
       assert.equal(lines.find((l) => l.instance_id === 'm2')!.amount_fen, 100);
-      assert.equal(lines.length, 3);
+      const m3 = lines.find((l) => l.instance_id === 'm3')!;
+      assert.deepEqual([m3.resource_id, m3.first_period_start, m3.amount_fen], ['eas-r-early', 550_000_000, 200]);
+      assert.equal(lines.length, 4);
       // The crash test's checker holds lines and records to their items.
       assert.deepEqual(await counterProblems(store), []);
       await store.db.updateTable('bill_lines').set({ amount_fen: 1 }).where('instance_id', '=', 'm2').execute();
