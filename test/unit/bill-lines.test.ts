@@ -5,9 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { openStore, type Db } from '../../src/store/database.ts';
-import { migrateToLatest, migrations } from '../../src/store/migrations.ts';
+import { migrateTo, migrateToLatest } from '../../src/store/migrations.ts';
 import { insertBillItems } from '../../src/billing/bill-records.ts';
 import type { BillItemsTable } from '../../src/store/schema.ts';
 import { ENGINES } from '../support/engines.ts';
@@ -60,11 +61,18 @@ async function linesFromItems(db: Db | Kysely<any>) {
       });
     }
   }
-  return [...lines.values()].sort((a, b) => (`${a.billing_cycle}/${a.instance_id}` < `${b.billing_cycle}/${b.instance_id}` ? -1 : 1));
+  const order = (l: Record<string, unknown>) => `${l.billing_cycle}/${l.instance_id}/${l.subscription_type}`;
+  return [...lines.values()].sort((a, b) => (order(a) < order(b) ? -1 : 1));
 }
 
 async function storedLines(db: Db | Kysely<any>) {
-  const rows = await (db as Db).selectFrom('bill_lines').selectAll().orderBy('billing_cycle').orderBy('instance_id').execute();
+  const rows = await (db as Db)
+    .selectFrom('bill_lines')
+    .selectAll()
+    .orderBy('billing_cycle')
+    .orderBy('instance_id')
+    .orderBy('subscription_type')
+    .execute();
   return rows.map((r) => ({
     ...r,
     first_period_start: Number(r.first_period_start),
@@ -117,29 +125,33 @@ for (const engine of ENGINES) {
   });
 }
 
-test('0021 fills the lines from the items billed before it', async () => {
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(':memory:') }) });
-  try {
-    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0021'));
-    const { error } = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
-    assert.equal(error, undefined);
-    await db
-      .insertInto('bill_items')
-      .values([
-        item('m1', 300, { resource_id: 'eas-r-later', amount_fen: 3 }),
-        item('m1', 100, { resource_id: 'eas-r-first', amount_fen: 1 }),
-        item('m1', 200, { subscription_type: 'Subscription', amount_fen: 2 }),
-        item('m2', 100, { billing_cycle: '2027-07' }),
-      ])
-      .execute();
-    await migrateToLatest(db, 'sqlite');
-    const lines = await storedLines(db);
-    assert.equal(lines.length, 3);
-    const { subscription_type: _, ...m1 } = lines.find((l) => l.instance_id === 'm1' && l.subscription_type === 'PayAsYouGo')!;
-    assert.equal(m1.resource_id, 'eas-r-first');
-    assert.equal(m1.amount_fen, 4);
-    assert.equal(m1.first_period_start, 100);
-  } finally {
-    await db.destroy();
-  }
-});
+for (const engine of ENGINES) {
+  test(`0021 fills the lines from the items billed before it [${engine.name}]`, async () => {
+    const url = await engine.freshDatabaseUrl();
+    const db = new Kysely<any>({
+      dialect: url
+        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) })
+        : new SqliteDialect({ database: new BetterSqlite3(':memory:') }),
+    });
+    try {
+      await migrateTo(db, engine.name, '0020_audit_lookup_walks');
+      await db
+        .insertInto('bill_items')
+        .values([
+          item('m1', 300, { resource_id: 'eas-r-later', amount_fen: 3 }),
+          item('m1', 100, { resource_id: 'eas-r-first', amount_fen: 1 }),
+          item('m1', 200, { subscription_type: 'Subscription', amount_fen: 2 }),
+          item('m2', 100, { billing_cycle: '2027-07' }),
+        ])
+        .execute();
+      await migrateToLatest(db, engine.name);
+      const lines = await storedLines(db);
+      assert.deepEqual(lines, await linesFromItems(db));
+      assert.equal(lines.length, 3);
+      const m1 = lines.find((l) => l.instance_id === 'm1' && l.subscription_type === 'PayAsYouGo')!;
+      assert.deepEqual([m1.resource_id, m1.amount_fen, m1.first_period_start], ['eas-r-first', 4, 100]);
+    } finally {
+      await db.destroy();
+    }
+  });
+}
