@@ -48,7 +48,7 @@ export function rssMb(pid: number): number {
 }
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on every Linux that ships today). */
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
 /** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat. */
 export function cpuMs(pid: number): number {

@@ -4,22 +4,20 @@
 //   OPENEAS_BENCH_DATABASE_URL=postgres://… node --import tsx bench/pg-anatomy.ts [seconds=8] [warmSeconds=10]
 // Each state is printed as the average number of connections in it. `Lock:*` connections wait
 // for a row another create holds until its commit; `idle in transaction` ones wait for openeas to
-// send their next statement. Findings: docs/postgres.md, "Where a create's time goes".
+// send their next statement. Findings: docs/ARCHITECTURE.md, "Measuring speed", the PostgreSQL points.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { runLoad } from './load.ts';
-import { ACCOUNT, call, cpuMs, groupNamed, pgSchema, REGION, ROOT, start, stop, target } from './harness.ts';
+import { ACCOUNT, call, cpuMs, groupNamed, pgSchema, REGION, ROOT, start, stop, target, TICKS_PER_SECOND } from './harness.ts';
 
 const seconds = Number(process.argv[2] ?? 8);
 const warmSeconds = Number(process.argv[3] ?? 10);
 const inFlight = Number(process.env.BENCH_IN_FLIGHT ?? 32);
 const pgUrl = process.env.OPENEAS_BENCH_DATABASE_URL;
 if (!pgUrl) throw new Error('set OPENEAS_BENCH_DATABASE_URL');
-
-const TICKS_PER_SECOND = 100;
 
 /** CPU ms of every process whose command is `postgres` (backends, WAL writer, checkpointer …). */
 function postgresCpuMs(): number {
