@@ -2,6 +2,8 @@
 // OPENEAS_TEST_DATABASE_URL is set (CI sets it; then an unreachable server fails the run).
 import pg from 'pg';
 import crypto from 'node:crypto';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type KyselyConfig } from 'kysely';
 
 export interface Engine {
   name: 'sqlite' | 'postgres';
@@ -35,3 +37,17 @@ const postgres: Engine = {
 };
 
 export const ENGINES: Engine[] = PG_URL ? [sqlite, postgres] : [sqlite];
+
+/**
+ * An empty database on `engine`, not migrated: for tests that run migrations one by one (SQLite in
+ * memory; PostgreSQL a fresh schema over one connection). `log` as Kysely takes it.
+ */
+export async function emptyDatabase(engine: Engine, log?: KyselyConfig['log']): Promise<Kysely<any>> {
+  const url = await engine.freshDatabaseUrl();
+  return new Kysely<any>({
+    dialect: url
+      ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) })
+      : new SqliteDialect({ database: new BetterSqlite3(':memory:') }),
+    log,
+  });
+}

@@ -3,20 +3,13 @@
 // survive it, on each engine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import { migrateTo, migrateToLatest } from '../../src/store/migrations.ts';
-import { ENGINES } from '../support/engines.ts';
+import { emptyDatabase, ENGINES } from '../support/engines.ts';
 
 for (const engine of ENGINES) {
   test(`0017_audit_storage keeps the audit events' resource rows [${engine.name}]`, async () => {
-    const url = await engine.freshDatabaseUrl();
-    const db = new Kysely<any>({
-      dialect: url
-        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) })
-        : new SqliteDialect({ database: new BetterSqlite3(':memory:') }),
-    });
+    const db = await emptyDatabase(engine);
     try {
       await migrateTo(db, engine.name, '0016_service_access_token');
       await db.insertInto('accounts').values({ id: '1000000000000001', created_at: 1 }).execute();

@@ -4,14 +4,12 @@
 // 0021 fills them from the items billed before it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import { openStore, type Db } from '../../src/store/database.ts';
 import { migrateTo, migrateToLatest } from '../../src/store/migrations.ts';
 import { insertBillItems } from '../../src/billing/bill-records.ts';
 import type { BillItemsTable } from '../../src/store/schema.ts';
-import { ENGINES } from '../support/engines.ts';
+import { emptyDatabase, ENGINES } from '../support/engines.ts';
 import { tempDataDir } from '../support/server.ts';
 import { counterProblems } from '../adversarial/invariants.ts';
 
@@ -127,12 +125,7 @@ for (const engine of ENGINES) {
 
 for (const engine of ENGINES) {
   test(`0021 fills the lines from the items billed before it [${engine.name}]`, async () => {
-    const url = await engine.freshDatabaseUrl();
-    const db = new Kysely<any>({
-      dialect: url
-        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) })
-        : new SqliteDialect({ database: new BetterSqlite3(':memory:') }),
-    });
+    const db = await emptyDatabase(engine);
     try {
       await migrateTo(db, engine.name, '0020_audit_lookup_walks');
       await db

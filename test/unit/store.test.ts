@@ -12,9 +12,8 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Schema } from '../../src/store/schema.ts';
 import pg from 'pg';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect } from 'kysely';
 import { MIGRATION_NAMES, migrateToLatest } from '../../src/store/migrations.ts';
-import { ENGINES } from '../support/engines.ts';
+import { emptyDatabase, ENGINES } from '../support/engines.ts';
 import { RawJson, renderJson } from '../../src/gateway/envelope.ts';
 import { tempDataDir } from '../support/server.ts';
 
@@ -580,11 +579,8 @@ test('PostgreSQL: migrations read only their own schema, never the catalog of ev
   // column of every table of every schema: seconds on a database shared by a few hundred schemas,
   // and "schema … does not exist" when one of them is dropped meanwhile (seen in this suite).
   const statements: string[] = [];
-  const db = new Kysely<any>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: await pgEngine!.freshDatabaseUrl(), max: 1 }) }),
-    log: (event) => {
-      statements.push(event.query.sql);
-    },
+  const db = await emptyDatabase(pgEngine!, (event) => {
+    statements.push(event.query.sql);
   });
   try {
     await migrateToLatest(db, 'postgres');
