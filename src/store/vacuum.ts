@@ -45,8 +45,9 @@ export async function tidyAfterLongRun(db: Db): Promise<string[]> {
     from pg_stat_user_tables where schemaname = current_schema()
       and (n_ins_since_vacuum > 1000 + 0.2 * n_live_tup or n_mod_since_analyze > 50 + 0.1 * n_live_tup)
     order by relname`.execute(db);
-  const tables = (vacuum: boolean) => rows.filter((r) => r.vacuum === vacuum).map((r) => sql.table(r.relname));
-  if (tables(true).length > 0) await sql`vacuum (analyze, skip_locked) ${sql.join(tables(true))}`.execute(db);
-  if (tables(false).length > 0) await sql`analyze (skip_locked) ${sql.join(tables(false))}`.execute(db);
+  const toVacuum = rows.filter((r) => r.vacuum).map((r) => sql.table(r.relname));
+  const toAnalyze = rows.filter((r) => !r.vacuum).map((r) => sql.table(r.relname));
+  if (toVacuum.length > 0) await sql`vacuum (analyze, skip_locked) ${sql.join(toVacuum)}`.execute(db);
+  if (toAnalyze.length > 0) await sql`analyze (skip_locked) ${sql.join(toAnalyze)}`.execute(db);
   return rows.map((r) => r.relname);
 }
