@@ -14,7 +14,6 @@ import pg from 'pg';
 import Database from 'better-sqlite3';
 import { MIGRATION_NAMES, migrateToLatest } from '../../src/store/migrations.ts';
 import { emptyDatabase, ENGINES } from '../support/engines.ts';
-import { RawJson, renderJson } from '../../src/gateway/envelope.ts';
 import { tempDataDir } from '../support/server.ts';
 
 const lockedSetting = prepareLocked<{ key: string }, { value: string }>((db, p) =>
@@ -120,12 +119,6 @@ test('every update of a machine row goes through updateInstances (which bumps it
   };
   walk(src);
   assert.deepEqual(offenders, [], 'these files update instances without bumping the version');
-});
-
-test('rendered JSON is spliced into a response as is, and no user string can pose as it', () => {
-  const text = renderJson({ RequestId: 'r', Instances: new RawJson('[{"InstanceId":"eas-i-1"}]'), Note: '\u0000raw:0:0', TotalCount: 1 });
-  assert.deepEqual(JSON.parse(text), { RequestId: 'r', Instances: [{ InstanceId: 'eas-i-1' }], Note: '\u0000raw:0:0', TotalCount: 1 });
-  assert.throws(() => JSON.stringify(new RawJson('1')), /outside renderJson/);
 });
 
 test('SQLite: a process that finds the write lock taken waits for it instead of failing', async () => {

@@ -1,0 +1,70 @@
+// Response bodies: RawJson spliced in as is, and long lists rendered element by element into a
+// Buffer (gateway/envelope.ts) whose bytes are exactly the one string's.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RawJson, renderBody, renderJson } from '../../src/gateway/envelope.ts';
+
+test('rendered JSON is spliced into a response as is, and no user string can pose as it', () => {
+  const text = renderJson({ RequestId: 'r', Instances: new RawJson('[{"InstanceId":"eas-i-1"}]'), Note: '\u0000raw:0:0', TotalCount: 1 });
+  assert.deepEqual(JSON.parse(text), { RequestId: 'r', Instances: [{ InstanceId: 'eas-i-1' }], Note: '\u0000raw:0:0', TotalCount: 1 });
+  assert.throws(() => JSON.stringify(new RawJson('1')), /outside renderJson/);
+});
+
+const line = (i: number) => ({
+  InstanceID: `eas-m-${i}`,
+  NickName: i % 7 === 0 ? '模型在线服务 "quoted" \\ \u2028' : `m${i}`,
+  Amount: i / 3,
+  Skipped: undefined,
+  skippedFunction: () => i,
+  When: new Date(Date.UTC(2026, 0, 1 + (i % 28))),
+  Nested: { List: [1, undefined, 'x'], Empty: {} },
+  Padding: 'p'.repeat(400),
+});
+
+test('a large body holding long lists is a Buffer of exactly the JSON text of the body as one string', () => {
+  const bareObject = Object.create(null) as Record<string, unknown>;
+  const bodies: Record<string, unknown>[] = [
+    // QueryInstanceBill's shape: the list three objects down, keys that JSON leaves out around it.
+    {
+      RequestId: 'r',
+      Skipped: undefined,
+      Data: { TotalCount: 300, Items: { Item: Array.from({ length: 300 }, (_, i) => line(i)) }, 'key "odd"': 1 },
+      Success: true,
+    },
+    // A list of RawJson views, elements JSON leaves out (undefined becomes null in a list), two lists.
+    {
+      RequestId: 'r',
+      Views: Array.from({ length: 50 }, (_, i) =>
+        i === 3 ? undefined : new RawJson(`{"InstanceId":"eas-i-${i}","P":"${'p'.repeat(3000)}"}`),
+      ),
+      Again: Array.from({ length: 33 }, (_, i) => ({ i })),
+    },
+    { RequestId: 'r', Data: Object.assign(bareObject, { Item: Array.from({ length: 200 }, (_, i) => line(i)) }) },
+  ];
+  for (const body of bodies) {
+    // renderJson is JSON.stringify with RawJson spliced in, as one string (the first test).
+    const expected = renderJson(body);
+    if (!('Views' in body)) assert.equal(expected, JSON.stringify(body));
+    const out = renderBody(body);
+    assert.ok(Buffer.isBuffer(out), 'a large body is rendered into a Buffer');
+    assert.equal(out.toString('utf8'), expected);
+    assert.equal(out.length, Buffer.byteLength(expected));
+  }
+});
+
+test('short lists, small bodies, lists of plain values and lists deeper than the walk stay one string', () => {
+  const big = (i: number) => ({ i, p: 'p'.repeat(5000) });
+  const deep = { A: { B: { C: { D: { E: Array.from({ length: 40 }, (_, i) => big(i)) } } } } };
+  const bodies = [
+    { RequestId: 'r', Items: Array.from({ length: 31 }, (_, i) => big(i)) },
+    { RequestId: 'r', Items: Array.from({ length: 300 }, (_, i) => ({ i })) },
+    { RequestId: 'r', Ids: Array.from({ length: 500 }, (_, i) => `eas-m-${i}`.repeat(100)) },
+    { RequestId: 'r', Nulls: Array.from({ length: 5000 }, () => null) },
+    deep,
+  ];
+  for (const body of bodies) {
+    const out = renderBody(body);
+    assert.equal(typeof out, 'string');
+    assert.equal(out, JSON.stringify(body));
+  }
+});
