@@ -1,6 +1,7 @@
 // The BSS OpenAPI (2017-12-14, RPC) operations openeas answers, with the request and response
 // field names of the official SDK @alicloud/bssopenapi20171214: balance, bills, orders, renewal.
 // Every response is `{RequestId, Success, Code, Message, Data}` like the real service's.
+import { sql } from 'kysely';
 import { isPublicPool } from '../scheduling/public-pool.ts';
 import { apiError } from '../gateway/errors.ts';
 import { validateRpcParams, type RpcParams } from '../gateway/rpc-params.ts';
@@ -341,7 +342,7 @@ interface InstanceBillLine {
 /**
  * One page of QueryInstanceBill's lines — one per (machine, billing method) of the cycle, in that
  * order — and how many there are. A month's lines are kept with the items (bill_lines), so its
- * page and count read a range of them. A daily bill holds the items that start on that day (billing
+ * page reads a range of them, and their counts with them (bill_line_counts). A daily bill holds the items that start on that day (billing
  * time zone), found by the bill_items_day index and summed here per line.
  */
 async function instanceBillPage(
@@ -363,14 +364,34 @@ async function instanceBillPage(
         .where('billing_cycle', '=', cycle)
         .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
         .$if(hideZero, (q) => q.where('amount_fen', '<>', 0));
+    // A page past the first starts at its first line's key, found by an OFFSET over the keys alone
+    // (the primary key). An OFFSET over whole rows made PostgreSQL plan a sort of the cycle's lines
+    // for a far page (10,000 lines: 5–12 ms against about 1 for the keys).
+    const firstKey = lines()
+      .select(['instance_id', 'subscription_type'])
+      .orderBy('instance_id')
+      .orderBy('subscription_type')
+      .limit(1)
+      .offset(p.offset);
     const [page, count] = await Promise.all([
-      lines().selectAll().orderBy('instance_id').orderBy('subscription_type').limit(p.size).offset(p.offset).execute(),
       lines()
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow(),
+        .selectAll()
+        .$if(p.offset > 0, (q) => q.where(sql<boolean>`(${sql.ref('instance_id')}, ${sql.ref('subscription_type')}) >= (${firstKey})`))
+        .orderBy('instance_id')
+        .orderBy('subscription_type')
+        .limit(p.size)
+        .execute(),
+      // Kept with the lines (bill_line_counts): at most one row per billing method.
+      db
+        .selectFrom('bill_line_counts')
+        .where('account_id', '=', account)
+        .where('billing_cycle', '=', cycle)
+        .$if(sub !== undefined, (q) => q.where('subscription_type', '=', sub!))
+        .select(hideZero ? ['charged_lines as n'] : ['lines as n'])
+        .execute(),
     ]);
     return {
-      total: Number(count.n),
+      total: count.reduce((sum, c) => sum + Number(c.n), 0),
       page: page.map((l) => ({ item: l, amount: Number(l.amount_fen), usageMs: Number(l.usage_ms) })),
     };
   }

@@ -925,6 +925,32 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('bill_items_day').on('bill_items').columns(['account_id', 'period_start']).execute();
     },
   },
+  '0022_bill_line_counts': {
+    async up(db: Kysely<any>) {
+      // QueryInstanceBill's TotalCount, kept per cycle and billing method with the lines
+      // (billing/bill-records.ts): counting a cycle's 10,000 lines took 2–3 ms of PostgreSQL's time
+      // on every page. A line's item_count tells the upsert that writes it whether it made the line.
+      await db.schema
+        .alterTable('bill_lines')
+        .addColumn('item_count', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`update bill_lines set item_count = (select count(*) from bill_items i
+          where i.account_id = bill_lines.account_id and i.instance_id = bill_lines.instance_id
+            and i.subscription_type = bill_lines.subscription_type and i.billing_cycle = bill_lines.billing_cycle)`.execute(db);
+      await db.schema
+        .createTable('bill_line_counts')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('billing_cycle', 'text', (c) => c.notNull())
+        .addColumn('subscription_type', 'text', (c) => c.notNull())
+        .addColumn('lines', 'bigint', (c) => c.notNull())
+        .addColumn('charged_lines', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('bill_line_counts_pk', ['account_id', 'billing_cycle', 'subscription_type'])
+        .execute();
+      await sql`insert into bill_line_counts (account_id, billing_cycle, subscription_type, lines, charged_lines)
+        select account_id, billing_cycle, subscription_type, count(*), sum(case when amount_fen <> 0 then 1 else 0 end)
+        from bill_lines group by account_id, billing_cycle, subscription_type`.execute(db);
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */

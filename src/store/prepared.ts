@@ -191,8 +191,8 @@ export interface InsertOptions<C> {
    * share a key.
    */
   mergeOn?: { key: readonly string[]; set: Readonly<Record<string, string>> };
-  /** A column to return for every inserted row. */
-  returning?: C;
+  /** Columns to return for every inserted (or, with mergeOn, updated) row. */
+  returning?: C | readonly C[];
 }
 
 /** ON CONFLICT … DO UPDATE of `replaceOn` or `mergeOn`: the key, and each updated column's value. */
@@ -220,6 +220,8 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
   const out: Array<Pick<Schema[T], C>> = [];
   if (rows.length === 0) return out;
   const columns = Object.keys(rows[0]!);
+  const returned: readonly string[] =
+    opts.returning === undefined ? [] : typeof opts.returning === 'string' ? [opts.returning] : opts.returning;
   const adapter = db.getExecutor().adapter;
   if (isPostgres(db)) {
     const update = conflictUpdate(opts, columns);
@@ -237,7 +239,7 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
         Pick<Schema[T], C>
       >`insert into ${sql.table(table)} (${cols}) select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${chunk}::json)${
         conflict
-      }${opts.returning ? sql` returning ${sql.ref(opts.returning)}` : sql``}`.execute(db);
+      }${returned.length > 0 ? sql` returning ${sql.join(returned.map((c) => sql.ref(c)))}` : sql``}`.execute(db);
       out.push(...result.rows);
     }
     return out;
@@ -247,7 +249,7 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
   for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
     const chunk = rows.slice(start, start + INSERT_CHUNK);
     const conflict = `${opts.ignoreConflicts ? 'ignore' : ''}|${opts.replaceOn ?? ''}|${opts.mergeOn ? JSON.stringify(opts.mergeOn) : ''}`;
-    const key = `${table}|${columns.join(',')}|${chunk.length}|${conflict}|${opts.returning ?? ''}`;
+    const key = `${table}|${columns.join(',')}|${chunk.length}|${conflict}|${returned.join(',')}`;
     let compiled = cache.get(key);
     if (!compiled) {
       const marked = chunk.map((_, i) => Object.fromEntries(columns.map((c) => [c, `${MARK}${i}:${c}`])));
@@ -256,7 +258,7 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
       if (update) {
         query = query.onConflict((oc) => oc.columns(update.key as never).doUpdateSet(Object.fromEntries(update.set) as never));
       } else if (opts.ignoreConflicts) query = query.onConflict((oc) => oc.doNothing());
-      const base = (opts.returning ? query.returning(opts.returning as never) : query).compile();
+      const base = (returned.length > 0 ? query.returning(returned as never) : query).compile();
       const slots = base.parameters.map((v): [number, string] => {
         const m = /^\u0000openeas:param:(\d+):(.+)$/.exec(String(v));
         if (!m) throw new Error(`insertRows: unexpected constant in ${table} insert`);
@@ -267,7 +269,7 @@ export async function insertRows<T extends keyof Schema & string, C extends keyo
     }
     const parameters = compiled.slots.map(([i, c]) => (chunk[i] as Record<string, unknown>)[c] ?? null);
     const result = await run<Pick<Schema[T], C>>(db, compiled.base, parameters);
-    if (opts.returning) out.push(...result.rows);
+    if (returned.length > 0) out.push(...result.rows);
   }
   return out;
 }

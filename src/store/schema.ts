@@ -311,6 +311,22 @@ export interface BillLinesTable {
   amount_fen: number;
   /** Sum of its items' usage_ms. */
   usage_ms: number;
+  /** How many items it sums: an upsert that returns the count it added made the line. */
+  item_count: number;
+}
+
+/**
+ * How many lines a billing cycle holds per billing method, and how many of them are not zero:
+ * QueryInstanceBill's TotalCount, kept with the lines (billing/bill-records.ts) instead of counted
+ * over the cycle's lines on every page.
+ */
+export interface BillLineCountsTable {
+  account_id: string;
+  billing_cycle: string;
+  subscription_type: string;
+  lines: number;
+  /** Lines whose amount is not zero (IsHideZeroCharge). */
+  charged_lines: number;
 }
 
 /**
@@ -618,6 +634,7 @@ export interface Schema {
   bill_items: BillItemsTable;
   bill_records: BillRecordsTable;
   bill_lines: BillLinesTable;
+  bill_line_counts: BillLineCountsTable;
   ram_users: RamUsersTable;
   ram_groups: RamGroupsTable;
   ram_group_members: RamGroupMembersTable;

@@ -123,11 +123,9 @@ async function counterProblemsIn(db: Db, hooks: SnapshotHooks): Promise<string[]
 }
 
 /**
- * Services: each machine's and group's usage equals the instances placed there, no machine holds more
- * than it offers (1 core kept), instances sit on Ready machines of their own group, ServiceCount and
- * running counts equal the rows.
+ * QueryBill's records and QueryInstanceBill's lines hold exactly the sums of their bill items, and
+ * the counts of lines per cycle and billing method are the lines'.
  */
-/** QueryBill's records and QueryInstanceBill's lines hold exactly the sums of their bill items. */
 async function billProblemsIn(db: Db): Promise<string[]> {
   const problems: string[] = [];
   const compare = (what: string, have: Map<string, string>, want: Map<string, string>) => {
@@ -145,11 +143,25 @@ async function billProblemsIn(db: Db): Promise<string[]> {
       ...(lineKey as ['account_id']),
       (eb) => eb.fn.sum('amount_fen').as('amount_fen'),
       (eb) => eb.fn.sum('usage_ms').as('usage_ms'),
+      (eb) => eb.fn.countAll().as('item_count'),
     ])
     .groupBy(lineKey as ['account_id'])
     .execute();
   const lines = await db.selectFrom('bill_lines').selectAll().execute();
-  compare('bill line', keyed(lines, lineKey, ['amount_fen', 'usage_ms']), keyed(itemLines, lineKey, ['amount_fen', 'usage_ms']));
+  const lineSums = ['amount_fen', 'usage_ms', 'item_count'];
+  compare('bill line', keyed(lines, lineKey, lineSums), keyed(itemLines, lineKey, lineSums));
+  const countKey = ['account_id', 'billing_cycle', 'subscription_type'];
+  const lineCounts = await db
+    .selectFrom('bill_lines')
+    .select([
+      ...(countKey as ['account_id']),
+      (eb) => eb.fn.countAll().as('lines'),
+      (eb) => eb.fn.sum(eb.case().when('amount_fen', '<>', 0).then(1).else(0).end()).as('charged_lines'),
+    ])
+    .groupBy(countKey as ['account_id'])
+    .execute();
+  const counts = await db.selectFrom('bill_line_counts').selectAll().execute();
+  compare('bill line count', keyed(counts, countKey, ['lines', 'charged_lines']), keyed(lineCounts, countKey, ['lines', 'charged_lines']));
   const itemRecords = await db
     .selectFrom('bill_items')
     .select([...(recordKey as ['account_id']), (eb) => eb.fn.sum('amount_fen').as('amount_fen')])

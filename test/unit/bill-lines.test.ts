@@ -1,7 +1,8 @@
 // QueryInstanceBill's lines (store/schema.ts BillLinesTable) are kept with the bill items
 // (billing/bill-records.ts): each line holds its items' sums and its earliest item's fields,
-// whatever order the items arrive in, and a skipped (already billed) item adds nothing. Migration
-// 0021 fills them from the items billed before it.
+// whatever order the items arrive in, and a skipped (already billed) item adds nothing; each
+// cycle's count of lines (bill_line_counts) follows them. Migrations 0021 and 0022 fill both from
+// the items billed before them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
@@ -42,6 +43,7 @@ async function linesFromItems(db: Db | Kysely<any>) {
     if (l) {
       l.amount_fen = Number(l.amount_fen) + Number(i.amount_fen);
       l.usage_ms = Number(l.usage_ms) + Number(i.usage_ms);
+      l.item_count = Number(l.item_count) + 1;
     } else {
       lines.set(key, {
         account_id: i.account_id,
@@ -56,6 +58,7 @@ async function linesFromItems(db: Db | Kysely<any>) {
         list_price_fen: Number(i.list_price_fen),
         amount_fen: Number(i.amount_fen),
         usage_ms: Number(i.usage_ms),
+        item_count: 1,
       });
     }
   }
@@ -77,6 +80,7 @@ async function storedLines(db: Db | Kysely<any>) {
     list_price_fen: Number(r.list_price_fen),
     amount_fen: Number(r.amount_fen),
     usage_ms: Number(r.usage_ms),
+    item_count: Number(r.item_count),
   }));
 }
 
@@ -116,7 +120,56 @@ for (const engine of ENGINES) {
       // The crash test's checker holds lines and records to their items.
       assert.deepEqual(await counterProblems(store), []);
       await store.db.updateTable('bill_lines').set({ amount_fen: 1 }).where('instance_id', '=', 'm2').execute();
-      assert.deepEqual(await counterProblems(store), ['bill line acct/2027-06/m2/PayAsYouGo: 1 3600000, its items say 100 3600000']);
+      assert.deepEqual(await counterProblems(store), ['bill line acct/2027-06/m2/PayAsYouGo: 1 3600000 1, its items say 100 3600000 1']);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+async function storedCounts(db: Db | Kysely<any>) {
+  const rows = await (db as Db).selectFrom('bill_line_counts').selectAll().orderBy('billing_cycle').orderBy('subscription_type').execute();
+  return rows.map((r) => `${r.billing_cycle} ${r.subscription_type}: ${Number(r.lines)} lines, ${Number(r.charged_lines)} charged`);
+}
+
+for (const engine of ENGINES) {
+  test(`${engine.name}: a cycle's counts of lines follow new lines and lines that turn zero or not`, async () => {
+    const store = await openStore({ dataDir: tempDataDir(), databaseUrl: await engine.freshDatabaseUrl() });
+    try {
+      const insert = (items: BillItemsTable[]) => store.transaction((tx) => insertBillItems(tx, items));
+      await insert([
+        item('a', 100, { amount_fen: 0 }),
+        item('b', 100, { amount_fen: 5 }),
+        item('c', 100, { subscription_type: 'Subscription', amount_fen: 9 }),
+      ]);
+      assert.deepEqual(await storedCounts(store.db), [
+        '2027-06 PayAsYouGo: 2 lines, 1 charged',
+        '2027-06 Subscription: 1 lines, 1 charged',
+      ]);
+      await insert([
+        item('a', 200, { amount_fen: 3 }), // joins the charged lines
+        item('b', 200, { amount_fen: -5 }), // leaves them: its sum is zero
+        item('d', 200, { amount_fen: 0 }), // a new line of zero
+        item('d', 300, { amount_fen: 0 }),
+        item('e', 200, { billing_cycle: '2027-07', amount_fen: 1 }),
+      ]);
+      const after = [
+        '2027-06 PayAsYouGo: 3 lines, 1 charged',
+        '2027-06 Subscription: 1 lines, 1 charged',
+        '2027-07 PayAsYouGo: 1 lines, 1 charged',
+      ];
+      assert.deepEqual(await storedCounts(store.db), after);
+      // Items already billed are skipped and change no count.
+      assert.equal((await insert([item('a', 200, { amount_fen: 3 }), item('e', 200, { billing_cycle: '2027-07' })])).length, 0);
+      assert.deepEqual(await storedCounts(store.db), after);
+      assert.deepEqual(await counterProblems(store), []);
+      await store.db
+        .updateTable('bill_line_counts')
+        .set({ lines: 4 })
+        .where('subscription_type', '=', 'PayAsYouGo')
+        .where('billing_cycle', '=', '2027-06')
+        .execute();
+      assert.deepEqual(await counterProblems(store), ['bill line count acct/2027-06/PayAsYouGo: 4 1, its items say 3 1']);
     } finally {
       await store.close();
     }
@@ -124,7 +177,7 @@ for (const engine of ENGINES) {
 }
 
 for (const engine of ENGINES) {
-  test(`0021 fills the lines from the items billed before it [${engine.name}]`, async () => {
+  test(`0021 fills the lines from the items billed before it, 0022 their item counts and the cycles' counts [${engine.name}]`, async () => {
     const db = await emptyDatabase(engine);
     try {
       await migrateTo(db, engine.name, '0020_audit_lookup_walks');
@@ -135,14 +188,20 @@ for (const engine of ENGINES) {
           item('m1', 100, { resource_id: 'eas-r-first', amount_fen: 1 }),
           item('m1', 200, { subscription_type: 'Subscription', amount_fen: 2 }),
           item('m2', 100, { billing_cycle: '2027-07' }),
+          item('m3', 100, { billing_cycle: '2027-07', amount_fen: 0 }),
         ])
         .execute();
       await migrateToLatest(db, engine.name);
       const lines = await storedLines(db);
       assert.deepEqual(lines, await linesFromItems(db));
-      assert.equal(lines.length, 3);
+      assert.equal(lines.length, 4);
       const m1 = lines.find((l) => l.instance_id === 'm1' && l.subscription_type === 'PayAsYouGo')!;
-      assert.deepEqual([m1.resource_id, m1.amount_fen, m1.first_period_start], ['eas-r-first', 4, 100]);
+      assert.deepEqual([m1.resource_id, m1.amount_fen, m1.first_period_start, m1.item_count], ['eas-r-first', 4, 100, 2]);
+      assert.deepEqual(await storedCounts(db), [
+        '2027-06 PayAsYouGo: 1 lines, 1 charged',
+        '2027-06 Subscription: 1 lines, 1 charged',
+        '2027-07 PayAsYouGo: 2 lines, 1 charged',
+      ]);
     } finally {
       await db.destroy();
     }
