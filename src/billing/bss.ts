@@ -509,7 +509,10 @@ type OrderRow = {
   created_at: number;
 };
 
-function presentOrder(s: Services, o: OrderRow): Record<string, unknown> {
+/** The columns presentOrder reads. */
+const ORDER_LISTED = ['id', 'order_type', 'subscription_type', 'payment_status', 'created_at', 'amount_fen'] as const;
+
+function presentOrder(s: Services, o: Pick<OrderRow, (typeof ORDER_LISTED)[number]>): Record<string, unknown> {
   const amount = formatCny(Number(o.amount_fen));
   return {
     OrderId: o.id,
@@ -570,7 +573,8 @@ const queryOrders: BssSpec = {
     const [count, rows] = ourProduct(s, input.ProductCode)
       ? await Promise.all([
           base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-          base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p.size).offset(p.offset).execute(),
+          // What a listed order shows (presentOrder): not its machines' ids, a list as long as the order.
+          base.select(ORDER_LISTED).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p.size).offset(p.offset).execute(),
         ])
       : [{ n: 0 }, []];
     return ok({
