@@ -60,7 +60,7 @@ function stringify(value: unknown): string | undefined {
  */
 const LONG_LIST = 32;
 /** How deep under the body a long list is looked for (BSS pages hold theirs at Data.Items.Item). */
-const LIST_DEPTH = 4;
+const LIST_DEPTH = 3;
 /**
  * Characters (estimated) from which a body is rendered in parts: V8's limit is 128 KiB of one-byte
  * text (64 Ki characters of two-byte text, which API answers seldom are). Measured around it: 105 KB
@@ -99,6 +99,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function findLongLists(value: unknown, depth: number, found: unknown[][]): void {
+  if (typeof value !== 'object' || value === null) return; // most values: every answer is walked
   if (isLongList(value)) found.push(value);
   else if (depth > 0 && isPlainObject(value)) for (const key in value) findLongLists(value[key], depth - 1, found);
 }
