@@ -342,8 +342,9 @@ interface InstanceBillLine {
 /**
  * One page of QueryInstanceBill's lines — one per (machine, billing method) of the cycle, in that
  * order — and how many there are. A month's lines are kept with the items (bill_lines), so its
- * page reads a range of them, and their counts with them (bill_line_counts). A daily bill holds the items that start on that day (billing
- * time zone), found by the bill_items_day index and summed here per line.
+ * page reads a range of them, and their counts are kept with them (bill_line_counts). A daily bill
+ * holds the items that start on that day (billing time zone), found by the bill_items_day index and
+ * summed here per line.
  */
 async function instanceBillPage(
   s: Services,
