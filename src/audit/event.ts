@@ -263,7 +263,7 @@ export function buildEvent(call: FinishedCall, config: Config, now: number): Bui
     `,"resourceName":${JSON.stringify(resources.names.map((n) => n.join(',')).join(';'))}` +
     `,"errorMessage":${JSON.stringify(call.error?.message.slice(0, 1024) ?? '')},"scheme":${JSON.stringify(req.protocol)}}`;
   // Concatenation makes a tree of string pieces (V8's cons strings): 3.8 KB of heap for a 600-character
-  // text, against 0.7 KB flat. The event waits up to 50 ms to be written, long enough to be copied
+  // text, against 0.7 KB flat. The event waits up to 10–50 ms to be written, long enough to be copied
   // by a garbage collection or two, so it is flattened now: V8 flattens a string it reads a
   // character of.
   event.charCodeAt(0);
