@@ -21,9 +21,9 @@ import { buildEvent, eventIdFloor, storedResourceNames } from './event.ts';
 
 /**
  * Longest an event waits in memory before it is written, ms. On SQLite a batch rides the next group
- * commit, and a shorter wait keeps events from living long enough to be promoted out of V8's young
- * generation (docs/audit-trail.md: 10 ms measured cheaper per create than 50). On PostgreSQL a
- * batch is a transaction of its own, with its own commit and round trips, so batches stay larger.
+ * commit, and 10 ms measured cheaper per create than 50 (docs/audit-trail.md; likely because fewer
+ * events live long enough to be promoted out of V8's young generation). On PostgreSQL a batch is a
+ * transaction of its own, with its own commit and round trips, so batches stay larger.
  */
 const FLUSH_MS = { sqlite: 10, postgres: 50 } as const;
 /** A batch this big is written at once. */
