@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { runLoad } from './load.ts';
-import { ACCOUNT, call, cpuMs, groupNamed, pgSchema, REGION, ROOT, start, stop, target, TICKS_PER_SECOND } from './harness.ts';
+import { call, cpuMs, groupNamed, pgSchema, REGION, startOpeneas, stop, target, TICKS_PER_SECOND } from './harness.ts';
 
 const seconds = Number(process.argv[2] ?? 8);
 const warmSeconds = Number(process.argv[3] ?? 10);
@@ -21,19 +21,16 @@ if (!pgUrl) throw new Error('set OPENEAS_BENCH_DATABASE_URL');
 
 /** CPU ms of every process whose command is `postgres` (backends, WAL writer, checkpointer …). */
 function postgresCpuMs(): number {
-  let ticks = 0;
+  let ms = 0;
   for (const pid of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') ms += cpuMs(Number(pid));
     } catch {
       // the process ended while being read
     }
   }
-  return (ticks * 1000) / TICKS_PER_SECOND;
+  return ms;
 }
 
 /** The machine's idle CPU ms, all cores (/proc/stat: idle and iowait). */
@@ -44,10 +41,7 @@ function idleMs(): number {
 
 const schema = await pgSchema(pgUrl);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-pg-anatomy-'));
-const server = await start(['bin/openeas.js', 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn'], {
-  OPENEAS_ACCOUNT_ID: ACCOUNT,
-  OPENEAS_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId,
-  OPENEAS_ROOT_ACCESS_KEY_SECRET: ROOT.accessKeySecret,
+const server = await startOpeneas(dir, {
   OPENEAS_DATABASE_URL: schema.url,
   OPENEAS_MASTER_KEY: crypto.randomBytes(32).toString('hex'),
   OPENEAS_PROVISION_SECONDS: '3600',
