@@ -71,8 +71,7 @@ const LARGE_BODY = 110_000;
 
 /** The response body: a string, or a Buffer of the same UTF-8 text when it is large. */
 export function renderBody(body: unknown): string | Buffer {
-  const lists: unknown[][] = [];
-  findLongLists(body, LIST_DEPTH, lists);
+  const lists = longListsIn(body, LIST_DEPTH);
   // Estimated from each list's first element: lists of one kind of object are alike.
   let estimate = 0;
   for (const list of lists) estimate += list.length * (stringify(list[0])?.length ?? 4);
@@ -98,17 +97,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
-function findLongLists(value: unknown, depth: number, found: unknown[][]): void {
-  if (typeof value !== 'object' || value === null) return; // most values: every answer is walked
+/** The long lists in `value`, looked for through plain objects down to `depth`. */
+function longListsIn(value: unknown, depth: number, found: unknown[][] = []): unknown[][] {
+  if (typeof value !== 'object' || value === null) return found; // most values: every answer is walked
   if (isLongList(value)) found.push(value);
-  else if (depth > 0 && isPlainObject(value)) for (const key in value) findLongLists(value[key], depth - 1, found);
-}
-
-function holdsLongList(value: unknown, depth: number): boolean {
-  if (isLongList(value)) return true;
-  if (depth === 0 || !isPlainObject(value)) return false;
-  for (const key in value) if (holdsLongList(value[key], depth - 1)) return true;
-  return false;
+  else if (depth > 0 && isPlainObject(value)) for (const key in value) longListsIn(value[key], depth - 1, found);
+  return found;
 }
 
 /** Appends the JSON text of `value` as parts; false (nothing appended) where JSON leaves it out. */
@@ -122,7 +116,7 @@ function renderParts(value: unknown, depth: number, parts: string[]): boolean {
     parts.push(']');
     return true;
   }
-  if (depth > 0 && isPlainObject(value) && holdsLongList(value, depth)) {
+  if (depth > 0 && isPlainObject(value) && longListsIn(value, depth).length > 0) {
     parts.push('{');
     let first = true;
     for (const key of Object.keys(value)) {
