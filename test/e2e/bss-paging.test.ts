@@ -406,3 +406,43 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+for (const engine of ENGINES) {
+  test(`a QueryInstanceBill page too long for one string (gateway/envelope.ts renderBody) arrives whole through the official client [${engine.name}]`, async () => {
+    const server = await startTestServer(engine, { provisionSeconds: 5 });
+    try {
+      const eas = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
+      const group = (
+        await callEas(eas, {
+          action: 'CreateResource',
+          method: 'POST',
+          pathname: '/api/v2/resources',
+          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+        })
+      ).body.ResourceId as string;
+      const start = (await admin(server.url, 'GET', '/clock')).NowMs as number;
+      for (let i = 0; i < 2; i++) {
+        await callEas(eas, {
+          action: 'CreateResourceInstances',
+          method: 'POST',
+          pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+          body: { EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 100, ChargeType: 'PostPaid' },
+        });
+      }
+      await advance(server.url, 40 * DAY); // the first cycle settled
+      const cycle = billingCycleOf(start, OFFSET);
+      const lines = await expectedLines(server, cycle);
+      assert.equal(lines.length, 200);
+      const data = (await callRpc(eas, BSS, 'QueryInstanceBill', { BillingCycle: cycle, PageSize: 300 })).body.Data;
+      // Over LARGE_BODY (110,000 characters): rendered in parts into one Buffer, not as one string.
+      assert.ok(JSON.stringify(data).length > 110_000, `the page is ${JSON.stringify(data).length} characters`);
+      assert.equal(data.TotalCount, 200);
+      assert.deepEqual(
+        (data.Items.Item as any[]).map((i) => [i.InstanceID, i.PretaxAmount]),
+        lines.map((l) => [l.instanceId, l.amount / 100]),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+}
