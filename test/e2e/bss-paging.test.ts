@@ -80,6 +80,17 @@ async function expectedRecords(server: TestServer, cycle: string, sub?: string, 
     .execute();
 }
 
+/** A SelfManaged group, created through the official client; its id. */
+async function selfManagedGroup(eas: ReturnType<typeof easClient>): Promise<string> {
+  const created = await callEas(eas, {
+    action: 'CreateResource',
+    method: 'POST',
+    pathname: '/api/v2/resources',
+    body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+  });
+  return created.body.ResourceId as string;
+}
+
 for (const engine of ENGINES) {
   describe(`BSS paging [${engine.name}]`, () => {
     let server: TestServer;
@@ -92,14 +103,7 @@ for (const engine of ENGINES) {
       const creds = { accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! };
       const eas = easClient({ url: server.url, ...creds });
       bss = async (action, query) => (await callRpc(eas, BSS, action, query)).body.Data;
-      const group = (
-        await callEas(eas, {
-          action: 'CreateResource',
-          method: 'POST',
-          pathname: '/api/v2/resources',
-          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
-        })
-      ).body.ResourceId as string;
+      const group = await selfManagedGroup(eas);
       const create = async (body: Record<string, unknown>): Promise<string[]> =>
         (
           await callEas(eas, {
@@ -412,14 +416,7 @@ for (const engine of ENGINES) {
     const server = await startTestServer(engine, { provisionSeconds: 5 });
     try {
       const eas = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
-      const group = (
-        await callEas(eas, {
-          action: 'CreateResource',
-          method: 'POST',
-          pathname: '/api/v2/resources',
-          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
-        })
-      ).body.ResourceId as string;
+      const group = await selfManagedGroup(eas);
       const start = (await admin(server.url, 'GET', '/clock')).NowMs as number;
       for (let i = 0; i < 2; i++) {
         await callEas(eas, {
