@@ -23,13 +23,14 @@ export function connectionOptions(config: Config) {
 }
 
 export function closeIdleConnections(app: FastifyInstance, config: Config): void {
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     const socket = req.raw.socket as CountedSocket;
     socket[inFlight] = (socket[inFlight] ?? 0) + 1;
     // The response's 'close': sent, or the connection is gone (the request's fires once its body is read).
     reply.raw.once('close', () => {
       socket[inFlight] = (socket[inFlight] ?? 1) - 1;
     });
+    done();
   });
   // With a listener, Node leaves the decision to us instead of destroying every timed-out socket.
   app.server.setTimeout(config.idleTimeoutMs, (socket: CountedSocket) => {

@@ -104,11 +104,6 @@ export async function buildGateway({ services, registry, plugins = [], logStream
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (req) => {
-    if (closing) throw apiError('ServiceUnavailable');
-    // 0. Health and admin stay answerable; API calls wait for the loop to catch up.
-    if (eventLoop.underPressure && !req.url.startsWith('/_openeas')) throw apiError('ServiceUnavailable');
-  });
   // 1a. A big body waits for its admission slot before it is read (5b for everything else): until
   // then its bytes stay in the socket, so a flood of big bodies is not read, hashed and parsed all
   // at once. A body that announces its length is admitted before its first byte is read; a chunked
@@ -128,11 +123,19 @@ export async function buildGateway({ services, registry, plugins = [], logStream
     reply.raw.once('close', () => clearTimeout(deadline));
     admittedEarly.set(req, deadline);
   };
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/_openeas') && announcesBigBody(req.headers)) await admitBody(req, reply);
+  // Hooks take Fastify's callback form: an async hook costs every request a promise and the
+  // microtask turns to settle it, and these run for every request.
+  app.addHook('onRequest', (req, reply, done) => {
+    if (closing) return done(apiError('ServiceUnavailable'));
+    const admin = req.url.startsWith('/_openeas');
+    // 0. Health and admin stay answerable; API calls wait for the loop to catch up.
+    if (eventLoop.underPressure && !admin) return done(apiError('ServiceUnavailable'));
+    if (!admin && announcesBigBody(req.headers)) return void admitBody(req, reply).then(() => done(), done);
+    done();
   });
-  app.addHook('preParsing', async (req, reply, payload) => {
-    if (req.url.startsWith('/_openeas') || req.headers['transfer-encoding'] === undefined || admittedEarly.has(req)) return payload;
+  app.addHook('preParsing', (req, reply, payload, done) => {
+    if (req.url.startsWith('/_openeas') || req.headers['transfer-encoding'] === undefined || admittedEarly.has(req))
+      return done(null, payload);
     let seen = 0;
     let asked = false;
     const gate = new Transform({
@@ -145,7 +148,7 @@ export async function buildGateway({ services, registry, plugins = [], logStream
       },
     });
     payload.on('error', (e) => gate.destroy(e));
-    return payload.pipe(gate);
+    done(null, payload.pipe(gate));
   });
 
   for (const plugin of plugins) await plugin(app);

@@ -71,14 +71,15 @@ const CODE_IN_ENVELOPE = /"Code":"([^"\\]{1,200})"/;
  */
 export function accessLog(app: FastifyInstance, onCall: (call: FinishedCall) => void): void {
   // The envelope's Code, from the body being sent (errors are small; successes are not parsed).
-  app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+  // Callback hooks, not async ones: they run for every request, and an async hook costs a promise.
+  app.addHook('onSend', (req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
     if (reply.statusCode >= 400 && (typeof payload === 'string' || Buffer.isBuffer(payload))) {
       const m = CODE_IN_ENVELOPE.exec(typeof payload === 'string' ? payload.slice(0, 4096) : payload.subarray(0, 4096).toString('utf8'));
       if (m) recordOf(req).code = m[1];
     }
-    return payload;
+    done(null, payload);
   });
-  app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const r = records.get(req) ?? {};
     const admin = req.url.startsWith('/_openeas');
     const consoleRequest = !admin && (req.url === '/console' || req.url.startsWith('/console/'));
@@ -110,5 +111,6 @@ export function accessLog(app: FastifyInstance, onCall: (call: FinishedCall) => 
     else if (consoleRequest) req.log.debug(line, 'console request');
     else req.log.info(line, 'API call');
     onCall(call);
+    done();
   });
 }
