@@ -9,7 +9,8 @@ import { parseRequestTime, parseSignedRequest, type ParsedSignature, type WireRe
 import type { Caller } from './context.ts';
 import type { Services } from '../services.ts';
 import type { AccessKeysTable } from '../store/schema.ts';
-import type { Db, Tx } from '../store/database.ts';
+import type { Db, Store, Tx } from '../store/database.ts';
+import { NonceBatch, type NonceToUse } from './nonce-batch.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import { prepare } from '../store/prepared.ts';
 
@@ -87,7 +88,11 @@ export interface PendingNonce {
  */
 export async function consumeNonce(db: Db | Tx, n: PendingNonce): Promise<void> {
   const inserted = await insertNonce.affected(db, { key: n.keyId, nonce: n.nonce, expiresAt: n.expiresAt });
-  if (inserted !== 0) return;
+  if (inserted === 0 && !(await claimExpiredNonce(db, n))) throw apiError('SignatureNonceUsed');
+}
+
+/** Claims the nonce's row if it is past its retention (not yet swept); false when it is in use. */
+async function claimExpiredNonce(db: Db | Tx, n: NonceToUse): Promise<boolean> {
   const claimed = await db
     .updateTable('nonces')
     .set({ expires_at: n.expiresAt })
@@ -95,7 +100,16 @@ export async function consumeNonce(db: Db | Tx, n: PendingNonce): Promise<void> 
     .where('nonce', '=', n.nonce)
     .where('expires_at', '<=', n.wallNow)
     .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) === 0) throw apiError('SignatureNonceUsed');
+  return Number(claimed.numUpdatedRows) !== 0;
+}
+
+/** SQLite stores' nonce batches (nonce-batch.ts); PostgreSQL writes each nonce on its own. */
+const batches = new WeakMap<Store, NonceBatch>();
+
+function batchOf(store: Store): NonceBatch {
+  let batch = batches.get(store);
+  if (!batch) batches.set(store, (batch = new NonceBatch(store, claimExpiredNonce)));
+  return batch;
 }
 
 /**
@@ -106,7 +120,9 @@ export async function consumeNonce(db: Db | Tx, n: PendingNonce): Promise<void> 
 export async function settleNonce(services: Services, n: PendingNonce): Promise<void> {
   if (n.settled) return;
   n.settled = true;
-  await services.store.write((db) => consumeNonce(db, n));
+  const { store } = services;
+  if (store.dialect === 'sqlite') await batchOf(store).spend(n);
+  else await store.write((db) => consumeNonce(db, n));
 }
 
 export interface Authenticated {
