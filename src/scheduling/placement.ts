@@ -14,7 +14,6 @@
 // Lock order (engine/group-locks.ts): callers hold the group's row lock first (handlers lock the
 // group they address; jobs declare their groups), so two placements in one group never interleave
 // and a machine is never overcommitted, also across server processes on PostgreSQL.
-import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { isPostgres, type Db, type Tx } from '../store/database.ts';
 import type { InstancesTable, ServiceInstancesTable, ServicesTable } from '../store/schema.ts';
@@ -22,7 +21,7 @@ import { forIdChunks, forRowChunks, inIds, valuesOf } from '../store/id-lists.ts
 import { insertRows, prepare, prepareLocked } from '../store/prepared.ts';
 import { addMachineUsage } from '../store/instances.ts';
 import { cancelJobs, enqueueJobs, jobKey, type JobRow } from '../engine/jobs.ts';
-import { randomString } from '../ids.ts';
+import { pooledRandomBytes, randomString } from '../ids.ts';
 import { type EventRow, eventRows, type PodEvent, recordPodEvents, writeEvents } from './service-events.ts';
 import { pushTo } from '../collections.ts';
 import { isPublicPool, placePublicPending, publicInstancesReleased, publicInstancesRunning } from './public-pool.ts';
@@ -134,14 +133,14 @@ async function addRunning(tx: Tx, counts: Map<string, number>): Promise<void> {
 
 /**
  * `count` Deployment-style worker names (`<service>-<10 hex>-<5 alphanumerics>`) and addresses
- * inside the group's container network (not routable; shown as InnerIP), from one draw of random
- * bytes for them all.
+ * inside the group's container network (not routable; shown as InnerIP), from the random bytes
+ * ids.ts draws in blocks.
  */
+const HEX_DIGITS = '0123456789abcdef';
 function workerIdentities(service: string, count: number): Array<{ name: string; ip: string }> {
-  const bytes = crypto.randomBytes(count * 7);
-  return Array.from({ length: count }, (_, i) => {
-    const b = bytes.subarray(i * 7, i * 7 + 7);
-    return { name: `${service}-${b.subarray(0, 5).toString('hex')}-${randomString(5)}`, ip: `10.224.${b[5]}.${b[6]! || 1}` };
+  return Array.from({ length: count }, () => {
+    const b = pooledRandomBytes(2);
+    return { name: `${service}-${randomString(10, HEX_DIGITS)}-${randomString(5)}`, ip: `10.224.${b[0]}.${b[1]! || 1}` };
   });
 }
 
