@@ -58,9 +58,9 @@ function principalName(c: Caller): string {
   return c.principalType === 'root' ? 'root' : c.displayName;
 }
 
-/** Whether the request's logger writes debug lines (pino loggers answer isLevelEnabled). */
-function debugOn(req: FastifyRequest): boolean {
-  return (req.log as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled('debug');
+/** Whether the request's logger writes lines of `level` (pino loggers answer isLevelEnabled). */
+function writes(req: FastifyRequest, level: 'debug' | 'info'): boolean {
+  return (req.log as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled(level);
 }
 
 const CODE_IN_ENVELOPE = /"Code":"([^"\\]{1,200})"/;
@@ -96,6 +96,10 @@ export function accessLog(app: FastifyInstance, onCall: (call: FinishedCall) => 
       principalType: r.caller?.principalType,
       principal: r.caller ? principalName(r.caller) : undefined,
     };
+    onCall(call);
+    // The line is built only for a logger that writes it (benches and quiet servers run at warn).
+    const level = admin || consoleRequest ? 'debug' : 'info';
+    if (!writes(req, level)) return done();
     const line = {
       access: true,
       product: call.product,
@@ -105,12 +109,11 @@ export function accessLog(app: FastifyInstance, onCall: (call: FinishedCall) => 
       latencyMs: call.latencyMs,
       ...(r.caller ? { accountId: call.accountId, principalType: call.principalType, principal: call.principal } : {}),
       // At debug the request itself, credentials removed (an RPC URL carries Signature and SecurityToken).
-      ...(debugOn(req) ? { method: req.method, url: redactUrl(req.url) } : {}),
+      ...(writes(req, 'debug') ? { method: req.method, url: redactUrl(req.url) } : {}),
     };
     if (admin) req.log.debug(line, 'admin call');
     else if (consoleRequest) req.log.debug(line, 'console request');
     else req.log.info(line, 'API call');
-    onCall(call);
     done();
   });
 }
