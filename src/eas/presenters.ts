@@ -2,9 +2,22 @@
 import type { InstancesTable, ResourcesTable } from '../store/schema.ts';
 import type { GroupDlink, GroupLog } from './groups.ts';
 
-/** `YYYY-MM-DDTHH:mm:ssZ`, the time format of every EAS response. */
+const twoDigits = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * `YYYY-MM-DDTHH:mm:ssZ`, the time format of every EAS response. Spelled from the UTC fields:
+ * `toISOString` formats through a slower general path (about 400 ns against 120 here), and every
+ * group, service and machine shown has two or three times. Years outside 0–9999 (and invalid
+ * times, which throw) are left to `toISOString`, whose spelling of them is the reference.
+ */
 export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19) + 'Z';
+  const d = new Date(ms);
+  const year = d.getUTCFullYear();
+  if (!(year >= 1000 && year <= 9999)) return d.toISOString().slice(0, 19) + 'Z';
+  return (
+    `${year}-${twoDigits(d.getUTCMonth() + 1)}-${twoDigits(d.getUTCDate())}` +
+    `T${twoDigits(d.getUTCHours())}:${twoDigits(d.getUTCMinutes())}:${twoDigits(d.getUTCSeconds())}Z`
+  );
 }
 
 export function megabytes(mb: number): string {
@@ -124,8 +137,12 @@ export interface Allocatable {
   memoryMb: number;
 }
 
-/** Fields shared by the ListResources `Resource` struct and DescribeResource. */
-function resourceFields(r: ResourcesTable): Record<string, unknown> {
+/**
+ * Fields shared by the ListResources `Resource` struct and DescribeResource, in their order; the
+ * callers add theirs by assignment. Spreading this object into a new literal with more fields
+ * (`{ ...fields, ExtraData }`) cost 6–7 µs a group in V8, against under 1 µs.
+ */
+function resourceFields(r: ResourcesTable, serviceCount: number | string): Record<string, unknown> {
   return {
     ResourceId: r.id,
     ResourceName: r.name,
@@ -142,7 +159,7 @@ function resourceFields(r: ResourcesTable): Record<string, unknown> {
     CpuUsed: r.cpu_used,
     GpuUsed: r.gpu_used,
     MemoryUsed: r.memory_used_mb,
-    ServiceCount: r.service_count,
+    ServiceCount: serviceCount,
     Status: r.status,
     Message: r.message,
     UsageMode: r.usage_mode,
@@ -151,13 +168,12 @@ function resourceFields(r: ResourcesTable): Record<string, unknown> {
   };
 }
 
-/** The largest running machine's capacity (0 for a group without one). */
-function allocatableFields(alloc: Allocatable | undefined): Record<string, number> {
-  return {
-    InstanceMaxAllocatableCPU: alloc?.cpu ?? 0,
-    InstanceMaxAllocatableGPU: alloc?.gpu ?? 0,
-    InstanceMaxAllocatableMemory: alloc?.memoryMb ?? 0,
-  };
+/** The largest running machine's capacity (0 for a group without one), added to `fields`. */
+function addAllocatable(fields: Record<string, unknown>, alloc: Allocatable | undefined): Record<string, unknown> {
+  fields.InstanceMaxAllocatableCPU = alloc?.cpu ?? 0;
+  fields.InstanceMaxAllocatableGPU = alloc?.gpu ?? 0;
+  fields.InstanceMaxAllocatableMemory = alloc?.memoryMb ?? 0;
+  return fields;
 }
 
 /** ListResources item: ExtraData is an object here; the `Resource` model has no OwnerUid. */
@@ -166,12 +182,10 @@ export function presentResource(
   extra: Record<string, unknown>,
   alloc: Allocatable | undefined,
 ): Record<string, unknown> {
-  return {
-    ...resourceFields(r),
-    ExtraData: extra,
-    Vendor: 'ECS',
-    ...allocatableFields(alloc),
-  };
+  const fields = resourceFields(r, r.service_count);
+  fields.ExtraData = extra;
+  fields.Vendor = 'ECS';
+  return addAllocatable(fields, alloc);
 }
 
 /** DescribeResource: ExtraData is a JSON string here (domain notes §1.4) and ServiceCount a string (the SDK 7.9 model). */
@@ -180,11 +194,8 @@ export function presentResourceDetail(
   extra: Record<string, unknown>,
   alloc: Allocatable | undefined,
 ): Record<string, unknown> {
-  return {
-    ...resourceFields(r),
-    OwnerUid: r.account_id,
-    ServiceCount: String(r.service_count),
-    ExtraData: JSON.stringify(extra),
-    ...allocatableFields(alloc),
-  };
+  const fields = resourceFields(r, String(r.service_count));
+  fields.OwnerUid = r.account_id;
+  fields.ExtraData = JSON.stringify(extra);
+  return addAllocatable(fields, alloc);
 }
