@@ -14,6 +14,30 @@ export function sendJson(reply: FastifyReply, requestId: string, status: number,
 }
 
 /**
+ * A call's answer: `{"RequestId": …}` followed by the output's fields, the text of
+ * `{ RequestId, ...output }` without copying the output into a new object (spreading an answer of
+ * 40 fields cost about 0.6 µs a call). An output with a RequestId of its own is left to the spread,
+ * whose value it is.
+ */
+export function sendAnswer(reply: FastifyReply, requestId: string, output: Record<string, unknown>): FastifyReply {
+  if (Object.hasOwn(output, 'RequestId')) return sendJson(reply, requestId, 200, { RequestId: requestId, ...output });
+  return reply
+    .code(200)
+    .header('content-type', JSON_CONTENT_TYPE)
+    .header('x-acs-request-id', requestId)
+    .send(renderAnswer(requestId, output));
+}
+
+/** The body sendAnswer sends, for an output without a RequestId of its own. */
+export function renderAnswer(requestId: string, output: Record<string, unknown>): string | Buffer {
+  const head = `{"RequestId":${JSON.stringify(requestId)}`;
+  const body = renderBody(output);
+  const empty = body.length === 2; // '{}': no field JSON shows
+  if (typeof body === 'string') return empty ? `${head}}` : `${head},${body.slice(1)}`;
+  return Buffer.concat([Buffer.from(empty ? `${head}}` : `${head},`), empty ? Buffer.alloc(0) : body.subarray(1)]);
+}
+
+/**
  * JSON text rendered earlier (cached machine views), placed into a response as it is instead of
  * being parsed and serialised again. JSON.stringify calls toJSON, which leaves a marker string
  * (with a per-process random part, so no user value can pose as one) that renderJson swaps out.

@@ -28,7 +28,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { DestinationStream } from 'pino';
 import { apiError, isApiError } from './errors.ts';
 import { authenticate, settleNonce, type PendingNonce } from './authenticate.ts';
-import { errorBody, isClientAbort, sendJson, toApiError, troubleshootUrl } from './envelope.ts';
+import { errorBody, isClientAbort, sendAnswer, sendJson, toApiError, troubleshootUrl } from './envelope.ts';
 import { clientAddress } from './client-address.ts';
 import { LOG_REDACTION } from './log-redaction.ts';
 import { renderClientError, renderFrameworkError } from './framework-errors.ts';
@@ -393,5 +393,5 @@ async function handleCall(
   const output = await op.handle(input, ctx); // 8
   if (nonce) await settleNonce(services, nonce); // used up by the mutation unless it made none
   call.output = output;
-  return sendJson(reply, req.id, 200, { RequestId: req.id, ...output }); // 9
+  return sendAnswer(reply, req.id, output); // 9
 }

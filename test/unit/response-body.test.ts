@@ -2,7 +2,7 @@
 // Buffer (gateway/envelope.ts) whose bytes are exactly the one string's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RawJson, renderBody, renderJson } from '../../src/gateway/envelope.ts';
+import { RawJson, renderAnswer, renderBody, renderJson } from '../../src/gateway/envelope.ts';
 
 test('rendered JSON is spliced into a response as is, and no user string can pose as it', () => {
   const text = renderJson({ RequestId: 'r', Instances: new RawJson('[{"InstanceId":"eas-i-1"}]'), Note: '\u0000raw:0:0', TotalCount: 1 });
@@ -66,5 +66,20 @@ test('short lists, small bodies, lists of plain values and lists deeper than the
     const out = renderBody(body);
     assert.equal(typeof out, 'string');
     assert.equal(out, JSON.stringify(body));
+  }
+});
+
+test("a call's answer is the text of { RequestId, ...output }, small or large", () => {
+  const outputs: Record<string, unknown>[] = [
+    {},
+    { Skipped: undefined },
+    { ResourceId: 'eas-r-1', Labels: [{ LabelKey: 'k', LabelValue: '模型 "q"' }] },
+    { Instances: new RawJson('[{"InstanceId":"eas-i-1"}]'), TotalCount: 1 },
+    { Data: { Items: { Item: Array.from({ length: 300 }, (_, i) => line(i)) } }, Success: true },
+  ];
+  for (const output of outputs) {
+    const answer = renderAnswer('REQ-1', output);
+    assert.equal(Buffer.isBuffer(answer), 'Data' in output, 'large answers stay in parts');
+    assert.equal(answer.toString(), renderJson({ RequestId: 'REQ-1', ...output }));
   }
 });
