@@ -101,44 +101,30 @@ export async function findGroupDetail(
 ): Promise<{ group: ResourcesTable; log: GroupLog | undefined; dlink: GroupDlink | undefined }> {
   const row = await groupDetail.first(db, { id: resourceId, accountId: ctx.caller.accountId, region: ctx.region });
   if (!row) throw apiError('InvalidResource.NotFound', { resourceId });
-  const {
-    log_of,
-    log_project_name,
-    log_store,
-    log_status,
-    log_message,
-    log_updated_at,
-    dlink_of,
-    dlink_vpc_id,
-    dlink_vswitch_id,
-    dlink_security_group_id,
-    dlink_aux_vswitch_list,
-    dlink_destination_cidrs,
-    dlink_updated_at,
-    ...group
-  } = row;
+  // The row is the group, the joined columns riding along: copying it without them (object rest)
+  // cost a describe a copy of 40 fields, and nothing reads a group's fields by enumeration.
   return {
-    group,
+    group: row,
     log:
-      log_of === null
+      row.log_of === null
         ? undefined
         : {
-            project_name: log_project_name!,
-            log_store: log_store!,
-            status: log_status!,
-            message: log_message!,
-            updated_at: log_updated_at!,
+            project_name: row.log_project_name!,
+            log_store: row.log_store!,
+            status: row.log_status!,
+            message: row.log_message!,
+            updated_at: row.log_updated_at!,
           },
     dlink:
-      dlink_of === null
+      row.dlink_of === null
         ? undefined
         : {
-            vpc_id: dlink_vpc_id!,
-            vswitch_id: dlink_vswitch_id!,
-            security_group_id: dlink_security_group_id!,
-            aux_vswitch_list: dlink_aux_vswitch_list!,
-            destination_cidrs: dlink_destination_cidrs!,
-            updated_at: dlink_updated_at!,
+            vpc_id: row.dlink_vpc_id!,
+            vswitch_id: row.dlink_vswitch_id!,
+            security_group_id: row.dlink_security_group_id!,
+            aux_vswitch_list: row.dlink_aux_vswitch_list!,
+            destination_cidrs: row.dlink_destination_cidrs!,
+            updated_at: row.dlink_updated_at!,
           },
   };
 }
