@@ -11,6 +11,7 @@ import type { Services } from '../services.ts';
 import type { AccessKeysTable } from '../store/schema.ts';
 import type { Db, Store, Tx } from '../store/database.ts';
 import { NonceBatch, type NonceToUse } from './nonce-batch.ts';
+import { accessKeyCacheOf } from './access-key-cache.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import { prepare } from '../store/prepared.ts';
 
@@ -42,8 +43,11 @@ const insertNonce = prepare<{ key: string; nonce: string; expiresAt: number }, n
 );
 type AccessKeyRow = Pick<AccessKeysTable, 'id' | 'account_id' | 'owner_type' | 'owner_id' | 'secret_enc' | 'status' | 'expires_at'>;
 
+const readAccessKey = (services: Services) => (id: string) => accessKeyById.first(services.store.db, { id });
+
 async function loadAccessKey(services: Services, id: string): Promise<AccessKeyRecord | undefined> {
-  const row = await accessKeyById.first(services.store.db, { id });
+  const cache = accessKeyCacheOf<AccessKeyRow>(services.store);
+  const row = cache ? await cache.get(id, readAccessKey(services)) : await accessKeyById.first(services.store.db, { id });
   if (!row) return undefined;
   return {
     id: row.id,

@@ -46,6 +46,14 @@ export interface Store {
    * caller went away; see cancellation.ts). On SQLite it just runs `fn`.
    */
   withSignal<T>(signal: CancelSignal, fn: () => Promise<T>): Promise<T>;
+  /**
+   * SQLite only (undefined on PostgreSQL): a stamp of `table`'s state, for caches of its rows. A
+   * later stamp differs whenever the table may have changed in between: written by this connection
+   * (a TEMP trigger counts its row changes, committed or not) or by any other connection or process
+   * (`PRAGMA data_version`, which also moves for other writes and some checkpoints: a cache then
+   * reads again, never serves a stale row).
+   */
+  stampOf?(table: 'access_keys'): () => string;
   /** How busy the database's connections are, for metrics. */
   usage(): StoreUsage;
   close(): Promise<void>;
@@ -210,6 +218,28 @@ function withStatementCache(sqlite: BetterSqlite3.Database, capacity = 512): Sta
       cache.set(sqlText, stmt);
       return stmt;
     },
+  };
+}
+
+/** Store.stampOf for a SQLite connection: one TEMP trigger set and change counter per table asked for. */
+function tableStamps(sqlite: BetterSqlite3.Database): (table: 'access_keys') => () => string {
+  const dataVersion = sqlite.prepare('pragma data_version').pluck();
+  const stamps = new Map<string, () => string>();
+  return (table) => {
+    let stamp = stamps.get(table);
+    if (stamp) return stamp;
+    let changes = 0;
+    const counter = `openeas_changed_${table}`;
+    sqlite.function(counter, { deterministic: false }, () => {
+      changes++;
+      return null;
+    });
+    for (const event of ['insert', 'update', 'delete']) {
+      sqlite.exec(`create temp trigger if not exists ${counter}_${event} after ${event} on main.${table} begin select ${counter}(); end`);
+    }
+    stamp = () => `${dataVersion.get() as number}:${changes}`;
+    stamps.set(table, stamp);
+    return stamp;
   };
 }
 
@@ -445,6 +475,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       : (fn) => retryingAbortedTransactions(() => db.transaction().execute(fn)),
     write: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => fn(db),
     withSignal: dialect === 'postgres' ? runWithSignal : (_signal, fn) => fn(),
+    stampOf: sqlite ? tableStamps(sqlite) : undefined,
     usage: () =>
       pool
         ? { connections: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } }
