@@ -309,11 +309,13 @@ export async function judge(
   const usesTime = set.usesCurrentTime || sessionUsesTime;
   const question = questionOf(request, subject.sessionPolicy, conditionValues, usesTime);
   const known = set.decisions.get(question);
-  if (known) return { ...known, conditionValues };
-  const decided = decide(set, session, subject, request, conditionValues);
-  if (set.decisions.size >= DECISIONS_PER_PRINCIPAL) set.decisions.delete(set.decisions.keys().next().value!);
-  set.decisions.set(question, decided);
-  return { ...decided, conditionValues };
+  // Spelled out, not spread: a spread and then a field more takes V8's slow path (docs/ARCHITECTURE.md).
+  const decided = known ?? decide(set, session, subject, request, conditionValues);
+  if (!known) {
+    if (set.decisions.size >= DECISIONS_PER_PRINCIPAL) set.decisions.delete(set.decisions.keys().next().value!);
+    set.decisions.set(question, decided);
+  }
+  return { detail: decided.detail, deciding: decided.deciding, matched: decided.matched, conditionValues };
 }
 
 /**
@@ -436,7 +438,9 @@ export class RamAuthorizer implements Authorizer {
     if (ALWAYS_ALLOWED.has(request.action.toLowerCase())) return;
     const subject = subjectOf(caller);
     if (!subject) throw denial(request.action, {});
-    const values: ConditionValueMap = { ...globalConditionValues(this.services, caller, ctx), ...(request.conditionValues ?? {}) };
+    // A fresh map, so the request's own values are added to it in place (a spread cost more).
+    const values: ConditionValueMap = globalConditionValues(this.services, caller, ctx);
+    if (request.conditionValues) Object.assign(values, request.conditionValues);
     await this.#one(caller, subject, request, values, ctx, mode);
     // Every further resource the call touches needs the same action allowed (docs/ram.md).
     for (const resource of request.additionalResources ?? []) await this.#one(caller, subject, { ...request, resource }, values, ctx, mode);
