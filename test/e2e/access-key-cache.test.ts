@@ -20,6 +20,21 @@ async function deleteKey(server: TestServer, user: Credentials & { userName: str
   );
 }
 
+/**
+ * Uses `user`'s key on `caller`, then disables, enables and deletes it through `changer` (the same
+ * server or another on the same data): each next call on `caller` is judged by the key's new state.
+ */
+async function judgedByNewState(caller: TestServer, changer: TestServer, user: Credentials & { userName: string }) {
+  const api = eas(caller, user);
+  assert.equal((await api.listResources()).statusCode, 200, 'used, so kept');
+  await setStatus(changer, user, 'Inactive');
+  assert.equal((await expectApiError(() => api.listResources())).code, 'InvalidAccessKeyId.Inactive');
+  await setStatus(changer, user, 'Active');
+  assert.equal((await api.listResources()).statusCode, 200);
+  await deleteKey(changer, user);
+  assert.equal((await expectApiError(() => api.listResources())).code, 'InvalidAccessKeyId.NotFound');
+}
+
 for (const engine of ENGINES) {
   describe(`AccessKeys just used, then changed [${engine.name}]`, () => {
     let server: TestServer;
@@ -31,15 +46,7 @@ for (const engine of ENGINES) {
     });
 
     test('a key disabled, enabled again and deleted is judged by its new state on the next call', async () => {
-      const user = await userWithPolicies(server, [allow('eas:ListResources')]);
-      const api = eas(server, user);
-      assert.equal((await api.listResources()).statusCode, 200);
-      await setStatus(server, user, 'Inactive');
-      assert.equal((await expectApiError(() => api.listResources())).code, 'InvalidAccessKeyId.Inactive');
-      await setStatus(server, user, 'Active');
-      assert.equal((await api.listResources()).statusCode, 200);
-      await deleteKey(server, user);
-      assert.equal((await expectApiError(() => api.listResources())).code, 'InvalidAccessKeyId.NotFound');
+      await judgedByNewState(server, server, await userWithPolicies(server, [allow('eas:ListResources')]));
     });
   });
 }
@@ -62,14 +69,6 @@ describe('AccessKeys changed by another server on the same data [sqlite]', () =>
   });
 
   test('a key the other server disables, enables again or deletes is judged by its new state', async () => {
-    const user = await userWithPolicies(first, [allow('eas:ListResources')]);
-    const api = eas(second, user);
-    assert.equal((await api.listResources()).statusCode, 200, 'kept by the second server');
-    await setStatus(first, user, 'Inactive');
-    assert.equal((await expectApiError(() => api.listResources())).code, 'InvalidAccessKeyId.Inactive');
-    await setStatus(first, user, 'Active');
-    assert.equal((await api.listResources()).statusCode, 200);
-    await deleteKey(first, user);
-    assert.equal((await expectApiError(() => api.listResources())).code, 'InvalidAccessKeyId.NotFound');
+    await judgedByNewState(second, first, await userWithPolicies(first, [allow('eas:ListResources')]));
   });
 });
