@@ -9,8 +9,12 @@ import { StatementCancelled } from '../store/cancellation.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
 
+function sendRendered(reply: FastifyReply, requestId: string, status: number, text: string | Buffer): FastifyReply {
+  return reply.code(status).header('content-type', JSON_CONTENT_TYPE).header('x-acs-request-id', requestId).send(text);
+}
+
 export function sendJson(reply: FastifyReply, requestId: string, status: number, body: Record<string, unknown>): FastifyReply {
-  return reply.code(status).header('content-type', JSON_CONTENT_TYPE).header('x-acs-request-id', requestId).send(renderBody(body));
+  return sendRendered(reply, requestId, status, renderBody(body));
 }
 
 /**
@@ -21,11 +25,7 @@ export function sendJson(reply: FastifyReply, requestId: string, status: number,
  */
 export function sendAnswer(reply: FastifyReply, requestId: string, output: Record<string, unknown>): FastifyReply {
   if (Object.hasOwn(output, 'RequestId')) return sendJson(reply, requestId, 200, { RequestId: requestId, ...output });
-  return reply
-    .code(200)
-    .header('content-type', JSON_CONTENT_TYPE)
-    .header('x-acs-request-id', requestId)
-    .send(renderAnswer(requestId, output));
+  return sendRendered(reply, requestId, 200, renderAnswer(requestId, output));
 }
 
 /** The body sendAnswer sends, for an output without a RequestId of its own. */

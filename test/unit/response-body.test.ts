@@ -2,7 +2,8 @@
 // Buffer (gateway/envelope.ts) whose bytes are exactly the one string's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RawJson, renderAnswer, renderBody, renderJson } from '../../src/gateway/envelope.ts';
+import type { FastifyReply } from 'fastify';
+import { RawJson, renderAnswer, renderBody, renderJson, sendAnswer } from '../../src/gateway/envelope.ts';
 
 test('rendered JSON is spliced into a response as is, and no user string can pose as it', () => {
   const text = renderJson({ RequestId: 'r', Instances: new RawJson('[{"InstanceId":"eas-i-1"}]'), Note: '\u0000raw:0:0', TotalCount: 1 });
@@ -82,4 +83,28 @@ test("a call's answer is the text of { RequestId, ...output }, small or large", 
     assert.equal(Buffer.isBuffer(answer), 'Data' in output, 'large answers stay in parts');
     assert.equal(answer.toString(), renderJson({ RequestId: 'REQ-1', ...output }));
   }
+});
+
+test('an output with a RequestId of its own is answered as the spread would: its value, in first place', () => {
+  const sent: { status?: number; headers: Record<string, string>; body?: unknown } = { headers: {} };
+  const reply = {
+    code(status: number) {
+      sent.status = status;
+      return reply;
+    },
+    header(name: string, value: string) {
+      sent.headers[name] = value;
+      return reply;
+    },
+    send(body: unknown) {
+      sent.body = body;
+      return reply;
+    },
+  };
+  sendAnswer(reply as unknown as FastifyReply, 'REQ-1', { Name: 'n', RequestId: 'inner' });
+  assert.equal(sent.status, 200);
+  assert.equal(sent.headers['x-acs-request-id'], 'REQ-1');
+  assert.equal(sent.body, '{"RequestId":"inner","Name":"n"}');
+  sendAnswer(reply as unknown as FastifyReply, 'REQ-2', { Name: 'n' });
+  assert.equal(sent.body, '{"RequestId":"REQ-2","Name":"n"}');
 });
