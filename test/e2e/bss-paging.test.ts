@@ -8,6 +8,7 @@ import { ENGINES } from '../support/engines.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, callRpc, easClient, expectApiError } from '../support/client.ts';
 import { admin, advance } from '../support/admin.ts';
+import { eas as easApi, rootCredentials, uniqueName } from '../support/ram.ts';
 import { billingCycleOf, billingDateOf } from '../../src/billing/calendar.ts';
 import { billTime } from '../../src/billing/bss.ts';
 import { formatCny } from '../../src/billing/money.ts';
@@ -80,16 +81,9 @@ async function expectedRecords(server: TestServer, cycle: string, sub?: string, 
     .execute();
 }
 
-/** A SelfManaged group, created through the official client; its id. */
-async function selfManagedGroup(eas: ReturnType<typeof easClient>): Promise<string> {
-  const created = await callEas(eas, {
-    action: 'CreateResource',
-    method: 'POST',
-    pathname: '/api/v2/resources',
-    body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
-  });
-  return created.body.ResourceId as string;
-}
+/** A SelfManaged group of the root account, created through the official client; its id. */
+const newGroup = async (server: TestServer): Promise<string> =>
+  (await easApi(server, rootCredentials(server)).createGroup(uniqueName('g'))).body.ResourceId as string;
 
 for (const engine of ENGINES) {
   describe(`BSS paging [${engine.name}]`, () => {
@@ -103,7 +97,7 @@ for (const engine of ENGINES) {
       const creds = { accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! };
       const eas = easClient({ url: server.url, ...creds });
       bss = async (action, query) => (await callRpc(eas, BSS, action, query)).body.Data;
-      const group = await selfManagedGroup(eas);
+      const group = await newGroup(server);
       const create = async (body: Record<string, unknown>): Promise<string[]> =>
         (
           await callEas(eas, {
@@ -416,7 +410,7 @@ for (const engine of ENGINES) {
     const server = await startTestServer(engine, { provisionSeconds: 5 });
     try {
       const eas = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
-      const group = await selfManagedGroup(eas);
+      const group = await newGroup(server);
       const start = (await admin(server.url, 'GET', '/clock')).NowMs as number;
       for (let i = 0; i < 2; i++) {
         await callEas(eas, {
