@@ -153,13 +153,16 @@ async function setServiceState(
   events?: EventRow[],
 ) {
   if (s.status === state.status && s.message === state.message && s.reason === state.reason) return;
-  await setServiceStatus.execute(tx, { id: s.id, status: state.status, reason: state.reason, message: state.message, now });
+  if (!unwritten.has(s))
+    await setServiceStatus.execute(tx, { id: s.id, status: state.status, reason: state.reason, message: state.message, now });
   if (s.message !== state.message) {
     const event = { type: state.type ?? 'Normal', reason: state.reason, message: state.message, instance: '' };
     if (events) events.push(...eventRows(s, [event], now));
     else await recordPodEvents(tx, s, [event], now);
   }
-  Object.assign(s, state);
+  s.status = state.status;
+  s.reason = state.reason;
+  s.message = state.message;
 }
 
 const setServiceStatus = prepare<{ id: string; status: string; reason: string; message: string; now: number }, never>((db, p) =>
@@ -240,12 +243,39 @@ async function hasFailedInstance(tx: Tx, s: ServiceRow): Promise<boolean> {
 
 /**
  * What a new service's CreateService already knows, so that placement need not read or write it
- * again: the service row as inserted (placement settles a copy), and its events so far (written
+ * again: the service row as created (placement settles a copy), and its events so far (written
  * with placement's, in one statement). Placement also counts the service in its group's
  * ServiceCount, with the group's usage.
  */
 export interface NewService {
   events: EventRow[];
+  /**
+   * Inserts the service's row, when the caller left that to placement (a service placed at once):
+   * called once, with the row in its final state and its events counted, so that the new row is
+   * written once instead of inserted and then updated for its status and its event count. It
+   * throws when the row cannot be inserted (a name taken), which undoes the whole placement.
+   */
+  insert?: (tx: Tx, row: ServiceRow) => Promise<void>;
+}
+
+/** New services' rows not inserted yet (NewService.insert): their state changes stay in memory until then. */
+const unwritten = new WeakSet<ServiceRow>();
+
+/** A new service's row that placement inserts (NewService.insert). */
+interface HeldRow {
+  row: ServiceRow;
+  insert: (tx: Tx, row: ServiceRow) => Promise<void>;
+}
+
+/** Inserts the held row, if any, in its state now and with its events counted; then writes the call's events. */
+async function writeEventsAndHeldRow(tx: Tx, held: HeldRow | undefined, events: EventRow[], now: number): Promise<void> {
+  if (!held) return writeEvents(tx, events, now);
+  const row = held.row;
+  unwritten.delete(row);
+  row.event_count = 0;
+  for (const e of events) if (e.service_id === row.id) row.event_count++;
+  await held.insert(tx, row);
+  await writeEvents(tx, events, now, row);
 }
 
 /**
@@ -284,6 +314,7 @@ export async function addInstances(
   }));
   if (startDue && !isPublicPool(s.resource_id)) await place(tx, s.resource_id, rows, now, startDue, created && { service: s, ...created });
   else {
+    if (created?.insert) throw new Error('a new service is inserted by placement only when it is placed at once');
     await insertRows(tx, 'service_instances', rows);
     if (!created) return;
     await writeEvents(tx, created.events, now);
@@ -512,8 +543,12 @@ async function place(
   const waiting = await unplacedInstances.rows(tx, { resourceId });
   const pending = fresh.length === 0 ? waiting : [...waiting, ...fresh].sort(byAge);
   const events = created?.events ?? [];
+  // A new service's row as placement settles it (a copy: the caller answers with the row as created).
+  const newRow = created && { ...created.service };
+  const held = newRow && created.insert && { row: newRow, insert: created.insert };
+  if (held) unwritten.add(held.row);
   if (pending.length === 0) {
-    await writeEvents(tx, events, now);
+    await writeEventsAndHeldRow(tx, held, events, now);
     if (created) await countNewService(tx, resourceId);
     return;
   }
@@ -564,8 +599,8 @@ async function place(
   await applyUsage(tx, machineUsage, new Map([[resourceId, groupUsage]]), now, created && { group: resourceId, count: 1 });
   await enqueueJobs(tx, startJobs, now);
 
-  // A new service's row is known (a copy: the caller answers with the row as created); others are read.
-  const known = created ? new Map([[created.service.id, { ...created.service }]]) : new Map<string, ServiceRow>();
+  // A new service's row is known; others are read.
+  const known = newRow ? new Map([[newRow.id, newRow]]) : new Map<string, ServiceRow>();
   const others = [...placedServices, ...unplaced.keys()].filter((id) => !known.has(id));
   const services = others.length === 0 ? known : new Map([...known, ...(await servicesById(tx, others))]);
   for (const s of services.values()) events.push(...eventRows(s, scheduled.get(s.id) ?? [], now));
@@ -585,7 +620,7 @@ async function place(
       await settle(tx, s, now, { reason: 'PENDING', message }, events);
     }
   }
-  await writeEvents(tx, events, now); // in the order they happened
+  await writeEventsAndHeldRow(tx, held, events, now); // events in the order they happened
 }
 
 /**

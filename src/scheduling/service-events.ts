@@ -61,13 +61,18 @@ export function eventRows(s: EventService, events: PodEvent[], now: number): Ser
   }));
 }
 
-/** Writes events (of any services), counts them per service and schedules the trims that fall due. */
-export async function writeEvents(tx: Tx, rows: ServiceEventsTable[], now: number): Promise<void> {
+/**
+ * Writes events (of any services), counts them per service and schedules the trims that fall due.
+ * `inserted`: a service whose row this transaction inserted already carrying its events' count
+ * (a CreateService's, placement.ts NewService): its count is not added again.
+ */
+export async function writeEvents(tx: Tx, rows: ServiceEventsTable[], now: number, inserted?: Counted): Promise<void> {
   if (rows.length === 0) return;
   await insertRows(tx, 'service_events', rows);
   const added = new Map<string, number>();
-  for (const r of rows) added.set(r.service_id, (added.get(r.service_id) ?? 0) + 1);
+  for (const r of rows) if (r.service_id !== inserted?.id) added.set(r.service_id, (added.get(r.service_id) ?? 0) + 1);
   const trims: NewJob[] = [];
+  if (inserted && inserted.event_count >= TRIM_STEP) trims.push(trimJob(inserted, now));
   const noteTrims = (counted: Counted[]) => {
     for (const r of counted) {
       const count = Number(r.event_count);
@@ -78,7 +83,7 @@ export async function writeEvents(tx: Tx, rows: ServiceEventsTable[], now: numbe
     // One service (a create, most calls): a prepared statement, not a values list compiled anew.
     const [[id, n]] = [...added] as [[string, number]];
     noteTrims(await countOneServiceEvents.rows(tx, { id, n }));
-  } else {
+  } else if (added.size > 1) {
     await forRowChunks(tx, [...added], async (chunk) => {
       const counted = await sql<Counted>`
         with d(id, n) as materialized (${valuesOf(tx, ['text', 'integer'], chunk)})

@@ -106,11 +106,11 @@ export async function createService(tx: Tx, owner: Owner, spec: ServiceSpec, now
     service_group: spec.group,
     event_count: 0,
   };
-  // The unique name index decides between two concurrent creates (in different groups, so with no
-  // common lock): the later one waits for the earlier one's commit and inserts nothing.
-  // (The id is new: a conflict is the name's.)
-  const inserted = await insertRows(tx, 'services', [row], { ignoreConflicts: true, returning: 'id' });
-  if (inserted.length === 0) throw apiError('InvalidService.AlreadyExists', { serviceName: spec.name, region: owner.region });
+  // A service on a dedicated group is placed at once, and placement inserts its row with the
+  // state placing leaves it in (one write instead of an insert and two updates). The public pool's
+  // placement reads its services back, so there the row goes first.
+  const placedAtOnce = !isPublicPool(spec.resourceId);
+  if (!placedAtOnce) await insertService(tx, row);
   // Its first event is written with placement's, and its group's ServiceCount goes up with the
   // group's usage (addInstances).
   const events = eventRows(row, [{ type: 'Normal', reason: row.reason, message: row.message, instance: '' }], now);
@@ -119,9 +119,19 @@ export async function createService(tx: Tx, owner: Owner, spec: ServiceSpec, now
   ]);
   // Placed as they are written, with what else of the group waits; a public-pool service's wait
   // for the pool's placement.
-  await addInstances(tx, row, spec.instances, now, startDue, { events });
-  if (isPublicPool(spec.resourceId)) await placePending(tx, spec.resourceId, now, startDue);
+  await addInstances(tx, row, spec.instances, now, startDue, { events, insert: placedAtOnce ? insertService : undefined });
+  if (!placedAtOnce) await placePending(tx, spec.resourceId, now, startDue);
   return row;
+}
+
+/**
+ * A new service's row. The unique name index decides between two concurrent creates (in different
+ * groups, so with no common lock): the later one waits for the earlier one's commit and inserts
+ * nothing, and its whole transaction is undone. (The id is new: a conflict is the name's.)
+ */
+async function insertService(tx: Tx, row: ServiceRow): Promise<void> {
+  const inserted = await insertRows(tx, 'services', [row], { ignoreConflicts: true, returning: 'id' });
+  if (inserted.length === 0) throw apiError('InvalidService.AlreadyExists', { serviceName: row.name, region: row.region });
 }
 
 async function instancesOf(tx: Tx, s: ServiceRow): Promise<ServiceInstanceRow[]> {

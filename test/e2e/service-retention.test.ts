@@ -15,52 +15,62 @@ const REGION = 'cn-hangzhou';
 const KEEP_EVENTS = 100;
 const KEEP_VERSIONS = 3;
 
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+const svcPath = (name: string, tail = '') => `/api/v2/services/${REGION}/${name}${tail}`;
+const image = (v: number) => `registry.cn-hangzhou.aliyuncs.com/eas/echo:v${v}`;
+
+/** A server and how a test calls it. */
+function harness(start: () => Promise<TestServer>) {
+  let server: TestServer;
+  let client: ReturnType<typeof easClient>;
+  before(async () => {
+    server = await start();
+    client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
+  });
+  after(() => server.close());
+  const eas = (action: string, method: Method, pathname: string, extra: { query?: Record<string, unknown>; body?: unknown } = {}) =>
+    callEas(client, { action, method, pathname, ...(extra as { body?: Record<string, unknown> }) });
+  const events = async (name: string) =>
+    (await eas('DescribeServiceEvent', 'GET', svcPath(name, '/events'), { query: { PageSize: 1000 } })).body as {
+      TotalCount: number;
+      Events: Array<{ Reason: string; Message: string }>;
+    };
+  /** Rows of the service's events, versions and jobs straight from the database. */
+  const stored = async (serviceName: string) => {
+    const store = await openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, migrate: false });
+    try {
+      const s = await store.db.selectFrom('services').select(['id', 'event_count']).where('name', '=', serviceName).executeTakeFirst();
+      const id = s?.id ?? (await store.db.selectFrom('service_events').select('service_id').executeTakeFirst())?.service_id ?? '';
+      const count = async (table: 'service_events' | 'service_versions') =>
+        Number(
+          (
+            await store.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('service_id', '=', id)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const jobs = await store.db.selectFrom('jobs').select('kind').where('subject_id', '=', id).execute();
+      return { id, counter: s?.event_count, events: await count('service_events'), versions: await count('service_versions'), jobs };
+    } finally {
+      await store.close();
+    }
+  };
+
+  return { eas, events, stored, server: () => server };
+}
+
 for (const engine of ENGINES) {
   describe(`service events and versions retention [${engine.name}]`, () => {
-    let server: TestServer;
-    let client: ReturnType<typeof easClient>;
-    type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-    const eas = (action: string, method: Method, pathname: string, extra: { query?: Record<string, unknown>; body?: unknown } = {}) =>
-      callEas(client, { action, method, pathname, ...(extra as { body?: Record<string, unknown> }) });
-    const svcPath = (name: string, tail = '') => `/api/v2/services/${REGION}/${name}${tail}`;
-    const image = (v: number) => `registry.cn-hangzhou.aliyuncs.com/eas/echo:v${v}`;
-    const events = async (name: string) =>
-      (await eas('DescribeServiceEvent', 'GET', svcPath(name, '/events'), { query: { PageSize: 1000 } })).body as {
-        TotalCount: number;
-        Events: Array<{ Reason: string; Message: string }>;
-      };
-    /** Rows of the service's events, versions and jobs straight from the database. */
-    const stored = async (serviceName: string) => {
-      const store = await openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, migrate: false });
-      try {
-        const s = await store.db.selectFrom('services').select(['id', 'event_count']).where('name', '=', serviceName).executeTakeFirst();
-        const id = s?.id ?? (await store.db.selectFrom('service_events').select('service_id').executeTakeFirst())?.service_id ?? '';
-        const count = async (table: 'service_events' | 'service_versions') =>
-          Number(
-            (
-              await store.db
-                .selectFrom(table)
-                .select((eb) => eb.fn.countAll<number>().as('n'))
-                .where('service_id', '=', id)
-                .executeTakeFirstOrThrow()
-            ).n,
-          );
-        const jobs = await store.db.selectFrom('jobs').select('kind').where('subject_id', '=', id).execute();
-        return { id, counter: s?.event_count, events: await count('service_events'), versions: await count('service_versions'), jobs };
-      } finally {
-        await store.close();
-      }
-    };
-
-    before(async () => {
-      server = await startTestServer(engine, {
-        progression: 'immediate',
-        serviceEventsPerService: KEEP_EVENTS,
-        serviceVersionsPerService: KEEP_VERSIONS,
-      });
-      client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
-    });
-    after(() => server.close());
+    const {
+      eas,
+      events,
+      stored,
+      server: running,
+    } = harness(() =>
+      startTestServer(engine, { progression: 'immediate', serviceEventsPerService: KEEP_EVENTS, serviceVersionsPerService: KEEP_VERSIONS }),
+    );
 
     test('events beyond the bound are deleted oldest first; versions beyond it too; DeleteService leaves nothing', async () => {
       const group = (
@@ -68,7 +78,7 @@ for (const engine of ENGINES) {
           body: { ResourceType: 'Dedicated', EcsInstanceType: 'ecs.g6.xlarge', EcsInstanceCount: 2, ChargeType: 'PostPaid' },
         })
       ).body.ResourceId as string;
-      await advance(server.url, 0);
+      await advance(running().url, 0);
       await eas('CreateService', 'POST', '/api/v2/services', {
         body: {
           name: 'keep_a',
@@ -83,7 +93,7 @@ for (const engine of ENGINES) {
         await eas('ScaleService', 'PUT', svcPath('keep_a', '/scale'), { body: { Instance: 3 } });
         await eas('ScaleService', 'PUT', svcPath('keep_a', '/scale'), { body: { Instance: 1 } });
       }
-      await advance(server.url, 0); // the trim jobs run
+      await advance(running().url, 0); // the trim jobs run
       let db = await stored('keep_a');
       assert.ok(db.events >= KEEP_EVENTS && db.events < KEEP_EVENTS + TRIM_STEP, `${db.events} events kept`);
       assert.equal(db.counter, db.events, 'the counter follows the rows');
@@ -95,7 +105,7 @@ for (const engine of ENGINES) {
       // Versions: each new image is a version; only the latest KEEP_VERSIONS stay, rollback within them.
       for (let v = 2; v <= 6; v++) {
         await eas('UpdateService', 'PUT', svcPath('keep_a'), { body: { containers: [{ image: image(v), port: 8000 }] } });
-        await advance(server.url, 0);
+        await advance(running().url, 0);
       }
       const versions = (await eas('ListServiceVersions', 'GET', svcPath('keep_a', '/versions'))).body;
       assert.equal(versions.TotalCount, KEEP_VERSIONS);
@@ -110,7 +120,7 @@ for (const engine of ENGINES) {
 
       db = await stored('keep_a');
       await eas('DeleteService', 'DELETE', svcPath('keep_a'));
-      const store = await openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, migrate: false });
+      const store = await openStore({ dataDir: running().dataDir, databaseUrl: running().databaseUrl, migrate: false });
       try {
         for (const table of ['service_events', 'service_versions', 'jobs'] as const) {
           const left = await store.db
@@ -123,6 +133,51 @@ for (const engine of ENGINES) {
       } finally {
         await store.close();
       }
+    });
+  });
+
+  // Instances start an hour after they are placed, so that only the trim a CreateService schedules
+  // can bring its events under the bound (later events would schedule trims of their own).
+  describe(`a new service's events counted with its row [${engine.name}]`, () => {
+    const {
+      eas,
+      events,
+      stored,
+      server: running,
+    } = harness(() =>
+      startTestServer(engine, {
+        progression: 'time',
+        provisionSeconds: 60,
+        serviceStartSeconds: 3600,
+        serviceEventsPerService: KEEP_EVENTS,
+      }),
+    );
+
+    test('a service created with more events than the bound: its row counts them, and they are trimmed', async () => {
+      // 4 × 31 usable cores: 110 instances of 1 core are placed at once, and CreateService writes
+      // 112 events (CREATING, a Scheduled per instance, PENDING) with the service's row, counted in it.
+      const group = (
+        await eas('CreateResource', 'POST', '/api/v2/resources', {
+          body: { ResourceType: 'Dedicated', EcsInstanceType: 'ecs.c6.8xlarge', EcsInstanceCount: 4, ChargeType: 'PostPaid' },
+        })
+      ).body.ResourceId as string;
+      await advance(running().url, 60);
+      await eas('CreateService', 'POST', '/api/v2/services', {
+        body: {
+          name: 'keep_many',
+          containers: [{ image: image(1), port: 8000 }],
+          metadata: { instance: 110, cpu: 1, memory: 256, resource: group },
+        },
+      });
+      let db = await stored('keep_many');
+      assert.equal(db.events, 112);
+      assert.equal(db.counter, 112);
+      assert.equal(db.jobs.filter((j) => j.kind === 'service.events.trim').length, 1, 'its trim is scheduled');
+      await advance(running().url, 0);
+      db = await stored('keep_many');
+      assert.equal(db.events, KEEP_EVENTS);
+      assert.equal(db.counter, KEEP_EVENTS, 'the counter follows the rows');
+      assert.equal((await events('keep_many')).TotalCount, KEEP_EVENTS);
     });
   });
 }

@@ -322,9 +322,13 @@ for (const engine of ENGINES) {
       const missingGroup = await expectApiError(() => create(serviceJson('ghost', 'eas-r-doesnotexist0000')));
       assert.equal(missingGroup.code, 'InvalidResource.NotFound');
       await create(serviceJson('dup_a', g, { cpu: 1, memory: 512 }));
+      const usage = ({ CpuUsed, MemoryUsed, ServiceCount }: any) => ({ CpuUsed, MemoryUsed, ServiceCount });
+      const before = usage(await group(g));
       const dup = await expectApiError(() => create(serviceJson('dup_a', g, { cpu: 1, memory: 512 })));
       assert.equal(dup.code, 'InvalidService.AlreadyExists');
       assert.equal(dup.statusCode, 409);
+      // The name is found taken after placing (the row is written once placed): nothing of it stays.
+      assert.deepEqual(usage(await group(g)), before);
       assert.equal(
         (await expectApiError(() => eas('ScaleService', 'PUT', svcPath('dup_a', '/scale'), { body: {} }))).code,
         'MissingParameter',
