@@ -13,7 +13,7 @@ import { seededRandom } from '../support/seeded-random.ts';
 const SORTS: SortColumn[] = ['created_at', 'expired_at', 'cpu_used', 'gpu_used', 'memory_used_mb'];
 
 test('SQLite: a page of machines is joined in its own order, every sort, filtered or not', async () => {
-  const store = await openStore({ ephemeral: true });
+  const store = await openStore({ dataDir: '', ephemeral: true });
   try {
     const db = store.db;
     const columns = await sql<{ name: string; type: string; notnull: number; dflt_value: unknown }>`pragma table_info(instances)`.execute(
