@@ -951,6 +951,24 @@ export const migrations: Record<string, Migration> = {
         from bill_lines group by account_id, billing_cycle, subscription_type`.execute(db);
     },
   },
+  '0023_machine_pages_cover': {
+    async up(db: Kysely<any>) {
+      // ListResourceInstances' page reads (id, version) of its machines in creation order
+      // (eas/handlers/instances.ts pageQuery). With version in the index the page never visits the
+      // machines' rows: 30 against 47 µs for a page of 100 on SQLite. Every change of a machine
+      // bumps its version, so it also rewrites this index entry (a few µs per machine changed).
+      // SQLite only: PostgreSQL's page reads its sort columns from the rows anyway (its aggregate
+      // orders by them), and there every renewal already writes each of the table's index entries
+      // (docs/billing.md, "Speed"); one more would only slow the year's renewals.
+      if (isPostgres(db as Db)) return;
+      await db.schema.dropIndex('instances_group_created').execute();
+      await db.schema
+        .createIndex('instances_group_created')
+        .on('instances')
+        .columns(['resource_id', 'created_at', 'id', 'version'])
+        .execute();
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */
