@@ -1,7 +1,7 @@
 // Server CPU per call of two builds, for changes smaller than a loaded host's noise:
 //   node --import tsx bench/cpu-ab.ts <checkoutA> <checkoutB> [rounds] [calls]   (each checkout built: npm run build)
-// Both servers take the same load at the same time in every round (create, list of 100, describe),
-// so both numbers of a round meet the same host load; the median of the rounds' B/A ratios is
+// Both servers take the same load at the same time in every round (create, list of 100, describe;
+// describeService when asked for), so both numbers of a round meet the same host load; the median of the rounds' B/A ratios is
 // printed with its quartiles. BENCH_AB_SCENARIOS=create,describe picks scenarios; BENCH_AB_ENV_A and
 // BENCH_AB_ENV_B (`NAME=value,NAME=value`) set variables of one side only, so one checkout can be
 // compared with itself under another setting (e.g. BENCH_AB_ENV_B=OPENEAS_AUDIT_TRAIL=false);
@@ -24,7 +24,17 @@ function targetsOf(s: BenchServer): Record<string, Target> {
     list: s.target('ListResourceInstances', 'GET', `${s.base}/instances?PageSize=100`),
     describe: s.target('DescribeResource', 'GET', s.base),
     order100: s.target('CreateResourceInstances', 'POST', `${s.base}/instances`, order(100)),
+    describeService: s.target('DescribeService', 'GET', '/api/v2/services/cn-hangzhou/ab_service'),
   };
+}
+
+/** The service describeService reads (its instance stays Pending: the group's machines never provision here). */
+function serviceOf(s: BenchServer): Target {
+  return s.target('CreateService', 'POST', '/api/v2/services', {
+    name: 'ab_service',
+    containers: [{ image: 'registry.cn-hangzhou.aliyuncs.com/eas/echo:v1', port: 8000 }],
+    metadata: { instance: 1, cpu: 1, memory: 512, resource: s.base.split('/').at(-1) },
+  });
 }
 
 /**
@@ -54,8 +64,12 @@ const servers = [
   await startBenchServer(flagsOf(process.env.BENCH_AB_FLAGS_B), b, envOf(process.env.BENCH_AB_ENV_B)),
 ];
 const targets = servers.map(targetsOf);
-for (const t of targets) {
+for (const [i, t] of targets.entries()) {
   await runLoad(t.order100!, { seconds: 10, concurrency: 1, maxRequests: 1 }); // a full page to list
+  if (scenarios.includes('describeService')) {
+    const made = await runLoad(serviceOf(servers[i]!), { seconds: 10, concurrency: 1, maxRequests: 1 });
+    if (made.errors > 0) throw new Error(`CreateService: ${made.firstError}`);
+  }
   for (const k of scenarios) await runLoad(t[k]!, { seconds: 20, concurrency: 16, maxRequests: 300 }); // warm-up
 }
 const perCall: Record<string, number[][]> = {};
