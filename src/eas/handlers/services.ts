@@ -14,7 +14,7 @@ import {
   createService,
   deleteService,
   findService,
-  findServiceWithGroupName,
+  describeService,
   labelsOf,
   scaleService,
   setLabels,
@@ -71,9 +71,8 @@ async function groupNames(ctx: CallContext, ids: string[]): Promise<Map<string, 
 const describeServiceHandler = typedHandler<'DescribeService'>({
   async handle(input, ctx) {
     const db = ctx.services.store.db;
-    const { service: s, groupName } = await findServiceWithGroupName(db, owner(ctx), input.ServiceName);
-    const labels = await labelsOf(db, [s.id]);
-    return presentService(s, groupName ?? s.resource_id, labels.get(s.id));
+    const { service: s, groupName, labels } = await describeService(db, owner(ctx), input.ServiceName);
+    return presentService(s, groupName ?? s.resource_id, labels);
   },
 });
 
