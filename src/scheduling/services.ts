@@ -50,7 +50,7 @@ type Label = { key: string; value: string };
 
 // DescribeService: the service, its group's name (null for a group that has no row, e.g. the public
 // pool) and its labels (`[[key, value], …]` by key: JSON text on SQLite, parsed by the driver on
-// PostgreSQL) in one statement, instead of three. On SQLite each read outside a transaction also
+// PostgreSQL) in one statement, instead of two. On SQLite each read outside a transaction also
 // begins a read transaction of its own.
 const serviceDescription = prepare<ServiceKey, ServiceRow & { group_name: string | null; labels: string | Array<[string, string]> }>(
   (db, p) =>

@@ -113,9 +113,9 @@ type Direction = 'asc' | 'desc';
  *
  * On SQLite the page is a co-routine that yields its rows in the page's order, and an aggregate over
  * a subquery with a LIMIT is never flattened into it, so group_concat joins them in that order.
- * An ORDER BY inside the aggregate would sort the 100 rows again in a temporary b-tree (18–20 µs of
- * a page's 66). The unit test of this plan (test/unit/store.test.ts) fails if SQLite ever reads the
- * page otherwise. PostgreSQL promises no order without one, so there the aggregate has it.
+ * An ORDER BY inside the aggregate would sort the 100 rows again in a temporary b-tree (18–20 µs
+ * of a page's 66). test/unit/machine-pages.test.ts fails if SQLite ever reads the page otherwise.
+ * PostgreSQL promises no order without one, so there the aggregate has it.
  */
 export function pageQuery(db: Db, base: InstanceQuery, sort: SortColumn, order: Direction, limit: number, offset: number) {
   const ordered = base
