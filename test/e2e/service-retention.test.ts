@@ -58,7 +58,18 @@ function harness(start: () => Promise<TestServer>) {
     }
   };
 
-  return { eas, events, stored, server: () => server };
+  /** A Dedicated group of `count` PostPaid machines of `type`, provisioned by moving the clock `seconds`. */
+  const newGroup = async (type: string, count: number, seconds: number) => {
+    const body = { ResourceType: 'Dedicated', EcsInstanceType: type, EcsInstanceCount: count, ChargeType: 'PostPaid' };
+    const group = (await eas('CreateResource', 'POST', '/api/v2/resources', { body })).body.ResourceId as string;
+    await advance(server.url, seconds);
+    return group;
+  };
+  const createService = (name: string, group: string, metadata: { instance: number; cpu: number; memory: number }) =>
+    eas('CreateService', 'POST', '/api/v2/services', {
+      body: { name, containers: [{ image: image(1), port: 8000 }], metadata: { ...metadata, resource: group } },
+    });
+  return { eas, events, stored, newGroup, createService, server: () => server };
 }
 
 for (const engine of ENGINES) {
@@ -67,25 +78,16 @@ for (const engine of ENGINES) {
       eas,
       events,
       stored,
+      newGroup,
+      createService,
       server: running,
     } = harness(() =>
       startTestServer(engine, { progression: 'immediate', serviceEventsPerService: KEEP_EVENTS, serviceVersionsPerService: KEEP_VERSIONS }),
     );
 
     test('events beyond the bound are deleted oldest first; versions beyond it too; DeleteService leaves nothing', async () => {
-      const group = (
-        await eas('CreateResource', 'POST', '/api/v2/resources', {
-          body: { ResourceType: 'Dedicated', EcsInstanceType: 'ecs.g6.xlarge', EcsInstanceCount: 2, ChargeType: 'PostPaid' },
-        })
-      ).body.ResourceId as string;
-      await advance(running().url, 0);
-      await eas('CreateService', 'POST', '/api/v2/services', {
-        body: {
-          name: 'keep_a',
-          containers: [{ image: image(1), port: 8000 }],
-          metadata: { instance: 1, cpu: 1, memory: 1024, resource: group },
-        },
-      });
+      const group = await newGroup('ecs.g6.xlarge', 2, 0);
+      await createService('keep_a', group, { instance: 1, cpu: 1, memory: 1024 });
       const first = (await events('keep_a')).Events[0]!;
       assert.equal(first.Reason, 'CREATING');
       // Scaling out and in writes several events each time: far more than the bound.
@@ -139,12 +141,7 @@ for (const engine of ENGINES) {
   // Instances start an hour after they are placed, so that only the trim a CreateService schedules
   // can bring its events under the bound (later events would schedule trims of their own).
   describe(`a new service's events counted with its row [${engine.name}]`, () => {
-    const {
-      eas,
-      events,
-      stored,
-      server: running,
-    } = harness(() =>
+    const h = harness(() =>
       startTestServer(engine, {
         progression: 'time',
         provisionSeconds: 60,
@@ -156,28 +153,17 @@ for (const engine of ENGINES) {
     test('a service created with more events than the bound: its row counts them, and they are trimmed', async () => {
       // 4 × 31 usable cores: 110 instances of 1 core are placed at once, and CreateService writes
       // 112 events (CREATING, a Scheduled per instance, PENDING) with the service's row, counted in it.
-      const group = (
-        await eas('CreateResource', 'POST', '/api/v2/resources', {
-          body: { ResourceType: 'Dedicated', EcsInstanceType: 'ecs.c6.8xlarge', EcsInstanceCount: 4, ChargeType: 'PostPaid' },
-        })
-      ).body.ResourceId as string;
-      await advance(running().url, 60);
-      await eas('CreateService', 'POST', '/api/v2/services', {
-        body: {
-          name: 'keep_many',
-          containers: [{ image: image(1), port: 8000 }],
-          metadata: { instance: 110, cpu: 1, memory: 256, resource: group },
-        },
-      });
-      let db = await stored('keep_many');
+      const group = await h.newGroup('ecs.c6.8xlarge', 4, 60);
+      await h.createService('keep_many', group, { instance: 110, cpu: 1, memory: 256 });
+      let db = await h.stored('keep_many');
       assert.equal(db.events, 112);
       assert.equal(db.counter, 112);
       assert.equal(db.jobs.filter((j) => j.kind === 'service.events.trim').length, 1, 'its trim is scheduled');
-      await advance(running().url, 0);
-      db = await stored('keep_many');
+      await advance(h.server().url, 0);
+      db = await h.stored('keep_many');
       assert.equal(db.events, KEEP_EVENTS);
       assert.equal(db.counter, KEEP_EVENTS, 'the counter follows the rows');
-      assert.equal((await events('keep_many')).TotalCount, KEEP_EVENTS);
+      assert.equal((await h.events('keep_many')).TotalCount, KEEP_EVENTS);
     });
   });
 }
