@@ -133,15 +133,27 @@ export async function trimEvents(tx: Tx, jobs: JobRow[], keep: number, now: numb
       .offset(keep)
       .executeTakeFirst();
     if (!edge) continue;
-    const oldest = tx
+    // At most TRIM_BATCH of them a run: up to the TRIM_BATCH-th oldest, if that comes before the edge.
+    // Both are found, and the events deleted, along the table's key (service_id, time, id).
+    const batchEnd = await tx
       .selectFrom('service_events')
-      .select('id')
+      .select(['time', 'id'])
       .where('service_id', '=', id)
-      .where((eb) => eb.or([eb('time', '<', edge.time), eb.and([eb('time', '=', edge.time), eb('id', '<=', edge.id)])]))
       .orderBy('time')
       .orderBy('id')
-      .limit(TRIM_BATCH);
-    const deleted = Number((await tx.deleteFrom('service_events').where('id', 'in', oldest).executeTakeFirst()).numDeletedRows);
+      .limit(1)
+      .offset(TRIM_BATCH - 1)
+      .executeTakeFirst();
+    const last = batchEnd && (batchEnd.time < edge.time || (batchEnd.time === edge.time && batchEnd.id < edge.id)) ? batchEnd : edge;
+    const deleted = Number(
+      (
+        await tx
+          .deleteFrom('service_events')
+          .where('service_id', '=', id)
+          .where((eb) => eb.or([eb('time', '<', last.time), eb.and([eb('time', '=', last.time), eb('id', '<=', last.id)])]))
+          .executeTakeFirst()
+      ).numDeletedRows,
+    );
     const left = await tx
       .updateTable('services')
       .set((eb) => ({ event_count: eb('event_count', '-', deleted) }))

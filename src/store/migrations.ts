@@ -969,6 +969,35 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0024_service_events_by_service': {
+    async up(db: Kysely<any>) {
+      // A service's events are written and read by service in time order (DescribeServiceEvent, the
+      // trim, DeleteService); nothing finds one by its id alone. Keyed by (service_id, time, id), and
+      // on SQLite stored as that key (WITHOUT ROWID), an event goes into one b-tree instead of three
+      // (the table, the key on id, the service index); a CreateService writes three events.
+      await db.schema.alterTable('service_events').renameTo('service_events_0023').execute();
+      await db.schema
+        .createTable('service_events')
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('service_id', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('time', 'bigint', (c) => c.notNull())
+        .addColumn('resource', 'text', (c) => c.notNull().defaultTo('Service'))
+        .addColumn('instance_name', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .addPrimaryKeyConstraint('service_events_key', ['service_id', 'time', 'id'])
+        .$call((b) => (isPostgres(db as Db) ? b : b.modifyEnd(sql`without rowid`)))
+        .execute();
+      await sql`insert into service_events (id, service_id, account_id, type, reason, message, time, resource, instance_name, version)
+        select id, service_id, account_id, type, reason, message, time, resource, instance_name, version from service_events_0023`.execute(
+        db,
+      );
+      await db.schema.dropTable('service_events_0023').execute();
+    },
+  },
 };
 
 /** Names of all migrations this binary knows, in order. */
