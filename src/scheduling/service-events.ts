@@ -5,9 +5,9 @@
 // OPENEAS_SERVICE_EVENTS_PER_SERVICE, at most TRIM_BATCH a run. So writing costs one statement
 // more whatever the bound, and a service keeps at most the bound plus the events written since its
 // last trim (fewer than TRIM_STEP, unless one call writes more). DeleteService removes them all.
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Tx } from '../store/database.ts';
-import type { ServiceEventsTable, ServicesTable } from '../store/schema.ts';
+import type { Schema, ServiceEventsTable, ServicesTable } from '../store/schema.ts';
 import { forRowChunks, valuesOf } from '../store/id-lists.ts';
 import { insertRows, prepare } from '../store/prepared.ts';
 import { enqueueJobs, type JobRow, type NewJob } from '../engine/jobs.ts';
@@ -117,6 +117,10 @@ export async function recordEvent(tx: Tx, s: EventService, type: 'Normal' | 'War
   await recordPodEvents(tx, s, [{ type, reason, message, instance: '' }], now);
 }
 
+/** Events at or before `p` in the table's order (time, then id). */
+const upTo = (eb: ExpressionBuilder<Schema, 'service_events'>, p: { time: number; id: string }) =>
+  eb.or([eb('time', '<', p.time), eb.and([eb('time', '=', p.time), eb('id', '<=', p.id)])]);
+
 /** Deletes the oldest events of each service beyond `keep`, TRIM_BATCH at most per service and run. */
 export async function trimEvents(tx: Tx, jobs: JobRow[], keep: number, now: number): Promise<void> {
   const more: NewJob[] = [];
@@ -133,7 +137,7 @@ export async function trimEvents(tx: Tx, jobs: JobRow[], keep: number, now: numb
       .offset(keep)
       .executeTakeFirst();
     if (!edge) continue;
-    // At most TRIM_BATCH of them a run: up to the TRIM_BATCH-th oldest, if that comes before the edge.
+    // At most TRIM_BATCH of them a run: none after the TRIM_BATCH-th oldest.
     // Both are found, and the events deleted, along the table's key (service_id, time, id).
     const batchEnd = await tx
       .selectFrom('service_events')
@@ -144,13 +148,15 @@ export async function trimEvents(tx: Tx, jobs: JobRow[], keep: number, now: numb
       .limit(1)
       .offset(TRIM_BATCH - 1)
       .executeTakeFirst();
-    const last = batchEnd && (batchEnd.time < edge.time || (batchEnd.time === edge.time && batchEnd.id < edge.id)) ? batchEnd : edge;
+    // Both bounds go to the database, which orders the ids (a JavaScript comparison could disagree
+    // with PostgreSQL's collation).
     const deleted = Number(
       (
         await tx
           .deleteFrom('service_events')
           .where('service_id', '=', id)
-          .where((eb) => eb.or([eb('time', '<', last.time), eb.and([eb('time', '=', last.time), eb('id', '<=', last.id)])]))
+          .where((eb) => upTo(eb, edge))
+          .$if(batchEnd !== undefined, (q) => q.where((eb) => upTo(eb, batchEnd!)))
           .executeTakeFirst()
       ).numDeletedRows,
     );
