@@ -3,7 +3,35 @@
 import crypto from 'node:crypto';
 import { newServiceToken } from '../ids.ts';
 import { isPostgres, type Db } from './database.ts';
-import { Migrator, sql, type DatabaseIntrospector, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Migrator,
+  sql,
+  type CreateTableBuilder,
+  type DatabaseIntrospector,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
+
+/**
+ * Rebuilds `table` as `define` declares it, keeping its rows: the old table is renamed to `old`, its
+ * rows are copied column by column (the new table has the same columns), and it is dropped. On
+ * SQLite the new table is stored as its primary key (WITHOUT ROWID): these tables are written row
+ * by row and read along that key.
+ */
+async function rebuildKeyedTable(
+  db: Kysely<any>,
+  table: string,
+  old: string,
+  define: (b: CreateTableBuilder<string, never>) => CreateTableBuilder<string, string>,
+): Promise<void> {
+  await db.schema.alterTable(table).renameTo(old).execute();
+  const built = define(db.schema.createTable(table));
+  await built.$call((b) => (isPostgres(db as Db) ? b : b.modifyEnd(sql`without rowid`))).execute();
+  const columns = sql.join(built.toOperationNode().columns.map((c) => sql.ref(c.column.column.name)));
+  await sql`insert into ${sql.table(table)} (${columns}) select ${columns} from ${sql.table(old)}`.execute(db);
+  await db.schema.dropTable(old).execute();
+}
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': {
@@ -832,19 +860,14 @@ export const migrations: Record<string, Migration> = {
       // (WITHOUT ROWID), so a row is written to 2 b-trees instead of 4 (table, key on event_id, two
       // indexes). Without a key on event_id, rows no longer cascade from audit_events: the
       // recorder's retention sweep deletes them by (account, type, event id) range (audit/recorder.ts).
-      await db.schema.alterTable('audit_event_resources').renameTo('audit_event_resources_0008').execute();
-      await db.schema
-        .createTable('audit_event_resources')
-        .addColumn('account_id', 'text', (c) => c.notNull())
-        .addColumn('resource_name', 'text', (c) => c.notNull())
-        .addColumn('event_id', 'text', (c) => c.notNull())
-        .addColumn('resource_type', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('audit_event_resources_key', ['account_id', 'resource_name', 'event_id', 'resource_type'])
-        .$call((b) => (isPostgres(db as Db) ? b : b.modifyEnd(sql`without rowid`)))
-        .execute();
-      await sql`insert into audit_event_resources (account_id, resource_name, event_id, resource_type)
-        select account_id, resource_name, event_id, resource_type from audit_event_resources_0008`.execute(db);
-      await db.schema.dropTable('audit_event_resources_0008').execute();
+      await rebuildKeyedTable(db, 'audit_event_resources', 'audit_event_resources_0008', (b) =>
+        b
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('resource_name', 'text', (c) => c.notNull())
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('resource_type', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('audit_event_resources_key', ['account_id', 'resource_name', 'event_id', 'resource_type']),
+      );
       await db.schema
         .createIndex('audit_event_resources_type')
         .on('audit_event_resources')
@@ -975,27 +998,20 @@ export const migrations: Record<string, Migration> = {
       // trim, DeleteService); nothing finds one by its id alone. Keyed by (service_id, time, id), and
       // on SQLite stored as that key (WITHOUT ROWID), an event goes into one b-tree instead of three
       // (the table, the key on id, the service index); a CreateService writes three events.
-      await db.schema.alterTable('service_events').renameTo('service_events_0023').execute();
-      await db.schema
-        .createTable('service_events')
-        .addColumn('id', 'text', (c) => c.notNull())
-        .addColumn('service_id', 'text', (c) => c.notNull())
-        .addColumn('account_id', 'text', (c) => c.notNull())
-        .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('reason', 'text', (c) => c.notNull())
-        .addColumn('message', 'text', (c) => c.notNull())
-        .addColumn('time', 'bigint', (c) => c.notNull())
-        .addColumn('resource', 'text', (c) => c.notNull().defaultTo('Service'))
-        .addColumn('instance_name', 'text', (c) => c.notNull().defaultTo(''))
-        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
-        .addPrimaryKeyConstraint('service_events_key', ['service_id', 'time', 'id'])
-        .$call((b) => (isPostgres(db as Db) ? b : b.modifyEnd(sql`without rowid`)))
-        .execute();
-      await sql`insert into service_events (id, service_id, account_id, type, reason, message, time, resource, instance_name, version)
-        select id, service_id, account_id, type, reason, message, time, resource, instance_name, version from service_events_0023`.execute(
-        db,
+      await rebuildKeyedTable(db, 'service_events', 'service_events_0023', (b) =>
+        b
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('service_id', 'text', (c) => c.notNull())
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addColumn('time', 'bigint', (c) => c.notNull())
+          .addColumn('resource', 'text', (c) => c.notNull().defaultTo('Service'))
+          .addColumn('instance_name', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addPrimaryKeyConstraint('service_events_key', ['service_id', 'time', 'id']),
       );
-      await db.schema.dropTable('service_events_0023').execute();
     },
   },
 };
