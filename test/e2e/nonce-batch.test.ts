@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { rootCredentials, startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, type Credentials } from '../support/client.ts';
 import { send, startProxy, type TestProxy, type WireCapture } from '../support/proxy.ts';
 
@@ -18,7 +18,7 @@ for (const engine of ENGINES) {
     before(async () => {
       server = await startTestServer(engine, { nonceTtlSeconds: 2 });
       proxy = await startProxy(server.url);
-      root = { accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! };
+      root = rootCredentials(server);
     });
     after(async () => {
       await proxy.close();

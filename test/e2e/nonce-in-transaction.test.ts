@@ -6,20 +6,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../support/engines.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { rootCredentials, startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, type Credentials } from '../support/client.ts';
 import { send, startProxy, type TestProxy, type WireCapture } from '../support/proxy.ts';
 import { allow, eas, uniqueName, userWithPolicies } from '../support/ram.ts';
 
 const REGION = 'cn-hangzhou';
 
-const rootOf = (server: TestServer): Credentials => ({
-  accessKeyId: server.root.accessKeyId,
-  accessKeySecret: server.root.accessKeySecret!,
-});
-
 async function newGroup(server: TestServer): Promise<string> {
-  return (await eas(server, rootOf(server)).createGroup(uniqueName('g'))).body.ResourceId;
+  return (await eas(server, rootCredentials(server)).createGroup(uniqueName('g'))).body.ResourceId;
 }
 
 /** A signed create of one machine in `group` as `creds`, captured by `proxy` and not delivered. */
@@ -51,7 +46,7 @@ for (const engine of ENGINES) {
       // replay to meet it, short enough to see a late one accepted again.
       server = await startTestServer(engine, { nonceTtlSeconds: 2 });
       proxy = await startProxy(server.url);
-      root = rootOf(server);
+      root = rootCredentials(server);
       group = await newGroup(server);
     });
     after(async () => {

@@ -8,6 +8,7 @@ import type { RunningServer, ServerOptions } from '../../src/server.ts';
 import type { ConfigOverrides } from '../../src/config.ts';
 import { startOpenEas, type OpenEas } from '../../src/testing/index.ts';
 import type { Engine } from './engines.ts';
+import type { Credentials } from './client.ts';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -16,6 +17,11 @@ export interface TestServer extends RunningServer {
   eas: OpenEas;
   /** Stops and starts the server again on the same data (same port not guaranteed). */
   restart(overrides?: ConfigOverrides): Promise<TestServer>;
+}
+
+/** The root account's AccessKey of a test server, as the clients take it. */
+export function rootCredentials(server: RunningServer): Credentials {
+  return { accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! };
 }
 
 export function tempDataDir(): string {
