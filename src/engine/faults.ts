@@ -213,14 +213,17 @@ export class LatencyFaults {
     return (this.#byAction.get(action) ?? 0) + (this.#byAction.get('*') ?? 0);
   }
 
-  /** Waits as the latency faults for `action` say: in the gateway, then inside the database. */
-  async delay(action: string): Promise<void> {
+  /**
+   * Waits as the latency faults for `action` say: in the gateway, then inside the database, on
+   * `db` (the call's, so that its caller going away cancels the wait like any read of the call).
+   */
+  async delay(action: string, db: Db = this.store.db): Promise<void> {
     const ms = this.delayFor(action);
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
     if (this.#inDatabase.size === 0) return;
     const dbMs = (this.#inDatabase.get(action) ?? 0) + (this.#inDatabase.get('*') ?? 0);
     if (dbMs <= 0) return;
-    if (this.store.dialect === 'postgres') await sql`select pg_sleep(${dbMs / 1000})`.execute(this.store.db);
+    if (this.store.dialect === 'postgres') await sql`select pg_sleep(${dbMs / 1000})`.execute(db);
     else await new Promise((resolve) => setTimeout(resolve, dbMs));
   }
 }

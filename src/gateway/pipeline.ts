@@ -289,18 +289,19 @@ function serve(req: FastifyRequest, reply: FastifyReply, op: Operation, services
     output: undefined,
     error: undefined,
   };
-  return services.store
-    .withSignal(signal, () => serveCall(req, reply, op, services, admission, signal, call))
-    .then(
-      (sent) => {
-        services.audit.callFinished(call);
-        return sent;
-      },
-      (e: unknown) => {
-        services.audit.callFinished({ ...call, error: toApiError(e, services.config.bodyLimit) });
-        throw e;
-      },
-    );
+  // On PostgreSQL the call's reads go through a store of its own, cancelled when its caller leaves.
+  const store = services.store.forCall(signal);
+  const callServices = store === services.store ? services : { ...services, store };
+  return serveCall(req, reply, op, callServices, admission, signal, call).then(
+    (sent) => {
+      services.audit.callFinished(call);
+      return sent;
+    },
+    (e: unknown) => {
+      services.audit.callFinished({ ...call, error: toApiError(e, services.config.bodyLimit) });
+      throw e;
+    },
+  );
 }
 
 async function serveCall(
@@ -389,7 +390,7 @@ async function handleCall(
   call.authorization = await op.authorize(raw, ctx);
   await services.authorizer.authorize(caller, call.authorization, ctx); // 6
   const input = op.validate(raw); // 7
-  await services.latencyFaults.delay(op.action); // injected latency (admin faults)
+  await services.latencyFaults.delay(op.action, services.store.db); // injected latency (admin faults)
   const output = await op.handle(input, ctx); // 8
   if (nonce) await settleNonce(services, nonce); // used up by the mutation unless it made none
   call.output = output;

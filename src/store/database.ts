@@ -19,7 +19,7 @@ import {
 import type { Schema } from './schema.ts';
 import { migrateToLatest } from './migrations.ts';
 import { ensureDataDir, ensurePrivateFile, restrictToOwner } from './data-dir.ts';
-import { CancellablePool, runWithSignal, type CancelSignal } from './cancellation.ts';
+import { CancellablePool, requestDb, type CancelSignal } from './cancellation.ts';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -42,10 +42,11 @@ export interface Store {
    */
   write<T>(fn: (db: Db | Tx) => Promise<T>): Promise<T>;
   /**
-   * Runs `fn` (a request) so that its PostgreSQL reads are cancelled when `signal` fires (the
-   * caller went away; see cancellation.ts). On SQLite it just runs `fn`.
+   * The store one request uses: on PostgreSQL its `db` checks connections out for the request, so
+   * its reads are cancelled when `signal` fires (the caller went away; see cancellation.ts).
+   * Transactions and writes are the store's own (never cancelled). On SQLite, this store.
    */
-  withSignal<T>(signal: CancelSignal, fn: () => Promise<T>): Promise<T>;
+  forCall(signal: CancelSignal): Store;
   /**
    * SQLite only (undefined on PostgreSQL): a stamp of `table`'s state, for caches of its rows. A
    * later stamp differs whenever the table may have changed in between: written by this connection
@@ -443,15 +444,16 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let pool: pg.Pool | undefined;
   let sqlite: BetterSqlite3.Database | undefined;
   let checkpointer: Checkpointer | undefined;
+  let forCall: ((signal: CancelSignal) => Db) | undefined;
   if (opts.databaseUrl) {
     dialect = 'postgres';
     const timeout = opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {};
     pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10, ...timeout });
-    db = new Kysely<Schema>({
-      dialect: new PostgresDialect({
-        pool: new CancellablePool(pool, { connectionString: opts.databaseUrl }, { namedStatements: opts.namedStatements }),
-      }),
-    });
+    const cancellable = new CancellablePool(pool, { connectionString: opts.databaseUrl }, { namedStatements: opts.namedStatements });
+    const pgDialect = new PostgresDialect({ pool: cancellable });
+    const base = new Kysely<Schema>({ dialect: pgDialect });
+    db = base;
+    forCall = (signal) => requestDb(base, pgDialect, cancellable, signal);
   } else {
     dialect = 'sqlite';
     sqlite = opts.ephemeral ? new BetterSqlite3(ephemeralTemplate ?? ':memory:') : openSqliteFile(opts.dataDir);
@@ -491,7 +493,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       ? (fn) => groupCommit.transaction(fn)
       : (fn) => retryingAbortedTransactions(() => db.transaction().execute(fn)),
     write: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => fn(db),
-    withSignal: dialect === 'postgres' ? runWithSignal : (_signal, fn) => fn(),
+    forCall: forCall ? (signal) => ({ ...store, db: forCall(signal) }) : () => store,
     stampOf: sqlite ? tableStamps(sqlite) : undefined,
     usage: () =>
       pool
