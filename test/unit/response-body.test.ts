@@ -53,6 +53,23 @@ test('a large body holding long lists is a Buffer of exactly the JSON text of th
   }
 });
 
+test('a large body is the same text whether its parts are ASCII or not, and however long one part is', () => {
+  // Parts are joined into chunks of about 32 K characters; an all-ASCII chunk is written as
+  // Latin-1, any other as UTF-8. Here the first chunks are ASCII, later ones are not, and one
+  // element alone is longer than a chunk.
+  const item = (i: number) => ({
+    InstanceID: `eas-i-${i}`,
+    NickName: i < 200 ? `plain-${i}` : `模型-${i}-\u00e9\ud83d\ude00`,
+    Padding: 'p'.repeat(i === 120 ? 70_000 : 500),
+  });
+  const output = { Data: { Items: { Item: Array.from({ length: 300 }, (_, i) => item(i)) } }, Success: true };
+  const answer = renderAnswer('REQ-1', output);
+  assert.ok(Buffer.isBuffer(answer));
+  const expected = JSON.stringify({ RequestId: 'REQ-1', ...output });
+  assert.equal(answer.toString('utf8'), expected);
+  assert.equal(answer.length, Buffer.byteLength(expected));
+});
+
 test('short lists, small bodies, lists of plain values and lists deeper than the walk stay one string', () => {
   const big = (i: number) => ({ i, p: 'p'.repeat(5000) });
   const deep = { A: { B: { C: { D: { E: Array.from({ length: 40 }, (_, i) => big(i)) } } } } };
