@@ -376,7 +376,18 @@ async function instanceBillPage(
       .offset(p.offset);
     const [page, count] = await Promise.all([
       lines()
-        .selectAll()
+        // What a line shows (InstanceBillLine), not its key's account and cycle or its bookkeeping.
+        .select([
+          'instance_id',
+          'subscription_type',
+          'region',
+          'zone',
+          'resource_id',
+          'instance_type',
+          'list_price_fen',
+          'amount_fen',
+          'usage_ms',
+        ])
         .$if(p.offset > 0, (q) => q.where(sql<boolean>`(${sql.ref('instance_id')}, ${sql.ref('subscription_type')}) >= (${firstKey})`))
         .orderBy('instance_id')
         .orderBy('subscription_type')

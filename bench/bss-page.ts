@@ -1,0 +1,68 @@
+// One BSS page at one request in flight after a year of billing, for A/B runs of what a page costs:
+//   [OPENEAS_BENCH_DATABASE_URL=postgres://…] node --import tsx bench/bss-page.ts [checkout=.] [rounds=3] [seconds=3]
+// The server of `checkout` (built: bin/openeas.js) gets 10,000 machines (half PrePaid with
+// auto-renewal) through the API and a year's clock advance, as `BENCH_SCENARIOS=bss` does; then
+// QueryInstanceBill page 1 (300 lines) of a mid-year cycle is read for `rounds` runs of `seconds`,
+// printing p50 and p99 of each. PostgreSQL with OPENEAS_BENCH_DATABASE_URL (a schema of its own,
+// dropped after), SQLite otherwise. BENCH_NODE_FLAGS adds flags to the server's node (--trace-gc,
+// --cpu-prof --cpu-prof-dir=…); BENCH_SERVER_LOG=<file> appends the server's output there.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runLoad } from './load.ts';
+import { ACCOUNT, REGION, ROOT, admin, call, fetchGroupId, pgSchema, start, stop, target } from './harness.ts';
+
+const checkout = path.resolve(process.argv[2] ?? '.');
+const rounds = Number(process.argv[3] ?? 3);
+const seconds = Number(process.argv[4] ?? 3);
+const schema = process.env.OPENEAS_BENCH_DATABASE_URL ? await pgSchema(process.env.OPENEAS_BENCH_DATABASE_URL) : undefined;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bss-page-'));
+const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const server = await start(
+  [...flags, 'bin/openeas.js', 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+  {
+    OPENEAS_ACCOUNT_ID: ACCOUNT,
+    OPENEAS_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId,
+    OPENEAS_ROOT_ACCESS_KEY_SECRET: ROOT.accessKeySecret,
+    OPENEAS_PROVISION_SECONDS: '0',
+    OPENEAS_INITIAL_BALANCE: '10000000000',
+    OPENEAS_DATABASE_URL: schema?.url ?? '',
+  },
+  checkout,
+);
+const log = process.env.BENCH_SERVER_LOG;
+if (log) server.child.stdout!.on('data', (c) => fs.appendFileSync(log, c));
+try {
+  await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', {
+    ResourceType: 'SelfManaged',
+    SelfManagedResourceOptions: { ExternalClusterId: 'c' },
+  });
+  const group = await fetchGroupId(server.url);
+  const startMs = (await admin(server.url, 'GET', '/clock')).NowMs as number;
+  for (let made = 0; made < 10_000; made += 100) {
+    const prepaid = made < 5_000;
+    await call(server.url, 'CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, {
+      EcsInstanceType: 'ecs.g6.large',
+      EcsInstanceCount: 100,
+      ChargeType: prepaid ? 'PrePaid' : 'PostPaid',
+      AutoRenewal: prepaid,
+    });
+  }
+  await admin(server.url, 'POST', '/clock/advance', { seconds: 365 * 24 * 3600 });
+  // A cycle in the middle of the year (billing time zone UTC+8), as the bss scenario reads.
+  const cycle = new Date(startMs + 182 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 7);
+  const page = { ...target(server.url, 'QueryInstanceBill', 'POST', `/?BillingCycle=${cycle}&PageSize=300`), version: '2017-12-14' };
+  await runLoad(page, { seconds: 0.5, concurrency: 1 }); // warm-up
+  if (log) fs.appendFileSync(log, '=== measured runs start\n');
+  for (let round = 0; round < rounds; round++) {
+    const r = await runLoad(page, { seconds, concurrency: 1 });
+    if (r.errors) throw new Error(`QueryInstanceBill: ${r.firstError}`);
+    console.log(
+      `${path.basename(checkout)}: QueryInstanceBill page 1 (300) p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms (${r.requests} calls)`,
+    );
+  }
+} finally {
+  await stop(server);
+  await schema?.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
