@@ -6,11 +6,14 @@
 // by the table or index that owns it now (the dbstat virtual table of the copy). Keys that are
 // random (a nonce, a host name) dirty a page per row; time-ordered keys share the right edge.
 // OPENEAS_* variables of this process reach the server (OPENEAS_AUDIT_TRAIL=false, say).
+// BENCH_OFFICIAL=1 sends the calls through the official client (callApi) instead of the signing
+// generator: its calls reach the server more spread out, so its commits carry fewer calls each.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startBenchServer } from './bench-server.ts';
-import { runLoad } from './load.ts';
+import { runClientLoad, runLoad, type LoadResult } from './load.ts';
+import type { RoaCall } from '../test/support/client.ts';
 
 const op = process.argv[2] ?? 'create';
 const seconds = Number(process.argv[3] ?? 3);
@@ -25,11 +28,19 @@ try {
           ChargeType: 'PostPaid',
         })
       : server.target('DescribeResource', 'GET', server.base);
-  await runLoad(target, { seconds: 2, concurrency: 32 }); // warm-up
-  const load = runLoad(target, { seconds, concurrency: 32 });
+  const call: RoaCall =
+    op === 'create'
+      ? { action: target.action, method: 'POST', pathname: target.path, body: JSON.parse(target.body!()) }
+      : { action: target.action, method: 'GET', pathname: target.path };
+  const drive = (s: number): Promise<LoadResult> =>
+    process.env.BENCH_OFFICIAL === '1'
+      ? runClientLoad(server.url, target, call, { seconds: s, concurrency: 32 })
+      : runLoad(target, { seconds: s, concurrency: 32 });
+  await drive(2); // warm-up
+  const load = drive(seconds);
   await new Promise((resolve) => setTimeout(resolve, (seconds * 1000) / 2));
   for (const f of ['openeas.db', 'openeas.db-wal']) fs.copyFileSync(path.join(server.dir, f), path.join(snapshot, f));
-  await load;
+  const done = await load;
 
   // WAL format (sqlite.org/fileformat.html#the_write_ahead_log): a 32-byte header (page size at 8,
   // salts at 16 and 20), then frames of a 24-byte header (page number, database size after a commit
@@ -59,7 +70,9 @@ try {
     const name = owner.get(page) ?? '(freed since)';
     byTree.set(name, (byTree.get(name) ?? 0) + n);
   }
-  console.log(`${op}: ${frames} frames in ${commits} commits, ${(frames / Math.max(1, commits)).toFixed(1)} a commit`);
+  console.log(
+    `${op}: ${frames} frames in ${commits} commits, ${(frames / Math.max(1, commits)).toFixed(1)} a commit; ${done.rps.toFixed(0)} calls/s`,
+  );
   for (const [name, n] of [...byTree].sort((a, b) => b[1] - a[1])) {
     console.log(`${(n / Math.max(1, commits)).toFixed(2).padStart(8)} frames a commit  ${name}`);
   }
