@@ -44,7 +44,9 @@ export interface Store {
   /**
    * The store one request uses: on PostgreSQL its `db` checks connections out for the request, so
    * its reads are cancelled when `signal` fires (the caller went away; see cancellation.ts).
-   * Transactions and writes are the store's own (never cancelled). On SQLite, this store.
+   * Transactions and writes are the store's own (never cancelled). On SQLite, this store. A new
+   * object per call on PostgreSQL: state kept per store (WeakMap<Store, …>) must be SQLite's only,
+   * as the nonce batches and the AccessKey cache are, or be keyed by something calls share.
    */
   forCall(signal: CancelSignal): Store;
   /**
