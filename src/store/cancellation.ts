@@ -93,10 +93,11 @@ interface Wrapped {
 
 /**
  * The pool Kysely's PostgresDialect uses: pg.Pool, with connections whose reads can be cancelled
- * by the signal of the request they are checked out for (requestDb), and with PostgreSQL's query_canceled error turned into
- * StatementCancelled. With `namedStatements`, a text that statement-names.ts names is sent
- * under its name (parsed and planned once per connection); off, for poolers that hand a session's
- * statements to other sessions (PgBouncer in transaction mode), every statement goes unnamed.
+ * by the signal of the request they are checked out for (requestDb), and with PostgreSQL's
+ * query_canceled error turned into StatementCancelled. With `namedStatements`, a text that
+ * statement-names.ts names is sent under its name (parsed and planned once per connection); off,
+ * for poolers that hand a session's statements to other sessions (PgBouncer in transaction mode),
+ * every statement goes unnamed.
  */
 export class CancellablePool {
   readonly #canceller: Canceller;

@@ -446,7 +446,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   let pool: pg.Pool | undefined;
   let sqlite: BetterSqlite3.Database | undefined;
   let checkpointer: Checkpointer | undefined;
-  let forCall: ((signal: CancelSignal) => Db) | undefined;
+  /** PostgreSQL: a Kysely whose connections are checked out for one call (cancellation.ts). */
+  let callDb: ((signal: CancelSignal) => Db) | undefined;
   if (opts.databaseUrl) {
     dialect = 'postgres';
     const timeout = opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {};
@@ -455,7 +456,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     const pgDialect = new PostgresDialect({ pool: cancellable });
     const base = new Kysely<Schema>({ dialect: pgDialect });
     db = base;
-    forCall = (signal) => requestDb(base, pgDialect, cancellable, signal);
+    callDb = (signal) => requestDb(base, pgDialect, cancellable, signal);
   } else {
     dialect = 'sqlite';
     sqlite = opts.ephemeral ? new BetterSqlite3(ephemeralTemplate ?? ':memory:') : openSqliteFile(opts.dataDir);
@@ -495,7 +496,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       ? (fn) => groupCommit.transaction(fn)
       : (fn) => retryingAbortedTransactions(() => db.transaction().execute(fn)),
     write: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => fn(db),
-    forCall: forCall ? (signal) => ({ ...store, db: forCall(signal) }) : () => store,
+    forCall: callDb ? (signal) => ({ ...store, db: callDb(signal) }) : () => store,
     stampOf: sqlite ? tableStamps(sqlite) : undefined,
     usage: () =>
       pool
