@@ -7,10 +7,13 @@
 // compared with itself under another setting (e.g. BENCH_AB_ENV_B=OPENEAS_AUDIT_TRAIL=false);
 // BENCH_AB_FLAGS_A and BENCH_AB_FLAGS_B add Node flags to one side (e.g. --max-semi-space-size=64);
 // BENCH_AB_MAIN_THREAD=1 counts the main thread's CPU only; BENCH_AB_TURNS=1 loads one server at a
-// time (the host to itself, as npm run bench does) and compares throughput as well.
+// time (the host to itself, as npm run bench does) and compares throughput as well;
+// BENCH_AB_OFFICIAL=1 sends the calls through the official client (callApi) instead of the signing
+// generator (its calls reach the server more spread out).
 import fs from 'node:fs';
 import { type BenchServer, startBenchServer } from './bench-server.ts';
-import { type LoadResult, runLoad, type Target } from './load.ts';
+import { type LoadResult, runClientLoad, runLoad, type Target } from './load.ts';
+import { ROOT } from './bench-server.ts';
 
 const [a, b] = [process.argv[2] ?? '.', process.argv[3] ?? '.'];
 const rounds = Number(process.argv[4] ?? 12);
@@ -74,7 +77,21 @@ for (const [i, t] of targets.entries()) {
 }
 const perCall: Record<string, number[][]> = {};
 const rates: Record<string, number[][]> = {};
-const load = (t: Record<string, Target>, k: string) => runLoad(t[k]!, { seconds: 120, concurrency: TURNS ? 32 : 16, maxRequests: calls });
+const OFFICIAL = process.env.BENCH_AB_OFFICIAL === '1';
+const load = (t: Record<string, Target>, k: string) => {
+  const target = t[k]!;
+  const opts = { seconds: 120, concurrency: TURNS ? 32 : 16, maxRequests: calls };
+  if (!OFFICIAL) return runLoad(target, opts);
+  const [pathname, search] = target.path.split('?') as [string, string | undefined];
+  const call = {
+    action: target.action,
+    method: target.method,
+    pathname,
+    ...(search ? { query: Object.fromEntries(new URLSearchParams(search)) } : {}),
+    ...(target.body ? { body: JSON.parse(target.body()) as Record<string, unknown> } : {}),
+  };
+  return runClientLoad(target.url, ROOT, call, opts);
+};
 for (let r = 0; r < rounds; r++) {
   for (const k of scenarios) {
     const before = servers.map(ticks);
