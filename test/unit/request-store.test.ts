@@ -21,12 +21,18 @@ async function withStore(run: (store: Store) => Promise<void>): Promise<void> {
   }
 }
 
-const sleep = (db: Store['db'], seconds: number) => sql`select pg_sleep(${seconds})`.execute(db);
+/**
+ * This file's sleeps carry a tag of their own: test files run at once, and another one's sleeping
+ * reads (test/e2e/postgres-limits.test.ts counts `select pg_sleep…`) must not be counted here, nor
+ * these there.
+ */
+const TAG = `request_store_${process.pid}_${Date.now().toString(36)}`;
+const sleep = (db: Store['db'], seconds: number) => sql`select /* ${sql.raw(TAG)} */ pg_sleep(${seconds})`.execute(db);
 
-/** Connections of this database running pg_sleep now (the test's own reads). */
+/** Connections running this file's sleeps now. */
 async function sleeping(store: Store): Promise<number> {
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-    where state = 'active' and query like 'select pg_sleep%' and pid <> pg_backend_pid()`.execute(store.db);
+    where state = 'active' and query like ${`%/* ${TAG} */ pg_sleep%`} and pid <> pg_backend_pid()`.execute(store.db);
   return rows[0]!.n;
 }
 
