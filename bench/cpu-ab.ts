@@ -11,9 +11,8 @@
 // BENCH_AB_OFFICIAL=1 sends the calls through the official client (callApi) instead of the signing
 // generator (its calls reach the server more spread out).
 import fs from 'node:fs';
-import { type BenchServer, startBenchServer } from './bench-server.ts';
+import { type BenchServer, ROOT, startBenchServer } from './bench-server.ts';
 import { type LoadResult, runClientLoad, runLoad, type Target } from './load.ts';
-import { ROOT } from './bench-server.ts';
 
 const [a, b] = [process.argv[2] ?? '.', process.argv[3] ?? '.'];
 const rounds = Number(process.argv[4] ?? 12);

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startBenchServer } from './bench-server.ts';
+import { ROOT, startBenchServer } from './bench-server.ts';
 import { runClientLoad, runLoad, type LoadResult } from './load.ts';
 import type { RoaCall } from '../test/support/client.ts';
 
@@ -34,7 +34,7 @@ try {
       : { action: target.action, method: 'GET', pathname: target.path };
   const drive = (s: number): Promise<LoadResult> =>
     process.env.BENCH_OFFICIAL === '1'
-      ? runClientLoad(server.url, target, call, { seconds: s, concurrency: 32 })
+      ? runClientLoad(server.url, ROOT, call, { seconds: s, concurrency: 32 })
       : runLoad(target, { seconds: s, concurrency: 32 });
   await drive(2); // warm-up
   const load = drive(seconds);
