@@ -340,6 +340,23 @@ interface InstanceBillLine {
 }
 
 /**
+ * What a QueryInstanceBill line shows (InstanceBillLine), read from its month's line (bill_lines) or
+ * from its day's items (bill_items), which both hold these columns: not the key's account and cycle
+ * or the row's bookkeeping.
+ */
+const LINE_COLUMNS = [
+  'instance_id',
+  'subscription_type',
+  'region',
+  'zone',
+  'resource_id',
+  'instance_type',
+  'list_price_fen',
+  'amount_fen',
+  'usage_ms',
+] as const;
+
+/**
  * One page of QueryInstanceBill's lines — one per (machine, billing method) of the cycle, in that
  * order — and how many there are. A month's lines are kept with the items (bill_lines), so its
  * page reads a range of them, and their counts are kept with them (bill_line_counts). A daily bill
@@ -376,18 +393,7 @@ async function instanceBillPage(
       .offset(p.offset);
     const [page, count] = await Promise.all([
       lines()
-        // What a line shows (InstanceBillLine), not its key's account and cycle or its bookkeeping.
-        .select([
-          'instance_id',
-          'subscription_type',
-          'region',
-          'zone',
-          'resource_id',
-          'instance_type',
-          'list_price_fen',
-          'amount_fen',
-          'usage_ms',
-        ])
+        .select(LINE_COLUMNS)
         .$if(p.offset > 0, (q) => q.where(sql<boolean>`(${sql.ref('instance_id')}, ${sql.ref('subscription_type')}) >= (${firstKey})`))
         .orderBy('instance_id')
         .orderBy('subscription_type')
@@ -433,17 +439,7 @@ async function instanceBillPage(
   if (page.length === 0) return { total: Number(count.n), page: [] };
   // The page's machines' items of the day, summed per line here.
   const rows = await items()
-    .select([
-      'instance_id',
-      'subscription_type',
-      'region',
-      'zone',
-      'resource_id',
-      'instance_type',
-      'list_price_fen',
-      'amount_fen',
-      'usage_ms',
-    ])
+    .select(LINE_COLUMNS)
     .where(inIds(db, 'instance_id', [...new Set(page.map((k) => k.instance_id))]))
     .orderBy('instance_id')
     .orderBy('subscription_type')
