@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runLoad } from './load.ts';
-import { ACCOUNT, REGION, ROOT, admin, call, fetchGroupId, pgSchema, start, stop, target } from './harness.ts';
+import { ACCOUNT, ROOT, billAYear, pgSchema, start, stop, target } from './harness.ts';
 
 const checkout = path.resolve(process.argv[2] ?? '.');
 const rounds = Number(process.argv[3] ?? 3);
@@ -33,24 +33,7 @@ const server = await start(
 const log = process.env.BENCH_SERVER_LOG;
 if (log) server.child.stdout!.on('data', (c) => fs.appendFileSync(log, c));
 try {
-  await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', {
-    ResourceType: 'SelfManaged',
-    SelfManagedResourceOptions: { ExternalClusterId: 'c' },
-  });
-  const group = await fetchGroupId(server.url);
-  const startMs = (await admin(server.url, 'GET', '/clock')).NowMs as number;
-  for (let made = 0; made < 10_000; made += 100) {
-    const prepaid = made < 5_000;
-    await call(server.url, 'CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, {
-      EcsInstanceType: 'ecs.g6.large',
-      EcsInstanceCount: 100,
-      ChargeType: prepaid ? 'PrePaid' : 'PostPaid',
-      AutoRenewal: prepaid,
-    });
-  }
-  await admin(server.url, 'POST', '/clock/advance', { seconds: 365 * 24 * 3600 });
-  // A cycle in the middle of the year (billing time zone UTC+8), as the bss scenario reads.
-  const cycle = new Date(startMs + 182 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 7);
+  const { cycle } = await billAYear(server.url, 10_000);
   const page = { ...target(server.url, 'QueryInstanceBill', 'POST', `/?BillingCycle=${cycle}&PageSize=300`), version: '2017-12-14' };
   await runLoad(page, { seconds: 0.5, concurrency: 1 }); // warm-up
   if (log) fs.appendFileSync(log, '=== measured runs start\n');

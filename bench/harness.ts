@@ -138,6 +138,42 @@ export async function groupNamed(url: string, name: string): Promise<string> {
 }
 
 /** A fresh schema in the PostgreSQL database at `pgUrl`: the URL that selects it, and its removal. */
+/**
+ * What the bss benches bill: a SelfManaged group of `machines` machines (the first half PrePaid
+ * with auto-renewal, the rest PostPaid) created through the API, then one clock advance of a year.
+ * Returns the creates' and the advance's wall time, the jobs the advance ran, and the billing cycle
+ * in the middle of the year (billing time zone UTC+8).
+ */
+export async function billAYear(
+  url: string,
+  machines: number,
+): Promise<{ createMs: number; advanceMs: number; jobsRun: number; cycle: string }> {
+  await call(url, 'CreateResource', 'POST', '/api/v2/resources', {
+    ResourceType: 'SelfManaged',
+    SelfManagedResourceOptions: { ExternalClusterId: 'c' },
+  });
+  const group = await fetchGroupId(url);
+  const start = (await admin(url, 'GET', '/clock')).NowMs as number;
+  const t0 = Date.now();
+  for (let made = 0; made < machines; made += 100) {
+    const prepaid = made < machines / 2;
+    await call(url, 'CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, {
+      EcsInstanceType: 'ecs.g6.large',
+      EcsInstanceCount: Math.min(100, machines - made),
+      ChargeType: prepaid ? 'PrePaid' : 'PostPaid',
+      AutoRenewal: prepaid,
+    });
+  }
+  const t1 = Date.now();
+  const advanced = await admin(url, 'POST', '/clock/advance', { seconds: 365 * 24 * 3600 });
+  return {
+    createMs: t1 - t0,
+    advanceMs: Date.now() - t1,
+    jobsRun: advanced.JobsRun as number,
+    cycle: new Date(start + 182 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 7),
+  };
+}
+
 export async function pgSchema(pgUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const schema = `openeas_bench_${crypto.randomBytes(4).toString('hex')}`;
   const client = new pg.Client({ connectionString: pgUrl });

@@ -24,6 +24,7 @@ import {
   REGION,
   ROOT,
   admin,
+  billAYear,
   call,
   cpuMs,
   fetchGroupId,
@@ -103,31 +104,13 @@ async function bss(): Promise<void> {
     ...(pg ? { OPENEAS_DATABASE_URL: pg } : {}),
   });
   try {
-    await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', {
-      ResourceType: 'SelfManaged',
-      SelfManagedResourceOptions: { ExternalClusterId: 'c' },
-    });
-    const group = await fetchGroupId(server.url);
-    const start = (await admin(server.url, 'GET', '/clock')).NowMs as number;
-    const t0 = Date.now();
-    for (let made = 0; made < machines; made += 100) {
-      const prepaid = made < machines / 2;
-      await call(server.url, 'CreateResourceInstances', 'POST', `/api/v2/resources/${REGION}/${group}/instances`, {
-        EcsInstanceType: 'ecs.g6.large',
-        EcsInstanceCount: Math.min(100, machines - made),
-        ChargeType: prepaid ? 'PrePaid' : 'PostPaid',
-        AutoRenewal: prepaid,
-      });
-    }
-    const t1 = Date.now();
-    const adv = await admin(server.url, 'POST', '/clock/advance', { seconds: 365 * 24 * 3600 });
+    const year = await billAYear(server.url, machines);
     row(
       `bss: ${machines.toLocaleString('en')} machines created, billed for a year${pg ? ' (PostgreSQL)' : ''}`,
-      `${((t1 - t0) / 1000).toFixed(1)} s + ${((Date.now() - t1) / 1000).toFixed(1)} s`,
-      `${adv.JobsRun} jobs`,
+      `${(year.createMs / 1000).toFixed(1)} s + ${(year.advanceMs / 1000).toFixed(1)} s`,
+      `${year.jobsRun} jobs`,
     );
-    // A cycle in the middle of the year (billing time zone UTC+8).
-    const cycle = new Date(start + 182 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 7);
+    const cycle = year.cycle;
     const day = `${cycle}-15`;
     const rpc = (action: string, query: Record<string, string | number>) =>
       `/?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString()}#${action}`;
