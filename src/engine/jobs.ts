@@ -195,23 +195,39 @@ export async function nextDueOf(tx: Tx, accountId: string, except: string[]): Pr
 
 // --- The scheduler's side --------------------------------------------------------------------
 
-/**
- * Locks up to `limit` runnable jobs of `kinds` due by `now`, oldest due first. Only kinds this
- * server can run: during a rolling upgrade a newer server's jobs wait for a server that knows them.
- */
-export function claimDueJobs(tx: Tx, kinds: string[], now: number, limit: number): Promise<JobRow[]> {
-  return tx
+/** Runnable jobs of `kinds` due by `now`, oldest due first (the order work runs in). */
+function dueJobs(db: Db | Tx, kinds: string[], now: number, limit: number) {
+  return db
     .selectFrom('jobs')
-    .selectAll()
     .where('failed_at', 'is', null)
     .where('due_at', '<=', now)
     .where('kind', 'in', kinds)
     .orderBy('due_at')
     .orderBy('created_at')
     .orderBy('id')
-    .limit(limit)
+    .limit(limit);
+}
+
+/**
+ * Locks up to `limit` runnable jobs of `kinds` due by `now`, oldest due first. Only kinds this
+ * server can run: during a rolling upgrade a newer server's jobs wait for a server that knows them.
+ */
+export function claimDueJobs(tx: Tx, kinds: string[], now: number, limit: number): Promise<JobRow[]> {
+  return dueJobs(tx, kinds, now, limit)
+    .selectAll()
     .$if(isPostgres(tx), (qb) => qb.forUpdate().skipLocked())
     .execute();
+}
+
+/**
+ * PostgreSQL: whether any job of `kinds` is due by `now` once the jobs other servers have claimed
+ * are done. claimDueJobs skips those (SKIP LOCKED); this read locks without skipping, so it waits
+ * for their holders to commit (a finished job is then gone) and returns as soon as it finds one
+ * due job nobody holds, or none.
+ */
+export async function dueJobsLeft(db: Db, kinds: string[], now: number): Promise<boolean> {
+  const rows = await dueJobs(db, kinds, now, 1).select('id').forUpdate().execute();
+  return rows.length > 0;
 }
 
 /** Jobs that ran to completion are done. */

@@ -14,6 +14,7 @@ import { tidyAfterLongRun, vacuumChurnedTables } from '../store/vacuum.ts';
 import type { Clock } from './clock.ts';
 import {
   claimDueJobs,
+  dueJobsLeft,
   finishJobs,
   makeWaitingDue,
   recordFailure,
@@ -61,6 +62,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, retrySeconds
 const MAX_RETRY_DELAY_MS = 3_600_000;
 
 const BATCH = 2500;
+
+/** Rounds an explicit run waits for work other servers hold (see #runAllDue). */
+const MAX_WAIT_ROUNDS = 100;
 
 /** What a failed run leaves behind, for the log (written after the batch commits). */
 interface Failure {
@@ -119,14 +123,14 @@ export class Scheduler {
 
   /** Runs everything due at the current business time; returns how many jobs ran. */
   runDue(): Promise<number> {
-    return this.#serial(() => this.#runDueNow());
+    return this.#serial(() => this.#runAllDue());
   }
 
   /** Moves the business clock forward and runs, in due order, everything that falls due. */
   advance(ms: number): Promise<number> {
     return this.#serial(async () => {
       await this.clock.advance(ms);
-      return this.#runDueNow();
+      return this.#runAllDue();
     });
   }
 
@@ -134,7 +138,7 @@ export class Scheduler {
   nudge(filter: { subjectIds?: string[]; kinds?: string[] } = {}): Promise<number> {
     return this.#serial(async () => {
       await makeWaitingDue(this.store.db, this.clock.now(), filter);
-      return this.#runDueNow();
+      return this.#runAllDue();
     });
   }
 
@@ -142,7 +146,7 @@ export class Scheduler {
   retry(ids?: string[]): Promise<{ retried: number; ran: number }> {
     return this.#serial(async () => {
       const retried = await retryFailedJobs(this.store.db, this.clock.now(), ids);
-      return { retried, ran: await this.#runDueNow() };
+      return { retried, ran: await this.#runAllDue() };
     });
   }
 
@@ -150,6 +154,25 @@ export class Scheduler {
     const run = this.#chain.then(fn, fn);
     this.#chain = run.catch(() => {});
     return run;
+  }
+
+  /**
+   * An explicit run (runDue, advance, nudge, retry) returns only when everything due has run, here
+   * or on another server: its caller reads the result next. On PostgreSQL another server's poll may
+   * have claimed some of the work (claimDueJobs skips it here), so this waits for that server's
+   * commit and runs what is still due. Each round either waits for another server or runs work
+   * here; the cap only guards against servers that keep making work due at the same instant.
+   */
+  async #runAllDue(): Promise<number> {
+    let total = await this.#runDueNow();
+    if (!isPostgres(this.store.db)) return total; // SQLite: a claim waits for the other writer's commit
+    const kinds = [...this.#handlers.keys()];
+    for (let round = 0; round < MAX_WAIT_ROUNDS && kinds.length > 0; round++) {
+      const now = this.clock.now();
+      if (!(await dueJobsLeft(this.store.db, kinds, now))) break;
+      total += await this.#runDueNow();
+    }
+    return total;
   }
 
   async #runDueNow(): Promise<number> {

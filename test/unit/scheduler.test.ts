@@ -335,6 +335,49 @@ test(
 );
 
 test(
+  'PostgreSQL: an explicit run returns only after the due work another server claimed first has run',
+  {
+    skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
+  },
+  () =>
+    withStore(pgEngine!, async (store, clock) => {
+      // Server A's poll claims the job and is still running it when server B is asked to run what
+      // is due (an operator's nudge, a clock advance through B): B must not answer before A commits,
+      // or its caller reads the machine as it was.
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let entered!: () => void;
+      const inHandler = new Promise<void>((r) => (entered = r));
+      const a = new Scheduler(store, clock);
+      a.register('slow', async (tx) => {
+        entered();
+        await gate;
+        await mark(tx, 'ran-on-a');
+      });
+      const b = new Scheduler(store, clock);
+      b.register('slow', async (tx) => void (await mark(tx, 'ran-on-b')));
+      await enqueueDueNow(store, clock, 'slow', 1);
+
+      const onA = a.runDue();
+      await inHandler;
+      let bAnswered = false;
+      const onB = b.nudge().then((n) => {
+        bAnswered = true;
+        return n;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const waited = !bAnswered;
+      release(); // before any assertion, so a failure never leaves A's transaction open
+      assert.equal(waited, true, 'B waits for the job A holds');
+      assert.equal(await onA, 1);
+      assert.equal(await onB, 0, 'B ran nothing itself');
+      assert.deepEqual(await marks(store), ['ran-on-a'], "A's effect is committed when B answers, and the job ran once");
+      await a.stop();
+      await b.stop();
+    }),
+);
+
+test(
   'PostgreSQL: a long run of due work vacuums the tables it left full of dead rows, and analyzes them at its end',
   {
     skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
