@@ -53,13 +53,23 @@ const READ = /^\s*(select|with)\b/i;
 const TX_START = /^\s*(begin|start transaction)\b/i;
 const TX_END = /^\s*(commit|rollback)\b/i;
 
-/** Sends pg_cancel_backend over one lazily opened connection of its own (never a pooled one). */
+/**
+ * Sends pg_cancel_backend over one lazily opened connection of its own (never a pooled one). Cancels
+ * take turns on it: node-postgres deprecates a query sent while its connection is busy (pg 9 refuses it).
+ */
 class Canceller {
   #client: Promise<pg.Client> | undefined;
+  #turn: Promise<void> = Promise.resolve();
 
   constructor(private readonly config: pg.ClientConfig) {}
 
-  async cancel(pid: number): Promise<void> {
+  cancel(pid: number): Promise<void> {
+    const mine = this.#turn.then(() => this.#send(pid));
+    this.#turn = mine;
+    return mine;
+  }
+
+  async #send(pid: number): Promise<void> {
     try {
       this.#client ??= (async () => {
         const c = new pg.Client(this.config);

@@ -74,6 +74,31 @@ describe('a request’s store (PostgreSQL)', { skip: !postgres && 'set OPENEAS_T
     });
   });
 
+  test('callers that go away at once each get their read cancelled, one cancel at a time on the canceller’s connection', async () => {
+    // node-postgres queues a query sent while its connection is busy, but deprecates it (pg 9
+    // refuses it): the cancels share one connection, so they must take turns.
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      await withStore(async (store) => {
+        const callers = Array.from({ length: 4 }, () => new AbortController());
+        const reads = callers.map((c) => sleep(store.forCall(c.signal).db, 30));
+        await until(async () => (await sleeping(store)) === callers.length);
+        for (const c of callers) c.abort();
+        for (const read of reads) await assert.rejects(read, (e: unknown) => e instanceof StatementCancelled && e.reason === 'caller-gone');
+        await until(async () => (await sleeping(store)) === 0);
+      });
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      assert.deepEqual(
+        warnings.filter((w) => w.includes('already executing a query')),
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('runs writes and transactions as the server’s store does', async () => {
     await withStore(async (store) => {
       const call = store.forCall(new AbortController().signal);
