@@ -11,6 +11,7 @@ import { isPostgres, type Store, type Tx } from '../store/database.ts';
 import { pushTo } from '../collections.ts';
 import { lockGroups } from './group-locks.ts';
 import { tidyAfterLongRun, vacuumChurnedTables } from '../store/vacuum.ts';
+import { StatementCancelled } from '../store/cancellation.ts';
 import type { Clock } from './clock.ts';
 import {
   claimDueJobs,
@@ -65,6 +66,8 @@ const BATCH = 2500;
 
 /** Rounds an explicit run waits for work other servers hold (see #runAllDue). */
 const MAX_WAIT_ROUNDS = 100;
+/** Statement timeouts an explicit run sits through while waiting for another server's batch. */
+const MAX_WAIT_TIMEOUTS = 3;
 
 /** What a failed run leaves behind, for the log (written after the batch commits). */
 interface Failure {
@@ -167,9 +170,18 @@ export class Scheduler {
     let total = await this.#runDueNow();
     if (!isPostgres(this.store.db)) return total; // SQLite: a claim waits for the other writer's commit
     const kinds = [...this.#handlers.keys()];
+    let timeouts = 0;
     for (let round = 0; round < MAX_WAIT_ROUNDS && kinds.length > 0; round++) {
-      const now = this.clock.now();
-      if (!(await dueJobsLeft(this.store.db, kinds, now))) break;
+      let left: boolean;
+      try {
+        left = await dueJobsLeft(this.store.db, kinds, this.clock.now());
+      } catch (e) {
+        // Another server's batch held its jobs past the statement timeout: it is still working,
+        // so look again, a few times (then the caller hears of it).
+        if (e instanceof StatementCancelled && e.reason === 'timeout' && ++timeouts < MAX_WAIT_TIMEOUTS) continue;
+        throw e;
+      }
+      if (!left) break;
       total += await this.#runDueNow();
     }
     return total;

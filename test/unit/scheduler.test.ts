@@ -334,32 +334,42 @@ test(
     }),
 );
 
+/**
+ * Two schedulers on one PostgreSQL database and one due job of kind `slow`: A's handler holds the
+ * job until `release()` (as a server's poll in the middle of its batch); B's would run it at once.
+ * Both record where the job ran (`ran-on-a`, `ran-on-b`).
+ */
+async function twoServersOneHeldJob(storeA: Store, storeB: Store) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let entered!: () => void;
+  const inHandler = new Promise<void>((r) => (entered = r));
+  const clock = new Clock(storeA);
+  const a = new Scheduler(storeA, clock);
+  a.register('slow', async (tx) => {
+    entered();
+    await gate;
+    await mark(tx, 'ran-on-a');
+  });
+  const b = new Scheduler(storeB, new Clock(storeB));
+  b.register('slow', async (tx) => void (await mark(tx, 'ran-on-b')));
+  await enqueueDueNow(storeA, clock, 'slow', 1);
+  const onA = a.runDue();
+  await inHandler;
+  return { a, b, onA, release };
+}
+
 test(
   'PostgreSQL: an explicit run returns only after the due work another server claimed first has run',
   {
     skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
   },
   () =>
-    withStore(pgEngine!, async (store, clock) => {
+    withStore(pgEngine!, async (store) => {
       // Server A's poll claims the job and is still running it when server B is asked to run what
       // is due (an operator's nudge, a clock advance through B): B must not answer before A commits,
       // or its caller reads the machine as it was.
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      let entered!: () => void;
-      const inHandler = new Promise<void>((r) => (entered = r));
-      const a = new Scheduler(store, clock);
-      a.register('slow', async (tx) => {
-        entered();
-        await gate;
-        await mark(tx, 'ran-on-a');
-      });
-      const b = new Scheduler(store, clock);
-      b.register('slow', async (tx) => void (await mark(tx, 'ran-on-b')));
-      await enqueueDueNow(store, clock, 'slow', 1);
-
-      const onA = a.runDue();
-      await inHandler;
+      const { a, b, onA, release } = await twoServersOneHeldJob(store, store);
       let bAnswered = false;
       const onB = b.nudge().then((n) => {
         bAnswered = true;
@@ -376,6 +386,30 @@ test(
       await b.stop();
     }),
 );
+
+test('PostgreSQL: an explicit run sits through a statement timeout while another server still holds its batch', {
+  skip: !pgEngine && 'needs OPENEAS_TEST_DATABASE_URL',
+}, async () => {
+  const databaseUrl = await pgEngine!.freshDatabaseUrl();
+  const storeA = await openStore({ dataDir: tempDataDir(), databaseUrl });
+  // B's statements time out after 200 ms, as a server's do after OPENEAS_PG_STATEMENT_TIMEOUT_MS.
+  const storeB = await openStore({ dataDir: tempDataDir(), databaseUrl, statementTimeoutMs: 200 });
+  let held: Awaited<ReturnType<typeof twoServersOneHeldJob>> | undefined;
+  try {
+    held = await twoServersOneHeldJob(storeA, storeB);
+    const onB = held.b.runDue();
+    setTimeout(held.release, 500); // past two of B's timeouts, within the three it sits through
+    assert.equal(await onB, 0);
+    assert.equal(await held.onA, 1);
+    assert.deepEqual(await marks(storeA), ['ran-on-a']);
+    await held.a.stop();
+    await held.b.stop();
+  } finally {
+    held?.release();
+    await storeB.close();
+    await storeA.close();
+  }
+});
 
 test(
   'PostgreSQL: a long run of due work vacuums the tables it left full of dead rows, and analyzes them at its end',
