@@ -172,7 +172,7 @@ export async function startServer(
     background.push(sweep);
 
     // Work that fell due while the server was down runs now; then the poll keeps up.
-    await scheduler.runDue();
+    await scheduler.catchUp();
     scheduler.start(
       config.schedulerIntervalMs,
       (e) => app.log.error({ err: e }, 'scheduled work failed'),

@@ -124,9 +124,20 @@ export class Scheduler {
     await this.#chain.catch(() => {});
   }
 
-  /** Runs everything due at the current business time; returns how many jobs ran. */
+  /**
+   * Runs everything due at the current business time, and waits for what other servers are running
+   * of it (#runAllDue); returns how many jobs ran here.
+   */
   runDue(): Promise<number> {
     return this.#serial(() => this.#runAllDue());
+  }
+
+  /**
+   * Runs what is due that no other server is running, as a poll does: a starting server catching
+   * up on work that fell due while it was down has no caller waiting on the rest.
+   */
+  catchUp(): Promise<number> {
+    return this.#serial(() => this.#runDueNow());
   }
 
   /** Moves the business clock forward and runs, in due order, everything that falls due. */

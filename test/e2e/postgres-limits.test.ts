@@ -12,6 +12,10 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { callEas, easClient, expectApiError } from '../support/client.ts';
 import { admin } from '../support/admin.ts';
 import { hashPayload, signV3 } from '../../src/gateway/signature/index.ts';
+import { startServer } from '../../src/server.ts';
+import { openStore } from '../../src/store/database.ts';
+import { enqueueJobs } from '../../src/engine/jobs.ts';
+import { TRIM_EVENTS_JOB } from '../../src/scheduling/service-events.ts';
 
 const postgres = ENGINES.find((e) => e.name === 'postgres');
 const REGION = 'cn-hangzhou';
@@ -121,6 +125,38 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
       assert.equal(health.status, 200, 'the pool has connections again');
     } finally {
       await server.close();
+    }
+  });
+
+  test('a server starts while another holds due work past the statement timeout (it catches up, it does not wait)', async () => {
+    // An explicit run waits for work other servers hold (and gives up after a few statement
+    // timeouts); a starting server only catches up on what nobody is running.
+    const running = await startTestServer(postgres!);
+    const holder = new pg.Client({ connectionString: running.databaseUrl });
+    await holder.connect();
+    try {
+      const store = await openStore({ dataDir: running.dataDir, databaseUrl: running.databaseUrl, migrate: false });
+      try {
+        const now = Date.now();
+        await store.transaction((tx) =>
+          enqueueJobs(tx, [{ kind: TRIM_EVENTS_JOB, accountId: running.root.accountId, subjectId: 'eas-svc-held', dueAt: now }], now),
+        );
+      } finally {
+        await store.close();
+      }
+      // As another server's batch would: the due job locked by a transaction that stays open.
+      await holder.query('begin');
+      const { rowCount } = await holder.query('select id from jobs where subject_id = $1 for update', ['eas-svc-held']);
+      assert.equal(rowCount, 1);
+      const second = await startServer(
+        { dataDir: running.dataDir, databaseUrl: running.databaseUrl, port: 0, logLevel: 'warn', pgStatementTimeoutMs: 200 },
+        {},
+      );
+      await second.close();
+    } finally {
+      await holder.query('rollback').catch(() => {});
+      await holder.end();
+      await running.close();
     }
   });
 });
