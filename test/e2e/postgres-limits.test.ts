@@ -67,6 +67,33 @@ function describeOverSocket(server: TestServer, group: string): http.ClientReque
   return req;
 }
 
+/**
+ * A due job of the server's database, locked by a transaction left open on a connection of the
+ * test's own, as another server's batch would hold it; `release()` ends that transaction.
+ */
+async function holdDueJob(server: TestServer): Promise<{ release(): Promise<void> }> {
+  const store = await openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, migrate: false });
+  try {
+    const now = Date.now();
+    await store.transaction((tx) =>
+      enqueueJobs(tx, [{ kind: TRIM_EVENTS_JOB, accountId: server.root.accountId, subjectId: 'eas-svc-held', dueAt: now }], now),
+    );
+  } finally {
+    await store.close();
+  }
+  const holder = new pg.Client({ connectionString: server.databaseUrl });
+  await holder.connect();
+  await holder.query('begin');
+  const { rowCount } = await holder.query('select id from jobs where subject_id = $1 for update', ['eas-svc-held']);
+  assert.equal(rowCount, 1);
+  return {
+    async release() {
+      await holder.query('rollback').catch(() => {});
+      await holder.end();
+    },
+  };
+}
+
 describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST_DATABASE_URL is not set' }, () => {
   test('a statement past the statement timeout gets ServiceUnavailable, and the pool stays whole', async () => {
     const server = await startTestServer(postgres!, { pgStatementTimeoutMs: 300 });
@@ -132,31 +159,35 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
     // An explicit run waits for work other servers hold (and gives up after a few statement
     // timeouts); a starting server only catches up on what nobody is running.
     const running = await startTestServer(postgres!);
-    const holder = new pg.Client({ connectionString: running.databaseUrl });
-    await holder.connect();
+    const held = await holdDueJob(running);
     try {
-      const store = await openStore({ dataDir: running.dataDir, databaseUrl: running.databaseUrl, migrate: false });
-      try {
-        const now = Date.now();
-        await store.transaction((tx) =>
-          enqueueJobs(tx, [{ kind: TRIM_EVENTS_JOB, accountId: running.root.accountId, subjectId: 'eas-svc-held', dueAt: now }], now),
-        );
-      } finally {
-        await store.close();
-      }
-      // As another server's batch would: the due job locked by a transaction that stays open.
-      await holder.query('begin');
-      const { rowCount } = await holder.query('select id from jobs where subject_id = $1 for update', ['eas-svc-held']);
-      assert.equal(rowCount, 1);
       const second = await startServer(
         { dataDir: running.dataDir, databaseUrl: running.databaseUrl, port: 0, logLevel: 'warn', pgStatementTimeoutMs: 200 },
         {},
       );
       await second.close();
     } finally {
-      await holder.query('rollback').catch(() => {});
-      await holder.end();
+      await held.release();
       await running.close();
+    }
+  });
+
+  test('with immediate progression, a committed mutation answers success even when the due work it waits for stays held', async () => {
+    const server = await startTestServer(postgres!, { progression: 'immediate', pgStatementTimeoutMs: 200 });
+    const held = await holdDueJob(server);
+    try {
+      const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
+      const created = await callEas(client, {
+        action: 'CreateResource',
+        method: 'POST',
+        pathname: '/api/v2/resources',
+        body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+      });
+      assert.equal(created.statusCode, 200);
+      assert.match(created.body.ResourceId, /^eas-r-/);
+    } finally {
+      await held.release();
+      await server.close();
     }
   });
 });

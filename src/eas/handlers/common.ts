@@ -20,7 +20,11 @@ export async function mutate<T>(ctx: CallContext, fn: (tx: Tx, now: number) => P
     return fn(tx, clock.now());
   });
   if (nonce) nonce.settled = true;
-  if (config.progression === 'immediate') await scheduler.runDue();
+  // The mutation is committed: a failure to run (or wait for) the work it made due must not turn
+  // its answer into an error that invites a retry.
+  if (config.progression === 'immediate') {
+    await scheduler.runDue().catch((e: unknown) => ctx.log.warn({ err: e }, 'due work after a mutation did not finish'));
+  }
   return out;
 }
 
