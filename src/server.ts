@@ -86,6 +86,8 @@ export async function startServer(
     walLimitMb: config.sqliteWalLimitMb,
   });
   const background: NodeJS.Timeout[] = [];
+  /** Once listening: stops what a failed start had begun (the port, written events, the poll). */
+  let stopStarted: (() => Promise<void>) | undefined;
   let running: RunningServer;
   try {
     const masterKey = config.ephemeral ? ephemeralMasterKey(config.masterKey) : loadMasterKey(config.dataDir, config.masterKey);
@@ -161,6 +163,11 @@ export async function startServer(
       await app.close(); // its timers (load shedding, idle connections) must not keep the process alive
       throw e;
     }
+    stopStarted = async () => {
+      await app.close();
+      await audit.close();
+      await scheduler.stop();
+    };
     audit.logTo(app.log);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -204,6 +211,9 @@ export async function startServer(
     };
   } catch (e) {
     for (const t of background) clearInterval(t);
+    // A failure after the port was bound (catching up on due work): the port is let go, or the
+    // process would go on listening with a closed store and never exit.
+    await stopStarted?.().catch(() => {});
     await store.close();
     throw e;
   }

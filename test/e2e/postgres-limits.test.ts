@@ -16,6 +16,9 @@ import { startServer } from '../../src/server.ts';
 import { openStore } from '../../src/store/database.ts';
 import { enqueueJobs } from '../../src/engine/jobs.ts';
 import { TRIM_EVENTS_JOB } from '../../src/scheduling/service-events.ts';
+import { LOG_JOB } from '../../src/eas/handlers/subfeatures.ts';
+import { StatementCancelled } from '../../src/store/cancellation.ts';
+import net from 'node:net';
 
 const postgres = ENGINES.find((e) => e.name === 'postgres');
 const REGION = 'cn-hangzhou';
@@ -67,6 +70,26 @@ function describeOverSocket(server: TestServer, group: string): http.ClientReque
   return req;
 }
 
+/** A new SelfManaged group, through the official client; its id. */
+async function selfManagedGroup(client: ReturnType<typeof easClient>): Promise<string> {
+  const r = await callEas(client, {
+    action: 'CreateResource',
+    method: 'POST',
+    pathname: '/api/v2/resources',
+    body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
+  });
+  return r.body.ResourceId as string;
+}
+
+/** A TCP port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
 /**
  * A due job of the server's database, locked by a transaction left open on a connection of the
  * test's own, as another server's batch would hold it; `release()` ends that transaction.
@@ -99,14 +122,7 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
     const server = await startTestServer(postgres!, { pgStatementTimeoutMs: 300 });
     try {
       const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
-      const group = (
-        await callEas(client, {
-          action: 'CreateResource',
-          method: 'POST',
-          pathname: '/api/v2/resources',
-          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
-        })
-      ).body.ResourceId;
+      const group = await selfManagedGroup(client);
       const describe_ = () =>
         callEas(client, { action: 'DescribeResource', method: 'GET', pathname: `/api/v2/resources/${REGION}/${group}` });
       const fault = await admin(server.url, 'POST', '/faults', {
@@ -134,14 +150,7 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
     const server = await startTestServer(postgres!, { pgStatementTimeoutMs: 60_000 });
     try {
       const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
-      const group = (
-        await callEas(client, {
-          action: 'CreateResource',
-          method: 'POST',
-          pathname: '/api/v2/resources',
-          body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
-        })
-      ).body.ResourceId;
+      const group = await selfManagedGroup(client);
       await admin(server.url, 'POST', '/faults', { Kind: 'Latency', Action: 'DescribeResource', LatencyMs: 50_000, InDatabase: true });
       // Ten hung-up callers: without cancellation they would hold every pooled connection for 50 s.
       const requests = Array.from({ length: 10 }, () => describeOverSocket(server, group));
@@ -177,17 +186,46 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
     const held = await holdDueJob(server);
     try {
       const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
-      const created = await callEas(client, {
-        action: 'CreateResource',
-        method: 'POST',
-        pathname: '/api/v2/resources',
-        body: { ResourceType: 'SelfManaged', SelfManagedResourceOptions: { ExternalClusterId: 'c' } },
-      });
-      assert.equal(created.statusCode, 200);
-      assert.match(created.body.ResourceId, /^eas-r-/);
+      assert.match(await selfManagedGroup(client), /^eas-r-/);
     } finally {
       await held.release();
       await server.close();
+    }
+  });
+
+  test('a start that fails after binding its port (catching up on due work) lets the port go', async () => {
+    const first = await startTestServer(postgres!);
+    const client = easClient({ url: first.url, accessKeyId: first.root.accessKeyId, accessKeySecret: first.root.accessKeySecret! });
+    const group = await selfManagedGroup(client);
+    await first.close();
+    // Due work of the group, and the group's row locked elsewhere: the catch-up locks the group
+    // before running the job, and its statement times out.
+    const store = await openStore({ dataDir: first.dataDir, databaseUrl: first.databaseUrl, migrate: false });
+    try {
+      const now = Date.now();
+      await store.transaction((tx) =>
+        enqueueJobs(tx, [{ kind: LOG_JOB, accountId: first.root.accountId, subjectId: group, dueAt: now, payload: { op: 'ready' } }], now),
+      );
+    } finally {
+      await store.close();
+    }
+    const holder = new pg.Client({ connectionString: first.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from resources where id = $1 for update', [group]);
+      const port = await freePort();
+      await assert.rejects(
+        startServer({ dataDir: first.dataDir, databaseUrl: first.databaseUrl, port, logLevel: 'silent', pgStatementTimeoutMs: 200 }, {}),
+        StatementCancelled,
+      );
+      // Nothing listens there any more.
+      const probe = net.createServer();
+      await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+      await new Promise((resolve) => probe.close(resolve));
+    } finally {
+      await holder.query('rollback').catch(() => {});
+      await holder.end();
     }
   });
 });
