@@ -86,8 +86,6 @@ export async function startServer(
     walLimitMb: config.sqliteWalLimitMb,
   });
   const background: NodeJS.Timeout[] = [];
-  /** Once listening: stops what a failed start had begun (the port, written events, the poll). */
-  let stopStarted: (() => Promise<void>) | undefined;
   let running: RunningServer;
   try {
     const masterKey = config.ephemeral ? ephemeralMasterKey(config.masterKey) : loadMasterKey(config.dataDir, config.masterKey);
@@ -163,11 +161,6 @@ export async function startServer(
       await app.close(); // its timers (load shedding, idle connections) must not keep the process alive
       throw e;
     }
-    stopStarted = async () => {
-      await app.close();
-      await audit.close();
-      await scheduler.stop();
-    };
     audit.logTo(app.log);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -178,8 +171,10 @@ export async function startServer(
     sweep.unref();
     background.push(sweep);
 
-    // Work that fell due while the server was down runs now; then the poll keeps up.
-    await scheduler.catchUp();
+    // Work that fell due while the server was down runs now; then the poll keeps up. A failure here
+    // is the poll's to retry, as any other: refusing to start over it would make one stuck batch a
+    // server that cannot start (every restart meets the same work). And the port is bound by now.
+    await scheduler.catchUp().catch((e: unknown) => app.log.error({ err: e }, 'catching up on due work failed; the poll retries it'));
     scheduler.start(
       config.schedulerIntervalMs,
       (e) => app.log.error({ err: e }, 'scheduled work failed'),
@@ -211,9 +206,6 @@ export async function startServer(
     };
   } catch (e) {
     for (const t of background) clearInterval(t);
-    // A failure after the port was bound (catching up on due work): the port is let go, or the
-    // process would go on listening with a closed store and never exit.
-    await stopStarted?.().catch(() => {});
     await store.close();
     throw e;
   }
