@@ -155,15 +155,22 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
 
   test('a server starts while another holds due work past the statement timeout (it catches up, it does not wait)', async () => {
     // An explicit run waits for work other servers hold (and gives up after a few statement
-    // timeouts); a starting server only catches up on what nobody is running.
+    // timeouts); a starting server only catches up on what nobody is running, so it has nothing
+    // to give up on and nothing to report.
     const running = await startTestServer(postgres!);
     const held = await holdDueJob(running);
     try {
+      const lines: string[] = [];
       const second = await startServer(
         { dataDir: running.dataDir, databaseUrl: running.databaseUrl, port: 0, logLevel: 'warn', pgStatementTimeoutMs: 200 },
         {},
+        { logStream: { write: (line: string) => void lines.push(line) } },
       );
       await second.close();
+      assert.deepEqual(
+        lines.filter((l) => l.includes('due work')),
+        [],
+      );
     } finally {
       await held.release();
       await running.close();
