@@ -137,7 +137,6 @@ export async function groupNamed(url: string, name: string): Promise<string> {
   return (body.Resources as Array<{ ResourceId: string; ResourceName: string }>).find((r) => r.ResourceName === name)!.ResourceId;
 }
 
-/** A fresh schema in the PostgreSQL database at `pgUrl`: the URL that selects it, and its removal. */
 /**
  * What the bss benches bill: a SelfManaged group of `machines` machines (the first half PrePaid
  * with auto-renewal, the rest PostPaid) created through the API, then one clock advance of a year.
@@ -174,6 +173,7 @@ export async function billAYear(
   };
 }
 
+/** A fresh schema in the PostgreSQL database at `pgUrl`: the URL that selects it, and its removal. */
 export async function pgSchema(pgUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const schema = `openeas_bench_${crypto.randomBytes(4).toString('hex')}`;
   const client = new pg.Client({ connectionString: pgUrl });
