@@ -79,6 +79,12 @@ async function selfManagedGroup(client: ReturnType<typeof easClient>): Promise<s
   return r.body.ResourceId as string;
 }
 
+/** `fn` run the first time only; later calls get the first run's promise. */
+const once = (fn: () => Promise<void>) => {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+};
+
 /**
  * A due job of the server's database, locked by a transaction left open on a connection of the
  * test's own, as another server's batch would hold it; `release()` ends that transaction.
@@ -99,10 +105,11 @@ async function holdDueJob(server: TestServer): Promise<{ release(): Promise<void
   const { rowCount } = await holder.query('select id from jobs where subject_id = $1 for update', ['eas-svc-held']);
   assert.equal(rowCount, 1);
   return {
-    async release() {
+    /** Ends the transaction and the connection; again, does nothing. */
+    release: once(async () => {
       await holder.query('rollback').catch(() => {});
       await holder.end();
-    },
+    }),
   };
 }
 
@@ -183,6 +190,28 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
     try {
       const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
       assert.match(await selfManagedGroup(client), /^eas-r-/);
+    } finally {
+      await held.release();
+      await server.close();
+    }
+  });
+
+  test('a nudge whose wait for a held batch outlasts three statement timeouts answers ServiceUnavailable; the work runs later', async () => {
+    const server = await startTestServer(postgres!, { progression: 'manual', pgStatementTimeoutMs: 200 });
+    const held = await holdDueJob(server);
+    try {
+      const res = await fetch(`${server.url}/_openeas/engine/progress`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      assert.equal(res.status, 503);
+      const body = (await res.json()) as { Code: string; RequestId: string };
+      assert.equal(body.Code, 'ServiceUnavailable');
+      assert.equal(res.headers.get('x-acs-request-id'), body.RequestId);
+      await held.release();
+      // Nothing is lost: once the batch lets go, the poll runs the job.
+      await until('the poll to run the job', async () => (await admin(server.url, 'GET', '/jobs?State=Due')).TotalCount === 0);
     } finally {
       await held.release();
       await server.close();
