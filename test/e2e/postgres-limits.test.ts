@@ -113,6 +113,24 @@ async function holdDueJob(server: TestServer): Promise<{ release(): Promise<void
   };
 }
 
+/** A server (with `overrides`) whose database holds a due job locked elsewhere (holdDueJob) while `fn` runs. */
+async function withHeldJob(
+  overrides: Parameters<typeof startTestServer>[1],
+  fn: (server: TestServer, held: { release(): Promise<void> }) => Promise<void>,
+): Promise<void> {
+  const server = await startTestServer(postgres!, overrides);
+  try {
+    const held = await holdDueJob(server);
+    try {
+      await fn(server, held);
+    } finally {
+      await held.release();
+    }
+  } finally {
+    await server.close();
+  }
+}
+
 describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST_DATABASE_URL is not set' }, () => {
   test('a statement past the statement timeout gets ServiceUnavailable, and the pool stays whole', async () => {
     const server = await startTestServer(postgres!, { pgStatementTimeoutMs: 300 });
@@ -160,13 +178,11 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
     }
   });
 
-  test('a server starts while another holds due work past the statement timeout (it catches up, it does not wait)', async () => {
+  test('a server starts while another holds due work past the statement timeout (it catches up, it does not wait)', () =>
     // An explicit run waits for work other servers hold (and gives up after a few statement
     // timeouts); a starting server only catches up on what nobody is running, so it has nothing
     // to give up on and nothing to report.
-    const running = await startTestServer(postgres!);
-    const held = await holdDueJob(running);
-    try {
+    withHeldJob({}, async (running) => {
       const lines: string[] = [];
       const second = await startServer(
         { dataDir: running.dataDir, databaseUrl: running.databaseUrl, port: 0, logLevel: 'warn', pgStatementTimeoutMs: 200 },
@@ -178,28 +194,16 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
         lines.filter((l) => l.includes('due work')),
         [],
       );
-    } finally {
-      await held.release();
-      await running.close();
-    }
-  });
+    }));
 
-  test('with immediate progression, a committed mutation answers success even when the due work it waits for stays held', async () => {
-    const server = await startTestServer(postgres!, { progression: 'immediate', pgStatementTimeoutMs: 200 });
-    const held = await holdDueJob(server);
-    try {
+  test('with immediate progression, a committed mutation answers success even when the due work it waits for stays held', () =>
+    withHeldJob({ progression: 'immediate', pgStatementTimeoutMs: 200 }, async (server) => {
       const client = easClient({ url: server.url, accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! });
       assert.match(await selfManagedGroup(client), /^eas-r-/);
-    } finally {
-      await held.release();
-      await server.close();
-    }
-  });
+    }));
 
-  test('a nudge whose wait for a held batch outlasts three statement timeouts answers ServiceUnavailable; the work runs later', async () => {
-    const server = await startTestServer(postgres!, { progression: 'manual', pgStatementTimeoutMs: 200 });
-    const held = await holdDueJob(server);
-    try {
+  test('a nudge whose wait for a held batch outlasts three statement timeouts answers ServiceUnavailable; the work runs later', () =>
+    withHeldJob({ progression: 'manual', pgStatementTimeoutMs: 200 }, async (server, held) => {
       const res = await fetch(`${server.url}/_openeas/engine/progress`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -212,11 +216,7 @@ describe('PostgreSQL statement limits', { skip: postgres ? false : 'OPENEAS_TEST
       await held.release();
       // Nothing is lost: once the batch lets go, the poll runs the job.
       await until('the poll to run the job', async () => (await admin(server.url, 'GET', '/jobs?State=Due')).TotalCount === 0);
-    } finally {
-      await held.release();
-      await server.close();
-    }
-  });
+    }));
 
   test('a server whose catch-up on due work fails still starts, and its poll runs the work later', async () => {
     const first = await startTestServer(postgres!);
