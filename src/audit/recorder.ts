@@ -106,11 +106,14 @@ export class AuditTrail implements CallObserver {
     const sweep = now - this.#lastSweep >= SWEEP_EVERY_MS;
     if (sweep) this.#lastSweep = now;
     try {
-      await this.deps.store.transaction(async (tx) => {
-        await insertRows(tx, 'audit_events', events);
-        if (resources.length > 0) await insertRows(tx, 'audit_event_resources', resources);
-        if (sweep && (await this.#sweep(tx)) === SWEEP_BATCH) this.#lastSweep = 0; // more to delete: again next time
-      });
+      await this.deps.store.transaction(
+        async (tx) => {
+          await insertRows(tx, 'audit_events', events);
+          if (resources.length > 0) await insertRows(tx, 'audit_event_resources', resources);
+          if (sweep && (await this.#sweep(tx)) === SWEEP_BATCH) this.#lastSweep = 0; // more to delete: again next time
+        },
+        { rerunnable: true },
+      );
     } catch (e) {
       this.#log?.error({ err: e, events: events.length }, 'audit events could not be written');
     }

@@ -48,15 +48,18 @@ export class NonceBatch {
     this.#memberQueued = true;
     // The member takes every nonce waiting when it runs, not when it is queued: calls that reach
     // this point before the group commit starts ride along.
+    // Once: the member may run again (GroupCommit reruns a group whose later member failed after
+    // writing), and then it stores the same nonces, not those that arrived since.
     let batch: Waiting[] | undefined;
     const take = (): Waiting[] => {
+      if (batch) return batch;
       this.#memberQueued = false;
       batch = this.#waiting;
       this.#waiting = [];
       return batch;
     };
     this.store
-      .write((db) => refusedOf(db, take(), this.claimExpired))
+      .write((db) => refusedOf(db, take(), this.claimExpired), { rerunnable: true })
       .then(
         (refused) => {
           for (const [i, w] of batch!.entries()) {

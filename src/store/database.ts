@@ -35,12 +35,12 @@ export interface Store {
   db: Db;
   dialect: DialectName;
   /** Runs `fn` in one transaction: every mutation of a request is all-or-nothing. */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * A single-statement write that needs no transaction of its own: on SQLite it shares the next
    * group commit (see GroupCommit); on PostgreSQL it runs as one autocommit statement.
    */
-  write<T>(fn: (db: Db | Tx) => Promise<T>): Promise<T>;
+  write<T>(fn: (db: Db | Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * The store one request uses: on PostgreSQL its `db` checks connections out for the request, so
    * its reads are cancelled when `signal` fires (the caller went away; see cancellation.ts).
@@ -60,6 +60,16 @@ export interface Store {
   /** How busy the database's connections are, for metrics. */
   usage(): StoreUsage;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * `fn` may run again from its start, its writes undone, before the transaction commits: it has
+   * no effect outside the database (no state kept, nothing sent) until its promise settles, and
+   * what it reads it reads again. PostgreSQL already runs any transaction again after a deadlock;
+   * on SQLite this lets a group-commit member run without a savepoint of its own (GroupCommit).
+   */
+  rerunnable?: boolean;
 }
 
 /** PostgreSQL: the pool's connections; SQLite: transactions waiting for the next group commit. */
@@ -274,22 +284,39 @@ const GROUP_BUDGET_MS = 8;
 
 interface PendingTransaction {
   fn: (tx: Tx) => Promise<unknown>;
+  rerunnable: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
+
+/** After a group had to run again, how long groups give every member a savepoint (ms). */
+const SAVEPOINTS_AFTER_RERUN_MS = 1000;
 
 /**
  * Group commit for SQLite. There is one connection and one writer, so transactions run one after
  * the other anyway; what costs is the commit (writing every touched page to the WAL, ~150 µs
  * here), twice per create (its nonce, then its order). Transactions that are waiting when the
- * connection frees up run together inside one BEGIN IMMEDIATE … COMMIT, each in its own
- * savepoint: one that fails is rolled back alone and rejected; the others are answered only
- * after the shared COMMIT, so nothing is reported done before it is durable, and if the commit
- * itself fails every member of the group fails with it.
+ * connection frees up run together inside one BEGIN IMMEDIATE … COMMIT: one that fails is rolled
+ * back alone and rejected; the others are answered only after the shared COMMIT, so nothing is
+ * reported done before it is durable, and if the commit itself fails every member of the group
+ * fails with it.
+ *
+ * Rolling back one member alone takes a savepoint around it, and savepoints cost a create about
+ * 7 % of its CPU (the SAVEPOINT and RELEASE statements, and the page images SQLite keeps to undo
+ * it; bench/cpu-ab.ts, both orders). So members whose function may run again
+ * (TransactionOptions.rerunnable) run without one while every member before them in the group
+ * could too. One of them that fails having changed no row (`total_changes()` did not move: a
+ * refusal is nearly always found before anything is written) is simply rejected. One that fails
+ * after changing rows cannot be undone alone: the transaction is rolled back, the member is
+ * rejected, and the members that had succeeded run again, each in a savepoint; none of them was
+ * answered yet. For the next second every member gets a savepoint, so a caller whose writes keep
+ * failing costs the others at most one such rerun a second.
  */
 class GroupCommit {
   readonly #queue: PendingTransaction[] = [];
   #draining = false;
+  /** Until when (performance.now()) every member gets a savepoint: a group ran again lately. */
+  #savepointsUntil = 0;
 
   /** Transactions waiting for the connection. */
   get queued(): number {
@@ -299,11 +326,12 @@ class GroupCommit {
   constructor(
     private readonly db: Db,
     private readonly statements: StatementCache,
+    private readonly sqlite: BetterSqlite3.Database,
   ) {}
 
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.#queue.push({ fn, rerunnable: options?.rerunnable === true, resolve: resolve as (v: unknown) => void, reject });
       if (!this.#draining) {
         // Start a turn of the event loop later than the current one ends: the calls read by then,
         // and those the next poll of the sockets reads, join. Against starting after the current
@@ -336,9 +364,10 @@ class GroupCommit {
       const exec = (text: string) => conn.executeQuery(CompiledQuery.raw(text));
       // Savepoints run straight on the connection the group holds (they cannot meet another
       // process's lock); BEGIN and COMMIT go through the driver, which waits for that lock.
-      const direct = async (text: string) => {
+      const direct = (text: string) => {
         this.statements.prepare(text).run();
       };
+      const changes = () => (this.statements.prepare('select total_changes() as n').get() as { n: number }).n;
       try {
         await exec('begin immediate');
       } catch (e) {
@@ -346,30 +375,56 @@ class GroupCommit {
         return;
       }
       const done: Array<{ t: PendingTransaction; out: unknown }> = [];
+      /** Members that succeeded before the transaction was started again, not yet run again. */
+      const again: PendingTransaction[] = [];
       let current: PendingTransaction | undefined;
       let ran = 0;
       const started = performance.now();
+      // Whether members still run without savepoints: until one that may not run again has run.
+      let bare = started >= this.#savepointsUntil;
       // Members that join while the group runs ride along, up to the limit and the time budget;
       // those of the group not run by then go back to the front of the line.
       const next = () => {
         if (ran > 0 && performance.now() - started > GROUP_BUDGET_MS) return undefined;
         return group.shift() ?? (ran < GROUP_LIMIT ? this.#queue.shift() : undefined);
       };
+      /** Runs a member in a savepoint: a failure is undone alone. */
+      const inSavepoint = async (t: PendingTransaction): Promise<void> => {
+        direct('savepoint member');
+        try {
+          const out = await this.#call(conn, t);
+          direct('release member');
+          done.push({ t, out });
+        } catch (e) {
+          direct('rollback to member');
+          direct('release member');
+          t.reject(e);
+        }
+      };
       try {
         while ((current = next())) {
           ran++;
-          await direct('savepoint member');
-          try {
-            // A distinct handle per member: per-transaction state (the scheduler's marks) is keyed by it.
-            const handle = conn.withoutPlugins();
-            exclusiveHandles.set(handle, this.statements);
-            const out = await current.fn(handle as unknown as Tx).finally(() => exclusiveHandles.delete(handle));
-            await direct('release member');
-            done.push({ t: current, out });
-          } catch (e) {
-            await direct('rollback to member');
-            await direct('release member');
-            current.reject(e);
+          bare &&= current.rerunnable;
+          if (!bare) await inSavepoint(current);
+          else {
+            const before = changes();
+            try {
+              done.push({ t: current, out: await this.#call(conn, current) });
+            } catch (e) {
+              // SQLite ended the transaction itself (a full disk, an I/O error): the group is lost.
+              if (!this.sqlite.inTransaction) throw e;
+              current.reject(e);
+              if (changes() !== before) {
+                // Its writes cannot be undone alone: start again without them, the others in savepoints.
+                this.#savepointsUntil = performance.now() + SAVEPOINTS_AFTER_RERUN_MS;
+                bare = false;
+                current = undefined;
+                for (const { t } of done.splice(0)) again.push(t);
+                await exec('rollback');
+                await exec('begin immediate');
+                while ((current = again.shift())) await inSavepoint(current);
+              }
+            }
           }
           current = undefined;
         }
@@ -377,14 +432,27 @@ class GroupCommit {
         await exec('commit');
       } catch (e) {
         // The shared transaction is lost: everything in it fails; members not yet run go back in line.
-        await exec('rollback').catch(() => {});
+        if (this.sqlite.inTransaction) await exec('rollback').catch(() => {});
         for (const { t } of done) t.reject(e);
+        for (const t of again) t.reject(e);
         current?.reject(e);
         this.#queue.unshift(...group.splice(0));
         return;
       }
       for (const { t, out } of done) t.resolve(out);
     });
+  }
+
+  /** A member's function on the group's connection, with a handle of its own. */
+  async #call(conn: Kysely<Schema>, t: PendingTransaction): Promise<unknown> {
+    // A distinct handle per member run: per-transaction state (the scheduler's marks) is keyed by it.
+    const handle = conn.withoutPlugins();
+    exclusiveHandles.set(handle, this.statements);
+    try {
+      return await t.fn(handle as unknown as Tx);
+    } finally {
+      exclusiveHandles.delete(handle);
+    }
   }
 }
 
@@ -466,7 +534,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     sqlite = opts.ephemeral ? new BetterSqlite3(ephemeralTemplate ?? ':memory:') : openSqliteFile(opts.dataDir);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    // Statement and savepoint journals (every group-commit member is a savepoint; a placement of
+    // Statement and savepoint journals (a group-commit member may be a savepoint; a placement of
     // 100 instances dirties ~500 KB of pages, past SQLite's 64 KiB in-memory spill) and temporary
     // b-trees in memory, not in temporary files: they only ever serve a rollback inside a live
     // transaction or one statement, never crash recovery, so nothing durable changes.
@@ -492,14 +560,14 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     db = new Kysely<Schema>({ dialect: sqliteDialect });
     idleReaders.set(db, { statements, sqlite, dialect: sqliteDialect });
   }
-  const groupCommit = statements ? new GroupCommit(db, statements) : undefined;
+  const groupCommit = statements && sqlite ? new GroupCommit(db, statements, sqlite) : undefined;
   const store: Store = {
     db,
     dialect,
     transaction: groupCommit
-      ? (fn) => groupCommit.transaction(fn)
+      ? (fn, options) => groupCommit.transaction(fn, options)
       : (fn) => retryingAbortedTransactions(() => db.transaction().execute(fn)),
-    write: groupCommit ? (fn) => groupCommit.transaction(fn) : (fn) => fn(db),
+    write: groupCommit ? (fn, options) => groupCommit.transaction(fn, options) : (fn) => fn(db),
     forCall: callDb ? (signal) => ({ ...store, db: callDb(signal) }) : () => store,
     stampOf: sqlite ? tableStamps(sqlite) : undefined,
     usage: () =>

@@ -1,14 +1,14 @@
 // EAS writes leave their request's nonce to their transaction (gateway/pipeline.ts,
-// leavesNonceToMutation): a replay is refused there, before it changes anything, only because
-// every EAS write goes through `mutate` (eas/handlers/common.ts), which uses the nonce up first.
-// A write of its own elsewhere in src/eas would let a replayed request change state before its
-// refusal; this test names any such place.
+// leavesNonceToMutation): a replay is refused there, and none of its changes is ever committed,
+// only because every EAS write goes through `mutate` (eas/handlers/common.ts), which uses the
+// nonce up in the same transaction (first on PostgreSQL, last on SQLite). A write of its own
+// elsewhere in src/eas would let a replayed request change state; this test names any such place.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-test('src/eas writes only through mutate (which uses a pending nonce up first)', () => {
+test('src/eas writes only through mutate (which uses a pending nonce up in its transaction)', () => {
   const root = path.resolve(import.meta.dirname, '../../src/eas');
   const allowed = path.join('handlers', 'common.ts');
   const writes =
@@ -31,5 +31,8 @@ test('src/eas writes only through mutate (which uses a pending nonce up first)',
   assert.deepEqual(offenders, []);
   // And the one allowed place does use the nonce up inside its transaction.
   const common = fs.readFileSync(path.join(root, allowed), 'utf8');
-  assert.match(common, /store\.transaction\(async \(tx\) => \{\s*if \(nonce\) await consumeNonce\(tx, nonce\);/);
+  assert.match(
+    common,
+    /store\.transaction\(\s*async \(tx\) => \{\s*if \(nonce && nonceFirst\) await consumeNonce\(tx, nonce\);\s*const result = await fn\(tx, clock\.now\(\)\);\s*if \(nonce && !nonceFirst\) await consumeNonce\(tx, nonce\);\s*return result;/,
+  );
 });

@@ -65,3 +65,34 @@ test('a batch that fails while it runs rejects every nonce it took, and stores n
     await store.close();
   }
 });
+
+test('a batch whose group runs again stores the nonces it took, not those that arrived since', async () => {
+  const store = await openStore({ dataDir: '', ephemeral: true });
+  try {
+    const batch = new NonceBatch(store, async () => false);
+    const spent = [batch.spend(nonce('x')), batch.spend(nonce('y'))];
+    // In the same group, after the batch: a rerunnable member that fails after writing, so the
+    // group starts again and the batch's member runs a second time. Meanwhile another nonce waits.
+    const failing = store.transaction(
+      async (tx) => {
+        await tx.insertInto('settings').values({ key: 'doomed', value: '1' }).execute();
+        void batch.spend(nonce('late'));
+        throw new Error('changed its mind');
+      },
+      { rerunnable: true },
+    );
+    const within = (p: Promise<unknown>) =>
+      Promise.race([p, new Promise((_, reject) => setTimeout(() => reject(new Error('a nonce was left waiting')), 2000))]);
+    await assert.rejects(failing, /changed its mind/);
+    await within(Promise.all(spent));
+    await within(batch.spend(nonce('z')));
+    const rows = await store.db.selectFrom('nonces').select('nonce').orderBy('nonce').execute();
+    assert.deepEqual(
+      rows.map((r) => r.nonce),
+      ['late', 'x', 'y', 'z'],
+    );
+    await assert.rejects(batch.spend(nonce('x')), (e: { code?: string }) => e.code === 'SignatureNonceUsed');
+  } finally {
+    await store.close();
+  }
+});

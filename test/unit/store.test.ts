@@ -189,6 +189,90 @@ test('transactions that share a commit stay separate: one that fails is undone a
   }
 });
 
+/**
+ * Members started together (one SQLite group commit) that count their runs and insert a row each;
+ * `failing` throws after its insert (`afterWrite`) or before it.
+ */
+async function groupOfMembers(
+  store: Awaited<ReturnType<typeof openStore>>,
+  count: number,
+  opts: { failing?: number; afterWrite?: boolean; rerunnable?: (i: number) => boolean; prefix?: string },
+): Promise<{ statuses: string[]; runs: number[]; keys: string[] }> {
+  const prefix = opts.prefix ?? 'm';
+  const runs = Array.from({ length: count }, () => 0);
+  const results = await Promise.allSettled(
+    Array.from({ length: count }, (_, i) =>
+      store.transaction(
+        async (tx) => {
+          runs[i]!++;
+          if (i === opts.failing && !opts.afterWrite) throw new Error(`member ${i} refused`);
+          await tx
+            .insertInto('settings')
+            .values({ key: `${prefix}-${i}`, value: String(runs[i]) })
+            .execute();
+          if (i === opts.failing) throw new Error(`member ${i} changed its mind`);
+          return i;
+        },
+        { rerunnable: opts.rerunnable?.(i) ?? true },
+      ),
+    ),
+  );
+  const rows = await store.db.selectFrom('settings').select('key').where('key', 'like', `${prefix}-%`).execute();
+  return { statuses: results.map((r) => r.status), runs, keys: rows.map((r) => r.key).sort() };
+}
+
+test('SQLite: rerunnable members share a commit without savepoints; one that fails after writing is undone and the rest run again', async () => {
+  const store = await openStore({ dataDir: tempDataDir() });
+  try {
+    const first = await groupOfMembers(store, 8, { failing: 3, afterWrite: true, prefix: 'a' });
+    assert.deepEqual(first.statuses, [
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    assert.deepEqual(first.keys, ['a-0', 'a-1', 'a-2', 'a-4', 'a-5', 'a-6', 'a-7']);
+    // The transaction was started again without member 3: the members before it ran twice, the
+    // ones after it once (in savepoints), member 3 once.
+    assert.deepEqual(first.runs, [2, 2, 2, 1, 1, 1, 1, 1]);
+    // For a while after, every member gets a savepoint: a failure is undone alone, nothing runs twice.
+    const next = await groupOfMembers(store, 5, { failing: 2, afterWrite: true, prefix: 'b' });
+    assert.deepEqual(next.keys, ['b-0', 'b-1', 'b-3', 'b-4']);
+    assert.deepEqual(next.runs, [1, 1, 1, 1, 1]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('SQLite: a rerunnable member refused before it wrote is rejected alone, and nothing runs twice', async () => {
+  const store = await openStore({ dataDir: tempDataDir() });
+  try {
+    const group = await groupOfMembers(store, 6, { failing: 2, afterWrite: false });
+    assert.deepEqual(group.statuses, ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    assert.deepEqual(group.keys, ['m-0', 'm-1', 'm-3', 'm-4', 'm-5']);
+    assert.deepEqual(group.runs, [1, 1, 1, 1, 1, 1]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('SQLite: a member that may not run again never does: the members after it get savepoints', async () => {
+  const store = await openStore({ dataDir: tempDataDir() });
+  try {
+    // Member 2 is not rerunnable; member 4 fails after writing: undone alone, and 0–3 run once.
+    const group = await groupOfMembers(store, 6, { failing: 4, afterWrite: true, rerunnable: (i) => i !== 2 });
+    assert.deepEqual(group.statuses, ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(group.keys, ['m-0', 'm-1', 'm-2', 'm-3', 'm-5']);
+    assert.deepEqual(group.runs, [1, 1, 1, 1, 1, 1]);
+  } finally {
+    await store.close();
+  }
+});
+
 test('SQLite: a long line of transactions lets the event loop in between commits (a flood never holds everyone else)', async () => {
   const store = await openStore({ dataDir: tempDataDir() });
   try {
@@ -359,7 +443,7 @@ test('SQLite: an update from a row list reads the list first and finds each row 
 });
 
 test('SQLite: savepoint journals and temporary b-trees stay in memory (no temporary files in a commit)', async () => {
-  // Every group-commit member is a savepoint: its journal spilled to a temporary file past 64 KiB
+  // A group-commit member in a savepoint: its journal spilled to a temporary file past 64 KiB
   // (a placement of 100 instances): that cost about a fifth of a create's server CPU (bench/cpu-ab.ts).
   const store = await openStore({ dataDir: tempDataDir() });
   try {

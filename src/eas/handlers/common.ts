@@ -9,16 +9,26 @@ import { consumeNonce } from '../../gateway/authenticate.ts';
 
 /**
  * Runs a mutation as one transaction; with progression=immediate, lets due work run before answering.
- * The request's nonce, when the pipeline left it pending, is used up first in the same transaction:
- * a replay is refused before it changes anything, and the two commit together.
+ * The request's nonce, when the pipeline left it pending, is used up in the same transaction: a
+ * replay's changes are never committed, and the nonce and the changes commit together. `fn` may run
+ * again (TransactionOptions.rerunnable): it must keep its effects in the database.
  */
 export async function mutate<T>(ctx: CallContext, fn: (tx: Tx, now: number) => Promise<T>): Promise<T> {
   const { store, clock, scheduler, config } = ctx.services;
   const nonce = ctx.nonce?.settled === false ? ctx.nonce : undefined;
-  const out = await store.transaction(async (tx) => {
-    if (nonce) await consumeNonce(tx, nonce);
-    return fn(tx, clock.now());
-  });
+  // PostgreSQL: the nonce first, so that a replay is refused before its writes take row locks.
+  // SQLite (one writer, nothing to wait for): last, so that a refusal the handler finds before
+  // writing leaves its group-commit member without changes, which then needs no undoing (GroupCommit).
+  const nonceFirst = store.dialect === 'postgres';
+  const out = await store.transaction(
+    async (tx) => {
+      if (nonce && nonceFirst) await consumeNonce(tx, nonce);
+      const result = await fn(tx, clock.now());
+      if (nonce && !nonceFirst) await consumeNonce(tx, nonce);
+      return result;
+    },
+    { rerunnable: true },
+  );
   if (nonce) nonce.settled = true;
   // The mutation is committed: a failure to run (or wait for) the work it made due must not turn
   // its answer into an error that invites a retry.
