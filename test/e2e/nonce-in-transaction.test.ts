@@ -90,6 +90,36 @@ for (const engine of ENGINES) {
       assert.equal(await auditedCreates([replay.body.RequestId]), 0);
     });
 
+    test('creates sent together with their replays: each orders once, every replay is refused, the counters match', async () => {
+      // On SQLite they share group commits: a replay fails after its writes (its nonce is used up
+      // last), so its group starts again without it (store/database.ts GroupCommit).
+      const client = easClient({ url: server.url, ...root });
+      const machines = async () =>
+        (
+          await callEas(client, {
+            action: 'ListResourceInstances',
+            method: 'GET',
+            pathname: `/api/v2/resources/${REGION}/${group}/instances`,
+          })
+        ).body.TotalCount as number;
+      const before = await machines();
+      const creates: WireCapture[] = [];
+      for (let i = 0; i < 10; i++) creates.push(await captured(root));
+      const answers = await Promise.all(creates.flatMap((c) => [send(server.url, c), send(server.url, c)]));
+      for (let i = 0; i < creates.length; i++) {
+        const pair = [answers[2 * i]!, answers[2 * i + 1]!];
+        assert.deepEqual(pair.map((a) => a.status).sort(), [200, 400], JSON.stringify(pair.map((a) => a.body)));
+        assert.equal(pair.find((a) => a.status === 400)!.body.Code, 'SignatureNonceUsed');
+      }
+      assert.equal(await machines(), before + creates.length);
+      const described = await callEas(client, {
+        action: 'DescribeResource',
+        method: 'GET',
+        pathname: `/api/v2/resources/${REGION}/${group}`,
+      });
+      assert.equal(described.body.InstanceCount, before + creates.length);
+    });
+
     test("RAM's soft mode records a would-be denial once: the replay is refused before it leaves a record", async () => {
       const soft = await startTestServer(engine, { ram: 'soft' });
       const softProxy = await startProxy(soft.url);
