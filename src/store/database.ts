@@ -306,7 +306,7 @@ const SAVEPOINTS_AFTER_RERUN_MS = 1000;
  * it; bench/cpu-ab.ts, both orders). So members whose function may run again
  * (TransactionOptions.rerunnable) run without one while every member before them in the group
  * could too. One of them that fails having changed no row (`total_changes()` did not move: a
- * refusal is nearly always found before anything is written) is simply rejected. One that fails
+ * create decides every refusal before its first write) is simply rejected. One that fails
  * after changing rows cannot be undone alone: the transaction is rolled back, the member is
  * rejected, and the members that had succeeded run again, each in a savepoint; none of them was
  * answered yet. For the next second every member gets a savepoint, so a caller whose writes keep
