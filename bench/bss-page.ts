@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runLoad } from './load.ts';
-import { ACCOUNT, ROOT, billAYear, pgSchema, start, stop, target } from './harness.ts';
+import { billAYear, pgSchema, startBillingServer, stop, target } from './harness.ts';
 
 const checkout = path.resolve(process.argv[2] ?? '.');
 const rounds = Number(process.argv[3] ?? 3);
@@ -18,18 +18,7 @@ const seconds = Number(process.argv[4] ?? 3);
 const schema = process.env.OPENEAS_BENCH_DATABASE_URL ? await pgSchema(process.env.OPENEAS_BENCH_DATABASE_URL) : undefined;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bss-page-'));
 const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-const server = await start(
-  [...flags, 'bin/openeas.js', 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
-  {
-    OPENEAS_ACCOUNT_ID: ACCOUNT,
-    OPENEAS_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId,
-    OPENEAS_ROOT_ACCESS_KEY_SECRET: ROOT.accessKeySecret,
-    OPENEAS_PROVISION_SECONDS: '0',
-    OPENEAS_INITIAL_BALANCE: '10000000000',
-    OPENEAS_DATABASE_URL: schema?.url ?? '',
-  },
-  checkout,
-);
+const server = await startBillingServer(checkout, dataDir, schema?.url, flags);
 const log = process.env.BENCH_SERVER_LOG;
 if (log) server.child.stdout!.on('data', (c) => fs.appendFileSync(log, c));
 try {

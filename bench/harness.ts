@@ -138,6 +138,30 @@ export async function groupNamed(url: string, name: string): Promise<string> {
 }
 
 /**
+ * `openeas serve` of `checkout` as the BSS benches run it: machines that come up at once and money
+ * for a year of 10,000 of them; `databaseUrl` (a schema's) for PostgreSQL, SQLite in `dataDir` otherwise.
+ */
+export function startBillingServer(
+  checkout: string,
+  dataDir: string,
+  databaseUrl: string | undefined,
+  nodeFlags: string[] = [],
+): Promise<Proc> {
+  return start(
+    [...nodeFlags, 'bin/openeas.js', 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+    {
+      OPENEAS_ACCOUNT_ID: ACCOUNT,
+      OPENEAS_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId,
+      OPENEAS_ROOT_ACCESS_KEY_SECRET: ROOT.accessKeySecret,
+      OPENEAS_PROVISION_SECONDS: '0',
+      OPENEAS_INITIAL_BALANCE: '10000000000',
+      OPENEAS_DATABASE_URL: databaseUrl ?? '',
+    },
+    checkout,
+  );
+}
+
+/**
  * What the bss benches bill: a SelfManaged group of `machines` machines (the first half PrePaid
  * with auto-renewal, the rest PostPaid) created through the API, then one clock advance of a year.
  * Returns the creates' and the advance's wall time, the jobs the advance ran, and the billing cycle

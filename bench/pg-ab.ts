@@ -4,6 +4,8 @@
 // every round (BENCH_IN_FLIGHT, default 32, on one group), so both meet the same host load; prints
 // each side's creates/second and server CPU per call, and the median of the rounds' B/A ratios.
 // A build whose creates wait for each other's locks answers fewer in the same time.
+// BENCH_AB_FLAGS_A and BENCH_AB_FLAGS_B add Node flags to one side, so one checkout can be
+// compared with itself under a V8 setting (e.g. BENCH_AB_FLAGS_B=--no-allocation-site-pretenuring).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,7 +21,7 @@ const pgUrl = process.env.OPENEAS_BENCH_DATABASE_URL;
 if (!pgUrl) throw new Error('set OPENEAS_BENCH_DATABASE_URL');
 
 /** `openeas serve` of the build in `checkout` on the schema at `url`. */
-function serve(checkout: string, url: string, dir: string): Promise<Proc> {
+function serve(checkout: string, url: string, dir: string, flags: string | undefined): Promise<Proc> {
   const env = {
     OPENEAS_ACCOUNT_ID: ACCOUNT,
     OPENEAS_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId,
@@ -28,13 +30,19 @@ function serve(checkout: string, url: string, dir: string): Promise<Proc> {
     OPENEAS_MASTER_KEY: crypto.randomBytes(32).toString('hex'),
     OPENEAS_PROVISION_SECONDS: '3600',
   };
-  return start(['bin/openeas.js', 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn'], env, checkout);
+  return start(
+    [...(flags ?? '').split(' ').filter(Boolean), 'bin/openeas.js', 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn'],
+    env,
+    checkout,
+  );
 }
 
 const body = () => JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
 const schemas = [await pgSchema(pgUrl), await pgSchema(pgUrl)];
 const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-pg-ab-')));
-const servers = await Promise.all([a, b].map((checkout, i) => serve(checkout, schemas[i]!.url, dirs[i]!)));
+const servers = await Promise.all(
+  [a, b].map((checkout, i) => serve(checkout, schemas[i]!.url, dirs[i]!, [process.env.BENCH_AB_FLAGS_A, process.env.BENCH_AB_FLAGS_B][i])),
+);
 try {
   const creates = [];
   for (const s of servers) {
