@@ -30,12 +30,13 @@ try {
   for (const [i, name] of (['A', 'B'] as const).entries()) {
     const schema = process.env.OPENEAS_BENCH_DATABASE_URL ? await pgSchema(process.env.OPENEAS_BENCH_DATABASE_URL) : undefined;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bss-page-ab-'));
-    const server = await startBillingServer(checkouts[i]!, dataDir, schema?.url, flags[i]);
-    cleanups.push(async () => {
-      await stop(server);
+    // Run last first: the server is stopped before its schema and directory go.
+    cleanups.unshift(async () => {
       await schema?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
+    const server = await startBillingServer(checkouts[i]!, dataDir, schema?.url, flags[i]);
+    cleanups.unshift(() => stop(server));
     const { cycle } = await billAYear(server.url, 10_000);
     const page = { ...target(server.url, 'QueryInstanceBill', 'POST', `/?BillingCycle=${cycle}&PageSize=300`), version: '2017-12-14' };
     await runLoad(page, { seconds: 0.5, concurrency: 1 }); // warm-up
