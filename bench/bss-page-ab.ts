@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type LoadResult, runLoad, type Target } from './load.ts';
-import { billAYear, pgSchema, type Proc, startBillingServer, stop, target } from './harness.ts';
+import { billAYear, nodeFlagsOf, pgSchema, type Proc, startBillingServer, stop, target } from './harness.ts';
 
 const checkouts = [path.resolve(process.argv[2] ?? '.'), path.resolve(process.argv[3] ?? '.')];
 const rounds = Number(process.argv[4] ?? 8);
 const seconds = Number(process.argv[5] ?? 3);
-const flags = [process.env.BENCH_AB_FLAGS_A, process.env.BENCH_AB_FLAGS_B].map((f) => (f ?? '').split(' ').filter(Boolean));
+const flags = [process.env.BENCH_AB_FLAGS_A, process.env.BENCH_AB_FLAGS_B].map(nodeFlagsOf);
 
 interface Side {
   name: 'A' | 'B';

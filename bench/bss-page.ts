@@ -10,14 +10,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runLoad } from './load.ts';
-import { billAYear, pgSchema, startBillingServer, stop, target } from './harness.ts';
+import { billAYear, nodeFlagsOf, pgSchema, startBillingServer, stop, target } from './harness.ts';
 
 const checkout = path.resolve(process.argv[2] ?? '.');
 const rounds = Number(process.argv[3] ?? 3);
 const seconds = Number(process.argv[4] ?? 3);
 const schema = process.env.OPENEAS_BENCH_DATABASE_URL ? await pgSchema(process.env.OPENEAS_BENCH_DATABASE_URL) : undefined;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bss-page-'));
-const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const flags = nodeFlagsOf(process.env.BENCH_NODE_FLAGS);
 const server = await startBillingServer(checkout, dataDir, schema?.url, flags);
 const log = process.env.BENCH_SERVER_LOG;
 if (log) server.child.stdout!.on('data', (c) => fs.appendFileSync(log, c));

@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import { type BenchServer, ROOT, startBenchServer } from './bench-server.ts';
 import { type LoadResult, runClientLoad, runLoad, type Target } from './load.ts';
+import { nodeFlagsOf } from './harness.ts';
 
 const [a, b] = [process.argv[2] ?? '.', process.argv[3] ?? '.'];
 const rounds = Number(process.argv[4] ?? 12);
@@ -60,10 +61,9 @@ const envOf = (spec = '') =>
       // At the first '=' only: a value may hold one (EXP=mmap_size=268435456).
       .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
-const flagsOf = (spec = '') => spec.split(' ').filter(Boolean);
 const servers = [
-  await startBenchServer(flagsOf(process.env.BENCH_AB_FLAGS_A), a, envOf(process.env.BENCH_AB_ENV_A)),
-  await startBenchServer(flagsOf(process.env.BENCH_AB_FLAGS_B), b, envOf(process.env.BENCH_AB_ENV_B)),
+  await startBenchServer(nodeFlagsOf(process.env.BENCH_AB_FLAGS_A), a, envOf(process.env.BENCH_AB_ENV_A)),
+  await startBenchServer(nodeFlagsOf(process.env.BENCH_AB_FLAGS_B), b, envOf(process.env.BENCH_AB_ENV_B)),
 ];
 const targets = servers.map(targetsOf);
 for (const [i, t] of targets.entries()) {

@@ -17,6 +17,11 @@ export interface Proc {
   url: string;
 }
 
+/** Node flags given as one space-separated setting (BENCH_NODE_FLAGS, BENCH_AB_FLAGS_A/B). */
+export function nodeFlagsOf(spec = ''): string[] {
+  return spec.split(' ').filter(Boolean);
+}
+
 /** Runs `node args` in `cwd` (this checkout unless given) until it prints the address it listens on. */
 export function start(args: string[], env: Record<string, string> = {}, cwd = repo): Promise<Proc> {
   const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });

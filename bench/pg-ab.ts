@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runLoad } from './load.ts';
-import { ACCOUNT, call, cpuMs, groupNamed, pgSchema, REGION, ROOT, start, stop, target, type Proc } from './harness.ts';
+import { ACCOUNT, call, cpuMs, groupNamed, nodeFlagsOf, pgSchema, REGION, ROOT, start, stop, target, type Proc } from './harness.ts';
 
 const [a, b] = [path.resolve(process.argv[2] ?? '.'), path.resolve(process.argv[3] ?? '.')];
 const rounds = Number(process.argv[4] ?? 8);
@@ -30,11 +30,7 @@ function serve(checkout: string, url: string, dir: string, flags: string | undef
     OPENEAS_MASTER_KEY: crypto.randomBytes(32).toString('hex'),
     OPENEAS_PROVISION_SECONDS: '3600',
   };
-  return start(
-    [...(flags ?? '').split(' ').filter(Boolean), 'bin/openeas.js', 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn'],
-    env,
-    checkout,
-  );
+  return start([...nodeFlagsOf(flags), 'bin/openeas.js', 'serve', '--port', '0', '--data-dir', dir, '--log-level', 'warn'], env, checkout);
 }
 
 const body = () => JSON.stringify({ EcsInstanceType: 'ecs.g6.large', EcsInstanceCount: 1, ChargeType: 'PostPaid' });
