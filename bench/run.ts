@@ -227,6 +227,7 @@ async function scale(): Promise<void> {
     results.scale = { machines: MACHINES, filtered, charge, describe, rssMb: rss };
   } finally {
     await stop(server);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -258,6 +259,7 @@ async function burst(): Promise<void> {
     results.burst = { machines: BURST, readyMs: ms, jobs: adv.JobsRun };
   } finally {
     await stop(server);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -321,6 +323,7 @@ async function ramOverhead(): Promise<void> {
     results.ram = { root: r, user: u, overhead };
   } finally {
     await stop(server);
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -331,10 +334,12 @@ async function ramOverhead(): Promise<void> {
  */
 async function auditCost(): Promise<void> {
   const servers: Proc[] = [];
+  const dataDirs: string[] = [];
   try {
     const targets: Target[] = [];
     for (const recording of ['true', 'false']) {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-bench-audit-'));
+      dataDirs.push(dataDir);
       const server = await startOpeneas(dataDir, { OPENEAS_PROVISION_SECONDS: '3600', OPENEAS_AUDIT_TRAIL: recording });
       servers.push(server);
       await call(server.url, 'CreateResource', 'POST', '/api/v2/resources', {
@@ -401,20 +406,30 @@ async function auditCost(): Promise<void> {
     };
   } finally {
     for (const s of servers) await stop(s);
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 async function attackScenarios(): Promise<void> {
-  results.attacks = await attacks({
-    startOpeneas,
-    stop: (p) => stop(p as Proc),
-    target,
-    call,
-    fetchGroupId,
-    row,
-    region: REGION,
-    tempDir: (prefix) => fs.mkdtempSync(path.join(os.tmpdir(), prefix)),
-  });
+  const dataDirs: string[] = [];
+  try {
+    results.attacks = await attacks({
+      startOpeneas,
+      stop: (p) => stop(p as Proc),
+      target,
+      call,
+      fetchGroupId,
+      row,
+      region: REGION,
+      tempDir: (prefix) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+        dataDirs.push(dir);
+        return dir;
+      },
+    });
+  } finally {
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function services(): Promise<void> {
