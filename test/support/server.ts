@@ -24,8 +24,20 @@ export function rootCredentials(server: RunningServer): Credentials {
   return { accessKeyId: server.root.accessKeyId, accessKeySecret: server.root.accessKeySecret! };
 }
 
+/**
+ * Data directories this test process made, removed when it exits (each test file is a process of
+ * its own): left behind, a full run's 236 directories took 95 MB of the temp directory, every run.
+ */
+const madeDataDirs: string[] = [];
+
 export function tempDataDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-test-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openeas-test-'));
+  if (madeDataDirs.push(dir) === 1) {
+    process.once('exit', () => {
+      for (const made of madeDataDirs) fs.rmSync(made, { recursive: true, force: true });
+    });
+  }
+  return dir;
 }
 
 /**
