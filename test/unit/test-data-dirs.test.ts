@@ -4,6 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 test('data directories made by a test process are gone once it exits, with what was written in them', () => {
   const script = [
@@ -13,7 +16,7 @@ test('data directories made by a test process are gone once it exits, with what 
     "fs.writeFileSync(dirs[0] + '/openeas.db', 'x');",
     'for (const d of dirs) console.log(d);',
   ].join('\n');
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repo, encoding: 'utf8' });
   assert.equal(child.status, 0, child.stderr);
   const dirs = child.stdout.trim().split('\n');
   assert.equal(dirs.length, 2);
